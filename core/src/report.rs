@@ -1,0 +1,347 @@
+//! The one result shape every verifier returns.
+//!
+//! A [`Report`] has an overall [`Status`] (ETSI EN 319 102-1 "main indication": PASSED,
+//! FAILED or INDETERMINATE), the list of [`Check`]s that led to it, each with its own status
+//! and machine-readable [`Reason`], and a [`Subject`] naming what was verified (signer, seal,
+//! times). It serialises to the stable JSON documented in `docs/REPORT.md`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Time;
+
+/// Version of the JSON report layout; bumped only on incompatible changes.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Outcome of a whole verification or of one check (ETSI EN 319 102-1 main indication).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// Every check that was required succeeded.
+    Passed,
+    /// Not enough information to decide either way (unknown revocation, no trust anchor, …).
+    Indeterminate,
+    /// The data is not what it claims to be (cryptographic or format failure, revoked, …).
+    Failed,
+}
+
+impl Status {
+    /// The more severe of two statuses: FAILED > INDETERMINATE > PASSED.
+    pub fn worst(self, other: Status) -> Status {
+        self.max(other)
+    }
+
+    /// The status as the JSON spells it (`PASSED`, `FAILED`, `INDETERMINATE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "PASSED",
+            Status::Failed => "FAILED",
+            Status::Indeterminate => "INDETERMINATE",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Machine-readable reason of a check that did not pass.
+///
+/// Each reason implies the status it gives a check ([`Reason::status`]) and, where ETSI
+/// EN 319 102-1 has one, the sub-indication users of EU-style validators know
+/// ([`Reason::etsi_sub_indication`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Reason {
+    /// A digest of the protected data differs from the one that was signed.
+    HashMismatch,
+    /// A signature value does not verify with the given key.
+    BadSignature,
+    /// A certificate, seal or token is not valid yet at the validation time.
+    NotYetValid,
+    /// A certificate, seal or token has expired at the validation time.
+    Expired,
+    /// No path to a trust anchor was found.
+    UntrustedChain,
+    /// A certificate was revoked.
+    Revoked,
+    /// Revocation status could not be established from the supplied data.
+    RevocationUnknown,
+    /// The input could not be decoded (bad DER, wrong length, not canonical, …).
+    Malformed,
+    /// The input uses something this library does not implement.
+    Unsupported,
+    /// The input uses an algorithm too weak for the policy in force (e.g. SHA-1).
+    WeakAlgorithm,
+    /// Data protected by a signature changed after it was signed.
+    ModifiedAfterSigning,
+    /// The input is larger than a named limit allows.
+    TooLarge,
+    /// A required element is absent.
+    Missing,
+    /// A policy rule (usage, constraint, allow-list) was not met.
+    PolicyViolation,
+}
+
+impl Reason {
+    /// The status a check with this reason has.
+    pub fn status(self) -> Status {
+        match self {
+            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported => {
+                Status::Indeterminate
+            }
+            _ => Status::Failed,
+        }
+    }
+
+    /// The ETSI EN 319 102-1 sub-indication closest to this reason, if there is one.
+    pub fn etsi_sub_indication(self) -> Option<&'static str> {
+        Some(match self {
+            Reason::HashMismatch => "HASH_FAILURE",
+            Reason::BadSignature => "SIG_CRYPTO_FAILURE",
+            Reason::NotYetValid => "NOT_YET_VALID",
+            Reason::Expired => "EXPIRED",
+            Reason::UntrustedChain => "NO_CERTIFICATE_CHAIN_FOUND",
+            Reason::Revoked => "REVOKED",
+            Reason::RevocationUnknown => "TRY_LATER",
+            Reason::Malformed | Reason::TooLarge | Reason::Missing => "FORMAT_FAILURE",
+            Reason::Unsupported => "SIGNATURE_POLICY_NOT_AVAILABLE",
+            Reason::WeakAlgorithm => "CRYPTO_CONSTRAINTS_FAILURE",
+            Reason::PolicyViolation => "CHAIN_CONSTRAINTS_FAILURE",
+            Reason::ModifiedAfterSigning => return None,
+        })
+    }
+
+    /// The reason's name as the JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::HashMismatch => "HashMismatch",
+            Reason::BadSignature => "BadSignature",
+            Reason::NotYetValid => "NotYetValid",
+            Reason::Expired => "Expired",
+            Reason::UntrustedChain => "UntrustedChain",
+            Reason::Revoked => "Revoked",
+            Reason::RevocationUnknown => "RevocationUnknown",
+            Reason::Malformed => "Malformed",
+            Reason::Unsupported => "Unsupported",
+            Reason::WeakAlgorithm => "WeakAlgorithm",
+            Reason::ModifiedAfterSigning => "ModifiedAfterSigning",
+            Reason::TooLarge => "TooLarge",
+            Reason::Missing => "Missing",
+            Reason::PolicyViolation => "PolicyViolation",
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a verification and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Stable dotted name of the step, e.g. `sm2.signature`.
+    pub name: String,
+    /// Outcome of this step.
+    pub status: Status,
+    /// Why the step did not pass; absent when it passed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<Reason>,
+    /// ETSI sub-indication derived from `reason`, for EU-style consumers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sub_indication: Option<String>,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Extra machine-readable facts (e.g. `signature_encoding`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub details: BTreeMap<String, serde_json::Value>,
+}
+
+impl Check {
+    /// A passed check.
+    pub fn passed(name: impl Into<String>, message: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Passed,
+            reason: None,
+            sub_indication: None,
+            message: message.into(),
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// A check that did not pass; its status follows from the reason.
+    pub fn failed(name: impl Into<String>, reason: Reason, message: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            status: reason.status(),
+            reason: Some(reason),
+            sub_indication: reason.etsi_sub_indication().map(str::to_owned),
+            message: message.into(),
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a machine-readable detail.
+    pub fn with_detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Check {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// What was verified: the signer, the seal and the relevant times.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    /// The signer (certificate subject, or key fingerprint when there is no certificate).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signer: Option<String>,
+    /// The seal's name, for seal signatures.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub seal: Option<String>,
+    /// The time the signature claims (or a time-stamp proves) it was made.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signing_time: Option<Time>,
+    /// The time the verification was made for (always an input).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub validation_time: Option<Time>,
+}
+
+/// The result of one verification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Layout version of this JSON ([`REPORT_FORMAT_VERSION`]).
+    pub version: u32,
+    /// What kind of object was verified, e.g. `sm2-signature`.
+    pub kind: String,
+    /// The overall outcome: the worst status among the checks (INDETERMINATE if none ran).
+    pub status: Status,
+    /// The reason of the first check that gave the overall status, if it is not PASSED.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<Reason>,
+    /// One-line human summary.
+    pub summary: String,
+    /// What was verified.
+    pub subject: Subject,
+    /// Every step, in the order it ran.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// An empty report for an object of the given kind; add checks, then [`Report::finish`].
+    pub fn new(kind: impl Into<String>) -> Report {
+        Report {
+            version: REPORT_FORMAT_VERSION,
+            kind: kind.into(),
+            status: Status::Indeterminate,
+            reason: None,
+            summary: String::new(),
+            subject: Subject::default(),
+            checks: Vec::new(),
+        }
+    }
+
+    /// Appends a check.
+    pub fn push(&mut self, check: Check) -> &mut Report {
+        self.checks.push(check);
+        self
+    }
+
+    /// Computes the overall status, reason and summary from the checks.
+    pub fn finish(mut self) -> Report {
+        let worst = self.checks.iter().map(|c| c.status).max();
+        self.status = match worst {
+            Some(status) => status,
+            None => Status::Indeterminate,
+        };
+        let deciding = self.checks.iter().find(|c| c.status == self.status && c.status != Status::Passed);
+        self.reason = deciding.and_then(|c| c.reason);
+        self.summary = match (self.status, deciding) {
+            (Status::Passed, _) => format!("{}: all {} checks passed", self.kind, self.checks.len()),
+            (_, Some(check)) => format!("{}: {} at {}: {}", self.kind, self.status, check.name, check.message),
+            (_, None) => format!("{}: nothing was checked", self.kind),
+        };
+        self
+    }
+
+    /// The first check with this name, if any.
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Human-readable multi-line text for terminals.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}  {}\n", self.status, self.summary);
+        if let Some(signer) = &self.subject.signer {
+            out.push_str(&format!("  signer: {signer}\n"));
+        }
+        if let Some(seal) = &self.subject.seal {
+            out.push_str(&format!("  seal: {seal}\n"));
+        }
+        if let Some(t) = &self.subject.signing_time {
+            out.push_str(&format!("  signing time: {t}\n"));
+        }
+        if let Some(t) = &self.subject.validation_time {
+            out.push_str(&format!("  validated at: {t}\n"));
+        }
+        for check in &self.checks {
+            let reason = check.reason.map(|r| format!(" [{r}]")).unwrap_or_default();
+            out.push_str(&format!("  {:<13} {}{}: {}\n", check.status.as_str(), check.name, reason, check.message));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overall_status_is_the_worst_check() {
+        let mut report = Report::new("test");
+        report.push(Check::passed("a", "ok"));
+        report.push(Check::failed("b", Reason::UntrustedChain, "no anchor"));
+        let r = report.clone().finish();
+        assert_eq!(r.status, Status::Indeterminate);
+        assert_eq!(r.reason, Some(Reason::UntrustedChain));
+
+        report.push(Check::failed("c", Reason::BadSignature, "bad"));
+        let r = report.finish();
+        assert_eq!(r.status, Status::Failed);
+        assert_eq!(r.reason, Some(Reason::BadSignature));
+        assert!(r.summary.contains("at c"), "{}", r.summary);
+    }
+
+    #[test]
+    fn no_checks_is_indeterminate() {
+        assert_eq!(Report::new("x").finish().status, Status::Indeterminate);
+    }
+
+    #[test]
+    fn json_spelling_is_stable() {
+        let mut report = Report::new("sm2-signature");
+        report.push(Check::failed("sm2.signature", Reason::HashMismatch, "m").with_detail("k", 1));
+        let json: serde_json::Value = serde_json::from_str(&report.finish().to_json_pretty()).unwrap();
+        assert_eq!(json["status"], "FAILED");
+        assert_eq!(json["reason"], "HashMismatch");
+        assert_eq!(json["version"], 1);
+        assert_eq!(json["checks"][0]["sub_indication"], "HASH_FAILURE");
+        assert_eq!(json["checks"][0]["details"]["k"], 1);
+    }
+
+    #[test]
+    fn reason_spelling_matches_serde() {
+        for reason in [Reason::HashMismatch, Reason::ModifiedAfterSigning, Reason::RevocationUnknown] {
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+        }
+    }
+}

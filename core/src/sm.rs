@@ -1,0 +1,4 @@
+//! The Chinese commercial cryptography algorithms: SM2 signatures and SM3 digests.
+
+pub mod sm2;
+pub mod sm3;

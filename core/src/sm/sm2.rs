@@ -1,0 +1,729 @@
+//! SM2 digital signatures (GB/T 32918.2-2016) on the recommended curve sm2p256v1.
+//!
+//! - Keys from SubjectPublicKeyInfo DER/PEM, SEC1 points (compressed or not), raw x‖y, hex;
+//!   private keys from PKCS#8 DER/PEM (unencrypted), SEC1 DER/PEM, a raw 32-byte scalar.
+//! - Signatures as DER `SEQUENCE { r INTEGER, s INTEGER }` or raw 64-byte r‖s; both are
+//!   accepted and the caller is told which one was seen.
+//! - The distinguishing ID is an input (default [`DEFAULT_DISTID`]); the signer's Z value is
+//!   computed once per [`Sm2Verifier`]/[`Sm2Signer`] and `e = SM3(Z ‖ M)` is streamed.
+
+use std::io::{self, Read};
+
+use der::asn1::UintRef;
+use der::{Decode, Encode, Reader};
+use serde::{Deserialize, Serialize};
+use sm2::dsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use sm2::elliptic_curve::sec1::ToSec1Point;
+use thiserror::Error;
+
+use crate::alg::oid;
+use crate::codec::{decode_text_or_binary, Decoded};
+use crate::report::{Check, Reason, Report};
+use crate::sm::sm3::{sm3, Sm3Digest, Sm3Hasher, STREAM_CHUNK};
+
+/// The distinguishing ID every product seen uses, and GM/T 0009 names as the default.
+pub const DEFAULT_DISTID: &[u8] = b"1234567812345678";
+
+/// Longest distinguishing ID: its bit length must fit the 16-bit ENTL field.
+pub const MAX_DISTID_LEN: usize = (u16::MAX / 8) as usize;
+
+/// Size of a raw r‖s signature.
+pub const RAW_SIGNATURE_LEN: usize = 64;
+
+/// Longest DER signature accepted (two 33-byte INTEGERs with headers, plus slack for
+/// out-of-range values that are still well-formed DER).
+pub const MAX_DER_SIGNATURE_LEN: usize = 2 + 2 * (2 + 33) + 8;
+
+/// The report kind of [`Sm2Verifier::report`].
+pub const REPORT_KIND: &str = "sm2-signature";
+
+/// Group order n of sm2p256v1, big-endian.
+pub const ORDER_N: [u8; 32] = hex32("fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123");
+
+/// The curve constants that enter the Z value: a, b and the generator (each 32 bytes for
+/// the recommended curve; any length for test curves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurveParams<'a> {
+    /// Coefficient a of y² = x³ + ax + b.
+    pub a: &'a [u8],
+    /// Coefficient b.
+    pub b: &'a [u8],
+    /// Generator x.
+    pub gx: &'a [u8],
+    /// Generator y.
+    pub gy: &'a [u8],
+}
+
+const SM2P256V1_A: [u8; 32] = hex32("fffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffc");
+const SM2P256V1_B: [u8; 32] = hex32("28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93");
+const SM2P256V1_GX: [u8; 32] = hex32("32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7");
+const SM2P256V1_GY: [u8; 32] = hex32("bc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0");
+
+/// The recommended curve sm2p256v1 (GB/T 32918.5).
+pub const SM2P256V1: CurveParams<'static> =
+    CurveParams { a: &SM2P256V1_A, b: &SM2P256V1_B, gx: &SM2P256V1_GX, gy: &SM2P256V1_GY };
+
+/// Why an SM2 operation failed.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum Sm2Error {
+    /// Key bytes could not be decoded, or the point is not on the curve.
+    #[error("malformed SM2 key: {0}")]
+    MalformedKey(String),
+    /// The key is well-formed but not an SM2 key (another curve, encrypted PKCS#8, …).
+    #[error("unsupported key: {0}")]
+    UnsupportedKey(String),
+    /// Signature bytes are neither strict DER SEQUENCE{r,s} nor 64-byte r‖s.
+    #[error("malformed SM2 signature: {0}")]
+    MalformedSignature(String),
+    /// A well-formed signature that does not verify.
+    #[error("SM2 signature does not verify: {0}")]
+    BadSignature(String),
+    /// The distinguishing ID is too long for the ENTL field.
+    #[error("distinguishing ID of {0} bytes exceeds {MAX_DISTID_LEN} bytes")]
+    DistIdTooLong(usize),
+    /// Signing failed (a private key outside [1, n−2], or a degenerate nonce).
+    #[error("SM2 signing failed: {0}")]
+    Signing(String),
+    /// Reading the message failed.
+    #[error("reading the message failed: {0}")]
+    Io(String),
+}
+
+impl Sm2Error {
+    /// The report reason this error stands for.
+    pub fn reason(&self) -> Reason {
+        match self {
+            Sm2Error::MalformedKey(_) | Sm2Error::MalformedSignature(_) | Sm2Error::DistIdTooLong(_) => {
+                Reason::Malformed
+            }
+            Sm2Error::UnsupportedKey(_) => Reason::Unsupported,
+            Sm2Error::BadSignature(_) => Reason::BadSignature,
+            Sm2Error::Signing(_) | Sm2Error::Io(_) => Reason::Malformed,
+        }
+    }
+}
+
+/// How a signature was (or is to be) encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureEncoding {
+    /// DER `SEQUENCE { r INTEGER, s INTEGER }` (GM/T 0009, what OpenSSL writes).
+    Der,
+    /// 64 bytes: r then s, each 32 bytes big-endian (several seal products, JOSE).
+    Raw,
+}
+
+impl SignatureEncoding {
+    /// `der` or `raw`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureEncoding::Der => "der",
+            SignatureEncoding::Raw => "raw",
+        }
+    }
+
+    /// Reads `der` or `raw` (any case).
+    pub fn parse(name: &str) -> Option<SignatureEncoding> {
+        match name.to_ascii_lowercase().as_str() {
+            "der" | "asn1" => Some(SignatureEncoding::Der),
+            "raw" | "rs" => Some(SignatureEncoding::Raw),
+            _ => None,
+        }
+    }
+}
+
+/// An SM2 signature (r, s), as 32-byte big-endian integers. Values are not range-checked
+/// here: verification rejects r or s outside [1, n−1] as a bad signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sm2Signature {
+    /// r, big-endian.
+    pub r: [u8; 32],
+    /// s, big-endian.
+    pub s: [u8; 32],
+}
+
+impl Sm2Signature {
+    /// Decodes a signature in either encoding and says which it was: exactly 64 bytes is
+    /// raw r‖s; anything else must be strict DER with nothing after it.
+    pub fn decode(bytes: &[u8]) -> Result<(Sm2Signature, SignatureEncoding), Sm2Error> {
+        if bytes.len() == RAW_SIGNATURE_LEN {
+            let (r, s) = bytes.split_at(32);
+            return Ok((Sm2Signature { r: to32(r), s: to32(s) }, SignatureEncoding::Raw));
+        }
+        if bytes.first() != Some(&0x30) {
+            return Err(Sm2Error::MalformedSignature(format!(
+                "{} bytes: neither DER SEQUENCE{{r, s}} nor 64-byte r‖s",
+                bytes.len()
+            )));
+        }
+        if bytes.len() > MAX_DER_SIGNATURE_LEN {
+            return Err(Sm2Error::MalformedSignature(format!("{} bytes is too long for DER r, s", bytes.len())));
+        }
+        let (r, s) = decode_der_pair(bytes).map_err(|e| Sm2Error::MalformedSignature(format!("bad DER: {e}")))?;
+        let wide = |v: &[u8], name: &str| {
+            if v.len() > 32 {
+                Err(Sm2Error::BadSignature(format!("{name} is not in [1, n-1] (wider than 256 bits)")))
+            } else {
+                Ok(to32(v))
+            }
+        };
+        Ok((Sm2Signature { r: wide(r, "r")?, s: wide(s, "s")? }, SignatureEncoding::Der))
+    }
+
+    /// r‖s, 64 bytes.
+    pub fn to_raw(&self) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        out[..32].copy_from_slice(&self.r);
+        out[32..].copy_from_slice(&self.s);
+        out
+    }
+
+    /// Strict DER `SEQUENCE { r INTEGER, s INTEGER }`.
+    pub fn to_der(&self) -> Vec<u8> {
+        let int = |v: &[u8; 32]| {
+            let start = v.iter().position(|&b| b != 0).unwrap_or(31);
+            UintRef::new(&v[start..]).and_then(|u| u.to_der())
+        };
+        // Encoding two integers of at most 32 bytes cannot fail.
+        let (r, s) = match (int(&self.r), int(&self.s)) {
+            (Ok(r), Ok(s)) => (r, s),
+            _ => return Vec::new(),
+        };
+        let mut out = vec![0x30, (r.len() + s.len()) as u8];
+        out.extend_from_slice(&r);
+        out.extend_from_slice(&s);
+        out
+    }
+
+    /// The signature in the given encoding.
+    pub fn encode(&self, encoding: SignatureEncoding) -> Vec<u8> {
+        match encoding {
+            SignatureEncoding::Der => self.to_der(),
+            SignatureEncoding::Raw => self.to_raw().to_vec(),
+        }
+    }
+}
+
+fn decode_der_pair(bytes: &[u8]) -> der::Result<(&[u8], &[u8])> {
+    let mut reader = der::SliceReader::new(bytes)?;
+    let pair = reader.sequence(|seq| {
+        let r = UintRef::decode(seq)?;
+        let s = UintRef::decode(seq)?;
+        Ok::<_, der::Error>((r.as_bytes(), s.as_bytes()))
+    })?;
+    reader.finish()?;
+    Ok(pair)
+}
+
+/// An SM2 public key (a point on sm2p256v1, checked on decoding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    inner: sm2::PublicKey,
+}
+
+impl PublicKey {
+    /// Decodes a public key in any supported form: PEM (`PUBLIC KEY`), hex text, SPKI DER,
+    /// a SEC1 point (65 bytes uncompressed, 33 compressed) or raw 64-byte x‖y.
+    pub fn parse(input: &[u8]) -> Result<PublicKey, Sm2Error> {
+        match decode_text_or_binary(input).map_err(|e| Sm2Error::MalformedKey(e.to_string()))? {
+            Decoded::Pem { label, der } if label == "PUBLIC KEY" => PublicKey::from_spki_der(&der),
+            Decoded::Pem { label, .. } => {
+                Err(Sm2Error::UnsupportedKey(format!("PEM label {label:?}, expected \"PUBLIC KEY\"")))
+            }
+            Decoded::Hex(bytes) | Decoded::Binary(bytes) => PublicKey::from_binary(&bytes),
+        }
+    }
+
+    fn from_binary(bytes: &[u8]) -> Result<PublicKey, Sm2Error> {
+        match (bytes.len(), bytes.first()) {
+            (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => PublicKey::from_sec1(bytes),
+            (64, _) => PublicKey::from_raw_xy(bytes),
+            (_, Some(0x30)) => PublicKey::from_spki_der(bytes),
+            (n, _) => Err(Sm2Error::MalformedKey(format!(
+                "{n} bytes: not SPKI DER, a SEC1 point (33/65 bytes) or raw x‖y (64 bytes)"
+            ))),
+        }
+    }
+
+    /// Decodes DER SubjectPublicKeyInfo. Accepts id-ecPublicKey with the sm2p256v1 curve
+    /// (GM/T 0015, what OpenSSL writes) and, as some products write, the curve OID as the
+    /// algorithm itself.
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, Sm2Error> {
+        let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| Sm2Error::MalformedKey(format!("bad SubjectPublicKeyInfo: {e}")))?;
+        let alg = spki.algorithm.oid;
+        let param = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+        let is_sm2 = (alg == oid::EC_PUBLIC_KEY && param == Some(oid::SM2_CURVE)) || alg == oid::SM2_CURVE;
+        if !is_sm2 {
+            let what = match param {
+                Some(p) => format!("{alg} with parameter {p}"),
+                None => alg.to_string(),
+            };
+            return Err(Sm2Error::UnsupportedKey(format!("not an SM2 key: algorithm {what}")));
+        }
+        let point = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| Sm2Error::MalformedKey("public key BIT STRING has unused bits".into()))?;
+        PublicKey::from_sec1(point)
+    }
+
+    /// Decodes a SEC1 point, compressed (0x02/0x03 ‖ x) or uncompressed (0x04 ‖ x ‖ y).
+    pub fn from_sec1(bytes: &[u8]) -> Result<PublicKey, Sm2Error> {
+        sm2::PublicKey::from_sec1_bytes(bytes)
+            .map(|inner| PublicKey { inner })
+            .map_err(|_| Sm2Error::MalformedKey(format!("{} bytes are not a point on sm2p256v1", bytes.len())))
+    }
+
+    /// Decodes raw x‖y (64 bytes).
+    pub fn from_raw_xy(bytes: &[u8]) -> Result<PublicKey, Sm2Error> {
+        if bytes.len() != 64 {
+            return Err(Sm2Error::MalformedKey(format!("raw x‖y must be 64 bytes, not {}", bytes.len())));
+        }
+        let mut sec1 = [0u8; 65];
+        sec1[0] = 0x04;
+        sec1[1..].copy_from_slice(bytes);
+        PublicKey::from_sec1(&sec1)
+    }
+
+    /// The uncompressed SEC1 encoding 0x04 ‖ x ‖ y.
+    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
+        let point = self.inner.to_sec1_point(false);
+        let mut out = [0u8; 65];
+        out.copy_from_slice(point.as_bytes());
+        out
+    }
+
+    /// The affine x coordinate.
+    pub fn x(&self) -> [u8; 32] {
+        to32(&self.to_sec1_uncompressed()[1..33])
+    }
+
+    /// The affine y coordinate.
+    pub fn y(&self) -> [u8; 32] {
+        to32(&self.to_sec1_uncompressed()[33..])
+    }
+
+    /// DER SubjectPublicKeyInfo (id-ecPublicKey, sm2p256v1), as OpenSSL writes it.
+    pub fn to_spki_der(&self) -> Vec<u8> {
+        let point = self.to_sec1_uncompressed();
+        // SEQUENCE { SEQUENCE { ecPublicKey, sm2p256v1 }, BIT STRING 0x00 ‖ point }
+        let mut alg = Vec::with_capacity(21);
+        alg.extend_from_slice(&[0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
+        alg.extend_from_slice(&[0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d]);
+        let mut out = vec![0x30, 0x59];
+        out.extend_from_slice(&alg);
+        out.extend_from_slice(&[0x03, 0x42, 0x00]);
+        out.extend_from_slice(&point);
+        out
+    }
+
+    /// PEM `PUBLIC KEY` of [`PublicKey::to_spki_der`].
+    pub fn to_pem(&self) -> String {
+        pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, &self.to_spki_der()).unwrap_or_default()
+    }
+
+    /// Hex of SM3 over the uncompressed point: a short name for a bare key in reports.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(sm3(&self.to_sec1_uncompressed()))
+    }
+}
+
+/// An SM2 private key (a scalar d in [1, n−2]).
+#[derive(Clone)]
+pub struct PrivateKey {
+    inner: sm2::SecretKey,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PrivateKey(…)")
+    }
+}
+
+impl PrivateKey {
+    /// Decodes a private key in any supported form: PEM (`PRIVATE KEY` = PKCS#8,
+    /// `EC PRIVATE KEY` = SEC1), hex text, PKCS#8 or SEC1 DER, or a raw 32-byte scalar.
+    pub fn parse(input: &[u8]) -> Result<PrivateKey, Sm2Error> {
+        match decode_text_or_binary(input).map_err(|e| Sm2Error::MalformedKey(e.to_string()))? {
+            Decoded::Pem { label, der } => match label.as_str() {
+                "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&der),
+                "EC PRIVATE KEY" => PrivateKey::from_sec1_der(&der),
+                "ENCRYPTED PRIVATE KEY" => {
+                    Err(Sm2Error::UnsupportedKey("encrypted PKCS#8: decrypt it first (openssl pkcs8)".into()))
+                }
+                other => Err(Sm2Error::UnsupportedKey(format!("PEM label {other:?} is not a private key"))),
+            },
+            Decoded::Hex(bytes) | Decoded::Binary(bytes) => match bytes.first() {
+                _ if bytes.len() == 32 => PrivateKey::from_raw(&bytes),
+                Some(0x30) => PrivateKey::from_pkcs8_der(&bytes).or_else(|pkcs8_err| {
+                    PrivateKey::from_sec1_der(&bytes).map_err(|_| pkcs8_err)
+                }),
+                _ => Err(Sm2Error::MalformedKey(format!(
+                    "{} bytes: not PKCS#8 or SEC1 DER, nor a raw 32-byte scalar",
+                    bytes.len()
+                ))),
+            },
+        }
+    }
+
+    /// Decodes unencrypted PKCS#8 `PrivateKeyInfo` holding an SM2 key.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<PrivateKey, Sm2Error> {
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
+            .map_err(|e| Sm2Error::MalformedKey(format!("bad PKCS#8: {e}")))?;
+        let alg = info.algorithm.oid;
+        let param = info.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+        if !((alg == oid::EC_PUBLIC_KEY && param == Some(oid::SM2_CURVE)) || alg == oid::SM2_CURVE) {
+            let what = param.map(|p| format!("{alg} with curve {p}")).unwrap_or_else(|| alg.to_string());
+            return Err(Sm2Error::UnsupportedKey(format!("not an SM2 private key: algorithm {what}")));
+        }
+        let key = PrivateKey::from_sec1_der(info.private_key.as_bytes())?;
+        Ok(key)
+    }
+
+    /// Decodes SEC1 `ECPrivateKey`; a curve, if named, must be sm2p256v1, and an embedded
+    /// public key must match the private scalar.
+    pub fn from_sec1_der(der: &[u8]) -> Result<PrivateKey, Sm2Error> {
+        let ec = sec1::EcPrivateKey::from_der(der).map_err(|e| Sm2Error::MalformedKey(format!("bad ECPrivateKey: {e}")))?;
+        if let Some(curve) = ec.parameters.and_then(|p| p.named_curve()) {
+            if curve != oid::SM2_CURVE {
+                return Err(Sm2Error::UnsupportedKey(format!("not an SM2 key: curve {curve}")));
+            }
+        }
+        let key = PrivateKey::from_raw(ec.private_key)?;
+        if let Some(embedded) = ec.public_key {
+            if PublicKey::from_sec1(embedded).ok() != Some(key.public_key()) {
+                return Err(Sm2Error::MalformedKey("embedded public key does not match the private key".into()));
+            }
+        }
+        Ok(key)
+    }
+
+    /// Decodes a raw big-endian scalar (up to 32 bytes).
+    pub fn from_raw(bytes: &[u8]) -> Result<PrivateKey, Sm2Error> {
+        if bytes.is_empty() || bytes.len() > 32 {
+            return Err(Sm2Error::MalformedKey(format!("a raw private key is 1–32 bytes, not {}", bytes.len())));
+        }
+        let mut padded = [0u8; 32];
+        padded[32 - bytes.len()..].copy_from_slice(bytes);
+        sm2::SecretKey::from_slice(&padded)
+            .map(|inner| PrivateKey { inner })
+            .map_err(|_| Sm2Error::MalformedKey("private scalar is zero or not below n".into()))
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey { inner: self.inner.public_key() }
+    }
+
+    /// The scalar d, big-endian.
+    pub fn to_raw(&self) -> [u8; 32] {
+        to32(&self.inner.to_bytes())
+    }
+}
+
+/// Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) on any curve (GB/T 32918.2 §5.5).
+pub fn za_on_curve(curve: &CurveParams<'_>, distid: &[u8], x: &[u8], y: &[u8]) -> Result<Sm3Digest, Sm2Error> {
+    if distid.len() > MAX_DISTID_LEN {
+        return Err(Sm2Error::DistIdTooLong(distid.len()));
+    }
+    let entl = (distid.len() * 8) as u16;
+    let mut h = Sm3Hasher::new();
+    h.update(&entl.to_be_bytes());
+    for part in [distid, curve.a, curve.b, curve.gx, curve.gy, x, y] {
+        h.update(part);
+    }
+    Ok(h.finalize())
+}
+
+/// Z of `key` with `distid` on sm2p256v1.
+pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
+    za_on_curve(&SM2P256V1, distid, &key.x(), &key.y())
+}
+
+/// Verifies SM2 signatures made by one key with one distinguishing ID; Z is computed once.
+#[derive(Debug, Clone)]
+pub struct Sm2Verifier {
+    key: PublicKey,
+    distid: Vec<u8>,
+    za: Sm3Digest,
+    inner: sm2::dsa::VerifyingKey,
+}
+
+impl Sm2Verifier {
+    /// A verifier for `key` and `distid` (use [`DEFAULT_DISTID`] unless told otherwise).
+    pub fn new(key: &PublicKey, distid: &[u8]) -> Result<Sm2Verifier, Sm2Error> {
+        let za = za(key, distid)?;
+        // The crate's own Z is never used: we always pass it e = SM3(Z ‖ M).
+        let inner = sm2::dsa::VerifyingKey::new("", key.inner)
+            .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
+        Ok(Sm2Verifier { key: key.clone(), distid: distid.to_vec(), za, inner })
+    }
+
+    /// The public key.
+    pub fn key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// The signer's Z value.
+    pub fn za(&self) -> &Sm3Digest {
+        &self.za
+    }
+
+    /// A hasher already holding Z: feed it the message, finalise to get e.
+    pub fn message_hasher(&self) -> Sm3Hasher {
+        let mut h = Sm3Hasher::new();
+        h.update(&self.za);
+        h
+    }
+
+    /// e = SM3(Z ‖ message).
+    pub fn digest(&self, message: &[u8]) -> Sm3Digest {
+        let mut h = self.message_hasher();
+        h.update(message);
+        h.finalize()
+    }
+
+    /// e = SM3(Z ‖ everything `reader` yields), streamed.
+    pub fn digest_reader<R: Read>(&self, mut reader: R) -> Result<Sm3Digest, Sm2Error> {
+        let mut h = self.message_hasher();
+        io::copy(&mut reader, &mut BufferedSink(&mut h)).map_err(|e| Sm2Error::Io(e.to_string()))?;
+        Ok(h.finalize())
+    }
+
+    /// Verifies `signature` (DER or raw) over `message`; returns the encoding seen.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<SignatureEncoding, Sm2Error> {
+        let (sig, encoding) = Sm2Signature::decode(signature)?;
+        self.verify_digest(&self.digest(message), &sig)?;
+        Ok(encoding)
+    }
+
+    /// Verifies a decoded signature against a precomputed e = SM3(Z ‖ M).
+    pub fn verify_digest(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
+        check_range(&sig.r, "r")?;
+        check_range(&sig.s, "s")?;
+        let sig = sm2::dsa::Signature::from_scalars(sig.r, sig.s)
+            .map_err(|_| Sm2Error::BadSignature("r or s is not in [1, n-1]".into()))?;
+        self.inner
+            .verify_prehash(e, &sig)
+            .map_err(|_| Sm2Error::BadSignature("r does not match (e + x1) mod n".into()))
+    }
+
+    /// Verifies and returns a [`Report`] (kind [`REPORT_KIND`]) with a check for the
+    /// signature's encoding and one for its value.
+    pub fn report(&self, message: &[u8], signature: &[u8]) -> Report {
+        self.report_digest(&self.digest(message), signature)
+    }
+
+    /// As [`Sm2Verifier::report`], with e already computed (e.g. by [`Sm2Verifier::digest_reader`]).
+    pub fn report_digest(&self, e: &Sm3Digest, signature: &[u8]) -> Report {
+        let mut report = Report::new(REPORT_KIND);
+        report.subject.signer = Some(format!("SM2 key {}", self.key.fingerprint()));
+        let distid = String::from_utf8_lossy(&self.distid).into_owned();
+        match Sm2Signature::decode(signature) {
+            Err(err) => {
+                report.push(Check::failed("sm2.signature.encoding", err.reason(), err.to_string()));
+            }
+            Ok((sig, encoding)) => {
+                report.push(
+                    Check::passed("sm2.signature.encoding", format!("{} signature", encoding.as_str().to_uppercase()))
+                        .with_detail("encoding", encoding.as_str()),
+                );
+                let check = match self.verify_digest(e, &sig) {
+                    Ok(()) => Check::passed("sm2.signature.value", "signature verifies"),
+                    Err(err) => Check::failed("sm2.signature.value", err.reason(), err.to_string()),
+                };
+                report.push(check.with_detail("distid", distid).with_detail("e", hex::encode(e)));
+            }
+        }
+        report.finish()
+    }
+}
+
+/// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically
+/// (RFC 6979 with SM3), so signing needs no random source.
+#[derive(Clone)]
+pub struct Sm2Signer {
+    verifier: Sm2Verifier,
+    inner: sm2::dsa::SigningKey,
+}
+
+impl Sm2Signer {
+    /// A signer for `key` and `distid`.
+    pub fn new(key: &PrivateKey, distid: &[u8]) -> Result<Sm2Signer, Sm2Error> {
+        let verifier = Sm2Verifier::new(&key.public_key(), distid)?;
+        let inner = sm2::dsa::SigningKey::new("", &key.inner)
+            .map_err(|_| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
+        Ok(Sm2Signer { verifier, inner })
+    }
+
+    /// The verifier for this signer's public key and ID.
+    pub fn verifier(&self) -> &Sm2Verifier {
+        &self.verifier
+    }
+
+    /// Signs `message` and encodes the signature.
+    pub fn sign(&self, message: &[u8], encoding: SignatureEncoding) -> Result<Vec<u8>, Sm2Error> {
+        Ok(self.sign_digest(&self.verifier.digest(message))?.encode(encoding))
+    }
+
+    /// Signs a precomputed e = SM3(Z ‖ M).
+    pub fn sign_digest(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
+        let sig: sm2::dsa::Signature = self.inner.sign_prehash(e).map_err(|_| Sm2Error::Signing("degenerate nonce".into()))?;
+        let raw = sig.to_bytes();
+        Ok(Sm2Signature { r: to32(&raw[..32]), s: to32(&raw[32..]) })
+    }
+}
+
+fn check_range(v: &[u8; 32], name: &str) -> Result<(), Sm2Error> {
+    if v.iter().all(|&b| b == 0) {
+        return Err(Sm2Error::BadSignature(format!("{name} is zero")));
+    }
+    if *v >= ORDER_N {
+        return Err(Sm2Error::BadSignature(format!("{name} is not below n")));
+    }
+    Ok(())
+}
+
+/// Forwards writes to a hasher in at most [`STREAM_CHUNK`] pieces.
+struct BufferedSink<'a>(&'a mut Sm3Hasher);
+
+impl io::Write for BufferedSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len().min(STREAM_CHUNK);
+        self.0.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Left-pads a big-endian value of at most 32 bytes.
+fn to32(v: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out[32 - v.len()..].copy_from_slice(v);
+    out
+}
+
+const fn hex32(s: &str) -> [u8; 32] {
+    let b = s.as_bytes();
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = (nibble(b[2 * i]) << 4) | nibble(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => panic!("not a lower-case hex digit"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sm2::elliptic_curve::PrimeField;
+
+    fn key() -> PrivateKey {
+        PrivateKey::from_raw(&[7u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn constants_match_the_curve_implementation() {
+        use primeorder::PrimeCurveParams;
+        assert_eq!(SM2P256V1_A.as_slice(), sm2::Sm2::EQUATION_A.to_bytes().as_slice());
+        assert_eq!(SM2P256V1_B.as_slice(), sm2::Sm2::EQUATION_B.to_bytes().as_slice());
+        assert_eq!(SM2P256V1_GX.as_slice(), sm2::Sm2::GENERATOR.0.to_bytes().as_slice());
+        assert_eq!(SM2P256V1_GY.as_slice(), sm2::Sm2::GENERATOR.1.to_bytes().as_slice());
+        let n_minus_1 = -sm2::Scalar::ONE;
+        let mut n = n_minus_1.to_repr();
+        n[31] += 1;
+        assert_eq!(n.as_slice(), ORDER_N.as_slice());
+    }
+
+    #[test]
+    fn sign_verify_both_encodings() {
+        let signer = Sm2Signer::new(&key(), DEFAULT_DISTID).unwrap();
+        for enc in [SignatureEncoding::Der, SignatureEncoding::Raw] {
+            let sig = signer.sign(b"hello", enc).unwrap();
+            assert_eq!(signer.verifier().verify(b"hello", &sig), Ok(enc));
+            assert!(matches!(signer.verifier().verify(b"hellp", &sig), Err(Sm2Error::BadSignature(_))));
+            let other_id = Sm2Verifier::new(&key().public_key(), b"ALICE").unwrap();
+            assert!(matches!(other_id.verify(b"hello", &sig), Err(Sm2Error::BadSignature(_))));
+        }
+    }
+
+    #[test]
+    fn der_and_raw_round_trip() {
+        let sig = Sm2Signature { r: to32(&[0x80, 1]), s: to32(&[1]) };
+        let der = sig.to_der();
+        assert_eq!(der, vec![0x30, 0x08, 0x02, 0x03, 0x00, 0x80, 0x01, 0x02, 0x01, 0x01]);
+        assert_eq!(Sm2Signature::decode(&der).unwrap(), (sig, SignatureEncoding::Der));
+        assert_eq!(Sm2Signature::decode(&sig.to_raw()).unwrap(), (sig, SignatureEncoding::Raw));
+    }
+
+    #[test]
+    fn strict_der() {
+        // needless leading zero, trailing byte, negative integer, truncated
+        for bad in [
+            &[0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01][..],
+            &[0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x00][..],
+            &[0x30, 0x06, 0x02, 0x01, 0x81, 0x02, 0x01, 0x01][..],
+            &[0x30, 0x06, 0x02, 0x01, 0x01, 0x02][..],
+            &[0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01][..],
+            &[][..],
+        ] {
+            assert!(matches!(Sm2Signature::decode(bad), Err(Sm2Error::MalformedSignature(_))), "{bad:02x?}");
+        }
+    }
+
+    #[test]
+    fn range_checks_are_bad_signatures() {
+        let v = Sm2Verifier::new(&key().public_key(), DEFAULT_DISTID).unwrap();
+        let e = v.digest(b"m");
+        for (r, s) in [([0u8; 32], [1u8; 32]), ([1u8; 32], [0u8; 32]), (ORDER_N, [1u8; 32]), ([1u8; 32], [0xff; 32])] {
+            assert!(matches!(v.verify_digest(&e, &Sm2Signature { r, s }), Err(Sm2Error::BadSignature(_))));
+        }
+    }
+
+    #[test]
+    fn key_forms_agree() {
+        let public = key().public_key();
+        let sec1 = public.to_sec1_uncompressed();
+        assert_eq!(PublicKey::parse(&sec1).unwrap(), public);
+        assert_eq!(PublicKey::parse(&sec1[1..]).unwrap(), public);
+        assert_eq!(PublicKey::parse(hex::encode(sec1).as_bytes()).unwrap(), public);
+        assert_eq!(PublicKey::parse(&public.to_spki_der()).unwrap(), public);
+        assert_eq!(PublicKey::parse(public.to_pem().as_bytes()).unwrap(), public);
+        let mut compressed = vec![2 + (sec1[64] & 1)];
+        compressed.extend_from_slice(&sec1[1..33]);
+        assert_eq!(PublicKey::parse(&compressed).unwrap(), public);
+        let mut off_curve = sec1;
+        off_curve[64] ^= 1;
+        assert!(matches!(PublicKey::parse(&off_curve), Err(Sm2Error::MalformedKey(_))));
+    }
+
+    #[test]
+    fn distid_length_limit() {
+        let public = key().public_key();
+        assert!(Sm2Verifier::new(&public, &vec![b'a'; MAX_DISTID_LEN]).is_ok());
+        assert_eq!(
+            Sm2Verifier::new(&public, &vec![b'a'; MAX_DISTID_LEN + 1]).err(),
+            Some(Sm2Error::DistIdTooLong(MAX_DISTID_LEN + 1))
+        );
+    }
+
+    #[test]
+    fn streamed_digest_equals_one_shot() {
+        let v = Sm2Verifier::new(&key().public_key(), DEFAULT_DISTID).unwrap();
+        let msg = vec![9u8; 200_000];
+        assert_eq!(v.digest_reader(&msg[..]).unwrap(), v.digest(&msg));
+    }
+}
