@@ -145,7 +145,11 @@ impl DigestAlgorithm {
             "sha256" => DigestAlgorithm::Sha256,
             "sha384" => DigestAlgorithm::Sha384,
             "sha512" => DigestAlgorithm::Sha512,
-            _ => return ObjectIdentifier::new(name.trim()).ok().and_then(|o| DigestAlgorithm::from_oid(&o)),
+            _ => {
+                return ObjectIdentifier::new(name.trim())
+                    .ok()
+                    .and_then(|o| DigestAlgorithm::from_oid(&o))
+            }
         })
     }
 
@@ -305,7 +309,8 @@ impl SignatureAlgorithm {
             oid::ECDSA_WITH_SHA384 => SignatureAlgorithm::EcdsaSha384,
             oid::ED25519 => SignatureAlgorithm::Ed25519,
             oid::RSASSA_PSS => {
-                let params = params.ok_or_else(|| AlgError::UnsupportedParameters("RSASSA-PSS without parameters".into()))?;
+                let params =
+                    params.ok_or_else(|| AlgError::UnsupportedParameters("RSASSA-PSS without parameters".into()))?;
                 pss_from_params(params)?
             }
             _ => return Err(AlgError::Unknown(alg.to_string())),
@@ -412,7 +417,11 @@ pub fn verify_signature(
     let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
         .map_err(|e| AlgError::MalformedKey(format!("bad SubjectPublicKeyInfo: {e}")))?;
     let key_alg = spki.algorithm.oid;
-    let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
     let weak = alg.is_weak();
     if alg == SignatureAlgorithm::Sm2Sm3 {
         let key = Sm2PublicKey::from_spki_der(spki_der).map_err(|e| match e {
@@ -420,7 +429,10 @@ pub fn verify_signature(
             other => AlgError::Sm2(other),
         })?;
         let encoding = Sm2Verifier::new(&key, DEFAULT_DISTID)?.verify(message, signature)?;
-        return Ok(Verified { sm2_encoding: Some(encoding), weak });
+        return Ok(Verified {
+            sm2_encoding: Some(encoding),
+            weak,
+        });
     }
     let key_bytes = spki
         .subject_public_key
@@ -441,13 +453,19 @@ pub fn verify_signature(
         (SignatureAlgorithm::Ed25519, oid::ED25519, _) => &rs::ED25519,
         _ => {
             let curve = curve.map(|c| format!(" on curve {c}")).unwrap_or_default();
-            return Err(AlgError::KeyMismatch(format!("{} cannot use a key of algorithm {key_alg}{curve}", alg.name())));
+            return Err(AlgError::KeyMismatch(format!(
+                "{} cannot use a key of algorithm {key_alg}{curve}",
+                alg.name()
+            )));
         }
     };
     rs::UnparsedPublicKey::new(ring_alg, key_bytes)
         .verify(message, signature)
         .map_err(|_| AlgError::BadSignature(alg.name()))?;
-    Ok(Verified { sm2_encoding: None, weak })
+    Ok(Verified {
+        sm2_encoding: None,
+        weak,
+    })
 }
 
 /// RSASSA-PSS-params (RFC 4055): ring supports MGF1 with the same hash and salt = hash length.
@@ -461,7 +479,14 @@ fn pss_from_params(params: &[u8]) -> Result<SignatureAlgorithm, AlgError> {
                 .map(|a| a.oid);
             let mgf = seq
                 .context_specific::<spki::AlgorithmIdentifierRef<'_>>(der::TagNumber(1), der::TagMode::Explicit)?
-                .map(|a| (a.oid, a.parameters.and_then(|p| p.decode_as::<spki::AlgorithmIdentifierRef<'_>>().ok()).map(|h| h.oid)));
+                .map(|a| {
+                    (
+                        a.oid,
+                        a.parameters
+                            .and_then(|p| p.decode_as::<spki::AlgorithmIdentifierRef<'_>>().ok())
+                            .map(|h| h.oid),
+                    )
+                });
             let salt = seq.context_specific::<u32>(der::TagNumber(2), der::TagMode::Explicit)?;
             let _trailer = seq.context_specific::<u32>(der::TagNumber(3), der::TagMode::Explicit)?;
             if let Some((mgf_oid, _)) = mgf {
@@ -480,7 +505,12 @@ fn pss_from_params(params: &[u8]) -> Result<SignatureAlgorithm, AlgError> {
         Some(oid::SHA256) => (SignatureAlgorithm::RsaPssSha256, 32),
         Some(oid::SHA384) => (SignatureAlgorithm::RsaPssSha384, 48),
         Some(oid::SHA512) => (SignatureAlgorithm::RsaPssSha512, 64),
-        other => return Err(bad(&format!("hash {}", other.map(|o| o.to_string()).unwrap_or("SHA-1 (default)".into())))),
+        other => {
+            return Err(bad(&format!(
+                "hash {}",
+                other.map(|o| o.to_string()).unwrap_or("SHA-1 (default)".into())
+            )))
+        }
     };
     if mgf_hash != hash {
         return Err(bad("MGF1 hash differs from the message hash"));
@@ -506,9 +536,18 @@ mod tests {
             assert_eq!(DigestAlgorithm::from_name(d.name()), Some(d));
             assert_eq!(d.digest(b"abc").len(), d.output_len());
         }
-        assert_eq!(DigestAlgorithm::from_name("1.2.156.10197.1.401.1"), Some(DigestAlgorithm::Sm3));
-        assert_eq!(SignatureAlgorithm::from_name("SM3WithSM2"), Some(SignatureAlgorithm::Sm2Sm3));
-        assert_eq!(SignatureAlgorithm::from_name("1.2.156.10197.1.501"), Some(SignatureAlgorithm::Sm2Sm3));
+        assert_eq!(
+            DigestAlgorithm::from_name("1.2.156.10197.1.401.1"),
+            Some(DigestAlgorithm::Sm3)
+        );
+        assert_eq!(
+            SignatureAlgorithm::from_name("SM3WithSM2"),
+            Some(SignatureAlgorithm::Sm2Sm3)
+        );
+        assert_eq!(
+            SignatureAlgorithm::from_name("1.2.156.10197.1.501"),
+            Some(SignatureAlgorithm::Sm2Sm3)
+        );
         assert!(SignatureAlgorithm::RsaPkcs1Sha1.is_weak());
         assert!(!SignatureAlgorithm::Sm2Sm3.is_weak());
         assert_eq!(SignatureAlgorithm::from_name("none"), None);
@@ -527,12 +566,17 @@ mod tests {
     #[test]
     fn sm2_through_the_registry_and_no_family_confusion() {
         let key = PrivateKey::from_raw(&[3u8; 32]).unwrap();
-        let sig = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap().sign(b"m", SignatureEncoding::Der).unwrap();
+        let sig = Sm2Signer::new(&key, DEFAULT_DISTID)
+            .unwrap()
+            .sign(b"m", SignatureEncoding::Der)
+            .unwrap();
         let spki = key.public_key().to_spki_der();
         let ok = verify_signature(SignatureAlgorithm::Sm2Sm3, &spki, b"m", &sig).unwrap();
         assert_eq!(ok.sm2_encoding, Some(SignatureEncoding::Der));
         assert_eq!(
-            verify_signature(SignatureAlgorithm::Sm2Sm3, &spki, b"x", &sig).unwrap_err().reason(),
+            verify_signature(SignatureAlgorithm::Sm2Sm3, &spki, b"x", &sig)
+                .unwrap_err()
+                .reason(),
             Reason::BadSignature
         );
         let err = verify_signature(SignatureAlgorithm::EcdsaSha256, &spki, b"m", &sig).unwrap_err();

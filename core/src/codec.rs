@@ -41,7 +41,10 @@ pub fn decode_text_or_binary(input: &[u8]) -> Result<Decoded, CodecError> {
     let trimmed = input.trim_ascii();
     if trimmed.starts_with(b"-----BEGIN ") {
         let (label, der) = pem_rfc7468::decode_vec(trimmed).map_err(|e| CodecError::Pem(e.to_string()))?;
-        return Ok(Decoded::Pem { label: label.to_owned(), der });
+        return Ok(Decoded::Pem {
+            label: label.to_owned(),
+            der,
+        });
     }
     if let Some(bytes) = decode_hex_text(trimmed) {
         return Ok(Decoded::Hex(bytes));
@@ -52,7 +55,10 @@ pub fn decode_text_or_binary(input: &[u8]) -> Result<Decoded, CodecError> {
 /// Decodes hex text, allowing a `0x` prefix, whitespace and `:` separators; `None` if the
 /// text is not entirely hex or is empty.
 pub fn decode_hex_text(text: &[u8]) -> Option<Vec<u8>> {
-    let text = text.strip_prefix(b"0x").or_else(|| text.strip_prefix(b"0X")).unwrap_or(text);
+    let text = text
+        .strip_prefix(b"0x")
+        .or_else(|| text.strip_prefix(b"0X"))
+        .unwrap_or(text);
     let digits: Vec<u8> = text
         .iter()
         .copied()
@@ -70,15 +76,30 @@ mod tests {
 
     #[test]
     fn recognises_forms() {
-        assert_eq!(decode_text_or_binary(b" 0xAB:cd\n").unwrap(), Decoded::Hex(vec![0xab, 0xcd]));
-        assert_eq!(decode_text_or_binary(&[0x30, 0x01]).unwrap(), Decoded::Binary(vec![0x30, 0x01]));
+        assert_eq!(
+            decode_text_or_binary(b" 0xAB:cd\n").unwrap(),
+            Decoded::Hex(vec![0xab, 0xcd])
+        );
+        assert_eq!(
+            decode_text_or_binary(&[0x30, 0x01]).unwrap(),
+            Decoded::Binary(vec![0x30, 0x01])
+        );
         let pem = b"-----BEGIN PUBLIC KEY-----\nAAEC\n-----END PUBLIC KEY-----\n";
         assert_eq!(
             decode_text_or_binary(pem).unwrap(),
-            Decoded::Pem { label: "PUBLIC KEY".into(), der: vec![0, 1, 2] }
+            Decoded::Pem {
+                label: "PUBLIC KEY".into(),
+                der: vec![0, 1, 2]
+            }
         );
-        assert!(matches!(decode_text_or_binary(b"-----BEGIN X-----\n!!\n"), Err(CodecError::Pem(_))));
-        assert!(matches!(decode_text_or_binary(&vec![b'a'; MAX_TEXT_INPUT + 1]), Err(CodecError::TooLarge(_))));
+        assert!(matches!(
+            decode_text_or_binary(b"-----BEGIN X-----\n!!\n"),
+            Err(CodecError::Pem(_))
+        ));
+        assert!(matches!(
+            decode_text_or_binary(&vec![b'a'; MAX_TEXT_INPUT + 1]),
+            Err(CodecError::TooLarge(_))
+        ));
     }
 
     #[test]

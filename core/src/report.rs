@@ -89,9 +89,7 @@ impl Reason {
     /// The status a check with this reason has.
     pub fn status(self) -> Status {
         match self {
-            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported => {
-                Status::Indeterminate
-            }
+            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported => Status::Indeterminate,
             _ => Status::Failed,
         }
     }
@@ -257,7 +255,10 @@ impl Report {
             Some(status) => status,
             None => Status::Indeterminate,
         };
-        let deciding = self.checks.iter().find(|c| c.status == self.status && c.status != Status::Passed);
+        let deciding = self
+            .checks
+            .iter()
+            .find(|c| c.status == self.status && c.status != Status::Passed);
         self.reason = deciding.and_then(|c| c.reason);
         self.summary = match (self.status, deciding) {
             (Status::Passed, _) => format!("{}: all {} checks passed", self.kind, self.checks.len()),
@@ -295,7 +296,13 @@ impl Report {
         }
         for check in &self.checks {
             let reason = check.reason.map(|r| format!(" [{r}]")).unwrap_or_default();
-            out.push_str(&format!("  {:<13} {}{}: {}\n", check.status.as_str(), check.name, reason, check.message));
+            out.push_str(&format!(
+                "  {:<13} {}{}: {}\n",
+                check.status.as_str(),
+                check.name,
+                reason,
+                check.message
+            ));
         }
         out
     }
@@ -340,7 +347,11 @@ mod tests {
 
     #[test]
     fn reason_spelling_matches_serde() {
-        for reason in [Reason::HashMismatch, Reason::ModifiedAfterSigning, Reason::RevocationUnknown] {
+        for reason in [
+            Reason::HashMismatch,
+            Reason::ModifiedAfterSigning,
+            Reason::RevocationUnknown,
+        ] {
             assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
         }
     }

@@ -55,7 +55,9 @@ impl Time {
         let month = time::Month::try_from(month).ok()?;
         let date = time::Date::from_calendar_date(year, month, day).ok()?;
         let clock = time::Time::from_hms(hour, minute, second).ok()?;
-        Some(Time { unix: date.with_time(clock).assume_utc().unix_timestamp() })
+        Some(Time {
+            unix: date.with_time(clock).assume_utc().unix_timestamp(),
+        })
     }
 
     fn datetime(self) -> OffsetDateTime {

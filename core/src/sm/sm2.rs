@@ -60,8 +60,12 @@ const SM2P256V1_GX: [u8; 32] = hex32("32c4ae2c1f1981195f9904466a39c9948fe30bbff2
 const SM2P256V1_GY: [u8; 32] = hex32("bc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0");
 
 /// The recommended curve sm2p256v1 (GB/T 32918.5).
-pub const SM2P256V1: CurveParams<'static> =
-    CurveParams { a: &SM2P256V1_A, b: &SM2P256V1_B, gx: &SM2P256V1_GX, gy: &SM2P256V1_GY };
+pub const SM2P256V1: CurveParams<'static> = CurveParams {
+    a: &SM2P256V1_A,
+    b: &SM2P256V1_B,
+    gx: &SM2P256V1_GX,
+    gy: &SM2P256V1_GY,
+};
 
 /// Why an SM2 operation failed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -157,17 +161,28 @@ impl Sm2Signature {
             )));
         }
         if bytes.len() > MAX_DER_SIGNATURE_LEN {
-            return Err(Sm2Error::MalformedSignature(format!("{} bytes is too long for DER r, s", bytes.len())));
+            return Err(Sm2Error::MalformedSignature(format!(
+                "{} bytes is too long for DER r, s",
+                bytes.len()
+            )));
         }
         let (r, s) = decode_der_pair(bytes).map_err(|e| Sm2Error::MalformedSignature(format!("bad DER: {e}")))?;
         let wide = |v: &[u8], name: &str| {
             if v.len() > 32 {
-                Err(Sm2Error::BadSignature(format!("{name} is not in [1, n-1] (wider than 256 bits)")))
+                Err(Sm2Error::BadSignature(format!(
+                    "{name} is not in [1, n-1] (wider than 256 bits)"
+                )))
             } else {
                 Ok(to32(v))
             }
         };
-        Ok((Sm2Signature { r: wide(r, "r")?, s: wide(s, "s")? }, SignatureEncoding::Der))
+        Ok((
+            Sm2Signature {
+                r: wide(r, "r")?,
+                s: wide(s, "s")?,
+            },
+            SignatureEncoding::Der,
+        ))
     }
 
     /// r‖s, 64 bytes.
@@ -227,9 +242,9 @@ impl PublicKey {
     pub fn parse(input: &[u8]) -> Result<PublicKey, Sm2Error> {
         match decode_text_or_binary(input).map_err(|e| Sm2Error::MalformedKey(e.to_string()))? {
             Decoded::Pem { label, der } if label == "PUBLIC KEY" => PublicKey::from_spki_der(&der),
-            Decoded::Pem { label, .. } => {
-                Err(Sm2Error::UnsupportedKey(format!("PEM label {label:?}, expected \"PUBLIC KEY\"")))
-            }
+            Decoded::Pem { label, .. } => Err(Sm2Error::UnsupportedKey(format!(
+                "PEM label {label:?}, expected \"PUBLIC KEY\""
+            ))),
             Decoded::Hex(bytes) | Decoded::Binary(bytes) => PublicKey::from_binary(&bytes),
         }
     }
@@ -252,7 +267,11 @@ impl PublicKey {
         let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
             .map_err(|e| Sm2Error::MalformedKey(format!("bad SubjectPublicKeyInfo: {e}")))?;
         let alg = spki.algorithm.oid;
-        let param = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+        let param = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
         let is_sm2 = (alg == oid::EC_PUBLIC_KEY && param == Some(oid::SM2_CURVE)) || alg == oid::SM2_CURVE;
         if !is_sm2 {
             let what = match param {
@@ -278,7 +297,10 @@ impl PublicKey {
     /// Decodes raw x‖y (64 bytes).
     pub fn from_raw_xy(bytes: &[u8]) -> Result<PublicKey, Sm2Error> {
         if bytes.len() != 64 {
-            return Err(Sm2Error::MalformedKey(format!("raw x‖y must be 64 bytes, not {}", bytes.len())));
+            return Err(Sm2Error::MalformedKey(format!(
+                "raw x‖y must be 64 bytes, not {}",
+                bytes.len()
+            )));
         }
         let mut sec1 = [0u8; 65];
         sec1[0] = 0x04;
@@ -349,16 +371,17 @@ impl PrivateKey {
             Decoded::Pem { label, der } => match label.as_str() {
                 "PRIVATE KEY" => PrivateKey::from_pkcs8_der(&der),
                 "EC PRIVATE KEY" => PrivateKey::from_sec1_der(&der),
-                "ENCRYPTED PRIVATE KEY" => {
-                    Err(Sm2Error::UnsupportedKey("encrypted PKCS#8: decrypt it first (openssl pkcs8)".into()))
-                }
-                other => Err(Sm2Error::UnsupportedKey(format!("PEM label {other:?} is not a private key"))),
+                "ENCRYPTED PRIVATE KEY" => Err(Sm2Error::UnsupportedKey(
+                    "encrypted PKCS#8: decrypt it first (openssl pkcs8)".into(),
+                )),
+                other => Err(Sm2Error::UnsupportedKey(format!(
+                    "PEM label {other:?} is not a private key"
+                ))),
             },
             Decoded::Hex(bytes) | Decoded::Binary(bytes) => match bytes.first() {
                 _ if bytes.len() == 32 => PrivateKey::from_raw(&bytes),
-                Some(0x30) => PrivateKey::from_pkcs8_der(&bytes).or_else(|pkcs8_err| {
-                    PrivateKey::from_sec1_der(&bytes).map_err(|_| pkcs8_err)
-                }),
+                Some(0x30) => PrivateKey::from_pkcs8_der(&bytes)
+                    .or_else(|pkcs8_err| PrivateKey::from_sec1_der(&bytes).map_err(|_| pkcs8_err)),
                 _ => Err(Sm2Error::MalformedKey(format!(
                     "{} bytes: not PKCS#8 or SEC1 DER, nor a raw 32-byte scalar",
                     bytes.len()
@@ -369,13 +392,21 @@ impl PrivateKey {
 
     /// Decodes unencrypted PKCS#8 `PrivateKeyInfo` holding an SM2 key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<PrivateKey, Sm2Error> {
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
-            .map_err(|e| Sm2Error::MalformedKey(format!("bad PKCS#8: {e}")))?;
+        let info =
+            pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| Sm2Error::MalformedKey(format!("bad PKCS#8: {e}")))?;
         let alg = info.algorithm.oid;
-        let param = info.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
+        let param = info
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
         if !((alg == oid::EC_PUBLIC_KEY && param == Some(oid::SM2_CURVE)) || alg == oid::SM2_CURVE) {
-            let what = param.map(|p| format!("{alg} with curve {p}")).unwrap_or_else(|| alg.to_string());
-            return Err(Sm2Error::UnsupportedKey(format!("not an SM2 private key: algorithm {what}")));
+            let what = param
+                .map(|p| format!("{alg} with curve {p}"))
+                .unwrap_or_else(|| alg.to_string());
+            return Err(Sm2Error::UnsupportedKey(format!(
+                "not an SM2 private key: algorithm {what}"
+            )));
         }
         let key = PrivateKey::from_sec1_der(info.private_key.as_bytes())?;
         Ok(key)
@@ -384,7 +415,8 @@ impl PrivateKey {
     /// Decodes SEC1 `ECPrivateKey`; a curve, if named, must be sm2p256v1, and an embedded
     /// public key must match the private scalar.
     pub fn from_sec1_der(der: &[u8]) -> Result<PrivateKey, Sm2Error> {
-        let ec = sec1::EcPrivateKey::from_der(der).map_err(|e| Sm2Error::MalformedKey(format!("bad ECPrivateKey: {e}")))?;
+        let ec =
+            sec1::EcPrivateKey::from_der(der).map_err(|e| Sm2Error::MalformedKey(format!("bad ECPrivateKey: {e}")))?;
         if let Some(curve) = ec.parameters.and_then(|p| p.named_curve()) {
             if curve != oid::SM2_CURVE {
                 return Err(Sm2Error::UnsupportedKey(format!("not an SM2 key: curve {curve}")));
@@ -393,7 +425,9 @@ impl PrivateKey {
         let key = PrivateKey::from_raw(ec.private_key)?;
         if let Some(embedded) = ec.public_key {
             if PublicKey::from_sec1(embedded).ok() != Some(key.public_key()) {
-                return Err(Sm2Error::MalformedKey("embedded public key does not match the private key".into()));
+                return Err(Sm2Error::MalformedKey(
+                    "embedded public key does not match the private key".into(),
+                ));
             }
         }
         Ok(key)
@@ -402,7 +436,10 @@ impl PrivateKey {
     /// Decodes a raw big-endian scalar (up to 32 bytes).
     pub fn from_raw(bytes: &[u8]) -> Result<PrivateKey, Sm2Error> {
         if bytes.is_empty() || bytes.len() > 32 {
-            return Err(Sm2Error::MalformedKey(format!("a raw private key is 1–32 bytes, not {}", bytes.len())));
+            return Err(Sm2Error::MalformedKey(format!(
+                "a raw private key is 1–32 bytes, not {}",
+                bytes.len()
+            )));
         }
         let mut padded = [0u8; 32];
         padded[32 - bytes.len()..].copy_from_slice(bytes);
@@ -413,7 +450,9 @@ impl PrivateKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey { inner: self.inner.public_key() }
+        PublicKey {
+            inner: self.inner.public_key(),
+        }
     }
 
     /// The scalar d, big-endian.
@@ -457,7 +496,12 @@ impl Sm2Verifier {
         // The crate's own Z is never used: we always pass it e = SM3(Z ‖ M).
         let inner = sm2::dsa::VerifyingKey::new("", key.inner)
             .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
-        Ok(Sm2Verifier { key: key.clone(), distid: distid.to_vec(), za, inner })
+        Ok(Sm2Verifier {
+            key: key.clone(),
+            distid: distid.to_vec(),
+            za,
+            inner,
+        })
     }
 
     /// The public key.
@@ -526,8 +570,11 @@ impl Sm2Verifier {
             }
             Ok((sig, encoding)) => {
                 report.push(
-                    Check::passed("sm2.signature.encoding", format!("{} signature", encoding.as_str().to_uppercase()))
-                        .with_detail("encoding", encoding.as_str()),
+                    Check::passed(
+                        "sm2.signature.encoding",
+                        format!("{} signature", encoding.as_str().to_uppercase()),
+                    )
+                    .with_detail("encoding", encoding.as_str()),
                 );
                 let check = match self.verify_digest(e, &sig) {
                     Ok(()) => Check::passed("sm2.signature.value", "signature verifies"),
@@ -569,9 +616,15 @@ impl Sm2Signer {
 
     /// Signs a precomputed e = SM3(Z ‖ M).
     pub fn sign_digest(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
-        let sig: sm2::dsa::Signature = self.inner.sign_prehash(e).map_err(|_| Sm2Error::Signing("degenerate nonce".into()))?;
+        let sig: sm2::dsa::Signature = self
+            .inner
+            .sign_prehash(e)
+            .map_err(|_| Sm2Error::Signing("degenerate nonce".into()))?;
         let raw = sig.to_bytes();
-        Ok(Sm2Signature { r: to32(&raw[..32]), s: to32(&raw[32..]) })
+        Ok(Sm2Signature {
+            r: to32(&raw[..32]),
+            s: to32(&raw[32..]),
+        })
     }
 }
 
@@ -654,19 +707,31 @@ mod tests {
         for enc in [SignatureEncoding::Der, SignatureEncoding::Raw] {
             let sig = signer.sign(b"hello", enc).unwrap();
             assert_eq!(signer.verifier().verify(b"hello", &sig), Ok(enc));
-            assert!(matches!(signer.verifier().verify(b"hellp", &sig), Err(Sm2Error::BadSignature(_))));
+            assert!(matches!(
+                signer.verifier().verify(b"hellp", &sig),
+                Err(Sm2Error::BadSignature(_))
+            ));
             let other_id = Sm2Verifier::new(&key().public_key(), b"ALICE").unwrap();
-            assert!(matches!(other_id.verify(b"hello", &sig), Err(Sm2Error::BadSignature(_))));
+            assert!(matches!(
+                other_id.verify(b"hello", &sig),
+                Err(Sm2Error::BadSignature(_))
+            ));
         }
     }
 
     #[test]
     fn der_and_raw_round_trip() {
-        let sig = Sm2Signature { r: to32(&[0x80, 1]), s: to32(&[1]) };
+        let sig = Sm2Signature {
+            r: to32(&[0x80, 1]),
+            s: to32(&[1]),
+        };
         let der = sig.to_der();
         assert_eq!(der, vec![0x30, 0x08, 0x02, 0x03, 0x00, 0x80, 0x01, 0x02, 0x01, 0x01]);
         assert_eq!(Sm2Signature::decode(&der).unwrap(), (sig, SignatureEncoding::Der));
-        assert_eq!(Sm2Signature::decode(&sig.to_raw()).unwrap(), (sig, SignatureEncoding::Raw));
+        assert_eq!(
+            Sm2Signature::decode(&sig.to_raw()).unwrap(),
+            (sig, SignatureEncoding::Raw)
+        );
     }
 
     #[test]
@@ -680,7 +745,10 @@ mod tests {
             &[0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01][..],
             &[][..],
         ] {
-            assert!(matches!(Sm2Signature::decode(bad), Err(Sm2Error::MalformedSignature(_))), "{bad:02x?}");
+            assert!(
+                matches!(Sm2Signature::decode(bad), Err(Sm2Error::MalformedSignature(_))),
+                "{bad:02x?}"
+            );
         }
     }
 
@@ -688,8 +756,16 @@ mod tests {
     fn range_checks_are_bad_signatures() {
         let v = Sm2Verifier::new(&key().public_key(), DEFAULT_DISTID).unwrap();
         let e = v.digest(b"m");
-        for (r, s) in [([0u8; 32], [1u8; 32]), ([1u8; 32], [0u8; 32]), (ORDER_N, [1u8; 32]), ([1u8; 32], [0xff; 32])] {
-            assert!(matches!(v.verify_digest(&e, &Sm2Signature { r, s }), Err(Sm2Error::BadSignature(_))));
+        for (r, s) in [
+            ([0u8; 32], [1u8; 32]),
+            ([1u8; 32], [0u8; 32]),
+            (ORDER_N, [1u8; 32]),
+            ([1u8; 32], [0xff; 32]),
+        ] {
+            assert!(matches!(
+                v.verify_digest(&e, &Sm2Signature { r, s }),
+                Err(Sm2Error::BadSignature(_))
+            ));
         }
     }
 

@@ -1,0 +1,319 @@
+//! The CLI against OpenSSL 3 as the independent oracle: `yinjian sm3` must print what
+//! `openssl dgst -sm3` prints, and `yinjian sm2 verify` must agree with
+//! `openssl pkeyutl -verify` on every generated SM2 vector.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use yinjian::sm::sm2::{PublicKey, Sm2Signature};
+
+fn yinjian(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(args)
+        .output()
+        .expect("run yinjian")
+}
+
+fn openssl(args: &[&str]) -> Output {
+    Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("openssl 3 must be installed")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn sm3_matches_openssl_dgst() {
+    let dir = tmp();
+    let mut files = Vec::new();
+    for (name, len) in [
+        ("empty", 0usize),
+        ("abc", 3),
+        ("block", 64),
+        ("odd", 1000),
+        ("big", 3 << 20),
+    ] {
+        let path = dir.path().join(name);
+        let data: Vec<u8> = if name == "abc" {
+            b"abc".to_vec()
+        } else {
+            (0..len).map(|i| (i * 7 % 256) as u8).collect()
+        };
+        std::fs::write(&path, data).unwrap();
+        files.push(path);
+    }
+    files.push(repo().join("test-vectors/sample/notice.txt"));
+    for file in &files {
+        let ours = yinjian(&["sm3", s(file)]);
+        assert!(ours.status.success(), "{ours:?}");
+        let ours = String::from_utf8(ours.stdout).unwrap();
+        let (digest, name) = ours.trim_end().split_once("  ").expect("sm3sum format");
+        assert_eq!(name, s(file));
+        let theirs = String::from_utf8(openssl(&["dgst", "-sm3", "-r", s(file)]).stdout).unwrap();
+        let theirs = theirs.split_whitespace().next().unwrap();
+        assert_eq!(digest, theirs, "{}", file.display());
+    }
+}
+
+#[test]
+fn sm3_reads_stdin_and_reports_missing_files() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(["sm3", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"abc").unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0  -"));
+    let missing = yinjian(&["sm3", "/nonexistent/file"]);
+    assert_eq!(missing.status.code(), Some(3));
+}
+
+/// Every `sm2_verify` vector: yinjian's exit code and OpenSSL's verdict agree.
+#[test]
+fn sm2_verify_agrees_with_openssl_on_generated_vectors() {
+    let file = repo().join("test-vectors/sm2-openssl.jsonl");
+    let text = std::fs::read_to_string(&file).expect("test-vectors/sm2-openssl.jsonl (made by gen/gen-sm2.sh)");
+    let dir = tmp();
+    let (mut compared, mut disagreements) = (0, Vec::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        if case["op"] != "sm2_verify" {
+            continue;
+        }
+        let id = case["id"].as_str().unwrap();
+        let key = PublicKey::parse(case["key"].as_str().unwrap().as_bytes()).unwrap();
+        let msg = match case.get("msg_hex") {
+            Some(h) => hex::decode(h.as_str().unwrap()).unwrap(),
+            None => case["msg_ascii"].as_str().unwrap().as_bytes().to_vec(),
+        };
+        let sig = hex::decode(case["sig_hex"].as_str().unwrap()).unwrap();
+        let distid = case
+            .get("distid")
+            .and_then(|d| d.as_str())
+            .unwrap_or("1234567812345678");
+        let (key_path, msg_path, sig_path) = (dir.path().join("k.pem"), dir.path().join("m"), dir.path().join("s"));
+        std::fs::write(&key_path, key.to_pem()).unwrap();
+        std::fs::write(&msg_path, &msg).unwrap();
+        std::fs::write(&sig_path, &sig).unwrap();
+
+        let ours = yinjian(&[
+            "sm2",
+            "verify",
+            "--key",
+            s(&key_path),
+            "--sig",
+            s(&sig_path),
+            "--id",
+            distid,
+            s(&msg_path),
+        ]);
+        let ours_ok = match ours.status.code() {
+            Some(0) => true,
+            Some(1) => false,
+            other => panic!(
+                "{id}: unexpected exit {other:?}: {}",
+                String::from_utf8_lossy(&ours.stderr)
+            ),
+        };
+        assert_eq!(
+            ours_ok,
+            case["expect"] == "PASSED",
+            "{id}: CLI disagrees with the vector"
+        );
+
+        // OpenSSL judges DER only: give it the DER form of a raw signature that decodes.
+        let der = match Sm2Signature::decode(&sig) {
+            Ok((decoded, yinjian::sm::sm2::SignatureEncoding::Raw)) => decoded.to_der(),
+            _ => sig.clone(),
+        };
+        std::fs::write(&sig_path, &der).unwrap();
+        let theirs = openssl(&[
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            s(&key_path),
+            "-rawin",
+            "-digest",
+            "sm3",
+            "-pkeyopt",
+            &format!("distid:{distid}"),
+            "-in",
+            s(&msg_path),
+            "-sigfile",
+            s(&sig_path),
+        ]);
+        let theirs_ok =
+            theirs.status.success() && String::from_utf8_lossy(&theirs.stdout).contains("Verified Successfully");
+        compared += 1;
+        if ours_ok != theirs_ok {
+            disagreements.push(format!("{id}: yinjian {ours_ok}, openssl {theirs_ok}"));
+        }
+    }
+    assert!(compared >= 20, "only {compared} sm2_verify vectors compared");
+    assert!(
+        disagreements.is_empty(),
+        "disagreements with OpenSSL:\n{}",
+        disagreements.join("\n")
+    );
+}
+
+#[test]
+fn signatures_made_by_the_cli_verify_in_openssl() {
+    let dir = tmp();
+    let key = repo().join("test-vectors/sample/signer.key.pem");
+    let pubkey = dir.path().join("pub.pem");
+    let out = yinjian(&["sm2", "pubkey", "--key", s(&key)]);
+    assert!(out.status.success());
+    std::fs::write(&pubkey, &out.stdout).unwrap();
+    let msg = repo().join("test-vectors/sample/notice.txt");
+    for id in ["1234567812345678", "ALICE123@YAHOO.COM"] {
+        let sig = dir.path().join("sig");
+        let out = yinjian(&["sm2", "sign", "--key", s(&key), "--id", id, "--out", s(&sig), s(&msg)]);
+        assert!(out.status.success(), "{out:?}");
+        let verdict = openssl(&[
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            s(&pubkey),
+            "-rawin",
+            "-digest",
+            "sm3",
+            "-pkeyopt",
+            &format!("distid:{id}"),
+            "-in",
+            s(&msg),
+            "-sigfile",
+            s(&sig),
+        ]);
+        assert!(
+            String::from_utf8_lossy(&verdict.stdout).contains("Verified Successfully"),
+            "{verdict:?}"
+        );
+        // and the raw form, as hex text, verifies in the CLI itself
+        let raw = dir.path().join("raw.hex");
+        assert!(yinjian(&[
+            "sm2",
+            "sign",
+            "--key",
+            s(&key),
+            "--id",
+            id,
+            "--encoding",
+            "raw",
+            "--hex",
+            "--out",
+            s(&raw),
+            s(&msg)
+        ])
+        .status
+        .success());
+        let v = yinjian(&[
+            "sm2",
+            "verify",
+            "--key",
+            s(&pubkey),
+            "--sig",
+            s(&raw),
+            "--id",
+            id,
+            "--json",
+            s(&msg),
+        ]);
+        assert_eq!(v.status.code(), Some(0));
+        let report: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+        assert_eq!(report["checks"][0]["details"]["encoding"], "raw");
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let sample = repo().join("test-vectors/sample");
+    let key = sample.join("signer.pub.pem");
+    let sig = sample.join("notice.txt.sig");
+    let good = yinjian(&[
+        "sm2",
+        "verify",
+        "--key",
+        s(&key),
+        "--sig",
+        s(&sig),
+        s(&sample.join("notice.txt")),
+    ]);
+    assert_eq!(good.status.code(), Some(0));
+    let altered = yinjian(&[
+        "sm2",
+        "verify",
+        "--key",
+        s(&key),
+        "--sig",
+        s(&sig),
+        "--json",
+        s(&sample.join("notice-altered.txt")),
+    ]);
+    assert_eq!(altered.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&altered.stdout).unwrap();
+    assert_eq!(report["reason"], "BadSignature");
+    // a message file as the key: input error
+    let bad_key = yinjian(&[
+        "sm2",
+        "verify",
+        "--key",
+        s(&sample.join("notice.txt")),
+        "--sig",
+        s(&sig),
+        s(&sig),
+    ]);
+    assert_eq!(bad_key.status.code(), Some(3));
+    assert_eq!(yinjian(&["sm2", "verify"]).status.code(), Some(3));
+    assert_eq!(yinjian(&["no-such-command"]).status.code(), Some(3));
+    assert_eq!(yinjian(&["--help"]).status.code(), Some(0));
+    let at = yinjian(&[
+        "sm2",
+        "verify",
+        "--key",
+        s(&key),
+        "--sig",
+        s(&sig),
+        "--at",
+        "2030-01-01T00:00:00+08:00",
+        "--json",
+        s(&sample.join("notice.txt")),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&at.stdout).unwrap();
+    assert_eq!(report["subject"]["validation_time"], "2029-12-31T16:00:00Z");
+    assert_eq!(
+        yinjian(&[
+            "sm2",
+            "verify",
+            "--key",
+            s(&key),
+            "--sig",
+            s(&sig),
+            "--at",
+            "soon",
+            s(&key)
+        ])
+        .status
+        .code(),
+        Some(3)
+    );
+}

@@ -1,0 +1,204 @@
+//! The runner for `test-vectors/*.jsonl` (format: `test-vectors/README.md`).
+//!
+//! One runner for every face: the native tests call [`run_case`] on each line, and the WASM
+//! binding exports the same function to the node and Chromium tests.
+
+use serde_json::Value;
+
+use crate::report::Status;
+use crate::sm::sm2::{self, CurveParams, PrivateKey, PublicKey, SignatureEncoding, Sm2Signer, Sm2Verifier};
+use crate::sm::sm3::sm3;
+
+/// What running one line did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The line was a case and the library's answer matched; carries the case id.
+    Passed(String),
+    /// Blank line or comment.
+    Skipped,
+}
+
+/// Runs one JSON line; `Err` says how the library's answer differed from the expectation
+/// (or what is wrong with the line).
+pub fn run_case(line: &str) -> Result<Outcome, String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(Outcome::Skipped);
+    }
+    let case: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let id = text(&case, "id")?.to_owned();
+    let op = text(&case, "op")?;
+    let result = match op {
+        "sm3" => run_sm3(&case),
+        "sm2_za" => run_za(&case),
+        "sm2_verify" => run_verify(&case),
+        "sm2_key" => run_key(&case),
+        "sm2_sign" => run_sign(&case),
+        other => Err(format!("unknown op {other:?}")),
+    };
+    result
+        .map(|()| Outcome::Passed(id.clone()))
+        .map_err(|e| format!("{id}: {e}"))
+}
+
+fn text<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
+    case.get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("missing text field {field:?}"))
+}
+
+fn hex_field(case: &Value, field: &str) -> Result<Vec<u8>, String> {
+    hex::decode(text(case, field)?).map_err(|e| format!("{field}: bad hex: {e}"))
+}
+
+/// The message: `msg_hex` or `msg_ascii`, times `repeat`.
+fn message(case: &Value) -> Result<Vec<u8>, String> {
+    let once = match (case.get("msg_hex"), case.get("msg_ascii")) {
+        (Some(_), _) => hex_field(case, "msg_hex")?,
+        (None, Some(Value::String(s))) => s.as_bytes().to_vec(),
+        _ => return Err("needs msg_hex or msg_ascii".into()),
+    };
+    let repeat = case.get("repeat").and_then(Value::as_u64).unwrap_or(1);
+    if repeat > 16 * 1024 * 1024 {
+        return Err("repeat too large".into());
+    }
+    Ok(once.repeat(repeat as usize))
+}
+
+fn distid(case: &Value) -> Vec<u8> {
+    case.get("distid")
+        .and_then(Value::as_str)
+        .map_or(sm2::DEFAULT_DISTID.to_vec(), |s| s.as_bytes().to_vec())
+}
+
+fn expect_eq(what: &str, got: &[u8], want: &[u8]) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {}, want {}", hex::encode(got), hex::encode(want)))
+    }
+}
+
+fn run_sm3(case: &Value) -> Result<(), String> {
+    expect_eq("digest", &sm3(&message(case)?), &hex_field(case, "digest_hex")?)
+}
+
+fn run_za(case: &Value) -> Result<(), String> {
+    let curve = case.get("curve").ok_or("missing curve")?;
+    let (a, b, gx, gy) = (
+        hex_field(curve, "a_hex")?,
+        hex_field(curve, "b_hex")?,
+        hex_field(curve, "gx_hex")?,
+        hex_field(curve, "gy_hex")?,
+    );
+    let params = CurveParams {
+        a: &a,
+        b: &b,
+        gx: &gx,
+        gy: &gy,
+    };
+    let (x, y) = (hex_field(case, "pub_x_hex")?, hex_field(case, "pub_y_hex")?);
+    let za = sm2::za_on_curve(&params, &distid(case), &x, &y).map_err(|e| e.to_string())?;
+    expect_eq("Z", &za, &hex_field(case, "za_hex")?)?;
+    let mut zm = za.to_vec();
+    zm.extend_from_slice(&message(case)?);
+    expect_eq("e", &sm3(&zm), &hex_field(case, "e_hex")?)
+}
+
+fn run_verify(case: &Value) -> Result<(), String> {
+    let key = PublicKey::parse(text(case, "key")?.as_bytes()).map_err(|e| format!("key: {e}"))?;
+    let verifier = Sm2Verifier::new(&key, &distid(case)).map_err(|e| e.to_string())?;
+    let report = verifier.report(&message(case)?, &hex_field(case, "sig_hex")?);
+    let want = text(case, "expect")?;
+    if report.status.as_str() != want {
+        return Err(format!("status {} ({}), want {want}", report.status, report.summary));
+    }
+    if report.status == Status::Passed {
+        if let Some(enc) = case.get("encoding").and_then(Value::as_str) {
+            let seen = report
+                .check("sm2.signature.encoding")
+                .and_then(|c| c.details.get("encoding"))
+                .and_then(Value::as_str);
+            if seen != Some(enc) {
+                return Err(format!("encoding {seen:?}, want {enc}"));
+            }
+        }
+    } else if let Some(reason) = case.get("reason").and_then(Value::as_str) {
+        let got = report.reason.map(|r| r.as_str());
+        if got != Some(reason) {
+            return Err(format!("reason {got:?}, want {reason} ({})", report.summary));
+        }
+    }
+    Ok(())
+}
+
+fn run_key(case: &Value) -> Result<(), String> {
+    let decoded = match (case.get("key"), case.get("private_key")) {
+        (Some(_), _) => PublicKey::parse(text(case, "key")?.as_bytes()),
+        (None, Some(_)) => PrivateKey::parse(text(case, "private_key")?.as_bytes()).map(|k| k.public_key()),
+        _ => return Err("needs key or private_key".into()),
+    };
+    match (text(case, "expect")?, decoded) {
+        ("ok", Ok(key)) => {
+            expect_eq("x", &key.x(), &hex_field(case, "pub_x_hex")?)?;
+            expect_eq("y", &key.y(), &hex_field(case, "pub_y_hex")?)
+        }
+        ("ok", Err(e)) => Err(format!("decoding failed: {e}")),
+        ("error", Ok(_)) => Err("decoded, but an error was expected".into()),
+        ("error", Err(_)) => Ok(()),
+        (other, _) => Err(format!("unknown expect {other:?}")),
+    }
+}
+
+fn run_sign(case: &Value) -> Result<(), String> {
+    let private = PrivateKey::parse(text(case, "private_key")?.as_bytes()).map_err(|e| format!("private_key: {e}"))?;
+    let encoding = SignatureEncoding::parse(text(case, "encoding")?).ok_or("encoding must be der or raw")?;
+    let id = distid(case);
+    let msg = message(case)?;
+    let sig = Sm2Signer::new(&private, &id)
+        .and_then(|s| s.sign(&msg, encoding))
+        .map_err(|e| e.to_string())?;
+    let shape_ok = match encoding {
+        SignatureEncoding::Raw => sig.len() == sm2::RAW_SIGNATURE_LEN,
+        SignatureEncoding::Der => sig.first() == Some(&0x30) && sig.len() != sm2::RAW_SIGNATURE_LEN,
+    };
+    if !shape_ok {
+        return Err(format!(
+            "{} signature has the wrong shape: {}",
+            encoding.as_str(),
+            hex::encode(&sig)
+        ));
+    }
+    let mut keys = vec![private.public_key()];
+    if case.get("key").is_some() {
+        keys.push(PublicKey::parse(text(case, "key")?.as_bytes()).map_err(|e| format!("key: {e}"))?);
+    }
+    for key in keys {
+        let verifier = Sm2Verifier::new(&key, &id).map_err(|e| e.to_string())?;
+        match verifier.verify(&msg, &sig) {
+            Ok(seen) if seen == encoding => {}
+            other => {
+                return Err(format!(
+                    "own signature did not verify as {}: {other:?}",
+                    encoding.as_str()
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatches_are_reported() {
+        let good = r#"{"id":"a","op":"sm3","msg_ascii":"abc","digest_hex":"66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"}"#;
+        assert_eq!(run_case(good), Ok(Outcome::Passed("a".into())));
+        let bad = good.replace("66c7", "66c8");
+        assert!(run_case(&bad).unwrap_err().contains("digest"));
+        assert_eq!(run_case("# comment"), Ok(Outcome::Skipped));
+        assert!(run_case(r#"{"id":"b","op":"nope"}"#).is_err());
+    }
+}
