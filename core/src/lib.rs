@@ -36,6 +36,7 @@ pub mod sm;
 pub mod time;
 #[cfg(feature = "test-vectors")]
 pub mod vectors;
+pub mod x509;
 
 pub use report::{Check, Reason, Report, Status};
 pub use time::Time;

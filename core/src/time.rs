@@ -28,6 +28,9 @@ pub enum TimeError {
 }
 
 impl Time {
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Time = Time { unix: 0 };
+
     /// The time `unix` seconds after 1970-01-01T00:00:00Z (negative before it).
     pub fn from_unix(unix: i64) -> Result<Time, TimeError> {
         OffsetDateTime::from_unix_timestamp(unix).map_err(|_| TimeError::OutOfRange(unix))?;

@@ -34,6 +34,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_verify" => run_verify(&case),
         "sm2_key" => run_key(&case),
         "sm2_sign" => run_sign(&case),
+        "x509_chain" => run_chain(&case),
         other => Err(format!("unknown op {other:?}")),
     };
     result
@@ -183,6 +184,57 @@ fn run_sign(case: &Value) -> Result<(), String> {
                     encoding.as_str()
                 ))
             }
+        }
+    }
+    Ok(())
+}
+
+fn run_chain(case: &Value) -> Result<(), String> {
+    use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
+    let pems = |field: &str| -> Vec<Vec<u8>> {
+        case.get(field)
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| s.as_bytes().to_vec())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let leaf = parse_all(text(case, "leaf")?.as_bytes())
+        .map_err(|e| format!("leaf: {e}"))?
+        .remove(0);
+    let mut pool = Vec::new();
+    for pem in pems("intermediates") {
+        pool.extend(parse_all(&pem).map_err(|e| format!("intermediate: {e}"))?);
+    }
+    let mut trust = TrustStore::new();
+    for pem in pems("anchors") {
+        trust.add_pem(&pem).map_err(|e| format!("anchor: {e}"))?;
+    }
+    let at = crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?;
+    let usage = Usage::parse(text(case, "usage")?).ok_or("unknown usage")?;
+    let mut opts = ChainOptions::new(at, usage);
+    opts.revocation = match case.get("revocation_required").and_then(Value::as_bool) {
+        Some(true) => RevocationPolicy::Required,
+        _ => RevocationPolicy::NotRequired,
+    };
+    for pem in pems("crls") {
+        opts.crls.extend(Crl::parse_all(&pem).map_err(|e| format!("crl: {e}"))?);
+    }
+    let outcome = verify_chain(&leaf, &pool, &trust, &opts);
+    let mut report = crate::report::Report::new("x509-chain");
+    report.checks = outcome.checks;
+    let report = report.finish();
+    let want = text(case, "expect")?;
+    if report.status.as_str() != want {
+        return Err(format!("status {} ({}), want {want}", report.status, report.summary));
+    }
+    if let Some(reason) = case.get("reason").and_then(Value::as_str) {
+        let got = report.reason.map(|r| r.as_str());
+        if report.status != Status::Passed && got != Some(reason) {
+            return Err(format!("reason {got:?}, want {reason} ({})", report.summary));
         }
     }
     Ok(())

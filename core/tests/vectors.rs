@@ -8,11 +8,8 @@ use yinjian::vectors::{run_case, Outcome};
 #[test]
 fn all_vector_files_pass() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("test-vectors directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
+    let mut files = Vec::new();
+    collect_jsonl(&dir, &mut files);
     files.sort();
     assert!(!files.is_empty(), "no vector files in {}", dir.display());
     let (mut passed, mut failures) = (0usize, Vec::new());
@@ -34,4 +31,19 @@ fn all_vector_files_pass() {
         failures.join("\n")
     );
     assert!(passed >= 10, "suspiciously few vector cases: {passed}");
+}
+
+/// Every `*.jsonl` below `dir`.
+fn collect_jsonl(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir)
+        .expect("readable test-vectors directory")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_jsonl(&path, out);
+        } else if path.extension().is_some_and(|x| x == "jsonl") {
+            out.push(path);
+        }
+    }
 }

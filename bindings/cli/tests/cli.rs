@@ -99,10 +99,11 @@ fn sm2_verify_agrees_with_openssl_on_generated_vectors() {
         }
         let id = case["id"].as_str().unwrap();
         let key = PublicKey::parse(case["key"].as_str().unwrap().as_bytes()).unwrap();
-        let msg = match case.get("msg_hex") {
+        let once = match case.get("msg_hex") {
             Some(h) => hex::decode(h.as_str().unwrap()).unwrap(),
             None => case["msg_ascii"].as_str().unwrap().as_bytes().to_vec(),
         };
+        let msg = once.repeat(case.get("repeat").and_then(|r| r.as_u64()).unwrap_or(1) as usize);
         let sig = hex::decode(case["sig_hex"].as_str().unwrap()).unwrap();
         let distid = case
             .get("distid")

@@ -443,6 +443,12 @@ impl PrivateKey {
         }
         let mut padded = [0u8; 32];
         padded[32 - bytes.len()..].copy_from_slice(bytes);
+        let mut n_minus_1 = ORDER_N;
+        n_minus_1[31] -= 1;
+        if padded == n_minus_1 {
+            // GB/T 32918.1 §6.1: d ∈ [1, n−2]; with d = n−1, 1 + d has no inverse and signing cannot work.
+            return Err(Sm2Error::MalformedKey("private scalar n-1 is outside [1, n-2]".into()));
+        }
         sm2::SecretKey::from_slice(&padded)
             .map(|inner| PrivateKey { inner })
             .map_err(|_| Sm2Error::MalformedKey("private scalar is zero or not below n".into()))

@@ -1,0 +1,650 @@
+//! One certificate: strict DER decoding (x509-cert), the exact TBS bytes for signature
+//! checks, and the extensions path validation and display need.
+
+use std::collections::HashSet;
+
+use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode};
+use serde::Serialize;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
+    KeyUsages, NameConstraints, SubjectAltName, SubjectKeyIdentifier,
+};
+
+use super::name::{self, NameKey};
+use super::X509Error;
+use crate::alg::{DigestAlgorithm, SignatureAlgorithm};
+use crate::codec::{decode_hex_text, Decoded};
+use crate::time::Time;
+
+/// Largest certificate accepted (real ones are a few KiB; some carry logos).
+pub const MAX_CERTIFICATE_SIZE: usize = 256 * 1024;
+
+/// Most certificates read from one bundle.
+pub const MAX_BUNDLE_CERTIFICATES: usize = 1024;
+
+/// Extension OIDs this crate understands (an unknown one marked critical fails validation).
+pub mod ext_oid {
+    use der::asn1::ObjectIdentifier as Oid;
+    /// subjectKeyIdentifier
+    pub const SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
+    /// keyUsage
+    pub const KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
+    /// subjectAltName
+    pub const SUBJECT_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.17");
+    /// issuerAltName
+    pub const ISSUER_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.18");
+    /// basicConstraints
+    pub const BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+    /// nameConstraints
+    pub const NAME_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.30");
+    /// cRLDistributionPoints
+    pub const CRL_DISTRIBUTION_POINTS: Oid = Oid::new_unwrap("2.5.29.31");
+    /// certificatePolicies
+    pub const CERTIFICATE_POLICIES: Oid = Oid::new_unwrap("2.5.29.32");
+    /// policyMappings
+    pub const POLICY_MAPPINGS: Oid = Oid::new_unwrap("2.5.29.33");
+    /// authorityKeyIdentifier
+    pub const AUTHORITY_KEY_ID: Oid = Oid::new_unwrap("2.5.29.35");
+    /// policyConstraints
+    pub const POLICY_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.36");
+    /// extKeyUsage
+    pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+    /// inhibitAnyPolicy
+    pub const INHIBIT_ANY_POLICY: Oid = Oid::new_unwrap("2.5.29.54");
+    /// authorityInfoAccess
+    pub const AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");
+}
+
+/// Key usage bits, as named by RFC 5280 §4.2.1.3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct KeyUsageBits {
+    /// digitalSignature
+    pub digital_signature: bool,
+    /// nonRepudiation (contentCommitment)
+    pub non_repudiation: bool,
+    /// keyEncipherment
+    pub key_encipherment: bool,
+    /// dataEncipherment
+    pub data_encipherment: bool,
+    /// keyAgreement
+    pub key_agreement: bool,
+    /// keyCertSign
+    pub key_cert_sign: bool,
+    /// cRLSign
+    pub crl_sign: bool,
+}
+
+/// The extensions of a certificate, decoded.
+#[derive(Debug, Clone, Default)]
+pub struct Extensions {
+    /// basicConstraints: (cA, pathLenConstraint).
+    pub basic_constraints: Option<(bool, Option<u8>)>,
+    /// keyUsage.
+    pub key_usage: Option<KeyUsageBits>,
+    /// extKeyUsage purposes.
+    pub ext_key_usage: Option<Vec<ObjectIdentifier>>,
+    /// subjectKeyIdentifier.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// authorityKeyIdentifier's keyIdentifier.
+    pub authority_key_id: Option<Vec<u8>>,
+    /// certificatePolicies OIDs.
+    pub policies: Option<Vec<ObjectIdentifier>>,
+    /// nameConstraints.
+    pub name_constraints: Option<NameConstraints>,
+    /// cRLDistributionPoints URIs.
+    pub crl_distribution_points: Vec<String>,
+    /// subjectAltName entries.
+    pub subject_alt_names: Vec<GeneralName>,
+    /// Critical extensions this crate does not understand.
+    pub unknown_critical: Vec<ObjectIdentifier>,
+    /// Every extension marked critical.
+    pub critical: Vec<ObjectIdentifier>,
+    /// authorityKeyIdentifier carries authorityCertIssuer or authorityCertSerialNumber.
+    pub authority_key_id_has_issuer: bool,
+    /// authorityKeyIdentifier is present (with or without keyIdentifier).
+    pub has_authority_key_id: bool,
+}
+
+/// A decoded certificate. Holds its DER; cheap to clone relative to validation.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    tbs: std::ops::Range<usize>,
+    inner: x509_cert::Certificate,
+    subject_key: NameKey,
+    issuer_key: NameKey,
+    extensions: Extensions,
+    fingerprint: [u8; 32],
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Certificate) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}
+
+impl Certificate {
+    /// Decodes one DER certificate (strict DER, nothing after it).
+    pub fn from_der(der: &[u8]) -> Result<Certificate, X509Error> {
+        if der.len() > MAX_CERTIFICATE_SIZE {
+            return Err(X509Error::TooLarge(format!("certificate of {} bytes", der.len())));
+        }
+        let inner =
+            x509_cert::Certificate::from_der(der).map_err(|e| X509Error::Malformed(format!("certificate: {e}")))?;
+        let tbs = super::signed_part_range(der).map_err(|e| X509Error::Malformed(format!("certificate: {e}")))?;
+        let extensions = decode_extensions(
+            inner
+                .tbs_certificate()
+                .extensions()
+                .map(|v| v.as_slice())
+                .unwrap_or(&[]),
+        )?;
+        let tbs_cert = inner.tbs_certificate();
+        if tbs_cert.signature() != inner.signature_algorithm() {
+            return Err(X509Error::Malformed(
+                "signature algorithm differs from the one inside TBSCertificate".into(),
+            ));
+        }
+        Ok(Certificate {
+            subject_key: name::name_key(tbs_cert.subject()),
+            issuer_key: name::name_key(tbs_cert.issuer()),
+            fingerprint: sha256(der),
+            der: der.to_vec(),
+            tbs,
+            inner,
+            extensions,
+        })
+    }
+
+    /// Decodes a PEM `CERTIFICATE` block.
+    pub fn from_pem(pem: &[u8]) -> Result<Certificate, X509Error> {
+        let mut all = parse_all(pem)?;
+        match all.len() {
+            1 => Ok(all.remove(0)),
+            n => Err(X509Error::Malformed(format!("expected one certificate, found {n}"))),
+        }
+    }
+
+    /// The whole certificate, DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The exact TBSCertificate bytes the issuer signed.
+    pub fn tbs_der(&self) -> &[u8] {
+        &self.der[self.tbs.clone()]
+    }
+
+    /// The x509-cert structure.
+    pub fn inner(&self) -> &x509_cert::Certificate {
+        &self.inner
+    }
+
+    /// SHA-256 of the DER: the fingerprint trust stores and distrust lists use.
+    pub fn fingerprint(&self) -> &[u8; 32] {
+        &self.fingerprint
+    }
+
+    /// Hex of [`Certificate::fingerprint`].
+    pub fn fingerprint_hex(&self) -> String {
+        hex::encode(self.fingerprint)
+    }
+
+    /// Subject, as people read it.
+    pub fn subject(&self) -> String {
+        name::display(self.inner.tbs_certificate().subject())
+    }
+
+    /// Issuer, as people read it.
+    pub fn issuer(&self) -> String {
+        name::display(self.inner.tbs_certificate().issuer())
+    }
+
+    /// Subject common name.
+    pub fn subject_common_name(&self) -> Option<String> {
+        name::common_name(self.inner.tbs_certificate().subject())
+    }
+
+    /// Comparable subject.
+    pub fn subject_key(&self) -> &NameKey {
+        &self.subject_key
+    }
+
+    /// Comparable issuer.
+    pub fn issuer_key(&self) -> &NameKey {
+        &self.issuer_key
+    }
+
+    /// Serial number, hex.
+    pub fn serial_hex(&self) -> String {
+        hex::encode(self.inner.tbs_certificate().serial_number().as_bytes())
+    }
+
+    /// Raw serial number bytes (as encoded, sign byte included).
+    pub fn serial_bytes(&self) -> &[u8] {
+        self.inner.tbs_certificate().serial_number().as_bytes()
+    }
+
+    /// notBefore.
+    pub fn not_before(&self) -> Time {
+        x509_time(&self.inner.tbs_certificate().validity().not_before)
+    }
+
+    /// notAfter.
+    pub fn not_after(&self) -> Time {
+        x509_time(&self.inner.tbs_certificate().validity().not_after)
+    }
+
+    /// 1, 2 or 3.
+    pub fn version(&self) -> u8 {
+        self.inner.tbs_certificate().version() as u8 + 1
+    }
+
+    /// SubjectPublicKeyInfo, DER.
+    pub fn spki_der(&self) -> Vec<u8> {
+        self.inner
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .unwrap_or_default()
+    }
+
+    /// A short name for the public key's algorithm (`SM2`, `EC P-256`, `RSA`, `Ed25519`, or the OID).
+    pub fn key_algorithm(&self) -> String {
+        use crate::alg::oid;
+        let spki = self.inner.tbs_certificate().subject_public_key_info();
+        let param = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+        match (spki.algorithm.oid, param) {
+            (oid::EC_PUBLIC_KEY, Some(oid::SM2_CURVE)) | (oid::SM2_CURVE, _) => "SM2".into(),
+            (oid::EC_PUBLIC_KEY, Some(oid::SECP256R1)) => "EC P-256".into(),
+            (oid::EC_PUBLIC_KEY, Some(oid::SECP384R1)) => "EC P-384".into(),
+            (oid::RSA_ENCRYPTION, _) | (oid::RSASSA_PSS, _) => "RSA".into(),
+            (oid::ED25519, _) => "Ed25519".into(),
+            (other, _) => other.to_string(),
+        }
+    }
+
+    /// The algorithm the issuer signed with.
+    pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, X509Error> {
+        let alg = self.inner.signature_algorithm();
+        let params = alg.parameters.as_ref().and_then(|p| p.to_der().ok());
+        SignatureAlgorithm::from_algorithm_identifier(&alg.oid, params.as_deref())
+            .map_err(|e| X509Error::Unsupported(e.to_string()))
+    }
+
+    /// The signature OID, as text (also for algorithms this crate does not know).
+    pub fn signature_algorithm_oid(&self) -> String {
+        self.inner.signature_algorithm().oid.to_string()
+    }
+
+    /// The signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        self.inner.signature().raw_bytes()
+    }
+
+    /// The decoded extensions.
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
+    }
+
+    /// True when subject and issuer are the same name.
+    pub fn is_self_issued(&self) -> bool {
+        self.subject_key == self.issuer_key
+    }
+
+    /// True when basicConstraints says cA.
+    pub fn is_ca(&self) -> bool {
+        matches!(self.extensions.basic_constraints, Some((true, _)))
+    }
+
+    /// A serialisable summary (what `yinjian cert show` prints).
+    pub fn info(&self) -> CertificateInfo {
+        let e = &self.extensions;
+        CertificateInfo {
+            subject: self.subject(),
+            issuer: self.issuer(),
+            serial: self.serial_hex(),
+            version: self.version(),
+            not_before: self.not_before(),
+            not_after: self.not_after(),
+            key_algorithm: self.key_algorithm(),
+            signature_algorithm: self
+                .signature_algorithm()
+                .map(|a| a.name().to_owned())
+                .unwrap_or_else(|_| self.signature_algorithm_oid()),
+            sha256_fingerprint: self.fingerprint_hex(),
+            sm3_fingerprint: hex::encode(DigestAlgorithm::Sm3.digest(&self.der)),
+            basic_constraints: e
+                .basic_constraints
+                .map(|(ca, path_len)| BasicConstraintsInfo { ca, path_len }),
+            key_usage: e.key_usage,
+            extended_key_usage: e
+                .ext_key_usage
+                .as_ref()
+                .map(|v| v.iter().map(eku_name).collect()),
+            subject_key_id: e.subject_key_id.as_ref().map(hex::encode),
+            authority_key_id: e.authority_key_id.as_ref().map(hex::encode),
+            policies: e.policies.as_ref().map(|v| v.iter().map(ToString::to_string).collect()),
+            name_constraints: e.name_constraints.is_some(),
+            crl_distribution_points: e.crl_distribution_points.clone(),
+            subject_alt_names: e.subject_alt_names.iter().map(general_name_text).collect(),
+            unknown_critical_extensions: e.unknown_critical.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// What a certificate says, for display and JSON.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CertificateInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// X.509 version (1–3).
+    pub version: u8,
+    /// Start of validity.
+    pub not_before: Time,
+    /// End of validity.
+    pub not_after: Time,
+    /// Public key algorithm.
+    pub key_algorithm: String,
+    /// Signature algorithm name or OID.
+    pub signature_algorithm: String,
+    /// SHA-256 of the DER, hex.
+    pub sha256_fingerprint: String,
+    /// SM3 of the DER, hex.
+    pub sm3_fingerprint: String,
+    /// basicConstraints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basic_constraints: Option<BasicConstraintsInfo>,
+    /// keyUsage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_usage: Option<KeyUsageBits>,
+    /// extKeyUsage (names where known, else OIDs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_key_usage: Option<Vec<String>>,
+    /// subjectKeyIdentifier, hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_key_id: Option<String>,
+    /// authorityKeyIdentifier keyIdentifier, hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority_key_id: Option<String>,
+    /// certificatePolicies OIDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
+    /// Whether nameConstraints is present.
+    pub name_constraints: bool,
+    /// CRL distribution point URIs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crl_distribution_points: Vec<String>,
+    /// subjectAltName entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subject_alt_names: Vec<String>,
+    /// Critical extensions not understood.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_critical_extensions: Vec<String>,
+}
+
+/// basicConstraints, for display.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct BasicConstraintsInfo {
+    /// cA.
+    pub ca: bool,
+    /// pathLenConstraint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_len: Option<u8>,
+}
+
+/// Reads every certificate in `input`: PEM blocks (any number, other blocks skipped), hex
+/// text, or one or more concatenated DER certificates.
+pub fn parse_all(input: &[u8]) -> Result<Vec<Certificate>, X509Error> {
+    let trimmed = input.trim_ascii_start();
+    if trimmed.starts_with(b"-----BEGIN ") {
+        let text = std::str::from_utf8(trimmed).map_err(|_| X509Error::Malformed("PEM is not UTF-8".into()))?;
+        let mut out = Vec::new();
+        for block in pem_blocks(text) {
+            let (label, der) =
+                pem_rfc7468::decode_vec(block.as_bytes()).map_err(|e| X509Error::Malformed(format!("PEM: {e}")))?;
+            if label == "CERTIFICATE" || label == "X509 CERTIFICATE" {
+                if out.len() == MAX_BUNDLE_CERTIFICATES {
+                    return Err(X509Error::TooLarge(format!(
+                        "more than {MAX_BUNDLE_CERTIFICATES} certificates"
+                    )));
+                }
+                out.push(Certificate::from_der(&der)?);
+            }
+        }
+        if out.is_empty() {
+            return Err(X509Error::Malformed("no CERTIFICATE block".into()));
+        }
+        return Ok(out);
+    }
+    let der = match decode_hex_text(trimmed) {
+        Some(bytes) => bytes,
+        None => input.to_vec(),
+    };
+    let mut out = Vec::new();
+    let mut rest = &der[..];
+    while !rest.is_empty() {
+        let len = der::SliceReader::new(rest)
+            .and_then(|r| der::Header::peek(&r).and_then(|h| h.encoded_len()? + h.length()))
+            .map_err(|e| X509Error::Malformed(format!("DER: {e}")))?;
+        let len = usize::try_from(len).map_err(|_| X509Error::Malformed("length".into()))?;
+        if len > rest.len() {
+            return Err(X509Error::Malformed("truncated DER certificate".into()));
+        }
+        if out.len() == MAX_BUNDLE_CERTIFICATES {
+            return Err(X509Error::TooLarge(format!(
+                "more than {MAX_BUNDLE_CERTIFICATES} certificates"
+            )));
+        }
+        out.push(Certificate::from_der(&rest[..len])?);
+        rest = &rest[len..];
+    }
+    if out.is_empty() {
+        return Err(X509Error::Malformed("empty input".into()));
+    }
+    Ok(out)
+}
+
+/// Accepts either PEM text or already-decoded forms.
+pub fn parse_decoded(decoded: Decoded) -> Result<Vec<Certificate>, X509Error> {
+    match decoded {
+        Decoded::Pem { der, .. } | Decoded::Hex(der) | Decoded::Binary(der) => parse_all(&der),
+    }
+}
+
+/// Splits PEM text into its `-----BEGIN … -----END …-----` blocks.
+fn pem_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with("-----BEGIN ") {
+            current = Some(String::new());
+        }
+        if let Some(block) = current.as_mut() {
+            block.push_str(line);
+            block.push('\n');
+            if line.starts_with("-----END ") {
+                blocks.extend(current.take());
+            }
+        }
+    }
+    blocks
+}
+
+fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Extensions, X509Error> {
+    let mut out = Extensions::default();
+    let mut seen = HashSet::new();
+    for ext in list {
+        if !seen.insert(ext.extn_id) {
+            return Err(X509Error::Malformed(format!("extension {} appears twice", ext.extn_id)));
+        }
+        if ext.critical {
+            out.critical.push(ext.extn_id);
+        }
+        let value = ext.extn_value.as_bytes();
+        let bad = |e: der::Error| X509Error::Malformed(format!("extension {}: {e}", ext.extn_id));
+        match ext.extn_id {
+            ext_oid::BASIC_CONSTRAINTS => {
+                let bc = BasicConstraints::from_der(value).map_err(bad)?;
+                out.basic_constraints = Some((bc.ca, bc.path_len_constraint));
+            }
+            ext_oid::KEY_USAGE => {
+                let ku = KeyUsage::from_der(value).map_err(bad)?;
+                if ku.0.is_empty() {
+                    return Err(X509Error::Malformed("keyUsage with no bit set".into()));
+                }
+                out.key_usage = Some(KeyUsageBits {
+                    digital_signature: ku.0.contains(KeyUsages::DigitalSignature),
+                    non_repudiation: ku.0.contains(KeyUsages::NonRepudiation),
+                    key_encipherment: ku.0.contains(KeyUsages::KeyEncipherment),
+                    data_encipherment: ku.0.contains(KeyUsages::DataEncipherment),
+                    key_agreement: ku.0.contains(KeyUsages::KeyAgreement),
+                    key_cert_sign: ku.0.contains(KeyUsages::KeyCertSign),
+                    crl_sign: ku.0.contains(KeyUsages::CRLSign),
+                });
+            }
+            ext_oid::EXT_KEY_USAGE => {
+                let eku = ExtendedKeyUsage::from_der(value).map_err(bad)?;
+                if eku.0.is_empty() {
+                    return Err(X509Error::Malformed("extKeyUsage with no purpose".into()));
+                }
+                out.ext_key_usage = Some(eku.0);
+            }
+            ext_oid::SUBJECT_KEY_ID => {
+                out.subject_key_id = Some(
+                    SubjectKeyIdentifier::from_der(value)
+                        .map_err(bad)?
+                        .0
+                        .as_bytes()
+                        .to_vec(),
+                );
+            }
+            ext_oid::AUTHORITY_KEY_ID => {
+                let aki = AuthorityKeyIdentifier::from_der(value).map_err(bad)?;
+                out.has_authority_key_id = true;
+                out.authority_key_id_has_issuer =
+                    aki.authority_cert_issuer.is_some() || aki.authority_cert_serial_number.is_some();
+                out.authority_key_id = aki.key_identifier.map(|k| k.as_bytes().to_vec());
+            }
+            ext_oid::CERTIFICATE_POLICIES => {
+                let p = CertificatePolicies::from_der(value).map_err(bad)?;
+                out.policies = Some(p.0.into_iter().map(|pi| pi.policy_identifier).collect());
+            }
+            ext_oid::NAME_CONSTRAINTS => {
+                let nc = NameConstraints::from_der(value).map_err(bad)?;
+                if nc.permitted_subtrees.is_none() && nc.excluded_subtrees.is_none() {
+                    return Err(X509Error::Malformed("nameConstraints with no subtrees".into()));
+                }
+                out.name_constraints = Some(nc);
+            }
+            ext_oid::CRL_DISTRIBUTION_POINTS => {
+                let dps = CrlDistributionPoints::from_der(value).map_err(bad)?;
+                for dp in dps.0 {
+                    if let Some(x509_cert::ext::pkix::name::DistributionPointName::FullName(names)) =
+                        dp.distribution_point
+                    {
+                        out.crl_distribution_points.extend(names.iter().filter_map(|n| match n {
+                            GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
+                            _ => None,
+                        }));
+                    }
+                }
+            }
+            ext_oid::SUBJECT_ALT_NAME => {
+                let san = SubjectAltName::from_der(value).map_err(bad)?;
+                if san.0.is_empty() {
+                    return Err(X509Error::Malformed("subjectAltName with no names".into()));
+                }
+                out.subject_alt_names = san.0;
+            }
+            ext_oid::AUTHORITY_INFO_ACCESS => {
+                let aia = x509_cert::ext::pkix::AuthorityInfoAccessSyntax::from_der(value).map_err(bad)?;
+                if aia.0.is_empty() {
+                    return Err(X509Error::Malformed("authorityInfoAccess with no entries".into()));
+                }
+            }
+            // Understood without being enforced: policy processing is outside this crate's
+            // usage-based policy (documented in test-vectors/x509/limbo-exclusions.md).
+            ext_oid::ISSUER_ALT_NAME
+            | ext_oid::POLICY_MAPPINGS
+            | ext_oid::POLICY_CONSTRAINTS
+            | ext_oid::INHIBIT_ANY_POLICY => {}
+            other if ext.critical => out.unknown_critical.push(other),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A readable form of a general name (`DNS:…`, `email:…`, `IP:…`, `URI:…`, `DirName:…`).
+pub fn general_name_text(name: &GeneralName) -> String {
+    match name {
+        GeneralName::DnsName(s) => format!("DNS:{s}"),
+        GeneralName::Rfc822Name(s) => format!("email:{s}"),
+        GeneralName::UniformResourceIdentifier(s) => format!("URI:{s}"),
+        GeneralName::DirectoryName(n) => format!("DirName:{}", name::display(n)),
+        GeneralName::IpAddress(ip) => match ip.as_bytes() {
+            [a, b, c, d] => format!("IP:{a}.{b}.{c}.{d}"),
+            bytes if bytes.len() == 16 => {
+                let mut octets = [0u8; 16];
+                octets.copy_from_slice(bytes);
+                format!("IP:{}", std::net::Ipv6Addr::from(octets))
+            }
+            bytes => format!("IP:#{}", hex::encode(bytes)),
+        },
+        GeneralName::RegisteredId(oid) => format!("RID:{oid}"),
+        GeneralName::OtherName(o) => format!("otherName:{}", o.type_id),
+        GeneralName::EdiPartyName(_) => "ediPartyName".into(),
+    }
+}
+
+/// Well-known extended key usage names.
+pub fn eku_name(oid: &ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.3.6.1.5.5.7.3.1" => "serverAuth".into(),
+        "1.3.6.1.5.5.7.3.2" => "clientAuth".into(),
+        "1.3.6.1.5.5.7.3.3" => "codeSigning".into(),
+        "1.3.6.1.5.5.7.3.4" => "emailProtection".into(),
+        "1.3.6.1.5.5.7.3.8" => "timeStamping".into(),
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning".into(),
+        "1.3.6.1.5.5.7.3.36" => "documentSigning".into(),
+        "2.5.29.37.0" => "anyExtendedKeyUsage".into(),
+        "1.2.840.113583.1.1.5" => "adobePdfSigning".into(),
+        "1.3.6.1.4.1.311.10.3.12" => "msDocumentSigning".into(),
+        other => other.into(),
+    }
+}
+
+/// A validity time as [`Time`] (x509 times are 1950–9999, all representable).
+pub(crate) fn x509_time(t: &x509_cert::time::Time) -> Time {
+    let dt = t.to_date_time();
+    Time::from_utc_fields(
+        dt.year() as i32,
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minutes(),
+        dt.seconds(),
+    )
+    .unwrap_or(Time::UNIX_EPOCH)
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    let digest = DigestAlgorithm::Sha256.digest(data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&digest);
+    out
+}

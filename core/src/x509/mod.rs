@@ -1,0 +1,124 @@
+//! X.509 certificates and trust: parsing (DER, PEM, bundles), signatures on certificates
+//! and CRLs (SM2-with-SM3 per GM/T 0015, RSA, RSA-PSS, ECDSA, Ed25519), path building over
+//! cross-certified CAs, usage policies, trust stores and CRL revocation checking.
+//!
+//! The crate uses RustCrypto `x509-cert` (on `der`) rather than `x509-parser`: it shares the
+//! strict-DER `der`/`spki` stack the SM2 keys already use, gives exact round trips (so the
+//! signed TBS bytes are the bytes decoded), and its `cms` sibling serves GM/T 0010 CMS later.
+
+pub mod cert;
+pub mod crl;
+pub mod name;
+pub mod path;
+pub mod profile;
+pub mod trust;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use cert::{parse_all, Certificate, CertificateInfo};
+pub use crl::Crl;
+pub use path::{chain_report, verify_chain, ChainOptions, ChainVerification, PathFailure};
+pub use trust::{TrustAnchor, TrustStore};
+
+use crate::report::Reason;
+
+/// Why certificate or CRL input could not be used.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum X509Error {
+    /// Not valid DER/PEM, or violates the certificate profile.
+    #[error("malformed: {0}")]
+    Malformed(String),
+    /// Larger than a named limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// An algorithm or form this crate does not implement.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// Reading a file failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl X509Error {
+    /// The report reason this error stands for.
+    pub fn reason(&self) -> Reason {
+        match self {
+            X509Error::Malformed(_) | X509Error::Io(_) => Reason::Malformed,
+            X509Error::TooLarge(_) => Reason::TooLarge,
+            X509Error::Unsupported(_) => Reason::Unsupported,
+        }
+    }
+}
+
+/// What the leaf certificate must be fit for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Usage {
+    /// Signing documents and seal signatures: digitalSignature or nonRepudiation, and a
+    /// document-signing purpose when extKeyUsage is present.
+    DocumentSigning,
+    /// Making seals (the seal maker's certificate): as document signing.
+    SealMaking,
+    /// Signing identity tokens: digitalSignature; serverAuth/clientAuth/documentSigning when
+    /// extKeyUsage is present.
+    TokenSigning,
+    /// A TLS server (for conformance suites).
+    TlsServer,
+    /// A TLS client (for conformance suites).
+    TlsClient,
+    /// No usage requirement.
+    Any,
+}
+
+impl Usage {
+    /// The name used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Usage::DocumentSigning => "document-signing",
+            Usage::SealMaking => "seal-making",
+            Usage::TokenSigning => "token-signing",
+            Usage::TlsServer => "tls-server",
+            Usage::TlsClient => "tls-client",
+            Usage::Any => "any",
+        }
+    }
+
+    /// Reads a usage name.
+    pub fn parse(name: &str) -> Option<Usage> {
+        [
+            Usage::DocumentSigning,
+            Usage::SealMaking,
+            Usage::TokenSigning,
+            Usage::TlsServer,
+            Usage::TlsClient,
+            Usage::Any,
+        ]
+        .into_iter()
+        .find(|u| u.name() == name)
+    }
+}
+
+/// Whether revocation status must be established for every certificate below the anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationPolicy {
+    /// Unknown status makes the chain INDETERMINATE (`RevocationUnknown`).
+    Required,
+    /// Unknown status is reported but does not lower the verdict.
+    NotRequired,
+}
+
+/// The byte range of the signed part (the first element) of a signed DER structure
+/// (`Certificate`, `CertificateList`).
+pub(crate) fn signed_part_range(der: &[u8]) -> der::Result<std::ops::Range<usize>> {
+    use der::{Encode, Header};
+    let outer_len = usize::try_from(Header::peek(&der::SliceReader::new(der)?)?.encoded_len()?)?;
+    let body = der.get(outer_len..).ok_or(der::ErrorKind::Failed)?;
+    let tbs = Header::peek(&der::SliceReader::new(body)?)?;
+    let tbs_len = usize::try_from((tbs.encoded_len()? + tbs.length())?)?;
+    if tbs_len > body.len() {
+        return Err(der::ErrorKind::Failed.into());
+    }
+    Ok(outer_len..outer_len + tbs_len)
+}

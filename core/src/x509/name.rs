@@ -1,0 +1,150 @@
+//! Distinguished names: display (Chinese names shown as text whatever their ASN.1 string
+//! type) and comparison for path building (RFC 5280 §7.1: case-insensitive, white space
+//! folded for the string types).
+
+use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+use der::oid::ObjectIdentifier;
+use der::{Encode, Tag, Tagged};
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::name::Name;
+
+/// The short names shown for the attribute types certificates carry.
+fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
+    Some(match oid.to_string().as_str() {
+        "2.5.4.3" => "CN",
+        "2.5.4.4" => "SN",
+        "2.5.4.5" => "serialNumber",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "ST",
+        "2.5.4.9" => "street",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.12" => "title",
+        "2.5.4.42" => "GN",
+        "2.5.4.97" => "organizationIdentifier",
+        "1.2.840.113549.1.9.1" => "emailAddress",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        _ => return None,
+    })
+}
+
+/// The text of a directory string value, whatever string type encodes it; `None` for
+/// values that are not strings.
+pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
+    let value = &atv.value;
+    let bytes = value.value();
+    match value.tag() {
+        Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
+        Tag::PrintableString => PrintableStringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
+        Tag::Ia5String => Ia5StringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
+        // T.61: treated as Latin-1, as every major implementation does.
+        Tag::TeletexString => TeletexStringRef::try_from(value)
+            .ok()
+            .map(|s| s.as_str().to_owned())
+            .or_else(|| Some(bytes.iter().map(|&b| b as char).collect())),
+        Tag::BmpString => {
+            if bytes.len() % 2 != 0 {
+                return None;
+            }
+            let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16(&units).ok()
+        }
+        _ => None,
+    }
+}
+
+/// A name as people read it: `C=CN, O=某省数字证书认证中心, CN=张三`, in the order the
+/// certificate lists the attributes. Values that are not strings are shown as `#hex`.
+pub fn display(name: &Name) -> String {
+    let mut parts = Vec::new();
+    for rdn in name.iter_rdn() {
+        let atvs: Vec<String> = rdn
+            .iter()
+            .map(|atv| {
+                let key = short_name(&atv.oid).map_or_else(|| atv.oid.to_string(), str::to_owned);
+                let value = attribute_text(atv)
+                    .unwrap_or_else(|| format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())));
+                format!("{key}={value}")
+            })
+            .collect();
+        parts.push(atvs.join("+"));
+    }
+    parts.join(", ")
+}
+
+/// The last common name, if any (the most specific one).
+pub fn common_name(name: &Name) -> Option<String> {
+    let cn = ObjectIdentifier::new_unwrap("2.5.4.3");
+    name.iter()
+        .filter(|atv| atv.oid == cn)
+        .filter_map(attribute_text)
+        .last()
+}
+
+/// A comparable form of a name: each RDN as a sorted list of (type, folded value).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameKey(Vec<Vec<(String, String)>>);
+
+/// The comparable form of `name` (RFC 5280 §7.1: string values compared case-insensitively
+/// with white space folded; other values by their DER).
+pub fn name_key(name: &Name) -> NameKey {
+    NameKey(
+        name.iter_rdn()
+            .map(|rdn| {
+                let mut atvs: Vec<(String, String)> = rdn
+                    .iter()
+                    .map(|atv| {
+                        let value = match attribute_text(atv) {
+                            Some(text) => fold(&text),
+                            None => format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())),
+                        };
+                        (atv.oid.to_string(), value)
+                    })
+                    .collect();
+                atvs.sort();
+                atvs
+            })
+            .collect(),
+    )
+}
+
+impl NameKey {
+    /// True for the empty name.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// True when `self` lies within the subtree `base` (the RDNs of `base` are a prefix).
+    pub fn is_within(&self, base: &NameKey) -> bool {
+        self.0.len() >= base.0.len() && self.0[..base.0.len()] == base.0[..]
+    }
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::Decode;
+
+    #[test]
+    fn bmp_and_utf8_names_display_as_text_and_compare_equal() {
+        // SEQUENCE { SET { SEQUENCE { CN, BMPString "张三" } } } and the same as UTF8String
+        let bmp = hex::decode("300f310d300b06035504031e045f204e09").unwrap();
+        let utf8 = hex::decode("3011310f300d0603550403 0c06 e5bca0e4b889".replace(' ', "")).unwrap();
+        let (a, b) = (Name::from_der(&bmp).unwrap(), Name::from_der(&utf8).unwrap());
+        assert_eq!(display(&a), "CN=张三");
+        assert_eq!(display(&b), "CN=张三");
+        assert_eq!(common_name(&a).as_deref(), Some("张三"));
+        assert_eq!(name_key(&a), name_key(&b));
+    }
+
+    #[test]
+    fn folding_ignores_case_and_spaces() {
+        assert_eq!(fold("  Example   CA "), "example ca");
+    }
+}
