@@ -191,6 +191,7 @@ fn run_sign(case: &Value) -> Result<(), String> {
 
 fn run_chain(case: &Value) -> Result<(), String> {
     use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
+    // `ocsp` holds hex DER responses; the other lists hold PEM text.
     let pems = |field: &str| -> Vec<Vec<u8>> {
         case.get(field)
             .and_then(Value::as_array)
@@ -222,6 +223,11 @@ fn run_chain(case: &Value) -> Result<(), String> {
     };
     for pem in pems("crls") {
         opts.crls.extend(Crl::parse_all(&pem).map_err(|e| format!("crl: {e}"))?);
+    }
+    for der_hex in pems("ocsp") {
+        let der = hex::decode(der_hex).map_err(|e| format!("ocsp: {e}"))?;
+        opts.ocsp
+            .push(crate::x509::OcspResponseInfo::from_der(&der).map_err(|e| format!("ocsp: {e}"))?);
     }
     let outcome = verify_chain(&leaf, &pool, &trust, &opts);
     let mut report = crate::report::Report::new("x509-chain");

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use yinjian::codec::{decode_text_or_binary, Decoded, MAX_TEXT_INPUT};
 use yinjian::sm::sm2::{self, PrivateKey, PublicKey, SignatureEncoding, Sm2Signer, Sm2Verifier};
 use yinjian::sm::sm3::sm3_reader_with_progress;
+use yinjian::x509;
 use yinjian::{Report, Status, Time};
 
 /// Files larger than this get a progress bar while they are hashed.
@@ -43,6 +44,50 @@ enum Command {
     /// SM2 signatures: sign, verify, derive a public key.
     #[command(subcommand)]
     Sm2(Sm2Command),
+    /// X.509 certificates: show, verify a chain.
+    #[command(subcommand)]
+    Cert(CertCommand),
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Print what certificates say (PEM bundle, DER, or hex).
+    Show {
+        /// Certificate file(s).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a certificate chain to trust anchors.
+    Verify {
+        /// The leaf certificate.
+        leaf: PathBuf,
+        /// Files holding intermediate certificates (any order, bundles allowed).
+        #[arg(long, num_args = 1..)]
+        intermediates: Vec<PathBuf>,
+        /// Trust anchors: PEM files or directories.
+        #[arg(long, num_args = 1.., required = true)]
+        anchors: Vec<PathBuf>,
+        /// CRL files (PEM or DER).
+        #[arg(long, num_args = 1..)]
+        crl: Vec<PathBuf>,
+        /// OCSP response files (DER).
+        #[arg(long, num_args = 1..)]
+        ocsp: Vec<PathBuf>,
+        /// What the leaf must be fit for.
+        #[arg(long, default_value = "document-signing", value_parser = ["document-signing", "seal-making", "token-signing", "tls-server", "tls-client", "any"])]
+        usage: String,
+        /// Do not require revocation status (reported, but does not lower the verdict).
+        #[arg(long)]
+        no_revocation: bool,
+        /// SHA-256 fingerprints (hex) of certificates to refuse.
+        #[arg(long, num_args = 1..)]
+        distrust: Vec<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +261,62 @@ fn run(command: Command) -> Result<ExitCode, String> {
             report.subject.validation_time = Some(at);
             Ok(emit(&report, output.json))
         }
+        Command::Cert(CertCommand::Show { files, json }) => {
+            for file in &files {
+                let certs = x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+                for cert in certs {
+                    let info = cert.info();
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
+                    } else {
+                        print!("{}", cert_text(&info));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cert(CertCommand::Verify {
+            leaf,
+            intermediates,
+            anchors,
+            crl,
+            ocsp,
+            usage,
+            no_revocation,
+            distrust,
+            output,
+        }) => {
+            let leaf_cert = x509::parse_all(&read_file(&leaf)?)
+                .map_err(|e| format!("{}: {e}", leaf.display()))?
+                .remove(0);
+            let mut pool = Vec::new();
+            for file in &intermediates {
+                pool.extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+            }
+            let mut trust = x509::TrustStore::new();
+            for path in &anchors {
+                trust.add_path(path).map_err(|e| e.to_string())?;
+            }
+            for fp in &distrust {
+                trust.distrust_hex(fp).map_err(|e| e.to_string())?;
+            }
+            let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
+            let mut opts = x509::ChainOptions::new(output.validation_time()?, usage);
+            if no_revocation {
+                opts.revocation = x509::RevocationPolicy::NotRequired;
+            }
+            for file in &crl {
+                opts.crls
+                    .extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+            }
+            for file in &ocsp {
+                opts.ocsp.push(
+                    x509::OcspResponseInfo::from_der(&read_file(file)?)
+                        .map_err(|e| format!("{}: {e}", file.display()))?,
+                );
+            }
+            Ok(emit(&x509::chain_report(&leaf_cert, &pool, &trust, &opts), output.json))
+        }
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;
             print!("{}", private.public_key().to_pem());
@@ -287,6 +388,61 @@ fn open(path: &Path) -> Result<Box<dyn Read>, String> {
     }
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// Reads a certificate or CRL file, refusing anything beyond the CRL size limit.
+fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let limit = x509::crl::MAX_CRL_SIZE as u64;
+    open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{}: larger than {limit} bytes", path.display()));
+    }
+    Ok(bytes)
+}
+
+/// A certificate summary for terminals.
+fn cert_text(info: &x509::CertificateInfo) -> String {
+    let mut out = format!(
+        "subject:   {}\nissuer:    {}\nserial:    {}\nvalidity:  {} .. {}\nkey:       {}\nsignature: {}\nsha256:    {}\nsm3:       {}\n",
+        info.subject, info.issuer, info.serial, info.not_before, info.not_after, info.key_algorithm,
+        info.signature_algorithm, info.sha256_fingerprint, info.sm3_fingerprint
+    );
+    if let Some(bc) = info.basic_constraints {
+        out.push_str(&format!(
+            "basic constraints: CA={}{}\n",
+            bc.ca,
+            bc.path_len.map(|l| format!(", pathLen={l}")).unwrap_or_default()
+        ));
+    }
+    if let Some(ku) = info.key_usage {
+        out.push_str(&format!("key usage: {}\n", ku.names().join(", ")));
+    }
+    if let Some(eku) = &info.extended_key_usage {
+        out.push_str(&format!("extended key usage: {}\n", eku.join(", ")));
+    }
+    for (label, value) in [
+        ("subject key id", &info.subject_key_id),
+        ("authority key id", &info.authority_key_id),
+    ] {
+        if let Some(v) = value {
+            out.push_str(&format!("{label}: {v}\n"));
+        }
+    }
+    if !info.subject_alt_names.is_empty() {
+        out.push_str(&format!("subject alt names: {}\n", info.subject_alt_names.join(", ")));
+    }
+    if !info.crl_distribution_points.is_empty() {
+        out.push_str(&format!(
+            "CRL distribution points: {}\n",
+            info.crl_distribution_points.join(", ")
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// Reads a key or signature file, refusing anything larger than a key could be.

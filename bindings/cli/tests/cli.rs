@@ -318,3 +318,60 @@ fn exit_codes() {
         Some(3)
     );
 }
+
+#[test]
+fn cert_show_and_verify() {
+    let dir = repo().join("test-vectors/x509/sm2");
+    let cert = |n: &str| dir.join("certs").join(n);
+    let show = yinjian(&["cert", "show", s(&cert("leaf.pem"))]);
+    assert!(show.status.success());
+    let text = String::from_utf8(show.stdout).unwrap();
+    assert!(
+        text.contains("subject:   C=CN, ST=某省, L=某市, O=某市人民政府办公厅, CN=张三"),
+        "{text}"
+    );
+    assert!(text.contains("signature: SM2-SM3"));
+    let json = yinjian(&["cert", "show", "--json", s(&cert("root.pem"))]);
+    let info: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(info["basic_constraints"]["ca"], true);
+
+    let at = "2027-06-01T00:00:00Z";
+    let verify = |leaf: &str, extra: &[&str]| {
+        let (l, i, r) = (cert(leaf), cert("int.pem"), cert("root.pem"));
+        let mut args = vec![
+            "cert",
+            "verify",
+            s(&l),
+            "--intermediates",
+            s(&i),
+            "--anchors",
+            s(&r),
+            "--at",
+            at,
+        ];
+        args.extend_from_slice(extra);
+        yinjian(&args).status.code()
+    };
+    assert_eq!(verify("leaf.pem", &["--no-revocation"]), Some(0));
+    assert_eq!(verify("leaf.pem", &[]), Some(2), "revocation unknown is INDETERMINATE");
+    let root_crl = dir.join("crls/root-crl.pem");
+    let good = repo().join("test-vectors/x509/ocsp/good.der");
+    let revoked = repo().join("test-vectors/x509/ocsp/revoked.der");
+    assert_eq!(
+        verify("leaf.pem", &["--crl", s(&root_crl), "--ocsp", s(&good)]),
+        Some(0)
+    );
+    assert_eq!(
+        verify("leaf.pem", &["--crl", s(&root_crl), "--ocsp", s(&revoked)]),
+        Some(1)
+    );
+    assert_eq!(verify("leaf-expired.pem", &["--no-revocation"]), Some(1));
+    assert_eq!(
+        verify("leaf-serverauth.pem", &["--no-revocation", "--usage", "seal-making"]),
+        Some(1)
+    );
+    assert_eq!(
+        verify("leaf-serverauth.pem", &["--no-revocation", "--usage", "nonsense"]),
+        Some(3)
+    );
+}

@@ -76,6 +76,24 @@ pub struct KeyUsageBits {
     pub crl_sign: bool,
 }
 
+impl KeyUsageBits {
+    /// The names of the bits that are set, as RFC 5280 spells them.
+    pub fn names(&self) -> Vec<&'static str> {
+        [
+            (self.digital_signature, "digitalSignature"),
+            (self.non_repudiation, "nonRepudiation"),
+            (self.key_encipherment, "keyEncipherment"),
+            (self.data_encipherment, "dataEncipherment"),
+            (self.key_agreement, "keyAgreement"),
+            (self.key_cert_sign, "keyCertSign"),
+            (self.crl_sign, "cRLSign"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// The extensions of a certificate, decoded.
 #[derive(Debug, Clone, Default)]
 pub struct Extensions {
@@ -326,10 +344,7 @@ impl Certificate {
                 .basic_constraints
                 .map(|(ca, path_len)| BasicConstraintsInfo { ca, path_len }),
             key_usage: e.key_usage,
-            extended_key_usage: e
-                .ext_key_usage
-                .as_ref()
-                .map(|v| v.iter().map(eku_name).collect()),
+            extended_key_usage: e.ext_key_usage.as_ref().map(|v| v.iter().map(eku_name).collect()),
             subject_key_id: e.subject_key_id.as_ref().map(hex::encode),
             authority_key_id: e.authority_key_id.as_ref().map(hex::encode),
             policies: e.policies.as_ref().map(|v| v.iter().map(ToString::to_string).collect()),

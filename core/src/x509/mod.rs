@@ -9,6 +9,7 @@
 pub mod cert;
 pub mod crl;
 pub mod name;
+pub mod ocsp;
 pub mod path;
 pub mod profile;
 pub mod trust;
@@ -18,6 +19,7 @@ use thiserror::Error;
 
 pub use cert::{parse_all, Certificate, CertificateInfo};
 pub use crl::Crl;
+pub use ocsp::OcspResponseInfo;
 pub use path::{chain_report, verify_chain, ChainOptions, ChainVerification, PathFailure};
 pub use trust::{TrustAnchor, TrustStore};
 

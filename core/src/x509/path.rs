@@ -11,6 +11,7 @@ use x509_cert::ext::pkix::NameConstraints;
 use super::cert::{general_name_text, Certificate};
 use super::crl::{Crl, CrlStatus};
 use super::name::{self, NameKey};
+use super::ocsp::{OcspResponseInfo, OcspStatus};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
@@ -49,6 +50,8 @@ pub struct ChainOptions {
     pub revocation: RevocationPolicy,
     /// CRLs the caller supplies (from the document, a DSS, or fetched by the caller).
     pub crls: Vec<Crl>,
+    /// OCSP responses the caller supplies.
+    pub ocsp: Vec<OcspResponseInfo>,
     /// Accept SHA-1 signatures on certificates (legacy data only).
     pub allow_sha1: bool,
     /// Most intermediate CAs between leaf and anchor (self-issued ones not counted).
@@ -63,6 +66,7 @@ impl ChainOptions {
             usage,
             revocation: RevocationPolicy::Required,
             crls: Vec::new(),
+            ocsp: Vec::new(),
             allow_sha1: false,
             max_intermediates: MAX_INTERMEDIATES,
         }
@@ -96,7 +100,8 @@ pub struct ChainVerification {
 }
 
 impl ChainVerification {
-    /// True when a path validated (revocation may still be unknown: see [`ChainVerification::status`]).
+    /// True when a path validated and nothing in it is revoked (revocation may still be
+    /// unknown: see [`ChainVerification::status`]).
     pub fn is_valid(&self) -> bool {
         self.failure.is_none()
     }
@@ -133,11 +138,22 @@ pub fn verify_chain(
     let signature_checks = search.sig_checks;
     match found {
         Some(valid) => {
-            let checks = valid.checks;
+            // A revoked certificate leaves the path built but not valid.
+            let failure = valid
+                .checks
+                .iter()
+                .find(|c| c.status == crate::report::Status::Failed)
+                .map(|c| PathFailure {
+                    check: "x509.revocation",
+                    reason: c.reason.unwrap_or(Reason::Revoked),
+                    message: c.message.clone(),
+                    certificate: None,
+                });
+            let path = valid.path.into_iter().cloned().collect();
             ChainVerification {
-                path: valid.path.into_iter().cloned().collect(),
-                failure: None,
-                checks,
+                path,
+                failure,
+                checks: valid.checks,
                 signature_checks,
             }
         }
@@ -540,15 +556,7 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         format!("the leaf is fit for {}", opts.usage.name()),
     ));
     checks.push(revocation_check(path, opts));
-    match checks.iter().find(|c| c.reason.is_some()) {
-        Some(c) if c.reason == Some(Reason::Revoked) => Err(PathFailure {
-            check: "x509.revocation",
-            reason: Reason::Revoked,
-            message: c.message.clone(),
-            certificate: None,
-        }),
-        _ => Ok(checks),
-    }
+    Ok(checks)
 }
 
 fn check_validity(cert: &Certificate, at: Time) -> Result<(), (Reason, String)> {
@@ -641,6 +649,19 @@ fn revocation_check(path: &[&Certificate], opts: &ChainOptions) -> Check {
                 Err(e) => why.push(e),
             }
         }
+        if status.is_none() {
+            for response in &opts.ocsp {
+                match response.status_of(cert, issuer, opts.at) {
+                    Ok(OcspStatus::Good) => status = Some(CrlStatus::NotListed),
+                    Ok(OcspStatus::Revoked(when)) => status = Some(CrlStatus::Revoked(when)),
+                    Ok(OcspStatus::Unknown) => why.push("the OCSP responder does not know it".into()),
+                    Err(e) => why.push(e),
+                }
+                if status.is_some() {
+                    break;
+                }
+            }
+        }
         match status {
             Some(CrlStatus::Revoked(when)) => {
                 return Check::failed(
@@ -660,7 +681,7 @@ fn revocation_check(path: &[&Certificate], opts: &ChainOptions) -> Check {
     match (unknown.is_empty(), opts.revocation) {
         (true, _) => Check::passed(
             "x509.revocation",
-            "no certificate is revoked according to the supplied CRLs",
+            "no certificate is revoked according to the supplied CRLs and OCSP responses",
         ),
         (false, RevocationPolicy::NotRequired) => Check::passed(
             "x509.revocation",
@@ -673,7 +694,7 @@ fn revocation_check(path: &[&Certificate], opts: &ChainOptions) -> Check {
         (false, RevocationPolicy::Required) => Check::failed(
             "x509.revocation",
             Reason::RevocationUnknown,
-            format!("no usable CRL for {}", unknown.join("; ")),
+            format!("no usable CRL or OCSP response for {}", unknown.join("; ")),
         ),
     }
 }

@@ -1,0 +1,121 @@
+//! Certificate-module behaviour beyond the vector files: bounded work on a cross-certificate
+//! mesh, Chinese names, report shape.
+
+use std::path::Path;
+
+use serde_json::Value;
+use yinjian::x509::path::MAX_SIGNATURE_CHECKS;
+use yinjian::x509::{chain_report, parse_all, verify_chain, ChainOptions, RevocationPolicy, TrustStore, Usage};
+use yinjian::{Reason, Status, Time};
+
+fn case(id: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/x509/sm2-chains.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+fn run(id: &str) -> (yinjian::x509::ChainVerification, usize) {
+    let c = case(id);
+    let certs = |field: &str| -> Vec<_> {
+        c[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
+            .collect()
+    };
+    let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
+    let pool = certs("intermediates");
+    let mut trust = TrustStore::new();
+    for a in certs("anchors") {
+        trust.add_certificate(a, None);
+    }
+    let mut opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
+    opts.revocation = RevocationPolicy::NotRequired;
+    (verify_chain(&leaf, &pool, &trust, &opts), pool.len())
+}
+
+#[test]
+fn a_fifty_certificate_mesh_costs_few_signature_checks() {
+    let (found, pool) = run("x509-sm2-mesh-long-path");
+    assert!(pool >= 50, "mesh pool has {pool} certificates");
+    assert_eq!(found.status(), Status::Passed);
+    assert_eq!(found.path.len(), 6, "leaf, four intermediates, anchor");
+    // Signatures are checked only on complete candidate paths.
+    assert!(
+        found.signature_checks <= 10,
+        "{} signature checks",
+        found.signature_checks
+    );
+
+    let (missing, _) = run("x509-sm2-mesh-no-path-deep");
+    assert_eq!(missing.status(), Status::Indeterminate);
+    assert_eq!(missing.failure.unwrap().reason, Reason::UntrustedChain);
+    assert!(missing.signature_checks <= MAX_SIGNATURE_CHECKS);
+}
+
+#[test]
+fn chinese_names_and_report_details() {
+    let c = case("x509-sm2-cross-a-trusts-b");
+    let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
+    assert_eq!(leaf.subject(), "C=CN, O=乙单位, CN=乙用户");
+    assert_eq!(leaf.key_algorithm(), "SM2");
+    let pool: Vec<_> = c["intermediates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
+        .collect();
+    let mut trust = TrustStore::new();
+    trust.add_pem(c["anchors"][0].as_str().unwrap().as_bytes()).unwrap();
+    let opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
+    // Revocation required by default and no CRL given: the chain is fine but INDETERMINATE.
+    let report = chain_report(&leaf, &pool, &trust, &opts);
+    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.reason, Some(Reason::RevocationUnknown));
+    let path = &report.check("x509.path").unwrap().details["path"];
+    assert_eq!(
+        path.as_array().unwrap().len(),
+        4,
+        "leaf, B's CA, the cross-certificate, A's root"
+    );
+    assert_eq!(path[3]["subject"], "C=CN, O=甲认证中心, CN=甲根CA");
+
+    // Distrusting the anchor turns the same chain into UntrustedChain.
+    let anchor = parse_all(c["anchors"][0].as_str().unwrap().as_bytes())
+        .unwrap()
+        .remove(0);
+    trust.distrust(*anchor.fingerprint());
+    let report = chain_report(&leaf, &pool, &trust, &opts);
+    assert_eq!(report.reason, Some(Reason::UntrustedChain));
+}
+
+#[test]
+fn anchors_restricted_to_other_usages_do_not_serve() {
+    let c = case("x509-sm2-basic");
+    let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
+    let pool: Vec<_> = c["intermediates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
+        .collect();
+    let mut trust = TrustStore::new();
+    trust
+        .add_restricted(
+            c["anchors"][0].as_str().unwrap().as_bytes(),
+            Some(vec![Usage::TokenSigning]),
+        )
+        .unwrap();
+    let mut opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
+    opts.revocation = RevocationPolicy::NotRequired;
+    assert_eq!(
+        chain_report(&leaf, &pool, &trust, &opts).reason,
+        Some(Reason::PolicyViolation)
+    );
+    opts.usage = Usage::TokenSigning;
+    assert_eq!(chain_report(&leaf, &pool, &trust, &opts).status, Status::Passed);
+}
