@@ -1,0 +1,669 @@
+//! WebAssembly binding of `yinjian` for browsers and node.
+//!
+//! Built with `scripts/build-wasm` into two `wasm-bindgen` outputs: `pkg-web` (an ES module
+//! for browsers and bundlers) and `pkg-node` (for node). The JavaScript names are camelCase:
+//!
+//! - `sm3(data)`, `sm3Hex(data)` and the streaming class `Sm3`;
+//! - `sm2Verify(publicKey, message, signature, options?)`, which returns the library's
+//!   verification report as a plain object, exactly as the Rust library writes it in JSON;
+//! - `sm2Sign(privateKey, message, options?)` and `sm2PublicKey(privateKey)`;
+//! - `runVector(line)`, the shared test-vector runner;
+//! - `version()`.
+//!
+//! Errors are thrown as JavaScript `Error` objects with a stable string `code` property
+//! (see [`ErrorCode`]) next to the human-readable message.
+#![deny(missing_docs)]
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yinjian::report::Report;
+use yinjian::sm::sm2::{PrivateKey, PublicKey, SignatureEncoding, Sm2Error, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
+use yinjian::sm::sm3::{sm3 as sm3_digest, Sm3Hasher};
+use yinjian::time::Time;
+use yinjian::vectors::{run_case, Outcome};
+use yinjian::x509::{self, ChainOptions, Crl, OcspResponseInfo, RevocationPolicy, TrustStore, Usage, X509Error};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Outcome of a verification or of one check (ETSI EN 319 102-1 main indication). */
+export type Status = "PASSED" | "FAILED" | "INDETERMINATE";
+
+/** Machine-readable reason of a check that did not pass. */
+export type Reason =
+  | "HashMismatch"
+  | "BadSignature"
+  | "NotYetValid"
+  | "Expired"
+  | "UntrustedChain"
+  | "Revoked"
+  | "RevocationUnknown"
+  | "Malformed"
+  | "Unsupported"
+  | "WeakAlgorithm"
+  | "ModifiedAfterSigning"
+  | "TooLarge"
+  | "Missing"
+  | "PolicyViolation";
+
+/** One step of a verification and its outcome. */
+export interface Check {
+  /** Stable dotted name of the step, e.g. `sm2.signature`. */
+  name: string;
+  status: Status;
+  /** Why the step did not pass; absent when it passed. */
+  reason?: Reason;
+  /** ETSI EN 319 102-1 sub-indication derived from `reason`. */
+  sub_indication?: string;
+  /** Human-readable explanation. */
+  message: string;
+  /** Extra machine-readable facts (e.g. `encoding` of a signature). */
+  details?: Record<string, unknown>;
+}
+
+/** What was verified. Times are RFC 3339 text. */
+export interface Subject {
+  signer?: string;
+  seal?: string;
+  signing_time?: string;
+  validation_time?: string;
+}
+
+/** The result of one verification: the same object the Rust library writes as JSON. */
+export interface Report {
+  /** Layout version of the report. */
+  version: number;
+  /** What kind of object was verified, e.g. `sm2-signature`. */
+  kind: string;
+  /** The overall outcome: the worst status among the checks. */
+  status: Status;
+  /** The reason of the check that decided a non-PASSED status. */
+  reason?: Reason;
+  /** One-line human summary. */
+  summary: string;
+  subject: Subject;
+  /** Every step, in the order it ran. */
+  checks: Check[];
+}
+
+/** How an SM2 signature is encoded: DER `SEQUENCE { r, s }` or 64 bytes r‖s. */
+export type SignatureEncoding = "der" | "raw";
+
+/** Options of `sm2Verify`. */
+export interface Sm2VerifyOptions {
+  /** The signer's distinguishing ID (UTF-8); default `1234567812345678`. */
+  distid?: string;
+}
+
+/** Options of `sm2Sign`. */
+export interface Sm2SignOptions {
+  /** The signer's distinguishing ID (UTF-8); default `1234567812345678`. */
+  distid?: string;
+  /** Encoding of the returned signature; default `der`. */
+  encoding?: SignatureEncoding;
+}
+
+/** What `runVector` did with one line. */
+export interface VectorOutcome {
+  /** The case id, when the line was a case (and it passed). */
+  id?: string;
+  /** True for blank lines and comments. */
+  skipped: boolean;
+}
+
+/** The `code` property of every error this module throws. */
+export type ErrorCode =
+  | "MalformedKey"
+  | "UnsupportedKey"
+  | "MalformedSignature"
+  | "BadSignature"
+  | "DistIdTooLong"
+  | "SigningFailed"
+  | "Io"
+  | "InvalidArgument"
+  | "InvalidOption"
+  | "VectorMismatch"
+  | "MalformedCertificate"
+  | "TooLarge"
+  | "Unsupported";
+
+/** What the leaf certificate must be fit for. */
+export type Usage = "document-signing" | "seal-making" | "token-signing" | "tls-server" | "tls-client" | "any";
+
+/** Options of `verifyCertificateChain`. */
+export interface ChainOptions {
+  /** Validation time, RFC 3339; default now. */
+  at?: string;
+  /** What the leaf must be fit for; default `document-signing`. */
+  usage?: Usage;
+  /** Require revocation status for every certificate below the anchor; default true. */
+  revocationRequired?: boolean;
+  /** CRLs (PEM text or DER bytes). */
+  crls?: Array<string | Uint8Array>;
+  /** OCSP responses (DER bytes). */
+  ocsp?: Uint8Array[];
+  /** Accept SHA-1 signatures on certificates; default false. */
+  allowSha1?: boolean;
+}
+
+/** An error thrown by this module. */
+export interface YinjianError extends Error {
+  code: ErrorCode;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options object of `sm2Verify` (TypeScript `Sm2VerifyOptions`).
+    #[wasm_bindgen(typescript_type = "Sm2VerifyOptions")]
+    pub type Sm2VerifyOptions;
+
+    /// The options object of `sm2Sign` (TypeScript `Sm2SignOptions`).
+    #[wasm_bindgen(typescript_type = "Sm2SignOptions")]
+    pub type Sm2SignOptions;
+}
+
+/// The stable `code` of a thrown error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Key bytes could not be decoded, or the point is not on the curve.
+    MalformedKey,
+    /// A well-formed key that is not an SM2 key (or is encrypted).
+    UnsupportedKey,
+    /// Signature bytes are neither DER nor 64-byte r‖s.
+    MalformedSignature,
+    /// A well-formed signature that does not verify.
+    BadSignature,
+    /// The distinguishing ID is too long.
+    DistIdTooLong,
+    /// Signing failed.
+    SigningFailed,
+    /// Reading input failed.
+    Io,
+    /// An argument has the wrong JavaScript type.
+    InvalidArgument,
+    /// An options object has an unknown key or a bad value.
+    InvalidOption,
+    /// A test-vector line did not give the expected answer (or is not a valid case).
+    VectorMismatch,
+    /// A certificate, CRL or OCSP response cannot be decoded.
+    MalformedCertificate,
+    /// An input is larger than a named limit.
+    TooLarge,
+    /// An input uses something this library does not implement.
+    Unsupported,
+}
+
+impl ErrorCode {
+    /// The code as JavaScript sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedKey => "MalformedKey",
+            ErrorCode::UnsupportedKey => "UnsupportedKey",
+            ErrorCode::MalformedSignature => "MalformedSignature",
+            ErrorCode::BadSignature => "BadSignature",
+            ErrorCode::DistIdTooLong => "DistIdTooLong",
+            ErrorCode::SigningFailed => "SigningFailed",
+            ErrorCode::Io => "Io",
+            ErrorCode::InvalidArgument => "InvalidArgument",
+            ErrorCode::InvalidOption => "InvalidOption",
+            ErrorCode::VectorMismatch => "VectorMismatch",
+            ErrorCode::MalformedCertificate => "MalformedCertificate",
+            ErrorCode::TooLarge => "TooLarge",
+            ErrorCode::Unsupported => "Unsupported",
+        }
+    }
+}
+
+/// An error before it becomes a JavaScript `Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The human-readable message.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure with this code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The JavaScript `Error` (with its `code` property) to throw.
+    pub fn into_js(self) -> JsValue {
+        let error = js_sys::Error::new(&self.message);
+        error.set_name("YinjianError");
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = Reflect::set(
+            &error,
+            &JsValue::from_str("code"),
+            &JsValue::from_str(self.code.as_str()),
+        );
+        error.into()
+    }
+}
+
+impl From<Sm2Error> for Failure {
+    fn from(e: Sm2Error) -> Failure {
+        let code = match &e {
+            Sm2Error::MalformedKey(_) => ErrorCode::MalformedKey,
+            Sm2Error::UnsupportedKey(_) => ErrorCode::UnsupportedKey,
+            Sm2Error::MalformedSignature(_) => ErrorCode::MalformedSignature,
+            Sm2Error::BadSignature(_) => ErrorCode::BadSignature,
+            Sm2Error::DistIdTooLong(_) => ErrorCode::DistIdTooLong,
+            Sm2Error::Signing(_) => ErrorCode::SigningFailed,
+            Sm2Error::Io(_) => ErrorCode::Io,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<X509Error> for Failure {
+    fn from(e: X509Error) -> Failure {
+        let code = match &e {
+            X509Error::Malformed(_) | X509Error::Io(_) => ErrorCode::MalformedCertificate,
+            X509Error::TooLarge(_) => ErrorCode::TooLarge,
+            X509Error::Unsupported(_) => ErrorCode::Unsupported,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+fn throw(failure: impl Into<Failure>) -> JsValue {
+    failure.into().into_js()
+}
+
+// ---------------------------------------------------------------------------------------
+// The Rust side, free of JavaScript types (unit-tested natively).
+// ---------------------------------------------------------------------------------------
+
+/// Verifies an SM2 signature and returns the report as JSON text.
+pub fn verify_json(key: &[u8], distid: &[u8], message: &[u8], signature: &[u8]) -> Result<String, Failure> {
+    let key = PublicKey::parse(key)?;
+    let report: Report = Sm2Verifier::new(&key, distid)?.report(message, signature);
+    serde_json::to_string(&report).map_err(|e| Failure::new(ErrorCode::Io, format!("report to JSON: {e}")))
+}
+
+/// Signs `message` with an SM2 private key in any form `PrivateKey::parse` takes.
+pub fn sign(key: &[u8], distid: &[u8], message: &[u8], encoding: SignatureEncoding) -> Result<Vec<u8>, Failure> {
+    let key = PrivateKey::parse(key)?;
+    Ok(Sm2Signer::new(&key, distid)?.sign(message, encoding)?)
+}
+
+/// The PEM public key of a private key.
+pub fn public_key_pem(key: &[u8]) -> Result<String, Failure> {
+    Ok(PrivateKey::parse(key)?.public_key().to_pem())
+}
+
+/// Runs one test-vector line: `Ok(Some(id))` for a passed case, `Ok(None)` for a skipped line.
+pub fn run_vector_line(line: &str) -> Result<Option<String>, Failure> {
+    match run_case(line) {
+        Ok(Outcome::Passed(id)) => Ok(Some(id)),
+        Ok(Outcome::Skipped) => Ok(None),
+        Err(message) => Err(Failure::new(ErrorCode::VectorMismatch, message)),
+    }
+}
+
+/// Verifies a certificate chain and returns the report as JSON text.
+pub fn chain_json(
+    leaf: &[u8],
+    intermediates: &[Vec<u8>],
+    trust: &TrustStore,
+    opts: &ChainOptions,
+) -> Result<String, Failure> {
+    let leaf = x509::parse_all(leaf)?.remove(0);
+    let mut pool = Vec::new();
+    for der_or_pem in intermediates {
+        pool.extend(x509::parse_all(der_or_pem)?);
+    }
+    let report = x509::chain_report(&leaf, &pool, trust, opts);
+    serde_json::to_string(&report).map_err(|e| Failure::new(ErrorCode::Io, format!("report to JSON: {e}")))
+}
+
+/// Reads a signature encoding name as the options spell it.
+pub fn parse_encoding(name: &str) -> Result<SignatureEncoding, Failure> {
+    match name {
+        "der" => Ok(SignatureEncoding::Der),
+        "raw" => Ok(SignatureEncoding::Raw),
+        other => Err(Failure::new(
+            ErrorCode::InvalidOption,
+            format!("encoding must be \"der\" or \"raw\", not {other:?}"),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JavaScript glue.
+// ---------------------------------------------------------------------------------------
+
+/// Key bytes from a `Uint8Array` or a string (PEM or hex text).
+fn key_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, Failure> {
+    if let Some(text) = value.as_string() {
+        Ok(text.into_bytes())
+    } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        Ok(bytes.to_vec())
+    } else {
+        Err(Failure::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} must be a Uint8Array or a string"),
+        ))
+    }
+}
+
+/// The options object's own keys, checked against the allowed ones.
+fn options_object(options: Option<&JsValue>, allowed: &[&str]) -> Result<Option<Object>, Failure> {
+    let Some(value) = options.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok(None);
+    };
+    if !value.is_object() {
+        return Err(Failure::new(ErrorCode::InvalidOption, "options must be an object"));
+    }
+    let object: &Object = value.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                format!("unknown option {key:?} (known: {})", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(Some(object.clone()))
+}
+
+/// A string option, absent when undefined.
+fn string_option(options: Option<&Object>, name: &str) -> Result<Option<String>, Failure> {
+    let Some(object) = options else {
+        return Ok(None);
+    };
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| Failure::new(ErrorCode::InvalidOption, format!("cannot read option {name:?}")))?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| Failure::new(ErrorCode::InvalidOption, format!("option {name:?} must be a string")))
+}
+
+fn distid_option(options: Option<&Object>) -> Result<Vec<u8>, Failure> {
+    Ok(string_option(options, "distid")?.map_or_else(|| DEFAULT_DISTID.to_vec(), String::into_bytes))
+}
+
+/// The SM3 digest of `data` (32 bytes).
+#[wasm_bindgen(js_name = sm3)]
+pub fn sm3_js(data: &[u8]) -> Vec<u8> {
+    sm3_digest(data).to_vec()
+}
+
+/// The SM3 digest of `data` as lower-case hex.
+#[wasm_bindgen(js_name = sm3Hex)]
+pub fn sm3_hex(data: &[u8]) -> String {
+    hex_lower(&sm3_digest(data))
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char])
+        .collect()
+}
+
+/// Streaming SM3 for large inputs: `update` with each chunk, then `digest` or `hexDigest`.
+/// Reading the digest does not end the stream; later updates continue from where it was.
+#[wasm_bindgen(js_name = Sm3)]
+#[derive(Clone, Default)]
+pub struct Sm3Stream {
+    hasher: Sm3Hasher,
+}
+
+#[wasm_bindgen(js_class = Sm3)]
+impl Sm3Stream {
+    /// A fresh hasher.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Sm3Stream {
+        Sm3Stream::default()
+    }
+
+    /// Absorbs one chunk.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+    }
+
+    /// The digest of everything absorbed so far (32 bytes).
+    pub fn digest(&self) -> Vec<u8> {
+        self.hasher.clone().finalize().to_vec()
+    }
+
+    /// The digest of everything absorbed so far, as lower-case hex.
+    #[wasm_bindgen(js_name = hexDigest)]
+    pub fn hex_digest(&self) -> String {
+        hex_lower(&self.hasher.clone().finalize())
+    }
+}
+
+/// Verifies an SM2 signature (DER or 64-byte r‖s) over `message` and returns the report.
+///
+/// `publicKey` is PEM text, hex text, or the bytes of SPKI DER, a SEC1 point or raw x‖y.
+/// A bad signature gives a FAILED report; a key that cannot be decoded throws.
+#[wasm_bindgen(js_name = sm2Verify, unchecked_return_type = "Report")]
+pub fn sm2_verify(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "Uint8Array | string")] public_key: JsValue,
+    message: &[u8],
+    signature: &[u8],
+    options: Option<Sm2VerifyOptions>,
+) -> Result<JsValue, JsValue> {
+    let key = key_bytes(&public_key, "publicKey").map_err(throw)?;
+    let options = options_object(options.as_ref().map(AsRef::as_ref), &["distid"]).map_err(throw)?;
+    let distid = distid_option(options.as_ref()).map_err(throw)?;
+    let json = verify_json(&key, &distid, message, signature).map_err(throw)?;
+    js_sys::JSON::parse(&json)
+}
+
+/// Signs `message` with an SM2 private key (PEM, hex, PKCS#8 or SEC1 DER, or a raw
+/// 32-byte scalar). Nonces are deterministic, so the same input gives the same signature.
+#[wasm_bindgen(js_name = sm2Sign)]
+pub fn sm2_sign(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    message: &[u8],
+    options: Option<Sm2SignOptions>,
+) -> Result<Vec<u8>, JsValue> {
+    let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
+    let options = options_object(options.as_ref().map(AsRef::as_ref), &["distid", "encoding"]).map_err(throw)?;
+    let distid = distid_option(options.as_ref()).map_err(throw)?;
+    let encoding = match string_option(options.as_ref(), "encoding").map_err(throw)? {
+        Some(name) => parse_encoding(&name).map_err(throw)?,
+        None => SignatureEncoding::Der,
+    };
+    sign(&key, &distid, message, encoding).map_err(throw)
+}
+
+/// The public key (PEM `PUBLIC KEY`) of an SM2 private key.
+#[wasm_bindgen(js_name = sm2PublicKey)]
+pub fn sm2_public_key(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+) -> Result<String, JsValue> {
+    let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
+    public_key_pem(&key).map_err(throw)
+}
+
+/// Runs one line of a `test-vectors/*.jsonl` file; throws (code `VectorMismatch`) when the
+/// library's answer differs from the line's expectation.
+#[wasm_bindgen(js_name = runVector, unchecked_return_type = "VectorOutcome")]
+pub fn run_vector(line: &str) -> Result<JsValue, JsValue> {
+    let outcome = Object::new();
+    let (id, skipped) = match run_vector_line(line).map_err(throw)? {
+        Some(id) => (JsValue::from_str(&id), false),
+        None => (JsValue::UNDEFINED, true),
+    };
+    if !id.is_undefined() {
+        Reflect::set(&outcome, &JsValue::from_str("id"), &id)?;
+    }
+    Reflect::set(&outcome, &JsValue::from_str("skipped"), &JsValue::from_bool(skipped))?;
+    Ok(outcome.into())
+}
+
+/// Trust anchors, built once from PEM and reused across verifications.
+#[wasm_bindgen(js_name = TrustStore)]
+#[derive(Default)]
+pub struct JsTrustStore {
+    inner: TrustStore,
+}
+
+#[wasm_bindgen(js_class = TrustStore)]
+impl JsTrustStore {
+    /// An empty store.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsTrustStore {
+        JsTrustStore::default()
+    }
+
+    /// Adds every certificate of a PEM bundle (or DER bytes) as an anchor, optionally only for
+    /// the given usages; returns how many were added.
+    #[wasm_bindgen(js_name = addPem)]
+    pub fn add_pem(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] pem: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Usage[] | undefined")] usages: Option<Vec<String>>,
+    ) -> Result<u32, JsValue> {
+        let bytes = key_bytes(&pem, "pem").map_err(throw)?;
+        let usages = match usages {
+            None => None,
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|n| parse_usage(n))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(throw)?,
+            ),
+        };
+        let n = self.inner.add_restricted(&bytes, usages).map_err(throw)?;
+        Ok(n as u32)
+    }
+
+    /// Refuses the certificate with this SHA-256 fingerprint (hex) wherever it appears.
+    pub fn distrust(&mut self, sha256_hex: &str) -> Result<(), JsValue> {
+        self.inner.distrust_hex(sha256_hex).map_err(throw)
+    }
+
+    /// How many anchors the store holds.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.anchors().len() as u32
+    }
+}
+
+fn parse_usage(name: &str) -> Result<Usage, Failure> {
+    Usage::parse(name).ok_or_else(|| Failure::new(ErrorCode::InvalidOption, format!("unknown usage {name:?}")))
+}
+
+/// Byte strings from an array of strings / `Uint8Array`s (absent: empty).
+fn byte_list(value: &JsValue, what: &str) -> Result<Vec<Vec<u8>>, Failure> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let array = value
+        .dyn_ref::<js_sys::Array>()
+        .ok_or_else(|| Failure::new(ErrorCode::InvalidArgument, format!("{what} must be an array")))?;
+    array.iter().map(|item| key_bytes(&item, what)).collect()
+}
+
+fn option_value(options: Option<&Object>, name: &str) -> JsValue {
+    options
+        .and_then(|o| Reflect::get(o, &JsValue::from_str(name)).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Verifies a certificate chain: `leaf` (PEM or DER), `intermediates` (any order, PEM or
+/// DER), against a `TrustStore` built once from PEM. Returns the report (kind `x509-chain`).
+#[wasm_bindgen(js_name = verifyCertificateChain, unchecked_return_type = "Report")]
+pub fn verify_certificate_chain(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] leaf: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Array<string | Uint8Array>")] intermediates: JsValue,
+    anchors: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "ChainOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let leaf = key_bytes(&leaf, "leaf").map_err(throw)?;
+    let pool = byte_list(&intermediates, "intermediates").map_err(throw)?;
+    let options = options_object(
+        Some(&options),
+        &["at", "usage", "revocationRequired", "crls", "ocsp", "allowSha1"],
+    )
+    .map_err(throw)?;
+    let at = match string_option(options.as_ref(), "at").map_err(throw)? {
+        Some(text) => Time::parse(&text).map_err(|e| throw(Failure::new(ErrorCode::InvalidOption, e.to_string())))?,
+        None => Time::from_unix((js_sys::Date::now() / 1000.0) as i64)
+            .map_err(|e| throw(Failure::new(ErrorCode::InvalidOption, e.to_string())))?,
+    };
+    let usage = match string_option(options.as_ref(), "usage").map_err(throw)? {
+        Some(name) => parse_usage(&name).map_err(throw)?,
+        None => Usage::DocumentSigning,
+    };
+    let mut opts = ChainOptions::new(at, usage);
+    if option_value(options.as_ref(), "revocationRequired").as_bool() == Some(false) {
+        opts.revocation = RevocationPolicy::NotRequired;
+    }
+    opts.allow_sha1 = option_value(options.as_ref(), "allowSha1").as_bool() == Some(true);
+    for crl in byte_list(&option_value(options.as_ref(), "crls"), "crls").map_err(throw)? {
+        opts.crls.extend(Crl::parse_all(&crl).map_err(throw)?);
+    }
+    for der in byte_list(&option_value(options.as_ref(), "ocsp"), "ocsp").map_err(throw)? {
+        opts.ocsp.push(OcspResponseInfo::from_der(&der).map_err(throw)?);
+    }
+    let json = chain_json(&leaf, &pool, &anchors.inner, &opts).map_err(throw)?;
+    js_sys::JSON::parse(&json)
+}
+
+/// The version of this package (and of the yinjian library it was built from).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ABC_SM3: &str = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
+
+    #[test]
+    fn sm3_of_abc() {
+        assert_eq!(sm3_hex(b"abc"), ABC_SM3);
+        let mut stream = Sm3Stream::new();
+        stream.update(b"a");
+        stream.update(b"bc");
+        assert_eq!(stream.hex_digest(), ABC_SM3);
+        assert_eq!(stream.digest(), sm3_js(b"abc"));
+    }
+
+    #[test]
+    fn sign_then_verify() {
+        let private = [7u8; 32];
+        let pem = public_key_pem(&private).unwrap();
+        for encoding in [SignatureEncoding::Der, SignatureEncoding::Raw] {
+            let sig = sign(&private, DEFAULT_DISTID, b"hello", encoding).unwrap();
+            let report: serde_json::Value =
+                serde_json::from_str(&verify_json(pem.as_bytes(), DEFAULT_DISTID, b"hello", &sig).unwrap()).unwrap();
+            assert_eq!(report["status"], "PASSED");
+            let bad: serde_json::Value =
+                serde_json::from_str(&verify_json(pem.as_bytes(), DEFAULT_DISTID, b"hellO", &sig).unwrap()).unwrap();
+            assert_eq!(bad["status"], "FAILED");
+            assert_eq!(bad["reason"], "BadSignature");
+        }
+    }
+
+    #[test]
+    fn errors_carry_codes() {
+        let err = verify_json(b"not a key", DEFAULT_DISTID, b"", b"").unwrap_err();
+        assert_eq!(err.code, ErrorCode::MalformedKey);
+        assert_eq!(parse_encoding("pem").unwrap_err().code, ErrorCode::InvalidOption);
+        assert_eq!(run_vector_line("{").unwrap_err().code, ErrorCode::VectorMismatch);
+        assert_eq!(run_vector_line("# comment").unwrap(), None);
+    }
+}

@@ -1,0 +1,116 @@
+// Chromium test of the WASM build: node bindings/wasm/tests/browser/run-chromium.mjs
+// Serves bindings/wasm/pkg-web, bindings/wasm/tests and test-vectors from 127.0.0.1 on an
+// ephemeral port, opens tests/browser/index.html in headless Chromium (/usr/bin/chromium,
+// or $CHROMIUM) through playwright-core, waits for window.__results, saves a screenshot to
+// test-output/wasm-browser.png and exits non-zero on any failure or after 120 s.
+import { createServer } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { vectorFiles } from "../shared/vector-files.mjs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const TIMEOUT_MS = 120_000;
+const wasmDir = fileURLToPath(new URL("../..", import.meta.url));
+const repo = join(wasmDir, "..", "..");
+const vectorDir = join(repo, "test-vectors");
+const outDir = join(repo, "test-output");
+const roots = {
+  "/pkg-web/": join(wasmDir, "pkg-web"),
+  "/tests/": join(wasmDir, "tests"),
+  "/test-vectors/": vectorDir,
+};
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".jsonl": "text/plain; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+function serve(req, res) {
+  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (path === "/favicon.ico") {
+    res.writeHead(204).end();
+    return;
+  }
+  if (path === "/test-vectors/") {
+    const names = vectorFiles(vectorDir);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(names));
+    return;
+  }
+  for (const [prefix, dir] of Object.entries(roots)) {
+    if (!path.startsWith(prefix)) continue;
+    const file = normalize(join(dir, path.slice(prefix.length)));
+    if (!file.startsWith(dir + sep)) break;
+    try {
+      if (!statSync(file).isFile()) break;
+      const type = types[extname(file)] ?? "application/octet-stream";
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(readFileSync(file));
+      return;
+    } catch {
+      break;
+    }
+  }
+  res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+}
+
+let failed = true;
+const server = createServer(serve);
+const profile = mkdtempSync(join(tmpdir(), "yinjian-chromium-"));
+let context;
+const timer = setTimeout(() => {
+  console.error(`wasm-chromium: timed out after ${TIMEOUT_MS / 1000} s`);
+  process.exit(2);
+}, TIMEOUT_MS);
+
+try {
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const url = `http://127.0.0.1:${server.address().port}/tests/browser/index.html`;
+  // A persistent context is how playwright passes a fresh --user-data-dir to Chromium.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") pageErrors.push(`console: ${msg.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__results && window.__results.done, null, { timeout: TIMEOUT_MS - 10_000 });
+  const results = await page.evaluate(() => window.__results);
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, "wasm-browser.png"), fullPage: true });
+  for (const f of results.failures) console.error(`FAIL ${f.name}: ${f.message}`);
+  for (const e of pageErrors) console.error(`page error: ${e}`);
+  if (results.cases <= 0) console.error("wasm-chromium: no vector cases ran");
+  failed = results.failed > 0 || results.cases <= 0 || pageErrors.length > 0;
+  console.log(`wasm-chromium: ${results.cases} vector cases; screenshot test-output/wasm-browser.png`);
+  console.log(`wasm-chromium: ${results.passed} passed, ${results.failed} failed`);
+} catch (e) {
+  console.error(`wasm-chromium: ${e && e.stack ? e.stack : e}`);
+} finally {
+  clearTimeout(timer);
+  if (context) await context.close().catch(() => {});
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

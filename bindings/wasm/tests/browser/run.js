@@ -1,0 +1,59 @@
+// The in-browser half of the Chromium test: loads the --target web build, runs every line of
+// every test-vectors/*.jsonl and the API checks, and publishes the outcome on
+// window.__results = { done, passed, failed, cases, failures: [{ name, message }] }.
+import init, * as lib from "/pkg-web/yinjian_wasm.js";
+import { apiChecks, chainChecks, checkVectorLine, isSkippable, vectorLines } from "/tests/shared/suite.js";
+
+const results = { done: false, passed: 0, failed: 0, cases: 0, failures: [] };
+window.__results = results;
+
+function record(name, fn) {
+  try {
+    fn();
+    results.passed++;
+  } catch (e) {
+    results.failed++;
+    results.failures.push({ name, message: `${e && e.code ? `[${e.code}] ` : ""}${e && e.message ? e.message : e}` });
+  }
+}
+
+async function main() {
+  await init();
+  const names = await (await fetch("/test-vectors/")).json();
+  const files = [];
+  for (const name of names) {
+    const response = await fetch(`/test-vectors/${encodeURIComponent(name)}`);
+    if (!response.ok) throw new Error(`GET ${name}: ${response.status}`);
+    files.push({ name, text: await response.text() });
+  }
+  const lines = vectorLines(files);
+  results.cases = lines.filter(({ line }) => !isSkippable(line)).length;
+  record(`vector files hold cases (${files.length} files, ${results.cases} cases)`, () => {
+    if (files.length === 0 || results.cases === 0) throw new Error("no vector cases");
+  });
+  for (const entry of lines) record(`vector ${entry.file}:${entry.lineNo}`, () => checkVectorLine(lib, entry));
+  for (const [name, check] of [...apiChecks, ...chainChecks(lines)]) record(`api: ${name}`, () => check(lib));
+}
+
+main()
+  .catch((e) => {
+    results.failed++;
+    results.failures.push({ name: "page", message: String(e && e.stack ? e.stack : e) });
+  })
+  .finally(() => {
+    const summary = document.getElementById("summary");
+    summary.textContent = `yinjian ${lib.version ? safeVersion() : "?"}: ${results.passed} passed, ${results.failed} failed ` +
+      `(${results.cases} vector cases, ${apiChecks.length} API checks) in ${navigator.userAgent}`;
+    summary.className = results.failed === 0 ? "pass" : "fail";
+    document.getElementById("failures").textContent =
+      results.failures.map((f) => `${f.name}: ${f.message}`).join("\n");
+    results.done = true;
+  });
+
+function safeVersion() {
+  try {
+    return lib.version();
+  } catch {
+    return "?";
+  }
+}
