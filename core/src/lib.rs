@@ -32,6 +32,7 @@
 pub mod alg;
 pub mod codec;
 pub mod report;
+pub mod seal;
 pub mod sm;
 pub mod time;
 #[cfg(feature = "test-vectors")]

@@ -83,13 +83,19 @@ pub enum Reason {
     Missing,
     /// A policy rule (usage, constraint, allow-list) was not met.
     PolicyViolation,
+    /// A certificate or seal has expired (or is not yet valid) at the validation time and
+    /// nothing proves the signature existed while it was valid: the claimed signing time is
+    /// not proof (ETSI OUT_OF_BOUNDS_NO_POE).
+    OutOfBoundsNoPoe,
 }
 
 impl Reason {
     /// The status a check with this reason has.
     pub fn status(self) -> Status {
         match self {
-            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported => Status::Indeterminate,
+            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported | Reason::OutOfBoundsNoPoe => {
+                Status::Indeterminate
+            }
             _ => Status::Failed,
         }
     }
@@ -108,6 +114,7 @@ impl Reason {
             Reason::Unsupported => "SIGNATURE_POLICY_NOT_AVAILABLE",
             Reason::WeakAlgorithm => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::PolicyViolation => "CHAIN_CONSTRAINTS_FAILURE",
+            Reason::OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
             Reason::ModifiedAfterSigning => return None,
         })
     }
@@ -129,6 +136,7 @@ impl Reason {
             Reason::TooLarge => "TooLarge",
             Reason::Missing => "Missing",
             Reason::PolicyViolation => "PolicyViolation",
+            Reason::OutOfBoundsNoPoe => "OutOfBoundsNoPoe",
         }
     }
 }

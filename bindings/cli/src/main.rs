@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yinjian::codec::{decode_text_or_binary, Decoded, MAX_TEXT_INPUT};
+use yinjian::seal;
 use yinjian::sm::sm2::{self, PrivateKey, PublicKey, SignatureEncoding, Sm2Signer, Sm2Verifier};
 use yinjian::sm::sm3::sm3_reader_with_progress;
 use yinjian::x509;
@@ -47,6 +48,108 @@ enum Command {
     /// X.509 certificates: show, verify a chain.
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Electronic seals (GB/T 38540 v4, GM/T 0031 v1): show, verify, make, sign.
+    #[command(subcommand)]
+    Seal(SealCommand),
+}
+
+#[derive(Subcommand)]
+enum SealCommand {
+    /// Print what a seal says (a seal file, or the seal inside a seal signature).
+    Show {
+        /// A seal (.esl) or seal signature (SignedValue.dat).
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write the seal picture to this file.
+        #[arg(long)]
+        picture: Option<PathBuf>,
+    },
+    /// Verify a seal signature over its data (or a seal on its own).
+    Verify {
+        /// A seal signature (SignedValue.dat) or a seal (.esl).
+        file: PathBuf,
+        /// The data the signature protects (for OFD: Signature.xml).
+        #[arg(long, conflicts_with = "hash")]
+        data: Option<PathBuf>,
+        /// The digest of that data, hex (SM3 for SM2 signatures).
+        #[arg(long)]
+        hash: Option<String>,
+        #[command(flatten)]
+        trust: TrustArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Make a seal (v4 unless --v1), signed by the maker.
+    Make {
+        /// The maker's private key.
+        #[arg(long)]
+        maker_key: PathBuf,
+        /// The maker's certificate.
+        #[arg(long)]
+        maker_cert: PathBuf,
+        /// Certificates of the signers allowed to use the seal.
+        #[arg(long, num_args = 1.., required = true)]
+        signer_cert: Vec<PathBuf>,
+        /// Seal name.
+        #[arg(long)]
+        name: String,
+        /// Seal identifier (esID).
+        #[arg(long)]
+        es_id: String,
+        /// Vendor id (Vid).
+        #[arg(long, default_value = "yinjian")]
+        vendor: String,
+        /// 1 organisation, 2 personal.
+        #[arg(long = "type", default_value_t = 1)]
+        seal_type: u64,
+        /// Picture file.
+        #[arg(long)]
+        picture: PathBuf,
+        /// Picture format (PNG, JPG, GIF, OFD, …).
+        #[arg(long, default_value = "PNG")]
+        picture_type: String,
+        /// Displayed width and height, millimetres.
+        #[arg(long, default_value_t = 40)]
+        size_mm: u64,
+        /// Validity start (RFC 3339; default now).
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Validity end (RFC 3339).
+        #[arg(long)]
+        valid_to: String,
+        /// Make a GM/T 0031 (v1) seal.
+        #[arg(long)]
+        v1: bool,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Sign data with a seal, producing an SES_Signature.
+    Sign {
+        /// The seal.
+        #[arg(long)]
+        seal: PathBuf,
+        /// The signer's private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The signer's certificate (must be in the seal's certificate list to verify).
+        #[arg(long)]
+        cert: PathBuf,
+        /// The data to sign.
+        #[arg(long)]
+        data: PathBuf,
+        /// Where the data lives (written into propertyInfo).
+        #[arg(long, default_value = "")]
+        property_info: String,
+        /// Signing time (RFC 3339; default now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -64,30 +167,72 @@ enum CertCommand {
     Verify {
         /// The leaf certificate.
         leaf: PathBuf,
-        /// Files holding intermediate certificates (any order, bundles allowed).
-        #[arg(long, num_args = 1..)]
-        intermediates: Vec<PathBuf>,
-        /// Trust anchors: PEM files or directories.
-        #[arg(long, num_args = 1.., required = true)]
-        anchors: Vec<PathBuf>,
-        /// CRL files (PEM or DER).
-        #[arg(long, num_args = 1..)]
-        crl: Vec<PathBuf>,
-        /// OCSP response files (DER).
-        #[arg(long, num_args = 1..)]
-        ocsp: Vec<PathBuf>,
         /// What the leaf must be fit for.
         #[arg(long, default_value = "document-signing", value_parser = ["document-signing", "seal-making", "token-signing", "tls-server", "tls-client", "any"])]
         usage: String,
-        /// Do not require revocation status (reported, but does not lower the verdict).
-        #[arg(long)]
-        no_revocation: bool,
-        /// SHA-256 fingerprints (hex) of certificates to refuse.
-        #[arg(long, num_args = 1..)]
-        distrust: Vec<String>,
+        #[command(flatten)]
+        trust: TrustArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+/// Trust anchors, extra certificates and revocation data, shared by every verifying command.
+#[derive(Args)]
+struct TrustArgs {
+    /// Trust anchors: PEM files or directories.
+    #[arg(long, num_args = 1..)]
+    anchors: Vec<PathBuf>,
+    /// Files holding intermediate certificates (any order, bundles allowed).
+    #[arg(long, num_args = 1..)]
+    intermediates: Vec<PathBuf>,
+    /// CRL files (PEM or DER).
+    #[arg(long, num_args = 1..)]
+    crl: Vec<PathBuf>,
+    /// OCSP response files (DER).
+    #[arg(long, num_args = 1..)]
+    ocsp: Vec<PathBuf>,
+    /// Do not require revocation status (reported, but does not lower the verdict).
+    #[arg(long)]
+    no_revocation: bool,
+    /// SHA-256 fingerprints (hex) of certificates to refuse.
+    #[arg(long, num_args = 1..)]
+    distrust: Vec<String>,
+}
+
+impl TrustArgs {
+    /// The trust store, the extra certificates, and chain options for `usage` at `at`.
+    fn load(
+        &self,
+        at: Time,
+        usage: x509::Usage,
+    ) -> Result<(x509::TrustStore, Vec<x509::Certificate>, x509::ChainOptions), String> {
+        let mut trust = x509::TrustStore::new();
+        for path in &self.anchors {
+            trust.add_path(path).map_err(|e| e.to_string())?;
+        }
+        for fp in &self.distrust {
+            trust.distrust_hex(fp).map_err(|e| e.to_string())?;
+        }
+        let mut pool = Vec::new();
+        for file in &self.intermediates {
+            pool.extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        let mut opts = x509::ChainOptions::new(at, usage);
+        if self.no_revocation {
+            opts.revocation = x509::RevocationPolicy::NotRequired;
+        }
+        for file in &self.crl {
+            opts.crls
+                .extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        for file in &self.ocsp {
+            opts.ocsp.push(
+                x509::OcspResponseInfo::from_der(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?,
+            );
+        }
+        Ok((trust, pool, opts))
+    }
 }
 
 #[derive(Subcommand)]
@@ -277,52 +422,193 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Cert(CertCommand::Verify {
             leaf,
-            intermediates,
-            anchors,
-            crl,
-            ocsp,
             usage,
-            no_revocation,
-            distrust,
+            trust,
             output,
         }) => {
             let leaf_cert = x509::parse_all(&read_file(&leaf)?)
                 .map_err(|e| format!("{}: {e}", leaf.display()))?
                 .remove(0);
-            let mut pool = Vec::new();
-            for file in &intermediates {
-                pool.extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
-            }
-            let mut trust = x509::TrustStore::new();
-            for path in &anchors {
-                trust.add_path(path).map_err(|e| e.to_string())?;
-            }
-            for fp in &distrust {
-                trust.distrust_hex(fp).map_err(|e| e.to_string())?;
-            }
             let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
-            let mut opts = x509::ChainOptions::new(output.validation_time()?, usage);
-            if no_revocation {
-                opts.revocation = x509::RevocationPolicy::NotRequired;
-            }
-            for file in &crl {
-                opts.crls
-                    .extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
-            }
-            for file in &ocsp {
-                opts.ocsp.push(
-                    x509::OcspResponseInfo::from_der(&read_file(file)?)
-                        .map_err(|e| format!("{}: {e}", file.display()))?,
-                );
-            }
-            Ok(emit(&x509::chain_report(&leaf_cert, &pool, &trust, &opts), output.json))
+            let (store, pool, opts) = trust.load(output.validation_time()?, usage)?;
+            Ok(emit(&x509::chain_report(&leaf_cert, &pool, &store, &opts), output.json))
         }
+        Command::Seal(command) => seal_command(command),
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;
             print!("{}", private.public_key().to_pem());
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn seal_command(command: SealCommand) -> Result<ExitCode, String> {
+    match command {
+        SealCommand::Show { file, json, picture } => {
+            let der = read_file(&file)?;
+            let seal = match seal::Seal::decode(&der) {
+                Ok(seal) => seal,
+                Err(_) => {
+                    seal::SesSignature::decode(&der)
+                        .map_err(|e| format!("{}: {e}", file.display()))?
+                        .to_sign
+                        .eseal
+                }
+            };
+            let details = seal.details().map_err(|e| e.to_string())?;
+            if let Some(out) = picture {
+                std::fs::write(&out, seal.picture().map_err(|e| e.to_string())?)
+                    .map_err(|e| format!("{}: {e}", out.display()))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&details).map_err(|e| e.to_string())?);
+            } else {
+                println!(
+                    "name:      {}\nesID:      {}\ntype:      {} ({})\nversion:   {:?} (header {}), vendor {}",
+                    details.name,
+                    details.es_id,
+                    details.seal_type,
+                    details.seal_type_name,
+                    details.version,
+                    details.header_version,
+                    details.vendor
+                );
+                println!(
+                    "validity:  {} .. {} (made {})",
+                    details.valid_from, details.valid_to, details.created
+                );
+                println!(
+                    "maker:     {}",
+                    details.maker.as_deref().unwrap_or("(unreadable certificate)")
+                );
+                for signer in &details.signers {
+                    println!("signer:    {signer}");
+                }
+                println!(
+                    "picture:   {} {} bytes, {} x {} mm",
+                    details.picture_type, details.picture_bytes, details.width_mm, details.height_mm
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SealCommand::Verify {
+            file,
+            data,
+            hash,
+            trust,
+            output,
+        } => {
+            let der = read_file(&file)?;
+            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let opts = seal::SealOptions {
+                trust: &store,
+                chain,
+                intermediates: pool,
+            };
+            if seal::SesSignature::decode(&der).is_err() && seal::Seal::decode(&der).is_ok() {
+                return Ok(emit(&seal::verify_seal(&der, &opts), output.json));
+            }
+            let digest;
+            let content;
+            let protected = match (data, hash) {
+                (Some(path), _) => {
+                    content = read_file(&path)?;
+                    seal::ProtectedData::Bytes(&content)
+                }
+                (None, Some(h)) => {
+                    digest = hex::decode(h.trim()).map_err(|e| format!("--hash: {e}"))?;
+                    seal::ProtectedData::Digest(&digest)
+                }
+                (None, None) => return Err("a seal signature needs --data FILE or --hash HEX".into()),
+            };
+            Ok(emit(&seal::verify_seal_signature(&der, protected, &opts), output.json))
+        }
+        SealCommand::Make {
+            maker_key,
+            maker_cert,
+            signer_cert,
+            name,
+            es_id,
+            vendor,
+            seal_type,
+            picture,
+            picture_type,
+            size_mm,
+            valid_from,
+            valid_to,
+            v1,
+            out,
+        } => {
+            let key =
+                PrivateKey::parse(&read_small(&maker_key)?).map_err(|e| format!("{}: {e}", maker_key.display()))?;
+            let cert = first_cert_der(&maker_cert)?;
+            let signer_certificates = signer_cert
+                .iter()
+                .map(|p| first_cert_der(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let created = now()?;
+            let spec = seal::SealSpec {
+                version: if v1 {
+                    seal::SealVersion::V1
+                } else {
+                    seal::SealVersion::V4
+                },
+                vendor,
+                es_id,
+                seal_type,
+                name,
+                signer_certificates,
+                created,
+                valid_from: match valid_from {
+                    Some(t) => Time::parse(&t).map_err(|e| format!("--valid-from: {e}"))?,
+                    None => created,
+                },
+                valid_to: Time::parse(&valid_to).map_err(|e| format!("--valid-to: {e}"))?,
+                picture_type,
+                picture: read_file(&picture)?,
+                width_mm: size_mm,
+                height_mm: size_mm,
+            };
+            let der = seal::make_seal(&spec, &key, &cert).map_err(|e| e.to_string())?;
+            std::fs::write(&out, der).map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        SealCommand::Sign {
+            seal: seal_path,
+            key,
+            cert,
+            data,
+            property_info,
+            at,
+            out,
+        } => {
+            let key = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;
+            let time = match at {
+                Some(t) => Time::parse(&t).map_err(|e| format!("--at: {e}"))?,
+                None => now()?,
+            };
+            let e = yinjian::sm::sm3::sm3_reader(open(&data)?).map_err(|e| e.to_string())?;
+            let spec = seal::SignSpec {
+                time,
+                property_info,
+                data_hash: e,
+                time_stamp: None,
+            };
+            let der =
+                seal::sign(&read_file(&seal_path)?, &key, &first_cert_der(&cert)?, &spec).map_err(|e| e.to_string())?;
+            std::fs::write(&out, der).map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The DER of the first certificate in a file.
+fn first_cert_der(path: &Path) -> Result<Vec<u8>, String> {
+    let certs = x509::parse_all(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    certs
+        .first()
+        .map(|c| c.der().to_vec())
+        .ok_or_else(|| format!("{}: no certificate", path.display()))
 }
 
 /// Prints a report and turns its status into the exit code.
