@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alg;
+pub mod cms;
 pub mod codec;
 pub mod report;
 pub mod seal;

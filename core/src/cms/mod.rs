@@ -1,0 +1,1030 @@
+//! CMS SignedData (RFC 5652, and GM/T 0010 / GB/T 35275 with the SM2 OIDs): parsing and the
+//! verification of one SignerInfo over detached or encapsulated content, and RFC 3161
+//! time-stamp tokens ([`tsp`]).
+//!
+//! Parsing keeps the exact bytes of the signed attributes: the signature is verified over
+//! them with the `[0] IMPLICIT` tag turned back into SET OF (`0x31`), as RFC 5652 §5.4 says.
+//! Input must be DER (definite lengths); BER indefinite lengths are refused as
+//! [`Reason::Malformed`] with a message saying so.
+//!
+//! Verification returns [`Check`]s for embedding into a caller's [`Report`] (seal, OFD, PDF):
+//! `cms.algorithms`, `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`,
+//! `cms.signature` and, when an ESS signingCertificate(V2) attribute is present,
+//! `cms.signing-certificate`. [`verify_detached_report`] adds the signer's chain.
+
+mod tlv;
+pub mod tsp;
+
+use std::io::Read;
+
+use der::asn1::ObjectIdentifier;
+use der::Decode;
+use thiserror::Error;
+
+use crate::alg::{self, verify_signature, DigestAlgorithm, SignatureAlgorithm};
+use crate::report::{Check, Reason, Report, Status};
+use crate::time::Time;
+use crate::x509::{name, verify_chain, Certificate, ChainOptions, Crl, TrustStore};
+use tlv::{read_single, Tlv, Walker};
+
+/// Largest CMS (or time-stamp token) accepted, in bytes.
+pub const MAX_CMS_SIZE: usize = 32 * 1024 * 1024;
+/// Most SignerInfos in one SignedData.
+pub const MAX_SIGNERS: usize = 32;
+/// Most certificates in the `certificates` field.
+pub const MAX_CERTIFICATES: usize = 256;
+/// Most CRLs in the `crls` field.
+pub const MAX_CRLS: usize = 64;
+/// Most digest algorithms in `digestAlgorithms`.
+pub const MAX_DIGEST_ALGORITHMS: usize = 16;
+/// Most attributes in one signed or unsigned attribute set.
+pub const MAX_ATTRIBUTES: usize = 64;
+/// Most values of one attribute.
+pub const MAX_ATTRIBUTE_VALUES: usize = 16;
+/// Largest content read from a stream when there are no signed attributes (the signature is
+/// then over the content itself, which must be held in memory).
+pub const MAX_CONTENT_WITHOUT_ATTRIBUTES: usize = 256 * 1024 * 1024;
+
+/// The report kind of [`verify_detached_report`].
+pub const REPORT_KIND: &str = "cms-signature";
+
+/// Object identifiers of CMS, ESS and TSP.
+pub mod oid {
+    use der::asn1::ObjectIdentifier as Oid;
+
+    /// id-signedData (RFC 5652).
+    pub const SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
+    /// id-data (RFC 5652).
+    pub const DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
+    /// signedData with SM2 (GM/T 0010, GB/T 35275).
+    pub const SM2_SIGNED_DATA: Oid = Oid::new_unwrap("1.2.156.10197.6.1.4.2.2");
+    /// data with SM2 (GM/T 0010, GB/T 35275).
+    pub const SM2_DATA: Oid = Oid::new_unwrap("1.2.156.10197.6.1.4.2.1");
+    /// id-ct-TSTInfo (RFC 3161).
+    pub const TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
+    /// id-contentType attribute.
+    pub const CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
+    /// id-messageDigest attribute.
+    pub const MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+    /// id-signingTime attribute.
+    pub const SIGNING_TIME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.5");
+    /// id-aa-signingCertificate (ESS, RFC 2634).
+    pub const SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.12");
+    /// id-aa-signingCertificateV2 (ESS, RFC 5035).
+    pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
+    /// id-aa-signatureTimeStampToken (RFC 3161 appendix A).
+    pub const SIGNATURE_TIME_STAMP_TOKEN: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
+    /// id-kp-timeStamping.
+    pub const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
+    /// The SM2 key OID with the `.1` suffix, used by some products as a signature algorithm.
+    pub const SM2_KEY_1: Oid = Oid::new_unwrap("1.2.156.10197.1.301.1");
+}
+
+/// Why CMS input could not be used.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum CmsError {
+    /// Not DER, or not the structure RFC 5652 / RFC 3161 describe.
+    #[error("malformed CMS: {0}")]
+    Malformed(String),
+    /// Larger than a named limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A content type, algorithm or form this crate does not implement.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// A required element is absent.
+    #[error("missing: {0}")]
+    Missing(String),
+    /// Reading the content failed.
+    #[error("reading the content: {0}")]
+    Io(String),
+}
+
+impl CmsError {
+    /// The report reason this error stands for.
+    pub fn reason(&self) -> Reason {
+        match self {
+            CmsError::Malformed(_) | CmsError::Io(_) => Reason::Malformed,
+            CmsError::TooLarge(_) => Reason::TooLarge,
+            CmsError::Unsupported(_) => Reason::Unsupported,
+            CmsError::Missing(_) => Reason::Missing,
+        }
+    }
+}
+
+/// An AlgorithmIdentifier: the OID and the DER of the parameters, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlgorithmId {
+    /// The algorithm.
+    pub oid: ObjectIdentifier,
+    /// DER of the parameters (NULL included when present).
+    pub parameters: Option<Vec<u8>>,
+}
+
+/// One attribute: its type and the DER of each value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// attrType.
+    pub oid: ObjectIdentifier,
+    /// The DER of each of attrValues.
+    pub values: Vec<Vec<u8>>,
+}
+
+/// How a SignerInfo names its certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignerIdentifier {
+    /// issuerAndSerialNumber.
+    IssuerAndSerialNumber {
+        /// DER of the issuer Name.
+        issuer: Vec<u8>,
+        /// The issuer, for display.
+        issuer_text: String,
+        /// Content octets of the serial INTEGER.
+        serial: Vec<u8>,
+    },
+    /// subjectKeyIdentifier.
+    SubjectKeyIdentifier(Vec<u8>),
+}
+
+impl std::fmt::Display for SignerIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignerIdentifier::IssuerAndSerialNumber {
+                issuer_text, serial, ..
+            } => write!(f, "issuer {issuer_text}, serial {}", hex::encode(serial)),
+            SignerIdentifier::SubjectKeyIdentifier(ski) => write!(f, "subjectKeyIdentifier {}", hex::encode(ski)),
+        }
+    }
+}
+
+/// One SignerInfo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerInfo {
+    /// CMSVersion (1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier).
+    pub version: u64,
+    /// The signer's certificate, named.
+    pub sid: SignerIdentifier,
+    /// digestAlgorithm.
+    pub digest_algorithm: AlgorithmId,
+    /// The DER of the signed attributes re-tagged as SET OF: what the signature covers.
+    pub signed_attributes_der: Option<Vec<u8>>,
+    /// The signed attributes, decoded.
+    pub signed_attributes: Vec<Attribute>,
+    /// signatureAlgorithm.
+    pub signature_algorithm: AlgorithmId,
+    /// The signature value.
+    pub signature: Vec<u8>,
+    /// The unsigned attributes.
+    pub unsigned_attributes: Vec<Attribute>,
+}
+
+impl SignerInfo {
+    /// The signed attribute `oid`, if present.
+    pub fn signed_attribute(&self, oid: &ObjectIdentifier) -> Option<&Attribute> {
+        self.signed_attributes.iter().find(|a| &a.oid == oid)
+    }
+
+    /// The unsigned attribute `oid`, if present.
+    pub fn unsigned_attribute(&self, oid: &ObjectIdentifier) -> Option<&Attribute> {
+        self.unsigned_attributes.iter().find(|a| &a.oid == oid)
+    }
+
+    /// The digest algorithm, if known.
+    pub fn digest(&self) -> Option<DigestAlgorithm> {
+        DigestAlgorithm::from_oid(&self.digest_algorithm.oid)
+    }
+
+    /// The signature algorithm, as the registry knows it: the SM2 key OIDs used as
+    /// signatureAlgorithm mean SM2-with-SM3, rsaEncryption and id-ecPublicKey take their hash
+    /// from digestAlgorithm.
+    pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, CmsError> {
+        let oid = self.signature_algorithm.oid;
+        let digest = self.digest();
+        let unsupported = |what: &str| {
+            CmsError::Unsupported(format!(
+                "{what} with digest {}",
+                digest
+                    .map(|d| d.name().to_owned())
+                    .unwrap_or_else(|| self.digest_algorithm.oid.to_string())
+            ))
+        };
+        match oid {
+            alg::oid::SM2_SM3 | alg::oid::SM2_CURVE | oid::SM2_KEY_1 => Ok(SignatureAlgorithm::Sm2Sm3),
+            alg::oid::RSA_ENCRYPTION => match digest {
+                Some(DigestAlgorithm::Sha1) => Ok(SignatureAlgorithm::RsaPkcs1Sha1),
+                Some(DigestAlgorithm::Sha256) => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+                Some(DigestAlgorithm::Sha384) => Ok(SignatureAlgorithm::RsaPkcs1Sha384),
+                Some(DigestAlgorithm::Sha512) => Ok(SignatureAlgorithm::RsaPkcs1Sha512),
+                _ => Err(unsupported("rsaEncryption")),
+            },
+            alg::oid::EC_PUBLIC_KEY => match digest {
+                Some(DigestAlgorithm::Sha256) => Ok(SignatureAlgorithm::EcdsaSha256),
+                Some(DigestAlgorithm::Sha384) => Ok(SignatureAlgorithm::EcdsaSha384),
+                _ => Err(unsupported("id-ecPublicKey")),
+            },
+            _ => SignatureAlgorithm::from_algorithm_identifier(&oid, self.signature_algorithm.parameters.as_deref())
+                .map_err(|e| CmsError::Unsupported(format!("signature algorithm: {e}"))),
+        }
+    }
+
+    /// The signingTime attribute, if present and readable.
+    pub fn signing_time(&self) -> Option<Time> {
+        let value = self.signed_attribute(&oid::SIGNING_TIME)?.values.first()?;
+        let tlv = read_single(value, "signingTime").ok()?;
+        parse_time(&tlv)
+    }
+}
+
+/// A decoded SignedData.
+#[derive(Debug, Clone)]
+pub struct SignedData {
+    /// The ContentInfo's contentType (RFC 5652 or GM/T 0010 signedData).
+    pub content_type: ObjectIdentifier,
+    /// CMSVersion.
+    pub version: u64,
+    /// digestAlgorithms.
+    pub digest_algorithms: Vec<AlgorithmId>,
+    /// eContentType.
+    pub econtent_type: ObjectIdentifier,
+    /// eContent, when the content is encapsulated.
+    pub econtent: Option<Vec<u8>>,
+    /// The certificates of the `certificates` field that decode.
+    pub certificates: Vec<Certificate>,
+    /// Why other entries of `certificates` were not used (attribute certificates, undecodable).
+    pub certificate_errors: Vec<String>,
+    /// The CRLs of the `crls` field.
+    pub crls: Vec<Crl>,
+    /// The signers.
+    pub signers: Vec<SignerInfo>,
+}
+
+/// The content a signature is verified over.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    /// The content bytes (detached content).
+    Bytes(&'a [u8]),
+    /// The digest of the content, made with the signer's digestAlgorithm. Enough only when
+    /// there are signed attributes.
+    Digest(&'a [u8]),
+    /// The encapsulated eContent.
+    Encapsulated,
+}
+
+/// What [`SignedData::verify_signer`] found.
+#[derive(Debug, Clone)]
+pub struct SignerVerification {
+    /// Which SignerInfo.
+    pub index: usize,
+    /// The checks, in the order they ran.
+    pub checks: Vec<Check>,
+    /// The signer's certificate, when found.
+    pub signer_certificate: Option<Certificate>,
+    /// The signingTime attribute.
+    pub signing_time: Option<Time>,
+    /// The digest algorithm.
+    pub digest_algorithm: Option<DigestAlgorithm>,
+    /// The signature algorithm.
+    pub signature_algorithm: Option<SignatureAlgorithm>,
+}
+
+impl SignerVerification {
+    /// The worst status among the checks.
+    pub fn status(&self) -> Status {
+        self.checks
+            .iter()
+            .map(|c| c.status)
+            .max()
+            .unwrap_or(Status::Indeterminate)
+    }
+
+    /// The first check with this name.
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+}
+
+impl SignedData {
+    /// Decodes a DER ContentInfo holding a SignedData (RFC 5652 or GM/T 0010 OIDs).
+    pub fn from_der(der: &[u8]) -> Result<SignedData, CmsError> {
+        if der.len() > MAX_CMS_SIZE {
+            return Err(CmsError::TooLarge(format!(
+                "CMS of {} bytes (limit {MAX_CMS_SIZE})",
+                der.len()
+            )));
+        }
+        let ci = read_single(der, "ContentInfo")?;
+        if ci.tag != tlv::SEQUENCE {
+            return Err(CmsError::Malformed("ContentInfo is not a SEQUENCE".into()));
+        }
+        let mut w = Walker::new(ci.content, "ContentInfo");
+        let content_type = tlv::oid(&w.expect(tlv::OID, "contentType")?, "contentType")?;
+        if content_type != oid::SIGNED_DATA && content_type != oid::SM2_SIGNED_DATA {
+            return Err(CmsError::Unsupported(format!(
+                "content type {content_type} is not signedData"
+            )));
+        }
+        let explicit = w.expect(tlv::CTX0, "content")?;
+        w.finish()?;
+        let sd = read_single(explicit.content, "SignedData")?;
+        if sd.tag != tlv::SEQUENCE {
+            return Err(CmsError::Malformed("SignedData is not a SEQUENCE".into()));
+        }
+        let mut w = Walker::new(sd.content, "SignedData");
+        let version = tlv::small_uint(&w.expect(tlv::INTEGER, "version")?, "SignedData version")?;
+        let algs = w.expect(tlv::SET, "digestAlgorithms")?;
+        let mut digest_algorithms = Vec::new();
+        let mut aw = Walker::new(algs.content, "digestAlgorithms");
+        while !aw.is_empty() {
+            if digest_algorithms.len() >= MAX_DIGEST_ALGORITHMS {
+                return Err(CmsError::TooLarge(format!(
+                    "more than {MAX_DIGEST_ALGORITHMS} digest algorithms"
+                )));
+            }
+            digest_algorithms.push(algorithm_id(&aw.next_any()?, "digestAlgorithm")?);
+        }
+        let eci = w.expect(tlv::SEQUENCE, "encapContentInfo")?;
+        let mut ew = Walker::new(eci.content, "encapContentInfo");
+        let econtent_type = tlv::oid(&ew.expect(tlv::OID, "eContentType")?, "eContentType")?;
+        let econtent = match ew.optional(tlv::CTX0)? {
+            Some(explicit) => {
+                let octets = read_single(explicit.content, "eContent")?;
+                if octets.tag != tlv::OCTET_STRING {
+                    return Err(CmsError::Malformed(format!(
+                        "eContent has tag 0x{:02x}, expected OCTET STRING{}",
+                        octets.tag,
+                        if octets.tag == 0x24 { " (BER constructed)" } else { "" }
+                    )));
+                }
+                Some(octets.content.to_vec())
+            }
+            None => None,
+        };
+        ew.finish()?;
+
+        let mut certificates = Vec::new();
+        let mut certificate_errors = Vec::new();
+        if let Some(set) = w.optional(tlv::CTX0)? {
+            let mut cw = Walker::new(set.content, "certificates");
+            let mut count = 0usize;
+            while !cw.is_empty() {
+                count += 1;
+                if count > MAX_CERTIFICATES {
+                    return Err(CmsError::TooLarge(format!("more than {MAX_CERTIFICATES} certificates")));
+                }
+                let item = cw.next_any()?;
+                if item.tag != tlv::SEQUENCE {
+                    certificate_errors.push(format!(
+                        "entry {count}: not an X.509 certificate (tag 0x{:02x})",
+                        item.tag
+                    ));
+                    continue;
+                }
+                match Certificate::from_der(item.raw) {
+                    Ok(cert) => certificates.push(cert),
+                    Err(e) => certificate_errors.push(format!("entry {count}: {e}")),
+                }
+            }
+        }
+        let mut crls = Vec::new();
+        if let Some(set) = w.optional(tlv::CTX1)? {
+            let mut cw = Walker::new(set.content, "crls");
+            while !cw.is_empty() {
+                if crls.len() >= MAX_CRLS {
+                    return Err(CmsError::TooLarge(format!("more than {MAX_CRLS} CRLs")));
+                }
+                let item = cw.next_any()?;
+                if item.tag != tlv::SEQUENCE {
+                    // OtherRevocationInfoFormat (e.g. OCSP responses): not used here.
+                    continue;
+                }
+                crls.push(Crl::from_der(item.raw).map_err(|e| CmsError::Malformed(format!("CRL: {e}")))?);
+            }
+        }
+        let infos = w.expect(tlv::SET, "signerInfos")?;
+        w.finish()?;
+        let mut signers = Vec::new();
+        let mut sw = Walker::new(infos.content, "signerInfos");
+        while !sw.is_empty() {
+            if signers.len() >= MAX_SIGNERS {
+                return Err(CmsError::TooLarge(format!("more than {MAX_SIGNERS} signers")));
+            }
+            signers.push(signer_info(&sw.next_any()?)?);
+        }
+        Ok(SignedData {
+            content_type,
+            version,
+            digest_algorithms,
+            econtent_type,
+            econtent,
+            certificates,
+            certificate_errors,
+            crls,
+            signers,
+        })
+    }
+
+    /// True for GM/T 0010 OIDs.
+    pub fn is_gmt_0010(&self) -> bool {
+        self.content_type == oid::SM2_SIGNED_DATA
+    }
+
+    /// The certificate `signer` names, among the SignedData's certificates and `extra`.
+    pub fn find_certificate<'a>(&'a self, signer: &SignerInfo, extra: &'a [Certificate]) -> Option<&'a Certificate> {
+        self.certificates
+            .iter()
+            .chain(extra)
+            .find(|c| matches_sid(c, &signer.sid))
+    }
+
+    /// Verifies SignerInfo `index` over `content`; the signer certificate is looked for among
+    /// the SignedData's certificates and `extra_certificates`. The chain is not validated here.
+    pub fn verify_signer(
+        &self,
+        index: usize,
+        content: Content<'_>,
+        extra_certificates: &[Certificate],
+    ) -> SignerVerification {
+        let content = match content {
+            Content::Bytes(b) => Input::Bytes(b),
+            Content::Digest(d) => Input::Digest(d.to_vec()),
+            Content::Encapsulated => match &self.econtent {
+                Some(b) => Input::Bytes(b),
+                None => {
+                    return self.failed_early(
+                        index,
+                        Check::failed(
+                            "cms.message-digest",
+                            Reason::Missing,
+                            "detached SignedData and no content given",
+                        ),
+                    )
+                }
+            },
+        };
+        self.verify_input(index, content, extra_certificates)
+    }
+
+    /// [`SignedData::verify_signer`] over content read from `reader` (streamed through the
+    /// digest when there are signed attributes; otherwise read into memory, up to
+    /// [`MAX_CONTENT_WITHOUT_ATTRIBUTES`]).
+    pub fn verify_signer_reader<R: Read>(
+        &self,
+        index: usize,
+        reader: R,
+        extra_certificates: &[Certificate],
+    ) -> SignerVerification {
+        let Some(signer) = self.signers.get(index) else {
+            return self.failed_early(index, no_such_signer(index));
+        };
+        let io_fail = |e: std::io::Error| {
+            Check::failed(
+                "cms.message-digest",
+                Reason::Malformed,
+                format!("reading the content: {e}"),
+            )
+        };
+        if signer.signed_attributes_der.is_some() {
+            let Some(digest) = signer.digest() else {
+                return self.verify_input(index, Input::Digest(Vec::new()), extra_certificates);
+            };
+            match digest.digest_reader(reader) {
+                Ok(d) => self.verify_input(index, Input::Digest(d), extra_certificates),
+                Err(e) => self.failed_early(index, io_fail(e)),
+            }
+        } else {
+            let mut buf = Vec::new();
+            let limit = u64::try_from(MAX_CONTENT_WITHOUT_ATTRIBUTES).unwrap_or(u64::MAX);
+            match reader.take(limit.saturating_add(1)).read_to_end(&mut buf) {
+                Ok(n) if n > MAX_CONTENT_WITHOUT_ATTRIBUTES => self.failed_early(
+                    index,
+                    Check::failed(
+                        "cms.message-digest",
+                        Reason::TooLarge,
+                        format!("content over {MAX_CONTENT_WITHOUT_ATTRIBUTES} bytes without signed attributes"),
+                    ),
+                ),
+                Ok(_) => self.verify_input(index, Input::Bytes(&buf), extra_certificates),
+                Err(e) => self.failed_early(index, io_fail(e)),
+            }
+        }
+    }
+
+    fn failed_early(&self, index: usize, check: Check) -> SignerVerification {
+        let signer = self.signers.get(index);
+        SignerVerification {
+            index,
+            checks: vec![check],
+            signer_certificate: None,
+            signing_time: signer.and_then(SignerInfo::signing_time),
+            digest_algorithm: signer.and_then(SignerInfo::digest),
+            signature_algorithm: signer.and_then(|s| s.signature_algorithm().ok()),
+        }
+    }
+
+    fn verify_input(&self, index: usize, content: Input<'_>, extra: &[Certificate]) -> SignerVerification {
+        let Some(signer) = self.signers.get(index) else {
+            return self.failed_early(index, no_such_signer(index));
+        };
+        let mut out = SignerVerification {
+            index,
+            checks: Vec::new(),
+            signer_certificate: None,
+            signing_time: signer.signing_time(),
+            digest_algorithm: signer.digest(),
+            signature_algorithm: None,
+        };
+        // Algorithms.
+        let sig_alg = signer.signature_algorithm();
+        let algorithms = match (&out.digest_algorithm, &sig_alg) {
+            (Some(d), Ok(s)) => {
+                out.signature_algorithm = Some(*s);
+                Check::passed("cms.algorithms", format!("digest {}, signature {}", d.name(), s.name()))
+                    .with_detail("digest", d.name())
+                    .with_detail("signature", s.name())
+                    .with_detail("weak", d.is_weak() || s.is_weak())
+            }
+            (None, _) => Check::failed(
+                "cms.algorithms",
+                Reason::Unsupported,
+                format!("digest algorithm {} is not supported", signer.digest_algorithm.oid),
+            ),
+            (_, Err(e)) => Check::failed("cms.algorithms", e.reason(), e.to_string()),
+        };
+        out.checks.push(algorithms);
+        // Signer certificate.
+        let cert = self.find_certificate(signer, extra);
+        out.checks.push(match cert {
+            Some(c) => Check::passed("cms.signer-certificate", format!("signer {}", c.subject()))
+                .with_detail("subject", c.subject())
+                .with_detail("sid", signer.sid.to_string()),
+            None => Check::failed(
+                "cms.signer-certificate",
+                Reason::Missing,
+                format!("no certificate matches the signer ({})", signer.sid),
+            ),
+        });
+        out.signer_certificate = cert.cloned();
+
+        // Signed attributes and the message the signature covers.
+        let message: Option<&[u8]> = match &signer.signed_attributes_der {
+            Some(attrs_der) => {
+                out.checks.push(self.signed_attributes_check(signer));
+                out.checks
+                    .push(message_digest_check(signer, out.digest_algorithm, &content));
+                Some(attrs_der)
+            }
+            None => {
+                out.checks.push(
+                    Check::passed(
+                        "cms.signed-attributes",
+                        "no signed attributes: the signature is over the content itself",
+                    )
+                    .with_detail("present", false),
+                );
+                match content {
+                    Input::Bytes(b) => Some(b),
+                    Input::Digest(_) => None,
+                }
+            }
+        };
+        // Signature.
+        let signature = match (message, cert, out.signature_algorithm) {
+            (None, _, _) => Check::failed(
+                "cms.signature",
+                Reason::Unsupported,
+                "without signed attributes the signature covers the content itself; a digest is not enough",
+            ),
+            (_, None, _) => Check::failed("cms.signature", Reason::Missing, "no signer certificate to verify with"),
+            (_, _, None) => Check::failed("cms.signature", Reason::Unsupported, "algorithm not supported"),
+            (Some(message), Some(cert), Some(alg)) => signature_check(signer, cert, alg, message),
+        };
+        out.checks.push(signature);
+        // ESS signingCertificate(V2).
+        if let Some(cert) = cert {
+            if let Some(check) = ess_check(signer, cert) {
+                out.checks.push(check);
+            }
+        }
+        out
+    }
+
+    fn signed_attributes_check(&self, signer: &SignerInfo) -> Check {
+        const NAME: &str = "cms.signed-attributes";
+        let attrs = &signer.signed_attributes;
+        for (i, a) in attrs.iter().enumerate() {
+            if attrs.iter().skip(i + 1).any(|b| b.oid == a.oid) {
+                return Check::failed(NAME, Reason::Malformed, format!("attribute {} appears twice", a.oid));
+            }
+        }
+        let Some(ct) = signer.signed_attribute(&oid::CONTENT_TYPE) else {
+            return Check::failed(NAME, Reason::Missing, "no contentType attribute");
+        };
+        let ct_value = match ct.values.as_slice() {
+            [one] => read_single(one, "contentType").and_then(|t| tlv::oid(&t, "contentType")),
+            _ => Err(CmsError::Malformed("contentType must have exactly one value".into())),
+        };
+        let ct_value = match ct_value {
+            Ok(v) => v,
+            Err(e) => return Check::failed(NAME, e.reason(), e.to_string()),
+        };
+        let is_data = |o: &ObjectIdentifier| *o == oid::DATA || *o == oid::SM2_DATA;
+        if ct_value != self.econtent_type && !(is_data(&ct_value) && is_data(&self.econtent_type)) {
+            return Check::failed(
+                NAME,
+                Reason::PolicyViolation,
+                format!(
+                    "contentType attribute {ct_value} differs from eContentType {}",
+                    self.econtent_type
+                ),
+            );
+        }
+        match signer.signed_attribute(&oid::MESSAGE_DIGEST).map(|a| a.values.len()) {
+            None => return Check::failed(NAME, Reason::Missing, "no messageDigest attribute"),
+            Some(1) => {}
+            Some(_) => return Check::failed(NAME, Reason::Malformed, "messageDigest must have exactly one value"),
+        }
+        let mut check = Check::passed(
+            NAME,
+            format!("{} signed attributes, contentType {ct_value}", attrs.len()),
+        )
+        .with_detail("present", true)
+        .with_detail(
+            "attributes",
+            attrs.iter().map(|a| a.oid.to_string()).collect::<Vec<_>>(),
+        );
+        if let Some(t) = signer.signing_time() {
+            check = check.with_detail("signing_time", t.to_string());
+        }
+        check
+    }
+}
+
+/// What a signature is verified over, internally.
+enum Input<'a> {
+    Bytes(&'a [u8]),
+    Digest(Vec<u8>),
+}
+
+fn no_such_signer(index: usize) -> Check {
+    Check::failed("cms.signer", Reason::Missing, format!("no SignerInfo number {index}"))
+}
+
+fn message_digest_check(signer: &SignerInfo, digest: Option<DigestAlgorithm>, content: &Input<'_>) -> Check {
+    const NAME: &str = "cms.message-digest";
+    let Some(digest) = digest else {
+        return Check::failed(NAME, Reason::Unsupported, "digest algorithm not supported");
+    };
+    let claimed = signer
+        .signed_attribute(&oid::MESSAGE_DIGEST)
+        .and_then(|a| a.values.first())
+        .and_then(|v| read_single(v, "messageDigest").ok())
+        .filter(|t| t.tag == tlv::OCTET_STRING)
+        .map(|t| t.content);
+    let Some(claimed) = claimed else {
+        return Check::failed(NAME, Reason::Missing, "no readable messageDigest attribute");
+    };
+    let actual = match content {
+        Input::Bytes(b) => digest.digest(b),
+        Input::Digest(d) => d.clone(),
+    };
+    if actual.len() != digest.output_len() {
+        return Check::failed(
+            NAME,
+            Reason::Malformed,
+            format!(
+                "given digest has {} bytes; {} has {}",
+                actual.len(),
+                digest.name(),
+                digest.output_len()
+            ),
+        );
+    }
+    if claimed == actual.as_slice() {
+        Check::passed(NAME, format!("{} of the content matches messageDigest", digest.name()))
+            .with_detail("digest", hex::encode(&actual))
+    } else {
+        Check::failed(
+            NAME,
+            Reason::HashMismatch,
+            format!("{} of the content differs from messageDigest", digest.name()),
+        )
+        .with_detail("expected", hex::encode(claimed))
+        .with_detail("actual", hex::encode(&actual))
+    }
+}
+
+fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgorithm, message: &[u8]) -> Check {
+    const NAME: &str = "cms.signature";
+    let spki = cert.spki_der();
+    let over = if signer.signed_attributes_der.is_some() {
+        "signed attributes"
+    } else {
+        "content"
+    };
+    match verify_signature(alg, &spki, message, &signer.signature) {
+        Ok(v) => {
+            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", alg.name()))
+                .with_detail("signed_input", over);
+            if let Some(enc) = v.sm2_encoding {
+                check = check.with_detail("signature_encoding", enc.as_str());
+            }
+            check
+        }
+        Err(e) => {
+            // Some SM2 products without signed attributes sign the SM3 digest of the content:
+            // as the SM2 e value itself, or as the message (with Z).
+            if alg == SignatureAlgorithm::Sm2Sm3 && signer.signed_attributes_der.is_none() {
+                if let Some(check) = sm2_digest_variants(&spki, message, &signer.signature) {
+                    return check;
+                }
+            }
+            Check::failed(NAME, e.reason(), format!("signature over the {over}: {e}"))
+        }
+    }
+}
+
+fn sm2_digest_variants(spki: &[u8], content: &[u8], signature: &[u8]) -> Option<Check> {
+    use crate::sm::sm2::{PublicKey, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
+    let key = PublicKey::from_spki_der(spki).ok()?;
+    let verifier = Sm2Verifier::new(&key, DEFAULT_DISTID).ok()?;
+    let digest = crate::sm::sm3::sm3(content);
+    let (sig, enc) = Sm2Signature::decode(signature).ok()?;
+    if verifier.verify_digest(&digest, &sig).is_ok() {
+        return Some(
+            Check::passed(
+                "cms.signature",
+                "SM2 signature verifies with e = SM3(content) (no Z value): a product variant",
+            )
+            .with_detail("signed_input", "sm3-digest-as-e")
+            .with_detail("signature_encoding", enc.as_str()),
+        );
+    }
+    if verifier.verify(&digest, signature).is_ok() {
+        return Some(
+            Check::passed(
+                "cms.signature",
+                "SM2 signature verifies over SM3(content) as the message: a product variant",
+            )
+            .with_detail("signed_input", "sm3-digest-as-message")
+            .with_detail("signature_encoding", enc.as_str()),
+        );
+    }
+    None
+}
+
+/// The ESS signingCertificate / signingCertificateV2 check, when either is present.
+fn ess_check(signer: &SignerInfo, cert: &Certificate) -> Option<Check> {
+    const NAME: &str = "cms.signing-certificate";
+    let (attr, v2) = match signer.signed_attribute(&oid::SIGNING_CERTIFICATE_V2) {
+        Some(a) => (a, true),
+        None => (signer.signed_attribute(&oid::SIGNING_CERTIFICATE)?, false),
+    };
+    let parsed = (|| -> Result<(DigestAlgorithm, Vec<u8>), CmsError> {
+        let value = attr
+            .values
+            .first()
+            .ok_or_else(|| CmsError::Malformed("signingCertificate without a value".into()))?;
+        let sc = read_single(value, "SigningCertificate")?;
+        let mut w = Walker::new(sc.content, "SigningCertificate");
+        let certs = w.expect(tlv::SEQUENCE, "certs")?;
+        let mut cw = Walker::new(certs.content, "certs");
+        let first = cw.expect(tlv::SEQUENCE, "ESSCertID")?;
+        let mut iw = Walker::new(first.content, "ESSCertID");
+        let digest = if v2 && iw.peek_tag() == Some(tlv::SEQUENCE) {
+            let a = algorithm_id(&iw.next_any()?, "ESSCertIDv2 hashAlgorithm")?;
+            DigestAlgorithm::from_oid(&a.oid)
+                .ok_or_else(|| CmsError::Unsupported(format!("ESS hash algorithm {}", a.oid)))?
+        } else if v2 {
+            DigestAlgorithm::Sha256
+        } else {
+            DigestAlgorithm::Sha1
+        };
+        let hash = iw.expect(tlv::OCTET_STRING, "certHash")?;
+        Ok((digest, hash.content.to_vec()))
+    })();
+    let attr_name = if v2 {
+        "signingCertificateV2"
+    } else {
+        "signingCertificate"
+    };
+    Some(match parsed {
+        Err(e) => Check::failed(NAME, e.reason(), format!("{attr_name}: {e}")),
+        Ok((digest, hash)) => {
+            if digest.digest(cert.der()) == hash {
+                Check::passed(
+                    NAME,
+                    format!("{attr_name} names the signer certificate ({})", digest.name()),
+                )
+            } else {
+                Check::failed(
+                    NAME,
+                    Reason::PolicyViolation,
+                    format!("{attr_name} names another certificate than the signer's"),
+                )
+            }
+        }
+    })
+}
+
+fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
+    match sid {
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            cert.extensions().subject_key_id.as_deref() == Some(ski.as_slice())
+        }
+        SignerIdentifier::IssuerAndSerialNumber { issuer, serial, .. } => {
+            if tlv::unsigned_magnitude(cert.serial_bytes()) != tlv::unsigned_magnitude(serial) {
+                return false;
+            }
+            match x509_cert::name::Name::from_der(issuer) {
+                Ok(n) => &name::name_key(&n) == cert.issuer_key(),
+                Err(_) => false,
+            }
+        }
+    }
+}
+
+fn algorithm_id(t: &Tlv<'_>, what: &'static str) -> Result<AlgorithmId, CmsError> {
+    if t.tag != tlv::SEQUENCE {
+        return Err(CmsError::Malformed(format!("{what} is not a SEQUENCE")));
+    }
+    let mut w = Walker::new(t.content, what);
+    let oid = tlv::oid(&w.expect(tlv::OID, "algorithm")?, what)?;
+    let parameters = if w.is_empty() {
+        None
+    } else {
+        Some(w.next_any()?.raw.to_vec())
+    };
+    w.finish()?;
+    Ok(AlgorithmId { oid, parameters })
+}
+
+fn attributes(content: &[u8], what: &'static str) -> Result<Vec<Attribute>, CmsError> {
+    let mut out = Vec::new();
+    let mut w = Walker::new(content, what);
+    while !w.is_empty() {
+        if out.len() >= MAX_ATTRIBUTES {
+            return Err(CmsError::TooLarge(format!(
+                "{what}: more than {MAX_ATTRIBUTES} attributes"
+            )));
+        }
+        let attr = w.expect(tlv::SEQUENCE, "Attribute")?;
+        let mut aw = Walker::new(attr.content, "Attribute");
+        let oid = tlv::oid(&aw.expect(tlv::OID, "attrType")?, "attrType")?;
+        let set = aw.expect(tlv::SET, "attrValues")?;
+        aw.finish()?;
+        let mut values = Vec::new();
+        let mut vw = Walker::new(set.content, "attrValues");
+        while !vw.is_empty() {
+            if values.len() >= MAX_ATTRIBUTE_VALUES {
+                return Err(CmsError::TooLarge(format!(
+                    "attribute {oid}: more than {MAX_ATTRIBUTE_VALUES} values"
+                )));
+            }
+            values.push(vw.next_any()?.raw.to_vec());
+        }
+        out.push(Attribute { oid, values });
+    }
+    Ok(out)
+}
+
+fn signer_info(t: &Tlv<'_>) -> Result<SignerInfo, CmsError> {
+    if t.tag != tlv::SEQUENCE {
+        return Err(CmsError::Malformed("SignerInfo is not a SEQUENCE".into()));
+    }
+    let mut w = Walker::new(t.content, "SignerInfo");
+    let version = tlv::small_uint(&w.expect(tlv::INTEGER, "version")?, "SignerInfo version")?;
+    let sid_tlv = w.next_any()?;
+    let sid = match sid_tlv.tag {
+        tlv::SEQUENCE => {
+            let mut iw = Walker::new(sid_tlv.content, "IssuerAndSerialNumber");
+            let issuer = iw.expect(tlv::SEQUENCE, "issuer")?;
+            let serial = iw.expect(tlv::INTEGER, "serialNumber")?;
+            iw.finish()?;
+            let name = x509_cert::name::Name::from_der(issuer.raw)
+                .map_err(|e| CmsError::Malformed(format!("signer issuer name: {e}")))?;
+            SignerIdentifier::IssuerAndSerialNumber {
+                issuer: issuer.raw.to_vec(),
+                issuer_text: name::display(&name),
+                serial: tlv::integer_bytes(&serial, "serialNumber")?.to_vec(),
+            }
+        }
+        tlv::CTX0_PRIM => SignerIdentifier::SubjectKeyIdentifier(sid_tlv.content.to_vec()),
+        other => {
+            return Err(CmsError::Malformed(format!("SignerIdentifier has tag 0x{other:02x}")));
+        }
+    };
+    let digest_algorithm = algorithm_id(&w.expect(tlv::SEQUENCE, "digestAlgorithm")?, "digestAlgorithm")?;
+    let (signed_attributes_der, signed_attributes) = match w.optional(tlv::CTX0)? {
+        Some(attrs) => {
+            let mut der = attrs.raw.to_vec();
+            if let Some(first) = der.first_mut() {
+                *first = tlv::SET;
+            }
+            (Some(der), attributes(attrs.content, "signedAttrs")?)
+        }
+        None => (None, Vec::new()),
+    };
+    let signature_algorithm = algorithm_id(&w.expect(tlv::SEQUENCE, "signatureAlgorithm")?, "signatureAlgorithm")?;
+    let signature = w.expect(tlv::OCTET_STRING, "signature")?.content.to_vec();
+    let unsigned_attributes = match w.optional(tlv::CTX1)? {
+        Some(attrs) => attributes(attrs.content, "unsignedAttrs")?,
+        None => Vec::new(),
+    };
+    w.finish()?;
+    Ok(SignerInfo {
+        version,
+        sid,
+        digest_algorithm,
+        signed_attributes_der,
+        signed_attributes,
+        signature_algorithm,
+        signature,
+        unsigned_attributes,
+    })
+}
+
+/// Reads a UTCTime or GeneralizedTime (fractional seconds allowed and dropped; `Z` required).
+pub(crate) fn parse_time(t: &Tlv<'_>) -> Option<Time> {
+    let text = std::str::from_utf8(t.content).ok()?;
+    let text = text.strip_suffix('Z')?;
+    let (year, rest) = match t.tag {
+        tlv::UTC_TIME => {
+            let yy: i32 = text.get(..2)?.parse().ok()?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
+        }
+        tlv::GENERALIZED_TIME => (text.get(..4)?.parse().ok()?, text.get(4..)?),
+        _ => return None,
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    if whole.len() != 10 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(f) = fraction {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let field = |i: usize| -> Option<u8> { whole.get(i..i + 2)?.parse().ok() };
+    Time::from_utc_fields(year, field(0)?, field(2)?, field(4)?, field(6)?, field(8)?)
+}
+
+/// Verifies every signer of `cms_der` over the detached `content` and validates each signer's
+/// certificate chain with [`verify_chain`] (the CMS's certificates join the pool and its CRLs
+/// join `chain_opts.crls`). A report of kind [`REPORT_KIND`]; with several signers, each
+/// check carries a `signer` detail.
+pub fn verify_detached_report(cms_der: &[u8], content: &[u8], trust: &TrustStore, chain_opts: &ChainOptions) -> Report {
+    let mut report = Report::new(REPORT_KIND);
+    report.subject.validation_time = Some(chain_opts.at);
+    let sd = match SignedData::from_der(cms_der) {
+        Ok(sd) => sd,
+        Err(e) => {
+            report.push(Check::failed("cms.parse", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    if sd.signers.is_empty() {
+        report.push(Check::failed(
+            "cms.signer",
+            Reason::Missing,
+            "the SignedData has no signers",
+        ));
+        return report.finish();
+    }
+    let mut opts = chain_opts.clone();
+    opts.crls.extend(sd.crls.iter().cloned());
+    let many = sd.signers.len() > 1;
+    for index in 0..sd.signers.len() {
+        let v = sd.verify_signer(index, Content::Bytes(content), &[]);
+        let mut checks = v.checks;
+        let weak = v.signature_algorithm.is_some_and(SignatureAlgorithm::is_weak)
+            || v.digest_algorithm.is_some_and(DigestAlgorithm::is_weak);
+        if weak && !chain_opts.allow_sha1 {
+            checks.push(Check::failed(
+                "cms.algorithm-policy",
+                Reason::WeakAlgorithm,
+                "SHA-1 is not accepted (ChainOptions::allow_sha1 is off)",
+            ));
+        }
+        if let Some(cert) = &v.signer_certificate {
+            let chain = verify_chain(cert, &sd.certificates, trust, &opts);
+            checks.extend(chain.checks);
+            if report.subject.signer.is_none() {
+                report.subject.signer = Some(cert.subject());
+            }
+        }
+        if report.subject.signing_time.is_none() {
+            report.subject.signing_time = v.signing_time;
+        }
+        for check in checks {
+            report.push(if many {
+                check.with_detail("signer", index)
+            } else {
+                check
+            });
+        }
+    }
+    report.finish()
+}
