@@ -9,7 +9,9 @@ use yinjian::x509::{parse_all, verify_chain, Certificate, ChainOptions, Revocati
 use yinjian::Time;
 
 fn load(dir: &str, root: &str, int: &str, leaf: &str) -> (Certificate, Vec<Certificate>, TrustStore) {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/x509").join(dir);
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/x509")
+        .join(dir);
     let read = |n: &str| parse_all(&std::fs::read(base.join(n)).unwrap()).unwrap().remove(0);
     let mut trust = TrustStore::new();
     trust.add_certificate(read(root), None);
@@ -22,11 +24,19 @@ fn chains(c: &mut Criterion) {
     opts.revocation = RevocationPolicy::NotRequired;
     let mut group = c.benchmark_group("chain");
     for (name, (leaf, pool, trust)) in [
-        ("sm2-3-level", load("sm2", "certs/root.pem", "certs/int.pem", "certs/leaf.pem")),
+        (
+            "sm2-3-level",
+            load("sm2", "certs/root.pem", "certs/int.pem", "certs/leaf.pem"),
+        ),
         ("p256-3-level", load("p256", "root.pem", "int.pem", "leaf.pem")),
     ] {
-        assert!(verify_chain(&leaf, &pool, &trust, &opts).is_valid(), "{name} must validate");
-        group.bench_function(name, |b| b.iter(|| black_box(verify_chain(&leaf, &pool, &trust, &opts))));
+        assert!(
+            verify_chain(&leaf, &pool, &trust, &opts).is_valid(),
+            "{name} must validate"
+        );
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(verify_chain(&leaf, &pool, &trust, &opts)))
+        });
     }
     group.finish();
 }

@@ -35,6 +35,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_key" => run_key(&case),
         "sm2_sign" => run_sign(&case),
         "x509_chain" => run_chain(&case),
+        "seal_signature" => run_seal(&case),
         other => Err(format!("unknown op {other:?}")),
     };
     result
@@ -189,6 +190,67 @@ fn run_sign(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
+fn run_seal(case: &Value) -> Result<(), String> {
+    use crate::seal::{verify_seal_signature, ProtectedData, SealOptions};
+    use crate::x509::{parse_all, RevocationPolicy, TrustStore};
+    let list = |field: &str| -> Vec<&str> {
+        case.get(field)
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    };
+    let mut trust = TrustStore::new();
+    for pem in list("anchors") {
+        trust.add_pem(pem.as_bytes()).map_err(|e| format!("anchor: {e}"))?;
+    }
+    let at = crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?;
+    let mut opts = SealOptions::new(&trust, at);
+    for pem in list("intermediates") {
+        opts.intermediates
+            .extend(parse_all(pem.as_bytes()).map_err(|e| format!("intermediate: {e}"))?);
+    }
+    if case.get("revocation_required").and_then(Value::as_bool) != Some(true) {
+        opts.chain.revocation = RevocationPolicy::NotRequired;
+    }
+    let data = hex_field(case, "data_hex")?;
+    let report = verify_seal_signature(
+        &hex_field(case, "signed_value_hex")?,
+        ProtectedData::Bytes(&data),
+        &opts,
+    );
+    expect_report(case, &report)?;
+    if let Some(check) = case.get("failing_check").and_then(Value::as_str) {
+        let failing: Vec<&str> = report
+            .checks
+            .iter()
+            .filter(|c| c.status == report.status)
+            .map(|c| c.name.as_str())
+            .collect();
+        if failing.first() != Some(&check) {
+            return Err(format!(
+                "first check giving {} is {failing:?}, want {check}",
+                report.status
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Compares a report with the case's `expect` status and, when not PASSED, `reason`.
+fn expect_report(case: &Value, report: &crate::report::Report) -> Result<(), String> {
+    let want = text(case, "expect")?;
+    if report.status.as_str() != want {
+        return Err(format!("status {} ({}), want {want}", report.status, report.summary));
+    }
+    if let Some(reason) = case.get("reason").and_then(Value::as_str) {
+        let got = report.reason.map(|r| r.as_str());
+        if report.status != Status::Passed && got != Some(reason) {
+            return Err(format!("reason {got:?}, want {reason} ({})", report.summary));
+        }
+    }
+    Ok(())
+}
+
 fn run_chain(case: &Value) -> Result<(), String> {
     use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
     // `ocsp` holds hex DER responses; the other lists hold PEM text.
@@ -232,18 +294,7 @@ fn run_chain(case: &Value) -> Result<(), String> {
     let outcome = verify_chain(&leaf, &pool, &trust, &opts);
     let mut report = crate::report::Report::new("x509-chain");
     report.checks = outcome.checks;
-    let report = report.finish();
-    let want = text(case, "expect")?;
-    if report.status.as_str() != want {
-        return Err(format!("status {} ({}), want {want}", report.status, report.summary));
-    }
-    if let Some(reason) = case.get("reason").and_then(Value::as_str) {
-        let got = report.reason.map(|r| r.as_str());
-        if report.status != Status::Passed && got != Some(reason) {
-            return Err(format!("reason {got:?}, want {reason} ({})", report.summary));
-        }
-    }
-    Ok(())
+    expect_report(case, &report.finish())
 }
 
 #[cfg(test)]

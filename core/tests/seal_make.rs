@@ -296,3 +296,105 @@ fn hostile_bytes_are_malformed_not_panics() {
         Some(Reason::Malformed)
     );
 }
+
+/// An RFC 3161 token over `data`, made by OpenSSL's TSA mode with the test TSA of gen-cms.sh.
+fn openssl_time_stamp(data: &[u8]) -> Vec<u8> {
+    let dir = tempdir().join("tsa");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pki = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms/pki");
+    std::fs::write(dir.join("data"), data).unwrap();
+    std::fs::write(dir.join("serial"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("tsa.cnf"),
+        format!(
+            "[tsa]\ndefault_tsa = t\n[t]\nserial = {}\ncrypto_device = builtin\nsigner_digest = sha256\n\
+             default_policy = 1.2.3.4.1\ndigests = sha256\naccuracy = secs:1\ness_cert_id_alg = sha256\n",
+            dir.join("serial").display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("openssl 3");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "ts",
+        "-query",
+        "-data",
+        "data",
+        "-sha256",
+        "-cert",
+        "-no_nonce",
+        "-out",
+        "q.tsq",
+    ]);
+    let key = pki.join("ec-tsa.key.pem");
+    let cert = pki.join("ec-tsa.pem");
+    run(&[
+        "ts",
+        "-reply",
+        "-queryfile",
+        "q.tsq",
+        "-inkey",
+        key.to_str().unwrap(),
+        "-signer",
+        cert.to_str().unwrap(),
+        "-config",
+        "tsa.cnf",
+        "-section",
+        "t",
+        "-token_out",
+        "-out",
+        "token.der",
+    ]);
+    let token = std::fs::read(dir.join("token.der")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    token
+}
+
+#[test]
+fn a_time_stamp_proves_existence_after_every_certificate_expired() {
+    let mut fx = Fixture::new();
+    let cms_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms/pki/root.pem");
+    fx.trust.add_pem(&std::fs::read(cms_root).unwrap()).unwrap();
+    let sig = signed(&make(SealVersion::V4, &["leaf"]), "2026-06-01T08:00:00Z");
+    let token = openssl_time_stamp(&yinjian::seal::signature_value(&sig).unwrap());
+    let stamped = yinjian::seal::add_time_stamp(&sig, &token).unwrap();
+    let decoded = SesSignature::decode(&stamped).unwrap();
+    assert!(decoded.time_stamp.is_some());
+    assert_eq!(decoded.encode().unwrap(), stamped, "round trip with a time-stamp");
+
+    let mut opts = fx.opts();
+    opts.chain.at = t("2030-01-01T00:00:00Z"); // the seal, signer and maker certificates have all expired
+    let report = verify_seal_signature(&stamped, ProtectedData::Bytes(DATA), &opts);
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    let ts = report.check("seal.timestamp").unwrap();
+    assert!(
+        report.subject.signing_time > Some(t("2026-11-01T00:00:00Z")),
+        "the token's time replaces timeInfo"
+    );
+    assert_eq!(ts.details["claimed_time"], "2026-06-01T08:00:00Z");
+
+    // A token over other bytes proves nothing: the claim is all there is again.
+    let wrong = yinjian::seal::add_time_stamp(&sig, &openssl_time_stamp(b"other bytes")).unwrap();
+    let report = verify_seal_signature(&wrong, ProtectedData::Bytes(DATA), &opts);
+    let failing = not_passed(&report);
+    assert_eq!(
+        failing[0],
+        ("seal.timestamp".into(), Some(Reason::HashMismatch)),
+        "{failing:?}"
+    );
+    assert!(
+        failing.contains(&("seal.signer.chain".into(), Some(Reason::OutOfBoundsNoPoe))),
+        "{failing:?}"
+    );
+    assert_eq!(report.status, Status::Failed);
+}

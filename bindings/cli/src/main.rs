@@ -592,7 +592,6 @@ fn seal_command(command: SealCommand) -> Result<ExitCode, String> {
                 time,
                 property_info,
                 data_hash: e,
-                time_stamp: None,
             };
             let der =
                 seal::sign(&read_file(&seal_path)?, &key, &first_cert_der(&cert)?, &spec).map_err(|e| e.to_string())?;

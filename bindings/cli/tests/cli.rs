@@ -375,3 +375,92 @@ fn cert_show_and_verify() {
         Some(3)
     );
 }
+
+#[test]
+fn seal_make_sign_show_verify() {
+    let dir = tmp();
+    let pki = repo().join("test-vectors/x509/sm2");
+    let (certs, keys) = (pki.join("certs"), pki.join("keys"));
+    let out = |n: &str| dir.path().join(n);
+    let picture = out("p.png");
+    std::fs::write(&picture, b"\x89PNG picture").unwrap();
+    let made = yinjian(&[
+        "seal",
+        "make",
+        "--maker-key",
+        s(&keys.join("leaf-seal.key.pem")),
+        "--maker-cert",
+        s(&certs.join("leaf-seal.pem")),
+        "--signer-cert",
+        s(&certs.join("leaf.pem")),
+        "--name",
+        "测试专用章",
+        "--es-id",
+        "42",
+        "--picture",
+        s(&picture),
+        "--valid-from",
+        "2026-02-01T00:00:00Z",
+        "--valid-to",
+        "2028-02-01T00:00:00Z",
+        "-o",
+        s(&out("s.esl")),
+    ]);
+    assert!(made.status.success(), "{made:?}");
+    let data = out("data.xml");
+    std::fs::write(&data, b"<Signature/>").unwrap();
+    let signed = yinjian(&[
+        "seal",
+        "sign",
+        "--seal",
+        s(&out("s.esl")),
+        "--key",
+        s(&keys.join("leaf.key.pem")),
+        "--cert",
+        s(&certs.join("leaf.pem")),
+        "--data",
+        s(&data),
+        "--at",
+        "2026-06-01T00:00:00Z",
+        "-o",
+        s(&out("sv.dat")),
+    ]);
+    assert!(signed.status.success(), "{signed:?}");
+    let shown = yinjian(&["seal", "show", s(&out("sv.dat")), "--picture", s(&out("pic.bin"))]);
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("name:      测试专用章"),
+        "{shown:?}"
+    );
+    assert_eq!(std::fs::read(out("pic.bin")).unwrap(), b"\x89PNG picture");
+
+    let (root, int, sv, esl) = (
+        certs.join("root.pem"),
+        certs.join("int.pem"),
+        out("sv.dat"),
+        out("s.esl"),
+    );
+    let trust = [
+        "--anchors",
+        s(&root),
+        "--intermediates",
+        s(&int),
+        "--no-revocation",
+        "--at",
+        "2027-06-01T00:00:00Z",
+    ];
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["seal", "verify", s(&sv)];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&trust);
+        yinjian(&args).status.code()
+    };
+    assert_eq!(verify(&["--data", s(&data)]), Some(0));
+    let digest = hex::encode(yinjian::sm::sm3::sm3(b"<Signature/>"));
+    assert_eq!(verify(&["--hash", &digest]), Some(0));
+    assert_eq!(verify(&["--data", s(&certs.join("root.pem"))]), Some(1), "other data");
+    assert_eq!(verify(&[]), Some(3), "no data given");
+    // a seal on its own
+    let mut args = vec!["seal", "verify", s(&esl)];
+    args.extend_from_slice(&trust);
+    assert_eq!(yinjian(&args).status.code(), Some(0));
+}

@@ -18,6 +18,7 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yinjian::report::Report;
+use yinjian::seal::{self, SealError};
 use yinjian::sm::sm2::{PrivateKey, PublicKey, SignatureEncoding, Sm2Error, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
 use yinjian::sm::sm3::{sm3 as sm3_digest, Sm3Hasher};
 use yinjian::time::Time;
@@ -124,11 +125,46 @@ export type ErrorCode =
   | "InvalidOption"
   | "VectorMismatch"
   | "MalformedCertificate"
+  | "MalformedSeal"
   | "TooLarge"
   | "Unsupported";
 
 /** What the leaf certificate must be fit for. */
 export type Usage = "document-signing" | "seal-making" | "token-signing" | "tls-server" | "tls-client" | "any";
+
+/** What a seal says (`parseSeal`). Times are RFC 3339 text. */
+export interface SealDetails {
+  version: "V1" | "V4";
+  header_version: number;
+  vendor: string;
+  es_id: string;
+  name: string;
+  seal_type: number;
+  seal_type_name: "organisation" | "personal" | "other";
+  created: string;
+  valid_from: string;
+  valid_to: string;
+  maker?: string;
+  signers: string[];
+  picture_type: string;
+  picture_bytes: number;
+  width_mm: number;
+  height_mm: number;
+}
+
+/** Options of `verifySealSignature` (also accepted by `verifySeal`). */
+export interface SealVerifyOptions {
+  /** Validation time, RFC 3339; default now. */
+  at?: string;
+  /** Require revocation status; default true. */
+  revocationRequired?: boolean;
+  /** Intermediate CA certificates (PEM text or DER). */
+  intermediates?: Array<string | Uint8Array>;
+  /** CRLs (PEM text or DER bytes). */
+  crls?: Array<string | Uint8Array>;
+  /** OCSP responses (DER bytes). */
+  ocsp?: Uint8Array[];
+}
 
 /** Options of `verifyCertificateChain`. */
 export interface ChainOptions {
@@ -188,6 +224,8 @@ pub enum ErrorCode {
     VectorMismatch,
     /// A certificate, CRL or OCSP response cannot be decoded.
     MalformedCertificate,
+    /// A seal or seal signature cannot be decoded.
+    MalformedSeal,
     /// An input is larger than a named limit.
     TooLarge,
     /// An input uses something this library does not implement.
@@ -209,6 +247,7 @@ impl ErrorCode {
             ErrorCode::InvalidOption => "InvalidOption",
             ErrorCode::VectorMismatch => "VectorMismatch",
             ErrorCode::MalformedCertificate => "MalformedCertificate",
+            ErrorCode::MalformedSeal => "MalformedSeal",
             ErrorCode::TooLarge => "TooLarge",
             ErrorCode::Unsupported => "Unsupported",
         }
@@ -268,6 +307,17 @@ impl From<X509Error> for Failure {
             X509Error::Malformed(_) | X509Error::Io(_) => ErrorCode::MalformedCertificate,
             X509Error::TooLarge(_) => ErrorCode::TooLarge,
             X509Error::Unsupported(_) => ErrorCode::Unsupported,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<SealError> for Failure {
+    fn from(e: SealError) -> Failure {
+        let code = match &e {
+            SealError::Malformed(_) | SealError::Make(_) => ErrorCode::MalformedSeal,
+            SealError::TooLarge(_) => ErrorCode::TooLarge,
+            SealError::Unsupported(_) => ErrorCode::Unsupported,
         };
         Failure::new(code, e.to_string())
     }
@@ -596,27 +646,74 @@ pub fn verify_certificate_chain(
         &["at", "usage", "revocationRequired", "crls", "ocsp", "allowSha1"],
     )
     .map_err(throw)?;
-    let at = match string_option(options.as_ref(), "at").map_err(throw)? {
-        Some(text) => Time::parse(&text).map_err(|e| throw(Failure::new(ErrorCode::InvalidOption, e.to_string())))?,
-        None => Time::from_unix((js_sys::Date::now() / 1000.0) as i64)
-            .map_err(|e| throw(Failure::new(ErrorCode::InvalidOption, e.to_string())))?,
-    };
     let usage = match string_option(options.as_ref(), "usage").map_err(throw)? {
         Some(name) => parse_usage(&name).map_err(throw)?,
         None => Usage::DocumentSigning,
     };
+    let mut opts = chain_options(options.as_ref(), usage).map_err(throw)?;
+    opts.allow_sha1 = option_value(options.as_ref(), "allowSha1").as_bool() == Some(true);
+    let json = chain_json(&leaf, &pool, &anchors.inner, &opts).map_err(throw)?;
+    js_sys::JSON::parse(&json)
+}
+
+/// Validation time and revocation data from an options object.
+fn chain_options(options: Option<&Object>, usage: Usage) -> Result<ChainOptions, Failure> {
+    let at = match string_option(options, "at")? {
+        Some(text) => Time::parse(&text).map_err(|e| Failure::new(ErrorCode::InvalidOption, e.to_string()))?,
+        None => Time::from_unix((js_sys::Date::now() / 1000.0) as i64)
+            .map_err(|e| Failure::new(ErrorCode::InvalidOption, e.to_string()))?,
+    };
     let mut opts = ChainOptions::new(at, usage);
-    if option_value(options.as_ref(), "revocationRequired").as_bool() == Some(false) {
+    if option_value(options, "revocationRequired").as_bool() == Some(false) {
         opts.revocation = RevocationPolicy::NotRequired;
     }
-    opts.allow_sha1 = option_value(options.as_ref(), "allowSha1").as_bool() == Some(true);
-    for crl in byte_list(&option_value(options.as_ref(), "crls"), "crls").map_err(throw)? {
-        opts.crls.extend(Crl::parse_all(&crl).map_err(throw)?);
+    for crl in byte_list(&option_value(options, "crls"), "crls")? {
+        opts.crls.extend(Crl::parse_all(&crl)?);
     }
-    for der in byte_list(&option_value(options.as_ref(), "ocsp"), "ocsp").map_err(throw)? {
-        opts.ocsp.push(OcspResponseInfo::from_der(&der).map_err(throw)?);
+    for der in byte_list(&option_value(options, "ocsp"), "ocsp")? {
+        opts.ocsp.push(OcspResponseInfo::from_der(&der)?);
     }
-    let json = chain_json(&leaf, &pool, &anchors.inner, &opts).map_err(throw)?;
+    Ok(opts)
+}
+
+/// What a seal says: a seal (.esl) or the seal inside a seal signature.
+#[wasm_bindgen(js_name = parseSeal, unchecked_return_type = "SealDetails")]
+pub fn parse_seal(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let seal = match seal::Seal::decode(bytes) {
+        Ok(seal) => seal,
+        Err(_) => seal::SesSignature::decode(bytes).map_err(throw)?.to_sign.eseal,
+    };
+    let details = seal.details().map_err(throw)?;
+    let json = serde_json::to_string(&details).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
+/// Verifies a seal signature (SignedValue.dat, v4 or v1) over `data` (for OFD: the bytes of
+/// Signature.xml) by the full GB/T 38540 procedure; returns the report (kind `seal-signature`).
+#[wasm_bindgen(js_name = verifySealSignature, unchecked_return_type = "Report")]
+pub fn verify_seal_signature(
+    #[wasm_bindgen(js_name = signedValue)] signed_value: &[u8],
+    data: &[u8],
+    trust: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "SealVerifyOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = options_object(
+        Some(&options),
+        &["at", "revocationRequired", "intermediates", "crls", "ocsp"],
+    )
+    .map_err(throw)?;
+    let chain = chain_options(options.as_ref(), Usage::DocumentSigning).map_err(throw)?;
+    let mut intermediates = Vec::new();
+    for der in byte_list(&option_value(options.as_ref(), "intermediates"), "intermediates").map_err(throw)? {
+        intermediates.extend(x509::parse_all(&der).map_err(throw)?);
+    }
+    let opts = seal::SealOptions {
+        trust: &trust.inner,
+        chain,
+        intermediates,
+    };
+    let report = seal::verify_seal_signature(signed_value, seal::ProtectedData::Bytes(data), &opts);
+    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
     js_sys::JSON::parse(&json)
 }
 

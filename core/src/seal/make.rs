@@ -53,8 +53,6 @@ pub struct SignSpec {
     pub property_info: String,
     /// SM3 digest of the protected data.
     pub data_hash: [u8; 32],
-    /// An RFC 3161 time-stamp token over the signature value, if the caller has one.
-    pub time_stamp: Option<Vec<u8>>,
 }
 
 impl SignSpec {
@@ -64,7 +62,6 @@ impl SignSpec {
             time,
             property_info: property_info.to_owned(),
             data_hash: sm3(data),
-            time_stamp: None,
         }
     }
 }
@@ -163,12 +160,25 @@ pub fn sign(
         signature_alg: if v1 { None } else { Some(oid(oids::SM2_SM3)?) },
         to_sign,
         signature,
-        time_stamp: match &spec.time_stamp {
-            Some(token) if !v1 => Some(explicit(0, token)?),
-            Some(_) => return Err(SealError::Make("v1 seal signatures carry no time-stamp".into())),
-            None => None,
-        },
+        time_stamp: None,
         extra: Vec::new(),
     };
+    sig.encode()
+}
+
+/// The bytes a time-stamp authority must stamp for a seal signature: its signature value.
+pub fn signature_value(sig_der: &[u8]) -> Result<Vec<u8>, SealError> {
+    let sig = SesSignature::decode(sig_der)?;
+    Ok(super::asn1::bits_of(&sig.signature, "signature")?.to_vec())
+}
+
+/// Adds an RFC 3161 time-stamp token (DER TimeStampToken over [`signature_value`]) to a v4
+/// seal signature, as `timeStamp [0]` holding the token in a BIT STRING (GB/T 38540).
+pub fn add_time_stamp(sig_der: &[u8], token: &[u8]) -> Result<Vec<u8>, SealError> {
+    let mut sig = SesSignature::decode(sig_der)?;
+    if sig.version == SealVersion::V1 {
+        return Err(SealError::Make("v1 seal signatures carry no time-stamp".into()));
+    }
+    sig.time_stamp = Some(explicit(0, &super::asn1::tlv(&bits(token)?)?)?);
     sig.encode()
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 pub use asn1::{CertList, Seal, SealVersion, SesSignature};
-pub use make::{make_seal, sign, SealSpec, SignSpec};
+pub use make::{add_time_stamp, make_seal, sign, signature_value, SealSpec, SignSpec};
 pub use verify::{verify_seal, verify_seal_signature, ProtectedData, SealOptions};
 
 use crate::report::Reason;

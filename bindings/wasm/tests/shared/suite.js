@@ -235,3 +235,35 @@ export function chainChecks(lines) {
   }]);
   return checks;
 }
+
+// Every seal_signature vector through the JS API (TrustStore + verifySealSignature), and
+// parseSeal on each signed value.
+export function sealChecks(lines) {
+  const checks = [];
+  for (const { file, lineNo, line } of lines) {
+    if (isSkippable(line)) continue;
+    const c = JSON.parse(line);
+    if (c.op !== "seal_signature") continue;
+    checks.push([`verifySealSignature ${c.id} (${file}:${lineNo})`, (lib) => {
+      const trust = new lib.TrustStore();
+      for (const pem of c.anchors) trust.addPem(pem);
+      const report = lib.verifySealSignature(unhex(c.signed_value_hex), unhex(c.data_hex), trust, {
+        at: c.at,
+        revocationRequired: c.revocation_required === true,
+        intermediates: c.intermediates,
+      });
+      ok(isPlainObject(report), "report is a plain object");
+      eq(report.kind, "seal-signature", "kind");
+      eq(report.status, c.expect, `${c.id} status (${report.summary})`);
+      if (c.expect !== "PASSED" && c.reason) eq(report.reason, c.reason, `${c.id} reason`);
+      const seal = lib.parseSeal(unhex(c.signed_value_hex));
+      eq(seal.name, "某市人民政府办公厅公章", "seal name");
+      ok(seal.version === "V4" || seal.version === "V1", "seal version");
+      trust.free();
+    }]);
+  }
+  checks.push(["parseSeal rejects garbage with MalformedSeal", (lib) => {
+    throwsCode(() => lib.parseSeal(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])), "MalformedSeal", "parseSeal");
+  }]);
+  return checks;
+}
