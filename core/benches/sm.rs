@@ -1,1 +1,80 @@
-fn main() {}
+//! SM3 and SM2 benchmarks (criterion).
+//!
+//! Run with `cargo bench -p yinjian --bench sm`; `scripts/bench-compare` runs these and
+//! OpenSSL's `speed` on the same machine and prints the ratios. Benchmark ids (and so the
+//! directories under `target/criterion/`) are part of that script's interface:
+//!
+//! - `sm3/16KiB`, `sm3/8MiB`: one-shot SM3, throughput in bytes;
+//! - `sm2/sign`: sign a 20-byte message (DER), Z precomputed in the signer;
+//! - `sm2/verify`: verify a 20-byte message with a reused `Sm2Verifier` (Z cached);
+//! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
+use yinjian::sm::sm3::sm3;
+
+/// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
+/// (and re-initialises its EVP context, so recomputes Z, for every operation).
+const SM2_MSG_LEN: usize = 20;
+
+fn filled(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(7)).collect()
+}
+
+fn bench_sm3(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sm3");
+    for (name, len) in [("16KiB", 16 * 1024), ("8MiB", 8 * 1024 * 1024)] {
+        let data = filled(len);
+        group.throughput(Throughput::Bytes(len as u64));
+        if len > 1024 * 1024 {
+            // One 8 MiB digest takes tens of milliseconds: fewer, flat samples keep the
+            // run inside a few seconds.
+            group.sample_size(10);
+            group.sampling_mode(criterion::SamplingMode::Flat);
+        }
+        group.bench_function(name, |b| b.iter(|| sm3(black_box(&data))));
+    }
+    group.finish();
+}
+
+fn bench_sm2(c: &mut Criterion) {
+    let key = PrivateKey::from_raw(&filled(32)).expect("fixed test scalar is a valid key");
+    let public = key.public_key();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
+    let msg = filled(SM2_MSG_LEN);
+    let sig = signer.sign(&msg, SignatureEncoding::Der).expect("sign");
+    let verifier = Sm2Verifier::new(&public, DEFAULT_DISTID).expect("verifier");
+    assert!(verifier.verify(&msg, &sig).is_ok(), "benchmark signature must verify");
+
+    let mut group = c.benchmark_group("sm2");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("sign", |b| {
+        b.iter(|| signer.sign(black_box(&msg), SignatureEncoding::Der))
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| verifier.verify(black_box(&msg), black_box(&sig)))
+    });
+    group.bench_function("verify_new_verifier", |b| {
+        b.iter(|| {
+            let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
+            v.verify(black_box(&msg), black_box(&sig))
+        })
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = bench_sm3, bench_sm2
+}
+criterion_main!(benches);

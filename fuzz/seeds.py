@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for the fuzz targets from test-vectors/*.jsonl.
+
+Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
+Creates OUT_DIR/sm2_parse/ and OUT_DIR/sm2_verify_report/ (one file per seed, named by
+content hash). Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
+(see fuzz/fuzz_targets/sm2_verify_report.rs).
+"""
+
+import glob
+import hashlib
+import json
+import os
+import sys
+
+
+def unhex(text):
+    try:
+        return bytes.fromhex(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def key_bytes(text):
+    """Binary form of a key field (hex) or the text itself (PEM)."""
+    if not isinstance(text, str):
+        return None
+    return unhex(text.strip()) or text.encode()
+
+
+def message(case):
+    if "msg_hex" in case:
+        msg = unhex(case["msg_hex"]) or b""
+    else:
+        msg = case.get("msg_ascii", "").encode()
+    return (msg * max(1, min(int(case.get("repeat", 1)), 64)))[:4096]
+
+
+def main(src, out):
+    seeds = {"sm2_parse": set(), "sm2_verify_report": set()}
+    parse, report = seeds["sm2_parse"], seeds["sm2_verify_report"]
+    for path in sorted(glob.glob(os.path.join(src, "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                try:
+                    case = json.loads(line)
+                except ValueError:
+                    continue
+                key = key_bytes(case.get("key"))
+                sig = unhex(case.get("sig_hex", "")) or b""
+                for field in ("key", "private_key"):
+                    if isinstance(case.get(field), str):
+                        parse.add(case[field].encode())
+                        if key_bytes(case[field]):
+                            parse.add(key_bytes(case[field]))
+                if sig:
+                    parse.add(sig)
+                if "pub_x_hex" in case and "pub_y_hex" in case:
+                    xy = (unhex(case["pub_x_hex"]) or b"") + (unhex(case["pub_y_hex"]) or b"")
+                    parse.add(xy)
+                    parse.add(b"\x04" + xy)
+                msg = message(case)
+                if key and len(key) < 256 and len(sig) < 256:
+                    report.add(bytes([0, len(key), len(sig)]) + key + sig + msg)
+                distid = case.get("distid", "").encode()[:255]
+                # Fixed-key signatures over the message: DER, raw, and with the case's ID.
+                report.add(bytes([1, 0, 0]) + msg)
+                report.add(bytes([3, 0, 0]) + msg)
+                if distid:
+                    report.add(bytes([5, len(distid), 0]) + distid + msg)
+    for target, items in seeds.items():
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        for item in items:
+            name = hashlib.sha1(item).hexdigest()
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(item)
+    print("seeds: " + ", ".join(f"{t} {len(i)}" for t, i in seeds.items()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])
