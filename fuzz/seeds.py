@@ -2,11 +2,12 @@
 """Writes seed inputs for the fuzz targets from test-vectors/*.jsonl.
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
-Creates OUT_DIR/sm2_parse/ and OUT_DIR/sm2_verify_report/ (one file per seed, named by
-content hash). Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
+Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode and
+cms_parse (one file per seed, named by content hash). Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
 (see fuzz/fuzz_targets/sm2_verify_report.rs).
 """
 
+import base64
 import glob
 import hashlib
 import json
@@ -36,9 +37,42 @@ def message(case):
     return (msg * max(1, min(int(case.get("repeat", 1)), 64)))[:4096]
 
 
+def pem_der(text):
+    """The DER of the first PEM block in text."""
+    body = [l for l in text.splitlines() if l and not l.startswith("-----")]
+    try:
+        return base64.b64decode("".join(body))
+    except ValueError:
+        return b""
+
+
+def add_structured_seeds(src, seeds):
+    """Chains (count byte + u16-length-prefixed DER: leaf, pool, anchor), seal signatures
+    and CMS containers from the vector files below src."""
+    for path in sorted(glob.glob(os.path.join(src, "**", "*.jsonl"), recursive=True)):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    case = json.loads(line)
+                except ValueError:
+                    continue
+                if case.get("op") == "x509_chain":
+                    ders = [pem_der(case["leaf"])] + [pem_der(p) for p in case.get("intermediates", [])][:6]
+                    ders += [pem_der(p) for p in case.get("anchors", [])][:1]
+                    ders = [d for d in ders if 0 < len(d) < 65536]
+                    seeds["x509_chain"].add(bytes([len(ders)]) + b"".join(len(d).to_bytes(2, "big") + d for d in ders))
+                if case.get("op") == "seal_signature":
+                    seeds["seal_decode"].add(bytes.fromhex(case["signed_value_hex"]))
+    for path in glob.glob(os.path.join(src, "seal", "*.esl")):
+        seeds["seal_decode"].add(open(path, "rb").read())
+    for path in glob.glob(os.path.join(src, "cms", "*.der")):
+        seeds["cms_parse"].add(open(path, "rb").read())
+
+
 def main(src, out):
-    seeds = {"sm2_parse": set(), "sm2_verify_report": set()}
+    seeds = {"sm2_parse": set(), "sm2_verify_report": set(), "x509_chain": set(), "seal_decode": set(), "cms_parse": set()}
     parse, report = seeds["sm2_parse"], seeds["sm2_verify_report"]
+    add_structured_seeds(src, seeds)
     for path in sorted(glob.glob(os.path.join(src, "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:

@@ -167,7 +167,7 @@ pub(crate) fn top(der: &[u8], what: &str) -> Result<Any, SealError> {
 
 /// The elements of a SEQUENCE (or SET) TLV.
 fn elements(tlv: &Any, what: &str) -> Result<Vec<Any>, SealError> {
-    if !matches!(tlv.tag(), Tag::Sequence | Tag::Set) {
+    if tlv.tag() != Tag::Sequence {
         return Err(SealError::Malformed(format!(
             "{what}: expected a SEQUENCE, found {}",
             tlv.tag()
