@@ -258,15 +258,8 @@ impl Report {
 
     /// Computes the overall status, reason and summary from the checks.
     pub fn finish(mut self) -> Report {
-        let worst = self.checks.iter().map(|c| c.status).max();
-        self.status = match worst {
-            Some(status) => status,
-            None => Status::Indeterminate,
-        };
-        let deciding = self
-            .checks
-            .iter()
-            .find(|c| c.status == self.status && c.status != Status::Passed);
+        self.status = worst(&self.checks);
+        let deciding = deciding(&self.checks);
         self.reason = deciding.and_then(|c| c.reason);
         self.summary = match (self.status, deciding) {
             (Status::Passed, _) => format!("{}: all {} checks passed", self.kind, self.checks.len()),
@@ -313,6 +306,35 @@ impl Report {
             ));
         }
         out
+    }
+}
+
+/// The worst status among `checks`: FAILED > INDETERMINATE > PASSED; INDETERMINATE when
+/// nothing was checked.
+pub fn worst(checks: &[Check]) -> Status {
+    checks.iter().map(|c| c.status).max().unwrap_or(Status::Indeterminate)
+}
+
+/// The first check that gives `checks` their worst status, unless that status is PASSED.
+pub fn deciding(checks: &[Check]) -> Option<&Check> {
+    let status = worst(checks);
+    checks.iter().find(|c| c.status == status && status != Status::Passed)
+}
+
+/// One check named `name` standing for a group of checks (a chain, a time-stamp): the
+/// deciding check's status, reason and message, or PASSED with `passed_message`.
+pub fn summarize(name: &str, checks: &[Check], passed_message: String) -> Check {
+    match deciding(checks) {
+        Some(c) => {
+            let mut check = Check::failed(
+                name,
+                c.reason.unwrap_or(Reason::Malformed),
+                format!("{}: {}", c.name, c.message),
+            );
+            check.status = c.status;
+            check
+        }
+        None => Check::passed(name, passed_message),
     }
 }
 

@@ -406,8 +406,14 @@ fn a_set_in_place_of_a_sequence_is_malformed() {
     let good = signed(&make(SealVersion::V4, &["leaf"]), "2026-06-01T08:00:00Z");
     let decoded = SesSignature::decode(&good).unwrap();
     let info = decoded.to_sign.eseal.info.encode().unwrap();
-    let at = good.windows(info.len()).position(|w| w == info.as_slice()).expect("SES_SealInfo inside");
+    let at = good
+        .windows(info.len())
+        .position(|w| w == info.as_slice())
+        .expect("SES_SealInfo inside");
     let mut mutated = good.clone();
     mutated[at] = 0x31; // SEQUENCE -> SET
-    assert!(matches!(SesSignature::decode(&mutated), Err(yinjian::seal::SealError::Malformed(_))));
+    assert!(matches!(
+        SesSignature::decode(&mutated),
+        Err(yinjian::seal::SealError::Malformed(_))
+    ));
 }

@@ -17,20 +17,22 @@ fn case(id: &str) -> Value {
         .unwrap()
 }
 
+/// Every certificate in the PEM list `field` of a vector case.
+fn certs(c: &Value, field: &str) -> Vec<yinjian::x509::Certificate> {
+    c[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
+        .collect()
+}
+
 fn run(id: &str) -> (yinjian::x509::ChainVerification, usize) {
     let c = case(id);
-    let certs = |field: &str| -> Vec<_> {
-        c[field]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
-            .collect()
-    };
     let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
-    let pool = certs("intermediates");
+    let pool = certs(&c, "intermediates");
     let mut trust = TrustStore::new();
-    for a in certs("anchors") {
+    for a in certs(&c, "anchors") {
         trust.add_certificate(a, None);
     }
     let mut opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
@@ -63,12 +65,7 @@ fn chinese_names_and_report_details() {
     let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
     assert_eq!(leaf.subject(), "C=CN, O=乙单位, CN=乙用户");
     assert_eq!(leaf.key_algorithm(), "SM2");
-    let pool: Vec<_> = c["intermediates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
-        .collect();
+    let pool: Vec<_> = certs(&c, "intermediates");
     let mut trust = TrustStore::new();
     trust.add_pem(c["anchors"][0].as_str().unwrap().as_bytes()).unwrap();
     let opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
@@ -97,12 +94,7 @@ fn chinese_names_and_report_details() {
 fn anchors_restricted_to_other_usages_do_not_serve() {
     let c = case("x509-sm2-basic");
     let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
-    let pool: Vec<_> = c["intermediates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|p| parse_all(p.as_str().unwrap().as_bytes()).unwrap())
-        .collect();
+    let pool: Vec<_> = certs(&c, "intermediates");
     let mut trust = TrustStore::new();
     trust
         .add_restricted(

@@ -290,11 +290,7 @@ pub struct SignerVerification {
 impl SignerVerification {
     /// The worst status among the checks.
     pub fn status(&self) -> Status {
-        self.checks
-            .iter()
-            .map(|c| c.status)
-            .max()
-            .unwrap_or(Status::Indeterminate)
+        crate::report::worst(&self.checks)
     }
 
     /// The first check with this name.

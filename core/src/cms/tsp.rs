@@ -162,11 +162,7 @@ pub struct TimestampVerification {
 impl TimestampVerification {
     /// The worst status among the checks.
     pub fn status(&self) -> Status {
-        self.checks
-            .iter()
-            .map(|c| c.status)
-            .max()
-            .unwrap_or(Status::Indeterminate)
+        crate::report::worst(&self.checks)
     }
 
     /// The first check with this name.

@@ -423,30 +423,11 @@ fn timestamp_checks(sig: &SesSignature, claimed: Time, opts: &SealOptions<'_>) -
     let mut chain = opts.chain.clone();
     chain.usage = Usage::DocumentSigning;
     let verified = parsed.verify(&signature_value, opts.trust, &chain);
-    let status = verified
-        .checks
-        .iter()
-        .map(|c| c.status)
-        .max()
-        .unwrap_or(Status::Indeterminate);
-    let check = match verified
-        .checks
-        .iter()
-        .find(|c| c.status == status && status != Status::Passed)
-    {
-        Some(c) => Check::failed(
-            name,
-            c.reason.unwrap_or(Reason::Malformed),
-            format!("time-stamp {}: {}", c.name, c.message),
-        ),
-        None => Check::passed(
-            name,
-            format!("time-stamp token proves the signature existed at {}", verified.gen_time),
-        ),
-    }
-    .with_detail("gen_time", verified.gen_time.to_string())
-    .with_detail("claimed_time", claimed.to_string());
-    let proven = (status == Status::Passed).then_some(verified.gen_time);
+    let proven_time = format!("time-stamp token proves the signature existed at {}", verified.gen_time);
+    let check = crate::report::summarize(name, &verified.checks, proven_time)
+        .with_detail("gen_time", verified.gen_time.to_string())
+        .with_detail("claimed_time", claimed.to_string());
+    let proven = (check.status == Status::Passed).then_some(verified.gen_time);
     (vec![check], proven)
 }
 

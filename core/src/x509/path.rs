@@ -109,30 +109,14 @@ impl ChainVerification {
     /// One check summarising the chain (for embedding in a seal, document or token report):
     /// the worst status, the deciding reason and message, and the path as a detail.
     pub fn summary_check(&self, name: &str) -> Check {
-        let status = self.status();
-        let deciding = self
-            .checks
-            .iter()
-            .find(|c| c.status == status && c.status != crate::report::Status::Passed);
         let anchor = self.path.last().map(|c| c.subject()).unwrap_or_default();
-        let check = match deciding {
-            Some(c) => Check::failed(
-                name,
-                c.reason.unwrap_or(Reason::UntrustedChain),
-                format!("{}: {}", c.name, c.message),
-            ),
-            None => Check::passed(name, format!("chains to {anchor}")),
-        };
-        check.with_detail("path", path_detail(&self.path))
+        crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
+            .with_detail("path", path_detail(&self.path))
     }
 
     /// The worst status among the checks.
     pub fn status(&self) -> crate::report::Status {
-        self.checks
-            .iter()
-            .map(|c| c.status)
-            .max()
-            .unwrap_or(crate::report::Status::Indeterminate)
+        crate::report::worst(&self.checks)
     }
 }
 
