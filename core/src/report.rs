@@ -87,15 +87,19 @@ pub enum Reason {
     /// nothing proves the signature existed while it was valid: the claimed signing time is
     /// not proof (ETSI OUT_OF_BOUNDS_NO_POE).
     OutOfBoundsNoPoe,
+    /// The document carries no signature to verify.
+    NoSignature,
 }
 
 impl Reason {
     /// The status a check with this reason has.
     pub fn status(self) -> Status {
         match self {
-            Reason::UntrustedChain | Reason::RevocationUnknown | Reason::Unsupported | Reason::OutOfBoundsNoPoe => {
-                Status::Indeterminate
-            }
+            Reason::UntrustedChain
+            | Reason::RevocationUnknown
+            | Reason::Unsupported
+            | Reason::OutOfBoundsNoPoe
+            | Reason::NoSignature => Status::Indeterminate,
             _ => Status::Failed,
         }
     }
@@ -115,7 +119,7 @@ impl Reason {
             Reason::WeakAlgorithm => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::PolicyViolation => "CHAIN_CONSTRAINTS_FAILURE",
             Reason::OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
-            Reason::ModifiedAfterSigning => return None,
+            Reason::ModifiedAfterSigning | Reason::NoSignature => return None,
         })
     }
 
@@ -137,6 +141,7 @@ impl Reason {
             Reason::Missing => "Missing",
             Reason::PolicyViolation => "PolicyViolation",
             Reason::OutOfBoundsNoPoe => "OutOfBoundsNoPoe",
+            Reason::NoSignature => "NoSignature",
         }
     }
 }
@@ -234,6 +239,9 @@ pub struct Report {
     pub subject: Subject,
     /// Every step, in the order it ran.
     pub checks: Vec<Check>,
+    /// Reports of the parts verified one by one (each signature of a document).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub parts: Vec<Report>,
 }
 
 impl Report {
@@ -247,6 +255,7 @@ impl Report {
             summary: String::new(),
             subject: Subject::default(),
             checks: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -258,13 +267,30 @@ impl Report {
 
     /// Computes the overall status, reason and summary from the checks.
     pub fn finish(mut self) -> Report {
-        self.status = worst(&self.checks);
-        let deciding = deciding(&self.checks);
-        self.reason = deciding.and_then(|c| c.reason);
-        self.summary = match (self.status, deciding) {
-            (Status::Passed, _) => format!("{}: all {} checks passed", self.kind, self.checks.len()),
-            (_, Some(check)) => format!("{}: {} at {}: {}", self.kind, self.status, check.name, check.message),
-            (_, None) => format!("{}: nothing was checked", self.kind),
+        let own = worst(&self.checks);
+        let parts = self.parts.iter().map(|p| p.status).max();
+        self.status = match parts {
+            Some(p) if self.checks.is_empty() => p,
+            Some(p) => own.max(p),
+            None => own,
+        };
+        let check = self
+            .checks
+            .iter()
+            .find(|c| c.status == self.status && self.status != Status::Passed);
+        let part = self
+            .parts
+            .iter()
+            .find(|p| p.status == self.status && self.status != Status::Passed);
+        self.reason = check.and_then(|c| c.reason).or_else(|| part.and_then(|p| p.reason));
+        self.summary = match (self.status, check, part) {
+            (Status::Passed, _, _) => match self.parts.len() {
+                0 => format!("{}: all {} checks passed", self.kind, self.checks.len()),
+                n => format!("{}: all {} checks and {n} parts passed", self.kind, self.checks.len()),
+            },
+            (_, Some(check), _) => format!("{}: {} at {}: {}", self.kind, self.status, check.name, check.message),
+            (_, None, Some(part)) => format!("{}: {} in {}", self.kind, self.status, part.summary),
+            (_, None, None) => format!("{}: nothing was checked", self.kind),
         };
         self
     }
@@ -304,6 +330,11 @@ impl Report {
                 reason,
                 check.message
             ));
+        }
+        for part in &self.parts {
+            for line in part.to_text().lines() {
+                out.push_str(&format!("  | {line}\n"));
+            }
         }
         out
     }

@@ -36,6 +36,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Verify every signature of a signed document (OFD), with a report per signature.
+    Verify {
+        /// The document.
+        document: PathBuf,
+        /// Certificates of signers whose signatures carry none (bare SM2 Type=Sign signatures).
+        #[arg(long, num_args = 1..)]
+        signer_cert: Vec<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// SM3 digests of files, printed like sm3sum (`-` reads standard input).
     Sm3 {
         /// Files to hash.
@@ -356,6 +368,37 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Sm3 { files } => sm3_files(&files),
+        Command::Verify {
+            document,
+            signer_cert,
+            trust,
+            output,
+        } => {
+            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
+                trust: &store,
+                chain,
+                intermediates: pool,
+            });
+            for file in &signer_cert {
+                opts.signer_certificates
+                    .extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+            }
+            let file = File::open(&document).map_err(|e| format!("{}: {e}", document.display()))?;
+            let mut magic = [0u8; 4];
+            let _ = (&file).read(&mut magic);
+            if &magic != b"PK\x03\x04" {
+                return Err(format!(
+                    "{}: not an OFD package (only OFD documents are verified so far)",
+                    document.display()
+                ));
+            }
+            let file = File::open(&document).map_err(|e| format!("{}: {e}", document.display()))?;
+            Ok(emit(
+                &yinjian::ofd::verify_ofd(BufReader::new(file), &opts),
+                output.json,
+            ))
+        }
         Command::Sm2(Sm2Command::Sign {
             key,
             id,

@@ -21,7 +21,7 @@ use super::SealError;
 use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
 use crate::report::{Check, Reason, Report, Status};
 use crate::time::Time;
-use crate::x509::{verify_chain, Certificate, ChainOptions, TrustStore, Usage};
+use crate::x509::{signer_chain_check, Certificate, ChainOptions, TrustStore, Usage};
 
 /// The report kind of [`verify_seal_signature`].
 pub const SIGNATURE_REPORT_KIND: &str = "seal-signature";
@@ -449,27 +449,5 @@ fn chain_check(
     }
     let mut chain = opts.chain.clone();
     chain.usage = usage;
-    let now = verify_chain(cert, &pool, opts.trust, &chain);
-    let expired = now
-        .failure
-        .as_ref()
-        .is_some_and(|f| matches!(f.reason, Reason::Expired | Reason::NotYetValid) && f.check == "x509.validity");
-    if !expired {
-        return now.summary_check(name);
-    }
-    if !proven {
-        let mut check = now.summary_check(name);
-        check.status = Status::Indeterminate;
-        check.reason = Some(Reason::OutOfBoundsNoPoe);
-        check.sub_indication = Reason::OutOfBoundsNoPoe.etsi_sub_indication().map(str::to_owned);
-        check.message = format!(
-            "{}; only the claimed signing time {signing_time} says it was valid when used",
-            check.message
-        );
-        return check;
-    }
-    chain.at = signing_time;
-    verify_chain(cert, &pool, opts.trust, &chain)
-        .summary_check(name)
-        .with_detail("validated_at", signing_time.to_string())
+    signer_chain_check(name, cert, &pool, opts.trust, &chain, signing_time, proven)
 }

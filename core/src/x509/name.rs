@@ -38,7 +38,11 @@ pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
     match value.tag() {
         Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
         Tag::PrintableString => PrintableStringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
-        Tag::Ia5String => Ia5StringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
+        // Products put UTF-8 (Chinese) into IA5String: show it as the text it is.
+        Tag::Ia5String => Ia5StringRef::try_from(value)
+            .ok()
+            .map(|s| s.as_str().to_owned())
+            .or_else(|| std::str::from_utf8(bytes).ok().map(str::to_owned)),
         // T.61: treated as Latin-1, as every major implementation does.
         Tag::TeletexString => TeletexStringRef::try_from(value)
             .ok()

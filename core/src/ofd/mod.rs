@@ -1,0 +1,42 @@
+//! OFD documents (GB/T 33190-2016): verify every seal and digital signature, and say what
+//! changed after signing.
+//!
+//! - [`package`]: the ZIP container, read with named limits.
+//! - [`xml`]: OFD.xml, Signatures.xml and Signature.xml.
+//! - [`verify`]: references, signature values (SES seal signatures, bare SM2 signatures,
+//!   CMS SignedData), the seal file, and the changes between signatures.
+
+pub mod package;
+pub mod verify;
+pub mod xml;
+
+use thiserror::Error;
+
+pub use verify::{verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
+
+use crate::report::Reason;
+
+/// Why an OFD package or one of its files could not be read.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum OfdError {
+    /// Not a valid package or file.
+    #[error("malformed: {0}")]
+    Malformed(String),
+    /// Beyond a named limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A file the document refers to is not in the package.
+    #[error("missing file {0}")]
+    Missing(String),
+}
+
+impl OfdError {
+    /// The report reason this error stands for.
+    pub fn reason(&self) -> Reason {
+        match self {
+            OfdError::Malformed(_) => Reason::Malformed,
+            OfdError::TooLarge(_) => Reason::TooLarge,
+            OfdError::Missing(_) => Reason::Missing,
+        }
+    }
+}

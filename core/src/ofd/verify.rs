@@ -1,0 +1,502 @@
+//! Verifying every signature of an OFD document.
+//!
+//! The document report (kind [`DOCUMENT_REPORT_KIND`]) has the package checks and one part
+//! per signature (kind [`SIGNATURE_REPORT_KIND`]), each with:
+//!
+//! | check | what |
+//! |---|---|
+//! | `ofd.signature-file` | Signature.xml is there and readable |
+//! | `ofd.references` | every referenced file exists and has its CheckValue; a file changed after signing is named, and a signature list rewritten by a later signature is told apart as allowed |
+//! | `seal.*` | Type=Seal: the GB/T 38540 procedure over the exact bytes of Signature.xml |
+//! | `cms.*`, `ofd.sign.*` | Type=Sign: a CMS SignedData or a bare SM2 signature over Signature.xml, and the signer's chain |
+//! | `ofd.seal-file` | the Seal.esl named in Signature.xml is the seal inside the signature |
+//! | `ofd.stamp` | where the stamp shows (page, boundary), for display |
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read, Seek};
+
+use super::package::Package;
+use super::xml::{self, SignatureEntry, SignatureType, SignatureXml};
+use super::OfdError;
+use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
+use crate::cms::{Content, SignedData};
+use crate::report::{Check, Reason, Report};
+use crate::seal::{verify_seal_signature, ProtectedData, SealOptions, SesSignature};
+use crate::time::Time;
+use crate::x509::{signer_chain_check, Certificate, Usage};
+
+/// The report kind of a whole document.
+pub const DOCUMENT_REPORT_KIND: &str = "ofd";
+
+/// The report kind of one signature in it.
+pub const SIGNATURE_REPORT_KIND: &str = "ofd-signature";
+
+/// Most signatures verified in one document.
+pub const MAX_SIGNATURES: usize = 256;
+
+/// Trust, time and extra certificates for an OFD verification.
+#[derive(Debug, Clone)]
+pub struct OfdOptions<'a> {
+    /// Trust anchors, validation time, revocation data, intermediates.
+    pub seal: SealOptions<'a>,
+    /// Signer certificates the caller knows, for Type=Sign signatures that carry none
+    /// (a bare SM2 signature names no certificate).
+    pub signer_certificates: Vec<Certificate>,
+}
+
+impl<'a> OfdOptions<'a> {
+    /// Options from seal options, with no extra signer certificates.
+    pub fn new(seal: SealOptions<'a>) -> OfdOptions<'a> {
+        OfdOptions {
+            seal,
+            signer_certificates: Vec::new(),
+        }
+    }
+}
+
+/// Verifies an OFD document held in memory.
+pub fn verify_ofd_bytes(bytes: &[u8], opts: &OfdOptions<'_>) -> Report {
+    verify_ofd(Cursor::new(bytes), opts)
+}
+
+/// What happened to one referenced file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefStatus {
+    Matches,
+    Differs,
+    Missing,
+}
+
+/// One signature as found in the package.
+struct Found {
+    entry: SignatureEntry,
+    /// Resolved path of Signature.xml.
+    path: String,
+    /// Resolved path of the Signatures.xml that lists it.
+    list: String,
+    xml: Result<(Vec<u8>, SignatureXml), OfdError>,
+    /// Referenced file → status; `None` when CheckMethod is not supported.
+    refs: Option<BTreeMap<String, RefStatus>>,
+}
+
+/// Verifies an OFD document read from `reader` (a file is streamed, never held whole).
+pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
+    let mut report = Report::new(DOCUMENT_REPORT_KIND);
+    report.subject.validation_time = Some(opts.seal.chain.at);
+    let mut pkg = match Package::open(reader) {
+        Ok(pkg) => pkg,
+        Err(e) => {
+            report.push(Check::failed("ofd.package", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    report.push(Check::passed("ofd.package", format!("{} files", pkg.entries().count())));
+    let found = match locate(&mut pkg) {
+        Ok(found) => found,
+        Err(e) => {
+            report.push(Check::failed("ofd.signatures", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    if found.is_empty() {
+        let mut check = Check::failed("ofd.signatures", Reason::NoSignature, "the document is not signed");
+        if pkg.entry("OFDEntries.xml").is_some() {
+            check = check.with_detail(
+                "integrity_file",
+                "OFDEntries.xml is present: an integrity-protection file, not a GB/T 33190 signature; not verified",
+            );
+        }
+        report.push(check);
+        return report.finish();
+    }
+    report.push(Check::passed("ofd.signatures", format!("{} signature(s)", found.len())));
+    let found = digest_references(&mut pkg, found);
+    report.push(coverage_check(&pkg, &found));
+    for i in 0..found.len() {
+        report.parts.push(verify_one(&mut pkg, &found, i, opts));
+    }
+    report.finish()
+}
+
+/// OFD.xml → DocBody → Signatures.xml → each Signature entry.
+fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>, OfdError> {
+    let root_name = pkg
+        .entry("OFD.xml")
+        .map(|e| e.name.clone())
+        .ok_or_else(|| OfdError::Missing("OFD.xml".into()))?;
+    let root = xml::parse(&pkg.read(&root_name)?, &root_name)?;
+    let mut found = Vec::new();
+    for body in xml::doc_bodies(&root)? {
+        let Some(loc) = body.signatures else { continue };
+        let list = Package::<R>::resolve(&root_name, &loc)
+            .ok_or_else(|| OfdError::Malformed(format!("bad Signatures location {loc:?}")))?;
+        let list_xml = xml::parse(&pkg.read(&list)?, &list)?;
+        for entry in xml::signature_entries(&list_xml)? {
+            if found.len() == MAX_SIGNATURES {
+                return Err(OfdError::TooLarge(format!("more than {MAX_SIGNATURES} signatures")));
+            }
+            let path = Package::<R>::resolve(&list, &entry.base_loc)
+                .ok_or_else(|| OfdError::Malformed(format!("bad BaseLoc {:?}", entry.base_loc)))?;
+            let xml = pkg.read(&path).and_then(|bytes| {
+                let parsed = xml::signature_xml(&xml::parse(&bytes, &path)?)?;
+                Ok((bytes, parsed))
+            });
+            found.push(Found {
+                entry,
+                path,
+                list: list.clone(),
+                xml,
+                refs: None,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Digests every referenced file once per algorithm, and records how each compares.
+fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>) -> Vec<Found> {
+    let mut cache: BTreeMap<(String, &'static str), Option<Vec<u8>>> = BTreeMap::new();
+    for sig in &mut found {
+        let Ok((_, parsed)) = &sig.xml else { continue };
+        let Some(alg) = DigestAlgorithm::from_name(&parsed.check_method) else {
+            continue;
+        };
+        let mut refs = BTreeMap::new();
+        for reference in &parsed.references {
+            let file =
+                Package::<R>::resolve(&sig.path, &reference.file_ref).unwrap_or_else(|| reference.file_ref.clone());
+            let name = pkg.entry(&file).map(|e| e.name.clone());
+            let actual = match name {
+                Some(name) => cache
+                    .entry((name.clone(), alg.name()))
+                    .or_insert_with(|| pkg.digest(&name, alg).ok())
+                    .clone(),
+                None => None,
+            };
+            let status = match (actual, &reference.check_value) {
+                (None, _) => RefStatus::Missing,
+                (Some(a), Some(expected)) if &a == expected => RefStatus::Matches,
+                (Some(_), _) => RefStatus::Differs,
+            };
+            refs.insert(file, status);
+        }
+        sig.refs = Some(refs);
+    }
+    found
+}
+
+/// Files no signature covers (each signature's own files and the signature lists aside).
+fn coverage_check<R: Read + Seek>(pkg: &Package<R>, found: &[Found]) -> Check {
+    let mut covered: BTreeSet<String> = BTreeSet::new();
+    for sig in found {
+        covered.insert(sig.path.clone());
+        covered.insert(sig.list.clone());
+        if let Ok((_, parsed)) = &sig.xml {
+            covered.extend(Package::<R>::resolve(&sig.path, &parsed.signed_value_loc));
+            covered.extend(
+                parsed
+                    .seal_loc
+                    .as_ref()
+                    .and_then(|l| Package::<R>::resolve(&sig.path, l)),
+            );
+        }
+        covered.extend(sig.refs.iter().flat_map(|r| r.keys().cloned()));
+    }
+    let covered: BTreeSet<String> = covered.iter().map(|c| c.to_lowercase()).collect();
+    let uncovered: Vec<String> = pkg
+        .entries()
+        .map(|e| e.name.clone())
+        .filter(|n| !covered.contains(&n.to_lowercase()))
+        .collect();
+    let message = match uncovered.len() {
+        0 => "every file of the package is covered by a signature".to_owned(),
+        n => format!("{n} file(s) no signature covers: {}", uncovered.join(", ")),
+    };
+    Check::passed("ofd.coverage", message).with_detail("uncovered", uncovered)
+}
+
+fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, opts: &OfdOptions<'_>) -> Report {
+    let sig = &found[i];
+    let mut report = Report::new(SIGNATURE_REPORT_KIND);
+    report.subject.validation_time = Some(opts.seal.chain.at);
+    let id = sig
+        .path
+        .rsplit_once('/')
+        .map_or(sig.path.as_str(), |(dir, _)| dir)
+        .to_owned();
+    let (xml_bytes, parsed) = match &sig.xml {
+        Ok(x) => x,
+        Err(e) => {
+            report.push(
+                Check::failed("ofd.signature-file", e.reason(), format!("{}: {e}", sig.path))
+                    .with_detail("signature", id),
+            );
+            return report.finish();
+        }
+    };
+    report.push(
+        Check::passed(
+            "ofd.signature-file",
+            format!(
+                "{} ({:?}, by {})",
+                sig.path,
+                sig.entry.kind,
+                parsed.provider.as_deref().unwrap_or("unknown provider")
+            ),
+        )
+        .with_detail("signature", id)
+        .with_detail("id", sig.entry.id.clone()),
+    );
+    report.push(references_check(found, i, parsed));
+
+    let signed_value = Package::<R>::resolve(&sig.path, &parsed.signed_value_loc)
+        .ok_or_else(|| OfdError::Malformed(format!("bad SignedValue location {:?}", parsed.signed_value_loc)))
+        .and_then(|p| pkg.read(&p));
+    let signed_value = match signed_value {
+        Ok(v) => v,
+        Err(e) => {
+            report.push(Check::failed("ofd.signed-value", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    match sig.entry.kind {
+        SignatureType::Seal => {
+            let seal_report = verify_seal_signature(&signed_value, ProtectedData::Bytes(xml_bytes), &opts.seal);
+            report.subject = seal_report.subject.clone();
+            report.checks.extend(seal_report.checks);
+            if let Some(loc) = &parsed.seal_loc {
+                report.push(seal_file_check(pkg, &sig.path, loc, &signed_value));
+            }
+        }
+        SignatureType::Sign => sign_checks(&mut report, &signed_value, xml_bytes, parsed, opts),
+    }
+    if !parsed.stamp_annots.is_empty() {
+        let where_ = parsed
+            .stamp_annots
+            .iter()
+            .map(|a| format!("page {} at [{}]", a.page_ref, a.boundary))
+            .collect::<Vec<_>>();
+        report.push(
+            Check::passed("ofd.stamp", format!("stamp shown on {}", where_.join("; "))).with_detail(
+                "annotations",
+                serde_json::to_value(&parsed.stamp_annots).unwrap_or_default(),
+            ),
+        );
+    }
+    report.finish()
+}
+
+/// `ofd.references`: changed files named; a signature list rewritten by a later signature
+/// (which appended itself) is allowed; anything else changed means tampering.
+fn references_check(found: &[Found], i: usize, parsed: &SignatureXml) -> Check {
+    let name = "ofd.references";
+    let Some(refs) = &found[i].refs else {
+        return Check::failed(
+            name,
+            Reason::Unsupported,
+            format!(
+                "CheckMethod {:?} is not supported: the references cannot be checked",
+                parsed.check_method
+            ),
+        );
+    };
+    if refs.is_empty() {
+        return Check::failed(name, Reason::Missing, "the signature references no file");
+    }
+    let later = &found[i + 1..];
+    let mut benign = Vec::new();
+    let mut changed = Vec::new();
+    let mut missing = Vec::new();
+    for (file, status) in refs {
+        match status {
+            RefStatus::Matches => {}
+            RefStatus::Missing => missing.push(file.clone()),
+            RefStatus::Differs => {
+                let is_list = found.iter().any(|f| f.list.eq_ignore_ascii_case(file));
+                if is_list && !later.is_empty() {
+                    benign.push(file.clone());
+                } else {
+                    let signed_later = later
+                        .iter()
+                        .filter(|f| f.refs.as_ref().and_then(|r| r.get(file)) == Some(&RefStatus::Matches))
+                        .map(|f| f.path.clone())
+                        .collect::<Vec<_>>();
+                    changed.push(serde_json::json!({ "file": file, "covered_as_changed_by": signed_later }));
+                }
+            }
+        }
+    }
+    let method = DigestAlgorithm::from_name(&parsed.check_method).map_or("?", DigestAlgorithm::name);
+    if changed.is_empty() && missing.is_empty() {
+        let mut message = format!("all {} referenced files match their {method} CheckValue", refs.len());
+        if !benign.is_empty() {
+            message = format!(
+                "{} referenced files match; {} rewritten by a later signature that appended itself (allowed)",
+                refs.len() - benign.len(),
+                benign.join(", ")
+            );
+        }
+        return Check::passed(name, message).with_detail("changed_by_later_signature", benign);
+    }
+    let files: Vec<String> = changed
+        .iter()
+        .filter_map(|c| c["file"].as_str().map(str::to_owned))
+        .chain(missing.iter().cloned())
+        .collect();
+    Check::failed(
+        name,
+        Reason::ModifiedAfterSigning,
+        format!("changed after signing: {}", files.join(", ")),
+    )
+    .with_detail("changed", changed)
+    .with_detail("missing", missing)
+    .with_detail("changed_by_later_signature", benign)
+}
+
+/// (d) the seal file next to the signature is the seal inside it.
+fn seal_file_check<R: Read + Seek>(pkg: &mut Package<R>, sig_path: &str, loc: &str, signed_value: &[u8]) -> Check {
+    let name = "ofd.seal-file";
+    let seal_file = match Package::<R>::resolve(sig_path, loc)
+        .ok_or(OfdError::Malformed(format!("bad Seal location {loc:?}")))
+        .and_then(|p| pkg.read(&p))
+    {
+        Ok(bytes) => bytes,
+        Err(e) => return Check::failed(name, e.reason(), e.to_string()),
+    };
+    let inner = SesSignature::decode(signed_value).and_then(|s| s.to_sign.eseal.encode());
+    match inner {
+        Ok(inner) if inner == seal_file => Check::passed(name, format!("{loc} is the seal inside the signature")),
+        Ok(_) => Check::failed(
+            name,
+            Reason::ModifiedAfterSigning,
+            format!("{loc} is not the seal inside the signature"),
+        ),
+        Err(e) => Check::failed(name, e.reason(), e.to_string()),
+    }
+}
+
+/// Type=Sign: a CMS SignedData, else a bare SM2 signature, over Signature.xml.
+fn sign_checks(report: &mut Report, value: &[u8], xml_bytes: &[u8], parsed: &SignatureXml, opts: &OfdOptions<'_>) {
+    let claimed = parsed.date_time.as_deref().and_then(parse_signature_time);
+    report.subject.signing_time = claimed;
+    let signing_time = claimed.unwrap_or(opts.seal.chain.at);
+    let mut chain = opts.seal.chain.clone();
+    chain.usage = Usage::DocumentSigning;
+    if let Ok(signed) = SignedData::from_der(value) {
+        // Products either sign Signature.xml detached, or encapsulate its digest.
+        let content = match &signed.econtent {
+            Some(econtent) => {
+                let digest = signed
+                    .signers
+                    .first()
+                    .and_then(|s| s.digest())
+                    .unwrap_or(DigestAlgorithm::Sm3);
+                if econtent.as_slice() == xml_bytes || *econtent == digest.digest(xml_bytes) {
+                    report.push(Check::passed(
+                        "ofd.sign.content",
+                        "the signed content is Signature.xml (or its digest)",
+                    ));
+                } else {
+                    report.push(Check::failed(
+                        "ofd.sign.content",
+                        Reason::HashMismatch,
+                        "the encapsulated content is not Signature.xml nor its digest",
+                    ));
+                }
+                Content::Encapsulated
+            }
+            None => Content::Bytes(xml_bytes),
+        };
+        let verified = signed.verify_signer(0, content, &opts.signer_certificates);
+        report.checks.extend(verified.checks.iter().cloned());
+        match verified.signer_certificate {
+            Some(cert) => {
+                report.subject.signer = Some(cert.subject());
+                let signing_time = verified.signing_time.unwrap_or(signing_time);
+                let mut pool = signed.certificates.clone();
+                pool.extend(opts.seal.intermediates.iter().cloned());
+                chain.crls.extend(signed.crls.iter().cloned());
+                report.push(signer_chain_check(
+                    "ofd.sign.chain",
+                    &cert,
+                    &pool,
+                    opts.seal.trust,
+                    &chain,
+                    signing_time,
+                    false,
+                ));
+            }
+            None => {
+                report.push(Check::failed(
+                    "ofd.sign.chain",
+                    Reason::UntrustedChain,
+                    "no signer certificate found",
+                ));
+            }
+        }
+        return;
+    }
+    // A bare SM2 signature (DER or raw) carries no certificate: try the ones the caller gave.
+    let candidates: Vec<&Certificate> = opts
+        .signer_certificates
+        .iter()
+        .filter(|c| c.key_algorithm() == "SM2")
+        .collect();
+    if candidates.is_empty() {
+        report.push(Check::failed(
+            "ofd.sign.signature",
+            Reason::UntrustedChain,
+            "a bare SM2 signature names no certificate; supply the signer's certificate to verify it",
+        ));
+        return;
+    }
+    let hit = candidates.iter().find_map(|cert| {
+        verify_signature(SignatureAlgorithm::Sm2Sm3, &cert.spki_der(), xml_bytes, value)
+            .ok()
+            .map(|v| (cert, v))
+    });
+    match hit {
+        Some((cert, verified)) => {
+            let mut check = Check::passed(
+                "ofd.sign.signature",
+                format!("SM2 signature over Signature.xml by {}", cert.subject()),
+            );
+            if let Some(enc) = verified.sm2_encoding {
+                check = check.with_detail("encoding", enc.as_str());
+            }
+            report.push(check);
+            report.subject.signer = Some(cert.subject());
+            report.push(signer_chain_check(
+                "ofd.sign.chain",
+                cert,
+                &opts.seal.intermediates,
+                opts.seal.trust,
+                &chain,
+                signing_time,
+                false,
+            ));
+        }
+        None => {
+            report.push(Check::failed(
+                "ofd.sign.signature",
+                Reason::BadSignature,
+                format!(
+                    "the signature verifies with none of the {} certificate(s) supplied",
+                    candidates.len()
+                ),
+            ));
+        }
+    }
+}
+
+/// `SignatureDateTime` as products write it: `20200723130907.763Z` or `2020-06-20 17:18:49`.
+fn parse_signature_time(text: &str) -> Option<Time> {
+    let digits: Vec<u8> = text
+        .bytes()
+        .take_while(|b| *b != b'.')
+        .filter(u8::is_ascii_digit)
+        .collect();
+    (digits.len() >= 14)
+        .then(|| crate::seal::asn1::parse_time_text(&digits[..14], false))
+        .flatten()
+}

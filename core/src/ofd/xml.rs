@@ -1,0 +1,332 @@
+//! A small element tree over `quick-xml`, and the OFD files yinjian reads: OFD.xml,
+//! Signatures.xml, Signature.xml. Elements are matched by local name, so the `ofd:` prefix
+//! (present, absent, or another one) does not matter, as real files vary.
+
+use base64::Engine;
+use quick_xml::events::Event;
+
+use super::OfdError;
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most elements in one file.
+pub const MAX_NODES: usize = 200_000;
+
+/// An element: local name, attributes (local names), text, children.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Node {
+    /// Local name (no prefix).
+    pub name: String,
+    /// Attributes by local name.
+    pub attrs: Vec<(String, String)>,
+    /// Concatenated text content.
+    pub text: String,
+    /// Child elements.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// The first child element with this local name.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child element with this local name.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// An attribute by local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Trimmed text of the first child with this name.
+    pub fn child_text(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.trim())
+    }
+}
+
+fn local(name: &str) -> String {
+    match name.rsplit_once(':') {
+        Some((_, local)) => local.to_owned(),
+        None => name.to_owned(),
+    }
+}
+
+/// Parses a document into its root element.
+pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
+    let bad = |e: &dyn std::fmt::Display| OfdError::Malformed(format!("{file}: {e}"));
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut stack: Vec<Node> = Vec::new();
+    let mut root = None;
+    let mut nodes = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| bad(&e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                nodes += 1;
+                if nodes > MAX_NODES || stack.len() >= MAX_DEPTH {
+                    return Err(OfdError::TooLarge(format!(
+                        "{file}: more than {MAX_NODES} elements or {MAX_DEPTH} levels"
+                    )));
+                }
+                let mut node = Node {
+                    name: local(e.name().as_ref()),
+                    ..Node::default()
+                };
+                for attr in e.attributes() {
+                    let attr = attr.map_err(|e| bad(&e))?;
+                    let value = attr
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| bad(&e))?
+                        .into_owned();
+                    node.attrs.push((local(attr.key.as_ref()), value));
+                }
+                if matches!(event, Event::Empty(_)) {
+                    close(&mut stack, &mut root, node);
+                } else {
+                    stack.push(node);
+                }
+            }
+            Event::End(_) => {
+                let node = stack.pop().ok_or_else(|| bad(&"unbalanced end tag"))?;
+                close(&mut stack, &mut root, node);
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(top) = stack.last_mut() {
+                    let text: String = match r.resolve_char_ref().map_err(|e| bad(&e))? {
+                        Some(c) => c.to_string(),
+                        None => match &*r {
+                            "amp" => "&".into(),
+                            "lt" => "<".into(),
+                            "gt" => ">".into(),
+                            "quot" => "\"".into(),
+                            "apos" => "'".into(),
+                            other => return Err(bad(&format!("unknown entity &{other};"))),
+                        },
+                    };
+                    top.text.push_str(&text);
+                }
+            }
+            Event::Eof => break,
+            Event::DocType(_) => return Err(bad(&"DOCTYPE is not allowed")),
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !stack.is_empty() {
+        return Err(bad(&"unclosed element"));
+    }
+    root.ok_or_else(|| bad(&"no root element"))
+}
+
+fn close(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(node),
+        None => {
+            if root.is_none() {
+                *root = Some(node);
+            }
+        }
+    }
+}
+
+/// A `DocBody` of OFD.xml: the document root and its signature list, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocBody {
+    /// `DocRoot`.
+    pub doc_root: String,
+    /// `Signatures`, when the document is signed.
+    pub signatures: Option<String>,
+}
+
+/// The `DocBody` elements of OFD.xml.
+pub fn doc_bodies(root: &Node) -> Result<Vec<DocBody>, OfdError> {
+    if root.name != "OFD" {
+        return Err(OfdError::Malformed(format!(
+            "OFD.xml root is <{}>, not <OFD>",
+            root.name
+        )));
+    }
+    root.children_named("DocBody")
+        .map(|body| {
+            Ok(DocBody {
+                doc_root: body
+                    .child_text("DocRoot")
+                    .ok_or_else(|| OfdError::Malformed("DocBody without DocRoot".into()))?
+                    .to_owned(),
+                signatures: body
+                    .child_text("Signatures")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// Seal or plain digital signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SignatureType {
+    /// `Type="Seal"` (the default): SignedValue is an SES_Signature.
+    Seal,
+    /// `Type="Sign"`: a bare SM2 signature or a CMS SignedData.
+    Sign,
+}
+
+/// An entry of Signatures.xml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureEntry {
+    /// `ID`.
+    pub id: String,
+    /// `Type`.
+    pub kind: SignatureType,
+    /// `BaseLoc` (the Signature.xml), as written.
+    pub base_loc: String,
+}
+
+/// The entries of Signatures.xml, in document order.
+pub fn signature_entries(root: &Node) -> Result<Vec<SignatureEntry>, OfdError> {
+    root.children_named("Signature")
+        .map(|s| {
+            Ok(SignatureEntry {
+                id: s.attr("ID").unwrap_or_default().to_owned(),
+                kind: match s.attr("Type") {
+                    Some("Sign") => SignatureType::Sign,
+                    _ => SignatureType::Seal,
+                },
+                base_loc: s
+                    .attr("BaseLoc")
+                    .ok_or_else(|| OfdError::Malformed("Signature entry without BaseLoc".into()))?
+                    .to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// A `Reference` of Signature.xml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// `FileRef`, as written.
+    pub file_ref: String,
+    /// `CheckValue`, base64-decoded; `None` when it is not valid base64.
+    pub check_value: Option<Vec<u8>>,
+}
+
+/// A `StampAnnot`: where the seal picture shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StampAnnot {
+    /// `ID`.
+    pub id: String,
+    /// `PageRef` (the page's object ID).
+    pub page_ref: String,
+    /// `Boundary` (x y width height, millimetres).
+    pub boundary: String,
+}
+
+/// What Signature.xml says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureXml {
+    /// `Provider/@ProviderName`.
+    pub provider: Option<String>,
+    /// `Provider/@Company`.
+    pub company: Option<String>,
+    /// `SignatureMethod`.
+    pub method: Option<String>,
+    /// `SignatureDateTime`, as written.
+    pub date_time: Option<String>,
+    /// `References/@CheckMethod`.
+    pub check_method: String,
+    /// The references.
+    pub references: Vec<Reference>,
+    /// Stamp annotations.
+    pub stamp_annots: Vec<StampAnnot>,
+    /// `Seal/BaseLoc`: the seal file, when present.
+    pub seal_loc: Option<String>,
+    /// `SignedValue`: the signature value file.
+    pub signed_value_loc: String,
+}
+
+/// Reads Signature.xml.
+pub fn signature_xml(root: &Node) -> Result<SignatureXml, OfdError> {
+    if root.name != "Signature" {
+        return Err(OfdError::Malformed(format!(
+            "Signature.xml root is <{}>, not <Signature>",
+            root.name
+        )));
+    }
+    let info = root
+        .child("SignedInfo")
+        .ok_or_else(|| OfdError::Malformed("Signature.xml without SignedInfo".into()))?;
+    let refs = info
+        .child("References")
+        .ok_or_else(|| OfdError::Malformed("SignedInfo without References".into()))?;
+    let provider = info.child("Provider");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    Ok(SignatureXml {
+        provider: provider.and_then(|p| p.attr("ProviderName")).map(str::to_owned),
+        company: provider.and_then(|p| p.attr("Company")).map(str::to_owned),
+        method: info.child_text("SignatureMethod").map(str::to_owned),
+        date_time: info.child_text("SignatureDateTime").map(str::to_owned),
+        check_method: refs.attr("CheckMethod").unwrap_or("MD5").trim().to_owned(),
+        references: refs
+            .children_named("Reference")
+            .map(|r| Reference {
+                file_ref: r.attr("FileRef").unwrap_or_default().to_owned(),
+                check_value: r
+                    .child_text("CheckValue")
+                    .and_then(|v| b64.decode(v.split_whitespace().collect::<String>()).ok()),
+            })
+            .collect(),
+        stamp_annots: info
+            .children_named("StampAnnot")
+            .map(|a| StampAnnot {
+                id: a.attr("ID").unwrap_or_default().to_owned(),
+                page_ref: a.attr("PageRef").unwrap_or_default().to_owned(),
+                boundary: a.attr("Boundary").unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        seal_loc: info
+            .child("Seal")
+            .and_then(|s| s.child_text("BaseLoc"))
+            .map(str::to_owned),
+        signed_value_loc: root
+            .child_text("SignedValue")
+            .ok_or_else(|| OfdError::Malformed("Signature.xml without SignedValue".into()))?
+            .to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_do_not_matter_and_entities_resolve() {
+        let a = parse(br#"<ofd:OFD xmlns:ofd="x"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#, "a").unwrap();
+        let b = parse(br#"<OFD><DocBody><DocRoot>Doc_0/Document.xml</DocRoot><Signatures>S&amp;x.xml</Signatures></DocBody></OFD>"#, "b").unwrap();
+        assert_eq!(doc_bodies(&a).unwrap()[0].doc_root, "Doc_0/Document.xml");
+        assert_eq!(doc_bodies(&b).unwrap()[0].signatures.as_deref(), Some("S&x.xml"));
+    }
+
+    #[test]
+    fn hostile_xml_is_refused() {
+        assert!(parse(b"<a><b></a>", "x").is_err());
+        assert!(parse(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>", "x").is_err());
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert!(matches!(parse(deep.as_bytes(), "x"), Err(OfdError::TooLarge(_))));
+        assert!(parse(b"", "x").is_err());
+    }
+}
