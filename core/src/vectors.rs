@@ -36,6 +36,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_sign" => run_sign(&case),
         "x509_chain" => run_chain(&case),
         "seal_signature" => run_seal(&case),
+        "ofd" => run_ofd(&case),
         other => Err(format!("unknown op {other:?}")),
     };
     result
@@ -232,6 +233,53 @@ fn run_seal(case: &Value) -> Result<(), String> {
                 report.status
             ));
         }
+    }
+    Ok(())
+}
+
+fn run_ofd(case: &Value) -> Result<(), String> {
+    use crate::ofd::{verify_ofd_bytes, OfdOptions};
+    use crate::seal::SealOptions;
+    use crate::x509::{parse_all, RevocationPolicy, TrustStore};
+    let list = |field: &str| -> Vec<&str> {
+        case.get(field)
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    };
+    let certs = |field: &str| -> Result<Vec<crate::x509::Certificate>, String> {
+        let mut out = Vec::new();
+        for pem in list(field) {
+            out.extend(parse_all(pem.as_bytes()).map_err(|e| format!("{field}: {e}"))?);
+        }
+        Ok(out)
+    };
+    let mut trust = TrustStore::new();
+    for pem in list("anchors") {
+        trust.add_pem(pem.as_bytes()).map_err(|e| format!("anchor: {e}"))?;
+    }
+    let mut seal = SealOptions::new(
+        &trust,
+        crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?,
+    );
+    seal.intermediates = certs("intermediates")?;
+    if case.get("revocation_required").and_then(Value::as_bool) != Some(true) {
+        seal.chain.revocation = RevocationPolicy::NotRequired;
+    }
+    let mut opts = OfdOptions::new(seal);
+    opts.signer_certificates = certs("signer_certificates")?;
+    let report = verify_ofd_bytes(&hex_field(case, "document_hex")?, &opts);
+    expect_report(case, &report)?;
+    let parts = case
+        .get("parts")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if parts.len() != report.parts.len() {
+        return Err(format!("{} signatures, want {}", report.parts.len(), parts.len()));
+    }
+    for (i, (want, got)) in parts.iter().zip(&report.parts).enumerate() {
+        expect_report(want, got).map_err(|e| format!("signature {i}: {e}"))?;
     }
     Ok(())
 }

@@ -464,3 +464,96 @@ fn seal_make_sign_show_verify() {
     args.extend_from_slice(&trust);
     assert_eq!(yinjian(&args).status.code(), Some(0));
 }
+
+#[test]
+fn ofd_sign_then_verify() {
+    let dir = tmp();
+    let v = repo().join("test-vectors");
+    let pki = v.join("x509/sm2");
+    let (key, cert) = (pki.join("keys/leaf.key.pem"), pki.join("certs/leaf.pem"));
+    let (root, int) = (pki.join("certs/root.pem"), pki.join("certs/int.pem"));
+    let trust = [
+        "--anchors",
+        s(&root),
+        "--intermediates",
+        s(&int),
+        "--no-revocation",
+        "--at",
+        "2027-06-01T00:00:00Z",
+    ];
+    let sealed = dir.path().join("sealed.ofd");
+    let out = yinjian(&[
+        "ofd",
+        "sign",
+        s(&v.join("ofd/unsigned.ofd")),
+        "-o",
+        s(&sealed),
+        "--seal",
+        s(&v.join("seal/v4.esl")),
+        "--key",
+        s(&key),
+        "--cert",
+        s(&cert),
+        "--page",
+        "0",
+        "--x",
+        "100",
+        "--y",
+        "50",
+        "--size",
+        "42",
+        "--at",
+        "2026-06-01T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let verified = yinjian(&[&["verify", s(&sealed)][..], &trust[..]].concat());
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    let text = String::from_utf8(verified.stdout).unwrap();
+    assert!(text.starts_with("PASSED") && text.contains("[100 50 42 42]"), "{text}");
+
+    // A plain signature on top, verified with the signer's certificate.
+    let both = dir.path().join("both.ofd");
+    let out = yinjian(&[
+        "ofd",
+        "sign",
+        s(&sealed),
+        "-o",
+        s(&both),
+        "--plain",
+        "--key",
+        s(&key),
+        "--cert",
+        s(&cert),
+        "--at",
+        "2026-06-02T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let verified = yinjian(&[&["verify", s(&both), "--signer-cert", s(&cert)][..], &trust[..]].concat());
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+
+    // Tampered: the signed page's content changed (same entry name, other bytes).
+    let bytes = std::fs::read(&sealed).unwrap();
+    let page = b"Doc_0/Pages/Page_0/Content.xml";
+    let mut tampered = bytes.clone();
+    // Flip a byte of the page's compressed data, right after its local header's name.
+    let at = bytes.windows(page.len()).position(|w| w == page).unwrap() + page.len();
+    tampered[at + 4] ^= 0x55;
+    let bad = dir.path().join("tampered.ofd");
+    std::fs::write(&bad, tampered).unwrap();
+    let verified = yinjian(&[&["verify", s(&bad)][..], &trust[..]].concat());
+    assert_eq!(verified.status.code(), Some(1), "{verified:?}");
+
+    // Usage errors: neither --seal nor --plain.
+    let out = yinjian(&[
+        "ofd",
+        "sign",
+        s(&sealed),
+        "-o",
+        s(&bad),
+        "--key",
+        s(&key),
+        "--cert",
+        s(&cert),
+    ]);
+    assert!(!out.status.success(), "{out:?}");
+}

@@ -85,6 +85,8 @@ export interface Report {
   subject: Subject;
   /** Every step, in the order it ran. */
   checks: Check[];
+  /** Reports of parts verified one by one (each signature of a document). */
+  parts?: Report[];
 }
 
 /** How an SM2 signature is encoded: DER `SEQUENCE { r, s }` or 64 bytes r‖s. */
@@ -164,6 +166,12 @@ export interface SealVerifyOptions {
   crls?: Array<string | Uint8Array>;
   /** OCSP responses (DER bytes). */
   ocsp?: Uint8Array[];
+}
+
+/** Options of `verifyOfd`. */
+export interface OfdVerifyOptions extends SealVerifyOptions {
+  /** Certificates of signers whose signatures carry none (bare SM2 Type=Sign signatures). */
+  signerCertificates?: Array<string | Uint8Array>;
 }
 
 /** Options of `verifyCertificateChain`. */
@@ -713,6 +721,46 @@ pub fn verify_seal_signature(
         intermediates,
     };
     let report = seal::verify_seal_signature(signed_value, seal::ProtectedData::Bytes(data), &opts);
+    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
+/// Verifies every signature of an OFD document (the file's bytes) against a `TrustStore`;
+/// returns the document report (kind `ofd`) with one part per signature.
+#[wasm_bindgen(js_name = verifyOfd, unchecked_return_type = "Report")]
+pub fn verify_ofd(
+    document: &[u8],
+    trust: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "OfdVerifyOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = options_object(
+        Some(&options),
+        &[
+            "at",
+            "revocationRequired",
+            "intermediates",
+            "crls",
+            "ocsp",
+            "signerCertificates",
+        ],
+    )
+    .map_err(throw)?;
+    let chain = chain_options(options.as_ref(), Usage::DocumentSigning).map_err(throw)?;
+    let certs = |name: &str| -> Result<Vec<x509::Certificate>, Failure> {
+        let mut out = Vec::new();
+        for der in byte_list(&option_value(options.as_ref(), name), name)? {
+            out.extend(x509::parse_all(&der)?);
+        }
+        Ok(out)
+    };
+    let intermediates = certs("intermediates").map_err(throw)?;
+    let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
+        trust: &trust.inner,
+        chain,
+        intermediates,
+    });
+    opts.signer_certificates = certs("signerCertificates").map_err(throw)?;
+    let report = yinjian::ofd::verify_ofd_bytes(document, &opts);
     let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
     js_sys::JSON::parse(&json)
 }

@@ -3,15 +3,18 @@
 //!
 //! - [`package`]: the ZIP container, read with named limits.
 //! - [`xml`]: OFD.xml, Signatures.xml and Signature.xml.
+//! - [`sign`]: adding a seal or digital signature to a document.
 //! - [`verify`]: references, signature values (SES seal signatures, bare SM2 signatures,
 //!   CMS SignedData), the seal file, and the changes between signatures.
 
 pub mod package;
+pub mod sign;
 pub mod verify;
 pub mod xml;
 
 use thiserror::Error;
 
+pub use sign::{sign_ofd, OfdSigner, StampPlacement};
 pub use verify::{verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
 
 use crate::report::Reason;
