@@ -72,7 +72,15 @@ pub fn normalise(name: &str) -> Option<String> {
 
 impl<R: Read + Seek> Package<R> {
     /// Opens a package, checking every entry's name and declared sizes.
-    pub fn open(reader: R) -> Result<Package<R>, OfdError> {
+    pub fn open(mut reader: R) -> Result<Package<R>, OfdError> {
+        // Refuse a huge entry count from the end record, before the central directory is parsed.
+        if let Some(count) = declared_entry_count(&mut reader) {
+            if count > MAX_ENTRIES {
+                return Err(OfdError::TooLarge(format!(
+                    "{count} entries declared (limit {MAX_ENTRIES})"
+                )));
+            }
+        }
         let mut zip =
             zip::ZipArchive::new(reader).map_err(|e| OfdError::Malformed(format!("not a ZIP package: {e}")))?;
         if zip.len() > MAX_ENTRIES {
@@ -80,6 +88,11 @@ impl<R: Read + Seek> Package<R> {
                 "{} entries (limit {MAX_ENTRIES})",
                 zip.len()
             )));
+        }
+        // Two entries with one name: readers that take different copies show different
+        // documents. The zip crate keeps one copy; its count of raw names tells.
+        if zip.has_duplicate_names() {
+            return Err(OfdError::Malformed("two entries have the same name".into()));
         }
         let mut entries = BTreeMap::new();
         let mut folded = BTreeMap::new();
@@ -208,6 +221,22 @@ impl<R: Read + Seek> Package<R> {
             sink(&buf[..n]);
         }
     }
+}
+
+/// The entry count of the ZIP end-of-central-directory record (`None` when it cannot be
+/// read cheaply, e.g. ZIP64: the zip crate's own parse then decides).
+fn declared_entry_count<R: Read + Seek>(reader: &mut R) -> Option<usize> {
+    use std::io::SeekFrom;
+    let len = reader.seek(SeekFrom::End(0)).ok()?;
+    let tail_len = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; usize::try_from(tail_len).ok()?];
+    let read = reader.read_exact(&mut tail);
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    read.ok()?;
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let count = u16::from_le_bytes([*tail.get(at + 10)?, *tail.get(at + 11)?]);
+    (count != u16::MAX).then_some(usize::from(count))
 }
 
 #[cfg(test)]

@@ -65,6 +65,8 @@ enum RefStatus {
     Matches,
     Differs,
     Missing,
+    /// Present but not readable within the limits (the reason).
+    Unreadable(Reason),
 }
 
 /// One signature as found in the package.
@@ -155,7 +157,7 @@ fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>, OfdError> 
 
 /// Digests every referenced file once per algorithm, and records how each compares.
 fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>) -> Vec<Found> {
-    let mut cache: BTreeMap<(String, &'static str), Option<Vec<u8>>> = BTreeMap::new();
+    let mut cache: BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>> = BTreeMap::new();
     for sig in &mut found {
         let Ok((_, parsed)) = &sig.xml else { continue };
         let Some(alg) = DigestAlgorithm::from_name(&parsed.check_method) else {
@@ -169,14 +171,15 @@ fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>
             let actual = match name {
                 Some(name) => cache
                     .entry((name.clone(), alg.name()))
-                    .or_insert_with(|| pkg.digest(&name, alg).ok())
+                    .or_insert_with(|| pkg.digest(&name, alg).map_err(|e| e.reason()))
                     .clone(),
-                None => None,
+                None => Err(Reason::Missing),
             };
             let status = match (actual, &reference.check_value) {
-                (None, _) => RefStatus::Missing,
-                (Some(a), Some(expected)) if &a == expected => RefStatus::Matches,
-                (Some(_), _) => RefStatus::Differs,
+                (Err(Reason::Missing), _) => RefStatus::Missing,
+                (Err(reason), _) => RefStatus::Unreadable(reason),
+                (Ok(a), Some(expected)) if &a == expected => RefStatus::Matches,
+                (Ok(_), _) => RefStatus::Differs,
             };
             refs.insert(file, status);
         }
@@ -307,10 +310,12 @@ fn references_check(found: &[Found], i: usize, parsed: &SignatureXml) -> Check {
     let mut benign = Vec::new();
     let mut changed = Vec::new();
     let mut missing = Vec::new();
+    let mut unreadable = Vec::new();
     for (file, status) in refs {
         match status {
             RefStatus::Matches => {}
             RefStatus::Missing => missing.push(file.clone()),
+            RefStatus::Unreadable(reason) => unreadable.push((file.clone(), *reason)),
             RefStatus::Differs => {
                 let is_list = found.iter().any(|f| f.list.eq_ignore_ascii_case(file));
                 if is_list && !later.is_empty() {
@@ -327,6 +332,15 @@ fn references_check(found: &[Found], i: usize, parsed: &SignatureXml) -> Check {
         }
     }
     let method = DigestAlgorithm::from_name(&parsed.check_method).map_or("?", DigestAlgorithm::name);
+    if let Some((file, reason)) = unreadable.first() {
+        let files: Vec<&str> = unreadable.iter().map(|(f, _)| f.as_str()).collect();
+        return Check::failed(
+            name,
+            *reason,
+            format!("referenced file {file} cannot be read within the limits"),
+        )
+        .with_detail("unreadable", files);
+    }
     if changed.is_empty() && missing.is_empty() {
         let mut message = format!("all {} referenced files match their {method} CheckValue", refs.len());
         if !benign.is_empty() {
