@@ -2,8 +2,10 @@
 """Writes seed inputs for the fuzz targets from test-vectors/*.jsonl.
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
-Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode and
-cms_parse (one file per seed, named by content hash). Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
+Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode,
+cms_parse and ofd_package (one file per seed, named by content hash). ofd_package seeds are
+the .ofd files of ../shared/corpus/ofd (next to the repository holding TEST_VECTOR_DIR), when
+that folder exists. Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
 (see fuzz/fuzz_targets/sm2_verify_report.rs).
 """
 
@@ -69,10 +71,28 @@ def add_structured_seeds(src, seeds):
         seeds["cms_parse"].add(open(path, "rb").read())
 
 
+def add_ofd_seeds(src, seeds):
+    """Whole OFD packages from the shared corpus: <repo>/../shared/corpus/ofd, where <repo>
+    is the folder holding the test-vector directory src."""
+    repo = os.path.dirname(os.path.abspath(src))
+    folder = os.path.join(os.path.dirname(repo), "shared", "corpus", "ofd")
+    for path in sorted(glob.glob(os.path.join(folder, "*.ofd"))):
+        with open(path, "rb") as f:
+            seeds["ofd_package"].add(f.read())
+
+
 def main(src, out):
-    seeds = {"sm2_parse": set(), "sm2_verify_report": set(), "x509_chain": set(), "seal_decode": set(), "cms_parse": set()}
+    seeds = {
+        "sm2_parse": set(),
+        "sm2_verify_report": set(),
+        "x509_chain": set(),
+        "seal_decode": set(),
+        "cms_parse": set(),
+        "ofd_package": set(),
+    }
     parse, report = seeds["sm2_parse"], seeds["sm2_verify_report"]
     add_structured_seeds(src, seeds)
+    add_ofd_seeds(src, seeds)
     for path in sorted(glob.glob(os.path.join(src, "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:
