@@ -191,28 +191,47 @@ fn run_sign(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn run_seal(case: &Value) -> Result<(), String> {
-    use crate::seal::{verify_seal_signature, ProtectedData, SealOptions};
-    use crate::x509::{parse_all, RevocationPolicy, TrustStore};
-    let list = |field: &str| -> Vec<&str> {
-        case.get(field)
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-    };
-    let mut trust = TrustStore::new();
-    for pem in list("anchors") {
+/// The PEM texts of a list field (absent: none).
+fn pem_list<'a>(case: &'a Value, field: &str) -> Vec<&'a str> {
+    case.get(field)
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Every certificate in a PEM list field.
+fn certificates(case: &Value, field: &str) -> Result<Vec<crate::x509::Certificate>, String> {
+    let mut out = Vec::new();
+    for pem in pem_list(case, field) {
+        out.extend(crate::x509::parse_all(pem.as_bytes()).map_err(|e| format!("{field}: {e}"))?);
+    }
+    Ok(out)
+}
+
+/// The trust store of the `anchors` field.
+fn trust_store(case: &Value) -> Result<crate::x509::TrustStore, String> {
+    let mut trust = crate::x509::TrustStore::new();
+    for pem in pem_list(case, "anchors") {
         trust.add_pem(pem.as_bytes()).map_err(|e| format!("anchor: {e}"))?;
     }
+    Ok(trust)
+}
+
+/// Seal options from `at`, `intermediates` and `revocation_required` (default false).
+fn seal_options<'a>(case: &Value, trust: &'a crate::x509::TrustStore) -> Result<crate::seal::SealOptions<'a>, String> {
     let at = crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?;
-    let mut opts = SealOptions::new(&trust, at);
-    for pem in list("intermediates") {
-        opts.intermediates
-            .extend(parse_all(pem.as_bytes()).map_err(|e| format!("intermediate: {e}"))?);
-    }
+    let mut opts = crate::seal::SealOptions::new(trust, at);
+    opts.intermediates = certificates(case, "intermediates")?;
     if case.get("revocation_required").and_then(Value::as_bool) != Some(true) {
-        opts.chain.revocation = RevocationPolicy::NotRequired;
+        opts.chain.revocation = crate::x509::RevocationPolicy::NotRequired;
     }
+    Ok(opts)
+}
+
+fn run_seal(case: &Value) -> Result<(), String> {
+    use crate::seal::{verify_seal_signature, ProtectedData};
+    let trust = trust_store(case)?;
+    let opts = seal_options(case, &trust)?;
     let data = hex_field(case, "data_hex")?;
     let report = verify_seal_signature(
         &hex_field(case, "signed_value_hex")?,
@@ -239,35 +258,9 @@ fn run_seal(case: &Value) -> Result<(), String> {
 
 fn run_ofd(case: &Value) -> Result<(), String> {
     use crate::ofd::{verify_ofd_bytes, OfdOptions};
-    use crate::seal::SealOptions;
-    use crate::x509::{parse_all, RevocationPolicy, TrustStore};
-    let list = |field: &str| -> Vec<&str> {
-        case.get(field)
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-    };
-    let certs = |field: &str| -> Result<Vec<crate::x509::Certificate>, String> {
-        let mut out = Vec::new();
-        for pem in list(field) {
-            out.extend(parse_all(pem.as_bytes()).map_err(|e| format!("{field}: {e}"))?);
-        }
-        Ok(out)
-    };
-    let mut trust = TrustStore::new();
-    for pem in list("anchors") {
-        trust.add_pem(pem.as_bytes()).map_err(|e| format!("anchor: {e}"))?;
-    }
-    let mut seal = SealOptions::new(
-        &trust,
-        crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?,
-    );
-    seal.intermediates = certs("intermediates")?;
-    if case.get("revocation_required").and_then(Value::as_bool) != Some(true) {
-        seal.chain.revocation = RevocationPolicy::NotRequired;
-    }
-    let mut opts = OfdOptions::new(seal);
-    opts.signer_certificates = certs("signer_certificates")?;
+    let trust = trust_store(case)?;
+    let mut opts = OfdOptions::new(seal_options(case, &trust)?);
+    opts.signer_certificates = certificates(case, "signer_certificates")?;
     let report = verify_ofd_bytes(&hex_field(case, "document_hex")?, &opts);
     expect_report(case, &report)?;
     let parts = case
@@ -300,30 +293,12 @@ fn expect_report(case: &Value, report: &crate::report::Report) -> Result<(), Str
 }
 
 fn run_chain(case: &Value) -> Result<(), String> {
-    use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
-    // `ocsp` holds hex DER responses; the other lists hold PEM text.
-    let pems = |field: &str| -> Vec<Vec<u8>> {
-        case.get(field)
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(Value::as_str)
-                    .map(|s| s.as_bytes().to_vec())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, Usage};
     let leaf = parse_all(text(case, "leaf")?.as_bytes())
         .map_err(|e| format!("leaf: {e}"))?
         .remove(0);
-    let mut pool = Vec::new();
-    for pem in pems("intermediates") {
-        pool.extend(parse_all(&pem).map_err(|e| format!("intermediate: {e}"))?);
-    }
-    let mut trust = TrustStore::new();
-    for pem in pems("anchors") {
-        trust.add_pem(&pem).map_err(|e| format!("anchor: {e}"))?;
-    }
+    let pool = certificates(case, "intermediates")?;
+    let trust = trust_store(case)?;
     let at = crate::time::Time::parse(text(case, "at")?).map_err(|e| e.to_string())?;
     let usage = Usage::parse(text(case, "usage")?).ok_or("unknown usage")?;
     let mut opts = ChainOptions::new(at, usage);
@@ -331,10 +306,12 @@ fn run_chain(case: &Value) -> Result<(), String> {
         Some(true) => RevocationPolicy::Required,
         _ => RevocationPolicy::NotRequired,
     };
-    for pem in pems("crls") {
-        opts.crls.extend(Crl::parse_all(&pem).map_err(|e| format!("crl: {e}"))?);
+    for pem in pem_list(case, "crls") {
+        opts.crls
+            .extend(Crl::parse_all(pem.as_bytes()).map_err(|e| format!("crl: {e}"))?);
     }
-    for der_hex in pems("ocsp") {
+    // `ocsp` holds hex DER responses; the other lists hold PEM text.
+    for der_hex in pem_list(case, "ocsp") {
         let der = hex::decode(der_hex).map_err(|e| format!("ocsp: {e}"))?;
         opts.ocsp
             .push(crate::x509::OcspResponseInfo::from_der(&der).map_err(|e| format!("ocsp: {e}"))?);
