@@ -677,6 +677,8 @@ const fn hex32(s: &str) -> [u8; 32] {
     out
 }
 
+/// Only ever evaluated at compile time on the literal constants above: a bad digit fails the
+/// build, never a run.
 const fn nibble(c: u8) -> u8 {
     match c {
         b'0'..=b'9' => c - b'0',
