@@ -37,6 +37,7 @@ pub mod report;
 pub mod seal;
 pub mod sm;
 pub mod time;
+pub mod token;
 #[cfg(feature = "test-vectors")]
 pub mod vectors;
 pub mod x509;

@@ -37,6 +37,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "x509_chain" => run_chain(&case),
         "seal_signature" => run_seal(&case),
         "ofd" => run_ofd(&case),
+        "token" => run_token(&case),
         other => Err(format!("unknown op {other:?}")),
     };
     result
@@ -273,6 +274,59 @@ fn run_ofd(case: &Value) -> Result<(), String> {
     }
     for (i, (want, got)) in parts.iter().zip(&report.parts).enumerate() {
         expect_report(want, got).map_err(|e| format!("signature {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn run_token(case: &Value) -> Result<(), String> {
+    use crate::token::{verify_token, KeySet, TokenOptions};
+    let mut keys = KeySet::new();
+    if let Some(jwks) = case.get("jwks") {
+        keys.add_jwks(jwks.to_string().as_bytes())
+            .map_err(|e| format!("jwks: {e}"))?;
+    }
+    if let Some(Value::Object(secrets)) = case.get("hmac_secrets") {
+        for (kid, secret) in secrets {
+            let secret = hex::decode(secret.as_str().unwrap_or_default()).map_err(|e| format!("hmac secret: {e}"))?;
+            keys.add_hmac_secret(Some(kid.clone()), &secret)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let o = case.get("options").cloned().unwrap_or(Value::Null);
+    let strings = |field: &str| -> Vec<String> {
+        o.get(field)
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let at = crate::time::Time::parse(o.get("at").and_then(Value::as_str).ok_or("options.at missing")?)
+        .map_err(|e| e.to_string())?;
+    let algorithms = strings("algorithms");
+    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
+    opts.issuers = strings("issuers");
+    opts.typ = strings("typ");
+    let text_opt = |field: &str| o.get(field).and_then(Value::as_str).map(str::to_owned);
+    opts.audience = text_opt("audience");
+    opts.nonce = text_opt("nonce");
+    opts.azp = text_opt("azp");
+    opts.access_token = text_opt("access_token");
+    opts.code = text_opt("code");
+    opts.require_sub = o.get("require_sub").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(leeway) = o.get("leeway").and_then(Value::as_i64) {
+        opts.leeway = leeway;
+    }
+    opts.max_age = o.get("max_age").and_then(Value::as_i64);
+    opts.max_auth_age = o.get("max_auth_age").and_then(Value::as_i64);
+    let report = verify_token(text(case, "token")?, &keys, None, &opts);
+    expect_report(case, &report)?;
+    if let Some(check) = case.get("failing_check").and_then(Value::as_str) {
+        let deciding = crate::report::deciding(&report.checks).map(|c| c.name.as_str());
+        if deciding != Some(check) {
+            return Err(format!(
+                "deciding check {deciding:?}, want {check} ({})",
+                report.summary
+            ));
+        }
     }
     Ok(())
 }

@@ -60,6 +60,9 @@ enum Command {
     /// X.509 certificates: show, verify a chain.
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Identity tokens (JWS/JWT/OIDC, SM2 and the standard algorithms): verify, sign, inspect.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Electronic seals (GB/T 38540 v4, GM/T 0031 v1): show, verify, make, sign.
     #[command(subcommand)]
     Seal(SealCommand),
@@ -106,6 +109,67 @@ enum OfdCommand {
         /// Signing time (RFC 3339; default now).
         #[arg(long)]
         at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Verify a token (`-` reads it from standard input).
+    Verify {
+        /// The compact token, or `-`.
+        token: String,
+        /// JWKS (or single JWK) file with the issuer's keys.
+        #[arg(long, num_args = 1..)]
+        jwks: Vec<PathBuf>,
+        /// Public keys or certificates (PEM), as `KID=FILE` or `FILE`.
+        #[arg(long, num_args = 1..)]
+        key: Vec<String>,
+        /// Shared HMAC secret file, as `KID=FILE` (HS256/384/512 only when given).
+        #[arg(long, num_args = 1..)]
+        hmac_secret: Vec<String>,
+        /// Allowed algorithms (default: SM2SM3 ES256 ES384 RS256 PS256 EdDSA).
+        #[arg(long, num_args = 1..)]
+        alg: Vec<String>,
+        /// Accepted issuers.
+        #[arg(long, num_args = 1..)]
+        iss: Vec<String>,
+        /// This service's audience.
+        #[arg(long)]
+        aud: Option<String>,
+        /// Require a subject.
+        #[arg(long)]
+        require_sub: bool,
+        /// Accepted typ values.
+        #[arg(long, num_args = 1..)]
+        typ: Vec<String>,
+        /// Clock skew tolerated, seconds.
+        #[arg(long, default_value_t = 60)]
+        leeway: i64,
+        /// Trust anchors for tokens carrying an x5c chain.
+        #[arg(long, num_args = 1..)]
+        anchors: Vec<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Sign claims (a JSON object) into a compact token.
+    Sign {
+        /// Private key: SM2 in any form, or PKCS#8 PEM/DER for ECDSA/RSA/Ed25519.
+        #[arg(long)]
+        key: PathBuf,
+        /// Algorithm (default SM2SM3; ES256, ES384, RS256…, PS256…, EdDSA).
+        #[arg(long, default_value = "SM2SM3")]
+        alg: String,
+        /// Claims JSON file (`-` for standard input).
+        #[arg(long)]
+        claims: PathBuf,
+        /// `kid` header.
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// Decode a token without trusting it.
+    Inspect {
+        /// The compact token, or `-`.
+        token: String,
     },
 }
 
@@ -521,6 +585,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(emit(&x509::chain_report(&leaf_cert, &pool, &store, &opts), output.json))
         }
         Command::Seal(command) => seal_command(command),
+        Command::Token(command) => token_command(command),
         Command::Ofd(command) => ofd_command(command),
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;
@@ -736,6 +801,132 @@ fn ofd_command(command: OfdCommand) -> Result<ExitCode, String> {
             let signed = yinjian::ofd::sign_ofd(&document, &signer, placement, time)
                 .map_err(|e| format!("{}: {e}", input.display()))?;
             std::fs::write(&out, signed).map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn token_text(arg: &str) -> Result<String, String> {
+    if arg != "-" {
+        return Ok(arg.trim().to_owned());
+    }
+    let mut text = String::new();
+    io::stdin()
+        .lock()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    Ok(text.trim().to_owned())
+}
+
+/// `KID=FILE` or `FILE`.
+fn kid_file(arg: &str) -> (Option<String>, PathBuf) {
+    match arg.split_once('=') {
+        Some((kid, file)) if !kid.is_empty() => (Some(kid.to_owned()), PathBuf::from(file)),
+        _ => (None, PathBuf::from(arg)),
+    }
+}
+
+fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
+    use yinjian::token::{self, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
+    match command {
+        TokenCommand::Verify {
+            token,
+            jwks,
+            key,
+            hmac_secret,
+            alg,
+            iss,
+            aud,
+            require_sub,
+            typ,
+            leeway,
+            anchors,
+            output,
+        } => {
+            let mut keys = KeySet::new();
+            for file in &jwks {
+                keys.add_jwks(&read_file(file)?)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+            for arg in &key {
+                let (kid, file) = kid_file(arg);
+                keys.add_public_key(&read_file(&file)?, kid)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+            for arg in &hmac_secret {
+                let (kid, file) = kid_file(arg);
+                keys.add_hmac_secret(kid, &read_small(&file)?)
+                    .map_err(|e| e.to_string())?;
+            }
+            let algs: Vec<&str> = if alg.is_empty() {
+                vec!["SM2SM3", "ES256", "ES384", "RS256", "PS256", "EdDSA"]
+            } else {
+                alg.iter().map(String::as_str).collect()
+            };
+            let mut opts = TokenOptions::new(output.validation_time()?, &algs);
+            opts.issuers = iss;
+            opts.audience = aud;
+            opts.require_sub = require_sub;
+            opts.typ = typ;
+            opts.leeway = leeway;
+            let mut trust = x509::TrustStore::new();
+            for path in &anchors {
+                trust.add_path(path).map_err(|e| e.to_string())?;
+            }
+            let trust = (!anchors.is_empty()).then_some(&trust);
+            Ok(emit(
+                &token::verify_token(&token_text(&token)?, &keys, trust, &opts),
+                output.json,
+            ))
+        }
+        TokenCommand::Sign { key, alg, claims, kid } => {
+            let alg = JwsAlgorithm::from_name(&alg).ok_or_else(|| format!("unknown algorithm {alg:?}"))?;
+            let bytes = read_small(&key)?;
+            let pkcs8 = || -> Result<Vec<u8>, String> {
+                match decode_text_or_binary(&bytes).map_err(|e| e.to_string())? {
+                    Decoded::Pem { der, .. } | Decoded::Hex(der) | Decoded::Binary(der) => Ok(der),
+                }
+            };
+            let signing = match alg {
+                JwsAlgorithm::Sm2Sm3 => SigningKey::Sm2(PrivateKey::parse(&bytes).map_err(|e| e.to_string())?),
+                JwsAlgorithm::Es256 | JwsAlgorithm::Es384 => SigningKey::Ecdsa(alg, pkcs8()?),
+                JwsAlgorithm::EdDsa => SigningKey::Ed25519(pkcs8()?),
+                JwsAlgorithm::Hs256 | JwsAlgorithm::Hs384 | JwsAlgorithm::Hs512 => SigningKey::Hmac(alg, bytes.clone()),
+                _ => SigningKey::Rsa(alg, pkcs8()?),
+            };
+            let mut text = String::new();
+            open(&claims)?
+                .take(1 << 20)
+                .read_to_string(&mut text)
+                .map_err(|e| e.to_string())?;
+            let claims: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("claims: {e}"))?;
+            let header = match kid {
+                Some(kid) => serde_json::json!({ "typ": "JWT", "kid": kid }),
+                None => serde_json::json!({ "typ": "JWT" }),
+            };
+            println!(
+                "{}",
+                token::sign_token(&claims, &header, &signing).map_err(|e| e.to_string())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Inspect { token } => {
+            let token = token_text(&token)?;
+            let decode = |part: &str| -> serde_json::Value {
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, part)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or(serde_json::Value::Null)
+            };
+            let parts: Vec<&str> = token.split('.').collect();
+            let shown = serde_json::json!({
+                "warning": "decoded without verification: nothing here is trusted",
+                "header": parts.first().map(|p| decode(p)),
+                "claims": parts.get(1).map(|p| decode(p)),
+                "signature_bytes": parts.get(2).map(|p| p.len() * 3 / 4),
+            });
+            println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| e.to_string())?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -174,6 +174,37 @@ export interface OfdVerifyOptions extends SealVerifyOptions {
   signerCertificates?: Array<string | Uint8Array>;
 }
 
+/** Options of `verifyToken`. Absent fields are not checked. */
+export interface TokenVerifyOptions {
+  /** Validation time, RFC 3339; default now. */
+  at?: string;
+  /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed. */
+  algorithms: string[];
+  issuers?: string[];
+  audience?: string;
+  requireSub?: boolean;
+  typ?: string[];
+  /** Clock skew tolerated, seconds (default 60). */
+  leeway?: number;
+  maxAge?: number;
+  nonce?: string;
+  azp?: string;
+  maxAuthAge?: number;
+  accessToken?: string;
+  code?: string;
+  /** Shared HMAC secrets by kid (HS256/384/512 only when given here). */
+  hmacSecrets?: Record<string, Uint8Array>;
+}
+
+/** Options of `signToken`. */
+export interface TokenSignOptions {
+  /** SM2SM3 (default; SM2 key in any form) or ES256/ES384/RS256…/PS256…/EdDSA (PKCS#8 key). */
+  alg?: string;
+  kid?: string;
+  /** Extra header members. */
+  header?: Record<string, unknown>;
+}
+
 /** Options of `verifyCertificateChain`. */
 export interface ChainOptions {
   /** Validation time, RFC 3339; default now. */
@@ -763,6 +794,174 @@ pub fn verify_ofd(
     let report = yinjian::ofd::verify_ofd_bytes(document, &opts);
     let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
     js_sys::JSON::parse(&json)
+}
+
+fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {
+    option_value(options, name).as_f64().map(|f| f as i64)
+}
+
+fn string_list_option(options: Option<&Object>, name: &str) -> Result<Vec<String>, Failure> {
+    let value = option_value(options, name);
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+        Failure::new(
+            ErrorCode::InvalidOption,
+            format!("option {name:?} must be an array of strings"),
+        )
+    })?;
+    array
+        .iter()
+        .map(|v| {
+            v.as_string()
+                .ok_or_else(|| Failure::new(ErrorCode::InvalidOption, format!("option {name:?} must hold strings")))
+        })
+        .collect()
+}
+
+/// Verifies a compact JWS / JWT / OIDC ID token against a JWKS (JSON text or object) and the
+/// options; returns the report (kind `token`).
+#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Report")]
+pub fn verify_token(
+    token: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | object")] jwks: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TokenVerifyOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    token_report(token, jwks, options, None)
+}
+
+/// As `verifyToken`, also accepting tokens that carry an `x5c` chain to an anchor of `trust`
+/// (validated for token signing, so a cross-certified issuer verifies with the home root).
+#[wasm_bindgen(js_name = verifyTokenWithTrust, unchecked_return_type = "Report")]
+pub fn verify_token_with_trust(
+    token: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | object")] jwks: JsValue,
+    trust: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "TokenVerifyOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    token_report(token, jwks, options, Some(&trust.inner))
+}
+
+fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&TrustStore>) -> Result<JsValue, JsValue> {
+    use yinjian::token::{KeySet, TokenOptions};
+    let known = [
+        "at",
+        "algorithms",
+        "issuers",
+        "audience",
+        "requireSub",
+        "typ",
+        "leeway",
+        "maxAge",
+        "nonce",
+        "azp",
+        "maxAuthAge",
+        "accessToken",
+        "code",
+        "hmacSecrets",
+    ];
+    let options = options_object(Some(&options), &known).map_err(throw)?;
+    let jwks_text = match jwks.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&jwks)
+            .map(String::from)
+            .map_err(|_| throw(Failure::new(ErrorCode::InvalidArgument, "jwks is not JSON")))?,
+    };
+    let mut keys = KeySet::new();
+    keys.add_jwks(jwks_text.as_bytes())
+        .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
+    let secrets = option_value(options.as_ref(), "hmacSecrets");
+    if let Some(object) = secrets.dyn_ref::<Object>() {
+        for kid in Object::keys(object).iter() {
+            let value = Reflect::get(object, &kid).unwrap_or(JsValue::UNDEFINED);
+            let secret = key_bytes(&value, "hmacSecrets value").map_err(throw)?;
+            keys.add_hmac_secret(kid.as_string(), &secret)
+                .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
+        }
+    }
+    let at = chain_options(options.as_ref(), Usage::TokenSigning).map_err(throw)?.at;
+    let algorithms = string_list_option(options.as_ref(), "algorithms").map_err(throw)?;
+    if algorithms.is_empty() {
+        return Err(throw(Failure::new(
+            ErrorCode::InvalidOption,
+            "options.algorithms (the allow-list) is required",
+        )));
+    }
+    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
+    opts.issuers = string_list_option(options.as_ref(), "issuers").map_err(throw)?;
+    opts.typ = string_list_option(options.as_ref(), "typ").map_err(throw)?;
+    let text_opt = |name: &str| string_option(options.as_ref(), name).map_err(throw);
+    opts.audience = text_opt("audience")?;
+    opts.nonce = text_opt("nonce")?;
+    opts.azp = text_opt("azp")?;
+    opts.access_token = text_opt("accessToken")?;
+    opts.code = text_opt("code")?;
+    opts.require_sub = option_value(options.as_ref(), "requireSub").as_bool() == Some(true);
+    if let Some(leeway) = number_option(options.as_ref(), "leeway") {
+        opts.leeway = leeway;
+    }
+    opts.max_age = number_option(options.as_ref(), "maxAge");
+    opts.max_auth_age = number_option(options.as_ref(), "maxAuthAge");
+    let report = yinjian::token::verify_token(token, &keys, trust, &opts);
+    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
+/// Signs `claims` (an object) into a compact token. SM2 keys in any form sign `SM2SM3`;
+/// PKCS#8 keys sign the algorithm named in `options.alg`.
+#[wasm_bindgen(js_name = signToken)]
+pub fn sign_token(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] claims: JsValue,
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TokenSignOptions | undefined")] options: JsValue,
+) -> Result<String, JsValue> {
+    use yinjian::token::{JwsAlgorithm, SigningKey};
+    let options = options_object(Some(&options), &["alg", "kid", "header"]).map_err(throw)?;
+    let alg_name = string_option(options.as_ref(), "alg")
+        .map_err(throw)?
+        .unwrap_or_else(|| "SM2SM3".into());
+    let alg = JwsAlgorithm::from_name(&alg_name).ok_or_else(|| {
+        throw(Failure::new(
+            ErrorCode::InvalidOption,
+            format!("unknown alg {alg_name:?}"),
+        ))
+    })?;
+    let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
+    let der = || match yinjian::codec::decode_text_or_binary(&key) {
+        Ok(
+            yinjian::codec::Decoded::Pem { der, .. }
+            | yinjian::codec::Decoded::Hex(der)
+            | yinjian::codec::Decoded::Binary(der),
+        ) => Ok(der),
+        Err(e) => Err(throw(Failure::new(ErrorCode::MalformedKey, e.to_string()))),
+    };
+    let signing = match alg {
+        JwsAlgorithm::Sm2Sm3 => SigningKey::Sm2(PrivateKey::parse(&key).map_err(throw)?),
+        JwsAlgorithm::Es256 | JwsAlgorithm::Es384 => SigningKey::Ecdsa(alg, der()?),
+        JwsAlgorithm::EdDsa => SigningKey::Ed25519(der()?),
+        JwsAlgorithm::Hs256 | JwsAlgorithm::Hs384 | JwsAlgorithm::Hs512 => SigningKey::Hmac(alg, key.clone()),
+        _ => SigningKey::Rsa(alg, der()?),
+    };
+    let to_json = |v: &JsValue| -> Result<serde_json::Value, JsValue> {
+        let text = js_sys::JSON::stringify(v)
+            .map(String::from)
+            .map_err(|_| throw(Failure::new(ErrorCode::InvalidArgument, "not JSON")))?;
+        serde_json::from_str(&text).map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))
+    };
+    let claims = to_json(&claims)?;
+    let header_value = option_value(options.as_ref(), "header");
+    let mut header = if header_value.is_undefined() {
+        serde_json::json!({})
+    } else {
+        to_json(&header_value)?
+    };
+    header["typ"] = serde_json::Value::String("JWT".into());
+    if let Some(kid) = string_option(options.as_ref(), "kid").map_err(throw)? {
+        header["kid"] = serde_json::Value::String(kid);
+    }
+    yinjian::token::sign_token(&claims, &header, &signing)
+        .map_err(|e| throw(Failure::new(ErrorCode::SigningFailed, e.to_string())))
 }
 
 /// The version of this package (and of the yinjian library it was built from).
