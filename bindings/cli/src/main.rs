@@ -148,6 +148,9 @@ enum TokenCommand {
         /// Trust anchors for tokens carrying an x5c chain.
         #[arg(long, num_args = 1..)]
         anchors: Vec<PathBuf>,
+        /// For x5c chains: do not require revocation status.
+        #[arg(long)]
+        no_revocation: bool,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -842,6 +845,7 @@ fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
             typ,
             leeway,
             anchors,
+            no_revocation,
             output,
         } => {
             let mut keys = KeySet::new();
@@ -870,6 +874,11 @@ fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
             opts.require_sub = require_sub;
             opts.typ = typ;
             opts.leeway = leeway;
+            if no_revocation {
+                let mut chain = x509::ChainOptions::new(opts.at, x509::Usage::TokenSigning);
+                chain.revocation = x509::RevocationPolicy::NotRequired;
+                opts.chain = Some(chain);
+            }
             let mut trust = x509::TrustStore::new();
             for path in &anchors {
                 trust.add_path(path).map_err(|e| e.to_string())?;

@@ -557,3 +557,78 @@ fn ofd_sign_then_verify() {
     ]);
     assert!(!out.status.success(), "{out:?}");
 }
+
+#[test]
+fn token_sign_verify_inspect() {
+    let dir = tmp();
+    let sm2 = repo().join("test-vectors/x509/sm2");
+    let key = sm2.join("keys/leaf.key.pem");
+    let cert = format!("k1={}", s(&sm2.join("certs/leaf.pem")));
+    let at = "2026-11-24T10:00:00Z";
+    let claims = dir.path().join("claims.json");
+    // exp an hour after --at (2026-11-24T11:00:00Z).
+    std::fs::write(
+        &claims,
+        r#"{"iss": "https://id.example.gov.cn", "aud": "svc-a", "sub": "u1", "exp": 1795518000}"#,
+    )
+    .unwrap();
+    let signed = yinjian(&["token", "sign", "--key", s(&key), "--claims", s(&claims), "--kid", "k1"]);
+    assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+    let token = String::from_utf8(signed.stdout).unwrap().trim().to_owned();
+    assert_eq!(token.split('.').count(), 3, "{token}");
+
+    let verify = |aud: &str| {
+        yinjian(&[
+            "token",
+            "verify",
+            &token,
+            "--key",
+            &cert,
+            "--iss",
+            "https://id.example.gov.cn",
+            "--aud",
+            aud,
+            "--at",
+            at,
+            "--json",
+        ])
+    };
+    let good = verify("svc-a");
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&good.stdout).unwrap();
+    assert_eq!(report["status"], "PASSED");
+    let other = verify("svc-b");
+    assert_eq!(
+        other.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&other.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&other.stdout).unwrap();
+    assert_eq!(report["reason"], "PolicyViolation");
+    // Past exp (and the minute of leeway): expired.
+    let late = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--at",
+        "2026-11-24T11:01:01Z",
+    ]);
+    assert_eq!(late.status.code(), Some(1), "{late:?}");
+
+    let inspect = yinjian(&["token", "inspect", &token]);
+    assert_eq!(inspect.status.code(), Some(0), "{inspect:?}");
+    let shown: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(shown["claims"]["iss"], "https://id.example.gov.cn");
+    assert_eq!(shown["claims"]["aud"], "svc-a");
+    assert_eq!(shown["header"]["alg"], "SM2SM3");
+    assert_eq!(shown["header"]["kid"], "k1");
+
+    let garbage = yinjian(&["token", "verify", "not.a-token", "--key", &cert, "--at", at, "--json"]);
+    assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
+    let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();
+    assert_eq!(report["status"], "FAILED");
+    assert_eq!(report["reason"], "Malformed");
+}
