@@ -908,6 +908,22 @@ fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&Tru
     js_sys::JSON::parse(&json)
 }
 
+/// The public JWK of a key given as PEM/DER SubjectPublicKeyInfo, a certificate, or an SM2
+/// public key in any form, with an optional `kid`.
+#[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "Record<string, unknown>")]
+pub fn public_jwk(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "Uint8Array | string")] public_key: JsValue,
+    kid: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let bytes = key_bytes(&public_key, "publicKey").map_err(throw)?;
+    let mut keys = yinjian::token::KeySet::new();
+    if keys.add_public_key(&bytes, kid.clone()).is_err() {
+        let sm2 = PublicKey::parse(&bytes).map_err(throw)?;
+        return js_sys::JSON::parse(&yinjian::token::jwk::sm2_jwk(&sm2, kid.as_deref()).to_string());
+    }
+    js_sys::JSON::parse(&keys.to_jwks()["keys"][0].to_string())
+}
+
 /// Signs `claims` (an object) into a compact token. SM2 keys in any form sign `SM2SM3`;
 /// PKCS#8 keys sign the algorithm named in `options.alg`.
 #[wasm_bindgen(js_name = signToken)]

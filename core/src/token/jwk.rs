@@ -62,6 +62,41 @@ impl VerifyKey {
         )
     }
 
+    /// The public JWK of this key (`None` for HMAC secrets, which are never published).
+    pub fn to_jwk(&self, kid: Option<&str>) -> Option<Value> {
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let mut jwk = match self {
+            VerifyKey::Sm2(key) => return Some(sm2_jwk(key, kid)),
+            VerifyKey::EcP256(p) | VerifyKey::EcP384(p) => {
+                let (crv, len) = if matches!(self, VerifyKey::EcP256(_)) {
+                    ("P-256", 32)
+                } else {
+                    ("P-384", 48)
+                };
+                let (x, y) = (p.get(1..1 + len)?, p.get(1 + len..1 + 2 * len)?);
+                serde_json::json!({"kty": "EC", "crv": crv, "x": b64(x), "y": b64(y)})
+            }
+            VerifyKey::Rsa(der) => {
+                use der::{Decode, Reader};
+                let mut reader = der::SliceReader::new(der).ok()?;
+                let (n, e) = reader
+                    .sequence(|seq| {
+                        let n = UintRef::decode(seq)?;
+                        let e = UintRef::decode(seq)?;
+                        Ok::<_, der::Error>((n.as_bytes().to_vec(), e.as_bytes().to_vec()))
+                    })
+                    .ok()?;
+                serde_json::json!({"kty": "RSA", "n": b64(&n), "e": b64(&e)})
+            }
+            VerifyKey::Ed25519(x) => serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": b64(x)}),
+            VerifyKey::Hmac(_) => return None,
+        };
+        if let Some(kid) = kid {
+            jwk["kid"] = Value::String(kid.to_owned());
+        }
+        Some(jwk)
+    }
+
     /// The key of a certificate or SubjectPublicKeyInfo.
     pub fn from_spki_der(spki_der: &[u8]) -> Result<VerifyKey, TokenError> {
         use der::Decode;
@@ -260,6 +295,16 @@ impl KeySet {
         }
         self.entries.push(entry);
         Ok(())
+    }
+
+    /// The public keys as a JWKS (`{"keys": [...]}`); HMAC secrets are left out.
+    pub fn to_jwks(&self) -> Value {
+        let keys: Vec<Value> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.key.to_jwk(e.kid.as_deref()))
+            .collect();
+        serde_json::json!({ "keys": keys })
     }
 
     /// The keys.

@@ -31,7 +31,9 @@ for (const alg of ["ES256", "ES384", "RS256", "PS256", "EdDSA"]) {
     // yinjian signs with the same key (PKCS#8), jose verifies with the JWKS.
     const pkcs8 = await jose.exportPKCS8(privateKey);
     const ours = lib.signToken(claims, pkcs8, { alg, kid: jwk.kid });
-    const { payload, protectedHeader } = await jose.jwtVerify(ours, jose.createLocalJWKSet(jwks), {
+    // ... and jose verifies with the JWKS yinjian exports for that key.
+    const ourJwks = { keys: [lib.publicJwk(await jose.exportSPKI(publicKey), jwk.kid)] };
+    const { payload, protectedHeader } = await jose.jwtVerify(ours, jose.createLocalJWKSet(ourJwks), {
       issuer: claims.iss,
       audience: "svc-a",
       algorithms: [alg],
