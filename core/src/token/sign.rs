@@ -150,5 +150,12 @@ mod tests {
             verify_token(&forged, &keys, None, &opts).reason,
             Some(Reason::PolicyViolation)
         );
+        // The key set exports what it read, and reads back what it exports.
+        let exported = keys.to_jwks();
+        assert_eq!(exported["keys"][0]["crv"], "SM2");
+        assert_eq!(
+            KeySet::from_jwks(exported.to_string().as_bytes()).unwrap().to_jwks(),
+            exported
+        );
     }
 }
