@@ -32,6 +32,7 @@
 pub mod alg;
 pub mod cms;
 pub mod codec;
+pub mod licence;
 pub mod ofd;
 pub mod report;
 pub mod seal;

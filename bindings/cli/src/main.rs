@@ -63,6 +63,10 @@ enum Command {
     /// Identity tokens (JWS/JWT/OIDC, SM2 and the standard algorithms): verify, sign, inspect.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Identifiers: resident identity number, unified social credit code, organisation code,
+    /// national e-licence identifier.
+    #[command(subcommand)]
+    Id(IdCommand),
     /// Electronic seals (GB/T 38540 v4, GM/T 0031 v1): show, verify, make, sign.
     #[command(subcommand)]
     Seal(SealCommand),
@@ -109,6 +113,18 @@ enum OfdCommand {
         /// Signing time (RFC 3339; default now).
         #[arg(long)]
         at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum IdCommand {
+    /// Validate an identifier (its kind is recognised from its shape) and show its parts.
+    Check {
+        /// The identifier.
+        value: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -589,6 +605,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Seal(command) => seal_command(command),
         Command::Token(command) => token_command(command),
+        Command::Id(IdCommand::Check { value, json }) => Ok(emit(&yinjian::licence::check_identifier(&value), json)),
         Command::Ofd(command) => ofd_command(command),
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;

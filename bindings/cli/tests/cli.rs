@@ -632,3 +632,14 @@ fn token_sign_verify_inspect() {
     assert_eq!(report["status"], "FAILED");
     assert_eq!(report["reason"], "Malformed");
 }
+
+#[test]
+fn id_check() {
+    let ok = yinjian(&["id", "check", "11010519491231002X", "--json"]);
+    assert_eq!(ok.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(report["checks"][0]["details"]["birth_date"], "1949-12-31");
+    assert_eq!(yinjian(&["id", "check", "110105194912310021"]).status.code(), Some(1));
+    let licence = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
+    assert_eq!(yinjian(&["id", "check", licence]).status.code(), Some(0));
+}

@@ -980,6 +980,15 @@ pub fn sign_token(
         .map_err(|e| throw(Failure::new(ErrorCode::SigningFailed, e.to_string())))
 }
 
+/// Validates a resident identity number, unified social credit code, organisation code or
+/// national e-licence identifier; returns the report (kind `identifier`) with the parts.
+#[wasm_bindgen(js_name = checkIdentifier, unchecked_return_type = "Report")]
+pub fn check_identifier(value: &str) -> Result<JsValue, JsValue> {
+    let report = yinjian::licence::check_identifier(value);
+    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
 /// The version of this package (and of the yinjian library it was built from).
 #[wasm_bindgen]
 pub fn version() -> String {

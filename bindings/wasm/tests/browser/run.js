@@ -2,7 +2,7 @@
 // every test-vectors/*.jsonl and the API checks, and publishes the outcome on
 // window.__results = { done, passed, failed, cases, failures: [{ name, message }] }.
 import init, * as lib from "/pkg-web/yinjian_wasm.js";
-import { apiChecks, chainChecks, checkVectorLine, isSkippable, ofdChecks, sealChecks, vectorLines } from "/tests/shared/suite.js";
+import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable, ofdChecks, sealChecks, vectorLines } from "/tests/shared/suite.js";
 
 const results = { done: false, passed: 0, failed: 0, cases: 0, failures: [] };
 window.__results = results;
@@ -32,7 +32,7 @@ async function main() {
     if (files.length === 0 || results.cases === 0) throw new Error("no vector cases");
   });
   for (const entry of lines) record(`vector ${entry.file}:${entry.lineNo}`, () => checkVectorLine(lib, entry));
-  for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines)]) record(`api: ${name}`, () => check(lib));
+  for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines), ...identifierChecks]) record(`api: ${name}`, () => check(lib));
 }
 
 main()

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { vectorFiles } from "../shared/vector-files.mjs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { apiChecks, chainChecks, checkVectorLine, isSkippable, ofdChecks, sealChecks, vectorLines } from "../shared/suite.js";
+import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable, ofdChecks, sealChecks, vectorLines } from "../shared/suite.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..", "..", "..");
@@ -30,6 +30,6 @@ for (const entry of lines) {
   });
 }
 
-for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines)]) {
+for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines), ...identifierChecks]) {
   test(`api: ${name}`, () => check(lib));
 }

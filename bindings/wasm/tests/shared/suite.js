@@ -295,3 +295,15 @@ export function ofdChecks(lines) {
   }
   return checks;
 }
+
+// checkIdentifier through the JS API (also part of apiChecks' neighbours in both runners).
+export const identifierChecks = [
+  ["checkIdentifier: resident number, licence identifier, mutation", (lib) => {
+    const ok = lib.checkIdentifier("11010519491231002X");
+    eq(ok.status, "PASSED", "resident number");
+    eq(ok.checks[0].details.sex, "female", "sex");
+    eq(lib.checkIdentifier("1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S").status, "PASSED", "licence id");
+    const bad = lib.checkIdentifier("1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.T");
+    eq(bad.reason, "HashMismatch", "licence id check character");
+  }],
+];
