@@ -362,6 +362,12 @@ impl From<SealError> for Failure {
     }
 }
 
+/// A report (or any serialisable value) as the plain JS object of the same JSON.
+fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
+    js_sys::JSON::parse(&json)
+}
+
 fn throw(failure: impl Into<Failure>) -> JsValue {
     failure.into().into_js()
 }
@@ -723,8 +729,7 @@ pub fn parse_seal(bytes: &[u8]) -> Result<JsValue, JsValue> {
         Err(_) => seal::SesSignature::decode(bytes).map_err(throw)?.to_sign.eseal,
     };
     let details = seal.details().map_err(throw)?;
-    let json = serde_json::to_string(&details).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_js(&details)
 }
 
 /// Verifies a seal signature (SignedValue.dat, v4 or v1) over `data` (for OFD: the bytes of
@@ -752,8 +757,7 @@ pub fn verify_seal_signature(
         intermediates,
     };
     let report = seal::verify_seal_signature(signed_value, seal::ProtectedData::Bytes(data), &opts);
-    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_js(&report)
 }
 
 /// Verifies every signature of an OFD document (the file's bytes) against a `TrustStore`;
@@ -792,8 +796,7 @@ pub fn verify_ofd(
     });
     opts.signer_certificates = certs("signerCertificates").map_err(throw)?;
     let report = yinjian::ofd::verify_ofd_bytes(document, &opts);
-    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_js(&report)
 }
 
 fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {
@@ -904,8 +907,7 @@ fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&Tru
     opts.max_age = number_option(options.as_ref(), "maxAge");
     opts.max_auth_age = number_option(options.as_ref(), "maxAuthAge");
     let report = yinjian::token::verify_token(token, &keys, trust, &opts);
-    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_js(&report)
 }
 
 /// The public JWK of a key given as PEM/DER SubjectPublicKeyInfo, a certificate, or an SM2
@@ -985,8 +987,7 @@ pub fn sign_token(
 #[wasm_bindgen(js_name = checkIdentifier, unchecked_return_type = "Report")]
 pub fn check_identifier(value: &str) -> Result<JsValue, JsValue> {
     let report = yinjian::licence::check_identifier(value);
-    let json = serde_json::to_string(&report).map_err(|e| throw(Failure::new(ErrorCode::Io, e.to_string())))?;
-    js_sys::JSON::parse(&json)
+    to_js(&report)
 }
 
 /// The version of this package (and of the yinjian library it was built from).

@@ -75,9 +75,14 @@ pub fn verify_seal(der: &[u8], opts: &SealOptions<'_>) -> Report {
     };
     report.push(Check::passed("seal.decode", format!("{:?} seal", seal.version)));
     report.subject.seal = asn1::text_of(&seal.info.property.name, "name").ok();
-    report
-        .checks
-        .extend(seal_checks(&seal, None, opts.chain.at, false, opts));
+    report.checks.extend(seal_checks(
+        &seal,
+        &chain_pool(&seal, opts),
+        None,
+        opts.chain.at,
+        false,
+        opts,
+    ));
     report.finish()
 }
 
@@ -150,9 +155,15 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
 
     // (c) the embedded seal, (e) its validity at the signing time.
     report.push(header_check(&sig));
-    report
-        .checks
-        .extend(seal_checks(&tbs.eseal, Some(&signer), signing_time, proven, opts));
+    let pool = chain_pool(&tbs.eseal, opts);
+    report.checks.extend(seal_checks(
+        &tbs.eseal,
+        &pool,
+        Some(&signer),
+        signing_time,
+        proven,
+        opts,
+    ));
 
     // (e) the signer certificate at the signing time, and its chain.
     report.push(validity_check(
@@ -165,7 +176,7 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
     report.push(chain_check(
         "seal.signer.chain",
         &signer,
-        &tbs.eseal,
+        &pool,
         Usage::DocumentSigning,
         signing_time,
         proven,
@@ -178,6 +189,7 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
 /// `at` is the time the seal must have been valid (signing time, or validation time).
 fn seal_checks(
     seal: &Seal,
+    pool: &[Certificate],
     signer: Option<&Certificate>,
     at: Time,
     proven: bool,
@@ -200,7 +212,7 @@ fn seal_checks(
                     Some(&seal.sign_alg),
                     &seal.signed_value,
                     maker,
-                    || signed.clone(),
+                    || signed,
                 )
                 .with_detail("signed_input", what),
             );
@@ -226,7 +238,7 @@ fn seal_checks(
         checks.push(chain_check(
             "seal.maker.chain",
             maker,
-            seal,
+            pool,
             Usage::SealMaking,
             at,
             proven || signer.is_none(),
@@ -437,17 +449,23 @@ fn timestamp_checks(sig: &SesSignature, claimed: Time, opts: &SealOptions<'_>) -
 fn chain_check(
     name: &str,
     cert: &Certificate,
-    seal: &Seal,
+    pool: &[Certificate],
     usage: Usage,
     signing_time: Time,
     proven: bool,
     opts: &SealOptions<'_>,
 ) -> Check {
+    let mut chain = opts.chain.clone();
+    chain.usage = usage;
+    signer_chain_check(name, cert, pool, opts.trust, &chain, signing_time, proven)
+}
+
+/// The certificates paths may go through: the caller's intermediates and the seal's list,
+/// parsed once per verification.
+fn chain_pool(seal: &Seal, opts: &SealOptions<'_>) -> Vec<Certificate> {
     let mut pool = opts.intermediates.clone();
     if let Ok(CertList::Certificates(list)) = seal.info.property.cert_list() {
         pool.extend(list.iter().filter_map(|der| Certificate::from_der(der).ok()));
     }
-    let mut chain = opts.chain.clone();
-    chain.usage = usage;
-    signer_chain_check(name, cert, &pool, opts.trust, &chain, signing_time, proven)
+    pool
 }

@@ -15,7 +15,7 @@ use x509_cert::ext::pkix::{
 use super::name::{self, NameKey};
 use super::X509Error;
 use crate::alg::{DigestAlgorithm, SignatureAlgorithm};
-use crate::codec::{decode_hex_text, Decoded};
+use crate::codec::decode_hex_text;
 use crate::time::Time;
 
 /// Largest certificate accepted (real ones are a few KiB; some carry logos).
@@ -472,15 +472,8 @@ pub fn parse_all(input: &[u8]) -> Result<Vec<Certificate>, X509Error> {
     Ok(out)
 }
 
-/// Accepts either PEM text or already-decoded forms.
-pub fn parse_decoded(decoded: Decoded) -> Result<Vec<Certificate>, X509Error> {
-    match decoded {
-        Decoded::Pem { der, .. } | Decoded::Hex(der) | Decoded::Binary(der) => parse_all(&der),
-    }
-}
-
 /// Splits PEM text into its `-----BEGIN … -----END …-----` blocks.
-fn pem_blocks(text: &str) -> Vec<String> {
+pub(crate) fn pem_blocks(text: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in text.lines() {

@@ -67,12 +67,12 @@ impl Crl {
         }
         let text = std::str::from_utf8(trimmed).map_err(|_| X509Error::Malformed("PEM is not UTF-8".into()))?;
         let mut out = Vec::new();
-        for block in text.split_inclusive("-----END X509 CRL-----") {
-            let Some(start) = block.find("-----BEGIN X509 CRL-----") else {
-                continue;
-            };
-            let (_, der) = pem_rfc7468::decode_vec(&block.as_bytes()[start..])
-                .map_err(|e| X509Error::Malformed(format!("PEM: {e}")))?;
+        for block in super::cert::pem_blocks(text)
+            .iter()
+            .filter(|b| b.starts_with("-----BEGIN X509 CRL-----"))
+        {
+            let (_, der) =
+                pem_rfc7468::decode_vec(block.as_bytes()).map_err(|e| X509Error::Malformed(format!("PEM: {e}")))?;
             out.push(Crl::from_der(&der)?);
         }
         if out.is_empty() {
