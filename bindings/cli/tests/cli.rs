@@ -34,6 +34,23 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// Arguments that trust the test PKI (its root as anchor, its intermediate) at a time inside
+/// every one of its certificates' validity, without revocation data.
+fn test_pki_trust() -> Vec<String> {
+    let certs = repo().join("test-vectors/x509/sm2/certs");
+    [
+        "--anchors",
+        s(&certs.join("root.pem")),
+        "--intermediates",
+        s(&certs.join("int.pem")),
+        "--no-revocation",
+        "--at",
+        "2027-06-01T00:00:00Z",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 #[test]
 fn sm3_matches_openssl_dgst() {
     let dir = tmp();
@@ -433,21 +450,9 @@ fn seal_make_sign_show_verify() {
     );
     assert_eq!(std::fs::read(out("pic.bin")).unwrap(), b"\x89PNG picture");
 
-    let (root, int, sv, esl) = (
-        certs.join("root.pem"),
-        certs.join("int.pem"),
-        out("sv.dat"),
-        out("s.esl"),
-    );
-    let trust = [
-        "--anchors",
-        s(&root),
-        "--intermediates",
-        s(&int),
-        "--no-revocation",
-        "--at",
-        "2027-06-01T00:00:00Z",
-    ];
+    let (sv, esl) = (out("sv.dat"), out("s.esl"));
+    let trust = test_pki_trust();
+    let trust: Vec<&str> = trust.iter().map(String::as_str).collect();
     let verify = |extra: &[&str]| {
         let mut args = vec!["seal", "verify", s(&sv)];
         args.extend_from_slice(extra);
@@ -471,16 +476,8 @@ fn ofd_sign_then_verify() {
     let v = repo().join("test-vectors");
     let pki = v.join("x509/sm2");
     let (key, cert) = (pki.join("keys/leaf.key.pem"), pki.join("certs/leaf.pem"));
-    let (root, int) = (pki.join("certs/root.pem"), pki.join("certs/int.pem"));
-    let trust = [
-        "--anchors",
-        s(&root),
-        "--intermediates",
-        s(&int),
-        "--no-revocation",
-        "--at",
-        "2027-06-01T00:00:00Z",
-    ];
+    let trust = test_pki_trust();
+    let trust: Vec<&str> = trust.iter().map(String::as_str).collect();
     let sealed = dir.path().join("sealed.ofd");
     let out = yinjian(&[
         "ofd",
