@@ -2,19 +2,15 @@
 //! signature covers the first, the input's entries survive byte for byte, and a page changed
 //! afterwards is named.
 
+mod common;
+
 use std::io::{Cursor, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use common::{cert, key, openssl_sm2_verify, t, vectors, TestPki};
 use yinjian::ofd::{sign_ofd, verify_ofd_bytes, OfdOptions, OfdSigner, StampPlacement};
-use yinjian::seal::SealOptions;
-use yinjian::sm::sm2::PrivateKey;
-use yinjian::x509::{parse_all, Certificate, RevocationPolicy, TrustStore};
-use yinjian::{Reason, Report, Status, Time};
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
-}
+use yinjian::x509::Certificate;
+use yinjian::{Reason, Report, Status};
 
 fn corpus(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,26 +19,12 @@ fn corpus(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared/corpus)", path.display()))
 }
 
-fn cert(name: &str) -> Certificate {
-    parse_all(&std::fs::read(vectors().join(format!("x509/sm2/certs/{name}.pem"))).unwrap())
-        .unwrap()
-        .remove(0)
-}
-
-fn key(name: &str) -> PrivateKey {
-    PrivateKey::parse(&std::fs::read(vectors().join(format!("x509/sm2/keys/{name}.key.pem"))).unwrap()).unwrap()
-}
-
 fn seal(name: &str) -> Vec<u8> {
     std::fs::read(vectors().join("seal").join(name)).unwrap()
 }
 
 fn unsigned() -> Vec<u8> {
     std::fs::read(vectors().join("ofd/unsigned.ofd")).unwrap()
-}
-
-fn t(s: &str) -> Time {
-    Time::parse(s).unwrap()
 }
 
 const STAMP: StampPlacement = StampPlacement {
@@ -72,12 +54,8 @@ fn sign_plain(doc: &[u8]) -> Vec<u8> {
 
 /// Verifies with the test root trusted, the intermediate given, at 2027-06-01, no revocation.
 fn verify(doc: &[u8], signer: Option<Certificate>) -> Report {
-    let mut trust = TrustStore::new();
-    trust.add_certificate(cert("root"), None);
-    let mut seal_opts = SealOptions::new(&trust, t("2027-06-01T00:00:00Z"));
-    seal_opts.chain.revocation = RevocationPolicy::NotRequired;
-    seal_opts.intermediates = vec![cert("int")];
-    let mut opts = OfdOptions::new(seal_opts);
+    let pki = TestPki::new();
+    let mut opts = OfdOptions::new(pki.seal_options());
     opts.signer_certificates.extend(signer);
     verify_ofd_bytes(doc, &opts)
 }
@@ -247,39 +225,13 @@ fn a_plain_signature_passes_with_the_signer_certificate_and_in_openssl() {
     assert!(!names.iter().any(|n| n.ends_with("Seal.esl")), "{names:?}");
 
     // OpenSSL 3 verifies the bare DER SM2 signature over Signature.xml.
-    let dir = tempfile_dir();
-    let (xml, sig, pubkey) = (
-        dir.join("Signature.xml"),
-        dir.join("SignedValue.dat"),
-        dir.join("pub.pem"),
-    );
-    std::fs::write(&xml, read_entry(&doc, "Doc_0/Signs/Sign_0/Signature.xml")).unwrap();
-    std::fs::write(&sig, read_entry(&doc, "Doc_0/Signs/Sign_0/SignedValue.dat")).unwrap();
-    std::fs::copy(vectors().join("x509/sm2/keys/leaf.pub.pem"), &pubkey).unwrap();
-    let out = Command::new("openssl")
-        .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
-        .arg(&pubkey)
-        .args(["-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in"])
-        .arg(&xml)
-        .arg("-sigfile")
-        .arg(&sig)
-        .output()
-        .expect("openssl 3");
-    let _ = std::fs::remove_dir_all(&dir);
+    let pubkey = std::fs::read(vectors().join("x509/sm2/keys/leaf.pub.pem")).unwrap();
+    let xml = read_entry(&doc, "Doc_0/Signs/Sign_0/Signature.xml");
+    let sig = read_entry(&doc, "Doc_0/Signs/Sign_0/SignedValue.dat");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("Verified Successfully"),
-        "{out:?}"
+        openssl_sm2_verify(&pubkey, &xml, &sig),
+        "OpenSSL rejects the bare signature"
     );
-}
-
-fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "yinjian-ofd-sign-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

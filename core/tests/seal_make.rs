@@ -1,34 +1,19 @@
 //! Seals and seal signatures made by yinjian: they verify in yinjian, their signatures verify
 //! in OpenSSL, and every mutation of a good signature fails at its own check and no other.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
+use common::{cert, key, openssl_sm2_verify, scratch_dir, t, TestPki};
 use yinjian::seal::asn1::{self, SealVersion};
 use yinjian::seal::{
-    make_seal, sign, verify_seal, verify_seal_signature, ProtectedData, SealOptions, SealSpec, SesSignature, SignSpec,
+    make_seal, sign, verify_seal, verify_seal_signature, ProtectedData, SealSpec, SesSignature, SignSpec,
 };
-use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, DEFAULT_DISTID};
-use yinjian::x509::{parse_all, Certificate, RevocationPolicy, TrustStore};
-use yinjian::{Reason, Report, Status, Time};
-
-fn sm2_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/x509/sm2")
-}
-
-fn cert(name: &str) -> Certificate {
-    parse_all(&std::fs::read(sm2_dir().join("certs").join(format!("{name}.pem"))).unwrap())
-        .unwrap()
-        .remove(0)
-}
-
-fn key(name: &str) -> PrivateKey {
-    PrivateKey::parse(&std::fs::read(sm2_dir().join("keys").join(format!("{name}.key.pem"))).unwrap()).unwrap()
-}
-
-fn t(s: &str) -> Time {
-    Time::parse(s).unwrap()
-}
+use yinjian::sm::sm2::{SignatureEncoding, Sm2Signer, DEFAULT_DISTID};
+use yinjian::x509::TrustStore;
+use yinjian::{Reason, Report, Status};
 
 const DATA: &[u8] = b"<ofd:Signature>...</ofd:Signature>";
 
@@ -47,29 +32,6 @@ fn spec(version: SealVersion, signers: &[&str]) -> SealSpec {
         picture: b"\x89PNG\r\n\x1a\n not really a picture".to_vec(),
         width_mm: 42,
         height_mm: 42,
-    }
-}
-
-struct Fixture {
-    trust: TrustStore,
-    intermediates: Vec<Certificate>,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let mut trust = TrustStore::new();
-        trust.add_certificate(cert("root"), None);
-        Fixture {
-            trust,
-            intermediates: vec![cert("int")],
-        }
-    }
-
-    fn opts(&self) -> SealOptions<'_> {
-        let mut opts = SealOptions::new(&self.trust, t("2027-06-01T00:00:00Z"));
-        opts.chain.revocation = RevocationPolicy::NotRequired;
-        opts.intermediates = self.intermediates.clone();
-        opts
     }
 }
 
@@ -99,18 +61,18 @@ fn not_passed(report: &Report) -> Vec<(String, Option<Reason>)> {
 
 #[test]
 fn made_seals_and_signatures_verify_both_versions() {
-    let fx = Fixture::new();
+    let fx = TestPki::new();
     for version in [SealVersion::V4, SealVersion::V1] {
         let seal = make(version, &["leaf"]);
         let decoded = yinjian::seal::Seal::decode(&seal).unwrap();
         assert_eq!(decoded.version, version);
         assert_eq!(decoded.encode().unwrap(), seal);
-        let report = verify_seal(&seal, &fx.opts());
+        let report = verify_seal(&seal, &fx.seal_options());
         assert_eq!(report.status, Status::Passed, "{version:?} seal:\n{}", report.to_text());
 
         let sig = signed(&seal, "2026-06-01T08:00:00Z");
         assert_eq!(SesSignature::decode(&sig).unwrap().version, version);
-        let report = verify_seal_signature(&sig, ProtectedData::Bytes(DATA), &fx.opts());
+        let report = verify_seal_signature(&sig, ProtectedData::Bytes(DATA), &fx.seal_options());
         assert_eq!(
             report.status,
             Status::Passed,
@@ -120,38 +82,9 @@ fn made_seals_and_signatures_verify_both_versions() {
         assert_eq!(report.subject.seal.as_deref(), Some("某市人民政府办公厅公章"));
         assert_eq!(report.subject.signing_time, Some(t("2026-06-01T08:00:00Z")));
         let digest = yinjian::sm::sm3::sm3(DATA);
-        let by_digest = verify_seal_signature(&sig, ProtectedData::Digest(&digest), &fx.opts());
+        let by_digest = verify_seal_signature(&sig, ProtectedData::Digest(&digest), &fx.seal_options());
         assert_eq!(by_digest.status, Status::Passed);
     }
-}
-
-fn openssl_verify(pubkey_pem: &str, message: &[u8], signature: &[u8]) -> bool {
-    let dir = tempdir();
-    let (k, m, s) = (dir.join("k.pem"), dir.join("m"), dir.join("s"));
-    std::fs::write(&k, pubkey_pem).unwrap();
-    std::fs::write(&m, message).unwrap();
-    std::fs::write(&s, signature).unwrap();
-    let out = Command::new("openssl")
-        .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
-        .arg(&k)
-        .args(["-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in"])
-        .arg(&m)
-        .arg("-sigfile")
-        .arg(&s)
-        .output()
-        .expect("openssl 3");
-    let _ = std::fs::remove_dir_all(&dir);
-    String::from_utf8_lossy(&out.stdout).contains("Verified Successfully")
-}
-
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "yinjian-seal-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -163,17 +96,17 @@ fn made_signatures_verify_in_openssl() {
         let maker_pem = key("leaf-seal").public_key().to_pem();
         let maker_sig = asn1::bits_of(&seal.signed_value, "seal").unwrap();
         assert!(
-            openssl_verify(&maker_pem, &seal.maker_signed_bytes().unwrap(), maker_sig),
+            openssl_sm2_verify(maker_pem.as_bytes(), &seal.maker_signed_bytes().unwrap(), maker_sig),
             "{version:?} maker signature"
         );
         let signer_pem = key("leaf").public_key().to_pem();
         let value = asn1::bits_of(&sig.signature, "signature").unwrap();
         assert!(
-            openssl_verify(&signer_pem, &sig.to_sign.encode().unwrap(), value),
+            openssl_sm2_verify(signer_pem.as_bytes(), &sig.to_sign.encode().unwrap(), value),
             "{version:?} seal signature"
         );
         assert!(
-            !openssl_verify(&signer_pem, b"something else", value),
+            !openssl_sm2_verify(signer_pem.as_bytes(), b"something else", value),
             "the oracle can say no"
         );
     }
@@ -191,11 +124,16 @@ fn resign(mut sig: SesSignature) -> Vec<u8> {
 
 #[test]
 fn each_mutation_fails_at_its_own_check_only() {
-    let fx = Fixture::new();
+    let fx = TestPki::new();
     let seal = make(SealVersion::V4, &["leaf"]);
     let good = signed(&seal, "2026-06-01T08:00:00Z");
-    let verify =
-        |der: &[u8], data: &[u8]| not_passed(&verify_seal_signature(der, ProtectedData::Bytes(data), &fx.opts()));
+    let verify = |der: &[u8], data: &[u8]| {
+        not_passed(&verify_seal_signature(
+            der,
+            ProtectedData::Bytes(data),
+            &fx.seal_options(),
+        ))
+    };
     assert_eq!(verify(&good, DATA), vec![]);
 
     // (a) the signature value: flip a bit of s.
@@ -239,7 +177,7 @@ fn each_mutation_fails_at_its_own_check_only() {
     );
     // (e) the signer's chain: an unknown anchor.
     let empty = TrustStore::new();
-    let mut opts = fx.opts();
+    let mut opts = fx.seal_options();
     opts.trust = &empty;
     let report = verify_seal_signature(&good, ProtectedData::Bytes(DATA), &opts);
     assert_eq!(
@@ -267,10 +205,10 @@ fn each_mutation_fails_at_its_own_check_only() {
 
 #[test]
 fn expired_certificates_with_only_a_claimed_time_are_indeterminate() {
-    let fx = Fixture::new();
+    let fx = TestPki::new();
     let seal = make(SealVersion::V4, &["leaf"]);
     let sig = signed(&seal, "2026-06-01T08:00:00Z");
-    let mut opts = fx.opts();
+    let mut opts = fx.seal_options();
     opts.chain.at = t("2030-01-01T00:00:00Z"); // every certificate has expired by then
     let report = verify_seal_signature(&sig, ProtectedData::Bytes(DATA), &opts);
     let failing = not_passed(&report);
@@ -283,23 +221,23 @@ fn expired_certificates_with_only_a_claimed_time_are_indeterminate() {
 
 #[test]
 fn hostile_bytes_are_malformed_not_panics() {
-    let fx = Fixture::new();
+    let fx = TestPki::new();
     let good = signed(&make(SealVersion::V4, &["leaf"]), "2026-06-01T08:00:00Z");
     for cut in [0, 1, 10, good.len() / 2, good.len() - 1] {
-        let report = verify_seal_signature(&good[..cut], ProtectedData::Bytes(DATA), &fx.opts());
+        let report = verify_seal_signature(&good[..cut], ProtectedData::Bytes(DATA), &fx.seal_options());
         assert_eq!(report.reason, Some(Reason::Malformed), "cut at {cut}");
     }
     let mut long = good.clone();
     long.push(0);
     assert_eq!(
-        verify_seal_signature(&long, ProtectedData::Bytes(DATA), &fx.opts()).reason,
+        verify_seal_signature(&long, ProtectedData::Bytes(DATA), &fx.seal_options()).reason,
         Some(Reason::Malformed)
     );
 }
 
 /// An RFC 3161 token over `data`, made by OpenSSL's TSA mode with the test TSA of gen-cms.sh.
 fn openssl_time_stamp(data: &[u8]) -> Vec<u8> {
-    let dir = tempdir().join("tsa");
+    let dir = scratch_dir("seal").join("tsa");
     std::fs::create_dir_all(&dir).unwrap();
     let pki = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms/pki");
     std::fs::write(dir.join("data"), data).unwrap();
@@ -362,7 +300,7 @@ fn openssl_time_stamp(data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_time_stamp_proves_existence_after_every_certificate_expired() {
-    let mut fx = Fixture::new();
+    let mut fx = TestPki::new();
     let cms_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms/pki/root.pem");
     fx.trust.add_pem(&std::fs::read(cms_root).unwrap()).unwrap();
     let sig = signed(&make(SealVersion::V4, &["leaf"]), "2026-06-01T08:00:00Z");
@@ -372,7 +310,7 @@ fn a_time_stamp_proves_existence_after_every_certificate_expired() {
     assert!(decoded.time_stamp.is_some());
     assert_eq!(decoded.encode().unwrap(), stamped, "round trip with a time-stamp");
 
-    let mut opts = fx.opts();
+    let mut opts = fx.seal_options();
     opts.chain.at = t("2030-01-01T00:00:00Z"); // the seal, signer and maker certificates have all expired
     let report = verify_seal_signature(&stamped, ProtectedData::Bytes(DATA), &opts);
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());

@@ -1,0 +1,94 @@
+//! The test PKI under `test-vectors/x509/sm2`, shared by the integration tests that sign and
+//! verify with it.
+
+use std::path::{Path, PathBuf};
+
+use yinjian::seal::SealOptions;
+use yinjian::sm::sm2::PrivateKey;
+use yinjian::x509::{parse_all, Certificate, RevocationPolicy, TrustStore};
+use yinjian::Time;
+
+/// A time inside every test PKI certificate's validity (they expire 2029-01-01).
+pub const VALIDATION_TIME: &str = "2027-06-01T00:00:00Z";
+
+/// The repository's `test-vectors` folder.
+pub fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
+}
+
+/// A test PKI certificate: `certs/{name}.pem`.
+pub fn cert(name: &str) -> Certificate {
+    parse_all(&std::fs::read(vectors().join(format!("x509/sm2/certs/{name}.pem"))).unwrap())
+        .unwrap()
+        .remove(0)
+}
+
+/// A test PKI private key: `keys/{name}.key.pem`.
+pub fn key(name: &str) -> PrivateKey {
+    PrivateKey::parse(&std::fs::read(vectors().join(format!("x509/sm2/keys/{name}.key.pem"))).unwrap()).unwrap()
+}
+
+/// A time from its RFC 3339 text.
+pub fn t(s: &str) -> Time {
+    Time::parse(s).unwrap()
+}
+
+/// A scratch folder of this process and thread, so parallel tests never share one.
+pub fn scratch_dir(prefix: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "yinjian-{prefix}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Trust in the test PKI: its root as anchor and its intermediate supplied.
+pub struct TestPki {
+    /// The root, trusted.
+    pub trust: TrustStore,
+    /// The intermediate, given as a chain hint.
+    pub intermediates: Vec<Certificate>,
+}
+
+impl TestPki {
+    /// The root trusted, the intermediate supplied.
+    pub fn new() -> TestPki {
+        let mut trust = TrustStore::new();
+        trust.add_certificate(cert("root"), None);
+        TestPki {
+            trust,
+            intermediates: vec![cert("int")],
+        }
+    }
+
+    /// Seal options at [`VALIDATION_TIME`] with no revocation data required.
+    pub fn seal_options(&self) -> SealOptions<'_> {
+        let mut opts = SealOptions::new(&self.trust, t(VALIDATION_TIME));
+        opts.chain.revocation = RevocationPolicy::NotRequired;
+        opts.intermediates = self.intermediates.clone();
+        opts
+    }
+}
+
+/// Whether OpenSSL 3 verifies `signature` (DER) over `message` with the SM2 public key in
+/// `pubkey_pem` and the default distinguishing ID: the independent oracle.
+pub fn openssl_sm2_verify(pubkey_pem: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    let dir = scratch_dir("openssl");
+    let (k, m, s) = (dir.join("k.pem"), dir.join("m"), dir.join("s"));
+    std::fs::write(&k, pubkey_pem).unwrap();
+    std::fs::write(&m, message).unwrap();
+    std::fs::write(&s, signature).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
+        .arg(&k)
+        .args(["-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in"])
+        .arg(&m)
+        .arg("-sigfile")
+        .arg(&s)
+        .output()
+        .expect("openssl 3");
+    let _ = std::fs::remove_dir_all(&dir);
+    String::from_utf8_lossy(&out.stdout).contains("Verified Successfully")
+}
