@@ -34,6 +34,7 @@ pub mod cms;
 pub mod codec;
 pub mod licence;
 pub mod ofd;
+pub mod pdf;
 pub mod report;
 pub mod seal;
 pub mod sm;

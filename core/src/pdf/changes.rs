@@ -1,0 +1,792 @@
+//! What an incremental update changed, and whether that is allowed after a signature.
+//!
+//! Two revisions are compared object by object. Every object that was added, changed or
+//! deleted must be explained by an allowed kind of update; anything else can change what a
+//! reader sees and is flagged ([`ChangeLevel::Other`]). Allowed are:
+//!
+//! - long-term validation data: the DSS and its streams, document time-stamps
+//!   ([`ChangeLevel::LtaUpdates`]);
+//! - signing and form filling: new signature fields and their widgets, a value put into an
+//!   empty signature field, field values with their appearance streams, widgets appended to
+//!   a page's /Annots ([`ChangeLevel::FormFilling`]).
+//!
+//! An object changed inside an allowed region must not also be used outside it in the
+//! previous revision: an appearance stream that is also a page's XObject, a font shared
+//! with page content, or an extension dictionary reachable another way would otherwise let
+//! an "allowed" update change the page (the shadow-attack family).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use serde::Serialize;
+
+use super::document::{acro_form, decode_text, deref, DROPPED_CONTENT_KEY};
+
+/// How much of the file a signature's byte range covers (the classes pyHanko and EU DSS use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Coverage {
+    /// Everything but the /Contents hex string, to the end of the file.
+    EntireFile,
+    /// The whole revision the signature was made in; later incremental updates follow.
+    EntireRevision,
+    /// A block from the start of the file that does not end at a revision end.
+    ContiguousBlockFromStart,
+    /// The byte range is not the expected shape (gap not the /Contents string, one range, …).
+    Unclear,
+}
+
+impl Coverage {
+    /// The class as the report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::EntireFile => "ENTIRE_FILE",
+            Coverage::EntireRevision => "ENTIRE_REVISION",
+            Coverage::ContiguousBlockFromStart => "CONTIGUOUS_BLOCK_FROM_START",
+            Coverage::Unclear => "UNCLEAR",
+        }
+    }
+}
+
+/// How far the updates after a signature went, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChangeLevel {
+    /// Nothing changed.
+    None,
+    /// Only long-term validation data (DSS, document time-stamps).
+    LtaUpdates,
+    /// Signing and form filling.
+    FormFilling,
+    /// Anything else: a change a verifier must flag.
+    Other,
+}
+
+impl ChangeLevel {
+    /// The level as the report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeLevel::None => "NONE",
+            ChangeLevel::LtaUpdates => "LTA_UPDATES",
+            ChangeLevel::FormFilling => "FORM_FILLING",
+            ChangeLevel::Other => "OTHER",
+        }
+    }
+}
+
+/// What one incremental update changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionChanges {
+    /// The revision (0 = the original document).
+    pub revision: usize,
+    /// Objects added.
+    pub added: usize,
+    /// Objects changed.
+    pub changed: usize,
+    /// Objects deleted.
+    pub deleted: usize,
+    /// The level of the update.
+    pub level: ChangeLevel,
+    /// Form fields whose value was set or changed (signature fields included).
+    pub fields_filled: Vec<String>,
+    /// Why the update is [`ChangeLevel::Other`] (empty otherwise).
+    pub disallowed: Vec<String>,
+    /// What was allowed, briefly.
+    pub allowed: Vec<String>,
+}
+
+/// Stands for the trailer among the referrers of an object.
+const TRAILER_ID: ObjectId = (0, u16::MAX);
+
+/// Most disallowed findings listed per revision.
+const MAX_FINDINGS: usize = 20;
+
+/// Keys of a trailer that change with every update.
+const TRAILER_BOOKKEEPING: &[&[u8]] = &[
+    b"Size",
+    b"Prev",
+    b"XRefStm",
+    b"Type",
+    b"W",
+    b"Index",
+    b"Filter",
+    b"DecodeParms",
+    b"Length",
+    b"ID",
+    b"Info",
+];
+
+/// Catalog keys an update after signing may change, and the level of the change.
+const CATALOG_ALLOWED: &[(&[u8], ChangeLevel)] = &[
+    (b"AcroForm", ChangeLevel::LtaUpdates),
+    (b"DSS", ChangeLevel::LtaUpdates),
+    (b"Extensions", ChangeLevel::LtaUpdates),
+    (b"Metadata", ChangeLevel::FormFilling),
+    (b"Version", ChangeLevel::LtaUpdates),
+];
+
+/// AcroForm keys an update may change.
+const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"];
+
+/// Keys of a field or widget that form filling may change.
+const FIELD_FILL_KEYS: &[&[u8]] = &[b"V", b"AP", b"AS"];
+
+/// Further keys of a signature field's widget that signing it may change.
+const SIGNING_KEYS: &[&[u8]] = &[b"F", b"MK", b"DA"];
+
+/// Keys not followed when collecting an allowed region (they point back up the tree).
+const BACK_LINKS: &[&[u8]] = &[b"P", b"Parent", b"Data", b"Dest", b"A"];
+
+/// Compares revision `prev` with the revision `cur` that follows it.
+pub fn compare(revision: usize, prev: &Document, cur: &Document) -> RevisionChanges {
+    let mut a = Analysis::new(prev, cur);
+    a.trailer();
+    a.catalog();
+    a.fields();
+    a.pages();
+    a.leftovers();
+    let level = if a.disallowed.is_empty() {
+        a.level
+    } else {
+        ChangeLevel::Other
+    };
+    RevisionChanges {
+        revision,
+        added: a.added.len(),
+        changed: a.changed.len(),
+        deleted: a.deleted.len(),
+        level,
+        fields_filled: a.filled,
+        disallowed: a.disallowed,
+        allowed: a.allowed,
+    }
+}
+
+struct Analysis<'d> {
+    prev: &'d Document,
+    cur: &'d Document,
+    added: BTreeSet<ObjectId>,
+    changed: BTreeSet<ObjectId>,
+    deleted: BTreeSet<ObjectId>,
+    /// Objects inside allowed regions of `cur`.
+    region: BTreeSet<ObjectId>,
+    /// Touched objects that an allowed rule accounted for.
+    explained: BTreeSet<ObjectId>,
+    /// For each object of `prev`, the objects that reference it ([`TRAILER_ID`] for the trailer).
+    referrers: BTreeMap<ObjectId, Vec<ObjectId>>,
+    /// Touched objects accounted for as part of an allowed subtree (appearance streams,
+    /// values, DSS, extensions): these must not be used elsewhere.
+    claimed: BTreeSet<ObjectId>,
+    level: ChangeLevel,
+    filled: Vec<String>,
+    disallowed: Vec<String>,
+    allowed: Vec<String>,
+}
+
+impl<'d> Analysis<'d> {
+    fn new(prev: &'d Document, cur: &'d Document) -> Analysis<'d> {
+        let mut added = BTreeSet::new();
+        let mut changed = BTreeSet::new();
+        let mut deleted = BTreeSet::new();
+        for (id, object) in &cur.objects {
+            match prev.objects.get(id) {
+                None => {
+                    added.insert(*id);
+                }
+                Some(old) if old != object || rewritten_dropped(prev, cur, *id, object) => {
+                    changed.insert(*id);
+                }
+                Some(_) => {}
+            }
+        }
+        for id in prev.objects.keys() {
+            if !cur.objects.contains_key(id) {
+                deleted.insert(*id);
+            }
+        }
+        Analysis {
+            prev,
+            cur,
+            added,
+            changed,
+            deleted,
+            region: BTreeSet::new(),
+            explained: BTreeSet::new(),
+            claimed: BTreeSet::new(),
+            referrers: referrers(prev),
+            level: ChangeLevel::None,
+            filled: Vec::new(),
+            disallowed: Vec::new(),
+            allowed: Vec::new(),
+        }
+    }
+
+    fn touched(&self, id: ObjectId) -> bool {
+        self.added.contains(&id) || self.changed.contains(&id)
+    }
+
+    fn flag(&mut self, finding: String) {
+        if self.disallowed.len() < MAX_FINDINGS {
+            self.disallowed.push(finding);
+        }
+    }
+
+    fn allow(&mut self, level: ChangeLevel, what: String) {
+        self.level = self.level.max(level);
+        if self.allowed.len() < MAX_FINDINGS && !self.allowed.contains(&what) {
+            self.allowed.push(what);
+        }
+    }
+
+    fn trailer(&mut self) {
+        let (p, c) = (&self.prev.trailer, &self.cur.trailer);
+        for key in differing_keys(p, c) {
+            if TRAILER_BOOKKEEPING.contains(&key.as_slice()) {
+                continue;
+            }
+            self.flag(format!("trailer /{} changed", String::from_utf8_lossy(&key)));
+        }
+        if let Ok(Object::Reference(info)) = c.get(b"Info") {
+            if self.touched(*info) {
+                self.explained.insert(*info);
+                self.allow(
+                    ChangeLevel::FormFilling,
+                    "document information dictionary updated".into(),
+                );
+            }
+        }
+    }
+
+    fn catalog(&mut self) {
+        let (Ok(Object::Reference(root)), Ok(Object::Reference(old_root))) =
+            (self.cur.trailer.get(b"Root"), self.prev.trailer.get(b"Root"))
+        else {
+            return;
+        };
+        let (root, old_root) = (*root, *old_root);
+        let (Ok(cat), Ok(old_cat)) = (self.cur.get_dictionary(root), self.prev.get_dictionary(old_root)) else {
+            return;
+        };
+        if root == old_root && self.changed.contains(&root) {
+            self.explained.insert(root);
+        }
+        for key in differing_keys(old_cat, cat) {
+            match CATALOG_ALLOWED.iter().find(|(k, _)| *k == key.as_slice()) {
+                Some((_, level)) => self.allow(*level, format!("catalog /{} updated", String::from_utf8_lossy(&key))),
+                None => self.flag(format!("catalog /{} changed", String::from_utf8_lossy(&key))),
+            }
+        }
+        for (key, level) in [
+            (b"DSS".as_slice(), ChangeLevel::LtaUpdates),
+            (b"Extensions", ChangeLevel::LtaUpdates),
+            (b"Metadata", ChangeLevel::LtaUpdates),
+        ] {
+            if let Ok(value) = cat.get(key) {
+                let before = self.explained.len();
+                self.claim_subtree(value);
+                if self.explained.len() > before {
+                    self.allow(
+                        level,
+                        format!("/{} objects added or updated", String::from_utf8_lossy(key)),
+                    );
+                }
+            }
+        }
+        if let Ok(Object::Reference(form)) = cat.get(b"AcroForm") {
+            if self.touched(*form) {
+                self.explained.insert(*form);
+            }
+            self.region.insert(*form);
+        }
+        if let (Some(form), Some(old_form)) = (acro_form(self.cur), acro_form(self.prev)) {
+            for key in differing_keys(old_form, form) {
+                if ACROFORM_ALLOWED.contains(&key.as_slice()) {
+                    // Adding fields is as much as the fields added; other keys are form filling.
+                    let level = if key == b"Fields" || key == b"SigFlags" {
+                        ChangeLevel::LtaUpdates
+                    } else {
+                        ChangeLevel::FormFilling
+                    };
+                    self.allow(level, format!("AcroForm /{} updated", String::from_utf8_lossy(&key)));
+                } else {
+                    self.flag(format!("AcroForm /{} changed", String::from_utf8_lossy(&key)));
+                }
+            }
+            if let Ok(dr) = form.get(b"DR") {
+                self.claim_subtree(dr);
+            }
+            self.fields_array(old_form, form);
+        }
+    }
+
+    /// The /Fields array: fields may be appended, never removed.
+    fn fields_array(&mut self, old_form: &Dictionary, form: &Dictionary) {
+        let ids = |doc: &Document, f: &Dictionary| -> Vec<Object> {
+            deref(doc, f.get(b"Fields").ok())
+                .and_then(|o| o.as_array().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        if let Ok(Object::Reference(arr)) = form.get(b"Fields") {
+            if self.touched(*arr) {
+                self.explained.insert(*arr);
+            }
+            self.region.insert(*arr);
+        }
+        let (old, new) = (ids(self.prev, old_form), ids(self.cur, form));
+        for field in &old {
+            if !new.contains(field) {
+                self.flag(format!("form field {} removed from /Fields", describe(field)));
+            }
+        }
+    }
+
+    /// Walks the field tree of `cur` and accounts for each field's changes.
+    fn fields(&mut self) {
+        let Some(form) = acro_form(self.cur) else { return };
+        let Some(fields) = deref(self.cur, form.get(b"Fields").ok()).and_then(|o| o.as_array().ok()) else {
+            return;
+        };
+        let mut queue: VecDeque<(Object, String, Option<Vec<u8>>, usize)> =
+            fields.iter().map(|f| (f.clone(), String::new(), None, 0)).collect();
+        let mut seen = BTreeSet::new();
+        while let Some((node, parent, inherited_ft, depth)) = queue.pop_front() {
+            if depth > super::MAX_FIELD_DEPTH || seen.len() > super::MAX_FIELDS {
+                self.flag("field tree too large to analyse".into());
+                return;
+            }
+            let id = node.as_reference().ok();
+            if let Some(id) = id {
+                if !seen.insert(id) {
+                    continue;
+                }
+                self.region.insert(id);
+            }
+            let Some(Ok(dict)) = deref(self.cur, Some(&node)).map(Object::as_dict) else {
+                continue;
+            };
+            let dict = dict.clone();
+            let name = match deref(self.cur, dict.get(b"T").ok()).and_then(|o| o.as_str().ok()) {
+                Some(t) if parent.is_empty() => decode_text(t),
+                Some(t) => format!("{parent}.{}", decode_text(t)),
+                None => parent.clone(),
+            };
+            let ft = dict
+                .get(b"FT")
+                .and_then(Object::as_name)
+                .ok()
+                .map(<[u8]>::to_vec)
+                .or(inherited_ft);
+            self.field(id, &dict, &name, ft.as_deref());
+            if let Ok(Object::Reference(kids)) = dict.get(b"Kids") {
+                self.region.insert(*kids);
+                if self.touched(*kids) {
+                    self.explained.insert(*kids);
+                }
+            }
+            if let Some(kids) = deref(self.cur, dict.get(b"Kids").ok()).and_then(|o| o.as_array().ok()) {
+                for kid in kids {
+                    queue.push_back((kid.clone(), name.clone(), ft.clone(), depth + 1));
+                }
+            }
+        }
+    }
+
+    fn field(&mut self, id: Option<ObjectId>, dict: &Dictionary, name: &str, ft: Option<&[u8]>) {
+        let is_sig = ft == Some(b"Sig".as_slice());
+        let display = if name.is_empty() { "(unnamed)" } else { name };
+        match id {
+            Some(id) if self.added.contains(&id) => {
+                self.explained.insert(id);
+                let lta = is_sig && dict.get(b"V").is_ok_and(|v| self.is_doc_timestamp(v));
+                let level = if lta {
+                    ChangeLevel::LtaUpdates
+                } else {
+                    ChangeLevel::FormFilling
+                };
+                self.allow(level, format!("field {display} added"));
+                if dict.has(b"V") {
+                    self.filled.push(name.to_owned());
+                }
+                for key in [b"V".as_slice(), b"AP", b"MK"] {
+                    if let Ok(v) = dict.get(key) {
+                        self.claim_value(key, v, is_sig, display, level);
+                    }
+                }
+            }
+            Some(id) if self.changed.contains(&id) => {
+                let Ok(old) = self.prev.get_dictionary(id) else { return };
+                let old = old.clone();
+                let mut ok = true;
+                let signing = is_sig && !old.has(b"V") && dict.has(b"V");
+                for key in differing_keys(&old, dict) {
+                    if key == b"AP" {
+                        if let Ok(Object::Reference(old_ap)) = old.get(b"AP") {
+                            if let Some(user) = self.used_elsewhere(*old_ap, Some(id)) {
+                                self.flag(format!(
+                                    "field {display}: its appearance dictionary {} was replaced but is also used by {user}",
+                                    old_ap.0
+                                ));
+                            }
+                        }
+                    }
+                    let fill = FIELD_FILL_KEYS.contains(&key.as_slice())
+                        || (signing && SIGNING_KEYS.contains(&key.as_slice()));
+                    if !fill || (is_sig && key == b"V" && old.has(b"V")) {
+                        ok = false;
+                        self.flag(format!(
+                            "field {display}: /{} changed{}",
+                            String::from_utf8_lossy(&key),
+                            if is_sig && key == b"V" {
+                                " (an existing signature replaced)"
+                            } else {
+                                ""
+                            }
+                        ));
+                    } else if key == b"V" {
+                        self.filled.push(name.to_owned());
+                    }
+                }
+                if ok {
+                    self.explained.insert(id);
+                    self.allow(ChangeLevel::FormFilling, format!("field {display} filled"));
+                }
+                for key in [b"V".as_slice(), b"AP"] {
+                    if let Ok(v) = dict.get(key) {
+                        self.claim_value(key, v, is_sig, display, ChangeLevel::FormFilling);
+                    }
+                }
+            }
+            _ => {
+                // An unchanged field object may still have indirect values that changed.
+                for key in [b"V".as_slice(), b"AP"] {
+                    if let Ok(v) = dict.get(key) {
+                        if key == b"V" && is_sig && v.as_reference().is_ok_and(|r| self.changed.contains(&r)) {
+                            self.flag(format!("field {display}: its signature dictionary was rewritten"));
+                            continue;
+                        }
+                        self.claim_value(key, v, is_sig, display, ChangeLevel::FormFilling);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A field's /V or /AP (or /MK): claimed as part of form filling.
+    fn claim_value(&mut self, key: &[u8], value: &Object, is_sig: bool, field: &str, level: ChangeLevel) {
+        let before = self.explained.len();
+        self.claim_subtree(value);
+        if self.explained.len() > before {
+            let level = if is_sig && key == b"V" && self.is_doc_timestamp(value) {
+                ChangeLevel::LtaUpdates
+            } else {
+                level
+            };
+            let what = if is_sig && key == b"V" {
+                format!("signature put into field {field}")
+            } else {
+                format!("field {field} /{} updated", String::from_utf8_lossy(key))
+            };
+            self.allow(level, what);
+        }
+    }
+
+    fn is_doc_timestamp(&self, value: &Object) -> bool {
+        deref(self.cur, Some(value))
+            .and_then(|o| o.as_dict().ok())
+            .is_some_and(|d| d.has_type(b"DocTimeStamp"))
+    }
+
+    /// Marks every object reachable from `root` (without following links back up the
+    /// document) as inside an allowed region; touched ones are explained, unless they are
+    /// also used outside allowed regions in the previous revision (checked in `leftovers`).
+    fn claim_subtree(&mut self, root: &Object) {
+        let mut stack = vec![root.clone()];
+        let mut visited = BTreeSet::new();
+        while let Some(object) = stack.pop() {
+            let resolved = match &object {
+                Object::Reference(id) => {
+                    if !visited.insert(*id) || visited.len() > super::MAX_OBJECTS {
+                        continue;
+                    }
+                    let Some(o) = self.cur.objects.get(id) else { continue };
+                    if is_structural(o) {
+                        continue;
+                    }
+                    self.region.insert(*id);
+                    if self.touched(*id) {
+                        self.explained.insert(*id);
+                        self.claimed.insert(*id);
+                    }
+                    o
+                }
+                other => other,
+            };
+            push_children(resolved, &mut stack);
+        }
+    }
+
+    /// Pages may only gain widget annotations of form fields.
+    fn pages(&mut self) {
+        let pages: Vec<ObjectId> = self.cur.get_pages().into_values().collect();
+        for page in pages {
+            let (Ok(new), Ok(old)) = (self.cur.get_dictionary(page), self.prev.get_dictionary(page)) else {
+                continue;
+            };
+            let annots_new = annots(self.cur, new);
+            let annots_old = annots(self.prev, old);
+            let mut ok = true;
+            for key in differing_keys(old, new) {
+                if key != b"Annots" {
+                    ok = false;
+                    self.flag(format!(
+                        "page object {} /{} changed",
+                        page.0,
+                        String::from_utf8_lossy(&key)
+                    ));
+                }
+            }
+            if let Ok(Object::Reference(arr)) = new.get(b"Annots") {
+                if self.touched(*arr) {
+                    self.explained.insert(*arr);
+                }
+            }
+            for a in &annots_old {
+                if !annots_new.contains(a) {
+                    ok = false;
+                    self.flag(format!("page object {}: annotation {} removed", page.0, describe(a)));
+                }
+            }
+            for a in annots_new.iter().filter(|a| !annots_old.contains(a)) {
+                let widget_of_field = a.as_reference().is_ok_and(|id| self.region.contains(&id));
+                if !widget_of_field {
+                    ok = false;
+                    self.flag(format!(
+                        "page object {}: annotation {} added that is not a form field widget",
+                        page.0,
+                        describe(a)
+                    ));
+                }
+            }
+            if ok && self.changed.contains(&page) {
+                self.explained.insert(page);
+                // As much as the fields the widgets belong to.
+                self.allow(
+                    ChangeLevel::LtaUpdates,
+                    format!("widget annotation added to page object {}", page.0),
+                );
+            }
+        }
+    }
+
+    /// Whether `id` is referenced in `prev` from outside the allowed regions (other than
+    /// from `owner`): by a page, the trailer, another catalog key, any unrelated object.
+    fn used_elsewhere(&self, id: ObjectId, owner: Option<ObjectId>) -> Option<String> {
+        let old_root = self.prev.trailer.get(b"Root").and_then(Object::as_reference).ok();
+        for r in self.referrers.get(&id).into_iter().flatten() {
+            if Some(*r) == owner || (self.region.contains(r) && owner.is_none()) {
+                continue;
+            }
+            if *r == TRAILER_ID {
+                return Some("the trailer".into());
+            }
+            if Some(*r) == old_root && owner.is_none() {
+                let catalog = self.prev.get_dictionary(*r).ok();
+                let stray = catalog
+                    .into_iter()
+                    .flat_map(|c| c.iter())
+                    .any(|(k, v)| !CATALOG_ALLOWED.iter().any(|(a, _)| *a == k.as_slice()) && references(v, id));
+                if stray {
+                    return Some(format!("another entry of the catalog (object {})", r.0));
+                }
+                continue;
+            }
+            return Some(format!("object {}", r.0));
+        }
+        None
+    }
+
+    /// Every touched object must be explained, and an explained object that existed before
+    /// must not have been used outside allowed regions.
+    fn leftovers(&mut self) {
+        let reachable = reachable(self.cur);
+        let touched: Vec<ObjectId> = self.added.iter().chain(&self.changed).copied().collect();
+        for id in touched {
+            if self.explained.contains(&id) {
+                if self.changed.contains(&id) && self.claimed.contains(&id) {
+                    if let Some(r) = self.used_elsewhere(id, None) {
+                        self.flag(format!(
+                            "object {} changed in an allowed place but is also used by {r} (object reuse)",
+                            id.0
+                        ));
+                    }
+                }
+                continue;
+            }
+            if !reachable.contains(&id) {
+                continue;
+            }
+            let what = describe_object(self.cur, id);
+            let verb = if self.added.contains(&id) { "added" } else { "changed" };
+            self.flag(format!("object {} ({what}) {verb}", id.0));
+        }
+        let deleted: Vec<ObjectId> = self.deleted.iter().copied().collect();
+        let old_reachable = reachable_set(self.prev);
+        for id in deleted {
+            if old_reachable.contains(&id) {
+                self.flag(format!("object {} ({}) deleted", id.0, describe_object(self.prev, id)));
+            }
+        }
+    }
+}
+
+fn reachable_set(doc: &Document) -> BTreeSet<ObjectId> {
+    reachable(doc)
+}
+
+/// Objects reachable from the trailer.
+fn reachable(doc: &Document) -> BTreeSet<ObjectId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<Object> = doc.trailer.iter().map(|(_, v)| v.clone()).collect();
+    while let Some(object) = stack.pop() {
+        if let Object::Reference(id) = &object {
+            if !seen.insert(*id) || seen.len() > super::MAX_OBJECTS {
+                continue;
+            }
+            if let Some(o) = doc.objects.get(id) {
+                push_all_children(o, &mut stack);
+            }
+        } else {
+            push_all_children(&object, &mut stack);
+        }
+    }
+    seen
+}
+
+/// For each object, the objects whose value references it.
+fn referrers(doc: &Document) -> BTreeMap<ObjectId, Vec<ObjectId>> {
+    let mut map: BTreeMap<ObjectId, Vec<ObjectId>> = BTreeMap::new();
+    for (key, value) in doc.trailer.iter() {
+        if let (Object::Reference(r), false) = (value, key == b"Root" || key == b"Info") {
+            map.entry(*r).or_default().push(TRAILER_ID);
+        }
+    }
+    for (id, object) in &doc.objects {
+        let mut stack = vec![object];
+        while let Some(o) = stack.pop() {
+            match o {
+                Object::Reference(r) => map.entry(*r).or_default().push(*id),
+                Object::Array(a) => stack.extend(a.iter()),
+                Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+    }
+    map
+}
+
+/// Whether `object` (direct parts only) references `id`.
+fn references(object: &Object, id: ObjectId) -> bool {
+    match object {
+        Object::Reference(r) => *r == id,
+        Object::Array(a) => a.iter().any(|o| references(o, id)),
+        Object::Dictionary(d) => d.iter().any(|(_, v)| references(v, id)),
+        _ => false,
+    }
+}
+
+fn push_children(object: &Object, stack: &mut Vec<Object>) {
+    let dict = match object {
+        Object::Array(a) => {
+            stack.extend(a.iter().cloned());
+            return;
+        }
+        Object::Dictionary(d) => d,
+        Object::Stream(s) => &s.dict,
+        _ => return,
+    };
+    for (k, v) in dict.iter() {
+        if !BACK_LINKS.contains(&k.as_slice()) {
+            stack.push(v.clone());
+        }
+    }
+}
+
+fn push_all_children(object: &Object, stack: &mut Vec<Object>) {
+    match object {
+        Object::Array(a) => stack.extend(a.iter().cloned()),
+        Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v.clone())),
+        Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v.clone())),
+        _ => {}
+    }
+}
+
+/// Pages, the page tree and the catalog are never part of an allowed region.
+fn is_structural(object: &Object) -> bool {
+    object
+        .as_dict()
+        .ok()
+        .is_some_and(|d| d.has_type(b"Page") || d.has_type(b"Pages") || d.has_type(b"Catalog"))
+}
+
+/// A stream whose content was dropped compares equal by dictionary alone: it changed if it
+/// was written again at another place.
+fn rewritten_dropped(prev: &Document, cur: &Document, id: ObjectId, object: &Object) -> bool {
+    let dropped = object.as_stream().is_ok_and(|s| s.dict.has(DROPPED_CONTENT_KEY));
+    dropped && entry_key(prev, id) != entry_key(cur, id)
+}
+
+/// Where the cross-reference table says an object is.
+fn entry_key(doc: &Document, id: ObjectId) -> Option<(u32, u32)> {
+    match doc.reference_table.get(id.0)? {
+        lopdf::xref::XrefEntry::Normal { offset, .. } => Some((0, *offset)),
+        lopdf::xref::XrefEntry::Compressed { container, index } => Some((*container, u32::from(*index))),
+        _ => None,
+    }
+}
+
+/// Keys whose values differ between two dictionaries (present in either).
+fn differing_keys(old: &Dictionary, new: &Dictionary) -> Vec<Vec<u8>> {
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    for (k, v) in new.iter() {
+        if old.get(k).ok() != Some(v) {
+            keys.push(k.clone());
+        }
+    }
+    for (k, _) in old.iter() {
+        if !new.has(k) {
+            keys.push(k.clone());
+        }
+    }
+    keys
+}
+
+fn annots(doc: &Document, page: &Dictionary) -> Vec<Object> {
+    deref(doc, page.get(b"Annots").ok())
+        .and_then(|o| o.as_array().ok())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn describe(object: &Object) -> String {
+    match object {
+        Object::Reference(id) => format!("{} {} R", id.0, id.1),
+        _ => "(direct)".into(),
+    }
+}
+
+fn describe_object(doc: &Document, id: ObjectId) -> String {
+    match doc.objects.get(&id) {
+        Some(Object::Stream(s)) => match s.dict.get_type() {
+            Ok(t) => format!("/{} stream", String::from_utf8_lossy(t)),
+            Err(_) => "stream".into(),
+        },
+        Some(Object::Dictionary(d)) => match d.get_type() {
+            Ok(t) => format!("/{} dictionary", String::from_utf8_lossy(t)),
+            Err(_) => "dictionary".into(),
+        },
+        Some(other) => other.enum_variant().to_lowercase(),
+        None => "missing".into(),
+    }
+}

@@ -1,0 +1,497 @@
+//! The structure of a signed PDF: its revisions (each incremental update ends with its own
+//! `%%EOF`), the signature fields of a revision, certification (DocMDP) and field locks
+//! (FieldMDP), and the document security store (DSS) of PAdES.
+
+use std::collections::BTreeSet;
+
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+use memchr::memmem;
+
+use super::{
+    PdfError, KEEP_STREAM_BYTES, MAX_DECOMPRESSED_STREAM, MAX_FIELDS, MAX_FIELD_DEPTH, MAX_REVISIONS, MAX_SIGNATURES,
+};
+
+/// The key a stream dictionary gets when its content was dropped while loading (its value
+/// is the content's length); see [`KEEP_STREAM_BYTES`].
+pub const DROPPED_CONTENT_KEY: &[u8] = b"YinjianDroppedContentLength";
+
+/// A PDF held in memory, with its revisions loaded on demand.
+pub struct PdfDocument<'a> {
+    bytes: &'a [u8],
+    /// Offset of `%PDF-` (object offsets in the file are relative to it).
+    base: usize,
+    ends: Vec<usize>,
+    loaded: Vec<Option<Result<Document, PdfError>>>,
+}
+
+impl std::fmt::Debug for PdfDocument<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfDocument")
+            .field("len", &self.bytes.len())
+            .field("revision_ends", &self.ends)
+            .finish()
+    }
+}
+
+impl<'a> PdfDocument<'a> {
+    /// Finds the revisions of `bytes` and loads the last one.
+    pub fn parse(bytes: &'a [u8]) -> Result<PdfDocument<'a>, PdfError> {
+        let base = memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-")
+            .ok_or_else(|| PdfError::Malformed("no %PDF- header in the first 1024 bytes".into()))?;
+        let mut ends = revision_ends(bytes)?;
+        // A linearized file's first-page trailer ends with its own %%EOF: part of the
+        // original revision, not an update.
+        let head = &bytes[base..bytes.len().min(base + 1024)];
+        if ends.len() > 1 && memmem::find(head, b"/Linearized").is_some() {
+            ends.remove(0);
+        }
+        let mut doc = PdfDocument {
+            bytes,
+            base,
+            loaded: (0..ends.len()).map(|_| None).collect(),
+            ends,
+        };
+        let last = doc.ends.len() - 1;
+        doc.load(last)?;
+        Ok(doc)
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Where each revision ends: the offset just after its `%%EOF` line.
+    pub fn revision_ends(&self) -> &[usize] {
+        &self.ends
+    }
+
+    /// Loads revision `index` (if not yet loaded).
+    pub fn load(&mut self, index: usize) -> Result<(), PdfError> {
+        let Some(slot) = self.loaded.get_mut(index) else {
+            return Err(PdfError::Malformed(format!("no revision {index}")));
+        };
+        if slot.is_none() {
+            *slot = Some(load_prefix(&self.bytes[..self.ends[index]]));
+        }
+        match slot {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(e.clone()),
+            None => unreachable_none(),
+        }
+    }
+
+    /// Revision `index`, when [`PdfDocument::load`] succeeded for it.
+    pub fn revision(&self, index: usize) -> Option<&Document> {
+        match self.loaded.get(index) {
+            Some(Some(Ok(doc))) => Some(doc),
+            _ => None,
+        }
+    }
+
+    /// The last revision (always loaded).
+    pub fn last(&self) -> &Document {
+        match self.loaded.last() {
+            Some(Some(Ok(doc))) => doc,
+            _ => unreachable_last(),
+        }
+    }
+
+    /// Absolute file offset of an object written uncompressed in revision `index`.
+    pub fn object_offset(&self, index: usize, id: ObjectId) -> Option<usize> {
+        match self.revision(index)?.reference_table.get(id.0)? {
+            lopdf::xref::XrefEntry::Normal { offset, .. } => Some(self.base + *offset as usize),
+            _ => None,
+        }
+    }
+
+    /// The revision a byte offset falls in (the first whose end is past it).
+    pub fn revision_of(&self, offset: usize) -> usize {
+        self.ends.partition_point(|end| *end <= offset).min(self.ends.len() - 1)
+    }
+}
+
+// `load` fills the slot before matching on it, and `parse` loads the last revision before
+// returning; these keep the impossible branches free of panics.
+fn unreachable_none() -> Result<(), PdfError> {
+    Err(PdfError::Malformed("revision not loaded".into()))
+}
+
+fn unreachable_last() -> &'static Document {
+    static EMPTY: std::sync::OnceLock<Document> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Document::new)
+}
+
+/// Every `%%EOF` that closes a trailer (`startxref N` before it) ends a revision. Only line
+/// ends may follow the marker within a revision.
+fn revision_ends(bytes: &[u8]) -> Result<Vec<usize>, PdfError> {
+    let mut ends = Vec::new();
+    for pos in memmem::find_iter(bytes, b"%%EOF") {
+        let window = &bytes[pos.saturating_sub(48)..pos];
+        let Some(sx) = memmem::rfind(window, b"startxref") else {
+            continue;
+        };
+        let between = &window[sx + 9..];
+        if !between.iter().all(|b| b.is_ascii_digit() || b.is_ascii_whitespace())
+            || !between.iter().any(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let mut end = pos + 5;
+        if bytes.get(end) == Some(&b'\r') {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        if ends.len() == MAX_REVISIONS {
+            return Err(PdfError::TooLarge(format!("more than {MAX_REVISIONS} revisions")));
+        }
+        ends.push(end);
+    }
+    if ends.is_empty() {
+        return Err(PdfError::Malformed("no trailer ends with startxref and %%EOF".into()));
+    }
+    // Data after the last %%EOF belongs to no revision: it stays part of the file, so a
+    // signature that covers "the last revision" does not cover it.
+    Ok(ends)
+}
+
+/// Stream contents longer than [`KEEP_STREAM_BYTES`] are dropped (their length kept), except
+/// object and cross-reference streams which lopdf expands itself.
+fn drop_large_streams(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object {
+        let structural = stream.dict.has_type(b"ObjStm") || stream.dict.has_type(b"XRef");
+        if !structural && stream.content.len() > KEEP_STREAM_BYTES {
+            let len = i64::try_from(stream.content.len()).unwrap_or(i64::MAX);
+            stream.content = Vec::new();
+            stream.dict.set(DROPPED_CONTENT_KEY.to_vec(), len);
+        }
+    }
+    // lopdf keeps a top-level object in place (modified) and only looks at whether this is
+    // Some; for a member of an object stream it takes the returned object. Streams are never
+    // members, so only non-streams (small) are cloned.
+    match object {
+        Object::Stream(_) => Some((id, Object::Null)),
+        other => Some((id, other.clone())),
+    }
+}
+
+fn load_prefix(prefix: &[u8]) -> Result<Document, PdfError> {
+    let options = LoadOptions {
+        filter: Some(drop_large_streams),
+        max_decompressed_size: Some(MAX_DECOMPRESSED_STREAM),
+        ..LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(prefix, options).map_err(|e| match e {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
+            PdfError::Unsupported(format!("encrypted document: {e}"))
+        }
+        other => PdfError::Malformed(other.to_string()),
+    })?;
+    if doc.objects.len() > super::MAX_OBJECTS {
+        return Err(PdfError::TooLarge(format!("more than {} objects", super::MAX_OBJECTS)));
+    }
+    Ok(doc)
+}
+
+/// What a signature dictionary is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    /// `/Type /Sig` (or no /Type): an approval or certification signature.
+    Signature,
+    /// `/Type /DocTimeStamp`: an RFC 3161 document time-stamp (PAdES).
+    DocTimeStamp,
+}
+
+/// A signature field and the signature dictionary in its /V.
+#[derive(Debug, Clone)]
+pub struct SignatureField {
+    /// Fully qualified field name (`parent.child`).
+    pub name: String,
+    /// The field's object, when indirect.
+    pub field_id: Option<ObjectId>,
+    /// The signature dictionary's object, when /V is a reference.
+    pub value_id: Option<ObjectId>,
+    /// The signature dictionary (None for an empty signature field).
+    pub value: Option<Dictionary>,
+    /// The field's /Lock dictionary (the fields a signature here locks).
+    pub lock: Option<Dictionary>,
+}
+
+/// The parts of a signature dictionary a verifier needs.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureValue {
+    /// `/Type` as written.
+    pub type_name: Option<String>,
+    /// `/Filter`.
+    pub filter: Option<String>,
+    /// `/SubFilter`.
+    pub sub_filter: Option<String>,
+    /// `/ByteRange` (None when absent or not an array of integers).
+    pub byte_range: Option<Vec<i64>>,
+    /// `/Contents` bytes (None when absent or not a string).
+    pub contents: Option<Vec<u8>>,
+    /// `/M`, the claimed signing time as written.
+    pub m: Option<String>,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// `/Name`.
+    pub name: Option<String>,
+    /// DocMDP permission level (1–3) when this is a certification signature.
+    pub docmdp: Option<i64>,
+    /// FieldMDP: the action (`All`, `Include`, `Exclude`) and field names.
+    pub fieldmdp: Option<(String, Vec<String>)>,
+}
+
+impl SignatureValue {
+    /// Reads a signature dictionary of `doc`.
+    pub fn read(doc: &Document, dict: &Dictionary) -> SignatureValue {
+        let name = |key: &[u8]| {
+            dict.get(key)
+                .and_then(Object::as_name)
+                .ok()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+        };
+        let text = |key: &[u8]| {
+            deref(doc, dict.get(key).ok())
+                .and_then(|o| o.as_str().ok())
+                .map(decode_text)
+        };
+        let byte_range = deref(doc, dict.get(b"ByteRange").ok())
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.iter().map(|o| deref(doc, Some(o))?.as_i64().ok()).collect());
+        let contents = deref(doc, dict.get(b"Contents").ok())
+            .and_then(|o| o.as_str().ok())
+            .map(<[u8]>::to_vec);
+        let mut value = SignatureValue {
+            type_name: name(b"Type"),
+            filter: name(b"Filter"),
+            sub_filter: name(b"SubFilter"),
+            byte_range,
+            contents,
+            m: text(b"M"),
+            reason: text(b"Reason"),
+            location: text(b"Location"),
+            name: text(b"Name"),
+            ..SignatureValue::default()
+        };
+        let references = deref(doc, dict.get(b"Reference").ok()).and_then(|o| o.as_array().ok());
+        for reference in references.into_iter().flatten() {
+            let Some(Ok(r)) = deref(doc, Some(reference)).map(Object::as_dict) else {
+                continue;
+            };
+            let method = r.get(b"TransformMethod").and_then(Object::as_name).unwrap_or(b"");
+            let params = deref(doc, r.get(b"TransformParams").ok()).and_then(|o| o.as_dict().ok());
+            match method {
+                b"DocMDP" => {
+                    let p = params
+                        .and_then(|p| deref(doc, p.get(b"P").ok()))
+                        .and_then(|o| o.as_i64().ok())
+                        .unwrap_or(2);
+                    value.docmdp = Some(p);
+                }
+                b"FieldMDP" => value.fieldmdp = params.map(|p| field_mdp(doc, p)),
+                _ => {}
+            }
+        }
+        value
+    }
+
+    /// The kind, from /Type (a missing /Type is taken as /Sig).
+    pub fn kind(&self) -> Option<SignatureKind> {
+        match self.type_name.as_deref() {
+            None | Some("Sig") => Some(SignatureKind::Signature),
+            Some("DocTimeStamp") => Some(SignatureKind::DocTimeStamp),
+            Some(_) => None,
+        }
+    }
+}
+
+/// `/Action` and `/Fields` of FieldMDP transform parameters (also a field's /Lock).
+pub fn field_mdp(doc: &Document, params: &Dictionary) -> (String, Vec<String>) {
+    let action = params
+        .get(b"Action")
+        .and_then(Object::as_name)
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_else(|_| "All".into());
+    let fields = deref(doc, params.get(b"Fields").ok())
+        .and_then(|o| o.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| deref(doc, Some(f))?.as_str().ok().map(decode_text))
+                .collect()
+        })
+        .unwrap_or_default();
+    (action, fields)
+}
+
+/// Follows references (lopdf bounds the chain).
+pub fn deref<'d>(doc: &'d Document, object: Option<&'d Object>) -> Option<&'d Object> {
+    doc.dereference(object?).ok().map(|(_, o)| o)
+}
+
+/// A PDF text string: UTF-16BE with a BOM, else PDFDocEncoding (read as Latin-1 here).
+pub fn decode_text(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// The catalog's /AcroForm dictionary.
+pub fn acro_form(doc: &Document) -> Option<&Dictionary> {
+    let catalog = doc.catalog().ok()?;
+    deref(doc, catalog.get(b"AcroForm").ok())?.as_dict().ok()
+}
+
+/// Every signature field of `doc`, in field-tree order (nested /Kids followed, loops and
+/// depth bounded).
+pub fn signature_fields(doc: &Document) -> Result<Vec<SignatureField>, PdfError> {
+    let mut out = Vec::new();
+    let Some(form) = acro_form(doc) else { return Ok(out) };
+    let Some(fields) = deref(doc, form.get(b"Fields").ok()).and_then(|o| o.as_array().ok()) else {
+        return Ok(out);
+    };
+    let mut walk = FieldWalk {
+        doc,
+        seen: BTreeSet::new(),
+        visited: 0,
+        out: &mut out,
+    };
+    for field in fields {
+        walk.visit(field, "", None, 0)?;
+    }
+    Ok(out)
+}
+
+struct FieldWalk<'d, 'o> {
+    doc: &'d Document,
+    seen: BTreeSet<ObjectId>,
+    visited: usize,
+    out: &'o mut Vec<SignatureField>,
+}
+
+impl FieldWalk<'_, '_> {
+    fn visit(
+        &mut self,
+        node: &Object,
+        parent: &str,
+        inherited_ft: Option<&[u8]>,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        if depth > MAX_FIELD_DEPTH {
+            return Err(PdfError::TooLarge(format!("field tree deeper than {MAX_FIELD_DEPTH}")));
+        }
+        self.visited += 1;
+        if self.visited > MAX_FIELDS {
+            return Err(PdfError::TooLarge(format!("more than {MAX_FIELDS} form fields")));
+        }
+        let id = node.as_reference().ok();
+        if let Some(id) = id {
+            if !self.seen.insert(id) {
+                return Ok(());
+            }
+        }
+        let doc = self.doc;
+        let Some(Ok(dict)) = deref(doc, Some(node)).map(Object::as_dict) else {
+            return Ok(());
+        };
+        let partial = deref(doc, dict.get(b"T").ok())
+            .and_then(|o| o.as_str().ok())
+            .map(decode_text);
+        let name = match (&partial, parent.is_empty()) {
+            (Some(t), true) => t.clone(),
+            (Some(t), false) => format!("{parent}.{t}"),
+            (None, _) => parent.to_owned(),
+        };
+        let ft = dict.get(b"FT").and_then(Object::as_name).ok().or(inherited_ft);
+        let kids = deref(doc, dict.get(b"Kids").ok()).and_then(|o| o.as_array().ok());
+        // Kids that are fields have /T; widget-only kids do not and belong to this field.
+        let field_kids: Vec<&Object> = kids
+            .into_iter()
+            .flatten()
+            .filter(|k| {
+                deref(doc, Some(k))
+                    .and_then(|o| o.as_dict().ok())
+                    .is_some_and(|d| d.has(b"T"))
+            })
+            .collect();
+        if ft == Some(b"Sig".as_slice()) && field_kids.is_empty() {
+            if self.out.len() == MAX_SIGNATURES {
+                return Err(PdfError::TooLarge(format!(
+                    "more than {MAX_SIGNATURES} signature fields"
+                )));
+            }
+            let v = dict.get(b"V").ok();
+            let value_id = v.and_then(|o| o.as_reference().ok());
+            let value = deref(doc, v).and_then(|o| o.as_dict().ok()).cloned();
+            let lock = deref(doc, dict.get(b"Lock").ok())
+                .and_then(|o| o.as_dict().ok())
+                .cloned();
+            self.out.push(SignatureField {
+                name,
+                field_id: id,
+                value_id,
+                value,
+                lock,
+            });
+            return Ok(());
+        }
+        for kid in field_kids {
+            self.visit(kid, &name, ft, depth + 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// The DSS (PAdES long-term validation data) of `doc`: DER of its certificates, CRLs and
+/// OCSP responses, and how many entries could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Dss {
+    /// Certificates (DER).
+    pub certs: Vec<Vec<u8>>,
+    /// CRLs (DER).
+    pub crls: Vec<Vec<u8>>,
+    /// OCSP responses (DER).
+    pub ocsps: Vec<Vec<u8>>,
+    /// Entries that were not streams or did not decode.
+    pub unreadable: usize,
+}
+
+/// Reads the catalog's /DSS (None when there is none).
+pub fn dss(doc: &Document) -> Option<Dss> {
+    let catalog = doc.catalog().ok()?;
+    let dss = deref(doc, catalog.get(b"DSS").ok())?.as_dict().ok()?;
+    let mut out = Dss::default();
+    let mut read = |key: &[u8], into: fn(&mut Dss) -> &mut Vec<Vec<u8>>| {
+        let Some(arr) = deref(doc, dss.get(key).ok()).and_then(|o| o.as_array().ok()) else {
+            return;
+        };
+        for item in arr {
+            let bytes = deref(doc, Some(item))
+                .and_then(|o| o.as_stream().ok())
+                .filter(|s| !s.dict.has(DROPPED_CONTENT_KEY))
+                .and_then(|s| {
+                    s.decompressed_content_with_limit(MAX_DECOMPRESSED_STREAM)
+                        .ok()
+                        .or_else(|| (!s.dict.has(b"Filter")).then(|| s.content.clone()))
+                });
+            match bytes {
+                Some(b) => into(&mut out).push(b),
+                None => out.unreadable += 1,
+            }
+        }
+    };
+    read(b"Certs", |d| &mut d.certs);
+    read(b"CRLs", |d| &mut d.crls);
+    read(b"OCSPs", |d| &mut d.ocsps);
+    Some(out)
+}

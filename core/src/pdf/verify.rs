@@ -1,0 +1,776 @@
+//! Verifying every signature of a PDF.
+//!
+//! The document report (kind [`DOCUMENT_REPORT_KIND`]) has the structure checks and one part
+//! per signature field (kind [`SIGNATURE_REPORT_KIND`]) with:
+//!
+//! | check | what |
+//! |---|---|
+//! | `pdf.signature-dictionary` | /Type, /SubFilter, /ByteRange and /Contents are there and usable |
+//! | `pdf.byte-range` | the ranges start at 0, skip exactly this signature's /Contents string, lie inside the file, do not overlap (coverage class in the details) |
+//! | `pdf.contents` | the container fills /Contents, followed only by zero padding |
+//! | `cms.*` | the CMS SignedData (RSA, ECDSA, Ed25519, SM2 per GM/T 0010) over the byte ranges |
+//! | `seal.*` | a GB/T 38540 seal signature in /Contents |
+//! | `tsp.*` | a document time-stamp (RFC 3161) over the byte ranges |
+//! | `pdf.signature-timestamp` | the signature time-stamp (unsigned attribute), when present |
+//! | `pdf.chain` | the signer's certificate chain (certificates and CRLs from the CMS and the DSS) |
+//! | `pdf.coverage` | the signature covers the whole file, or the revision it was made in |
+//! | `pdf.modifications` | what later revisions changed is allowed (details list each revision) |
+
+use std::collections::BTreeMap;
+
+use super::changes::{compare, ChangeLevel, Coverage, RevisionChanges};
+use super::document::{self, Dss, PdfDocument, SignatureField, SignatureKind, SignatureValue};
+use super::PdfError;
+use crate::alg::{DigestAlgorithm, Hasher};
+use crate::cms::tsp::{verify_signature_timestamp, TimeStampToken};
+use crate::cms::{Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
+use crate::report::{Check, Reason, Report, Status};
+use crate::seal::{verify_seal_signature, ProtectedData, SealOptions, SesSignature};
+use crate::time::Time;
+use crate::x509::{signer_chain_check, Certificate, Crl, OcspResponseInfo, Usage};
+
+/// The report kind of a whole document.
+pub const DOCUMENT_REPORT_KIND: &str = "pdf";
+
+/// The report kind of one signature in it.
+pub const SIGNATURE_REPORT_KIND: &str = "pdf-signature";
+
+/// Trust, time and extra certificates for a PDF verification.
+#[derive(Debug, Clone)]
+pub struct PdfOptions<'a> {
+    /// Trust anchors, validation time, revocation data, intermediates.
+    pub seal: SealOptions<'a>,
+    /// Signer certificates the caller knows (for containers that carry none).
+    pub signer_certificates: Vec<Certificate>,
+}
+
+impl<'a> PdfOptions<'a> {
+    /// Options from seal options, with no extra signer certificates.
+    pub fn new(seal: SealOptions<'a>) -> PdfOptions<'a> {
+        PdfOptions {
+            seal,
+            signer_certificates: Vec::new(),
+        }
+    }
+}
+
+/// Verifies every signature of a PDF held in memory (or memory-mapped): the byte ranges are
+/// hashed in place, never copied.
+pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
+    let mut report = Report::new(DOCUMENT_REPORT_KIND);
+    report.subject.validation_time = Some(opts.seal.chain.at);
+    let mut doc = match PdfDocument::parse(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            report.push(Check::failed("pdf.structure", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    let ends = doc.revision_ends().to_vec();
+    report.push(
+        Check::passed(
+            "pdf.structure",
+            format!("{} bytes, {} revision(s)", bytes.len(), ends.len()),
+        )
+        .with_detail("revision_ends", ends.clone()),
+    );
+    let fields = match document::signature_fields(doc.last()) {
+        Ok(f) => f,
+        Err(e) => {
+            report.push(Check::failed("pdf.signatures", e.reason(), e.to_string()));
+            return report.finish();
+        }
+    };
+    let signed: Vec<SignatureField> = fields.into_iter().filter(|f| f.value.is_some()).collect();
+    if signed.is_empty() && doc.last().trailer.has(b"Encrypt") {
+        report.push(Check::failed(
+            "pdf.signatures",
+            Reason::Unsupported,
+            "the document is encrypted and could not be opened without its key: its signatures cannot be found",
+        ));
+        return report.finish();
+    }
+    if signed.is_empty() {
+        report.push(Check::failed(
+            "pdf.signatures",
+            Reason::NoSignature,
+            "the document is not signed",
+        ));
+        return report.finish();
+    }
+    report.push(Check::passed(
+        "pdf.signatures",
+        format!("{} signature(s)", signed.len()),
+    ));
+    let dss = document::dss(doc.last()).unwrap_or_default();
+    let context = Context::new(&dss, opts);
+    let mut changes: BTreeMap<usize, Result<RevisionChanges, PdfError>> = BTreeMap::new();
+    let mut parts = Vec::new();
+    for field in &signed {
+        parts.push(verify_field(&mut doc, field, &context, &mut changes));
+    }
+    report.parts = parts;
+    report.finish()
+}
+
+/// What the DSS and the options give every signature.
+struct Context<'o, 'a> {
+    opts: &'o PdfOptions<'a>,
+    pool: Vec<Certificate>,
+    crls: Vec<Crl>,
+    ocsp: Vec<OcspResponseInfo>,
+}
+
+impl<'o, 'a> Context<'o, 'a> {
+    fn new(dss: &Dss, opts: &'o PdfOptions<'a>) -> Context<'o, 'a> {
+        let mut pool: Vec<Certificate> = dss.certs.iter().filter_map(|d| Certificate::from_der(d).ok()).collect();
+        pool.extend(opts.seal.intermediates.iter().cloned());
+        Context {
+            opts,
+            pool,
+            crls: dss.crls.iter().filter_map(|d| Crl::from_der(d).ok()).collect(),
+            ocsp: dss
+                .ocsps
+                .iter()
+                .filter_map(|d| OcspResponseInfo::from_der(d).ok())
+                .collect(),
+        }
+    }
+}
+
+/// The outcome of the byte-range checks.
+struct Ranges {
+    /// (start, length) pairs, validated to lie inside the file.
+    ranges: Vec<(usize, usize)>,
+    coverage: Coverage,
+    /// The revision the signature covers (for EntireFile/EntireRevision).
+    revision: Option<usize>,
+}
+
+fn verify_field(
+    doc: &mut PdfDocument<'_>,
+    field: &SignatureField,
+    ctx: &Context<'_, '_>,
+    changes: &mut BTreeMap<usize, Result<RevisionChanges, PdfError>>,
+) -> Report {
+    let mut report = Report::new(SIGNATURE_REPORT_KIND);
+    report.subject.validation_time = Some(ctx.opts.seal.chain.at);
+    let Some(dict) = &field.value else {
+        return report.finish();
+    };
+    let value = SignatureValue::read(doc.last(), dict);
+    let mut dict_check = Check::passed("pdf.signature-dictionary", format!("field {}", field.name))
+        .with_detail("field", field.name.clone());
+    for (key, v) in [
+        ("sub_filter", &value.sub_filter),
+        ("reason", &value.reason),
+        ("location", &value.location),
+        ("name", &value.name),
+        ("m", &value.m),
+    ] {
+        if let Some(v) = v {
+            dict_check = dict_check.with_detail(key, v.clone());
+        }
+    }
+    if let Some(p) = value.docmdp {
+        dict_check = dict_check.with_detail("docmdp", p);
+    }
+    let kind = value.kind();
+    let problem = match (&kind, &value.contents, &value.byte_range) {
+        (None, _, _) => Some((
+            Reason::Malformed,
+            format!(
+                "/Type /{} is neither /Sig nor /DocTimeStamp",
+                value.type_name.as_deref().unwrap_or("")
+            ),
+        )),
+        (_, None, _) => Some((Reason::Missing, "no /Contents: nothing is signed".to_owned())),
+        (_, Some(c), _) if c.iter().all(|b| *b == 0) => Some((Reason::Missing, "/Contents is empty".to_owned())),
+        (_, _, None) => Some((Reason::Missing, "no /ByteRange: nothing is covered".to_owned())),
+        _ => None,
+    };
+    if let Some((reason, message)) = problem {
+        report
+            .push(Check::failed("pdf.signature-dictionary", reason, message).with_detail("field", field.name.clone()));
+        return report.finish();
+    }
+    let kind = kind.unwrap_or(SignatureKind::Signature);
+    dict_check = dict_check.with_detail("type", serde_json::to_value(kind).unwrap_or_default());
+    report.push(dict_check);
+    let (Some(contents), Some(byte_range)) = (&value.contents, &value.byte_range) else {
+        return report.finish();
+    };
+
+    let ranges = match check_byte_range(doc, field, byte_range, contents) {
+        Ok((ranges, check)) => {
+            report.push(check);
+            ranges
+        }
+        Err(check) => {
+            report.push(check);
+            return report.finish();
+        }
+    };
+
+    let container = match container_bytes(contents) {
+        Ok((der, check)) => {
+            report.push(check);
+            der
+        }
+        Err(check) => {
+            report.push(check);
+            return report.finish();
+        }
+    };
+
+    let bytes = doc.bytes();
+    let mut proven_time = None;
+    match kind {
+        SignatureKind::DocTimeStamp => doc_timestamp_checks(&mut report, container, bytes, &ranges.ranges, ctx),
+        SignatureKind::Signature => {
+            if let Ok(sd) = SignedData::from_der(container) {
+                proven_time = cms_checks(&mut report, &sd, &value, bytes, &ranges.ranges, ctx);
+            } else if SesSignature::decode(container).is_ok() {
+                let digest = digest_ranges(DigestAlgorithm::Sm3, bytes, &ranges.ranges);
+                let seal = verify_seal_signature(container, ProtectedData::Digest(&digest), &ctx.opts.seal);
+                report.subject.seal = seal.subject.seal.clone();
+                report.subject.signer = seal.subject.signer.clone();
+                report.subject.signing_time = seal.subject.signing_time;
+                report.checks.extend(seal.checks);
+            } else {
+                let err = SignedData::from_der(container)
+                    .err()
+                    .map(|e| (e.reason(), e.to_string()));
+                let (reason, message) = err.unwrap_or((Reason::Malformed, "unreadable".into()));
+                report.push(Check::failed(
+                    "cms.parse",
+                    reason,
+                    format!("/Contents is neither a CMS SignedData nor a seal signature: {message}"),
+                ));
+            }
+        }
+    }
+    let _ = proven_time;
+    coverage_checks(&mut report, doc, &ranges, &value, changes);
+    report.finish()
+}
+
+/// ByteRange shape, the gap being exactly this signature's /Contents string, and coverage.
+fn check_byte_range(
+    doc: &PdfDocument<'_>,
+    field: &SignatureField,
+    br: &[i64],
+    contents: &[u8],
+) -> Result<(Ranges, Check), Check> {
+    let bytes = doc.bytes();
+    let len = bytes.len();
+    let unclear = |message: String| {
+        Check::failed("pdf.byte-range", Reason::Malformed, message)
+            .with_detail("coverage", Coverage::Unclear.as_str())
+            .with_detail("byte_range", br.to_vec())
+    };
+    if br.len() % 2 != 0 || br.is_empty() {
+        return Err(unclear(format!(
+            "/ByteRange has {} numbers; pairs of offset and length are needed",
+            br.len()
+        )));
+    }
+    let mut ranges = Vec::new();
+    for pair in br.chunks_exact(2) {
+        let (Ok(start), Ok(n)) = (usize::try_from(pair[0]), usize::try_from(pair[1])) else {
+            return Err(unclear("/ByteRange has a negative number".into()));
+        };
+        match start.checked_add(n) {
+            Some(end) if end <= len => ranges.push((start, n)),
+            _ => {
+                return Err(unclear(format!(
+                    "/ByteRange [{start} {n}] runs past the end of the file ({len} bytes)"
+                )))
+            }
+        }
+    }
+    if ranges[0].0 != 0 {
+        return Err(unclear("/ByteRange does not start at offset 0".into()));
+    }
+    if ranges.len() != 2 {
+        return Err(unclear(format!(
+            "/ByteRange has {} ranges; a signature covers two, around its /Contents",
+            ranges.len()
+        )));
+    }
+    let (gap_start, gap_end) = (ranges[0].1, ranges[1].0);
+    if gap_end < gap_start {
+        return Err(unclear("the two ranges overlap".into()));
+    }
+    let gap = &bytes[gap_start..gap_end];
+    let is_hex_string = gap.len() >= 2
+        && gap[0] == b'<'
+        && gap[gap.len() - 1] == b'>'
+        && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
+    if !is_hex_string {
+        return Err(unclear(format!(
+            "the bytes skipped ({gap_start}..{gap_end}) are not exactly a hex string: the gap must be the /Contents value and nothing else"
+        )));
+    }
+    let decoded = hex::decode(&gap[1..gap.len() - 1]).unwrap_or_default();
+    if decoded != contents {
+        return Err(unclear(
+            "the hex string the byte range skips is not this signature's /Contents".into(),
+        ));
+    }
+    // The skipped string must sit inside this signature's dictionary object, in the
+    // revision the signature covers: a copy elsewhere is the signature-wrapping attack.
+    let covered_end = ranges[1].0 + ranges[1].1;
+    let revision = doc
+        .revision_ends()
+        .iter()
+        .position(|e| *e == covered_end || trailing_eol(bytes, *e, covered_end));
+    let last = doc.revision_ends().len() - 1;
+    let signed_revision = revision.or(if covered_end == len { Some(last) } else { None });
+    let holder = field.value_id.or(field.field_id);
+    if let (Some(id), Some(rev)) = (holder, signed_revision) {
+        let offset = doc
+            .object_offset(rev.min(last), id)
+            .or_else(|| doc.object_offset(last, id));
+        let inside = offset.is_some_and(|start| {
+            start <= gap_start && memchr::memmem::find(&bytes[start..gap_start], b"endobj").is_none()
+        });
+        if !inside {
+            return Err(unclear(format!(
+                "the /Contents string the byte range skips is not inside the signature dictionary (object {} {}) — signature wrapping",
+                id.0, id.1
+            )));
+        }
+    }
+    let coverage = if covered_end == len {
+        Coverage::EntireFile
+    } else if revision.is_some() {
+        Coverage::EntireRevision
+    } else {
+        Coverage::ContiguousBlockFromStart
+    };
+    let check = Check::passed(
+        "pdf.byte-range",
+        format!(
+            "covers {} of {len} bytes, all but the /Contents string",
+            ranges[0].1 + ranges[1].1
+        ),
+    )
+    .with_detail("coverage", coverage.as_str())
+    .with_detail("byte_range", br.to_vec());
+    Ok((
+        Ranges {
+            ranges,
+            coverage,
+            revision: signed_revision,
+        },
+        check,
+    ))
+}
+
+/// True when `covered_end` is `end` minus a final line end (some writers sign up to %%EOF).
+fn trailing_eol(bytes: &[u8], end: usize, covered_end: usize) -> bool {
+    covered_end < end && end - covered_end <= 2 && bytes[covered_end..end].iter().all(|b| *b == b'\r' || *b == b'\n')
+}
+
+/// The DER container at the start of /Contents; only zero bytes may follow it.
+fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
+    let Some(len) = der_len(contents) else {
+        return Err(Check::failed(
+            "pdf.contents",
+            Reason::Malformed,
+            "/Contents does not start with a definite-length DER value",
+        ));
+    };
+    if len > MAX_CMS_SIZE {
+        return Err(Check::failed(
+            "pdf.contents",
+            Reason::TooLarge,
+            format!("container over {MAX_CMS_SIZE} bytes"),
+        ));
+    }
+    let (der, rest) = contents.split_at(len);
+    if rest.iter().any(|b| *b != 0) {
+        return Err(Check::failed(
+            "pdf.contents",
+            Reason::Malformed,
+            format!(
+                "{} byte(s) of data follow the signature container inside /Contents (only zero padding is allowed)",
+                rest.iter().rev().skip_while(|b| **b == 0).count()
+            ),
+        ));
+    }
+    Ok((
+        der,
+        Check::passed(
+            "pdf.contents",
+            format!("{len}-byte container, {} bytes of zero padding", rest.len()),
+        ),
+    ))
+}
+
+/// Length of the DER TLV at the start of `bytes`, if it fits.
+fn der_len(bytes: &[u8]) -> Option<usize> {
+    let first = *bytes.get(1)?;
+    let (header, content) = if first < 0x80 {
+        (2, usize::from(first))
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut v = 0usize;
+        for b in bytes.get(2..2 + n)? {
+            v = (v << 8) | usize::from(*b);
+        }
+        (2 + n, v)
+    };
+    let total = header.checked_add(content)?;
+    (total <= bytes.len()).then_some(total)
+}
+
+/// The digest of the byte ranges, streamed over the file in place.
+fn digest_ranges(alg: DigestAlgorithm, bytes: &[u8], ranges: &[(usize, usize)]) -> Vec<u8> {
+    let mut h: Hasher = alg.hasher();
+    for (start, n) in ranges {
+        h.update(&bytes[*start..start + n]);
+    }
+    h.finalize()
+}
+
+/// CMS signature checks; returns the time a valid signature time-stamp proves.
+fn cms_checks(
+    report: &mut Report,
+    sd: &SignedData,
+    value: &SignatureValue,
+    bytes: &[u8],
+    ranges: &[(usize, usize)],
+    ctx: &Context<'_, '_>,
+) -> Option<Time> {
+    let sha1_subfilter = value.sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
+    let content = match (&sd.econtent, sha1_subfilter) {
+        (Some(econtent), true) => {
+            let digest = digest_ranges(DigestAlgorithm::Sha1, bytes, ranges);
+            if *econtent == digest {
+                report.push(Check::passed(
+                    "pdf.sha1-content",
+                    "the encapsulated content is the SHA-1 of the byte ranges",
+                ));
+            } else {
+                report.push(Check::failed(
+                    "pdf.sha1-content",
+                    Reason::HashMismatch,
+                    "the encapsulated SHA-1 is not the digest of the byte ranges",
+                ));
+            }
+            None
+        }
+        (None, true) => {
+            report.push(Check::failed(
+                "pdf.sha1-content",
+                Reason::Missing,
+                "adbe.pkcs7.sha1 needs the SHA-1 digest as encapsulated content",
+            ));
+            return None;
+        }
+        (Some(_), false) => {
+            report.push(Check::failed(
+                "cms.parse",
+                Reason::Malformed,
+                format!(
+                    "{} is a detached signature but the CMS encapsulates content",
+                    value.sub_filter.as_deref().unwrap_or("the /SubFilter")
+                ),
+            ));
+            return None;
+        }
+        (None, false) => Some(()),
+    };
+    let Some(signer) = sd.signers.first() else {
+        report.push(Check::failed(
+            "cms.signer",
+            Reason::Missing,
+            "the SignedData has no signers",
+        ));
+        return None;
+    };
+    let joined;
+    let verification = match (content, signer.signed_attributes_der.is_some(), signer.digest()) {
+        (None, _, _) => sd.verify_signer(0, Content::Encapsulated, &ctx.opts.signer_certificates),
+        (Some(()), true, Some(alg)) => {
+            let digest = digest_ranges(alg, bytes, ranges);
+            sd.verify_signer(0, Content::Digest(&digest), &ctx.opts.signer_certificates)
+        }
+        (Some(()), _, _) => {
+            let total: usize = ranges.iter().map(|r| r.1).sum();
+            if total > MAX_CONTENT_WITHOUT_ATTRIBUTES {
+                report.push(Check::failed(
+                    "cms.message-digest",
+                    Reason::TooLarge,
+                    format!("signed content over {MAX_CONTENT_WITHOUT_ATTRIBUTES} bytes without signed attributes"),
+                ));
+                return None;
+            }
+            joined = ranges
+                .iter()
+                .flat_map(|(s, n)| &bytes[*s..s + n])
+                .copied()
+                .collect::<Vec<u8>>();
+            sd.verify_signer(0, Content::Bytes(&joined), &ctx.opts.signer_certificates)
+        }
+    };
+    report.checks.extend(verification.checks.iter().cloned());
+    if let Some(alg) = verification.signature_algorithm {
+        if let Some(c) = report.checks.iter_mut().rev().find(|c| c.name == "cms.signature") {
+            *c = c.clone().with_detail("algorithm", alg.name());
+        }
+    }
+    if let Some(alg) = verification.digest_algorithm {
+        if let Some(c) = report.checks.iter_mut().rev().find(|c| c.name == "cms.message-digest") {
+            *c = c.clone().with_detail("digest", alg.name());
+        }
+    }
+    let claimed = verification
+        .signing_time
+        .or_else(|| value.m.as_deref().and_then(parse_pdf_date));
+    report.subject.signing_time = claimed;
+    let mut chain = ctx.opts.seal.chain.clone();
+    chain.usage = Usage::DocumentSigning;
+    chain.crls.extend(sd.crls.iter().cloned());
+    chain.crls.extend(ctx.crls.iter().cloned());
+    chain.ocsp.extend(ctx.ocsp.iter().cloned());
+    let mut proven = None;
+    if let Some(ts) = verify_signature_timestamp(sd, 0, ctx.opts.seal.trust, &chain) {
+        match ts {
+            Ok(tv) => {
+                let status = tv.status();
+                let mut check = crate::report::summarize(
+                    "pdf.signature-timestamp",
+                    &tv.checks,
+                    format!("signature time-stamped at {}", tv.gen_time),
+                );
+                check = check.with_detail("gen_time", tv.gen_time.to_string());
+                if status == Status::Passed {
+                    proven = Some(tv.gen_time);
+                }
+                report.push(check);
+            }
+            Err(e) => {
+                report.push(Check::failed("pdf.signature-timestamp", e.reason(), e.to_string()));
+            }
+        }
+    }
+    match &verification.signer_certificate {
+        Some(cert) => {
+            report.subject.signer = Some(cert.subject());
+            let mut pool = sd.certificates.clone();
+            pool.extend(ctx.pool.iter().cloned());
+            report.push(signer_chain_check(
+                "pdf.chain",
+                cert,
+                &pool,
+                ctx.opts.seal.trust,
+                &chain,
+                proven.or(claimed).unwrap_or(chain.at),
+                proven.is_some(),
+            ));
+        }
+        None => {
+            report.push(Check::failed(
+                "pdf.chain",
+                Reason::UntrustedChain,
+                "no signer certificate found",
+            ));
+        }
+    }
+    if proven.is_some() {
+        report.subject.signing_time = proven;
+    }
+    proven
+}
+
+/// A document time-stamp: an RFC 3161 token over the byte ranges.
+fn doc_timestamp_checks(
+    report: &mut Report,
+    der: &[u8],
+    bytes: &[u8],
+    ranges: &[(usize, usize)],
+    ctx: &Context<'_, '_>,
+) {
+    let token = match TimeStampToken::from_der(der) {
+        Ok(t) => t,
+        Err(e) => {
+            report.push(Check::failed("tsp.parse", e.reason(), e.to_string()));
+            return;
+        }
+    };
+    let Some(alg) = token.tst_info.imprint_digest() else {
+        report.push(Check::failed(
+            "tsp.imprint",
+            Reason::Unsupported,
+            "unsupported message imprint digest",
+        ));
+        return;
+    };
+    let digest = digest_ranges(alg, bytes, ranges);
+    let mut chain = ctx.opts.seal.chain.clone();
+    chain.crls.extend(ctx.crls.iter().cloned());
+    chain.ocsp.extend(ctx.ocsp.iter().cloned());
+    let verification = token.verify_digest(&digest, ctx.opts.seal.trust, &chain);
+    report.subject.signing_time = Some(verification.gen_time);
+    if let Some(cert) = &verification.tsa_certificate {
+        report.subject.signer = Some(cert.subject());
+    }
+    report.checks.extend(verification.checks);
+}
+
+/// Coverage and the analysis of the revisions after the signed one.
+fn coverage_checks(
+    report: &mut Report,
+    doc: &mut PdfDocument<'_>,
+    ranges: &Ranges,
+    value: &SignatureValue,
+    cache: &mut BTreeMap<usize, Result<RevisionChanges, PdfError>>,
+) {
+    let last = doc.revision_ends().len() - 1;
+    let (level, revisions, disallowed) = match (ranges.coverage, ranges.revision) {
+        (Coverage::EntireFile, _) => (ChangeLevel::None, Vec::new(), Vec::new()),
+        (Coverage::EntireRevision, Some(signed)) => {
+            let mut revisions = Vec::new();
+            let mut level = ChangeLevel::None;
+            let mut disallowed = Vec::new();
+            for k in signed + 1..=last {
+                let entry = cache.entry(k).or_insert_with(|| compare_revisions(doc, k));
+                match entry {
+                    Ok(c) => {
+                        level = level.max(c.level);
+                        disallowed.extend(c.disallowed.iter().map(|d| format!("revision {k}: {d}")));
+                        revisions.push(c.clone());
+                    }
+                    Err(e) => {
+                        level = ChangeLevel::Other;
+                        disallowed.push(format!("revision {k} could not be analysed: {e}"));
+                    }
+                }
+            }
+            (level, revisions, disallowed)
+        }
+        _ => (
+            ChangeLevel::Other,
+            Vec::new(),
+            vec!["the signed block does not end at a revision end: what follows it cannot be analysed".to_owned()],
+        ),
+    };
+    let mut disallowed = disallowed;
+    if let Some(p) = value.docmdp {
+        if p == 1 && level > ChangeLevel::LtaUpdates {
+            disallowed.push("the document is certified with no changes allowed (DocMDP P=1)".into());
+        }
+    }
+    if let Some((action, locked)) = &value.fieldmdp {
+        for rev in &revisions {
+            for f in &rev.fields_filled {
+                let is_locked = match action.as_str() {
+                    "All" => true,
+                    "Include" => locked.contains(f),
+                    "Exclude" => !locked.contains(f),
+                    _ => false,
+                };
+                if is_locked {
+                    disallowed.push(format!(
+                        "revision {}: field {f} is locked by this signature (FieldMDP)",
+                        rev.revision
+                    ));
+                }
+            }
+        }
+    }
+    let level = if disallowed.is_empty() {
+        level
+    } else {
+        ChangeLevel::Other
+    };
+    let coverage_check = match ranges.coverage {
+        Coverage::EntireFile => Check::passed("pdf.coverage", "the signature covers the whole file"),
+        Coverage::EntireRevision => Check::passed(
+            "pdf.coverage",
+            format!(
+                "the signature covers its revision; {} later revision(s) follow",
+                revisions.len()
+            ),
+        ),
+        Coverage::ContiguousBlockFromStart | Coverage::Unclear => Check::failed(
+            "pdf.coverage",
+            Reason::ModifiedAfterSigning,
+            "the signature covers only a block from the start of the file: data after it is unsigned",
+        ),
+    };
+    report.push(coverage_check.with_detail("coverage", ranges.coverage.as_str()));
+    let mut check = if disallowed.is_empty() {
+        Check::passed(
+            "pdf.modifications",
+            match level {
+                ChangeLevel::None => "nothing was added after signing".to_owned(),
+                ChangeLevel::LtaUpdates => "only validation data and time-stamps were added after signing".to_owned(),
+                _ => "only signatures and form filling were added after signing".to_owned(),
+            },
+        )
+    } else {
+        Check::failed(
+            "pdf.modifications",
+            Reason::ModifiedAfterSigning,
+            format!(
+                "changed after signing: {}",
+                disallowed.first().cloned().unwrap_or_default()
+            ),
+        )
+        .with_detail("disallowed", disallowed)
+    };
+    check = check
+        .with_detail("level", level.as_str())
+        .with_detail("revisions", serde_json::to_value(&revisions).unwrap_or_default());
+    report.push(check);
+}
+
+fn compare_revisions(doc: &mut PdfDocument<'_>, k: usize) -> Result<RevisionChanges, PdfError> {
+    doc.load(k - 1)?;
+    doc.load(k)?;
+    let (Some(prev), Some(cur)) = (doc.revision(k - 1), doc.revision(k)) else {
+        return Err(PdfError::Malformed(format!("revision {k} not loaded")));
+    };
+    Ok(compare(k, prev, cur))
+}
+
+/// A PDF date `D:YYYYMMDDHHmmSS+HH'mm'` (UTC offsets applied; missing parts default).
+pub fn parse_pdf_date(text: &str) -> Option<Time> {
+    let t = text.trim().strip_prefix("D:").unwrap_or(text.trim());
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 4 {
+        return None;
+    }
+    let num = |from: usize, len: usize, default: u32| -> Option<u32> {
+        match digits.get(from..from + len) {
+            Some(s) => s.parse().ok(),
+            None => Some(default),
+        }
+    };
+    let year = i32::try_from(num(0, 4, 0)?).ok()?;
+    let base = Time::from_utc_fields(
+        year,
+        u8::try_from(num(4, 2, 1)?).ok()?,
+        u8::try_from(num(6, 2, 1)?).ok()?,
+        u8::try_from(num(8, 2, 0)?).ok()?,
+        u8::try_from(num(10, 2, 0)?).ok()?,
+        u8::try_from(num(12, 2, 0)?).ok()?,
+    )?;
+    let rest = &t[digits.len()..];
+    let sign = match rest.chars().next() {
+        Some('+') => 1i64,
+        Some('-') => -1,
+        _ => return Some(base),
+    };
+    let off: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+    let hours: i64 = off.get(0..2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let minutes: i64 = off.get(2..4).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Time::from_unix(base.unix().checked_sub(sign * (hours * 3600 + minutes * 60))?).ok()
+}
