@@ -172,6 +172,8 @@ struct Analysis<'d> {
     region: BTreeSet<ObjectId>,
     /// Touched objects that an allowed rule accounted for.
     explained: BTreeSet<ObjectId>,
+    /// Form fields and widgets met in the field tree of `cur`.
+    fields_seen: BTreeSet<ObjectId>,
     /// For each object of `prev`, the objects that reference it ([`TRAILER_ID`] for the trailer).
     referrers: BTreeMap<ObjectId, Vec<ObjectId>>,
     /// Touched objects accounted for as part of an allowed subtree (appearance streams,
@@ -213,6 +215,7 @@ impl<'d> Analysis<'d> {
             region: BTreeSet::new(),
             explained: BTreeSet::new(),
             claimed: BTreeSet::new(),
+            fields_seen: BTreeSet::new(),
             referrers: referrers(prev),
             level: ChangeLevel::None,
             filled: Vec::new(),
@@ -361,6 +364,7 @@ impl<'d> Analysis<'d> {
                     continue;
                 }
                 self.region.insert(id);
+                self.fields_seen.insert(id);
             }
             let Some(Ok(dict)) = deref(self.cur, Some(&node)).map(Object::as_dict) else {
                 continue;
@@ -582,22 +586,43 @@ impl<'d> Analysis<'d> {
     /// Whether `id` is referenced in `prev` from outside the allowed regions (other than
     /// from `owner`): by a page, the trailer, another catalog key, any unrelated object.
     fn used_elsewhere(&self, id: ObjectId, owner: Option<ObjectId>) -> Option<String> {
+        let mut visited = BTreeSet::new();
+        self.used_elsewhere_from(id, owner, &mut visited)
+    }
+
+    /// Follows the referrers up to form fields (whose own referrers are the form tree and the
+    /// pages' annotation arrays): an intermediate object (an appearance dictionary, a DSS
+    /// array) that is shared makes everything below it shared.
+    fn used_elsewhere_from(
+        &self,
+        id: ObjectId,
+        owner: Option<ObjectId>,
+        visited: &mut BTreeSet<ObjectId>,
+    ) -> Option<String> {
+        if !visited.insert(id) || visited.len() > super::MAX_FIELDS {
+            return None;
+        }
         let old_root = self.prev.trailer.get(b"Root").and_then(Object::as_reference).ok();
         for r in self.referrers.get(&id).into_iter().flatten() {
-            if Some(*r) == owner || (self.region.contains(r) && owner.is_none()) {
+            if Some(*r) == owner || self.fields_seen.contains(r) {
                 continue;
             }
             if *r == TRAILER_ID {
                 return Some("the trailer".into());
             }
-            if Some(*r) == old_root && owner.is_none() {
+            if Some(*r) == old_root {
                 let catalog = self.prev.get_dictionary(*r).ok();
-                let stray = catalog
-                    .into_iter()
-                    .flat_map(|c| c.iter())
-                    .any(|(k, v)| !CATALOG_ALLOWED.iter().any(|(a, _)| *a == k.as_slice()) && references(v, id));
+                let stray = catalog.into_iter().flat_map(|c| c.iter()).any(|(k, v)| {
+                    (owner.is_some() || !CATALOG_ALLOWED.iter().any(|(a, _)| *a == k.as_slice())) && references(v, id)
+                });
                 if stray {
                     return Some(format!("another entry of the catalog (object {})", r.0));
+                }
+                continue;
+            }
+            if owner.is_none() && self.region.contains(r) {
+                if let Some(user) = self.used_elsewhere_from(*r, None, visited) {
+                    return Some(user);
                 }
                 continue;
             }

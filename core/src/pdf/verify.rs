@@ -81,7 +81,15 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
             return report.finish();
         }
     };
-    let signed: Vec<SignatureField> = fields.into_iter().filter(|f| f.value.is_some()).collect();
+    let mut signed: Vec<SignatureField> = fields.into_iter().filter(|f| f.value.is_some()).collect();
+    // Report in file order (oldest first): by where each /Contents string starts.
+    signed.sort_by_key(|f| {
+        f.value
+            .as_ref()
+            .and_then(|v| SignatureValue::read(doc.last(), v).byte_range)
+            .and_then(|br| br.get(1).copied())
+            .unwrap_or(i64::MAX)
+    });
     if signed.is_empty() && doc.last().trailer.has(b"Encrypt") {
         report.push(Check::failed(
             "pdf.signatures",
@@ -289,59 +297,22 @@ fn check_byte_range(
             }
         }
     }
-    if ranges[0].0 != 0 {
-        return Err(unclear("/ByteRange does not start at offset 0".into()));
+    // From here on the ranges can be hashed: a bad shape makes the coverage UNCLEAR, and
+    // the signature is still checked so the report says whether it is intact.
+    let (covered_end, signed_revision, problem) = shape(doc, field, &ranges, contents);
+    if let Some(problem) = problem {
+        let check = unclear(problem);
+        let ranges = Ranges {
+            ranges,
+            coverage: Coverage::Unclear,
+            revision: None,
+        };
+        return Ok((ranges, check));
     }
-    if ranges.len() != 2 {
-        return Err(unclear(format!(
-            "/ByteRange has {} ranges; a signature covers two, around its /Contents",
-            ranges.len()
-        )));
-    }
-    let (gap_start, gap_end) = (ranges[0].1, ranges[1].0);
-    if gap_end < gap_start {
-        return Err(unclear("the two ranges overlap".into()));
-    }
-    let gap = &bytes[gap_start..gap_end];
-    let is_hex_string = gap.len() >= 2
-        && gap[0] == b'<'
-        && gap[gap.len() - 1] == b'>'
-        && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
-    if !is_hex_string {
-        return Err(unclear(format!(
-            "the bytes skipped ({gap_start}..{gap_end}) are not exactly a hex string: the gap must be the /Contents value and nothing else"
-        )));
-    }
-    let decoded = hex::decode(&gap[1..gap.len() - 1]).unwrap_or_default();
-    if decoded != contents {
-        return Err(unclear(
-            "the hex string the byte range skips is not this signature's /Contents".into(),
-        ));
-    }
-    // The skipped string must sit inside this signature's dictionary object, in the
-    // revision the signature covers: a copy elsewhere is the signature-wrapping attack.
-    let covered_end = ranges[1].0 + ranges[1].1;
     let revision = doc
         .revision_ends()
         .iter()
         .position(|e| *e == covered_end || trailing_eol(bytes, *e, covered_end));
-    let last = doc.revision_ends().len() - 1;
-    let signed_revision = revision.or(if covered_end == len { Some(last) } else { None });
-    let holder = field.value_id.or(field.field_id);
-    if let (Some(id), Some(rev)) = (holder, signed_revision) {
-        let offset = doc
-            .object_offset(rev.min(last), id)
-            .or_else(|| doc.object_offset(last, id));
-        let inside = offset.is_some_and(|start| {
-            start <= gap_start && memchr::memmem::find(&bytes[start..gap_start], b"endobj").is_none()
-        });
-        if !inside {
-            return Err(unclear(format!(
-                "the /Contents string the byte range skips is not inside the signature dictionary (object {} {}) — signature wrapping",
-                id.0, id.1
-            )));
-        }
-    }
     let coverage = if covered_end == len {
         Coverage::EntireFile
     } else if revision.is_some() {
@@ -362,10 +333,76 @@ fn check_byte_range(
         Ranges {
             ranges,
             coverage,
-            revision: signed_revision,
+            revision: revision.or(signed_revision),
         },
         check,
     ))
+}
+
+/// What is wrong with the shape of validated ranges, if anything; with the end of the
+/// covered block and the revision it ends.
+fn shape(
+    doc: &PdfDocument<'_>,
+    field: &SignatureField,
+    ranges: &[(usize, usize)],
+    contents: &[u8],
+) -> (usize, Option<usize>, Option<String>) {
+    let bytes = doc.bytes();
+    let len = bytes.len();
+    let last = doc.revision_ends().len() - 1;
+    let covered_end = ranges.last().map_or(0, |(s, n)| s + n);
+    if ranges[0].0 != 0 {
+        return (covered_end, None, Some("/ByteRange does not start at offset 0".into()));
+    }
+    if ranges.len() != 2 {
+        let message = format!(
+            "/ByteRange has {} ranges; a signature covers two, around its /Contents",
+            ranges.len()
+        );
+        return (covered_end, None, Some(message));
+    }
+    let (gap_start, gap_end) = (ranges[0].1, ranges[1].0);
+    if gap_end < gap_start {
+        return (covered_end, None, Some("the two ranges overlap".into()));
+    }
+    let gap = &bytes[gap_start..gap_end];
+    let is_hex_string = gap.len() >= 2
+        && gap[0] == b'<'
+        && gap[gap.len() - 1] == b'>'
+        && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
+    if !is_hex_string {
+        let message = format!(
+            "the bytes skipped ({gap_start}..{gap_end}) are not exactly a hex string: the gap must be the /Contents value and nothing else"
+        );
+        return (covered_end, None, Some(message));
+    }
+    let decoded = hex::decode(&gap[1..gap.len() - 1]).unwrap_or_default();
+    if decoded != contents {
+        let message = "the hex string the byte range skips is not this signature's /Contents".to_owned();
+        return (covered_end, None, Some(message));
+    }
+    // The skipped string must sit inside this signature's dictionary object, in the
+    // revision the signature covers: a copy elsewhere is the signature-wrapping attack.
+    let revision = doc
+        .revision_ends()
+        .iter()
+        .position(|e| *e == covered_end || trailing_eol(bytes, *e, covered_end));
+    let signed_revision = revision.or(if covered_end == len { Some(last) } else { None });
+    let holder = field.value_id.or(field.field_id);
+    if let (Some(id), Some(rev)) = (holder, signed_revision) {
+        let offset = doc.object_offset(rev, id).or_else(|| doc.object_offset(last, id));
+        let inside = offset.is_some_and(|start| {
+            start <= gap_start && memchr::memmem::find(&bytes[start..gap_start], b"endobj").is_none()
+        });
+        if !inside {
+            let message = format!(
+                "the /Contents string the byte range skips is not inside the signature dictionary (object {} {}): signature wrapping",
+                id.0, id.1
+            );
+            return (covered_end, None, Some(message));
+        }
+    }
+    (covered_end, signed_revision, None)
 }
 
 /// True when `covered_end` is `end` minus a final line end (some writers sign up to %%EOF).
@@ -658,7 +695,7 @@ fn coverage_checks(
         _ => (
             ChangeLevel::Other,
             Vec::new(),
-            vec!["the signed block does not end at a revision end: what follows it cannot be analysed".to_owned()],
+            vec!["the signed bytes do not end at a revision end: what follows them cannot be analysed".to_owned()],
         ),
     };
     let mut disallowed = disallowed;
@@ -699,10 +736,15 @@ fn coverage_checks(
                 revisions.len()
             ),
         ),
-        Coverage::ContiguousBlockFromStart | Coverage::Unclear => Check::failed(
+        Coverage::ContiguousBlockFromStart => Check::failed(
             "pdf.coverage",
             Reason::ModifiedAfterSigning,
             "the signature covers only a block from the start of the file: data after it is unsigned",
+        ),
+        Coverage::Unclear => Check::failed(
+            "pdf.coverage",
+            Reason::ModifiedAfterSigning,
+            "the byte range is irregular: which bytes the signature protects is unclear",
         ),
     };
     report.push(coverage_check.with_detail("coverage", ranges.coverage.as_str()));
