@@ -3,6 +3,7 @@
 //! class, OTHER flagged as a disallowed change, NONE / LTA_UPDATES / FORM_FILLING not flagged;
 //! where pyHanko refuses (ERR), a verdict with a precise reason.
 
+#[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -462,7 +462,19 @@ impl<'d> Analysis<'d> {
                 }
             }
             _ => {
-                // An unchanged field object may still have indirect values that changed.
+                // An unchanged field object may still have indirect values that changed; a
+                // signed signature field's value and appearance are frozen.
+                let signed_before = id
+                    .and_then(|id| self.prev.get_dictionary(id).ok())
+                    .is_some_and(|old| old.has(b"V"));
+                if is_sig && signed_before {
+                    if let Some(obj) = dict.get(b"AP").ok().and_then(|ap| self.touched_in(ap)) {
+                        self.flag(format!(
+                            "field {display} is signed, but its appearance changed (object {})",
+                            obj.0
+                        ));
+                    }
+                }
                 for key in [b"V".as_slice(), b"AP"] {
                     if let Ok(v) = dict.get(key) {
                         if key == b"V" && is_sig && v.as_reference().is_ok_and(|r| self.changed.contains(&r)) {
@@ -493,6 +505,31 @@ impl<'d> Analysis<'d> {
             };
             self.allow(level, what);
         }
+    }
+
+    /// The first touched object reachable from `root` (not following back links).
+    fn touched_in(&self, root: &Object) -> Option<ObjectId> {
+        let mut stack = vec![root.clone()];
+        let mut visited = BTreeSet::new();
+        while let Some(object) = stack.pop() {
+            let resolved = match &object {
+                Object::Reference(id) => {
+                    if !visited.insert(*id) || visited.len() > super::MAX_OBJECTS {
+                        continue;
+                    }
+                    if self.touched(*id) {
+                        return Some(*id);
+                    }
+                    match self.cur.objects.get(id) {
+                        Some(o) if !is_structural(o) => o,
+                        _ => continue,
+                    }
+                }
+                other => other,
+            };
+            push_children(resolved, &mut stack);
+        }
+        None
     }
 
     fn is_doc_timestamp(&self, value: &Object) -> bool {

@@ -265,7 +265,7 @@ fn verify_field(
 
 /// ByteRange shape, the gap being exactly this signature's /Contents string, and coverage.
 fn check_byte_range(
-    doc: &PdfDocument<'_>,
+    doc: &mut PdfDocument<'_>,
     field: &SignatureField,
     br: &[i64],
     contents: &[u8],
@@ -342,7 +342,7 @@ fn check_byte_range(
 /// What is wrong with the shape of validated ranges, if anything; with the end of the
 /// covered block and the revision it ends.
 fn shape(
-    doc: &PdfDocument<'_>,
+    doc: &mut PdfDocument<'_>,
     field: &SignatureField,
     ranges: &[(usize, usize)],
     contents: &[u8],
@@ -390,6 +390,7 @@ fn shape(
     let signed_revision = revision.or(if covered_end == len { Some(last) } else { None });
     let holder = field.value_id.or(field.field_id);
     if let (Some(id), Some(rev)) = (holder, signed_revision) {
+        let _ = doc.load(rev);
         let offset = doc.object_offset(rev, id).or_else(|| doc.object_offset(last, id));
         let inside = offset.is_some_and(|start| {
             start <= gap_start && memchr::memmem::find(&bytes[start..gap_start], b"endobj").is_none()
