@@ -3,9 +3,9 @@
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
 Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode,
-cms_parse and ofd_package (one file per seed, named by content hash). ofd_package seeds are
-the .ofd files of ../shared/corpus/ofd (next to the repository holding TEST_VECTOR_DIR), when
-that folder exists. Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
+cms_parse, ofd_package and pdf_document (one file per seed, named by content hash).
+ofd_package and pdf_document seeds are the files of ../shared/corpus/ofd and /pdf (next to
+the repository holding TEST_VECTOR_DIR), when those folders exist. Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
 (see fuzz/fuzz_targets/sm2_verify_report.rs).
 """
 
@@ -71,14 +71,18 @@ def add_structured_seeds(src, seeds):
         seeds["cms_parse"].add(open(path, "rb").read())
 
 
-def add_ofd_seeds(src, seeds):
-    """Whole OFD packages from the shared corpus: <repo>/../shared/corpus/ofd, where <repo>
-    is the folder holding the test-vector directory src."""
+def add_document_seeds(src, seeds):
+    """Whole documents from the shared corpus: <repo>/../shared/corpus/{ofd,pdf}, where <repo>
+    is the folder holding the test-vector directory src. PDFs over the fuzzer's input limit
+    are left out."""
     repo = os.path.dirname(os.path.abspath(src))
-    folder = os.path.join(os.path.dirname(repo), "shared", "corpus", "ofd")
-    for path in sorted(glob.glob(os.path.join(folder, "*.ofd"))):
-        with open(path, "rb") as f:
-            seeds["ofd_package"].add(f.read())
+    for kind, target in (("ofd", "ofd_package"), ("pdf", "pdf_document")):
+        folder = os.path.join(os.path.dirname(repo), "shared", "corpus", kind)
+        for path in sorted(glob.glob(os.path.join(folder, "*." + kind))):
+            with open(path, "rb") as f:
+                data = f.read()
+            if len(data) <= 65536:
+                seeds[target].add(data)
 
 
 def main(src, out):
@@ -89,10 +93,11 @@ def main(src, out):
         "seal_decode": set(),
         "cms_parse": set(),
         "ofd_package": set(),
+        "pdf_document": set(),
     }
     parse, report = seeds["sm2_parse"], seeds["sm2_verify_report"]
     add_structured_seeds(src, seeds)
-    add_ofd_seeds(src, seeds)
+    add_document_seeds(src, seeds)
     for path in sorted(glob.glob(os.path.join(src, "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:

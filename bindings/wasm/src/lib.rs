@@ -168,11 +168,14 @@ export interface SealVerifyOptions {
   ocsp?: Uint8Array[];
 }
 
-/** Options of `verifyOfd`. */
-export interface OfdVerifyOptions extends SealVerifyOptions {
+/** Options of `verifyOfd` and `verifyPdf`. */
+export interface DocumentVerifyOptions extends SealVerifyOptions {
   /** Certificates of signers whose signatures carry none (bare SM2 Type=Sign signatures). */
   signerCertificates?: Array<string | Uint8Array>;
 }
+
+/** Former name of `DocumentVerifyOptions`. */
+export type OfdVerifyOptions = DocumentVerifyOptions;
 
 /** Options of `verifyToken`. Absent fields are not checked. */
 export interface TokenVerifyOptions {
@@ -760,16 +763,16 @@ pub fn verify_seal_signature(
     to_js(&report)
 }
 
-/// Verifies every signature of an OFD document (the file's bytes) against a `TrustStore`;
-/// returns the document report (kind `ofd`) with one part per signature.
-#[wasm_bindgen(js_name = verifyOfd, unchecked_return_type = "Report")]
-pub fn verify_ofd(
-    document: &[u8],
-    trust: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "OfdVerifyOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+/// Trust, time and certificates for a signed document (OFD or PDF), from the options object.
+struct DocumentOptions {
+    chain: ChainOptions,
+    intermediates: Vec<x509::Certificate>,
+    signer_certificates: Vec<x509::Certificate>,
+}
+
+fn document_options(options: &JsValue) -> Result<DocumentOptions, Failure> {
     let options = options_object(
-        Some(&options),
+        Some(options),
         &[
             "at",
             "revocationRequired",
@@ -778,9 +781,8 @@ pub fn verify_ofd(
             "ocsp",
             "signerCertificates",
         ],
-    )
-    .map_err(throw)?;
-    let chain = chain_options(options.as_ref(), Usage::DocumentSigning).map_err(throw)?;
+    )?;
+    let chain = chain_options(options.as_ref(), Usage::DocumentSigning)?;
     let certs = |name: &str| -> Result<Vec<x509::Certificate>, Failure> {
         let mut out = Vec::new();
         for der in byte_list(&option_value(options.as_ref(), name), name)? {
@@ -788,15 +790,48 @@ pub fn verify_ofd(
         }
         Ok(out)
     };
-    let intermediates = certs("intermediates").map_err(throw)?;
+    Ok(DocumentOptions {
+        chain,
+        intermediates: certs("intermediates")?,
+        signer_certificates: certs("signerCertificates")?,
+    })
+}
+
+/// Verifies every signature of an OFD document (the file's bytes) against a `TrustStore`;
+/// returns the document report (kind `ofd`) with one part per signature.
+#[wasm_bindgen(js_name = verifyOfd, unchecked_return_type = "Report")]
+pub fn verify_ofd(
+    document: &[u8],
+    trust: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = document_options(&options).map_err(throw)?;
     let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
         trust: &trust.inner,
-        chain,
-        intermediates,
+        chain: o.chain,
+        intermediates: o.intermediates,
     });
-    opts.signer_certificates = certs("signerCertificates").map_err(throw)?;
-    let report = yinjian::ofd::verify_ofd_bytes(document, &opts);
-    to_js(&report)
+    opts.signer_certificates = o.signer_certificates;
+    to_js(&yinjian::ofd::verify_ofd_bytes(document, &opts))
+}
+
+/// Verifies every signature of a PDF (the file's bytes) against a `TrustStore`: byte ranges,
+/// the CMS or seal signature, document time-stamps, and what later revisions changed;
+/// returns the document report (kind `pdf`) with one part per signature, oldest first.
+#[wasm_bindgen(js_name = verifyPdf, unchecked_return_type = "Report")]
+pub fn verify_pdf(
+    document: &[u8],
+    trust: &JsTrustStore,
+    #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = document_options(&options).map_err(throw)?;
+    let mut opts = yinjian::pdf::PdfOptions::new(seal::SealOptions {
+        trust: &trust.inner,
+        chain: o.chain,
+        intermediates: o.intermediates,
+    });
+    opts.signer_certificates = o.signer_certificates;
+    to_js(&yinjian::pdf::verify_pdf(document, &opts))
 }
 
 fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {
