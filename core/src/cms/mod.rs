@@ -12,6 +12,7 @@
 //! `cms.signature` and, when an ESS signingCertificate(V2) attribute is present,
 //! `cms.signing-certificate`. [`verify_detached_report`] adds the signer's chain.
 
+pub mod build;
 mod tlv;
 pub mod tsp;
 
