@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::{cert, key, openssl_sm2_verify, scratch_dir, t, vectors, TestPki, VALIDATION_TIME};
+use common::{cert, key, openssl_sm2_verify, scratch_dir, t, vectors, TestPki};
 use yinjian::cms::build::CmsKey;
 use yinjian::cms::SignedData;
 use yinjian::pdf::{sign_pdf, verify_pdf, PdfOptions, PdfSignOptions, PdfSigner, SignatureAppearance};
-use yinjian::seal::SealOptions;
-use yinjian::x509::{parse_all, Certificate, RevocationPolicy, TrustStore};
+use yinjian::x509::{parse_all, Certificate};
 use yinjian::{Reason, Report, Status};
 
 const SIGNING_TIME: &str = "2027-05-01T08:00:00Z";
@@ -71,14 +70,12 @@ fn opts() -> PdfSignOptions {
     o
 }
 
-/// Verifies with `root` trusted at the validation time, no revocation data required.
+/// Verifies with the SM2 test PKI's root and `root` trusted at the validation time, the SM2
+/// intermediate given, no revocation data required.
 fn verify(doc: &[u8], root: &Certificate) -> Report {
-    let mut trust = TrustStore::new();
-    trust.add_certificate(root.clone(), None);
-    let mut seal = SealOptions::new(&trust, t(VALIDATION_TIME));
-    seal.chain.revocation = RevocationPolicy::NotRequired;
-    seal.intermediates = TestPki::new().intermediates;
-    verify_pdf(doc, &PdfOptions::new(seal))
+    let mut pki = TestPki::new();
+    pki.trust.add_certificate(root.clone(), None);
+    verify_pdf(doc, &PdfOptions::new(pki.seal_options()))
 }
 
 fn check<'r>(part: &'r Report, name: &str) -> &'r yinjian::report::Check {

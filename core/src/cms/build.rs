@@ -62,7 +62,7 @@ impl CmsKey {
             let start = text
                 .find("-----BEGIN ")
                 .ok_or_else(|| CmsError::Malformed("no PEM block".into()))?;
-            let (label, der) = pem_rfc7468::decode_vec(text[start..].as_bytes())
+            let (label, der) = pem_rfc7468::decode_vec(&text.as_bytes()[start..])
                 .map_err(|e| CmsError::Malformed(format!("PEM key: {e}")))?;
             (label.to_owned(), der)
         } else {

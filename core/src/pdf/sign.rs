@@ -25,7 +25,7 @@ use std::io::Write;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use memchr::memmem;
 
-use super::document::{acro_form, decode_text, PdfDocument};
+use super::document::{acro_form, decode_text, signature_fields, PdfDocument, SignatureValue};
 use super::PdfError;
 use crate::alg::DigestAlgorithm;
 use crate::cms::build::{sign_detached_digest, CmsKey};
@@ -123,7 +123,8 @@ impl PdfSignOptions {
 ///
 /// [`PdfError::Malformed`] when the document cannot be read, has no pages, the page or name
 /// asked for is not usable, or the key does not belong to the certificate;
-/// [`PdfError::Unsupported`] for an encrypted document; [`PdfError::TooLarge`] when the CMS
+/// [`PdfError::Unsupported`] for an encrypted document or one certified with no changes
+/// allowed (DocMDP P=1); [`PdfError::TooLarge`] when the CMS
 /// does not fit the reserved space or a named limit is exceeded.
 pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> Result<Vec<u8>, PdfError> {
     if opts.reserved_bytes == 0 || opts.reserved_bytes > MAX_RESERVED_BYTES {
@@ -143,6 +144,17 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     let doc = parsed.last();
     if doc.trailer.has(b"Encrypt") {
         return Err(PdfError::Unsupported("signing an encrypted document".into()));
+    }
+    // A certification signature allowing no changes (DocMDP P=1) forbids adding signatures.
+    for field in signature_fields(doc)? {
+        if let Some(dict) = &field.value {
+            if SignatureValue::read(doc, dict).docmdp == Some(1) {
+                return Err(PdfError::Unsupported(format!(
+                    "the document is certified by {} with no changes allowed (DocMDP P=1)",
+                    field.name
+                )));
+            }
+        }
     }
     let base = memmem::find(&input[..input.len().min(1024)], b"%PDF-").unwrap_or(0);
     let prev = last_startxref(input)?;
