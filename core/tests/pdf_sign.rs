@@ -425,3 +425,92 @@ fn pyhanko_signed_pdfs_verify() {
     assert_intact(&report.parts[0], "ENTIRE_REVISION", "FORM_FILLING");
     assert_intact(&report.parts[1], "ENTIRE_FILE", "NONE");
 }
+
+#[test]
+fn unknown_trailer_keys_carry_over() {
+    // A trailer key the update does not know (pyHanko's "sneaky trailer" corpus case): dropping
+    // it would count as a change after the first signature.
+    let input = String::from_utf8_lossy(&pdf("unsigned.pdf")).replace("/Size 7 /Root", "/Size 7 /Custom 5 0 R /Root");
+    let once = sign(input.as_bytes(), &sm2(), &opts());
+    let twice = sign(&once, &sm2(), &opts());
+    let tail = String::from_utf8_lossy(&twice[once.len()..]).into_owned();
+    assert!(tail.contains("/Custom 5 0 R"), "{tail}");
+    let report = verify(&twice, &cert("root"));
+    assert_intact(&report.parts[0], "ENTIRE_REVISION", "FORM_FILLING");
+}
+
+/// Signing each PDF of the pyHanko corpus (../shared/corpus/pdf, read in place) leaves every
+/// earlier signature's verdict as it was, except that the formerly last one now covers its
+/// revision with form filling after it; the new signature covers the whole file.
+#[test]
+fn signing_the_corpus_keeps_earlier_verdicts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/pdf");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared/corpus)", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    files.sort();
+    let ec = cms_pki("ec-signer");
+    let signer = PdfSigner {
+        key: &ec.key,
+        certificate: &ec.cert,
+        chain: &ec.chain,
+    };
+    let summary = |r: &Report| -> Vec<(Status, String, String)> {
+        r.parts
+            .iter()
+            .map(|p| {
+                let d = |c: &str, k: &str| {
+                    p.check(c)
+                        .and_then(|c| c.details.get(k))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                (
+                    p.status,
+                    d("pdf.byte-range", "coverage"),
+                    d("pdf.modifications", "level"),
+                )
+            })
+            .collect()
+    };
+    let mut signed_count = 0;
+    for file in &files {
+        let input = std::fs::read(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy();
+        let out = match sign_pdf(&input, &signer, &opts()) {
+            Ok(out) => out,
+            Err(yinjian::pdf::PdfError::Unsupported(why)) => {
+                // Encrypted, or certified with no changes allowed.
+                assert!(why.contains("encrypted") || why.contains("DocMDP P=1"), "{name}: {why}");
+                continue;
+            }
+            Err(e) => panic!("{name}: {e}"),
+        };
+        signed_count += 1;
+        assert!(out.starts_with(&input), "{name}: append only");
+        let before = summary(&verify(&input, &ec.root));
+        let after_report = verify(&out, &ec.root);
+        let after = summary(&after_report);
+        assert_eq!(after.len(), before.len() + 1, "{name}");
+        assert_eq!(
+            after.last().unwrap(),
+            &(Status::Passed, "ENTIRE_FILE".to_owned(), "NONE".to_owned()),
+            "{name}: {}",
+            after_report.to_json_pretty()
+        );
+        for (b, a) in before.iter().zip(&after) {
+            let expected = match (b.1.as_str(), b.2.as_str()) {
+                ("ENTIRE_FILE", "NONE") => (b.0, "ENTIRE_REVISION".to_owned(), "FORM_FILLING".to_owned()),
+                (cov, "NONE" | "LTA_UPDATES") if cov == "ENTIRE_REVISION" => {
+                    (b.0, cov.to_owned(), "FORM_FILLING".to_owned())
+                }
+                _ => b.clone(),
+            };
+            assert_eq!(a, &expected, "{name}: {}", after_report.to_json_pretty());
+        }
+    }
+    assert!(signed_count >= 30, "only {signed_count} corpus files signed");
+}

@@ -41,6 +41,23 @@ pub const MAX_RESERVED_BYTES: usize = 1024 * 1024;
 /// Longest field name, reason, location or signer name accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 1024;
 
+/// Keys of the previous trailer (or cross-reference stream dictionary) not copied into the
+/// new one: they describe the previous section.
+const TRAILER_NOT_COPIED: &[&[u8]] = &[
+    b"Prev",
+    b"XRefStm",
+    b"Type",
+    b"W",
+    b"Index",
+    b"Filter",
+    b"DecodeParms",
+    b"Length",
+    b"DL",
+    b"F",
+    b"FFilter",
+    b"FDecodeParms",
+];
+
 /// Digits of each /ByteRange number slot (enough for files up to 10 GB).
 const BYTE_RANGE_DIGITS: usize = 10;
 
@@ -306,11 +323,13 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     for (id, object) in &changed {
         w.object(*id, object)?;
     }
-    let mut trailer = Dictionary::new();
-    trailer.set("Root", Object::Reference(root_id));
-    if let Ok(info) = doc.trailer.get(b"Info") {
-        trailer.set("Info", info.clone());
+    // The previous trailer's entries carry over (a verifier flags a dropped key as a change),
+    // but not its cross-reference bookkeeping.
+    let mut trailer = doc.trailer.clone();
+    for key in TRAILER_NOT_COPIED {
+        trailer.remove(key);
     }
+    trailer.set("Root", Object::Reference(root_id));
     let fresh_id = DigestAlgorithm::Sha256.digest(format!("{prev} {} {field_name}", opts.time).as_bytes());
     let fresh_id = Object::String(fresh_id[..16].to_vec(), StringFormat::Hexadecimal);
     let first_id = match doc.trailer.get(b"ID").and_then(Object::as_array) {
