@@ -640,3 +640,142 @@ fn id_check() {
     let licence = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
     assert_eq!(yinjian(&["id", "check", licence]).status.code(), Some(0));
 }
+
+#[test]
+fn pdf_sign_then_verify() {
+    let dir = tmp();
+    let v = repo().join("test-vectors");
+    let sm2 = v.join("x509/sm2");
+    let cms = v.join("cms/pki");
+    let trust = test_pki_trust();
+    let trust: Vec<&str> = trust.iter().map(String::as_str).collect();
+
+    // SM2, visible, with the intermediate included: verifies with the SM2 test PKI.
+    let once = dir.path().join("once.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "sign",
+        s(&v.join("pdf/unsigned.pdf")),
+        "-o",
+        s(&once),
+        "--key",
+        s(&sm2.join("keys/leaf.key.pem")),
+        "--cert",
+        s(&sm2.join("certs/leaf.pem")),
+        "--chain",
+        s(&sm2.join("certs/int.pem")),
+        "--field",
+        "审批",
+        "--reason",
+        "approved",
+        "--page",
+        "0",
+        "--rect",
+        "72,600,180,60",
+        "--time",
+        "2027-05-01T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let original = std::fs::read(v.join("pdf/unsigned.pdf")).unwrap();
+    assert!(std::fs::read(&once).unwrap().starts_with(&original), "append only");
+    let verified = yinjian(&[&["verify", s(&once), "--json"][..], &trust[..]].concat());
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    let report: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
+    let part = &report["parts"][0];
+    let check = |name: &str| {
+        part["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(check("pdf.signature-dictionary")["details"]["field"], "审批");
+    assert_eq!(
+        check("pdf.signature-dictionary")["details"]["sub_filter"],
+        "adbe.pkcs7.detached"
+    );
+    assert_eq!(check("pdf.byte-range")["details"]["coverage"], "ENTIRE_FILE");
+
+    // RSA on top (key kind read from the key file): the SM2 signature stays intact.
+    let twice = dir.path().join("twice.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "sign",
+        s(&once),
+        "-o",
+        s(&twice),
+        "--key",
+        s(&cms.join("rsa-signer.key.pem")),
+        "--cert",
+        s(&cms.join("rsa-signer.pem")),
+        "--at",
+        "2027-05-02T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let (sm2_root, cms_root, sm2_int) = (
+        sm2.join("certs/root.pem"),
+        cms.join("root.pem"),
+        sm2.join("certs/int.pem"),
+    );
+    let both_roots = [
+        "--anchors",
+        s(&sm2_root),
+        s(&cms_root),
+        "--intermediates",
+        s(&sm2_int),
+        "--no-revocation",
+        "--at",
+        "2027-06-01T00:00:00Z",
+    ];
+    let verified = yinjian(&[&["verify", s(&twice), "--json"][..], &both_roots[..]].concat());
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    let report: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
+    let first = &report["parts"][0]["checks"];
+    let level = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "pdf.modifications")
+        .unwrap();
+    assert_eq!(level["details"]["level"], "FORM_FILLING");
+    assert_eq!(report["parts"][1]["status"], "PASSED");
+
+    // A key that is not the certificate's is refused, and nothing is written.
+    let bad = dir.path().join("bad.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "sign",
+        s(&v.join("pdf/unsigned.pdf")),
+        "-o",
+        s(&bad),
+        "--key",
+        s(&cms.join("ec-signer.key.pem")),
+        "--cert",
+        s(&cms.join("rsa-signer.pem")),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not belong"),
+        "{out:?}"
+    );
+    assert!(!bad.exists());
+    // A malformed box is refused.
+    let out = yinjian(&[
+        "pdf",
+        "sign",
+        s(&v.join("pdf/unsigned.pdf")),
+        "-o",
+        s(&bad),
+        "--key",
+        s(&sm2.join("keys/leaf.key.pem")),
+        "--cert",
+        s(&sm2.join("certs/leaf.pem")),
+        "--page",
+        "0",
+        "--rect",
+        "1,2,3",
+    ]);
+    assert!(!out.status.success());
+}

@@ -1,6 +1,7 @@
 //! CMS SignedData (RFC 5652, and GM/T 0010 / GB/T 35275 with the SM2 OIDs): parsing and the
-//! verification of one SignerInfo over detached or encapsulated content, and RFC 3161
-//! time-stamp tokens ([`tsp`]).
+//! verification of one SignerInfo over detached or encapsulated content, RFC 3161
+//! time-stamp tokens ([`tsp`]), and making a detached SignedData over a digest ([`build`],
+//! for PDF signing).
 //!
 //! Parsing keeps the exact bytes of the signed attributes: the signature is verified over
 //! them with the `[0] IMPLICIT` tag turned back into SET OF (`0x31`), as RFC 5652 §5.4 says.
@@ -12,6 +13,7 @@
 //! `cms.signature` and, when an ESS signingCertificate(V2) attribute is present,
 //! `cms.signing-certificate`. [`verify_detached_report`] adds the signer's chain.
 
+pub mod build;
 mod tlv;
 pub mod tsp;
 

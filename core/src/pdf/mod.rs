@@ -14,6 +14,7 @@
 
 pub mod changes;
 pub mod document;
+pub mod sign;
 pub mod verify;
 
 use thiserror::Error;
@@ -22,6 +23,7 @@ use crate::report::Reason;
 
 pub use changes::{ChangeLevel, Coverage};
 pub use document::{PdfDocument, SignatureField, SignatureKind};
+pub use sign::{sign_pdf, PdfSignOptions, PdfSigner, SignatureAppearance};
 pub use verify::{verify_pdf, PdfOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
 
 /// Most revisions (incremental updates, counting the original) analysed in one file.
