@@ -750,12 +750,16 @@ fn referrers(doc: &Document) -> BTreeMap<ObjectId, Vec<ObjectId>> {
 
 /// Whether `object` (direct parts only) references `id`.
 fn references(object: &Object, id: ObjectId) -> bool {
-    match object {
-        Object::Reference(r) => *r == id,
-        Object::Array(a) => a.iter().any(|o| references(o, id)),
-        Object::Dictionary(d) => d.iter().any(|(_, v)| references(v, id)),
-        _ => false,
+    let mut stack = vec![object];
+    while let Some(o) = stack.pop() {
+        match o {
+            Object::Reference(r) if *r == id => return true,
+            Object::Array(a) => stack.extend(a.iter()),
+            Object::Dictionary(d) => stack.extend(d.iter().map(|(_, v)| v)),
+            _ => {}
+        }
     }
+    false
 }
 
 fn push_children(object: &Object, stack: &mut Vec<Object>) {

@@ -100,7 +100,7 @@ impl<'a> PdfDocument<'a> {
     /// Absolute file offset of an object written uncompressed in revision `index`.
     pub fn object_offset(&self, index: usize, id: ObjectId) -> Option<usize> {
         match self.revision(index)?.reference_table.get(id.0)? {
-            lopdf::xref::XrefEntry::Normal { offset, .. } => Some(self.base + *offset as usize),
+            lopdf::xref::XrefEntry::Normal { offset, .. } => self.base.checked_add(usize::try_from(*offset).ok()?),
             _ => None,
         }
     }
