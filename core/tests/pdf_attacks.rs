@@ -320,3 +320,23 @@ fn filling_a_new_text_field_is_allowed_as_form_filling() {
     assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
     assert_eq!(check.details["level"], "FORM_FILLING");
 }
+
+#[test]
+fn a_decoy_byte_range_in_the_tail_of_a_large_file_changes_nothing() {
+    // Files over 8 MiB are hashed while they are parsed, from a guess read off the tail.
+    // A decoy /ByteRange after the real signature makes the guess wrong: the verdict must be
+    // the one the parsed signature gives.
+    let mut bytes = base();
+    let padding = format!("%{}\n", "x".repeat(1024));
+    while bytes.len() < 9 * 1024 * 1024 {
+        bytes.extend_from_slice(padding.as_bytes());
+    }
+    bytes.extend_from_slice(b"% /ByteRange [ 0 10 20 30 ] <3000>\n");
+    let report = verify(&bytes);
+    let sig = part(&report);
+    assert_eq!(sig.check("cms.message-digest").unwrap().status, Status::Passed);
+    assert_eq!(
+        sig.check("pdf.byte-range").unwrap().details["coverage"],
+        "ENTIRE_REVISION"
+    );
+}

@@ -550,3 +550,26 @@ fn cms_builder_round_trips() {
     ));
     assert!(CmsKey::parse(&vec![b'A'; 100_000]).is_err());
 }
+
+#[test]
+fn a_large_file_hashed_while_parsed_verifies_the_same() {
+    // Over 8 MiB the newest signature's ranges are guessed from the tail and hashed on a
+    // second thread during the parse; the guess must be right here and the verdict PASSED.
+    let mut input = pdf("unsigned.pdf");
+    let line = format!("%{}\n", "y".repeat(4095));
+    let text = String::from_utf8_lossy(&input).into_owned();
+    let sx = text.rfind("startxref").unwrap();
+    let xref: usize = text[sx + 9..].split_whitespace().next().unwrap().parse().unwrap();
+    while input.len() < 9 * 1024 * 1024 {
+        input.extend_from_slice(line.as_bytes());
+    }
+    // The padding ends like a revision: readers take the same cross-reference section again.
+    input.extend_from_slice(format!("startxref\n{xref}\n%%EOF\n").as_bytes());
+    for id in [cms_pki("ec-signer"), sm2()] {
+        let signed = sign(&input, &id, &opts());
+        let (ranges, _) = yinjian::pdf::prehash::guess(&signed).expect("the tail names the signature");
+        assert_eq!(ranges[1].0 + ranges[1].1, signed.len());
+        let report = verify(&signed, &id.root);
+        assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    }
+}

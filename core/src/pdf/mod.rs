@@ -6,6 +6,7 @@
 //! - [`document`]: revisions, signature fields, DocMDP/FieldMDP, the DSS.
 //! - [`changes`]: what each incremental update changed, classified.
 //! - [`verify`]: the document report ([`verify_pdf`]).
+//! - [`prehash`]: the digest of a large file computed while it is parsed.
 //! - [`sign`]: adding a signature as an incremental update.
 //!
 //! Parsing uses `lopdf` (see `docs/pdf.md` for why it was chosen over `pdf`): each revision
@@ -14,6 +15,7 @@
 
 pub mod changes;
 pub mod document;
+pub mod prehash;
 pub mod sign;
 pub mod verify;
 

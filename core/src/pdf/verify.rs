@@ -59,7 +59,8 @@ impl<'a> PdfOptions<'a> {
 pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
     let mut report = Report::new(DOCUMENT_REPORT_KIND);
     report.subject.validation_time = Some(opts.seal.chain.at);
-    let mut doc = match PdfDocument::parse(bytes) {
+    let (parsed, prehash) = super::prehash::overlapped(bytes, || PdfDocument::parse(bytes));
+    let mut doc = match parsed {
         Ok(doc) => doc,
         Err(e) => {
             report.push(Check::failed("pdf.structure", e.reason(), e.to_string()));
@@ -111,7 +112,8 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
         format!("{} signature(s)", signed.len()),
     ));
     let dss = document::dss(doc.last()).unwrap_or_default();
-    let context = Context::new(&dss, opts);
+    let mut context = Context::new(&dss, opts);
+    context.prehash = prehash;
     let mut changes: BTreeMap<usize, Result<RevisionChanges, PdfError>> = BTreeMap::new();
     let mut parts = Vec::new();
     for field in &signed {
@@ -127,9 +129,24 @@ struct Context<'o, 'a> {
     pool: Vec<Certificate>,
     crls: Vec<Crl>,
     ocsp: Vec<OcspResponseInfo>,
+    /// A digest computed while the file was parsed ([`super::prehash`]).
+    prehash: Option<super::prehash::Prehash>,
 }
 
 impl<'o, 'a> Context<'o, 'a> {
+    /// The digest of the byte ranges, streamed over the file in place (or taken from the
+    /// digest computed during the parse, when it was for exactly these ranges).
+    fn digest(&self, alg: DigestAlgorithm, bytes: &[u8], ranges: &[(usize, usize)]) -> Vec<u8> {
+        if let Some(d) = self.prehash.as_ref().and_then(|p| p.get(alg, ranges)) {
+            return d.to_vec();
+        }
+        let mut h: Hasher = alg.hasher();
+        for (start, n) in ranges {
+            h.update(&bytes[*start..start + n]);
+        }
+        h.finalize()
+    }
+
     fn new(dss: &Dss, opts: &'o PdfOptions<'a>) -> Context<'o, 'a> {
         let mut pool: Vec<Certificate> = dss.certs.iter().filter_map(|d| Certificate::from_der(d).ok()).collect();
         pool.extend(opts.seal.intermediates.iter().cloned());
@@ -142,6 +159,7 @@ impl<'o, 'a> Context<'o, 'a> {
                 .iter()
                 .filter_map(|d| OcspResponseInfo::from_der(d).ok())
                 .collect(),
+            prehash: None,
         }
     }
 }
@@ -239,7 +257,7 @@ fn verify_field(
             if let Ok(sd) = SignedData::from_der(container) {
                 proven_time = cms_checks(&mut report, &sd, &value, bytes, &ranges.ranges, ctx);
             } else if SesSignature::decode(container).is_ok() {
-                let digest = digest_ranges(DigestAlgorithm::Sm3, bytes, &ranges.ranges);
+                let digest = ctx.digest(DigestAlgorithm::Sm3, bytes, &ranges.ranges);
                 let seal = verify_seal_signature(container, ProtectedData::Digest(&digest), &ctx.opts.seal);
                 report.subject.seal = seal.subject.seal.clone();
                 report.subject.signer = seal.subject.signer.clone();
@@ -448,7 +466,7 @@ fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
 }
 
 /// Length of the DER TLV at the start of `bytes`, if it fits.
-fn der_len(bytes: &[u8]) -> Option<usize> {
+pub(super) fn der_len(bytes: &[u8]) -> Option<usize> {
     let first = *bytes.get(1)?;
     let (header, content) = if first < 0x80 {
         (2, usize::from(first))
@@ -467,15 +485,6 @@ fn der_len(bytes: &[u8]) -> Option<usize> {
     (total <= bytes.len()).then_some(total)
 }
 
-/// The digest of the byte ranges, streamed over the file in place.
-fn digest_ranges(alg: DigestAlgorithm, bytes: &[u8], ranges: &[(usize, usize)]) -> Vec<u8> {
-    let mut h: Hasher = alg.hasher();
-    for (start, n) in ranges {
-        h.update(&bytes[*start..start + n]);
-    }
-    h.finalize()
-}
-
 /// CMS signature checks; returns the time a valid signature time-stamp proves.
 fn cms_checks(
     report: &mut Report,
@@ -488,7 +497,7 @@ fn cms_checks(
     let sha1_subfilter = value.sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
     let content = match (&sd.econtent, sha1_subfilter) {
         (Some(econtent), true) => {
-            let digest = digest_ranges(DigestAlgorithm::Sha1, bytes, ranges);
+            let digest = ctx.digest(DigestAlgorithm::Sha1, bytes, ranges);
             if *econtent == digest {
                 report.push(Check::passed(
                     "pdf.sha1-content",
@@ -536,7 +545,7 @@ fn cms_checks(
     let verification = match (content, signer.signed_attributes_der.is_some(), signer.digest()) {
         (None, _, _) => sd.verify_signer(0, Content::Encapsulated, &ctx.opts.signer_certificates),
         (Some(()), true, Some(alg)) => {
-            let digest = digest_ranges(alg, bytes, ranges);
+            let digest = ctx.digest(alg, bytes, ranges);
             sd.verify_signer(0, Content::Digest(&digest), &ctx.opts.signer_certificates)
         }
         (Some(()), _, _) => {
@@ -650,7 +659,7 @@ fn doc_timestamp_checks(
         ));
         return;
     };
-    let digest = digest_ranges(alg, bytes, ranges);
+    let digest = ctx.digest(alg, bytes, ranges);
     let mut chain = ctx.opts.seal.chain.clone();
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
