@@ -86,7 +86,7 @@ fn big_pdf(total: usize) -> Vec<u8> {
     let images = total.div_ceil(IMAGE_BYTES).max(1);
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
-    let mut object = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
+    let object = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
         offsets.push(out.len());
         out.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
         out.extend_from_slice(body);
