@@ -36,7 +36,8 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_sign" => run_sign(&case),
         "x509_chain" => run_chain(&case),
         "seal_signature" => run_seal(&case),
-        "ofd" => run_ofd(&case),
+        "ofd" => run_document(&case, |bytes, opts| crate::ofd::verify_ofd_bytes(bytes, opts)),
+        "pdf" => run_document(&case, crate::pdf::verify_pdf),
         "token" => run_token(&case),
         other => Err(format!("unknown op {other:?}")),
     };
@@ -257,12 +258,15 @@ fn run_seal(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn run_ofd(case: &Value) -> Result<(), String> {
-    use crate::ofd::{verify_ofd_bytes, OfdOptions};
+/// A signed document (`ofd`, `pdf`): the document report and each signature's.
+fn run_document(
+    case: &Value,
+    verify: impl Fn(&[u8], &crate::seal::DocumentOptions<'_>) -> crate::report::Report,
+) -> Result<(), String> {
     let trust = trust_store(case)?;
-    let mut opts = OfdOptions::new(seal_options(case, &trust)?);
+    let mut opts = crate::seal::DocumentOptions::new(seal_options(case, &trust)?);
     opts.signer_certificates = certificates(case, "signer_certificates")?;
-    let report = verify_ofd_bytes(&hex_field(case, "document_hex")?, &opts);
+    let report = verify(&hex_field(case, "document_hex")?, &opts);
     expect_report(case, &report)?;
     let parts = case
         .get("parts")

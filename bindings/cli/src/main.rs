@@ -582,12 +582,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 ));
             }
             if &magic == b"%PDF-" {
-                let pdf_opts = yinjian::pdf::PdfOptions {
-                    seal: opts.seal,
-                    signer_certificates: opts.signer_certificates,
-                };
                 let mapped = map_file(&file).map_err(|e| format!("{}: {e}", document.display()))?;
-                return Ok(emit(&yinjian::pdf::verify_pdf(&mapped, &pdf_opts), output.json));
+                return Ok(emit(&yinjian::pdf::verify_pdf(&mapped, &opts), output.json));
             }
             Err(format!("{}: neither an OFD package nor a PDF", document.display()))
         }

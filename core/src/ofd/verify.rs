@@ -21,7 +21,7 @@ use super::OfdError;
 use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
 use crate::cms::{Content, SignedData};
 use crate::report::{Check, Reason, Report};
-use crate::seal::{verify_seal_signature, ProtectedData, SealOptions, SesSignature};
+use crate::seal::{verify_seal_signature, ProtectedData, SesSignature};
 use crate::time::Time;
 use crate::x509::{signer_chain_check, Certificate, Usage};
 
@@ -35,24 +35,7 @@ pub const SIGNATURE_REPORT_KIND: &str = "ofd-signature";
 pub const MAX_SIGNATURES: usize = 256;
 
 /// Trust, time and extra certificates for an OFD verification.
-#[derive(Debug, Clone)]
-pub struct OfdOptions<'a> {
-    /// Trust anchors, validation time, revocation data, intermediates.
-    pub seal: SealOptions<'a>,
-    /// Signer certificates the caller knows, for Type=Sign signatures that carry none
-    /// (a bare SM2 signature names no certificate).
-    pub signer_certificates: Vec<Certificate>,
-}
-
-impl<'a> OfdOptions<'a> {
-    /// Options from seal options, with no extra signer certificates.
-    pub fn new(seal: SealOptions<'a>) -> OfdOptions<'a> {
-        OfdOptions {
-            seal,
-            signer_certificates: Vec::new(),
-        }
-    }
-}
+pub type OfdOptions<'a> = crate::seal::DocumentOptions<'a>;
 
 /// Verifies an OFD document held in memory.
 pub fn verify_ofd_bytes(bytes: &[u8], opts: &OfdOptions<'_>) -> Report {

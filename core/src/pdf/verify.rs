@@ -25,7 +25,7 @@ use crate::alg::{DigestAlgorithm, Hasher};
 use crate::cms::tsp::{verify_signature_timestamp, TimeStampToken};
 use crate::cms::{Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
 use crate::report::{Check, Reason, Report, Status};
-use crate::seal::{verify_seal_signature, ProtectedData, SealOptions, SesSignature};
+use crate::seal::{verify_seal_signature, ProtectedData, SesSignature};
 use crate::time::Time;
 use crate::x509::{signer_chain_check, Certificate, Crl, OcspResponseInfo, Usage};
 
@@ -36,23 +36,7 @@ pub const DOCUMENT_REPORT_KIND: &str = "pdf";
 pub const SIGNATURE_REPORT_KIND: &str = "pdf-signature";
 
 /// Trust, time and extra certificates for a PDF verification.
-#[derive(Debug, Clone)]
-pub struct PdfOptions<'a> {
-    /// Trust anchors, validation time, revocation data, intermediates.
-    pub seal: SealOptions<'a>,
-    /// Signer certificates the caller knows (for containers that carry none).
-    pub signer_certificates: Vec<Certificate>,
-}
-
-impl<'a> PdfOptions<'a> {
-    /// Options from seal options, with no extra signer certificates.
-    pub fn new(seal: SealOptions<'a>) -> PdfOptions<'a> {
-        PdfOptions {
-            seal,
-            signer_certificates: Vec::new(),
-        }
-    }
-}
+pub type PdfOptions<'a> = crate::seal::DocumentOptions<'a>;
 
 /// Verifies every signature of a PDF held in memory (or memory-mapped): the byte ranges are
 /// hashed in place, never copied.

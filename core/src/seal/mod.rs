@@ -14,7 +14,7 @@ use thiserror::Error;
 
 pub use asn1::{CertList, Seal, SealVersion, SesSignature};
 pub use make::{add_time_stamp, make_seal, sign, signature_value, SealSpec, SignSpec};
-pub use verify::{verify_seal, verify_seal_signature, ProtectedData, SealOptions};
+pub use verify::{verify_seal, verify_seal_signature, DocumentOptions, ProtectedData, SealOptions};
 
 use crate::report::Reason;
 use crate::time::Time;

@@ -61,6 +61,27 @@ impl<'a> SealOptions<'a> {
     }
 }
 
+/// Options for verifying a signed document (OFD, PDF): the seal options (trust, time,
+/// revocation data, intermediates) and the signer certificates the caller knows, for
+/// signatures that carry none (a bare SM2 signature names no certificate).
+#[derive(Debug, Clone)]
+pub struct DocumentOptions<'a> {
+    /// Trust anchors, validation time, revocation data, intermediates.
+    pub seal: SealOptions<'a>,
+    /// Signer certificates the caller knows.
+    pub signer_certificates: Vec<Certificate>,
+}
+
+impl<'a> DocumentOptions<'a> {
+    /// Options from seal options, with no extra signer certificates.
+    pub fn new(seal: SealOptions<'a>) -> DocumentOptions<'a> {
+        DocumentOptions {
+            seal,
+            signer_certificates: Vec::new(),
+        }
+    }
+}
+
 /// Verifies a seal on its own: structure, header, the maker's signature, validity at the
 /// validation time and the maker's certificate chain.
 pub fn verify_seal(der: &[u8], opts: &SealOptions<'_>) -> Report {

@@ -268,24 +268,25 @@ export function sealChecks(lines) {
   return checks;
 }
 
-// Every ofd vector through the JS API (TrustStore + verifyOfd).
+// Every ofd and pdf vector through the JS API (TrustStore + verifyOfd / verifyPdf).
 export function ofdChecks(lines) {
   const checks = [];
   for (const { file, lineNo, line } of lines) {
     if (isSkippable(line)) continue;
     const c = JSON.parse(line);
-    if (c.op !== "ofd") continue;
-    checks.push([`verifyOfd ${c.id} (${file}:${lineNo})`, (lib) => {
+    if (c.op !== "ofd" && c.op !== "pdf") continue;
+    const verify = c.op === "ofd" ? "verifyOfd" : "verifyPdf";
+    checks.push([`${verify} ${c.id} (${file}:${lineNo})`, (lib) => {
       const trust = new lib.TrustStore();
       for (const pem of c.anchors ?? []) trust.addPem(pem);
-      const report = lib.verifyOfd(unhex(c.document_hex), trust, {
+      const report = lib[verify](unhex(c.document_hex), trust, {
         at: c.at,
         revocationRequired: c.revocation_required === true,
         intermediates: c.intermediates ?? [],
         signerCertificates: c.signer_certificates ?? [],
       });
       ok(isPlainObject(report), "report is a plain object");
-      eq(report.kind, "ofd", "kind");
+      eq(report.kind, c.op, "kind");
       eq(report.status, c.expect, `${c.id} status (${report.summary})`);
       if (c.expect !== "PASSED" && c.reason) eq(report.reason, c.reason, `${c.id} reason`);
       eq((report.parts ?? []).length, (c.parts ?? []).length, `${c.id} signatures`);
