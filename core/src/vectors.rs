@@ -36,7 +36,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_sign" => run_sign(&case),
         "x509_chain" => run_chain(&case),
         "seal_signature" => run_seal(&case),
-        "ofd" => run_document(&case, |bytes, opts| crate::ofd::verify_ofd_bytes(bytes, opts)),
+        "ofd" => run_document(&case, crate::ofd::verify_ofd_bytes),
         "pdf" => run_document(&case, crate::pdf::verify_pdf),
         "token" => run_token(&case),
         other => Err(format!("unknown op {other:?}")),
