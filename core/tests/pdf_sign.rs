@@ -573,3 +573,47 @@ fn a_large_file_hashed_while_parsed_verifies_the_same() {
         assert_eq!(report.status, Status::Passed, "{}", report.to_text());
     }
 }
+
+#[test]
+fn a_seal_signature_in_contents_is_verified_by_the_seal_procedure() {
+    // Some Chinese products put a GB/T 38540 SES_Signature, not a CMS, in /Contents. Made here
+    // by swapping the CMS of an SM2-signed PDF for a seal signature over SM3 of the same byte
+    // ranges (the ranges exclude /Contents, so they stay valid).
+    let id = sm2();
+    let mut signed = sign(&pdf("unsigned.pdf"), &id, &opts());
+    let report = verify(&signed, &id.root);
+    let br: Vec<usize> = check(&report.parts[0], "pdf.byte-range").details["byte_range"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    let ranges = [(br[0], br[1]), (br[2], br[3])];
+    let content: Vec<u8> = ranges.iter().flat_map(|(s, n)| signed[*s..s + n].to_vec()).collect();
+    let seal = std::fs::read(vectors().join("seal/v4.esl")).unwrap();
+    let spec = yinjian::seal::SignSpec::for_data(&content, t(SIGNING_TIME), "pdf");
+    let ses = yinjian::seal::sign(&seal, &key("leaf"), cert("leaf").der(), &spec).unwrap();
+    let hex_ses = hex::encode_upper(&ses);
+    let (gap_start, gap_end) = (br[1] + 1, br[2] - 1);
+    assert!(hex_ses.len() <= gap_end - gap_start);
+    signed[gap_start..gap_end].fill(b'0');
+    signed[gap_start..gap_start + hex_ses.len()].copy_from_slice(hex_ses.as_bytes());
+
+    let report = verify(&signed, &id.root);
+    let part = &report.parts[0];
+    assert_eq!(part.status, Status::Passed, "{}", part.to_json_pretty());
+    assert_eq!(check(part, "seal.data-hash").status, Status::Passed);
+    assert!(part.subject.seal.is_some(), "the seal's name is reported");
+
+    // The same seal signature over other content: the data hash no longer matches.
+    let other = yinjian::seal::SignSpec::for_data(b"other", t(SIGNING_TIME), "pdf");
+    let ses = hex::encode_upper(yinjian::seal::sign(&seal, &key("leaf"), cert("leaf").der(), &other).unwrap());
+    signed[gap_start..gap_end].fill(b'0');
+    signed[gap_start..gap_start + ses.len()].copy_from_slice(ses.as_bytes());
+    let report = verify(&signed, &id.root);
+    assert_eq!(report.parts[0].status, Status::Failed);
+    assert_eq!(
+        check(&report.parts[0], "seal.data-hash").reason,
+        Some(Reason::HashMismatch)
+    );
+}
