@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
 
-use super::document::{acro_form, decode_text, deref, DROPPED_CONTENT_KEY};
+use super::document::{acro_form, decode_text, deref, DROPPED_CONTENT_KEY, XREF_SECTION_KEYS};
 
 /// How much of the file a signature's byte range covers (the classes pyHanko and EU DSS use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,20 +101,9 @@ const TRAILER_ID: ObjectId = (0, u16::MAX);
 /// Most disallowed findings listed per revision.
 const MAX_FINDINGS: usize = 20;
 
-/// Keys of a trailer that change with every update.
-const TRAILER_BOOKKEEPING: &[&[u8]] = &[
-    b"Size",
-    b"Prev",
-    b"XRefStm",
-    b"Type",
-    b"W",
-    b"Index",
-    b"Filter",
-    b"DecodeParms",
-    b"Length",
-    b"ID",
-    b"Info",
-];
+/// Trailer keys besides the cross-reference section's ([`XREF_SECTION_KEYS`]) that an update
+/// may change: the size, the file identifier and the information dictionary.
+const TRAILER_UPDATED: &[&[u8]] = &[b"Size", b"ID", b"Info"];
 
 /// Catalog keys an update after signing may change, and the level of the change.
 const CATALOG_ALLOWED: &[(&[u8], ChangeLevel)] = &[
@@ -244,7 +233,7 @@ impl<'d> Analysis<'d> {
     fn trailer(&mut self) {
         let (p, c) = (&self.prev.trailer, &self.cur.trailer);
         for key in differing_keys(p, c) {
-            if TRAILER_BOOKKEEPING.contains(&key.as_slice()) {
+            if XREF_SECTION_KEYS.contains(&key.as_slice()) || TRAILER_UPDATED.contains(&key.as_slice()) {
                 continue;
             }
             self.flag(format!("trailer /{} changed", String::from_utf8_lossy(&key)));
@@ -509,19 +498,26 @@ impl<'d> Analysis<'d> {
 
     /// The first touched object reachable from `root` (not following back links).
     fn touched_in(&self, root: &Object) -> Option<ObjectId> {
+        self.subtree(root).into_iter().find(|id| self.touched(*id))
+    }
+
+    /// The objects reachable from `root` in `cur`, without following links back up the
+    /// document (/P, /Parent, …) or entering pages, the page tree or the catalog.
+    fn subtree(&self, root: &Object) -> Vec<ObjectId> {
         let mut stack = vec![root.clone()];
         let mut visited = BTreeSet::new();
+        let mut out = Vec::new();
         while let Some(object) = stack.pop() {
             let resolved = match &object {
                 Object::Reference(id) => {
                     if !visited.insert(*id) || visited.len() > super::MAX_OBJECTS {
                         continue;
                     }
-                    if self.touched(*id) {
-                        return Some(*id);
-                    }
                     match self.cur.objects.get(id) {
-                        Some(o) if !is_structural(o) => o,
+                        Some(o) if !is_structural(o) => {
+                            out.push(*id);
+                            o
+                        }
                         _ => continue,
                     }
                 }
@@ -529,7 +525,7 @@ impl<'d> Analysis<'d> {
             };
             push_children(resolved, &mut stack);
         }
-        None
+        out
     }
 
     fn is_doc_timestamp(&self, value: &Object) -> bool {
@@ -542,28 +538,12 @@ impl<'d> Analysis<'d> {
     /// document) as inside an allowed region; touched ones are explained, unless they are
     /// also used outside allowed regions in the previous revision (checked in `leftovers`).
     fn claim_subtree(&mut self, root: &Object) {
-        let mut stack = vec![root.clone()];
-        let mut visited = BTreeSet::new();
-        while let Some(object) = stack.pop() {
-            let resolved = match &object {
-                Object::Reference(id) => {
-                    if !visited.insert(*id) || visited.len() > super::MAX_OBJECTS {
-                        continue;
-                    }
-                    let Some(o) = self.cur.objects.get(id) else { continue };
-                    if is_structural(o) {
-                        continue;
-                    }
-                    self.region.insert(*id);
-                    if self.touched(*id) {
-                        self.explained.insert(*id);
-                        self.claimed.insert(*id);
-                    }
-                    o
-                }
-                other => other,
-            };
-            push_children(resolved, &mut stack);
+        for id in self.subtree(root) {
+            self.region.insert(id);
+            if self.touched(id) {
+                self.explained.insert(id);
+                self.claimed.insert(id);
+            }
         }
     }
 

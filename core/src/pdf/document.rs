@@ -15,6 +15,23 @@ use super::{
 /// is the content's length); see [`KEEP_STREAM_BYTES`].
 pub const DROPPED_CONTENT_KEY: &[u8] = b"YinjianDroppedContentLength";
 
+/// Keys of a trailer (or cross-reference stream dictionary) that describe its own
+/// cross-reference section: every incremental update writes them anew.
+pub const XREF_SECTION_KEYS: &[&[u8]] = &[
+    b"Prev",
+    b"XRefStm",
+    b"Type",
+    b"W",
+    b"Index",
+    b"Filter",
+    b"DecodeParms",
+    b"Length",
+    b"DL",
+    b"F",
+    b"FFilter",
+    b"FDecodeParms",
+];
+
 /// A PDF held in memory, with its revisions loaded on demand.
 pub struct PdfDocument<'a> {
     bytes: &'a [u8],

@@ -25,7 +25,7 @@ use std::io::Write;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use memchr::memmem;
 
-use super::document::{acro_form, decode_text, signature_fields, PdfDocument, SignatureValue};
+use super::document::{acro_form, decode_text, signature_fields, PdfDocument, SignatureValue, XREF_SECTION_KEYS};
 use super::PdfError;
 use crate::alg::DigestAlgorithm;
 use crate::cms::build::{sign_detached_digest, CmsKey};
@@ -40,23 +40,6 @@ pub const MAX_RESERVED_BYTES: usize = 1024 * 1024;
 
 /// Longest field name, reason, location or signer name accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 1024;
-
-/// Keys of the previous trailer (or cross-reference stream dictionary) not copied into the
-/// new one: they describe the previous section.
-const TRAILER_NOT_COPIED: &[&[u8]] = &[
-    b"Prev",
-    b"XRefStm",
-    b"Type",
-    b"W",
-    b"Index",
-    b"Filter",
-    b"DecodeParms",
-    b"Length",
-    b"DL",
-    b"F",
-    b"FFilter",
-    b"FDecodeParms",
-];
 
 /// Digits of each /ByteRange number slot (enough for files up to 10 GB).
 const BYTE_RANGE_DIGITS: usize = 10;
@@ -326,7 +309,7 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     // The previous trailer's entries carry over (a verifier flags a dropped key as a change),
     // but not its cross-reference bookkeeping.
     let mut trailer = doc.trailer.clone();
-    for key in TRAILER_NOT_COPIED {
+    for key in XREF_SECTION_KEYS {
         trailer.remove(key);
     }
     trailer.set("Root", Object::Reference(root_id));
