@@ -203,3 +203,53 @@ fn every_corpus_file_gets_a_report_without_panicking_on_truncation() {
         }
     }
 }
+
+#[test]
+fn mutated_corpus_files_never_panic() {
+    // A cheap, deterministic cousin of the fuzz target: byte flips (biased to the structure at
+    // the end of the file), digits changed, truncations and duplicated tails.
+    let trust = TrustStore::new();
+    let opts = PdfOptions::new(SealOptions::new(&trust, common::t("2023-06-01T00:00:00Z")));
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    for (file, _, _) in manifest().into_iter().step_by(3) {
+        let original = std::fs::read(corpus_dir().join(&file)).unwrap();
+        for round in 0..30 {
+            let mut bytes = original.clone();
+            let len = bytes.len();
+            match round % 5 {
+                0 => {
+                    for _ in 0..8 {
+                        let at = len - 1 - next(len.min(2048));
+                        bytes[at] = next(256) as u8;
+                    }
+                }
+                1 => {
+                    for _ in 0..16 {
+                        let at = next(len);
+                        if bytes[at].is_ascii_digit() {
+                            bytes[at] = b'0' + next(10) as u8;
+                        }
+                    }
+                }
+                2 => bytes.truncate(next(len)),
+                3 => {
+                    let from = len - next(len.min(4096));
+                    let tail = bytes[from..].to_vec();
+                    bytes.extend_from_slice(&tail);
+                }
+                _ => {
+                    let at = next(len);
+                    bytes[at] ^= 1 << next(8);
+                }
+            }
+            let report = verify_pdf(&bytes, &opts);
+            let _ = serde_json::to_string(&report).expect("reports serialise");
+        }
+    }
+}
