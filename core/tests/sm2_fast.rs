@@ -299,3 +299,48 @@ fn hex32_p() -> [u8; 32] {
     p[20..24].fill(0);
     p
 }
+
+/// Rough speed of both paths that survives a busy machine: the best of many short batches
+/// (a batch that ran undisturbed on a core). Run in release mode:
+/// `cargo test --release -p yinjian --test sm2_fast speed_probe -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing probe: run in release mode"]
+fn speed_probe() {
+    const BATCH: u32 = 5;
+    const BATCHES: u32 = 2_000;
+    let key = PrivateKey::from_raw(&[0x42; 32]).unwrap();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    let verifier = signer.verifier();
+    let public = key.public_key();
+    let e = verifier.digest(b"speed probe");
+    let sig = signer.sign_digest(&e).unwrap();
+    let best = |f: &dyn Fn() -> bool| {
+        let mut best = f64::MAX;
+        for _ in 0..BATCHES {
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                assert!(std::hint::black_box(f()));
+            }
+            best = best.min(start.elapsed().as_secs_f64() / f64::from(BATCH));
+        }
+        best
+    };
+    let fast = best(&|| verifier.verify_digest(&e, &sig).is_ok());
+    let reference = best(&|| verifier.verify_digest_reference(&e, &sig).is_ok());
+    let new_verifier = best(&|| {
+        Sm2Verifier::new(&public, DEFAULT_DISTID)
+            .unwrap()
+            .verify_digest(&e, &sig)
+            .is_ok()
+    });
+    println!(
+        "best batch: fast {:.1} µs ({:.0}/s), fast with a new verifier {:.1} µs ({:.0}/s), reference {:.1} µs ({:.0}/s), ratio {:.2}x",
+        fast * 1e6,
+        1.0 / fast,
+        new_verifier * 1e6,
+        1.0 / new_verifier,
+        reference * 1e6,
+        1.0 / reference,
+        reference / fast
+    );
+}

@@ -498,16 +498,12 @@ pub struct Sm2Verifier {
     distid: Vec<u8>,
     za: Sm3Digest,
     fast: FastPublicKey,
-    inner: sm2::dsa::VerifyingKey,
 }
 
 impl Sm2Verifier {
     /// A verifier for `key` and `distid` (use [`DEFAULT_DISTID`] unless told otherwise).
     pub fn new(key: &PublicKey, distid: &[u8]) -> Result<Sm2Verifier, Sm2Error> {
         let za = za(key, distid)?;
-        // The crate's own Z is never used: we always pass it e = SM3(Z ‖ M).
-        let inner = sm2::dsa::VerifyingKey::new("", key.inner)
-            .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
         let fast = FastPublicKey::from_affine(&key.x(), &key.y())
             .map_err(|e| Sm2Error::MalformedKey(format!("point rejected by the fast SM2 verifier: {e}")))?;
         Ok(Sm2Verifier {
@@ -515,7 +511,6 @@ impl Sm2Verifier {
             distid: distid.to_vec(),
             za,
             fast,
-            inner,
         })
     }
 
@@ -576,7 +571,11 @@ impl Sm2Verifier {
         check_range(&sig.s, "s")?;
         let sig = sm2::dsa::Signature::from_scalars(sig.r, sig.s)
             .map_err(|_| Sm2Error::BadSignature("r or s is not in [1, n-1]".into()))?;
-        self.inner
+        // Made per call: the reference path serves tests and fuzzing, not production. The
+        // crate's own Z (here of an empty ID) is never used: it is given e = SM3(Z ‖ M).
+        let inner = sm2::dsa::VerifyingKey::new("", self.key.inner)
+            .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
+        inner
             .verify_prehash(e, &sig)
             .map_err(|_| Sm2Error::BadSignature("r does not match (e + x1) mod n".into()))
     }

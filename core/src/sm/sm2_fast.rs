@@ -6,9 +6,11 @@
 //! - a dedicated Montgomery field for the SM2 prime ([`field`]: 4×64-bit limbs natively,
 //!   8×32-bit limbs on wasm32, where 64×64→128-bit products are not native);
 //! - Jacobian coordinates with the a = −3 doubling;
-//! - a width-8 wNAF table of 64 odd multiples of G in affine coordinates, computed once per
-//!   process on first use with a single batched inversion (no binary size, no build step);
-//! - a width-5 wNAF of the variable point (8 odd multiples, Jacobian, computed per call);
+//! - a width-12 wNAF table of 1024 odd multiples of G in affine coordinates (64 KiB),
+//!   computed once per process on first use with a single batched inversion (no binary size,
+//!   no build step), added with mixed additions;
+//! - a width-5 wNAF of the variable point: its 8 odd multiples in Jacobian coordinates with
+//!   Z² and Z³ kept, computed once per key ([`FastPublicKey`]);
 //! - both scalars interleaved over one chain of doublings (Straus/Shamir);
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
@@ -23,7 +25,7 @@ mod point;
 use thiserror::Error;
 
 use field::Field;
-use point::{Affine, Jacobian};
+use point::{Affine, Cached, Jacobian};
 
 /// The field representation the verification uses on this target.
 #[cfg(not(target_arch = "wasm32"))]
@@ -71,24 +73,26 @@ pub enum FastVerifyError {
     Mismatch,
 }
 
-/// A public key prepared for the fast verification: its affine coordinates in the field
-/// representation the arithmetic uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A public key prepared for the fast verification: its odd multiples P, 3P, …, 15P (the
+/// wNAF table of the variable point), computed once per key.
+#[derive(Debug, Clone)]
 pub struct FastPublicKey {
-    point: Affine<Fe>,
+    table: [Cached<Fe>; point::P_TABLE_LEN],
 }
 
 impl FastPublicKey {
     /// The key with affine coordinates `x`, `y` (big-endian); they must be below p and the
     /// point on the curve.
     pub fn from_affine(x: &[u8; 32], y: &[u8; 32]) -> Result<FastPublicKey, FastVerifyError> {
-        affine_from_bytes(x, y).map(|point| FastPublicKey { point })
+        affine_from_bytes(x, y).map(|point| FastPublicKey {
+            table: point::variable_point_table(&point),
+        })
     }
 
     /// Verifies (r, s) over e = SM3(Z ‖ M), all big-endian: GB/T 32918.2 §7.2 steps B1, B2
     /// and B4–B7 (e is reduced modulo n like the reference does).
     pub fn verify(&self, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<(), FastVerifyError> {
-        verify_with(&self.point, e, r, s)
+        verify_with(&self.table, e, r, s)
     }
 }
 
@@ -103,8 +107,14 @@ fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, 
     Ok(point)
 }
 
-/// The verification on any field representation (the tests run both).
-fn verify_with<F: Field>(key: &Affine<F>, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<(), FastVerifyError> {
+/// The verification on any field representation (the tests run both), for the key given by
+/// its table of odd multiples.
+fn verify_with<F: Field>(
+    key: &[Cached<F>; point::P_TABLE_LEN],
+    e: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+) -> Result<(), FastVerifyError> {
     let r = limbs_from_be(r);
     let s = limbs_from_be(s);
     if is_zero(&r) || !lt(&r, &N) {
@@ -117,7 +127,7 @@ fn verify_with<F: Field>(key: &Affine<F>, e: &[u8; 32], r: &[u8; 32], s: &[u8; 3
     if is_zero(&t) {
         return Err(FastVerifyError::TIsZero);
     }
-    let point = point::mul_g_add_mul_p(&s, key, &t);
+    let point = point::mul_g_add_mul_table(&s, key, &t);
     if point.is_infinity() {
         return Err(FastVerifyError::Infinity);
     }

@@ -75,9 +75,10 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
 }
 
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
-/// products of type `$wide`; `$p` is p in little-endian limbs.
+/// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
+/// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -172,22 +173,27 @@ macro_rules! montgomery_field {
             }
 
             /// Montgomery reduction of a double-width value t < p·R: t·R⁻¹ mod p.
+            ///
+            /// Each round divides by 2^limb: with m the low limb, (t + m·p) / 2^limb is
+            /// (t >> limb) + m·(p + 1) / 2^limb, and `$q(m)` is that last product, which the
+            /// shape of p makes a few shifts and subtractions instead of limb products.
             #[inline(always)]
             fn montgomery_reduce(t: &mut [$limb; 2 * $n]) -> [$limb; $n] {
-                // Carry out of the top limb, carried between rounds.
+                // Carry out of the top limb of the previous round, which belongs at the top
+                // limb of this round's addition.
                 let mut top: $limb = 0;
                 for i in 0..$n {
-                    // −p⁻¹ ≡ 1 (mod 2^limb): m is the low limb itself.
-                    let m = t[i] as $wide;
-                    let mut carry: $wide = (t[i] as $wide + m * Self::P[0] as $wide) >> Self::LIMB_BITS;
-                    for j in 1..$n {
-                        let v = t[i + j] as $wide + m * Self::P[j] as $wide + carry;
-                        t[i + j] = v as $limb;
+                    let q = $q(t[i]);
+                    let mut carry: $wide = 0;
+                    for j in 0..$n {
+                        let mut v = t[i + 1 + j] as $wide + q[j] as $wide + carry;
+                        if j == $n - 1 {
+                            v += top as $wide;
+                        }
+                        t[i + 1 + j] = v as $limb;
                         carry = v >> Self::LIMB_BITS;
                     }
-                    let v = t[i + $n] as $wide + carry + top as $wide;
-                    t[i + $n] = v as $limb;
-                    top = (v >> Self::LIMB_BITS) as $limb;
+                    top = carry as $limb;
                 }
                 let mut hi = [0; $n];
                 hi.copy_from_slice(&t[$n..]);
@@ -331,7 +337,8 @@ montgomery_field!(
     u64,
     u128,
     4,
-    [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff]
+    [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
+    reduction_multiple_64
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -341,5 +348,38 @@ montgomery_field!(
     u32,
     u64,
     8,
-    [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe]
+    [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe],
+    reduction_multiple_32
 );
+
+/// a − b for little-endian limb arrays with a ≥ b.
+macro_rules! sub_exact {
+    ($a:expr, $b:expr, $limb:ty) => {{
+        let (a, b) = ($a, $b);
+        let mut out = a;
+        let mut borrow = false;
+        for i in 0..a.len() {
+            let (d, b1) = a[i].overflowing_sub(b[i]);
+            let (d, b2) = d.overflowing_sub(borrow as $limb);
+            out[i] = d;
+            borrow = b1 | b2;
+        }
+        out
+    }};
+}
+
+/// m·(p + 1)/2⁶⁴ = m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1) = m·(2¹⁹² + 1) − (m·2³²)·(2¹²⁸ + 1), in 64-bit limbs.
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[inline(always)]
+fn reduction_multiple_64(m: u64) -> [u64; 4] {
+    let (lo, hi) = (m << 32, m >> 32);
+    sub_exact!([m, 0, 0, m], [lo, hi, lo, hi], u64)
+}
+
+/// m·(p + 1)/2³² = m·(2²²⁴ − 2¹⁹² − 2⁶⁴ + 2³²), in 32-bit limbs: +m at limbs 1 and 7, −m at
+/// limbs 2 and 6.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn reduction_multiple_32(m: u32) -> [u32; 8] {
+    sub_exact!([0, m, 0, 0, 0, 0, 0, m], [0, 0, m, 0, 0, 0, m, 0], u32)
+}

@@ -9,8 +9,13 @@
 use super::field::Field;
 
 /// wNAF width for the generator: digits are odd and |d| < 2^(W_G − 1), so the table holds
-/// 2^(W_G − 2) points. 8 gives 64 affine points (4 KiB with 64-bit limbs), built once.
-pub(crate) const WNAF_WIDTH_G: u32 = 8;
+/// 2^(W_G − 2) points. 12 gives 1024 affine points (64 KiB with 64-bit limbs, nothing in the
+/// binary), built once per process in well under a millisecond, and about 20 mixed additions
+/// per verification (28 with a width of 8).
+pub(crate) const WNAF_WIDTH_G: u32 = 12;
+
+/// Widest wNAF [`wnaf`] computes (its digits are `i16`; the window must fit a 64-bit read).
+pub(crate) const WNAF_MAX_WIDTH: u32 = 16;
 
 /// wNAF width for the variable point: its 2^(W_P − 2) odd multiples are computed per
 /// verification, so a small table is cheapest overall (5: eight points, about 43 additions).
@@ -81,6 +86,7 @@ impl<F: Field> Jacobian<F> {
     }
 
     /// −self.
+    #[cfg(test)]
     pub(crate) fn neg(&self) -> Jacobian<F> {
         Jacobian {
             x: self.x,
@@ -146,6 +152,34 @@ impl<F: Field> Jacobian<F> {
         let x3 = r.square().sub(&hhh).sub(&v.double());
         let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&hhh));
         let z3 = self.z.mul(&h);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    /// self + q for a finite q with Z², Z³ known (11M + 3S).
+    pub(crate) fn add_cached(&self, q: &Cached<F>) -> Jacobian<F> {
+        if self.is_infinity() {
+            return Jacobian { x: q.x, y: q.y, z: q.z };
+        }
+        let z1z1 = self.z.square();
+        let u1 = self.x.mul(&q.zz);
+        let u2 = q.x.mul(&z1z1);
+        let s1 = self.y.mul(&q.zzz);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let r = s2.sub(&s1);
+        if h.is_zero() {
+            return if r.is_zero() {
+                self.double()
+            } else {
+                Jacobian::infinity()
+            };
+        }
+        let hh = h.square();
+        let hhh = h.mul(&hh);
+        let v = u1.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&hhh));
+        let z3 = self.z.mul(&q.z).mul(&h);
         Jacobian { x: x3, y: y3, z: z3 }
     }
 
@@ -244,13 +278,13 @@ pub(crate) fn odd_multiples<F: Field>(p: &Affine<F>, count: usize) -> Vec<Jacobi
 
 /// The width-`w` non-adjacent form of a 256-bit number (little-endian 64-bit limbs): digits
 /// d_i, each 0 or odd with |d_i| < 2^(w−1), such that Σ d_i·2^i is the number.
-pub(crate) fn wnaf(k: &[u64; 4], w: u32) -> [i8; WNAF_DIGITS] {
-    debug_assert!((2..=8).contains(&w));
+pub(crate) fn wnaf(k: &[u64; 4], w: u32) -> [i16; WNAF_DIGITS] {
+    debug_assert!((2..=WNAF_MAX_WIDTH).contains(&w));
     // Two zero limbs past the top let the window read past bit 255 without a bounds check.
     let limbs = [k[0], k[1], k[2], k[3], 0, 0];
     let width = 1u64 << w;
     let mask = width - 1;
-    let mut digits = [0i8; WNAF_DIGITS];
+    let mut digits = [0i16; WNAF_DIGITS];
     let mut carry = 0u64;
     let mut pos = 0usize;
     while pos < WNAF_DIGITS {
@@ -267,21 +301,70 @@ pub(crate) fn wnaf(k: &[u64; 4], w: u32) -> [i8; WNAF_DIGITS] {
         }
         if window < width / 2 {
             carry = 0;
-            digits[pos] = window as i8;
+            digits[pos] = window as i16;
         } else {
             carry = 1;
-            digits[pos] = (window as i64 - width as i64) as i8;
+            digits[pos] = (window as i64 - width as i64) as i16;
         }
         pos += w as usize;
     }
     digits
 }
 
+/// Entries of the variable point's table: its odd multiples 1·P … (2^(W_P − 1) − 1)·P.
+pub(crate) const P_TABLE_LEN: usize = 1 << (WNAF_WIDTH_P - 2);
+
+/// A finite point in Jacobian coordinates with Z² and Z³ kept (Chudnovsky), so adding it
+/// costs two multiplications less.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cached<F> {
+    x: F,
+    y: F,
+    z: F,
+    zz: F,
+    zzz: F,
+}
+
+impl<F: Field> Cached<F> {
+    fn new(p: &Jacobian<F>) -> Cached<F> {
+        let zz = p.z.square();
+        Cached {
+            x: p.x,
+            y: p.y,
+            z: p.z,
+            zz,
+            zzz: zz.mul(&p.z),
+        }
+    }
+
+    fn neg(&self) -> Cached<F> {
+        Cached {
+            y: self.y.neg(),
+            ..*self
+        }
+    }
+}
+
+/// The table of odd multiples of the variable point, kept with its key.
+pub(crate) fn variable_point_table<F: Field>(p: &Affine<F>) -> [Cached<F>; P_TABLE_LEN] {
+    let multiples = odd_multiples(p, P_TABLE_LEN);
+    std::array::from_fn(|i| Cached::new(&multiples[i]))
+}
+
 /// s·G + t·P (Straus/Shamir: one chain of doublings, wNAF digits of both scalars added in as
 /// it goes), for scalars given as little-endian 64-bit limbs below 2²⁵⁶.
+#[cfg(test)]
 pub(crate) fn mul_g_add_mul_p<F: Field>(s: &[u64; 4], p: &Affine<F>, t: &[u64; 4]) -> Jacobian<F> {
+    mul_g_add_mul_table(s, &variable_point_table(p), t)
+}
+
+/// As `mul_g_add_mul_p`, with P's table of odd multiples ([`variable_point_table`]) given.
+pub(crate) fn mul_g_add_mul_table<F: Field>(
+    s: &[u64; 4],
+    p_table: &[Cached<F>; P_TABLE_LEN],
+    t: &[u64; 4],
+) -> Jacobian<F> {
     let g_table = F::generator_table();
-    let p_table = odd_multiples(p, 1 << (WNAF_WIDTH_P - 2));
     let ds = wnaf(s, WNAF_WIDTH_G);
     let dt = wnaf(t, WNAF_WIDTH_P);
     let top = (0..WNAF_DIGITS).rev().find(|&i| ds[i] != 0 || dt[i] != 0);
@@ -299,9 +382,9 @@ pub(crate) fn mul_g_add_mul_p<F: Field>(s: &[u64; 4], p: &Affine<F>, t: &[u64; 4
         }
         let d = dt[i];
         if d > 0 {
-            acc = acc.add(&p_table[(d >> 1) as usize]);
+            acc = acc.add_cached(&p_table[(d >> 1) as usize]);
         } else if d < 0 {
-            acc = acc.add(&p_table[((-d) >> 1) as usize].neg());
+            acc = acc.add_cached(&p_table[((-d) >> 1) as usize].neg());
         }
     }
     acc
