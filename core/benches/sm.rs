@@ -6,14 +6,17 @@
 //!
 //! - `sm3/16KiB`, `sm3/8MiB`: one-shot SM3, throughput in bytes;
 //! - `sm2/sign`: sign a 20-byte message (DER), Z precomputed in the signer;
-//! - `sm2/verify`: verify a 20-byte message with a reused `Sm2Verifier` (Z cached);
-//! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification.
+//! - `sm2/verify`: verify a 20-byte message with a reused `Sm2Verifier` (Z cached), on the
+//!   fast variable-time path every verification in the crate uses;
+//! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification;
+//! - `sm2/verify_reference`: as `sm2/verify`, on the RustCrypto reference path
+//!   (`Sm2Verifier::verify_digest_reference`), for the fast/reference ratio.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
+use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
 use yinjian::sm::sm3::sm3;
 
 /// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
@@ -61,6 +64,12 @@ fn bench_sm2(c: &mut Criterion) {
         b.iter(|| {
             let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
             v.verify(black_box(&msg), black_box(&sig))
+        })
+    });
+    group.bench_function("verify_reference", |b| {
+        b.iter(|| {
+            let (decoded, _) = Sm2Signature::decode(black_box(&sig)).expect("decodes");
+            verifier.verify_digest_reference(&verifier.digest(black_box(&msg)), &decoded)
         })
     });
     group.finish();

@@ -19,6 +19,7 @@ use thiserror::Error;
 use crate::alg::oid;
 use crate::codec::{decode_text_or_binary, Decoded};
 use crate::report::{Check, Reason, Report};
+use crate::sm::sm2_fast::{FastPublicKey, FastVerifyError};
 use crate::sm::sm3::{sm3, Sm3Digest, Sm3Hasher, STREAM_CHUNK};
 
 /// The distinguishing ID every product seen uses, and GM/T 0009 names as the default.
@@ -487,26 +488,29 @@ pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
 }
 
 /// Verifies SM2 signatures made by one key with one distinguishing ID; Z is computed once.
+///
+/// Verification runs on the variable-time fast path of [`crate::sm::sm2_fast`] (all its
+/// inputs are public); [`Sm2Verifier::verify_digest_reference`] runs the RustCrypto `sm2`
+/// crate's verification instead, as the reference the fast path is tested against.
 #[derive(Debug, Clone)]
 pub struct Sm2Verifier {
     key: PublicKey,
     distid: Vec<u8>,
     za: Sm3Digest,
-    inner: sm2::dsa::VerifyingKey,
+    fast: FastPublicKey,
 }
 
 impl Sm2Verifier {
     /// A verifier for `key` and `distid` (use [`DEFAULT_DISTID`] unless told otherwise).
     pub fn new(key: &PublicKey, distid: &[u8]) -> Result<Sm2Verifier, Sm2Error> {
         let za = za(key, distid)?;
-        // The crate's own Z is never used: we always pass it e = SM3(Z ‖ M).
-        let inner = sm2::dsa::VerifyingKey::new("", key.inner)
-            .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
+        let fast = FastPublicKey::from_affine(&key.x(), &key.y())
+            .map_err(|e| Sm2Error::MalformedKey(format!("point rejected by the fast SM2 verifier: {e}")))?;
         Ok(Sm2Verifier {
             key: key.clone(),
             distid: distid.to_vec(),
             za,
-            inner,
+            fast,
         })
     }
 
@@ -548,13 +552,30 @@ impl Sm2Verifier {
         Ok(encoding)
     }
 
-    /// Verifies a decoded signature against a precomputed e = SM3(Z ‖ M).
+    /// Verifies a decoded signature against a precomputed e = SM3(Z ‖ M), on the fast
+    /// variable-time path.
     pub fn verify_digest(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
+        check_range(&sig.r, "r")?;
+        check_range(&sig.s, "s")?;
+        self.fast.verify(e, &sig.r, &sig.s).map_err(|err| match err {
+            FastVerifyError::Mismatch => Sm2Error::BadSignature("r does not match (e + x1) mod n".into()),
+            other => Sm2Error::BadSignature(other.to_string()),
+        })
+    }
+
+    /// As [`Sm2Verifier::verify_digest`], on the RustCrypto `sm2` crate's constant-time
+    /// verification: the reference the fast path is tested and fuzzed against. Both accept
+    /// exactly the same signatures; error messages may differ.
+    pub fn verify_digest_reference(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
         check_range(&sig.r, "r")?;
         check_range(&sig.s, "s")?;
         let sig = sm2::dsa::Signature::from_scalars(sig.r, sig.s)
             .map_err(|_| Sm2Error::BadSignature("r or s is not in [1, n-1]".into()))?;
-        self.inner
+        // Made per call: the reference path serves tests and fuzzing, not production. The
+        // crate's own Z (here of an empty ID) is never used: it is given e = SM3(Z ‖ M).
+        let inner = sm2::dsa::VerifyingKey::new("", self.key.inner)
+            .map_err(|_| Sm2Error::MalformedKey("point rejected by the SM2 implementation".into()))?;
+        inner
             .verify_prehash(e, &sig)
             .map_err(|_| Sm2Error::BadSignature("r does not match (e + x1) mod n".into()))
     }
@@ -666,7 +687,7 @@ fn to32(v: &[u8]) -> [u8; 32] {
     out
 }
 
-const fn hex32(s: &str) -> [u8; 32] {
+pub(crate) const fn hex32(s: &str) -> [u8; 32] {
     let b = s.as_bytes();
     let mut out = [0u8; 32];
     let mut i = 0;

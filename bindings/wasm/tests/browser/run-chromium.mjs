@@ -105,6 +105,7 @@ try {
   failed = results.failed > 0 || results.cases <= 0 || pageErrors.length > 0;
   console.log(`wasm-chromium: ${results.cases} vector cases; screenshot test-output/wasm-browser.png`);
   console.log(`wasm-chromium: ${results.passed} passed, ${results.failed} failed`);
+  if (results.sm2VerifyPerSec) console.log(`wasm-chromium: sm2 verify ${results.sm2VerifyPerSec.toFixed(0)}/s`);
 } catch (e) {
   console.error(`wasm-chromium: ${e && e.stack ? e.stack : e}`);
 } finally {

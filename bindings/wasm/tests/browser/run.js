@@ -1,6 +1,8 @@
 // The in-browser half of the Chromium test: loads the --target web build, runs every line of
 // every test-vectors/*.jsonl and the API checks, and publishes the outcome on
-// window.__results = { done, passed, failed, cases, failures: [{ name, message }] }.
+// window.__results = { done, passed, failed, cases, failures: [{ name, message }], sm2VerifyPerSec }.
+// sm2VerifyPerSec is measured last (SM2 verification in this browser, wall clock, about one
+// second), for issue 10's WASM speed figure; run-chromium.mjs prints it.
 import init, * as lib from "/pkg-web/yinjian_wasm.js";
 import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable, ofdChecks, sealChecks, vectorLines } from "/tests/shared/suite.js";
 
@@ -33,6 +35,27 @@ async function main() {
   });
   for (const entry of lines) record(`vector ${entry.file}:${entry.lineNo}`, () => checkVectorLine(lib, entry));
   for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines), ...identifierChecks]) record(`api: ${name}`, () => check(lib));
+  record("sm2 verify speed", () => {
+    results.sm2VerifyPerSec = sm2VerifyRate(1000);
+  });
+}
+
+/** SM2 verifications per second (key, Z, signature and report each time), for `ms` milliseconds. */
+function sm2VerifyRate(ms) {
+  const priv = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8";
+  const key = lib.sm2PublicKey(priv);
+  const message = new TextEncoder().encode("e-invoice 2026 #0001: a message of some length");
+  const sig = lib.sm2Sign(priv, message, { encoding: "der" });
+  if (lib.sm2Verify(key, message, sig).status !== "PASSED") throw new Error("speed signature does not verify");
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 10; i++) lib.sm2Verify(key, message, sig);
+    n += 10;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
 }
 
 main()

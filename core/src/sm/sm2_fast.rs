@@ -1,0 +1,240 @@
+//! A variable-time SM2 signature verification (GB/T 32918.2 §7) for sm2p256v1.
+//!
+//! Verification handles only public data (the key, the signature, the digest), so unlike
+//! signing it may branch and index tables on its inputs. This module computes s·G + t·P with
+//!
+//! - a dedicated Montgomery field for the SM2 prime ([`field`]: 4×64-bit limbs natively,
+//!   8×32-bit limbs on wasm32, where 64×64→128-bit products are not native);
+//! - Jacobian coordinates with the a = −3 doubling;
+//! - a width-12 wNAF table of 1024 odd multiples of G in affine coordinates (64 KiB),
+//!   computed once per process on first use with a single batched inversion (no binary size,
+//!   no build step), added with mixed additions;
+//! - a width-5 wNAF of the variable point: its 8 odd multiples in Jacobian coordinates with
+//!   Z² and Z³ kept, computed once per key ([`FastPublicKey`]);
+//! - both scalars interleaved over one chain of doublings (Straus/Shamir);
+//! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
+//!   field values v below p congruent to r − e modulo n.
+//!
+//! [`crate::sm::sm2::Sm2Verifier`] uses it for every SM2 verification in the crate;
+//! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
+//! crate's constant-time verification as the reference it is tested against.
+
+mod field;
+mod point;
+
+use thiserror::Error;
+
+use field::Field;
+use point::{Affine, Cached, Jacobian};
+
+/// The field representation the verification uses on this target.
+#[cfg(not(target_arch = "wasm32"))]
+type Fe = field::Fe64;
+/// The field representation the verification uses on this target.
+#[cfg(target_arch = "wasm32")]
+type Fe = field::Fe32;
+
+/// Group order n, little-endian 64-bit limbs.
+const N: [u64; 4] = [
+    0x53bb_f409_39d5_4123,
+    0x7203_df6b_21c6_052b,
+    0xffff_ffff_ffff_ffff,
+    0xffff_fffe_ffff_ffff,
+];
+
+/// Field prime p, little-endian 64-bit limbs.
+const P: [u64; 4] = [
+    0xffff_ffff_ffff_ffff,
+    0xffff_ffff_0000_0000,
+    0xffff_ffff_ffff_ffff,
+    0xffff_fffe_ffff_ffff,
+];
+
+/// Why the fast path rejected a signature or a key.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum FastVerifyError {
+    /// The public key's coordinates are not below p, or the point is not on the curve.
+    #[error("the public key is not a point on sm2p256v1")]
+    InvalidKey,
+    /// r is 0 or not below n.
+    #[error("r is not in [1, n-1]")]
+    ROutOfRange,
+    /// s is 0 or not below n.
+    #[error("s is not in [1, n-1]")]
+    SOutOfRange,
+    /// t = (r + s) mod n is 0.
+    #[error("t = (r + s) mod n is zero")]
+    TIsZero,
+    /// s·G + t·P is the point at infinity.
+    #[error("s·G + t·P is the point at infinity")]
+    Infinity,
+    /// (e + x₁) mod n ≠ r.
+    #[error("r does not match (e + x1) mod n")]
+    Mismatch,
+}
+
+/// A public key prepared for the fast verification: its odd multiples P, 3P, …, 15P (the
+/// wNAF table of the variable point), computed once per key.
+#[derive(Debug, Clone)]
+pub struct FastPublicKey {
+    table: [Cached<Fe>; point::P_TABLE_LEN],
+}
+
+impl FastPublicKey {
+    /// The key with affine coordinates `x`, `y` (big-endian); they must be below p and the
+    /// point on the curve.
+    pub fn from_affine(x: &[u8; 32], y: &[u8; 32]) -> Result<FastPublicKey, FastVerifyError> {
+        affine_from_bytes(x, y).map(|point| FastPublicKey {
+            table: point::variable_point_table(&point),
+        })
+    }
+
+    /// Verifies (r, s) over e = SM3(Z ‖ M), all big-endian: GB/T 32918.2 §7.2 steps B1, B2
+    /// and B4–B7 (e is reduced modulo n like the reference does).
+    pub fn verify(&self, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<(), FastVerifyError> {
+        verify_with(&self.table, e, r, s)
+    }
+}
+
+fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, FastVerifyError> {
+    let (Some(x), Some(y)) = (F::from_be_bytes(x), F::from_be_bytes(y)) else {
+        return Err(FastVerifyError::InvalidKey);
+    };
+    let point = Affine { x, y };
+    if !point.is_on_curve() {
+        return Err(FastVerifyError::InvalidKey);
+    }
+    Ok(point)
+}
+
+/// The verification on any field representation (the tests run both), for the key given by
+/// its table of odd multiples.
+fn verify_with<F: Field>(
+    key: &[Cached<F>; point::P_TABLE_LEN],
+    e: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+) -> Result<(), FastVerifyError> {
+    let r = limbs_from_be(r);
+    let s = limbs_from_be(s);
+    if is_zero(&r) || !lt(&r, &N) {
+        return Err(FastVerifyError::ROutOfRange);
+    }
+    if is_zero(&s) || !lt(&s, &N) {
+        return Err(FastVerifyError::SOutOfRange);
+    }
+    let t = add_mod_n(&r, &s);
+    if is_zero(&t) {
+        return Err(FastVerifyError::TIsZero);
+    }
+    let point = point::mul_g_add_mul_table(&s, key, &t);
+    if point.is_infinity() {
+        return Err(FastVerifyError::Infinity);
+    }
+    // (e + x₁) mod n = r  ⇔  x₁ ≡ v = (r − e) mod n  ⇔  x₁ ∈ {v, v + n} ∩ [0, p).
+    let e = reduce_once_mod_n(&limbs_from_be(e));
+    let v = sub_mod_n(&r, &e);
+    if x_equals(&point, &v) {
+        return Ok(());
+    }
+    let (v_plus_n, carry) = add_limbs(&v, &N);
+    if carry == 0 && lt(&v_plus_n, &P) && x_equals(&point, &v_plus_n) {
+        return Ok(());
+    }
+    Err(FastVerifyError::Mismatch)
+}
+
+/// X / Z² == v for an integer v below p, without inverting Z.
+fn x_equals<F: Field>(point: &Jacobian<F>, v: &[u64; 4]) -> bool {
+    match F::from_be_bytes(&be_from_limbs(v)) {
+        Some(v) => point.x == v.mul(&point.z.square()),
+        None => false,
+    }
+}
+
+fn limbs_from_be(bytes: &[u8; 32]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks_exact(8)) {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(chunk);
+        *limb = u64::from_be_bytes(buf);
+    }
+    out
+}
+
+fn be_from_limbs(limbs: &[u64; 4]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (limb, chunk) in limbs.iter().zip(out.rchunks_exact_mut(8)) {
+        chunk.copy_from_slice(&limb.to_be_bytes());
+    }
+    out
+}
+
+fn is_zero(a: &[u64; 4]) -> bool {
+    a.iter().all(|&l| l == 0)
+}
+
+/// a < b.
+fn lt(a: &[u64; 4], b: &[u64; 4]) -> bool {
+    for i in (0..4).rev() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+    }
+    false
+}
+
+fn add_limbs(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], u64) {
+    let mut out = [0u64; 4];
+    let mut carry = 0u64;
+    for i in 0..4 {
+        let t = a[i] as u128 + b[i] as u128 + carry as u128;
+        out[i] = t as u64;
+        carry = (t >> 64) as u64;
+    }
+    (out, carry)
+}
+
+fn sub_limbs(a: &[u64; 4], b: &[u64; 4]) -> ([u64; 4], u64) {
+    let mut out = [0u64; 4];
+    let mut borrow = 0u64;
+    for i in 0..4 {
+        let (d, b1) = a[i].overflowing_sub(b[i]);
+        let (d, b2) = d.overflowing_sub(borrow);
+        out[i] = d;
+        borrow = (b1 | b2) as u64;
+    }
+    (out, borrow)
+}
+
+/// a mod n for any a below 2²⁵⁶ (< 2n).
+fn reduce_once_mod_n(a: &[u64; 4]) -> [u64; 4] {
+    if lt(a, &N) {
+        *a
+    } else {
+        sub_limbs(a, &N).0
+    }
+}
+
+/// (a + b) mod n for a, b below n.
+fn add_mod_n(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+    let (sum, carry) = add_limbs(a, b);
+    if carry == 1 || !lt(&sum, &N) {
+        sub_limbs(&sum, &N).0
+    } else {
+        sum
+    }
+}
+
+/// (a − b) mod n for a, b below n.
+fn sub_mod_n(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+    let (diff, borrow) = sub_limbs(a, b);
+    if borrow == 1 {
+        add_limbs(&diff, &N).0
+    } else {
+        diff
+    }
+}
+
+#[cfg(test)]
+mod tests;

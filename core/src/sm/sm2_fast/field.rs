@@ -1,0 +1,385 @@
+//! Arithmetic modulo the SM2 prime p = 2²⁵⁶ − 2²²⁴ − 2⁹⁶ + 2⁶⁴ − 1, in Montgomery form
+//! (R = 2²⁵⁶), for the variable-time verification path.
+//!
+//! One macro writes the implementation twice: with four 64-bit limbs and `u128` products
+//! (native targets) and with eight 32-bit limbs and `u64` products (wasm32, which has no
+//! 64×64→128-bit multiply and would call a library routine for every `u128` product). Both
+//! are compiled for the tests on every target and checked against each other and against an
+//! independent big-integer implementation.
+//!
+//! The lowest limb of p is all ones in both layouts, so −p⁻¹ mod 2^limb = 1 and each
+//! Montgomery reduction step multiplies by the current low limb itself.
+//!
+//! Nothing here is constant-time: it is only ever given public data (keys, signatures,
+//! digests).
+
+use super::point::Affine;
+
+/// The field operations the point arithmetic needs. Values are always fully reduced (< p),
+/// so the derived equality is equality in the field.
+pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
+    /// 0.
+    const ZERO: Self;
+    /// 1 (R mod p in Montgomery form).
+    const ONE: Self;
+    /// The curve coefficient b.
+    const B: Self;
+
+    /// A big-endian integer below p; `None` if it is ≥ p.
+    fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self>;
+    /// The canonical big-endian encoding.
+    #[cfg(test)]
+    fn to_be_bytes(&self) -> [u8; 32];
+    /// self + rhs.
+    fn add(&self, rhs: &Self) -> Self;
+    /// self − rhs.
+    fn sub(&self, rhs: &Self) -> Self;
+    /// self · rhs.
+    fn mul(&self, rhs: &Self) -> Self;
+    /// self².
+    fn square(&self) -> Self;
+    /// 2 · self.
+    fn double(&self) -> Self {
+        self.add(self)
+    }
+    /// −self.
+    fn neg(&self) -> Self {
+        Self::ZERO.sub(self)
+    }
+    /// self == 0.
+    fn is_zero(&self) -> bool {
+        *self == Self::ZERO
+    }
+    /// self⁻¹ (Fermat: self^(p−2)); 0 for 0. Variable time, used only for precomputation.
+    fn invert(&self) -> Self {
+        // p − 2, big-endian bits, scanned with a 4-bit fixed window.
+        const P_MINUS_2: [u8; 32] =
+            crate::sm::sm2::hex32("fffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffd");
+        let mut table = [Self::ONE; 16];
+        for i in 1..16 {
+            table[i] = table[i - 1].mul(self);
+        }
+        let mut acc = Self::ONE;
+        for byte in P_MINUS_2 {
+            for nibble in [byte >> 4, byte & 0x0f] {
+                for _ in 0..4 {
+                    acc = acc.square();
+                }
+                acc = acc.mul(&table[nibble as usize]);
+            }
+        }
+        acc
+    }
+    /// The precomputed odd multiples of the generator for this field representation.
+    fn generator_table() -> &'static [Affine<Self>];
+}
+
+/// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
+/// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
+/// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
+macro_rules! montgomery_field {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) struct $name([$limb; $n]);
+
+        impl $name {
+            const LIMB_BITS: u32 = <$limb>::BITS;
+            const LIMB_BYTES: usize = (<$limb>::BITS / 8) as usize;
+            /// p, little-endian limbs.
+            const P: [$limb; $n] = $p;
+            /// R mod p = 2²⁵⁶ − p.
+            const R: [$limb; $n] = Self::neg_p();
+            /// R² mod p: R doubled 256 times, modulo p.
+            const R2: [$limb; $n] = {
+                let mut v = Self::R;
+                let mut i = 0;
+                while i < 256 {
+                    v = Self::add_limbs(&v, &v);
+                    i += 1;
+                }
+                v
+            };
+
+            const fn neg_p() -> [$limb; $n] {
+                let mut out = [0; $n];
+                let mut borrow: $limb = 0;
+                let mut i = 0;
+                while i < $n {
+                    let (d, b1) = (0 as $limb).overflowing_sub(Self::P[i]);
+                    let (d, b2) = d.overflowing_sub(borrow);
+                    out[i] = d;
+                    borrow = (b1 | b2) as $limb;
+                    i += 1;
+                }
+                out
+            }
+
+            /// v − p if v + carry·2²⁵⁶ ≥ p, else v; requires v + carry·2²⁵⁶ < 2p.
+            #[inline(always)]
+            const fn reduce_once(v: &[$limb; $n], carry: $limb) -> [$limb; $n] {
+                let mut d = [0; $n];
+                let mut borrow: $limb = 0;
+                let mut i = 0;
+                while i < $n {
+                    let t = (v[i] as $wide).wrapping_sub(Self::P[i] as $wide + borrow as $wide);
+                    d[i] = t as $limb;
+                    borrow = (t >> (2 * Self::LIMB_BITS - 1)) as $limb;
+                    i += 1;
+                }
+                // Keep v exactly when v < p: no carry out and a borrow from v − p.
+                let keep_v = (0 as $limb).wrapping_sub(borrow & !carry & 1);
+                let mut out = [0; $n];
+                let mut i = 0;
+                while i < $n {
+                    out[i] = (v[i] & keep_v) | (d[i] & !keep_v);
+                    i += 1;
+                }
+                out
+            }
+
+            #[inline(always)]
+            const fn add_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+                let mut s = [0; $n];
+                let mut carry: $limb = 0;
+                let mut i = 0;
+                while i < $n {
+                    let t = a[i] as $wide + b[i] as $wide + carry as $wide;
+                    s[i] = t as $limb;
+                    carry = (t >> Self::LIMB_BITS) as $limb;
+                    i += 1;
+                }
+                Self::reduce_once(&s, carry)
+            }
+
+            #[inline(always)]
+            fn sub_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+                let mut d = [0; $n];
+                let mut borrow: $limb = 0;
+                for i in 0..$n {
+                    let t = (a[i] as $wide).wrapping_sub(b[i] as $wide + borrow as $wide);
+                    d[i] = t as $limb;
+                    borrow = (t >> (2 * Self::LIMB_BITS - 1)) as $limb;
+                }
+                // Add p back if a < b.
+                let mask = (0 as $limb).wrapping_sub(borrow);
+                let mut carry: $limb = 0;
+                for i in 0..$n {
+                    let t = d[i] as $wide + (Self::P[i] & mask) as $wide + carry as $wide;
+                    d[i] = t as $limb;
+                    carry = (t >> Self::LIMB_BITS) as $limb;
+                }
+                d
+            }
+
+            /// Montgomery reduction of a double-width value t < p·R: t·R⁻¹ mod p.
+            ///
+            /// Each round divides by 2^limb: with m the low limb, (t + m·p) / 2^limb is
+            /// (t >> limb) + m·(p + 1) / 2^limb, and `$q(m)` is that last product, which the
+            /// shape of p makes a few shifts and subtractions instead of limb products.
+            #[inline(always)]
+            fn montgomery_reduce(t: &mut [$limb; 2 * $n]) -> [$limb; $n] {
+                // Carry out of the top limb of the previous round, which belongs at the top
+                // limb of this round's addition.
+                let mut top: $limb = 0;
+                for i in 0..$n {
+                    let q = $q(t[i]);
+                    let mut carry: $wide = 0;
+                    for j in 0..$n {
+                        let mut v = t[i + 1 + j] as $wide + q[j] as $wide + carry;
+                        if j == $n - 1 {
+                            v += top as $wide;
+                        }
+                        t[i + 1 + j] = v as $limb;
+                        carry = v >> Self::LIMB_BITS;
+                    }
+                    top = carry as $limb;
+                }
+                let mut hi = [0; $n];
+                hi.copy_from_slice(&t[$n..]);
+                Self::reduce_once(&hi, top)
+            }
+
+            #[inline(always)]
+            fn mul_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+                let mut t = [0; 2 * $n];
+                for i in 0..$n {
+                    let mut carry: $wide = 0;
+                    for j in 0..$n {
+                        let v = t[i + j] as $wide + a[i] as $wide * b[j] as $wide + carry;
+                        t[i + j] = v as $limb;
+                        carry = v >> Self::LIMB_BITS;
+                    }
+                    t[i + $n] = carry as $limb;
+                }
+                Self::montgomery_reduce(&mut t)
+            }
+
+            #[inline(always)]
+            fn square_limbs(a: &[$limb; $n]) -> [$limb; $n] {
+                // Products a[i]·a[j] with i < j once, doubled, then the squares a[i]².
+                let mut t = [0; 2 * $n];
+                for i in 0..$n {
+                    let mut carry: $wide = 0;
+                    for j in (i + 1)..$n {
+                        let v = t[i + j] as $wide + a[i] as $wide * a[j] as $wide + carry;
+                        t[i + j] = v as $limb;
+                        carry = v >> Self::LIMB_BITS;
+                    }
+                    t[i + $n] = carry as $limb;
+                }
+                let mut shifted_out: $limb = 0;
+                for limb in t.iter_mut() {
+                    let next = *limb >> (Self::LIMB_BITS - 1);
+                    *limb = (*limb << 1) | shifted_out;
+                    shifted_out = next;
+                }
+                let mut carry: $wide = 0;
+                for i in 0..$n {
+                    let sq = a[i] as $wide * a[i] as $wide;
+                    let v = t[2 * i] as $wide + (sq as $limb) as $wide + carry;
+                    t[2 * i] = v as $limb;
+                    let v = t[2 * i + 1] as $wide + (sq >> Self::LIMB_BITS) + (v >> Self::LIMB_BITS);
+                    t[2 * i + 1] = v as $limb;
+                    carry = v >> Self::LIMB_BITS;
+                }
+                Self::montgomery_reduce(&mut t)
+            }
+
+            /// Big-endian bytes to little-endian limbs, without reduction.
+            fn limbs_from_be(bytes: &[u8; 32]) -> [$limb; $n] {
+                let mut out = [0; $n];
+                for (i, chunk) in bytes.rchunks_exact(Self::LIMB_BYTES).enumerate() {
+                    let mut buf = [0u8; Self::LIMB_BYTES];
+                    buf.copy_from_slice(chunk);
+                    out[i] = <$limb>::from_be_bytes(buf);
+                }
+                out
+            }
+        }
+
+        impl Field for $name {
+            const ZERO: Self = $name([0; $n]);
+            const ONE: Self = $name(Self::R);
+            const B: Self = {
+                // b·R mod p, as a const: Montgomery multiplication is not const, so b is
+                // turned into Montgomery form by doubling it 256 times modulo p.
+                let be = crate::sm::sm2::hex32("28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93");
+                let mut v = [0; $n];
+                let mut i = 0;
+                while i < 32 {
+                    let limb = (31 - i) / Self::LIMB_BYTES;
+                    let shift = ((31 - i) % Self::LIMB_BYTES) * 8;
+                    v[limb] |= (be[i] as $limb) << shift;
+                    i += 1;
+                }
+                let mut k = 0;
+                while k < 256 {
+                    v = Self::add_limbs(&v, &v);
+                    k += 1;
+                }
+                $name(v)
+            };
+
+            fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self> {
+                let limbs = Self::limbs_from_be(bytes);
+                // Below p exactly when reducing once leaves it unchanged.
+                if Self::reduce_once(&limbs, 0) != limbs {
+                    return None;
+                }
+                Some($name(Self::mul_limbs(&limbs, &Self::R2)))
+            }
+
+            #[cfg(test)]
+            fn to_be_bytes(&self) -> [u8; 32] {
+                let mut t = [0; 2 * $n];
+                t[..$n].copy_from_slice(&self.0);
+                let canonical = Self::montgomery_reduce(&mut t);
+                let mut out = [0u8; 32];
+                for (i, chunk) in out.rchunks_exact_mut(Self::LIMB_BYTES).enumerate() {
+                    chunk.copy_from_slice(&canonical[i].to_be_bytes());
+                }
+                out
+            }
+
+            #[inline(always)]
+            fn add(&self, rhs: &Self) -> Self {
+                $name(Self::add_limbs(&self.0, &rhs.0))
+            }
+
+            #[inline(always)]
+            fn sub(&self, rhs: &Self) -> Self {
+                $name(Self::sub_limbs(&self.0, &rhs.0))
+            }
+
+            #[inline(always)]
+            fn mul(&self, rhs: &Self) -> Self {
+                $name(Self::mul_limbs(&self.0, &rhs.0))
+            }
+
+            #[inline(always)]
+            fn square(&self) -> Self {
+                $name(Self::square_limbs(&self.0))
+            }
+
+            fn generator_table() -> &'static [Affine<Self>] {
+                static TABLE: std::sync::OnceLock<Vec<Affine<$name>>> = std::sync::OnceLock::new();
+                TABLE.get_or_init(super::point::generator_odd_multiples::<$name>)
+            }
+        }
+    };
+}
+
+#[cfg(any(test, not(target_arch = "wasm32")))]
+montgomery_field!(
+    /// An element of the SM2 field, four 64-bit limbs (native targets).
+    Fe64,
+    u64,
+    u128,
+    4,
+    [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
+    reduction_multiple_64
+);
+
+#[cfg(any(test, target_arch = "wasm32"))]
+montgomery_field!(
+    /// An element of the SM2 field, eight 32-bit limbs (wasm32).
+    Fe32,
+    u32,
+    u64,
+    8,
+    [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe],
+    reduction_multiple_32
+);
+
+/// a − b for little-endian limb arrays with a ≥ b.
+macro_rules! sub_exact {
+    ($a:expr, $b:expr, $limb:ty) => {{
+        let (a, b) = ($a, $b);
+        let mut out = a;
+        let mut borrow = false;
+        for i in 0..a.len() {
+            let (d, b1) = a[i].overflowing_sub(b[i]);
+            let (d, b2) = d.overflowing_sub(borrow as $limb);
+            out[i] = d;
+            borrow = b1 | b2;
+        }
+        out
+    }};
+}
+
+/// m·(p + 1)/2⁶⁴ = m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1) = m·(2¹⁹² + 1) − (m·2³²)·(2¹²⁸ + 1), in 64-bit limbs.
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[inline(always)]
+fn reduction_multiple_64(m: u64) -> [u64; 4] {
+    let (lo, hi) = (m << 32, m >> 32);
+    sub_exact!([m, 0, 0, m], [lo, hi, lo, hi], u64)
+}
+
+/// m·(p + 1)/2³² = m·(2²²⁴ − 2¹⁹² − 2⁶⁴ + 2³²), in 32-bit limbs: +m at limbs 1 and 7, −m at
+/// limbs 2 and 6.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn reduction_multiple_32(m: u32) -> [u32; 8] {
+    sub_exact!([0, m, 0, 0, 0, 0, 0, m], [0, 0, m, 0, 0, 0, m, 0], u32)
+}

@@ -1,0 +1,391 @@
+//! Points of sm2p256v1 (y² = x³ − 3x + b) in affine and Jacobian coordinates, and the
+//! interleaved double-scalar multiplication s·G + t·P of the verification path.
+//!
+//! Jacobian (X, Y, Z) stands for (X/Z², Y/Z³); Z = 0 is the point at infinity. Formulas are
+//! the usual ones for a = −3 (doubling 3M + 5S, mixed addition 8M + 3S, addition 12M + 4S),
+//! with the exceptional cases (an input at infinity, equal or opposite inputs) handled by
+//! branches: everything here is public data, so variable time is fine.
+
+use super::field::Field;
+
+/// wNAF width for the generator: digits are odd and |d| < 2^(W_G − 1), so the table holds
+/// 2^(W_G − 2) points. 12 gives 1024 affine points (64 KiB with 64-bit limbs, nothing in the
+/// binary), built once per process in well under a millisecond, and about 20 mixed additions
+/// per verification (28 with a width of 8).
+pub(crate) const WNAF_WIDTH_G: u32 = 12;
+
+/// Widest wNAF [`wnaf`] computes (its digits are `i16`; the window must fit a 64-bit read).
+pub(crate) const WNAF_MAX_WIDTH: u32 = 16;
+
+/// wNAF width for the variable point: its 2^(W_P − 2) odd multiples are computed per
+/// verification, so a small table is cheapest overall (5: eight points, about 43 additions).
+pub(crate) const WNAF_WIDTH_P: u32 = 5;
+
+/// Digits of a wNAF recoding of a number below 2²⁵⁶ (one more than its bit length, for the
+/// final carry).
+pub(crate) const WNAF_DIGITS: usize = 257;
+
+/// The generator's coordinates, big-endian.
+const GX: [u8; 32] = crate::sm::sm2::hex32("32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7");
+const GY: [u8; 32] = crate::sm::sm2::hex32("bc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0");
+
+/// A finite point in affine coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Affine<F> {
+    pub(crate) x: F,
+    pub(crate) y: F,
+}
+
+impl<F: Field> Affine<F> {
+    /// The generator G.
+    pub(crate) fn generator() -> Affine<F> {
+        // The constants are below p: decoding cannot fail (checked by the tests).
+        Affine {
+            x: F::from_be_bytes(&GX).unwrap_or(F::ZERO),
+            y: F::from_be_bytes(&GY).unwrap_or(F::ZERO),
+        }
+    }
+
+    /// y² == x³ − 3x + b.
+    pub(crate) fn is_on_curve(&self) -> bool {
+        let x3 = self.x.square().mul(&self.x);
+        let three_x = self.x.double().add(&self.x);
+        self.y.square() == x3.sub(&three_x).add(&F::B)
+    }
+
+    /// −self.
+    pub(crate) fn neg(&self) -> Affine<F> {
+        Affine {
+            x: self.x,
+            y: self.y.neg(),
+        }
+    }
+}
+
+/// A point in Jacobian coordinates; Z = 0 is the point at infinity.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Jacobian<F> {
+    pub(crate) x: F,
+    pub(crate) y: F,
+    pub(crate) z: F,
+}
+
+impl<F: Field> Jacobian<F> {
+    /// The point at infinity.
+    pub(crate) fn infinity() -> Jacobian<F> {
+        Jacobian {
+            x: F::ONE,
+            y: F::ONE,
+            z: F::ZERO,
+        }
+    }
+
+    /// Z == 0.
+    pub(crate) fn is_infinity(&self) -> bool {
+        self.z.is_zero()
+    }
+
+    /// −self.
+    #[cfg(test)]
+    pub(crate) fn neg(&self) -> Jacobian<F> {
+        Jacobian {
+            x: self.x,
+            y: self.y.neg(),
+            z: self.z,
+        }
+    }
+
+    /// The affine point, or `None` at infinity (one inversion).
+    #[cfg(test)]
+    pub(crate) fn to_affine(self) -> Option<Affine<F>> {
+        if self.is_infinity() {
+            return None;
+        }
+        let zinv = self.z.invert();
+        let zinv2 = zinv.square();
+        Some(Affine {
+            x: self.x.mul(&zinv2),
+            y: self.y.mul(&zinv2).mul(&zinv),
+        })
+    }
+
+    /// 2·self (dbl-2001-b for a = −3: 3M + 5S). Infinity doubles to infinity (Z stays 0);
+    /// there are no points of order 2 on this curve.
+    pub(crate) fn double(&self) -> Jacobian<F> {
+        let delta = self.z.square();
+        let gamma = self.y.square();
+        let beta = self.x.mul(&gamma);
+        let t = self.x.sub(&delta).mul(&self.x.add(&delta));
+        let alpha = t.double().add(&t);
+        let beta4 = beta.double().double();
+        let x3 = alpha.square().sub(&beta4.double());
+        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
+        let gamma2_8 = gamma.square().double().double().double();
+        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma2_8);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    /// self + q for an affine q (8M + 3S).
+    pub(crate) fn add_affine(&self, q: &Affine<F>) -> Jacobian<F> {
+        if self.is_infinity() {
+            return Jacobian {
+                x: q.x,
+                y: q.y,
+                z: F::ONE,
+            };
+        }
+        let z1z1 = self.z.square();
+        let u2 = q.x.mul(&z1z1);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&self.x);
+        let r = s2.sub(&self.y);
+        if h.is_zero() {
+            return if r.is_zero() {
+                self.double()
+            } else {
+                Jacobian::infinity()
+            };
+        }
+        let hh = h.square();
+        let hhh = h.mul(&hh);
+        let v = self.x.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&hhh));
+        let z3 = self.z.mul(&h);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    /// self + q for a finite q with Z², Z³ known (11M + 3S).
+    pub(crate) fn add_cached(&self, q: &Cached<F>) -> Jacobian<F> {
+        if self.is_infinity() {
+            return Jacobian { x: q.x, y: q.y, z: q.z };
+        }
+        let z1z1 = self.z.square();
+        let u1 = self.x.mul(&q.zz);
+        let u2 = q.x.mul(&z1z1);
+        let s1 = self.y.mul(&q.zzz);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let r = s2.sub(&s1);
+        if h.is_zero() {
+            return if r.is_zero() {
+                self.double()
+            } else {
+                Jacobian::infinity()
+            };
+        }
+        let hh = h.square();
+        let hhh = h.mul(&hh);
+        let v = u1.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&hhh));
+        let z3 = self.z.mul(&q.z).mul(&h);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    /// self + q (12M + 4S).
+    pub(crate) fn add(&self, q: &Jacobian<F>) -> Jacobian<F> {
+        if self.is_infinity() {
+            return *q;
+        }
+        if q.is_infinity() {
+            return *self;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = q.z.square();
+        let u1 = self.x.mul(&z2z2);
+        let u2 = q.x.mul(&z1z1);
+        let s1 = self.y.mul(&q.z).mul(&z2z2);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let r = s2.sub(&s1);
+        if h.is_zero() {
+            return if r.is_zero() {
+                self.double()
+            } else {
+                Jacobian::infinity()
+            };
+        }
+        let hh = h.square();
+        let hhh = h.mul(&hh);
+        let v = u1.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&hhh));
+        let z3 = self.z.mul(&q.z).mul(&h);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+}
+
+impl<F: Field> From<&Affine<F>> for Jacobian<F> {
+    fn from(p: &Affine<F>) -> Jacobian<F> {
+        Jacobian {
+            x: p.x,
+            y: p.y,
+            z: F::ONE,
+        }
+    }
+}
+
+/// Affine forms of many Jacobian points with one inversion (Montgomery's trick); `None`
+/// for points at infinity.
+pub(crate) fn batch_to_affine<F: Field>(points: &[Jacobian<F>]) -> Vec<Option<Affine<F>>> {
+    // prefix[i] = z_0 · … · z_(i−1), skipping points at infinity.
+    let mut prefix = Vec::with_capacity(points.len());
+    let mut acc = F::ONE;
+    for p in points {
+        prefix.push(acc);
+        if !p.is_infinity() {
+            acc = acc.mul(&p.z);
+        }
+    }
+    let mut inv = acc.invert();
+    let mut out = vec![None; points.len()];
+    for (i, p) in points.iter().enumerate().rev() {
+        if p.is_infinity() {
+            continue;
+        }
+        // inv = (z_0 · … · z_i)⁻¹ here.
+        let zinv = inv.mul(&prefix[i]);
+        inv = inv.mul(&p.z);
+        let zinv2 = zinv.square();
+        out[i] = Some(Affine {
+            x: p.x.mul(&zinv2),
+            y: p.y.mul(&zinv2).mul(&zinv),
+        });
+    }
+    out
+}
+
+/// 1·G, 3·G, …, (2^(W_G − 1) − 1)·G in affine coordinates.
+pub(crate) fn generator_odd_multiples<F: Field>() -> Vec<Affine<F>> {
+    let g = Affine::<F>::generator();
+    let jacobian = odd_multiples(&g, 1 << (WNAF_WIDTH_G - 2));
+    // None of them is at infinity (the group order is a large prime).
+    batch_to_affine(&jacobian).into_iter().flatten().collect()
+}
+
+/// The first `count` odd multiples 1·p, 3·p, 5·p, … in Jacobian coordinates.
+pub(crate) fn odd_multiples<F: Field>(p: &Affine<F>, count: usize) -> Vec<Jacobian<F>> {
+    let mut out = Vec::with_capacity(count);
+    out.push(Jacobian::from(p));
+    let twice = Jacobian::from(p).double();
+    for i in 1..count {
+        let next = twice.add(&out[i - 1]);
+        out.push(next);
+    }
+    out
+}
+
+/// The width-`w` non-adjacent form of a 256-bit number (little-endian 64-bit limbs): digits
+/// d_i, each 0 or odd with |d_i| < 2^(w−1), such that Σ d_i·2^i is the number.
+pub(crate) fn wnaf(k: &[u64; 4], w: u32) -> [i16; WNAF_DIGITS] {
+    debug_assert!((2..=WNAF_MAX_WIDTH).contains(&w));
+    // Two zero limbs past the top let the window read past bit 255 without a bounds check.
+    let limbs = [k[0], k[1], k[2], k[3], 0, 0];
+    let width = 1u64 << w;
+    let mask = width - 1;
+    let mut digits = [0i16; WNAF_DIGITS];
+    let mut carry = 0u64;
+    let mut pos = 0usize;
+    while pos < WNAF_DIGITS {
+        let (idx, bit) = (pos / 64, pos % 64);
+        let bits = if bit == 0 {
+            limbs[idx]
+        } else {
+            (limbs[idx] >> bit) | (limbs[idx + 1] << (64 - bit))
+        };
+        let window = carry + (bits & mask);
+        if window & 1 == 0 {
+            pos += 1;
+            continue;
+        }
+        if window < width / 2 {
+            carry = 0;
+            digits[pos] = window as i16;
+        } else {
+            carry = 1;
+            digits[pos] = (window as i64 - width as i64) as i16;
+        }
+        pos += w as usize;
+    }
+    digits
+}
+
+/// Entries of the variable point's table: its odd multiples 1·P … (2^(W_P − 1) − 1)·P.
+pub(crate) const P_TABLE_LEN: usize = 1 << (WNAF_WIDTH_P - 2);
+
+/// A finite point in Jacobian coordinates with Z² and Z³ kept (Chudnovsky), so adding it
+/// costs two multiplications less.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cached<F> {
+    x: F,
+    y: F,
+    z: F,
+    zz: F,
+    zzz: F,
+}
+
+impl<F: Field> Cached<F> {
+    fn new(p: &Jacobian<F>) -> Cached<F> {
+        let zz = p.z.square();
+        Cached {
+            x: p.x,
+            y: p.y,
+            z: p.z,
+            zz,
+            zzz: zz.mul(&p.z),
+        }
+    }
+
+    fn neg(&self) -> Cached<F> {
+        Cached {
+            y: self.y.neg(),
+            ..*self
+        }
+    }
+}
+
+/// The table of odd multiples of the variable point, kept with its key.
+pub(crate) fn variable_point_table<F: Field>(p: &Affine<F>) -> [Cached<F>; P_TABLE_LEN] {
+    let multiples = odd_multiples(p, P_TABLE_LEN);
+    std::array::from_fn(|i| Cached::new(&multiples[i]))
+}
+
+/// s·G + t·P (Straus/Shamir: one chain of doublings, wNAF digits of both scalars added in as
+/// it goes), for scalars given as little-endian 64-bit limbs below 2²⁵⁶.
+#[cfg(test)]
+pub(crate) fn mul_g_add_mul_p<F: Field>(s: &[u64; 4], p: &Affine<F>, t: &[u64; 4]) -> Jacobian<F> {
+    mul_g_add_mul_table(s, &variable_point_table(p), t)
+}
+
+/// As `mul_g_add_mul_p`, with P's table of odd multiples ([`variable_point_table`]) given.
+pub(crate) fn mul_g_add_mul_table<F: Field>(
+    s: &[u64; 4],
+    p_table: &[Cached<F>; P_TABLE_LEN],
+    t: &[u64; 4],
+) -> Jacobian<F> {
+    let g_table = F::generator_table();
+    let ds = wnaf(s, WNAF_WIDTH_G);
+    let dt = wnaf(t, WNAF_WIDTH_P);
+    let top = (0..WNAF_DIGITS).rev().find(|&i| ds[i] != 0 || dt[i] != 0);
+    let mut acc = Jacobian::infinity();
+    let Some(top) = top else { return acc };
+    for i in (0..=top).rev() {
+        if !acc.is_infinity() {
+            acc = acc.double();
+        }
+        let d = ds[i];
+        if d > 0 {
+            acc = acc.add_affine(&g_table[(d >> 1) as usize]);
+        } else if d < 0 {
+            acc = acc.add_affine(&g_table[((-d) >> 1) as usize].neg());
+        }
+        let d = dt[i];
+        if d > 0 {
+            acc = acc.add_cached(&p_table[(d >> 1) as usize]);
+        } else if d < 0 {
+            acc = acc.add_cached(&p_table[((-d) >> 1) as usize].neg());
+        }
+    }
+    acc
+}

@@ -1,0 +1,347 @@
+//! The field against crypto-bigint's modular arithmetic, the points against the `sm2`
+//! crate's, both limb layouts, and the verification's edge cases.
+
+use sm2::elliptic_curve::bigint::{NonZero, U256};
+use sm2::elliptic_curve::group::Group;
+use sm2::elliptic_curve::ops::Reduce;
+use sm2::elliptic_curve::sec1::ToSec1Point;
+use sm2::{ProjectivePoint, Scalar};
+
+use super::field::{Fe32, Fe64, Field};
+use super::point::{self, Affine, Jacobian, WNAF_DIGITS};
+use super::*;
+
+/// Random cases per property (the unit tests run unoptimised in CI).
+const CASES: usize = 300;
+
+/// splitmix64: reproducible test inputs without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn bytes32(&mut self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for chunk in out.chunks_exact_mut(8) {
+            chunk.copy_from_slice(&self.next().to_be_bytes());
+        }
+        out
+    }
+
+    /// Mostly uniform, sometimes a value near 0, p or n (where carries and borrows happen).
+    fn interesting(&mut self, top: &[u8; 32]) -> [u8; 32] {
+        let mut v = self.bytes32();
+        match self.next() % 8 {
+            0 => v[..24].fill(0),
+            1 => {
+                v[..24].copy_from_slice(&top[..24]);
+            }
+            2 => v[8..].fill(0xff),
+            _ => {}
+        }
+        v
+    }
+}
+
+const P_BE: [u8; 32] = crate::sm::sm2::hex32("fffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffff");
+
+fn p() -> NonZero<U256> {
+    NonZero::new(U256::from_be_slice(&P_BE)).unwrap()
+}
+
+fn big(bytes: &[u8; 32]) -> U256 {
+    U256::from_be_slice(bytes)
+}
+
+fn bytes(v: &U256) -> [u8; 32] {
+    v.to_be_bytes().into()
+}
+
+/// A random value below p (big-endian), biased towards the edges.
+fn below_p(rng: &mut Rng) -> [u8; 32] {
+    loop {
+        let v = rng.interesting(&P_BE);
+        if big(&v) < *p().as_ref() {
+            return v;
+        }
+    }
+}
+
+fn check_field<F: Field>() {
+    let modulus = p();
+    let mut rng = Rng(0x5eed_f1e1d);
+    let mut p_minus_1 = P_BE;
+    p_minus_1[31] -= 1;
+    let mut edges = vec![[0u8; 32], p_minus_1];
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    edges.push(one);
+    for _ in 0..CASES {
+        edges.push(below_p(&mut rng));
+    }
+    assert_eq!(F::from_be_bytes(&P_BE), None, "p itself is not a field element");
+    assert_eq!(F::from_be_bytes(&[0xff; 32]), None);
+    assert_eq!(F::ONE.to_be_bytes(), one);
+    assert_eq!(
+        F::B.to_be_bytes(),
+        crate::sm::sm2::hex32("28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93")
+    );
+    for (i, a_be) in edges.iter().enumerate() {
+        let b_be = &edges[(i * 7 + 3) % edges.len()];
+        let (a, b) = (F::from_be_bytes(a_be).unwrap(), F::from_be_bytes(b_be).unwrap());
+        let (x, y) = (big(a_be), big(b_be));
+        assert_eq!(a.to_be_bytes(), *a_be);
+        assert_eq!(a.add(&b).to_be_bytes(), bytes(&x.add_mod(&y, &modulus)), "add");
+        assert_eq!(a.sub(&b).to_be_bytes(), bytes(&x.sub_mod(&y, &modulus)), "sub");
+        assert_eq!(a.mul(&b).to_be_bytes(), bytes(&x.mul_mod(&y, &modulus)), "mul");
+        assert_eq!(a.square().to_be_bytes(), bytes(&x.mul_mod(&x, &modulus)), "square");
+        assert_eq!(a.neg().to_be_bytes(), bytes(&U256::ZERO.sub_mod(&x, &modulus)), "neg");
+        assert_eq!(a.double(), a.add(&a));
+        if i % 10 == 0 {
+            let inv = a.invert();
+            if a.is_zero() {
+                assert!(inv.is_zero());
+            } else {
+                assert_eq!(inv.mul(&a), F::ONE, "invert");
+            }
+        }
+    }
+}
+
+#[test]
+fn field_64_bit_limbs_match_bigint() {
+    check_field::<Fe64>();
+}
+
+#[test]
+fn field_32_bit_limbs_match_bigint() {
+    check_field::<Fe32>();
+}
+
+#[test]
+fn limb_layouts_agree() {
+    let mut rng = Rng(42);
+    for _ in 0..CASES {
+        let (a, b) = (below_p(&mut rng), below_p(&mut rng));
+        let (a64, b64) = (Fe64::from_be_bytes(&a).unwrap(), Fe64::from_be_bytes(&b).unwrap());
+        let (a32, b32) = (Fe32::from_be_bytes(&a).unwrap(), Fe32::from_be_bytes(&b).unwrap());
+        assert_eq!(a64.mul(&b64).to_be_bytes(), a32.mul(&b32).to_be_bytes());
+        assert_eq!(a64.sub(&b64).to_be_bytes(), a32.sub(&b32).to_be_bytes());
+    }
+}
+
+fn scalar(bytes: &[u8; 32]) -> Scalar {
+    <Scalar as Reduce<sm2::FieldBytes>>::reduce(&sm2::FieldBytes::from(*bytes))
+}
+
+/// The reference point as affine big-endian (x, y), `None` at infinity.
+fn reference_xy(point: &ProjectivePoint) -> Option<([u8; 32], [u8; 32])> {
+    if bool::from(point.is_identity()) {
+        return None;
+    }
+    let enc = point.to_affine().to_sec1_point(false);
+    let b = enc.as_bytes();
+    Some((b[1..33].try_into().unwrap(), b[33..65].try_into().unwrap()))
+}
+
+fn ours_xy<F: Field>(point: &Jacobian<F>) -> Option<([u8; 32], [u8; 32])> {
+    (*point).to_affine().map(|a| (a.x.to_be_bytes(), a.y.to_be_bytes()))
+}
+
+fn affine_of<F: Field>(point: &ProjectivePoint) -> Affine<F> {
+    let (x, y) = reference_xy(point).unwrap();
+    affine_from_bytes(&x, &y).unwrap()
+}
+
+#[test]
+fn wnaf_digits_recode_the_scalar() {
+    let mut rng = Rng(7);
+    let n_be = be_from_limbs(&N);
+    for case in 0..CASES {
+        let k_be = match case {
+            0 => [0u8; 32],
+            1 => [0xff; 32],
+            2 => n_be,
+            _ => rng.interesting(&n_be),
+        };
+        let k = limbs_from_be(&k_be);
+        for w in [2, 3, 4, 5, 6, 7, 8, 12, point::WNAF_MAX_WIDTH] {
+            let digits = point::wnaf(&k, w);
+            let mut acc = Scalar::ZERO;
+            let mut last_nonzero: Option<usize> = None;
+            for i in (0..WNAF_DIGITS).rev() {
+                let d = digits[i];
+                acc = acc.double();
+                let magnitude = Scalar::from(u64::from(d.unsigned_abs()));
+                acc = if d >= 0 { acc + magnitude } else { acc - magnitude };
+                if d != 0 {
+                    assert!(d % 2 != 0 && d.unsigned_abs() < (1 << (w - 1)), "digit {d} for w = {w}");
+                    if let Some(prev) = last_nonzero {
+                        assert!(prev - i >= w as usize, "digits too close for w = {w}");
+                    }
+                    last_nonzero = Some(i);
+                }
+            }
+            assert_eq!(acc, scalar(&k_be), "w = {w}");
+        }
+    }
+}
+
+fn check_double_scalar<F: Field>() {
+    let mut rng = Rng(99);
+    let g = ProjectivePoint::generator();
+    let n_be = be_from_limbs(&N);
+    let mut n_minus_1 = N;
+    n_minus_1[0] -= 1;
+    let fixed_scalars = [[0u64; 4], [1, 0, 0, 0], [2, 0, 0, 0], n_minus_1];
+    for case in 0..CASES / 3 {
+        let d = scalar(&rng.bytes32());
+        let key = match case % 5 {
+            0 => g,
+            1 => -g,
+            _ => g * d,
+        };
+        let mut s = limbs_from_be(&rng.interesting(&n_be));
+        let mut t = limbs_from_be(&rng.interesting(&n_be));
+        if case < fixed_scalars.len() * fixed_scalars.len() {
+            s = fixed_scalars[case % fixed_scalars.len()];
+            t = fixed_scalars[case / fixed_scalars.len()];
+        }
+        let want = g * scalar(&be_from_limbs(&s)) + key * scalar(&be_from_limbs(&t));
+        let got = point::mul_g_add_mul_p(&s, &affine_of::<F>(&key), &t);
+        assert_eq!(ours_xy(&got), reference_xy(&want), "case {case}");
+    }
+}
+
+#[test]
+fn double_scalar_multiplication_matches_reference_64() {
+    check_double_scalar::<Fe64>();
+}
+
+#[test]
+fn double_scalar_multiplication_matches_reference_32() {
+    check_double_scalar::<Fe32>();
+}
+
+#[test]
+fn infinity_in_and_out_of_the_chain() {
+    let g = ProjectivePoint::generator();
+    let one = [1u64, 0, 0, 0];
+    let mut n_minus_1 = N;
+    n_minus_1[0] -= 1;
+    // 1·G + (n−1)·G = ∞, 1·G + 1·(−G) = ∞, (n−1)·G + 1·G through the generator table.
+    for (s, key, t) in [(one, g, n_minus_1), (one, -g, one), (n_minus_1, g, one)] {
+        let got = point::mul_g_add_mul_p::<Fe64>(&s, &affine_of(&key), &t);
+        assert!(got.is_infinity());
+        let got = point::mul_g_add_mul_p::<Fe32>(&s, &affine_of(&key), &t);
+        assert!(got.is_infinity());
+    }
+    // Additions that meet their own input (P = G, equal digits) go through doubling.
+    let got = point::mul_g_add_mul_p::<Fe64>(&one, &affine_of(&g), &one);
+    assert_eq!(ours_xy(&got), reference_xy(&g.double()));
+    // Jacobian and mixed additions with infinity and with the negated point.
+    let a = Jacobian::from(&affine_of::<Fe64>(&g));
+    assert!(a.add(&a.neg()).is_infinity());
+    assert!(a.add_affine(&affine_of::<Fe64>(&-g)).is_infinity());
+    assert_eq!(ours_xy(&Jacobian::infinity().add(&a)), reference_xy(&g));
+    assert_eq!(ours_xy(&a.add(&Jacobian::infinity())), reference_xy(&g));
+    assert!(Jacobian::<Fe64>::infinity().double().is_infinity());
+}
+
+#[test]
+fn key_must_be_on_the_curve() {
+    let g = Affine::<Fe64>::generator();
+    let (x, y) = (g.x.to_be_bytes(), g.y.to_be_bytes());
+    assert!(FastPublicKey::from_affine(&x, &y).is_ok());
+    let mut bad_y = y;
+    bad_y[31] ^= 1;
+    assert_eq!(
+        FastPublicKey::from_affine(&x, &bad_y).err(),
+        Some(FastVerifyError::InvalidKey)
+    );
+    assert_eq!(
+        FastPublicKey::from_affine(&P_BE, &y).err(),
+        Some(FastVerifyError::InvalidKey)
+    );
+}
+
+#[test]
+fn scalar_range_errors() {
+    let g = Affine::<Fe>::generator();
+    let key = FastPublicKey::from_affine(&g.x.to_be_bytes(), &g.y.to_be_bytes()).unwrap();
+    let n = be_from_limbs(&N);
+    let one = be_from_limbs(&[1, 0, 0, 0]);
+    let zero = [0u8; 32];
+    let e = [5u8; 32];
+    assert_eq!(key.verify(&e, &zero, &one), Err(FastVerifyError::ROutOfRange));
+    assert_eq!(key.verify(&e, &n, &one), Err(FastVerifyError::ROutOfRange));
+    assert_eq!(key.verify(&e, &[0xff; 32], &one), Err(FastVerifyError::ROutOfRange));
+    assert_eq!(key.verify(&e, &one, &zero), Err(FastVerifyError::SOutOfRange));
+    assert_eq!(key.verify(&e, &one, &n), Err(FastVerifyError::SOutOfRange));
+    // r + s = n: t = 0.
+    let n_minus_1 = be_from_limbs(&sub_limbs(&N, &[1, 0, 0, 0]).0);
+    assert_eq!(key.verify(&e, &one, &n_minus_1), Err(FastVerifyError::TIsZero));
+}
+
+/// A key and signature for which x₁ of s·G + t·P lies in [n, p), so (e + x₁) mod n = r only
+/// through the second candidate v + n: the point R with that x is chosen first and the key
+/// solved for (P = t⁻¹·(R − s·G)).
+fn signature_with_x1_above_n() -> (Affine<Fe64>, [u8; 32], [u8; 32], [u8; 32]) {
+    let mut x = N;
+    let r_point = loop {
+        x = add_limbs(&x, &[1, 0, 0, 0]).0;
+        let mut sec1 = [2u8; 33];
+        sec1[1..].copy_from_slice(&be_from_limbs(&x));
+        if let Ok(pk) = crate::sm::sm2::PublicKey::from_sec1(&sec1) {
+            break pk;
+        }
+    };
+    let r_proj = {
+        let sec1 = r_point.to_sec1_uncompressed();
+        let a: sm2::AffinePoint = sm2::PublicKey::from_sec1_bytes(&sec1).unwrap().into();
+        ProjectivePoint::from(a)
+    };
+    let s = scalar(&[0x11; 32]);
+    let t = scalar(&[0x22; 32]);
+    let key = (r_proj - ProjectivePoint::generator() * s) * t.invert().unwrap();
+    let r = t - s;
+    // e = r − x₁ mod n.
+    let e = r - scalar(&be_from_limbs(&x));
+    let to_be = |v: Scalar| -> [u8; 32] { v.to_bytes().into() };
+    (affine_of(&key), to_be(e), to_be(r), to_be(s))
+}
+
+#[test]
+fn x1_at_or_above_n_uses_the_second_candidate() {
+    let (key, e, r, s) = signature_with_x1_above_n();
+    let table = point::variable_point_table(&key);
+    assert_eq!(verify_with(&table, &e, &r, &s), Ok(()));
+    let mut e2 = e;
+    e2[31] ^= 1;
+    assert_eq!(verify_with(&table, &e2, &r, &s), Err(FastVerifyError::Mismatch));
+    // The same through the 32-bit layout.
+    let key32: Affine<Fe32> = affine_from_bytes(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+    let table32 = point::variable_point_table(&key32);
+    assert_eq!(verify_with(&table32, &e, &r, &s), Ok(()));
+    assert_eq!(verify_with(&table32, &e2, &r, &s), Err(FastVerifyError::Mismatch));
+}
+
+#[test]
+fn signature_whose_point_is_infinity_is_rejected() {
+    // P = d·G and s·G + (r + s)·d·G = ∞: s = −r·d / (1 + d).
+    let d = scalar(&[0x33; 32]);
+    let r = scalar(&[0x44; 32]);
+    let s = -(r * d) * (Scalar::ONE + d).invert().unwrap();
+    let key = affine_of::<Fe64>(&(ProjectivePoint::generator() * d));
+    let to_be = |v: Scalar| -> [u8; 32] { v.to_bytes().into() };
+    assert_eq!(
+        verify_with(&point::variable_point_table(&key), &[1u8; 32], &to_be(r), &to_be(s)),
+        Err(FastVerifyError::Infinity)
+    );
+}
