@@ -28,6 +28,13 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
     Ok(())
 }
 
+fn image_error(e: image::ImageError) -> QrError {
+    match e {
+        image::ImageError::Limits(l) => QrError::TooLarge(format!("image beyond the limits: {l}")),
+        other => QrError::Image(format!("not a readable PNG/JPEG: {other}")),
+    }
+}
+
 /// Decodes a PNG or JPEG file to greyscale pixels: (pixels, width, height).
 pub fn load_luma(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
     if bytes.len() > MAX_IMAGE_FILE {
@@ -44,9 +51,7 @@ pub fn load_luma(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), QrError> {
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
     limits.max_alloc = Some(MAX_IMAGE_ALLOC);
     reader.limits(limits);
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| QrError::Image(format!("not a readable PNG/JPEG: {e}")))?;
+    let (width, height) = reader.into_dimensions().map_err(image_error)?;
     check_dimensions(width, height)?;
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
