@@ -640,3 +640,96 @@ fn id_check() {
     let licence = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
     assert_eq!(yinjian(&["id", "check", licence]).status.code(), Some(0));
 }
+
+#[test]
+fn qr_make_png_verify_and_every_outcome_has_its_exit_code() {
+    let dir = tmp();
+    let v = repo().join("test-vectors/licence");
+    let (png, txt) = (dir.path().join("c.png"), dir.path().join("c.txt"));
+    let make = |format: &str, out: &Path| {
+        let o = yinjian(&[
+            "qr",
+            "make",
+            "--data",
+            s(&v.join("business-licence.json")),
+            "--key",
+            s(&v.join("issuer.key.pem")),
+            "--cert",
+            s(&v.join("issuer.pem")),
+            "--iat",
+            "2027-05-01T00:00:00Z",
+            "--exp",
+            "2028-05-01T00:00:00Z",
+            "--format",
+            format,
+            "-o",
+            s(out),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    make("png", &png);
+    make("text", &txt);
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert!(text.starts_with("YJ1:"));
+    let verify = |input: &str, trust: &str, at: &str| {
+        yinjian(&[
+            "qr",
+            "verify",
+            input,
+            "--trust",
+            s(&v.join(trust)),
+            "--at",
+            at,
+            "--json",
+        ])
+    };
+    let at = "2027-06-01T00:00:00Z";
+    for input in [s(&png), s(&txt), text.trim()] {
+        let o = verify(input, "issuer.pem", at);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(report["status"], "PASSED");
+    }
+    let png_report: serde_json::Value = serde_json::from_slice(&verify(s(&png), "issuer.pem", at).stdout).unwrap();
+    assert_eq!(png_report["checks"][0]["name"], "qr.image");
+    // Unknown issuer: indeterminate (2); expired: failed (1); plain URL: indeterminate (2).
+    let o = verify(s(&txt), "other.pem", at);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "UntrustedChain"
+    );
+    let o = verify(s(&txt), "issuer.pem", "2029-01-01T00:00:00Z");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "Expired"
+    );
+    let o = verify(
+        "https://www.gsxt.gov.cn/index.html?uniscid=91430100MA4L1234XL",
+        "issuer.pem",
+        at,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "NoSignature"
+    );
+    // Revocation list.
+    let list = dir.path().join("revoked.txt");
+    std::fs::write(&list, "# revoked\n91430100MA4L1234XL\n").unwrap();
+    let o = yinjian(&[
+        "qr",
+        "verify",
+        s(&txt),
+        "--trust",
+        s(&v.join("issuer.pem")),
+        "--revoked",
+        s(&list),
+        "--at",
+        at,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    // Usage errors: 3.
+    assert_eq!(yinjian(&["qr", "verify", "YJ1:X"]).status.code(), Some(3));
+}

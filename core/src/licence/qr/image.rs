@@ -117,3 +117,48 @@ pub fn decode_image(bytes: &[u8]) -> Result<String, QrError> {
     let (luma, w, h) = load_luma(bytes)?;
     decode_luma(&luma, w, h)
 }
+
+fn verify_read(
+    read: Result<String, super::QrError>,
+    issuers: &super::IssuerList,
+    opts: &super::QrOptions,
+) -> crate::Report {
+    let mut report = crate::Report::new(super::REPORT_KIND);
+    report.subject.validation_time = Some(opts.at);
+    match read {
+        Ok(text) => {
+            report.push(crate::Check::passed(
+                "qr.image",
+                format!("QR code read, {} characters", text.len()),
+            ));
+            super::verify_into(&text, issuers, opts, &mut report);
+        }
+        Err(e) => {
+            report.push(crate::Check::failed("qr.image", e.reason(), e.to_string()));
+        }
+    }
+    report.finish()
+}
+
+/// Reads the QR code in a PNG or JPEG file and verifies it: a `qr.image` check (Missing
+/// when no code can be read, TooLarge beyond the image limits), then [`super::verify_qr`]'s.
+pub fn verify_qr_image(bytes: &[u8], issuers: &super::IssuerList, opts: &super::QrOptions) -> crate::Report {
+    verify_read(decode_image(bytes), issuers, opts)
+}
+
+/// As [`verify_qr_image`], from RGBA pixels (a browser's `ImageData`).
+pub fn verify_qr_rgba(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    issuers: &super::IssuerList,
+    opts: &super::QrOptions,
+) -> crate::Report {
+    let read = rgba_to_luma(rgba, width, height).and_then(|luma| decode_luma(&luma, width, height));
+    verify_read(read, issuers, opts)
+}
+
+/// Whether bytes look like a PNG or JPEG file.
+pub fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+}
