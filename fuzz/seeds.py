@@ -3,7 +3,7 @@
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
 Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode,
-cms_parse and ofd_package (one file per seed, named by content hash). ofd_package seeds are
+cms_parse, ofd_package and licence_qr (one file per seed, named by content hash). ofd_package seeds are
 the .ofd files of ../shared/corpus/ofd (next to the repository holding TEST_VECTOR_DIR), when
 that folder exists. Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
 (see fuzz/fuzz_targets/sm2_verify_report.rs).
@@ -125,6 +125,15 @@ def main(src, out):
                 report.add(bytes([3, 0, 0]) + msg)
                 if distid:
                     report.add(bytes([5, len(distid), 0]) + distid + msg)
+    # Licence QR: a real code, its Base45 body, and the licence data files.
+    licence = seeds.setdefault("licence_qr", set())
+    for path in glob.glob(os.path.join(src, "licence", "*")):
+        if path.endswith((".txt", ".json", ".xml")):
+            with open(path, "rb") as f:
+                data = f.read()
+            licence.add(data)
+            if data.startswith(b"YJ1:"):
+                licence.add(data.strip()[4:])
     for target, items in seeds.items():
         d = os.path.join(out, target)
         os.makedirs(d, exist_ok=True)

@@ -158,6 +158,12 @@ fn round_trip_and_size_of_a_typical_business_licence() {
     let text2 = make_payload(&licence(), &issuer_signer(), &plain).unwrap();
     assert!(!decode_payload(&text2).unwrap().compressed);
     assert!(text2.len() > text.len());
+    println!(
+        "claims {} bytes; without zlib: text {} chars, QR version {} at M",
+        decoded.payload().len(),
+        text2.len(),
+        render::version(&text2).unwrap()
+    );
     assert_eq!(verify_qr(&text2, &trusted(), &opts()).status, Status::Passed);
 }
 
