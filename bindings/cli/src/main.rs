@@ -76,6 +76,29 @@ enum Command {
     /// Signed licence QR codes (YJ1:): make from licence data, verify from text or an image.
     #[command(subcommand)]
     Qr(QrCommand),
+    /// E-licence files: verify an OFD licence (its seals, then the licence rules).
+    #[command(subcommand)]
+    Licence(LicenceCommand),
+}
+
+#[derive(Subcommand)]
+enum LicenceCommand {
+    /// Verify an OFD e-licence: every seal/signature, the sealing authority against the
+    /// issuing authority the licence data names, validity, identifiers, revocation.
+    Verify {
+        /// The licence file (OFD; PDF licences wait for PDF support).
+        file: PathBuf,
+        /// Licence data (JSON or metadata XML); default the metadata XML inside the file.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// File listing revoked licence identifiers or numbers, one a line.
+        #[arg(long)]
+        revoked: Option<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -684,6 +707,38 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Id(IdCommand::Check { value, json }) => Ok(emit(&yinjian::licence::check_identifier(&value), json)),
         Command::Ofd(command) => ofd_command(command),
         Command::Qr(command) => qr_command(command),
+        Command::Licence(LicenceCommand::Verify {
+            file,
+            data,
+            revoked,
+            trust,
+            output,
+        }) => {
+            use yinjian::licence::file::{verify_licence_ofd, LicenceFileOptions};
+            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let mut opts = LicenceFileOptions::new(yinjian::ofd::OfdOptions::new(seal::SealOptions {
+                trust: &store,
+                chain,
+                intermediates: pool,
+            }));
+            if let Some(path) = &data {
+                opts.data = Some(
+                    yinjian::licence::LicenceData::parse(&read_file(path)?)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                );
+            }
+            if let Some(path) = &revoked {
+                opts.revoked = revocation_list(path)?;
+            }
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            if !bytes.starts_with(b"PK\x03\x04") {
+                return Err(format!(
+                    "{}: not an OFD package (PDF licences are not verified yet)",
+                    file.display()
+                ));
+            }
+            Ok(emit(&verify_licence_ofd(&bytes, &opts), output.json))
+        }
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;
             print!("{}", private.public_key().to_pem());
@@ -1124,12 +1179,7 @@ fn qr_command(command: QrCommand) -> Result<ExitCode, String> {
                     .collect::<Result<_, _>>()?;
             }
             if let Some(path) = &revoked {
-                opts.revoked = String::from_utf8_lossy(&read_file(path)?)
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_owned)
-                    .collect();
+                opts.revoked = revocation_list(path)?;
             }
             let path = Path::new(&input);
             let report = if input == "-" || path.is_file() {
@@ -1149,6 +1199,16 @@ fn qr_command(command: QrCommand) -> Result<ExitCode, String> {
             Ok(emit(&report, output.json))
         }
     }
+}
+
+/// Revoked licence identifiers or numbers, one a line (`#` starts a comment line).
+fn revocation_list(path: &Path) -> Result<Vec<String>, String> {
+    Ok(String::from_utf8_lossy(&read_file(path)?)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The DER of the first certificate in a file.

@@ -733,3 +733,32 @@ fn qr_make_png_verify_and_every_outcome_has_its_exit_code() {
     // Usage errors: 3.
     assert_eq!(yinjian(&["qr", "verify", "YJ1:X"]).status.code(), Some(3));
 }
+
+#[test]
+fn licence_verify_checks_the_sealing_authority() {
+    let dir = tmp();
+    let data = dir.path().join("data.json");
+    let mut licence: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("test-vectors/licence/business-licence.json")).unwrap())
+            .unwrap();
+    licence["issuerName"] = "某市人民政府办公厅".into();
+    licence.as_object_mut().unwrap().remove("issuerCode");
+    std::fs::write(&data, licence.to_string()).unwrap();
+    let notice = repo().join("test-vectors/sample/notice.ofd");
+    let mut args = vec![
+        "licence".to_owned(),
+        "verify".into(),
+        s(&notice).into(),
+        "--data".into(),
+        s(&data).into(),
+    ];
+    args.extend(test_pki_trust());
+    let run = |args: &[String]| yinjian(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    // The licence data of another authority: failed.
+    args[4] = s(&repo().join("test-vectors/licence/business-licence.json")).into();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("PolicyViolation"));
+}

@@ -2,6 +2,7 @@
 //! QR codes for offline checking.
 
 pub mod data;
+pub mod file;
 pub mod id;
 pub mod qr;
 
