@@ -495,6 +495,8 @@ fn trust_list_reads_pem_bundles_and_keys() {
     let pubkey = key("issuer").public_key().to_pem();
     assert_eq!(list.add_pem(pubkey.as_bytes()).unwrap(), 1);
     assert!(list.add_pem(b"nothing here").is_err());
+    assert_eq!(list.add_pem(&key("other").public_key().to_spki_der()).unwrap(), 1);
+    assert_eq!(list.add_pem(cert("other").der()).unwrap(), 1);
     // A bare-key issuer verifies codes signed without a certificate.
     let text = make_payload(&licence(), &QrSigner::sm2(key("issuer"), None), &make_opts()).unwrap();
     assert_eq!(verify_qr(&text, &list, &opts()).status, Status::Passed);

@@ -137,7 +137,8 @@ impl IssuerList {
         })
     }
 
-    /// Trusts every certificate and public key in PEM text (or one DER certificate).
+    /// Trusts every certificate and public key in PEM text, or the DER certificates or DER
+    /// public key given.
     /// Returns how many issuers were added.
     pub fn add_pem(&mut self, pem_or_der: &[u8]) -> Result<usize, QrError> {
         let text = String::from_utf8_lossy(pem_or_der);
@@ -151,10 +152,25 @@ impl IssuerList {
                 }
             }
         }
-        if !text.contains("-----BEGIN") || text.contains("-----BEGIN CERTIFICATE-----") {
+        if text.contains("-----BEGIN CERTIFICATE-----") {
             for cert in parse_all(pem_or_der).map_err(|e| QrError::Trust(e.to_string()))? {
                 self.add_certificate(cert)?;
                 added += 1;
+            }
+        } else if !text.contains("-----BEGIN") {
+            // DER: one or more certificates, or one SubjectPublicKeyInfo.
+            match parse_all(pem_or_der) {
+                Ok(certs) => {
+                    for cert in certs {
+                        self.add_certificate(cert)?;
+                        added += 1;
+                    }
+                }
+                Err(cert_error) => {
+                    self.add_public_key(pem_or_der, "public key", None)
+                        .map_err(|_| QrError::Trust(format!("neither certificates nor a public key: {cert_error}")))?;
+                    added += 1;
+                }
             }
         }
         if added == 0 {
