@@ -288,6 +288,14 @@ fn tampered_codes_fail() {
         "qr.cose",
         Reason::Malformed,
     );
+    // The same signed COSE_Sign1 without its tag (the tag is not signed): refused.
+    let tagged = decode_payload(&code()).unwrap().sign1.to_tagged_vec().unwrap();
+    assert_eq!(tagged[0], 0xD2);
+    assert_fails(
+        &verify_qr(&wrap(&tagged[1..]), &trusted(), &opts()),
+        "qr.cose",
+        Reason::Malformed,
+    );
     // Trailing bytes after the COSE_Sign1.
     let mut cose = decode_payload(&code()).unwrap().sign1.to_tagged_vec().unwrap();
     cose.push(0);
@@ -501,4 +509,47 @@ fn trust_list_reads_pem_bundles_and_keys() {
     let text = make_payload(&licence(), &QrSigner::sm2(key("issuer"), None), &make_opts()).unwrap();
     assert_eq!(verify_qr(&text, &list, &opts()).status, Status::Passed);
     let _ = Time::UNIX_EPOCH;
+}
+
+/// Hundreds of random byte changes to a good code (in the COSE bytes, before compression)
+/// and to its text: nothing panics, and no changed code verifies.
+#[test]
+fn mutated_codes_never_verify() {
+    let mut plain = make_opts();
+    plain.compress = false;
+    let text = make_payload(&licence(), &issuer_signer(), &plain).unwrap();
+    let cose = base45::decode(&text[PREFIX.len()..]).unwrap();
+    let zipped_text = code();
+    let (list, o) = (trusted(), opts());
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..500 {
+        let mut bytes = cose.clone();
+        for _ in 0..=(next() % 3) {
+            let i = (next() % bytes.len() as u64) as usize;
+            match next() % 3 {
+                0 => bytes[i] ^= 1 << (next() % 8),
+                1 => bytes[i] = next() as u8,
+                _ => {
+                    bytes.remove(i);
+                }
+            }
+        }
+        if bytes != cose {
+            let report = verify_qr(&wrap(&bytes), &list, &o);
+            assert_ne!(report.status, Status::Passed, "{}", report.to_text());
+        }
+        let mut chars = zipped_text.clone().into_bytes();
+        let i = PREFIX.len() + (next() % (chars.len() - PREFIX.len()) as u64) as usize;
+        chars[i] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"[(next() % 45) as usize];
+        let changed = String::from_utf8(chars).unwrap();
+        if changed != zipped_text {
+            assert_ne!(verify_qr(&changed, &list, &o).status, Status::Passed, "{changed}");
+        }
+    }
 }

@@ -36,9 +36,7 @@ pub mod render;
 pub mod trust;
 
 use coset::iana::{self, EnumI64};
-use coset::{
-    CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, RegisteredLabelWithPrivate, TaggedCborSerializable,
-};
+use coset::{CoseSign1, CoseSign1Builder, HeaderBuilder, RegisteredLabelWithPrivate, TaggedCborSerializable};
 use thiserror::Error;
 
 pub use claims::{LicenceClaims, LICENCE_CLAIM};
@@ -377,7 +375,7 @@ fn strip_prefix(text: &str) -> Result<&str, QrError> {
 }
 
 fn inflate(body: &[u8]) -> Result<(Vec<u8>, bool), QrError> {
-    // A zlib stream starts with CMF 0x78 (deflate, 32 KiB window); COSE starts with 0xD2 / 0x84.
+    // A zlib stream starts with CMF 0x78 (deflate, 32 KiB window); COSE with its tag 0xD2.
     if body.first() != Some(&0x78) {
         if body.len() > MAX_PAYLOAD_SIZE {
             return Err(QrError::TooLarge(format!(
@@ -411,7 +409,9 @@ fn inflate(body: &[u8]) -> Result<(Vec<u8>, bool), QrError> {
 fn parse_cose(bytes: &[u8]) -> Result<CoseSign1, QrError> {
     match bytes.first() {
         Some(0xD2) => CoseSign1::from_tagged_slice(bytes).map_err(|e| QrError::Cose(e.to_string())),
-        Some(0x84) => CoseSign1::from_slice(bytes).map_err(|e| QrError::Cose(e.to_string())),
+        // The tag is not covered by the signature: accepting both forms would let two
+        // different texts carry one signed code. yinjian always writes the tag.
+        Some(0x84) => Err(QrError::Cose("untagged COSE_Sign1: tag 18 is required".into())),
         Some(0xA0..=0xBF) => Err(QrError::Unsigned(
             "bare CBOR claims without a COSE_Sign1 signature".into(),
         )),
