@@ -114,7 +114,11 @@ test("licence QR: ImageData of the sample PNG is read and verified", (t) => {
   const blank = { data: new Uint8ClampedArray(64 * 64 * 4).fill(255), width: 64, height: 64 };
   const none = lib.verifyLicenceQr(blank, issuer, { at });
   assert.equal(none.reason, "Missing", none.summary);
-  assert.throws(() => lib.verifyLicenceQr({ data: new Uint8Array(3), width: 2, height: 2 }, issuer, { at }));
+  // Pixels that do not match the dimensions: a failed qr.image check, not a throw.
+  const short = lib.verifyLicenceQr({ data: new Uint8Array(3), width: 2, height: 2 }, issuer, { at });
+  assert.equal(short.checks[0].name, "qr.image");
+  assert.notEqual(short.status, "PASSED");
+  assert.throws(() => lib.verifyLicenceQr({ data: "x", width: 2, height: 2 }, issuer, { at }), (e) => e.code === "InvalidArgument");
 });
 
 test("licence QR: SVG output", (t) => {
