@@ -8,7 +8,7 @@ use qrcode::{EcLevel, QrCode, Version};
 use super::QrError;
 
 /// Largest module size in pixels a PNG is drawn with.
-pub const MAX_MODULE_PX: u32 = 64;
+pub const MAX_MODULE_PX: u32 = 32;
 
 /// Quiet zone around a code, in modules (ISO/IEC 18004 asks for 4).
 pub const QUIET_ZONE: usize = 4;
