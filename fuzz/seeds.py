@@ -3,9 +3,10 @@
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
 Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode,
-cms_parse, ofd_package and pdf_document (one file per seed, named by content hash).
-ofd_package and pdf_document seeds are the files of ../shared/corpus/ofd and /pdf (next to
-the repository holding TEST_VECTOR_DIR), when those folders exist. Input layout of sm2_verify_report: mode, key_len, sig_len, key, sig, message
+cms_parse, ofd_package, pdf_document and licence_qr (one file per seed, named by content
+hash). ofd_package and pdf_document seeds are the files of ../shared/corpus/ofd and /pdf (next
+to the repository holding TEST_VECTOR_DIR), when those folders exist. Input layout of
+sm2_verify_report: mode, key_len, sig_len, key, sig, message
 (see fuzz/fuzz_targets/sm2_verify_report.rs).
 """
 
@@ -130,6 +131,15 @@ def main(src, out):
                 report.add(bytes([3, 0, 0]) + msg)
                 if distid:
                     report.add(bytes([5, len(distid), 0]) + distid + msg)
+    # Licence QR: a real code, its Base45 body, and the licence data files.
+    licence = seeds.setdefault("licence_qr", set())
+    for path in glob.glob(os.path.join(src, "licence", "*")):
+        if path.endswith((".txt", ".json", ".xml")):
+            with open(path, "rb") as f:
+                data = f.read()
+            licence.add(data)
+            if data.startswith(b"YJ1:"):
+                licence.add(data.strip()[4:])
     for target, items in seeds.items():
         d = os.path.join(out, target)
         os.makedirs(d, exist_ok=True)

@@ -779,3 +779,125 @@ fn pdf_sign_then_verify() {
     ]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn qr_make_png_verify_and_every_outcome_has_its_exit_code() {
+    let dir = tmp();
+    let v = repo().join("test-vectors/licence");
+    let (png, txt) = (dir.path().join("c.png"), dir.path().join("c.txt"));
+    let make = |format: &str, out: &Path| {
+        let o = yinjian(&[
+            "qr",
+            "make",
+            "--data",
+            s(&v.join("business-licence.json")),
+            "--key",
+            s(&v.join("issuer.key.pem")),
+            "--cert",
+            s(&v.join("issuer.pem")),
+            "--iat",
+            "2027-05-01T00:00:00Z",
+            "--exp",
+            "2028-05-01T00:00:00Z",
+            "--format",
+            format,
+            "-o",
+            s(out),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    make("png", &png);
+    make("text", &txt);
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert!(text.starts_with("YJ1:"));
+    let verify = |input: &str, trust: &str, at: &str| {
+        yinjian(&[
+            "qr",
+            "verify",
+            input,
+            "--trust",
+            s(&v.join(trust)),
+            "--at",
+            at,
+            "--json",
+        ])
+    };
+    let at = "2027-06-01T00:00:00Z";
+    for input in [s(&png), s(&txt), text.trim()] {
+        let o = verify(input, "issuer.pem", at);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(report["status"], "PASSED");
+    }
+    let png_report: serde_json::Value = serde_json::from_slice(&verify(s(&png), "issuer.pem", at).stdout).unwrap();
+    assert_eq!(png_report["checks"][0]["name"], "qr.image");
+    // Unknown issuer: indeterminate (2); expired: failed (1); plain URL: indeterminate (2).
+    let o = verify(s(&txt), "other.pem", at);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "UntrustedChain"
+    );
+    let o = verify(s(&txt), "issuer.pem", "2029-01-01T00:00:00Z");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "Expired"
+    );
+    let o = verify(
+        "https://www.gsxt.gov.cn/index.html?uniscid=91430100MA4L1234XL",
+        "issuer.pem",
+        at,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["reason"],
+        "NoSignature"
+    );
+    // Revocation list.
+    let list = dir.path().join("revoked.txt");
+    std::fs::write(&list, "# revoked\n91430100MA4L1234XL\n").unwrap();
+    let o = yinjian(&[
+        "qr",
+        "verify",
+        s(&txt),
+        "--trust",
+        s(&v.join("issuer.pem")),
+        "--revoked",
+        s(&list),
+        "--at",
+        at,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    // Usage errors: 3.
+    assert_eq!(yinjian(&["qr", "verify", "YJ1:X"]).status.code(), Some(3));
+}
+
+#[test]
+fn licence_verify_checks_the_sealing_authority() {
+    let dir = tmp();
+    let data = dir.path().join("data.json");
+    let mut licence: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("test-vectors/licence/business-licence.json")).unwrap())
+            .unwrap();
+    licence["issuerName"] = "某市人民政府办公厅".into();
+    licence.as_object_mut().unwrap().remove("issuerCode");
+    std::fs::write(&data, licence.to_string()).unwrap();
+    let notice = repo().join("test-vectors/sample/notice.ofd");
+    let mut args = vec![
+        "licence".to_owned(),
+        "verify".into(),
+        s(&notice).into(),
+        "--data".into(),
+        s(&data).into(),
+    ];
+    args.extend(test_pki_trust());
+    let run = |args: &[String]| yinjian(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    // The licence data of another authority: failed.
+    args[4] = s(&repo().join("test-vectors/licence/business-licence.json")).into();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("PolicyViolation"));
+}

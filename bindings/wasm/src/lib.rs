@@ -8,6 +8,9 @@
 //!   verification report as a plain object, exactly as the Rust library writes it in JSON;
 //! - `sm2Sign(privateKey, message, options?)` and `sm2PublicKey(privateKey)`;
 //! - `runVector(line)`, the shared test-vector runner;
+//! - `verifyLicenceQr(textOrImageData, trust, options?)`, `makeLicenceQr(data, privateKey,
+//!   options)` and `licenceQrFeatures()` for signed licence QR codes (reading `ImageData`
+//!   needs the `qr-image` feature, SVG output the `qr-make` feature);
 //! - `version()`.
 //!
 //! Errors are thrown as JavaScript `Error` objects with a stable string `code` property
@@ -60,6 +63,34 @@ export interface Check {
   message: string;
   /** Extra machine-readable facts (e.g. `encoding` of a signature). */
   details?: Record<string, unknown>;
+}
+
+/** Options of `verifyLicenceQr`. */
+export interface LicenceQrOptions {
+  /** Validation time, RFC 3339 (default now). */
+  at?: string;
+  /** Clock skew tolerated for iat/exp, seconds (default 60). */
+  leeway?: number;
+  /** Allowed algorithms (default ["SM2SM3", "ES256"]). */
+  algorithms?: string[];
+  /** Revoked licence identifiers or numbers. */
+  revoked?: string[];
+}
+
+/** Options of `makeLicenceQr`. */
+export interface LicenceQrMakeOptions {
+  /** The issuer's signing certificate (PEM or DER): the kid comes from it. */
+  certificate?: string | Uint8Array;
+  /** Issued-at, RFC 3339 (default now). */
+  iat?: string;
+  /** Expiry, RFC 3339. */
+  exp: string;
+  /** `iss` (default the data's issuer code). */
+  issuer?: string;
+  /** zlib-compress (default true). */
+  compress?: boolean;
+  /** "text" (default) or "svg". */
+  format?: "text" | "svg";
 }
 
 /** What was verified. Times are RFC 3339 text. */
@@ -1023,6 +1054,229 @@ pub fn sign_token(
 pub fn check_identifier(value: &str) -> Result<JsValue, JsValue> {
     let report = yinjian::licence::check_identifier(value);
     to_js(&report)
+}
+
+// ---------------------------------------------------------------------------------------
+// Licence QR codes.
+// ---------------------------------------------------------------------------------------
+
+/// Which optional parts of licence QR support this build has: `image` (reading codes from
+/// `ImageData`, feature `qr-image`) and `render` (SVG output of `makeLicenceQr`, feature
+/// `qr-make`). Verifying and making QR text are always there.
+#[wasm_bindgen(js_name = licenceQrFeatures, unchecked_return_type = "{ image: boolean; render: boolean }")]
+pub fn licence_qr_features() -> Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({
+        "image": cfg!(feature = "qr-image"),
+        "render": cfg!(feature = "qr-make"),
+    }))
+}
+
+/// The trusted issuers from PEM/DER certificates and public keys: one value or an array.
+fn issuer_list(trust: &JsValue) -> Result<yinjian::licence::qr::IssuerList, Failure> {
+    let items = if js_sys::Array::is_array(trust) {
+        byte_list(trust, "trust")?
+    } else {
+        vec![key_bytes(trust, "trust")?]
+    };
+    let mut list = yinjian::licence::qr::IssuerList::new();
+    for item in items {
+        list.add_pem(&item)
+            .map_err(|e| Failure::new(ErrorCode::MalformedCertificate, e.to_string()))?;
+    }
+    Ok(list)
+}
+
+fn time_option(options: Option<&Object>, name: &str) -> Result<Option<Time>, Failure> {
+    string_option(options, name)?
+        .map(|t| Time::parse(&t).map_err(|e| Failure::new(ErrorCode::InvalidOption, format!("{name}: {e}"))))
+        .transpose()
+}
+
+fn now_js() -> Result<Time, Failure> {
+    Time::from_unix((js_sys::Date::now() / 1000.0) as i64)
+        .map_err(|e| Failure::new(ErrorCode::InvalidOption, e.to_string()))
+}
+
+/// Verifies a licence QR code against trusted issuing authorities: `input` is the QR text,
+/// or an `ImageData`-like `{data, width, height}` (RGBA) in builds with image support.
+/// `trust` is certificates and/or public keys (PEM string or DER bytes, or an array of
+/// them). Options: `at` (RFC 3339; default now), `leeway` (seconds), `algorithms`
+/// (`["SM2SM3", "ES256"]`), `revoked` (licence identifiers or numbers). Returns the report
+/// (kind `licence-qr`); the licence data is in the `qr.claims` check's `details.licence`.
+#[wasm_bindgen(js_name = verifyLicenceQr, unchecked_return_type = "Report")]
+pub fn verify_licence_qr(
+    #[wasm_bindgen(
+        unchecked_param_type = "string | { data: Uint8Array | Uint8ClampedArray; width: number; height: number }"
+    )]
+    input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Array<string | Uint8Array>")] trust: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "LicenceQrOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    use yinjian::licence::qr::{QrAlgorithm, QrOptions};
+    let options = options_object(Some(&options), &["at", "leeway", "algorithms", "revoked"]).map_err(throw)?;
+    let issuers = issuer_list(&trust).map_err(throw)?;
+    let at = match time_option(options.as_ref(), "at").map_err(throw)? {
+        Some(t) => t,
+        None => now_js().map_err(throw)?,
+    };
+    let mut opts = QrOptions::new(at);
+    if let Some(leeway) = number_option(options.as_ref(), "leeway") {
+        opts.leeway = leeway;
+    }
+    let algorithms = string_list_option(options.as_ref(), "algorithms").map_err(throw)?;
+    if !algorithms.is_empty() {
+        opts.algorithms = algorithms
+            .iter()
+            .map(|a| match a.as_str() {
+                "SM2SM3" => Ok(QrAlgorithm::Sm2Sm3),
+                "ES256" => Ok(QrAlgorithm::Es256),
+                other => Err(throw(Failure::new(
+                    ErrorCode::InvalidOption,
+                    format!("unknown algorithm {other:?} (known: SM2SM3, ES256)"),
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    opts.revoked = string_list_option(options.as_ref(), "revoked").map_err(throw)?;
+    if let Some(text) = input.as_string() {
+        return to_js(&yinjian::licence::qr::verify_qr(&text, &issuers, &opts));
+    }
+    if !input.is_object() {
+        return Err(throw(Failure::new(
+            ErrorCode::InvalidArgument,
+            "input must be the QR text or an ImageData {data, width, height}",
+        )));
+    }
+    let object: &Object = input.unchecked_ref();
+    let dimension = |name: &str| -> Result<u32, JsValue> {
+        option_value(Some(object), name)
+            .as_f64()
+            .filter(|v| v.fract() == 0.0 && *v >= 0.0 && *v <= f64::from(u32::MAX))
+            .map(|v| v as u32)
+            .ok_or_else(|| {
+                throw(Failure::new(
+                    ErrorCode::InvalidArgument,
+                    format!("ImageData {name} must be a whole number"),
+                ))
+            })
+    };
+    let (width, height) = (dimension("width")?, dimension("height")?);
+    let data = option_value(Some(object), "data");
+    let pixels = if let Some(clamped) = data.dyn_ref::<js_sys::Uint8ClampedArray>() {
+        clamped.to_vec()
+    } else if let Some(bytes) = data.dyn_ref::<Uint8Array>() {
+        bytes.to_vec()
+    } else {
+        return Err(throw(Failure::new(
+            ErrorCode::InvalidArgument,
+            "ImageData data must be a Uint8ClampedArray or Uint8Array of RGBA pixels",
+        )));
+    };
+    verify_rgba(&pixels, width, height, &issuers, &opts)
+}
+
+#[cfg(feature = "qr-image")]
+fn verify_rgba(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    issuers: &yinjian::licence::qr::IssuerList,
+    opts: &yinjian::licence::qr::QrOptions,
+) -> Result<JsValue, JsValue> {
+    to_js(&yinjian::licence::qr::image::verify_qr_rgba(
+        pixels, width, height, issuers, opts,
+    ))
+}
+
+#[cfg(not(feature = "qr-image"))]
+fn verify_rgba(
+    _pixels: &[u8],
+    _width: u32,
+    _height: u32,
+    _issuers: &yinjian::licence::qr::IssuerList,
+    _opts: &yinjian::licence::qr::QrOptions,
+) -> Result<JsValue, JsValue> {
+    Err(throw(Failure::new(
+        ErrorCode::Unsupported,
+        "this build reads QR text only: reading images needs the qr-image feature",
+    )))
+}
+
+/// Signs licence data (an object with the licence fields, or JSON / metadata XML text) into
+/// a licence QR code. `privateKey`: SM2 in any form, or P-256 PKCS#8 (ES256). Options:
+/// `certificate` (the issuer's signing certificate, PEM or DER: the kid comes from it),
+/// `iat` and `exp` (RFC 3339; `exp` required), `issuer`, `compress` (default true),
+/// `format`: `"text"` (default) or `"svg"` (builds with rendering).
+#[wasm_bindgen(js_name = makeLicenceQr)]
+pub fn make_licence_qr(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] data: JsValue,
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "LicenceQrMakeOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    use yinjian::licence::qr::{make_payload, MakeOptions, QrSigner};
+    use yinjian::licence::LicenceData;
+    let options = options_object(
+        Some(&options),
+        &["certificate", "iat", "exp", "issuer", "compress", "format"],
+    )
+    .map_err(throw)?;
+    let text = match data.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&data).map(String::from).map_err(|_| {
+            throw(Failure::new(
+                ErrorCode::InvalidArgument,
+                "data must be an object or text",
+            ))
+        })?,
+    };
+    let licence = LicenceData::parse(text.as_bytes())
+        .map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))?;
+    let cert_value = option_value(options.as_ref(), "certificate");
+    let cert = if cert_value.is_undefined() {
+        None
+    } else {
+        let bytes = key_bytes(&cert_value, "certificate").map_err(throw)?;
+        Some(x509::parse_all(&bytes).map_err(throw)?.remove(0))
+    };
+    let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
+    let signer = QrSigner::from_key(&key, cert.as_ref())
+        .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
+    let iat = match time_option(options.as_ref(), "iat").map_err(throw)? {
+        Some(t) => t,
+        None => now_js().map_err(throw)?,
+    };
+    let exp = time_option(options.as_ref(), "exp")
+        .map_err(throw)?
+        .ok_or_else(|| throw(Failure::new(ErrorCode::InvalidOption, "option \"exp\" is required")))?;
+    let mut opts = MakeOptions::new(iat, exp);
+    opts.issuer = string_option(options.as_ref(), "issuer").map_err(throw)?;
+    if option_value(options.as_ref(), "compress").as_bool() == Some(false) {
+        opts.compress = false;
+    }
+    let code = make_payload(&licence, &signer, &opts)
+        .map_err(|e| throw(Failure::new(ErrorCode::SigningFailed, e.to_string())))?;
+    match string_option(options.as_ref(), "format").map_err(throw)?.as_deref() {
+        None | Some("text") => Ok(code),
+        Some("svg") => render_svg(&code),
+        Some(other) => Err(throw(Failure::new(
+            ErrorCode::InvalidOption,
+            format!("format must be \"text\" or \"svg\", not {other:?}"),
+        ))),
+    }
+}
+
+#[cfg(feature = "qr-make")]
+fn render_svg(code: &str) -> Result<String, JsValue> {
+    yinjian::licence::qr::render::to_svg(code, 4)
+        .map_err(|e| throw(Failure::new(ErrorCode::SigningFailed, e.to_string())))
+}
+
+#[cfg(not(feature = "qr-make"))]
+fn render_svg(_code: &str) -> Result<String, JsValue> {
+    Err(throw(Failure::new(
+        ErrorCode::Unsupported,
+        "this build makes QR text only: SVG needs the qr-make feature",
+    )))
 }
 
 /// The version of this package (and of the yinjian library it was built from).

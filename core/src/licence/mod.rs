@@ -1,6 +1,11 @@
-//! E-licences (电子证照): identifiers today; licence data, licence files and signed QR
-//! codes arrive with the rest of the e-licence issue.
+//! E-licences (电子证照): identifiers, licence data (GB/T 36903 metadata) and signed licence
+//! QR codes for offline checking.
 
+pub mod data;
+pub mod file;
 pub mod id;
+pub mod qr;
 
+pub use data::{DataError, LicenceData};
 pub use id::{check_identifier, IdError, IdKind, Identifier};
+pub use qr::{make_payload, verify_qr, IssuerList, MakeOptions, QrError, QrOptions, QrSigner};

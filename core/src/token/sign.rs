@@ -37,7 +37,7 @@ impl SigningKey {
         }
     }
 
-    fn sign(&self, input: &[u8]) -> Result<Vec<u8>, TokenError> {
+    pub(crate) fn sign(&self, input: &[u8]) -> Result<Vec<u8>, TokenError> {
         use ring::signature as rs;
         let rng = ring::rand::SystemRandom::new();
         let err = |e: &dyn std::fmt::Display| TokenError::Sign(e.to_string());
