@@ -8,7 +8,9 @@ use std::io::Write;
 
 use common::{vectors, TestPki};
 use yinjian::licence::data::LicenceData;
-use yinjian::licence::file::{find_metadata, verify_licence_ofd, LicenceFileOptions};
+use yinjian::licence::file::{
+    find_metadata, find_pdf_metadata, verify_licence_file, verify_licence_ofd, LicenceFileOptions,
+};
 use yinjian::ofd::OfdOptions;
 use yinjian::{Reason, Status};
 
@@ -91,4 +93,136 @@ fn metadata_xml_inside_the_package_is_found() {
     assert!(name.ends_with("证照元数据.xml"), "{name}");
     assert_eq!(found.holder_name.as_deref(), Some("长沙示例智能科技有限公司"));
     assert!(find_metadata(&notice()).is_none());
+}
+
+// ---- PDF licence files ---------------------------------------------------------------------
+
+/// test-vectors/pdf/sm2-signed.pdf: signed by 张三 of 某市人民政府办公厅 (the SM2 test leaf).
+fn signed_pdf() -> Vec<u8> {
+    std::fs::read(vectors().join("pdf/sm2-signed.pdf")).unwrap()
+}
+
+#[test]
+fn a_signed_pdf_licence_of_the_named_authority_passes() {
+    let pki = TestPki::new();
+    let mut opts = LicenceFileOptions::new(OfdOptions::new(pki.seal_options()));
+    opts.data = Some(data());
+    let report = verify_licence_file(&signed_pdf(), &opts);
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    assert_eq!(report.parts[0].kind, "pdf");
+    assert!(report
+        .check("licence.issuer")
+        .unwrap()
+        .message
+        .contains("某市人民政府办公厅"));
+
+    // Another authority named: the signer is not the issuer.
+    let mut other = data();
+    other.issuer_name = Some("长沙市市场监督管理局".into());
+    opts.data = Some(other);
+    let report = verify_licence_file(&signed_pdf(), &opts);
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(
+        report.check("licence.issuer").unwrap().reason,
+        Some(Reason::PolicyViolation)
+    );
+}
+
+#[test]
+fn licence_metadata_embedded_in_a_pdf_is_found() {
+    // unsigned.pdf with an embedded licence-metadata.xml (an incremental update adding
+    // /Names /EmbeddedFiles to the catalog), then signed: the data is read from the file.
+    let base = std::fs::read(vectors().join("pdf/unsigned.pdf")).unwrap();
+    let xml = std::fs::read(vectors().join("licence/business-licence-metadata.xml")).unwrap();
+    let text = String::from_utf8_lossy(&base).into_owned();
+    let prev: usize = text[text.rfind("startxref").unwrap() + 9..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let doc = lopdf::Document::load_mem(&base).unwrap();
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let mut catalog = doc.get_dictionary(root).unwrap().clone();
+    let next = doc.max_id + 1;
+    catalog.set("Names", lopdf::Object::Reference((next, 0)));
+    let mut out = base.clone();
+    let mut offsets = Vec::new();
+    let mut object = |out: &mut Vec<u8>, id: u32, body: Vec<u8>| {
+        offsets.push((id, out.len()));
+        out.extend_from_slice(format!("{id} 0 obj\n").as_bytes());
+        out.extend_from_slice(&body);
+        out.extend_from_slice(b"\nendobj\n");
+    };
+    let mut cat = Vec::new();
+    lopdf::Writer::write_object(&mut cat, &lopdf::Object::Dictionary(catalog)).unwrap();
+    object(&mut out, root.0, cat);
+    object(
+        &mut out,
+        next,
+        format!(
+            "<< /EmbeddedFiles << /Names [ (licence-metadata.xml) {} 0 R ] >> >>",
+            next + 1
+        )
+        .into_bytes(),
+    );
+    object(
+        &mut out,
+        next + 1,
+        format!(
+            "<< /Type /Filespec /F (licence-metadata.xml) /EF << /F {} 0 R >> >>",
+            next + 2
+        )
+        .into_bytes(),
+    );
+    let mut stream = format!("<< /Type /EmbeddedFile /Length {} >>\nstream\n", xml.len()).into_bytes();
+    stream.extend_from_slice(&xml);
+    stream.extend_from_slice(b"\nendstream");
+    object(&mut out, next + 2, stream);
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
+    for (id, off) in &offsets {
+        out.extend_from_slice(format!("{id} 1\n{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Root {} 0 R /Size {} /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            root.0,
+            next + 3
+        )
+        .as_bytes(),
+    );
+
+    let (name, found) = find_pdf_metadata(&out).expect("embedded metadata found");
+    assert_eq!(name, "licence-metadata.xml");
+    assert!(found.licence_id.is_some() || found.holder_name.is_some());
+
+    // Signed by the SM2 leaf; the metadata names 长沙市市场监督管理局 as issuer, so the data is
+    // read from the file and the issuer check is what fails.
+    let key = yinjian::cms::build::CmsKey::Sm2(common::key("leaf"));
+    let signer = yinjian::pdf::PdfSigner {
+        key: &key,
+        certificate: &common::cert("leaf"),
+        chain: &[common::cert("int")],
+    };
+    let signed = yinjian::pdf::sign_pdf(
+        &out,
+        &signer,
+        &yinjian::pdf::PdfSignOptions::new(common::t("2027-05-01T00:00:00Z")),
+    )
+    .unwrap();
+    let pki = TestPki::new();
+    let report = verify_licence_file(&signed, &LicenceFileOptions::new(OfdOptions::new(pki.seal_options())));
+    assert_eq!(report.parts[0].status, Status::Passed, "{}", report.parts[0].to_text());
+    let data_check = report.check("licence.data").unwrap();
+    assert_eq!(data_check.status, Status::Passed);
+    assert!(
+        data_check.message.contains("licence-metadata.xml"),
+        "{}",
+        data_check.message
+    );
+    assert_eq!(
+        report.check("licence.issuer").unwrap().reason,
+        Some(Reason::PolicyViolation)
+    );
 }

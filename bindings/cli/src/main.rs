@@ -100,7 +100,7 @@ enum LicenceCommand {
     /// Verify an OFD e-licence: every seal/signature, the sealing authority against the
     /// issuing authority the licence data names, validity, identifiers, revocation.
     Verify {
-        /// The licence file (OFD; PDF licences wait for PDF support).
+        /// The licence file (OFD or PDF).
         file: PathBuf,
         /// Licence data (JSON or metadata XML); default the metadata XML inside the file.
         #[arg(long)]
@@ -776,7 +776,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             trust,
             output,
         }) => {
-            use yinjian::licence::file::{verify_licence_ofd, LicenceFileOptions};
+            use yinjian::licence::file::{verify_licence_file, LicenceFileOptions};
             let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let mut opts = LicenceFileOptions::new(yinjian::ofd::OfdOptions::new(seal::SealOptions {
                 trust: &store,
@@ -793,13 +793,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 opts.revoked = revocation_list(path)?;
             }
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            if !bytes.starts_with(b"PK\x03\x04") {
-                return Err(format!(
-                    "{}: not an OFD package (PDF licences are not verified yet)",
-                    file.display()
-                ));
+            if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"%PDF-") {
+                return Err(format!("{}: neither an OFD package nor a PDF", file.display()));
             }
-            Ok(emit(&verify_licence_ofd(&bytes, &opts), output.json))
+            Ok(emit(&verify_licence_file(&bytes, &opts), output.json))
         }
         Command::Sm2(Sm2Command::Pubkey { key }) => {
             let private = PrivateKey::parse(&read_small(&key)?).map_err(|e| format!("{}: {e}", key.display()))?;

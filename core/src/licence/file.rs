@@ -1,16 +1,18 @@
-//! Verifying an e-licence file (OFD, GB/T 36905): the document's signatures through
-//! [`crate::ofd`], then the licence checks, in one report (kind `licence-file`):
+//! Verifying an e-licence file (OFD per GB/T 36905, or PDF): the document's signatures
+//! through [`crate::ofd`] or [`crate::pdf`], then the licence checks, in one report (kind
+//! `licence-file`):
 //!
 //! | check | reason when it fails |
 //! |---|---|
-//! | `licence.document` | the OFD report's reason (its report is the part) |
+//! | `licence.document` | the document report's reason (its report is the part) |
 //! | `licence.data` | Missing (no licence data given or found in the file), Malformed |
 //! | `licence.issuer` | Missing (the data names no issuing authority), PolicyViolation (no verified signature's certificate or seal names it) |
 //! | `licence.id` … `licence.status` | as for QR codes ([`crate::licence::qr::licence_checks`]) |
 //!
-//! Licence data comes from the caller, or from metadata XML in the package: the first `.xml`
-//! entry whose name says metadata (`metadata`, `元数据`, `licence`/`license`, `证照`) and that
-//! reads to data naming a licence or a holder. PDF licence files wait for PDF support.
+//! Licence data comes from the caller, or from metadata XML in the file: the first `.xml`
+//! entry of the OFD package, or embedded file of the PDF (/Names /EmbeddedFiles), whose name
+//! says metadata (`metadata`, `元数据`, `licence`/`license`, `证照`) and that reads to data
+//! naming a licence or a holder.
 
 use std::io::Cursor;
 
@@ -18,6 +20,7 @@ use crate::licence::data::{LicenceData, MAX_DATA_SIZE};
 use crate::licence::qr::{licence_checks, trust::credit_code_in};
 use crate::ofd::package::Package;
 use crate::ofd::{verify_ofd, OfdOptions};
+use crate::pdf::{verify_pdf, PdfDocument};
 use crate::report::{Check, Reason, Report, Status};
 
 /// The report kind of [`verify_licence_ofd`].
@@ -67,12 +70,52 @@ pub fn find_metadata(ofd: &[u8]) -> Option<(String, LicenceData)> {
     })
 }
 
+/// Licence metadata XML embedded in a PDF (/Names /EmbeddedFiles), if any.
+pub fn find_pdf_metadata(pdf: &[u8]) -> Option<(String, LicenceData)> {
+    let doc = PdfDocument::parse(pdf).ok()?;
+    crate::pdf::document::embedded_files(doc.last(), MAX_DATA_SIZE)
+        .into_iter()
+        .filter(|(name, _)| is_metadata_name(name))
+        .find_map(|(name, bytes)| {
+            let data = LicenceData::from_xml(&bytes).ok()?;
+            (data.licence_id.is_some() || data.holder_name.is_some()).then_some((name, data))
+        })
+}
+
+/// Verifies an e-licence file held in memory: an OFD package or a PDF, told apart by their
+/// first bytes.
+pub fn verify_licence_file(file: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
+    if file.starts_with(b"%PDF-") {
+        return verify_licence_pdf(file, opts);
+    }
+    verify_licence_ofd(file, opts)
+}
+
+/// Verifies a PDF e-licence file held in memory.
+pub fn verify_licence_pdf(pdf: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
+    let document = verify_pdf(pdf, &opts.ofd);
+    let found = match &opts.data {
+        Some(data) => Some(("the caller".to_owned(), data.clone())),
+        None => find_pdf_metadata(pdf),
+    };
+    licence_report(document, found, opts)
+}
+
 /// Verifies an OFD e-licence file held in memory.
 pub fn verify_licence_ofd(ofd: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
+    let document = verify_ofd(Cursor::new(ofd), &opts.ofd);
+    let found = match &opts.data {
+        Some(data) => Some(("the caller".to_owned(), data.clone())),
+        None => find_metadata(ofd),
+    };
+    licence_report(document, found, opts)
+}
+
+/// The licence checks over a verified document's report and the licence data found.
+fn licence_report(document: Report, found: Option<(String, LicenceData)>, opts: &LicenceFileOptions<'_>) -> Report {
     let at = opts.ofd.seal.chain.at;
     let mut report = Report::new(REPORT_KIND);
     report.subject.validation_time = Some(at);
-    let document = verify_ofd(Cursor::new(ofd), &opts.ofd);
     report.push(match document.status {
         Status::Passed => Check::passed(
             "licence.document",
@@ -89,10 +132,6 @@ pub fn verify_licence_ofd(ofd: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
         }
     });
 
-    let found = match &opts.data {
-        Some(data) => Some(("the caller".to_owned(), data.clone())),
-        None => find_metadata(ofd),
-    };
     let Some((source, data)) = found else {
         report.push(Check::failed(
             "licence.data",

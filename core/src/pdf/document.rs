@@ -495,12 +495,7 @@ pub fn dss(doc: &Document) -> Option<Dss> {
         for item in arr {
             let bytes = deref(doc, Some(item))
                 .and_then(|o| o.as_stream().ok())
-                .filter(|s| !s.dict.has(DROPPED_CONTENT_KEY))
-                .and_then(|s| {
-                    s.decompressed_content_with_limit(MAX_DECOMPRESSED_STREAM)
-                        .ok()
-                        .or_else(|| (!s.dict.has(b"Filter")).then(|| s.content.clone()))
-                });
+                .and_then(|s| stream_bytes(s, MAX_DECOMPRESSED_STREAM));
             match bytes {
                 Some(b) => into(&mut out).push(b),
                 None => out.unreadable += 1,
@@ -511,4 +506,68 @@ pub fn dss(doc: &Document) -> Option<Dss> {
     read(b"CRLs", |d| &mut d.crls);
     read(b"OCSPs", |d| &mut d.ocsps);
     Some(out)
+}
+
+/// Most embedded files looked at.
+pub const MAX_EMBEDDED_FILES: usize = 64;
+
+/// The document's embedded files (/Names /EmbeddedFiles, the name tree's /Names leaves and one
+/// level of /Kids): each name (/UF, else /F, else the tree key) with its content decoded, when
+/// it decodes within `max_size` bytes.
+pub fn embedded_files(doc: &Document, max_size: usize) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let tree = doc
+        .catalog()
+        .ok()
+        .and_then(|c| deref(doc, c.get(b"Names").ok()))
+        .and_then(|n| n.as_dict().ok())
+        .and_then(|n| deref(doc, n.get(b"EmbeddedFiles").ok()))
+        .and_then(|e| e.as_dict().ok());
+    let Some(tree) = tree else { return out };
+    let mut nodes = vec![tree];
+    if let Some(kids) = deref(doc, tree.get(b"Kids").ok()).and_then(|k| k.as_array().ok()) {
+        nodes.extend(kids.iter().filter_map(|k| deref(doc, Some(k))?.as_dict().ok()));
+    }
+    for node in nodes {
+        let Some(names) = deref(doc, node.get(b"Names").ok()).and_then(|n| n.as_array().ok()) else {
+            continue;
+        };
+        for pair in names.chunks_exact(2) {
+            if out.len() == MAX_EMBEDDED_FILES {
+                return out;
+            }
+            let Some(spec) = deref(doc, Some(&pair[1])).and_then(|s| s.as_dict().ok()) else {
+                continue;
+            };
+            let key = deref(doc, Some(&pair[0]))
+                .and_then(|k| k.as_str().ok())
+                .map(decode_text);
+            let name = [b"UF".as_slice(), b"F"]
+                .iter()
+                .find_map(|k| deref(doc, spec.get(k).ok())?.as_str().ok().map(decode_text))
+                .or(key)
+                .unwrap_or_default();
+            let content = deref(doc, spec.get(b"EF").ok())
+                .and_then(|ef| ef.as_dict().ok())
+                .and_then(|ef| deref(doc, ef.get(b"F").ok()))
+                .and_then(|f| f.as_stream().ok())
+                .and_then(|s| stream_bytes(s, max_size));
+            if let Some(content) = content {
+                out.push((name, content));
+            }
+        }
+    }
+    out
+}
+
+/// A stream's decoded content within `max_size` bytes (None when its content was dropped while
+/// loading, or it does not decode).
+fn stream_bytes(stream: &lopdf::Stream, max_size: usize) -> Option<Vec<u8>> {
+    if stream.dict.has(DROPPED_CONTENT_KEY) {
+        return None;
+    }
+    if stream.dict.has(b"Filter") {
+        return stream.decompressed_content_with_limit(max_size).ok();
+    }
+    (stream.content.len() <= max_size).then(|| stream.content.clone())
 }
