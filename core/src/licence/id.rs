@@ -82,17 +82,21 @@ impl IdError {
 // Check characters
 // ---------------------------------------------------------------------------------------
 
-/// ISO 7064 MOD 11-2 over 17 digits: the resident identity number's check character.
-pub fn mod11_2(digits: &[u8]) -> char {
+/// ISO 7064 MOD 11-2 over 17 ASCII digits: the resident identity number's check character.
+/// `None` for anything but exactly 17 digits.
+pub fn mod11_2(digits: &[u8]) -> Option<char> {
+    if digits.len() != 17 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     let sum: u32 = digits
         .iter()
         .enumerate()
         .map(|(i, d)| u32::from(d - b'0') * ((1u32 << (17 - i)) % 11))
         .sum();
-    match (12 - sum % 11) % 11 {
+    Some(match (12 - sum % 11) % 11 {
         10 => 'X',
         v => char::from(b'0' + v as u8),
-    }
+    })
 }
 
 /// The 31 symbols of the unified social credit code (no I, O, Z, S, V).
@@ -163,7 +167,8 @@ pub fn resident_id(value: &str) -> Result<Identifier, IdError> {
     let v = match v.len() {
         15 if v.bytes().all(|b| b.is_ascii_digit()) => {
             let mut body = format!("{}19{}", &v[..6], &v[6..]);
-            body.push(mod11_2(body.as_bytes()));
+            let check = mod11_2(body.as_bytes()).ok_or_else(|| IdError::Format("15 digits".into()))?;
+            body.push(check);
             body
         }
         18 => v,
@@ -188,7 +193,8 @@ pub fn resident_id(value: &str) -> Result<Identifier, IdError> {
     if y < 1800 || crate::time::Time::from_utc_fields(y, m, d, 0, 0, 0).is_none() {
         return Err(IdError::Value(format!("birth date {} does not exist", &v[6..14])));
     }
-    check_char(char::from(b[17]), mod11_2(&b[..17]))?;
+    let expected = mod11_2(&b[..17]).ok_or_else(|| IdError::Format("17 digits then a digit or X".into()))?;
+    check_char(char::from(b[17]), expected)?;
     let sequence = &v[14..17];
     let sex = if (b[16] - b'0') % 2 == 1 { "male" } else { "female" };
     let parts = BTreeMap::from([
@@ -276,7 +282,12 @@ pub fn licence_id(value: &str) -> Result<Identifier, IdError> {
             parts.len()
         )));
     };
-    if kind.len() != 21 || credit_code(&kind[..18]).is_err() || !kind[18..].bytes().all(|b| b.is_ascii_digit()) {
+    // `is_ascii` first: the byte slices below must fall on character boundaries.
+    if kind.len() != 21
+        || !kind.is_ascii()
+        || credit_code(&kind[..18]).is_err()
+        || !kind[18..].bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(IdError::Format(format!(
             "licence type {kind:?} should be a credit code and a 3-digit number"
         )));
@@ -413,6 +424,17 @@ mod tests {
         );
     }
 
+    /// Found by the `identifier` fuzz target: a licence type of 21 bytes holding a multi-byte
+    /// character used to be sliced inside that character.
+    #[test]
+    fn multibyte_characters_are_format_errors() {
+        let lic = format!("{LICENCE_ROOT}1110000000001333中01.11430000006122244L.S1.001.X");
+        assert!(matches!(licence_id(&lic), Err(IdError::Format(_))));
+        assert_eq!(mod11_2("1101051949031000中".as_bytes()), None);
+        assert_eq!(mod11_2(b"1234"), None);
+        assert!(resident_id("11010519490310001中").is_err());
+    }
+
     /// Property: every single-character substitution of a valid identifier is detected, for
     /// identifiers made at random (a small xorshift generator keeps the run reproducible).
     #[test]
@@ -437,7 +459,7 @@ mod tests {
                 })
                 .collect();
             let body = format!("{}19{}0101{}", &body[..6], &body[8..10], &body[14..17]);
-            let id = format!("{body}{}", mod11_2(body.as_bytes()));
+            let id = format!("{body}{}", mod11_2(body.as_bytes()).unwrap());
             assert!(resident_id(&id).is_ok(), "{id}");
             let code: String = (0..17)
                 .map(|_| CREDIT_CODE_SYMBOLS.as_bytes()[next(31)] as char)
@@ -482,7 +504,7 @@ mod tests {
     fn mod11_2_defining_property() {
         for n in 0..2000u64 {
             let body = format!("{:017}", 11_010_519_000_000_000u64 + n * 7919);
-            let check = mod11_2(body.as_bytes());
+            let check = mod11_2(body.as_bytes()).unwrap();
             let value = if check == 'X' {
                 10
             } else {
