@@ -28,25 +28,30 @@ impl Trust {
         Trust { anchors, intermediates }
     }
 
-    /// Loads anchors (PEM or DER files, or folders of them) and intermediates (PEM bundles
-    /// or DER files). Fails when a file cannot be read or holds no certificate.
+    /// Loads anchors and intermediates from files (PEM bundles or DER). Fails when a file
+    /// cannot be read or does not decode as certificates.
     pub fn load(anchor_files: &[impl AsRef<Path>], intermediate_files: &[impl AsRef<Path>]) -> Result<Trust, String> {
         let mut trust = Trust::default();
-        for path in anchor_files {
-            let path = path.as_ref();
-            trust
-                .anchors
-                .add_path(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+        for path in anchor_files.iter().map(AsRef::as_ref) {
+            let bytes = read(path)?;
+            trust.anchors.add_pem(&bytes).map_err(|e| in_file(path, e))?;
         }
-        for path in intermediate_files {
-            let path = path.as_ref();
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let certs = x509::parse_all(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        for path in intermediate_files.iter().map(AsRef::as_ref) {
+            let certs = x509::parse_all(&read(path)?).map_err(|e| in_file(path, e))?;
             trust.intermediates.extend(certs);
         }
         Ok(trust)
     }
+}
+
+/// The bytes of a certificate file.
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| in_file(path, e))
+}
+
+/// An error message naming the file it is about.
+fn in_file(path: &Path, error: impl std::fmt::Display) -> String {
+    format!("{}: {error}", path.display())
 }
 
 /// The kinds of signed document the examples verify.

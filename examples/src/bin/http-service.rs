@@ -23,7 +23,7 @@ use yinjian_examples::Trust;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Trust anchors: a PEM file or a folder of them (repeatable).
+    /// Trust anchors: a PEM file (repeatable).
     #[arg(long, required = true)]
     anchors: Vec<PathBuf>,
     /// Intermediate CA certificates, PEM bundles (repeatable).

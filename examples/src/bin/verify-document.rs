@@ -26,7 +26,7 @@ const EXIT_INDETERMINATE: u8 = 2;
 struct Args {
     /// The document (OFD or PDF).
     document: PathBuf,
-    /// Trust anchors: a PEM file or a folder of them (repeatable).
+    /// Trust anchors: a PEM file (repeatable).
     #[arg(long, required = true)]
     anchors: Vec<PathBuf>,
     /// Intermediate CA certificates, PEM bundles (repeatable).
