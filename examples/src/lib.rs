@@ -8,6 +8,9 @@
 //! trust anchors, read the document and take "now" from the system clock, then hand it all to
 //! `yinjian` as inputs.
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 use std::path::Path;
 
 use yinjian::x509::{self, Certificate, RevocationPolicy, TrustStore};

@@ -69,7 +69,9 @@ struct VerifyQuery {
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 enum Revocation {
+    /// `required`: an unknown revocation status makes a chain INDETERMINATE.
     Required,
+    /// `not-required`: reported, does not lower the verdict.
     #[default]
     NotRequired,
 }
@@ -83,6 +85,7 @@ impl From<Revocation> for RevocationPolicy {
     }
 }
 
+/// `POST /verify`: the report of the body's document, or a JSON error.
 async fn verify(
     State(trust): State<Arc<Trust>>,
     query: Result<Query<VerifyQuery>, QueryRejection>,
@@ -107,6 +110,7 @@ async fn verify(
     Ok(Json(report))
 }
 
+/// `GET /health`.
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
@@ -136,7 +140,7 @@ impl<S: Send + Sync> FromRequest<S> for Document {
 
 /// An error answer: the HTTP status and a JSON body with a stable code and a message.
 #[derive(Debug)]
-pub struct ApiError {
+struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
