@@ -7,15 +7,13 @@
 //
 // Exit codes: 0 PASSED, 1 FAILED, 2 INDETERMINATE or a usage or input error.
 //
-// This file loads the package's node build from this repository (scripts/build-wasm makes
-// bindings/wasm/pkg-node). A project that installed the package writes instead:
+// This file loads the package's node entry point from this repository (scripts/build-wasm
+// makes bindings/wasm/pkg-node). A project that installed the package writes instead:
 //   import { verifyOfd, verifyPdf, TrustStore } from "yinjian";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 
-const require = createRequire(import.meta.url);
-const { verifyOfd, verifyPdf, TrustStore } = require("../../bindings/wasm/pkg-node/yinjian_wasm.js");
+import { verifyOfd, verifyPdf, TrustStore } from "../../bindings/wasm/pkg-node/index.mjs";
 
 const EXIT_CODES = { PASSED: 0, FAILED: 1, INDETERMINATE: 2 };
 const EXIT_USAGE = 2;
