@@ -1,0 +1,281 @@
+// Real-browser test of the verification portal: node examples/portal/test/portal.test.mjs
+// Serves the portal (examples/portal/serve.mjs, in process, ephemeral port), drives headless
+// Chromium (/usr/bin/chromium or $CHROMIUM) through playwright-core from bindings/wasm, and
+// goes through the page as a user would: trust from PEM files, a good and a tampered OFD, PDFs,
+// tokens, a licence QR photo and text, errors, then offline through the service worker.
+// One full-page screenshot per case in test-output/portal-<case>.png. Prints
+// "portal: N passed, M failed"; exit code 0 when nothing failed. Needs the package built by
+// scripts/build-wasm --features qr-image,qr-make.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUILD_HINT, pkgDir, startServer } from "../serve.mjs";
+
+const TIMEOUT_MS = 90_000;
+const repo = fileURLToPath(new URL("../../..", import.meta.url));
+const vectors = join(repo, "test-vectors");
+const corpus = join(repo, "..", "shared", "corpus");
+const outDir = join(repo, "test-output");
+const { chromium } = createRequire(join(repo, "bindings", "wasm", "package.json"))("playwright-core");
+
+const DOCUMENT_TIME = "2027-06-01T00:00:00"; // the time the OFD/PDF vectors are validated at
+const LICENCE_TIME = "2027-06-01T00:00:00"; // test-vectors/licence/README.md
+const COLOURS = { PASSED: "rgb(27, 127, 59)", FAILED: "rgb(179, 38, 30)", INDETERMINATE: "rgb(208, 138, 0)" };
+
+const vectorCase = (file, id) =>
+  readFileSync(join(vectors, file), "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .find((c) => c.id === id) ?? fail(`no case ${id} in ${file}`);
+
+function fail(message) {
+  throw new Error(message);
+}
+
+function expect(condition, message) {
+  if (!condition) fail(message);
+}
+
+if (!existsSync(join(pkgDir, "yinjian_wasm_bg.wasm"))) {
+  console.error(`portal: ${BUILD_HINT}`);
+  console.log("portal: 0 passed, 1 failed");
+  process.exit(1);
+}
+
+const timer = setTimeout(() => {
+  console.error(`portal: timed out after ${TIMEOUT_MS / 1000} s`);
+  console.log("portal: 0 passed, 1 failed");
+  process.exit(2);
+}, TIMEOUT_MS);
+
+const started = Date.now();
+const results = { passed: 0, failed: 0, skipped: 0 };
+const pageErrors = [];
+const { server, url } = await startServer(0);
+const profile = mkdtempSync(join(tmpdir(), "yinjian-portal-"));
+mkdirSync(outDir, { recursive: true });
+let context;
+let page;
+
+/** One named case: runs it, saves the screenshot, counts the outcome. */
+async function test(name, body) {
+  const t0 = Date.now();
+  try {
+    const outcome = await body();
+    if (outcome === "skip") {
+      results.skipped++;
+      console.log(`skip ${name}`);
+      return;
+    }
+    results.passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.failed++;
+    console.error(`FAIL ${name}: ${e && e.message ? e.message : e}`);
+  } finally {
+    if (page) await page.screenshot({ path: join(outDir, `portal-${name}.png`), fullPage: true }).catch(() => {});
+  }
+}
+
+/** Does something that ends in a new result, and waits for that result. */
+async function result(action) {
+  const before = Number((await page.getAttribute("#result", "data-run")) ?? 0);
+  await action();
+  await page.waitForSelector(`#result[data-run="${before + 1}"]`, { timeout: 30_000 });
+  const verdict = page.locator("#verdict");
+  return {
+    status: await verdict.getAttribute("data-status"),
+    text: await verdict.innerText(),
+    colour: await verdict.evaluate((el) => getComputedStyle(el).backgroundColor),
+    body: await page.locator("#result").innerText(),
+  };
+}
+
+/** The verdict must be `status`, in both languages and in its colour. */
+function expectVerdict(shown, status) {
+  expect(shown.status === status, `verdict ${shown.status}, expected ${status}: ${shown.body.slice(0, 400)}`);
+  const [zh, en] = { PASSED: ["通过", "PASSED"], FAILED: ["失败", "FAILED"], INDETERMINATE: ["无法确定", "INDETERMINATE"] }[status];
+  expect(shown.text.includes(zh) && shown.text.includes(en), `verdict text ${JSON.stringify(shown.text)}`);
+  expect(shown.colour === COLOURS[status], `verdict colour ${shown.colour}, expected ${COLOURS[status]}`);
+}
+
+const setTime = (value) => page.fill("#at", value);
+const upload = (selector, file) => page.setInputFiles(selector, file);
+const count = (list) => page.locator(`#${list}-count`).evaluate((o) => o.value);
+
+async function waitReady() {
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+}
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") pageErrors.push(`console: ${msg.text()}`);
+  });
+
+  await test("load", async () => {
+    await page.goto(url);
+    await waitReady();
+    await page.waitForSelector("#offline[data-state=ready]", { timeout: 30_000 });
+    const text = await page.locator("body").innerText();
+    for (const label of ["不会上传", "no file is uploaded", "信任根证书", "Trust anchors", "核验时间", "Validation time"]) {
+      expect(text.includes(label), `page lacks the label ${label}`);
+    }
+    expect(/yinjian \d/.test(await page.locator("#version").innerText()), "no package version shown");
+    expect(!(await page.locator("#revocation").isChecked()), "revocation required by default");
+  });
+
+  await test("trust", async () => {
+    await upload("#anchors-file", join(vectors, "x509/sm2/certs/root.pem"));
+    await upload("#intermediates-file", join(vectors, "x509/sm2/certs/int.pem"));
+    await upload("#issuers-file", join(vectors, "licence/issuer.pem"));
+    await page.waitForFunction(() =>
+      ["anchors", "intermediates", "issuers"].every((n) => document.getElementById(`${n}-count`).value === "1"),
+    );
+    // The same certificate again is not counted twice.
+    await upload("#anchors-file", join(vectors, "x509/sm2/certs/root.pem"));
+    await page.waitForTimeout(300);
+    expect((await count("anchors")) === "1", "a duplicate anchor was added");
+  });
+
+  await test("ofd-good", async () => {
+    await setTime(DOCUMENT_TIME);
+    const shown = await result(() => upload("#file", join(vectors, "sample/notice.ofd")));
+    expectVerdict(shown, "PASSED");
+    const card = page.locator("article.signature");
+    expect((await card.count()) === 1, `${await card.count()} signature cards`);
+    const cardText = await card.innerText();
+    expect(cardText.includes("张三") || cardText.includes("某市"), `no signer shown: ${cardText.slice(0, 300)}`);
+    expect(/印章[\s\S]*\S/.test(cardText) && cardText.includes("Seal"), "no seal row");
+    expect(cardText.includes("签名后的改动") && cardText.includes("none"), "no 'changes after signing: none'");
+    expect((await card.locator("tr.bad").count()) === 0, "a failing check in a passing signature");
+    if ((await page.getAttribute("body", "data-seal-pictures")) === "true") {
+      const figure = card.locator("figure.seal-picture");
+      expect((await figure.count()) === 1, "no seal picture");
+      const img = figure.locator("img");
+      if (await img.count()) {
+        const width = await img.evaluate((el) => el.decode().then(() => el.naturalWidth));
+        expect(width > 0, "the seal picture does not decode");
+      }
+    }
+  });
+
+  await test("ofd-tampered", async () => {
+    // test-vectors/ofd/cases.jsonl ofd-page-edited: the page content rewritten after sealing.
+    const edited = vectorCase("ofd/cases.jsonl", "ofd-page-edited");
+    const buffer = Buffer.from(edited.document_hex, "hex");
+    const shown = await result(() => upload("#file", { name: "page-edited.ofd", mimeType: "application/ofd", buffer }));
+    expectVerdict(shown, "FAILED");
+    const changes = await page.locator("article.signature .changes.bad").innerText();
+    expect(/Content\.xml/.test(changes), `the changed page is not named: ${changes}`);
+    const failing = await page.locator("article.signature tr.bad").allInnerTexts();
+    expect(failing.some((row) => row.includes("ofd.references") && row.includes("ModifiedAfterSigning")), `failing rows: ${failing}`);
+  });
+
+  await test("pdf", async () => {
+    const expected = vectorCase("pdf/cases.jsonl", "pdf-sm2-signed").expect;
+    const shown = await result(() => upload("#file", join(vectors, "pdf/sm2-signed.pdf")));
+    expectVerdict(shown, expected);
+    const cardText = await page.locator("article.signature").innerText();
+    expect(cardText.includes("签名后的改动"), "no changes section for the PDF signature");
+  });
+
+  await test("pdf-corpus", async () => {
+    // MANIFEST.md: tail-uncovered is cov=CONTIGUOUS_BLOCK_FROM_START mod=OTHER — data after
+    // the signed block, which must fail whatever the (here unknown) trust.
+    const file = join(corpus, "pdf", "coverage-anomalies__tail-uncovered.pdf");
+    if (!existsSync(file)) return "skip";
+    const shown = await result(() => upload("#file", file));
+    expectVerdict(shown, "FAILED");
+    expect(shown.body.includes("ModifiedAfterSigning"), "no ModifiedAfterSigning reason shown");
+  });
+
+  await test("token", async () => {
+    const good = vectorCase("token/tokens.jsonl", "token-sm2sm3-pass");
+    await setTime(good.options.at.replace(/Z$/, ""));
+    await page.fill("#jwks", JSON.stringify(good.jwks));
+    await page.fill("#text", good.token);
+    expectVerdict(await result(() => page.click("#verify-text")), good.expect);
+
+    const bad = vectorCase("token/tokens.jsonl", "token-payload-modified");
+    await page.fill("#jwks", JSON.stringify(bad.jwks));
+    await page.fill("#text", bad.token);
+    const shown = await result(() => page.click("#verify-text"));
+    expectVerdict(shown, bad.expect);
+    expect(shown.body.includes(bad.reason), `reason ${bad.reason} not shown`);
+  });
+
+  await test("licence-qr", async () => {
+    await setTime(LICENCE_TIME);
+    const shown = await result(() => upload("#file", join(vectors, "licence/sample-code.png")));
+    expectVerdict(shown, "PASSED");
+    expect(shown.body.includes("证照信息") && shown.body.includes("Licence data"), "no licence data table");
+    const data = JSON.parse(readFileSync(join(vectors, "licence/business-licence.json"), "utf8"));
+    const holder = Object.values(data).find((v) => typeof v === "string" && /[\u4e00-\u9fff]/.test(v));
+    expect(!holder || shown.body.includes(holder), `licence data not shown (${holder})`);
+  });
+
+  await test("licence-qr-untrusted", async () => {
+    // The same code as text, after the issuer certificate is forgotten: not PASSED.
+    await page.click('.trust[data-list="issuers"] .forget');
+    expect((await count("issuers")) === "0", "the issuer was not forgotten");
+    await page.fill("#text", readFileSync(join(vectors, "licence/sample-code.txt"), "utf8"));
+    const shown = await result(() => page.click("#verify-text"));
+    expect(shown.status === "INDETERMINATE" || shown.status === "FAILED", `verdict ${shown.status} without issuer`);
+    expectVerdict(shown, shown.status);
+  });
+
+  await test("error", async () => {
+    await page.fill("#jwks", '{"keys": 5}');
+    await page.fill("#text", vectorCase("token/tokens.jsonl", "token-es256-pass").token);
+    const shown = await result(() => page.click("#verify-text"));
+    expect(shown.status === "ERROR", `verdict ${shown.status}`);
+    expect(shown.body.includes("MalformedKey"), `no error code shown: ${shown.body}`);
+  });
+
+  await test("offline", async () => {
+    // Network gone and server stopped: the service worker's copy must carry the page.
+    await context.setOffline(true);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await page.reload();
+    await waitReady();
+    expect((await count("anchors")) === "1" && (await count("intermediates")) === "1", "trust not remembered");
+    await setTime(DOCUMENT_TIME);
+    expectVerdict(await result(() => upload("#file", join(vectors, "sample/notice.ofd"))), "PASSED");
+  });
+
+  await test("console", async () => {
+    expect(pageErrors.length === 0, `page errors:\n${pageErrors.join("\n")}`);
+  });
+} catch (e) {
+  results.failed++;
+  console.error(`portal: ${e && e.stack ? e.stack : e}`);
+} finally {
+  clearTimeout(timer);
+  if (context) await context.close().catch(() => {});
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+const skipped = results.skipped ? `, ${results.skipped} skipped` : "";
+console.log(`portal: screenshots test-output/portal-*.png; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`portal: ${results.passed} passed, ${results.failed} failed${skipped}`);
+process.exit(results.failed ? 1 : 0);
