@@ -64,6 +64,23 @@ const SEAL_FIELDS = [
   ["picture_bytes", "图片字节数", "Picture bytes"],
 ];
 
+/** The core licence elements (GB/T 36903) in the order a licence shows them; others follow. */
+const LICENCE_FIELDS = [
+  ["licenceTypeName", "证照类型", "Licence type"],
+  ["licenceTypeCode", "证照类型代码", "Licence type code"],
+  ["licenceNumber", "证照编号", "Licence number"],
+  ["licenceId", "证照标识", "E-licence identifier"],
+  ["holderName", "持证主体", "Holder"],
+  ["holderIdType", "持证主体代码类型", "Holder ID type"],
+  ["holderId", "持证主体代码", "Holder ID"],
+  ["issuerName", "颁发机构", "Issuing authority"],
+  ["issuerCode", "颁发机构代码", "Issuer code"],
+  ["issueDate", "颁发日期", "Issue date"],
+  ["validFrom", "有效期起始", "Valid from"],
+  ["validUntil", "有效期截止", "Valid until"],
+  ["status", "证照状态", "Status"],
+];
+
 const PICTURE_TYPES = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", bmp: "image/bmp" };
 
 // ---------------------------------------------------------------------------------------
@@ -465,15 +482,17 @@ function sealPicture(picture) {
 
 /**
  * What changed after this signature, from the check details: files changed or missing
- * (ofd.references), files rewritten by a later signature (allowed), and for PDF each later
- * revision with its level and findings (pdf.modifications). Null when no check says.
+ * (ofd.references), files rewritten by a later signature (allowed), for PDF each later
+ * revision with its level and what was not allowed (pdf.modifications), and the message of
+ * any other check that found a change (e.g. pdf.coverage). Null when no check says.
  */
 function changesAfterSigning(part) {
   let said = false;
   const out = [];
   for (const check of part.checks) {
     const d = check.details ?? {};
-    if (check.name === "ofd.references") said = true;
+    const before = out.length;
+    if (check.name === "ofd.references" || check.name === "pdf.modifications") said = true;
     for (const c of d.changed ?? []) {
       const later = c.covered_as_changed_by?.length ? ` — 已被后续签名覆盖 / covered by ${c.covered_as_changed_by.join(", ")}` : "";
       out.push({ bad: true, text: `${c.file ?? c} — 已修改 / changed${later}` });
@@ -484,12 +503,18 @@ function changesAfterSigning(part) {
       out.push({ bad: false, text: `${f} — 后续签名追加，允许 / appended by a later signature, allowed` });
     }
     if (check.name === "pdf.modifications") {
-      said = true;
       for (const r of d.revisions ?? []) {
-        const counts = `+${r.added} ~${r.changed} −${r.deleted}`;
-        const why = [...(r.disallowed ?? []), ...(r.allowed ?? [])].join("; ");
-        out.push({ bad: (r.disallowed ?? []).length > 0, text: `修订 / revision ${r.revision}: ${counts} (${r.level})${why ? ` — ${why}` : ""}` });
+        const allowed = (r.allowed ?? []).length ? ` — ${r.allowed.join("; ")}` : "";
+        out.push({
+          bad: (r.disallowed ?? []).length > 0,
+          text: `修订 / revision ${r.revision}: +${r.added} ~${r.changed} −${r.deleted} (${r.level})${allowed}`,
+        });
       }
+      for (const why of d.disallowed ?? []) out.push({ bad: true, text: why });
+    }
+    if (check.reason === "ModifiedAfterSigning") {
+      said = true;
+      if (out.length === before) out.push({ bad: true, text: check.message });
     }
   }
   return said ? out : null;
@@ -525,11 +550,14 @@ function checkTable(checks) {
 }
 
 function licenceTable(licence) {
-  const rows = Object.entries(licence).map(([key, value]) => [
-    key,
-    typeof value === "object" ? JSON.stringify(value) : String(value),
+  const known = new Set(LICENCE_FIELDS.map(([key]) => key));
+  const text = (value) => (typeof value === "object" ? JSON.stringify(value) : String(value));
+  return fields([
+    ...LICENCE_FIELDS.filter(([key]) => key in licence).map(([key, zh, en]) => [t(zh, en), text(licence[key])]),
+    ...Object.entries(licence)
+      .filter(([key]) => !known.has(key))
+      .map(([key, value]) => [key, text(value)]),
   ]);
-  return fields(rows);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -206,15 +206,29 @@ try {
     const shown = await result(() => upload("#file", file));
     expectVerdict(shown, "FAILED");
     expect(shown.body.includes("ModifiedAfterSigning"), "no ModifiedAfterSigning reason shown");
+    const changes = await page.locator("article.signature .changes.bad li.bad").allInnerTexts();
+    expect(changes.some((c) => c.includes("data after it is unsigned")), `changes shown: ${changes}`);
   });
 
-  await test("token", async () => {
+  await test("seal", async () => {
+    const shown = await result(() => upload("#file", join(vectors, "seal/v4.esl")));
+    expect(shown.status === "INFO", `verdict ${shown.status}`);
+    for (const label of ["印章名称", "Seal name", "V4", "有效截止", "Valid to"]) {
+      expect(shown.body.includes(label), `seal details lack ${label}`);
+    }
+  });
+
+  await test("token-good", async () => {
     const good = vectorCase("token/tokens.jsonl", "token-sm2sm3-pass");
     await setTime(good.options.at.replace(/Z$/, ""));
     await page.fill("#jwks", JSON.stringify(good.jwks));
     await page.fill("#text", good.token);
-    expectVerdict(await result(() => page.click("#verify-text")), good.expect);
+    const shown = await result(() => page.click("#verify-text"));
+    expectVerdict(shown, good.expect);
+    expect(shown.body.includes("SM2SM3"), "the algorithm is not shown");
+  });
 
+  await test("token-tampered", async () => {
     const bad = vectorCase("token/tokens.jsonl", "token-payload-modified");
     await page.fill("#jwks", JSON.stringify(bad.jwks));
     await page.fill("#text", bad.token);
@@ -249,6 +263,16 @@ try {
     const shown = await result(() => page.click("#verify-text"));
     expect(shown.status === "ERROR", `verdict ${shown.status}`);
     expect(shown.body.includes("MalformedKey"), `no error code shown: ${shown.body}`);
+  });
+
+  await test("language", async () => {
+    await page.selectOption("#language", "en");
+    let text = await page.locator("#verdict").innerText();
+    expect(!text.includes("出错") && text.includes("Error"), `English only: ${text}`);
+    await page.selectOption("#language", "zh");
+    text = await page.locator("#verdict").innerText();
+    expect(text.includes("出错") && !text.includes("Error"), `Chinese only: ${text}`);
+    await page.selectOption("#language", "both");
   });
 
   await test("offline", async () => {
