@@ -159,10 +159,14 @@ function run(task, input, { transfer = [], onProgress } = {}) {
 
 const loadList = (name) => JSON.parse(localStorage.getItem(STORAGE + name) || "[]");
 
+let trustSaves = 0;
+
+/** Stores a trust list; `data-saved` on the settings counts the saves (the test waits on it). */
 function saveList(name, pems) {
   if (pems.length) localStorage.setItem(STORAGE + name, JSON.stringify(pems));
   else localStorage.removeItem(STORAGE + name);
   showTrustCounts();
+  $("settings").dataset.saved = String(++trustSaves);
 }
 
 function showTrustCounts() {

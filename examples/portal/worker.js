@@ -9,11 +9,14 @@ const has = (name) => typeof lib[name] === "function";
 
 const ready = init().then(() => {
   // Builds that know `onProgress` accept it; older ones refuse unknown options (InvalidOption).
+  const probe = new lib.TrustStore();
   try {
-    lib.verifyOfd(new Uint8Array(0), new lib.TrustStore(), { onProgress() {} });
+    lib.verifyOfd(new Uint8Array(0), probe, { onProgress() {} });
     return { progress: true };
   } catch {
     return { progress: false };
+  } finally {
+    probe.free();
   }
 });
 

@@ -200,9 +200,16 @@ try {
       ["anchors", "intermediates", "issuers"].every((n) => document.getElementById(`${n}-count`).value === "1"),
     );
     // The same certificate again is not counted twice.
+    const saves = Number(await page.getAttribute("#settings", "data-saved"));
     await upload("#anchors-file", join(vectors, "x509/sm2/certs/root.pem"));
-    await page.waitForTimeout(300);
+    await page.waitForSelector(`#settings[data-saved="${saves + 1}"]`);
     expect((await count("anchors")) === "1", "a duplicate anchor was added");
+    // Not a certificate: refused with the library's error code, nothing stored.
+    const shown = await result(() =>
+      upload("#intermediates-file", { name: "junk.pem", mimeType: "text/plain", buffer: Buffer.from("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n") }),
+    );
+    expect(shown.status === "ERROR" && /Malformed/.test(shown.body), `junk PEM: ${shown.status} ${shown.body}`);
+    expect((await count("intermediates")) === "1", "junk PEM was stored");
   });
 
   await test("ofd-good", async () => {
