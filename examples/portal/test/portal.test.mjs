@@ -246,6 +246,24 @@ try {
     expect(failing.some((row) => row.includes("ofd.references") && row.includes("ModifiedAfterSigning")), `failing rows: ${failing}`);
   });
 
+  await test("drop-sealed-twice", async () => {
+    // Dropped rather than picked; a second (v1) seal over the first (v4): both pass, each in
+    // its own card, with nothing changed after either.
+    const bytes = [...readFileSync(join(vectors, "ofd/sealed-twice.ofd"))];
+    const dataTransfer = await page.evaluateHandle((b) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(b)], "sealed-twice.ofd"));
+      return transfer;
+    }, bytes);
+    const shown = await result(() => page.dispatchEvent("#drop", "drop", { dataTransfer }));
+    expectVerdict(shown, "PASSED");
+    const cards = page.locator("article.signature");
+    expect((await cards.count()) === 2, `${await cards.count()} signature cards`);
+    const [first, second] = await cards.allInnerTexts();
+    expect(first.includes("V4 seal signature") && second.includes("V1 seal signature"), "seal versions not shown");
+    expect((await page.locator("article.signature .changes.bad").count()) === 0, "a change shown as bad");
+  });
+
   await test("pdf", async () => {
     const expected = vectorCase("pdf/cases.jsonl", "pdf-sm2-signed").expect;
     const shown = await result(() => upload("#file", join(vectors, "pdf/sm2-signed.pdf")));
