@@ -129,7 +129,7 @@ worker.onmessage = ({ data }) => {
   const job = jobs.get(data.id);
   if (!job) return;
   if (data.progress) {
-    job.onProgress?.(...data.progress);
+    job.onProgress?.(data.progress);
     return;
   }
   jobs.delete(data.id);
@@ -231,11 +231,17 @@ async function verifyFile(file) {
 }
 
 async function verifyDocument(bytes, name) {
-  const bar = h("progress", { max: 1, value: 0 });
-  showBusy(name, bar);
-  const onProgress = (done, total) => {
-    bar.max = total;
-    bar.value = done;
+  const bar = h("progress", { max: 1 });
+  const step = h("span", { class: "hint" });
+  showBusy(name, h("div", { class: "row" }, bar, step));
+  const onProgress = (p) => {
+    bar.max = Math.max(p.total, 1);
+    bar.value = p.done;
+    step.replaceChildren(
+      ...(p.step === "signature"
+        ? t(`签名 ${p.done}/${p.total}`, `signature ${p.done} of ${p.total}`)
+        : t(`摘要计算 ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%`, `hashing ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%`)),
+    );
   };
   const { report, pictures } = await run("document", bytes, { transfer: [bytes.buffer], onProgress });
   showReport(report, { name, pictures });
@@ -476,10 +482,16 @@ function sealPicture(picture) {
   }
   const url = URL.createObjectURL(new Blob([picture.data], { type: mime }));
   pictureUrls.push(url);
+  const img = h("img", { src: url, alt: picture.seal ?? "seal" });
+  if (picture.width_mm > 0 && picture.height_mm > 0) {
+    // At the seal's own size (CSS millimetres), within the card's limits.
+    img.style.width = `${picture.width_mm}mm`;
+    img.style.height = `${picture.height_mm}mm`;
+  }
   return h(
     "figure",
     { class: "seal-picture" },
-    h("img", { src: url, alt: picture.seal ?? "seal" }),
+    img,
     h("figcaption", null, picture.seal ?? "", ` (${type})`),
   );
 }

@@ -109,11 +109,12 @@ const tasks = {
 };
 
 self.onmessage = async ({ data: { id, task, input, settings } }) => {
-  let last = -1;
-  const progress = (done, total) => {
-    const percent = total > 0 ? Math.floor((100 * done) / total) : 0;
-    if (percent !== last) self.postMessage({ id, progress: [done, total] });
-    last = percent;
+  // The library calls onProgress({ step, done, total }); posted on at each new percent or step.
+  let last = "";
+  const progress = ({ step, done, total }) => {
+    const now = `${step} ${total > 0 ? Math.floor((100 * done) / total) : 0}`;
+    if (now !== last) self.postMessage({ id, progress: { step, done, total } });
+    last = now;
   };
   try {
     const caps = await ready;
