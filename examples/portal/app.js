@@ -234,13 +234,14 @@ async function verifyDocument(bytes, name) {
   const bar = h("progress", { max: 1 });
   const step = h("span", { class: "hint" });
   showBusy(name, h("div", { class: "row" }, bar, step));
-  const onProgress = (p) => {
-    bar.max = Math.max(p.total, 1);
-    bar.value = p.done;
+  const onProgress = ({ step: what, done, total }) => {
+    bar.max = Math.max(total, 1);
+    bar.value = done;
+    const percent = Math.floor((100 * done) / bar.max);
     step.replaceChildren(
-      ...(p.step === "signature"
-        ? t(`签名 ${p.done}/${p.total}`, `signature ${p.done} of ${p.total}`)
-        : t(`摘要计算 ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%`, `hashing ${Math.floor((100 * p.done) / Math.max(p.total, 1))}%`)),
+      ...(what === "signature"
+        ? t(`签名 ${done}/${total}`, `signature ${done} of ${total}`)
+        : t(`摘要计算 ${percent}%`, `hashing ${percent}%`)),
     );
   };
   const { report, pictures } = await run("document", bytes, { transfer: [bytes.buffer], onProgress });
@@ -252,14 +253,14 @@ async function verifyText(text, name = "") {
   if (/^YJ1:/i.test(value)) {
     showBusy(name);
     showReport((await run("qr", value)).report, { name });
+  } else if (value.startsWith("{") && /"keys"/.test(value)) {
+    $("jwks").value = value;
+    showNote(t("已载入 JWKS，可以核验令牌。", "JWKS loaded: tokens can be verified now."));
   } else if (/^\S+\.\S*\.\S*$/.test(value)) {
     const jwks = $("jwks").value.trim();
     if (!jwks) throw Object.assign(new Error("paste or load the JWKS (the token keys) first"), { code: "NoJwks" });
     showBusy(name);
     showReport((await run("token", { token: value, jwks })).report, { name });
-  } else if (value.startsWith("{") && /"keys"/.test(value)) {
-    $("jwks").value = value;
-    showNote(t("已载入 JWKS，可以核验令牌。", "JWKS loaded: tokens can be verified now."));
   } else if (value.includes("-----BEGIN")) {
     throw Object.assign(new Error("certificates go into the trust lists above"), { code: "UseTrustLists" });
   } else {
