@@ -358,13 +358,10 @@ function stopCamera() {
 // ---------------------------------------------------------------------------------------
 
 let runs = 0;
-let pictureUrls = [];
 
 /** Replaces the result panel; `data-run` counts finished results (the test waits on it). */
 function render(...children) {
   const result = $("result");
-  for (const url of pictureUrls) URL.revokeObjectURL(url);
-  pictureUrls = [];
   result.replaceChildren(...children.flat(Infinity).filter(Boolean));
   result.hidden = false;
   result.dataset.run = String(++runs);
@@ -474,27 +471,28 @@ function signatureCard(part, index, picture) {
   );
 }
 
+/** The seal's picture; its type and size in words where the browser cannot show it. */
 function sealPicture(picture) {
   if (!picture) return null;
-  const type = String(picture.picture_type ?? "").toLowerCase();
+  const type = String(picture.picture_type ?? "").toLowerCase() || "?";
+  const words = () =>
+    h("span", { class: "picture-words" }, t("印章图片", "Seal picture"), `: ${type}, ${picture.data?.length ?? 0} bytes`);
   const mime = PICTURE_TYPES[type];
-  if (!mime || !picture.data?.length) {
-    return h("figure", { class: "seal-picture none" }, t("印章图片类型", "Seal picture type"), `: ${type || "?"}`);
-  }
+  if (!mime || !picture.data?.length) return h("figure", { class: "seal-picture" }, words());
   const url = URL.createObjectURL(new Blob([picture.data], { type: mime }));
-  pictureUrls.push(url);
   const img = h("img", { src: url, alt: picture.seal ?? "seal" });
   if (picture.width_mm > 0 && picture.height_mm > 0) {
     // At the seal's own size (CSS millimetres), within the card's limits.
     img.style.width = `${picture.width_mm}mm`;
     img.style.height = `${picture.height_mm}mm`;
   }
-  return h(
-    "figure",
-    { class: "seal-picture" },
-    img,
-    h("figcaption", null, picture.seal ?? "", ` (${type})`),
-  );
+  // Once decoded (or not) the URL is done with.
+  img.onload = () => URL.revokeObjectURL(url);
+  img.onerror = () => {
+    URL.revokeObjectURL(url);
+    img.replaceWith(words());
+  };
+  return h("figure", { class: "seal-picture" }, img, h("figcaption", null, picture.seal ?? "", ` (${type})`));
 }
 
 /**
