@@ -47,7 +47,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Verify every signature of a signed document (OFD), with a report per signature.
+    /// Run test-vector files (`test-vectors/*.jsonl`): every case must give its expected answer.
+    Vectors {
+        /// The `.jsonl` files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print `{"id", "report"}` per line for the cases that make a report, without judging
+        /// them (the WASM tests compare these with their own).
+        #[arg(long)]
+        reports: bool,
+    },
+    /// Verify every signature of a signed document (OFD or PDF), with a report per signature.
     Verify {
         /// The document.
         document: PathBuf,
@@ -365,6 +375,18 @@ enum SealCommand {
         #[arg(long)]
         picture: Option<PathBuf>,
     },
+    /// Write the seal picture behind each signature of a document (OFD or PDF) to a folder,
+    /// as `seal-<part>.<type>`, numbered like the parts of `yinjian verify`'s report.
+    Pictures {
+        /// The document.
+        document: PathBuf,
+        /// The folder to write into (made if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Print JSON (index, seal, picture_type, size, file) instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Verify a seal signature over its data (or a seal on its own).
     Verify {
         /// A seal signature (SignedValue.dat) or a seal (.esl).
@@ -634,6 +656,93 @@ impl From<Encoding> for SignatureEncoding {
     }
 }
 
+/// `yinjian vectors`: runs (or, with `reports`, prints the reports of) every line.
+fn run_vectors(files: &[PathBuf], reports: bool) -> Result<ExitCode, String> {
+    let (mut passed, mut failed) = (0, 0);
+    let mut stdout = io::stdout().lock();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let where_ = format!("{}:{}", file.display(), n + 1);
+            if reports {
+                match yinjian::vectors::case_report(line) {
+                    Ok(Some((id, report))) => {
+                        let line = serde_json::json!({ "id": id, "report": report });
+                        writeln!(stdout, "{line}").map_err(|e| format!("standard output: {e}"))?;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Err(format!("{where_}: {e}")),
+                }
+                continue;
+            }
+            match yinjian::vectors::run_case(line) {
+                Ok(yinjian::vectors::Outcome::Passed(_)) => passed += 1,
+                Ok(yinjian::vectors::Outcome::Skipped) => {}
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("FAILED {where_}: {e}");
+                }
+            }
+        }
+    }
+    if reports {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `yinjian seal pictures`: the seal picture of each signature of a document, into `out`.
+fn seal_pictures(document: &Path, out: &Path, json: bool) -> Result<ExitCode, String> {
+    let bytes = read_file(document)?;
+    let pictures = if bytes.starts_with(b"%PDF-") {
+        yinjian::pdf::seal_pictures(&bytes).map_err(|e| e.to_string())
+    } else {
+        yinjian::ofd::seal_pictures(&bytes).map_err(|e| e.to_string())
+    }
+    .map_err(|e| format!("{}: {e}", document.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut listed = Vec::new();
+    for picture in pictures.iter().flatten() {
+        let ext: String = picture
+            .picture_type
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+        let path = out.join(format!(
+            "seal-{}.{}",
+            picture.index,
+            if ext.is_empty() { "bin" } else { &ext }
+        ));
+        std::fs::write(&path, &picture.data).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !json {
+            println!(
+                "part {}: {} ({}, {} bytes) -> {}",
+                picture.index,
+                picture.seal,
+                picture.picture_type,
+                picture.data.len(),
+                path.display()
+            );
+        }
+        let mut entry = serde_json::to_value(picture).map_err(|e| e.to_string())?;
+        entry["bytes"] = picture.data.len().into();
+        entry["file"] = path.display().to_string().into();
+        listed.push(entry);
+    }
+    if json {
+        println!("{}", serde_json::Value::Array(listed));
+    } else if pictures.iter().all(Option::is_none) {
+        println!("no seal pictures: {} signature(s), none with a seal", pictures.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -655,6 +764,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Sm3 { files } => sm3_files(&files),
+        Command::Vectors { files, reports } => run_vectors(&files, reports),
         Command::Verify {
             document,
             signer_cert,
@@ -808,6 +918,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
 
 fn seal_command(command: SealCommand) -> Result<ExitCode, String> {
     match command {
+        SealCommand::Pictures { document, out, json } => seal_pictures(&document, &out, json),
         SealCommand::Show { file, json, picture } => {
             let der = read_file(&file)?;
             let seal = match seal::Seal::decode(&der) {

@@ -15,7 +15,9 @@ pub mod xml;
 use thiserror::Error;
 
 pub use sign::{sign_ofd, OfdSigner, StampPlacement};
-pub use verify::{verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
+pub use verify::{
+    seal_pictures, verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND,
+};
 
 use crate::report::Reason;
 

@@ -21,7 +21,7 @@ use super::OfdError;
 use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
 use crate::cms::{Content, SignedData};
 use crate::report::{Check, Reason, Report};
-use crate::seal::{verify_seal_signature, ProtectedData, SesSignature};
+use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
 use crate::x509::{signer_chain_check, Certificate, Usage};
 
@@ -97,10 +97,33 @@ pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
     report.push(Check::passed("ofd.signatures", format!("{} signature(s)", found.len())));
     let found = digest_references(&mut pkg, found);
     report.push(coverage_check(&pkg, &found));
+    let total = found.len() as u64;
+    opts.report_progress("signature", 0, total);
     for i in 0..found.len() {
         report.parts.push(verify_one(&mut pkg, &found, i, opts));
+        opts.report_progress("signature", i as u64 + 1, total);
     }
     report.finish()
+}
+
+/// The seal picture of each signature of an OFD document held in memory, in the order of
+/// the document report's `parts`: `None` for a signature without a readable seal (a
+/// `Type="Sign"` signature, an unreadable SignedValue).
+pub fn seal_pictures(bytes: &[u8]) -> Result<Vec<Option<SealPicture>>, OfdError> {
+    let mut pkg = Package::open(Cursor::new(bytes))?;
+    let found = locate(&mut pkg)?;
+    Ok(found
+        .iter()
+        .enumerate()
+        .map(|(i, sig)| {
+            let (_, parsed) = sig.xml.as_ref().ok()?;
+            if sig.entry.kind != SignatureType::Seal {
+                return None;
+            }
+            let path = Package::<Cursor<&[u8]>>::resolve(&sig.path, &parsed.signed_value_loc)?;
+            picture_of(i, &pkg.read(&path).ok()?)
+        })
+        .collect())
 }
 
 /// OFD.xml → DocBody → Signatures.xml → each Signature entry.

@@ -26,7 +26,7 @@ use crate::report::Reason;
 pub use changes::{ChangeLevel, Coverage};
 pub use document::{PdfDocument, SignatureField, SignatureKind};
 pub use sign::{sign_pdf, PdfSignOptions, PdfSigner, SignatureAppearance};
-pub use verify::{verify_pdf, PdfOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
+pub use verify::{seal_pictures, verify_pdf, PdfOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
 
 /// Most revisions (incremental updates, counting the original) analysed in one file.
 pub const MAX_REVISIONS: usize = 64;

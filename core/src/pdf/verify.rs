@@ -25,7 +25,7 @@ use crate::alg::{DigestAlgorithm, Hasher};
 use crate::cms::tsp::{verify_signature_timestamp, TimeStampToken};
 use crate::cms::{Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
 use crate::report::{Check, Reason, Report, Status};
-use crate::seal::{verify_seal_signature, ProtectedData, SesSignature};
+use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
 use crate::x509::{signer_chain_check, Certificate, Crl, OcspResponseInfo, Usage};
 
@@ -59,22 +59,13 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
         )
         .with_detail("revision_ends", ends.clone()),
     );
-    let fields = match document::signature_fields(doc.last()) {
+    let signed = match signed_fields(&doc) {
         Ok(f) => f,
         Err(e) => {
             report.push(Check::failed("pdf.signatures", e.reason(), e.to_string()));
             return report.finish();
         }
     };
-    let mut signed: Vec<SignatureField> = fields.into_iter().filter(|f| f.value.is_some()).collect();
-    // Report in file order (oldest first): by where each /Contents string starts.
-    signed.sort_by_key(|f| {
-        f.value
-            .as_ref()
-            .and_then(|v| SignatureValue::read(doc.last(), v).byte_range)
-            .and_then(|br| br.get(1).copied())
-            .unwrap_or(i64::MAX)
-    });
     if signed.is_empty() && doc.last().trailer.has(b"Encrypt") {
         report.push(Check::failed(
             "pdf.signatures",
@@ -100,12 +91,52 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
     context.prehash = prehash;
     let mut changes: BTreeMap<usize, Result<RevisionChanges, PdfError>> = BTreeMap::new();
     let mut parts = Vec::new();
-    for field in &signed {
+    let total = signed.len() as u64;
+    opts.report_progress("signature", 0, total);
+    for (i, field) in signed.iter().enumerate() {
         parts.push(verify_field(&mut doc, field, &context, &mut changes));
+        opts.report_progress("signature", i as u64 + 1, total);
     }
     report.parts = parts;
     report.finish()
 }
+
+/// The signed signature fields, in file order (oldest first: by where each /Contents
+/// string starts), the order of the document report's parts.
+fn signed_fields(doc: &PdfDocument) -> Result<Vec<SignatureField>, PdfError> {
+    let mut signed: Vec<SignatureField> = document::signature_fields(doc.last())?
+        .into_iter()
+        .filter(|f| f.value.is_some())
+        .collect();
+    signed.sort_by_key(|f| {
+        f.value
+            .as_ref()
+            .and_then(|v| SignatureValue::read(doc.last(), v).byte_range)
+            .and_then(|br| br.get(1).copied())
+            .unwrap_or(i64::MAX)
+    });
+    Ok(signed)
+}
+
+/// The seal picture of each signature of a PDF, in the order of the document report's
+/// `parts`: `None` for a signature that holds no GB/T 38540 seal signature (CMS signatures,
+/// document time-stamps).
+pub fn seal_pictures(bytes: &[u8]) -> Result<Vec<Option<SealPicture>>, PdfError> {
+    let doc = PdfDocument::parse(bytes)?;
+    Ok(signed_fields(&doc)?
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let contents = SignatureValue::read(doc.last(), field.value.as_ref()?).contents?;
+            let len = der_len(&contents)?;
+            picture_of(i, contents.get(..len)?)
+        })
+        .collect())
+}
+
+/// Byte ranges longer than this are hashed in chunks of this size, with a progress report
+/// after each.
+pub const PROGRESS_CHUNK: usize = 8 * 1024 * 1024;
 
 /// What the DSS and the options give every signature.
 struct Context<'o, 'a> {
@@ -125,8 +156,16 @@ impl<'o, 'a> Context<'o, 'a> {
             return d.to_vec();
         }
         let mut h: Hasher = alg.hasher();
+        let total: usize = ranges.iter().map(|(_, n)| n).sum();
+        let mut done = 0;
         for (start, n) in ranges {
-            h.update(&bytes[*start..start + n]);
+            for chunk in bytes[*start..start + n].chunks(PROGRESS_CHUNK) {
+                h.update(chunk);
+                done += chunk.len();
+                if total > PROGRESS_CHUNK {
+                    self.opts.report_progress("hash", done as u64, total as u64);
+                }
+            }
         }
         h.finalize()
     }

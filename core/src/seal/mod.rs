@@ -7,6 +7,7 @@
 
 pub mod asn1;
 pub mod make;
+pub mod picture;
 pub mod verify;
 
 use serde::Serialize;
@@ -14,7 +15,10 @@ use thiserror::Error;
 
 pub use asn1::{CertList, Seal, SealVersion, SesSignature};
 pub use make::{add_time_stamp, make_seal, sign, signature_value, SealSpec, SignSpec};
-pub use verify::{verify_seal, verify_seal_signature, DocumentOptions, ProtectedData, SealOptions};
+pub use picture::{picture_of, SealPicture};
+pub use verify::{
+    verify_seal, verify_seal_signature, DocumentOptions, Progress, ProgressFn, ProtectedData, SealOptions,
+};
 
 use crate::report::Reason;
 use crate::time::Time;

@@ -70,15 +70,47 @@ pub struct DocumentOptions<'a> {
     pub seal: SealOptions<'a>,
     /// Signer certificates the caller knows.
     pub signer_certificates: Vec<Certificate>,
+    /// Told how far the verification has got (none by default).
+    pub progress: Option<ProgressFn<'a>>,
 }
 
 impl<'a> DocumentOptions<'a> {
-    /// Options from seal options, with no extra signer certificates.
+    /// Options from seal options, with no extra signer certificates and no progress callback.
     pub fn new(seal: SealOptions<'a>) -> DocumentOptions<'a> {
         DocumentOptions {
             seal,
             signer_certificates: Vec::new(),
+            progress: None,
         }
+    }
+
+    /// Tells the progress callback, if there is one.
+    pub fn report_progress(&self, step: &'static str, done: u64, total: u64) {
+        if let Some(ProgressFn(callback)) = self.progress {
+            callback(Progress { step, done, total });
+        }
+    }
+}
+
+/// How far a document verification has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    /// `signature` (`done` of `total` signatures verified) or `hash` (`done` of `total`
+    /// bytes of a signed byte range hashed, for large PDFs).
+    pub step: &'static str,
+    /// Units done.
+    pub done: u64,
+    /// Units in all.
+    pub total: u64,
+}
+
+/// A progress callback of [`DocumentOptions`].
+#[derive(Clone, Copy)]
+pub struct ProgressFn<'a>(pub &'a dyn Fn(Progress));
+
+impl std::fmt::Debug for ProgressFn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressFn")
     }
 }
 

@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { vectorFiles } from "../shared/vector-files.mjs";
+import { speedLines, speedProblems } from "../shared/speed.js";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +17,11 @@ const wasmDir = fileURLToPath(new URL("../..", import.meta.url));
 const repo = join(wasmDir, "..", "..");
 const vectorDir = join(repo, "test-vectors");
 const outDir = join(repo, "test-output");
+const corpusDir = join(repo, "..", "shared", "corpus");
 const roots = {
   "/pkg-web/": join(wasmDir, "pkg-web"),
+  "/sm-crypto/": join(wasmDir, "node_modules", "sm-crypto", "dist"),
+  "/corpus/": corpusDir,
   "/tests/": join(wasmDir, "tests"),
   "/test-vectors/": vectorDir,
 };
@@ -106,6 +110,15 @@ try {
   console.log(`wasm-chromium: ${results.cases} vector cases; screenshot test-output/wasm-browser.png`);
   console.log(`wasm-chromium: ${results.passed} passed, ${results.failed} failed`);
   if (results.sm2VerifyPerSec) console.log(`wasm-chromium: sm2 verify ${results.sm2VerifyPerSec.toFixed(0)}/s`);
+  if (results.speed) {
+    for (const line of speedLines(results.speed)) console.log(`wasm-chromium: ${line}`);
+    const problems = speedProblems(results.speed);
+    for (const p of problems) console.error(`wasm-chromium: ${p}`);
+    if (problems.length > 0) failed = true;
+  } else {
+    console.error("wasm-chromium: no speed figures");
+    failed = true;
+  }
 } catch (e) {
   console.error(`wasm-chromium: ${e && e.stack ? e.stack : e}`);
 } finally {

@@ -3,7 +3,8 @@
 // window.__results = { done, passed, failed, cases, failures: [{ name, message }], sm2VerifyPerSec }.
 // sm2VerifyPerSec is measured last (SM2 verification in this browser, wall clock, about one
 // second), for issue 10's WASM speed figure; run-chromium.mjs prints it.
-import init, * as lib from "/pkg-web/yinjian_wasm.js";
+import init, * as lib from "/pkg-web/index.js";
+import { measureSpeed } from "/tests/shared/speed.js";
 import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable, ofdChecks, sealChecks, vectorLines } from "/tests/shared/suite.js";
 
 const results = { done: false, passed: 0, failed: 0, cases: 0, failures: [] };
@@ -37,6 +38,16 @@ async function main() {
   for (const [name, check] of [...apiChecks, ...chainChecks(lines), ...sealChecks(lines), ...ofdChecks(lines), ...identifierChecks]) record(`api: ${name}`, () => check(lib));
   record("sm2 verify speed", () => {
     results.sm2VerifyPerSec = sm2VerifyRate(1000);
+  });
+  // Speed beside sm-crypto (loaded by index.html from its UMD build as window.sm2/window.sm3)
+  // and the e-invoice OFD timing, on the corpus files the server finds.
+  const corpus = {};
+  for (const name of ["1.ofd", "SESV4SignDoc.ofd"]) {
+    const response = await fetch(`/corpus/ofd/${name}`);
+    if (response.ok) corpus[name] = new Uint8Array(await response.arrayBuffer());
+  }
+  record("speed beside sm-crypto", () => {
+    results.speed = measureSpeed(lib, { sm2: window.sm2, sm3: window.sm3 }, corpus, 700);
   });
 }
 

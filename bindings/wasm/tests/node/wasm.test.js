@@ -3,7 +3,6 @@
 // ../shared/suite.js, against the --target nodejs build in bindings/wasm/pkg-node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { vectorFiles } from "../shared/vector-files.mjs";
 import { fileURLToPath } from "node:url";
@@ -13,7 +12,8 @@ import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable,
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..", "..", "..");
 const vectorDir = join(repo, "test-vectors");
-const lib = createRequire(import.meta.url)("../../pkg-node/yinjian_wasm.js");
+// The package entry point (errors as YinjianError subclasses), as `import "yinjian"` gives it.
+const lib = await import("../../pkg-node/index.mjs");
 
 const files = vectorFiles(vectorDir).map((name) => ({ name, text: readFileSync(join(vectorDir, name), "utf8") }));
 const lines = vectorLines(files);

@@ -1,0 +1,128 @@
+// The entry point of the npm package `yinjian`: the wasm-bindgen module, with every thrown
+// error turned into a `YinjianError` subclass that carries a stable `code`.
+//
+// scripts/build-wasm copies this file next to the wasm-bindgen output: as pkg-web/index.js
+// (browsers, bundlers) and as pkg-node/index.mjs (node, where the output is CommonJS). In
+// node there is nothing to initialise; `init()` is still exported so one code path serves
+// both.
+import * as wasm from "./yinjian_wasm.js";
+
+/** Every error this package throws; `code` is stable, `message` is for people. */
+export class YinjianError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+/** A wrong argument type, an unknown option or a bad option value. */
+export class InvalidArgumentError extends YinjianError {}
+/** Input that cannot be decoded: a key, signature, certificate, seal or document. */
+export class MalformedInputError extends YinjianError {}
+/** Input that uses something this build does not implement. */
+export class UnsupportedError extends YinjianError {}
+/** Input larger than one of the library's named limits. */
+export class TooLargeError extends YinjianError {}
+
+const CLASS_OF_CODE = {
+  InvalidArgument: InvalidArgumentError,
+  InvalidOption: InvalidArgumentError,
+  MalformedKey: MalformedInputError,
+  MalformedSignature: MalformedInputError,
+  MalformedCertificate: MalformedInputError,
+  MalformedSeal: MalformedInputError,
+  DistIdTooLong: MalformedInputError,
+  Io: MalformedInputError,
+  Unsupported: UnsupportedError,
+  UnsupportedKey: UnsupportedError,
+  TooLarge: TooLargeError,
+};
+
+/** The error the WASM code threw (an `Error` with `code`), as its `YinjianError` subclass. */
+function adopt(error) {
+  if (error instanceof YinjianError || !(error instanceof Error) || typeof error.code !== "string") {
+    return error;
+  }
+  const Class = CLASS_OF_CODE[error.code] ?? YinjianError;
+  return new Class(error.message, error.code);
+}
+
+/** `fn` with its errors adopted; a function the build left out throws `UnsupportedError`. */
+function guard(name) {
+  const fn = wasm[name];
+  if (typeof fn !== "function") {
+    return () => {
+      throw new UnsupportedError(`${name} is not in this build of yinjian (see licenceQrFeatures/buildFeatures)`, "Unsupported");
+    };
+  }
+  return function (...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      throw adopt(error);
+    }
+  };
+}
+
+/** A wasm-bindgen class whose constructor and methods throw `YinjianError`s. */
+function guardClass(Base) {
+  if (typeof Base !== "function") return undefined;
+  const Guarded = class extends Base {
+    constructor(...args) {
+      try {
+        super(...args);
+      } catch (error) {
+        throw adopt(error);
+      }
+    }
+  };
+  for (const key of Object.getOwnPropertyNames(Base.prototype)) {
+    const desc = Object.getOwnPropertyDescriptor(Base.prototype, key);
+    if (key === "constructor" || typeof desc.value !== "function") continue;
+    Object.defineProperty(Guarded.prototype, key, {
+      ...desc,
+      value(...args) {
+        try {
+          return desc.value.apply(this, args);
+        } catch (error) {
+          throw adopt(error);
+        }
+      },
+    });
+  }
+  Object.defineProperty(Guarded, "name", { value: Base.name });
+  return Guarded;
+}
+
+/** Loads the WebAssembly module (browsers); resolves at once in node. */
+export default typeof wasm.default === "function" ? wasm.default : async () => undefined;
+/** Loads the module synchronously from bytes (browsers); a no-op in node. */
+export const initSync = typeof wasm.initSync === "function" ? wasm.initSync : () => undefined;
+
+export const TrustStore = guardClass(wasm.TrustStore);
+export const Sm3 = guardClass(wasm.Sm3);
+
+export const version = guard("version");
+export const buildFeatures = guard("buildFeatures");
+export const sm3 = guard("sm3");
+export const sm3Hex = guard("sm3Hex");
+export const sm2Verify = guard("sm2Verify");
+export const sm2Sign = guard("sm2Sign");
+export const sm2PublicKey = guard("sm2PublicKey");
+export const verifyCertificateChain = guard("verifyCertificateChain");
+export const parseSeal = guard("parseSeal");
+export const verifySealSignature = guard("verifySealSignature");
+export const verifyOfd = guard("verifyOfd");
+export const verifyPdf = guard("verifyPdf");
+export const sealPictures = guard("sealPictures");
+export const verifyToken = guard("verifyToken");
+export const verifyTokenWithTrust = guard("verifyTokenWithTrust");
+export const publicJwk = guard("publicJwk");
+export const signToken = guard("signToken");
+export const checkIdentifier = guard("checkIdentifier");
+export const verifyLicenceFile = guard("verifyLicenceFile");
+export const verifyLicenceQr = guard("verifyLicenceQr");
+export const makeLicenceQr = guard("makeLicenceQr");
+export const licenceQrFeatures = guard("licenceQrFeatures");
+export const runVector = guard("runVector");
+export const vectorReport = guard("vectorReport");
