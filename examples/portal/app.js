@@ -234,7 +234,9 @@ async function verifyDocument(bytes, name) {
   const bar = h("progress", { max: 1 });
   const step = h("span", { class: "hint" });
   showBusy(name, h("div", { class: "row" }, bar, step));
+  let reports = 0;
   const onProgress = ({ step: what, done, total }) => {
+    $("result").dataset.progress = String(++reports); // how many progress reports came
     bar.max = Math.max(total, 1);
     bar.value = done;
     const percent = Math.floor((100 * done) / bar.max);
@@ -369,6 +371,7 @@ function render(...children) {
 
 function showBusy(name, ...extra) {
   const result = $("result");
+  result.dataset.progress = "0";
   result.replaceChildren(h("p", { class: "busy" }, t("核验中…", "Verifying…"), " ", name || ""), ...extra);
   result.hidden = false;
 }
@@ -381,7 +384,14 @@ function showError(e) {
   console.warn("yinjian portal:", e);
   render(
     h("div", { id: "verdict", class: "verdict error", "data-status": "ERROR" }, t("出错", "Error")),
-    h("p", { class: "error-text" }, h("code", null, e.code ?? e.name ?? "Error"), " ", e.message),
+    h(
+      "p",
+      { class: "error-text" },
+      h("code", null, e.code ?? e.name ?? "Error"),
+      " ",
+      e.message,
+      e.code && e.name && e.name !== "Error" ? h("small", null, ` (${e.name})`) : null,
+    ),
   );
 }
 
@@ -655,8 +665,6 @@ showTrustCounts();
 run("features")
   .then((f) => {
     $("version").textContent = `yinjian ${f.version}`;
-    document.body.dataset.sealPictures = String(f.sealPictures);
-    document.body.dataset.licenceFile = String(f.licenceFile);
     document.body.dataset.ready = "true";
     if (!f.qrImage) $("camera").disabled = true;
   })

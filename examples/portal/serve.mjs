@@ -98,7 +98,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error("usage: node examples/portal/serve.mjs [PORT]   (0 = any free port)");
     process.exit(3);
   }
-  if (!existsSync(join(pkgDir, "yinjian_wasm.js"))) {
+  if (!existsSync(join(pkgDir, "index.js"))) {
     console.error(`serve-portal: ${BUILD_HINT}`);
     process.exit(1);
   }

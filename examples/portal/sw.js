@@ -8,6 +8,7 @@ const FILES = [
   "app.js",
   "worker.js",
   "style.css",
+  "pkg/index.js",
   "pkg/yinjian_wasm.js",
   "pkg/yinjian_wasm_bg.wasm",
 ];

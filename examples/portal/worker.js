@@ -1,24 +1,12 @@
-// The portal's verifier: a module worker that loads the yinjian WASM package and runs each
-// verification off the page's thread (a large PDF does not freeze the page, and progress can
-// be shown while it runs). Messages in: { id, task, input, settings }; out: { id, progress },
-// then { id, result } or { id, error: { name, code, message } }.
-import init, * as lib from "./pkg/yinjian_wasm.js";
+// The portal's verifier: a module worker that loads the yinjian package (its entry point,
+// ./pkg/index.js: the WASM module with errors as YinjianError subclasses) and runs each
+// verification off the page's thread, so a large PDF does not freeze the page and progress
+// can be shown while it runs. Messages in: { id, task, input, settings }; out: any number of
+// { id, progress }, then { id, result } or { id, error: { name, code, message } }.
+import init, * as lib from "./pkg/index.js";
 
 const TOKEN_ALGORITHMS = ["SM2SM3", "ES256", "RS256", "EdDSA"];
-const has = (name) => typeof lib[name] === "function";
-
-const ready = init().then(() => {
-  // Builds that know `onProgress` accept it; older ones refuse unknown options (InvalidOption).
-  const probe = new lib.TrustStore();
-  try {
-    lib.verifyOfd(new Uint8Array(0), probe, { onProgress() {} });
-    return { progress: true };
-  } catch {
-    return { progress: false };
-  } finally {
-    probe.free();
-  }
-});
+const ready = init();
 
 /** A TrustStore of PEM texts; the caller frees it. */
 function trustStore(pems) {
@@ -27,22 +15,9 @@ function trustStore(pems) {
   return store;
 }
 
-/** Options shared by every document verification. */
-function documentOptions(settings) {
-  const opts = { revocationRequired: settings.revocationRequired, intermediates: settings.intermediates };
-  if (settings.at) opts.at = settings.at;
-  return opts;
-}
-
 const tasks = {
-  features(_input, _settings, _progress, caps) {
-    return {
-      version: has("version") ? lib.version() : "",
-      licenceFile: has("verifyLicenceFile"),
-      sealPictures: has("sealPictures"),
-      qrImage: has("licenceQrFeatures") && lib.licenceQrFeatures().image,
-      progress: caps.progress,
-    };
+  features() {
+    return { version: lib.version(), ...lib.buildFeatures() };
   },
 
   /** How many certificates a PEM text holds (throws on anything that is not one). */
@@ -56,32 +31,24 @@ const tasks = {
   },
 
   /**
-   * An OFD or PDF: as an e-licence file when the build can and the file carries licence data,
-   * otherwise as a signed document. Seal pictures come with it when the build has them.
+   * An OFD or PDF, verified as an e-licence file; one without licence data is a plain signed
+   * document, and its report (always the one part) is what is shown. Seal pictures come with
+   * it, in the order of the document's signatures.
    */
-  document(bytes, settings, progress, caps) {
+  document(bytes, settings, onProgress) {
     const trust = trustStore(settings.anchors);
     try {
-      const opts = documentOptions(settings);
-      if (caps.progress) opts.onProgress = progress;
-      let report;
-      if (has("verifyLicenceFile")) {
-        report = lib.verifyLicenceFile(bytes, trust, opts);
-        // No licence data in the file: it is a plain signed document (always the one part).
-        const data = report.checks.find((c) => c.name === "licence.data");
-        if (data && data.reason === "Missing" && report.parts?.length === 1) report = report.parts[0];
-      } else {
-        const isPdf = String.fromCharCode(...bytes.subarray(0, 4)) === "%PDF";
-        report = (isPdf ? lib.verifyPdf : lib.verifyOfd)(bytes, trust, opts);
-      }
+      const opts = { revocationRequired: settings.revocationRequired, intermediates: settings.intermediates, onProgress };
+      if (settings.at) opts.at = settings.at;
+      let report = lib.verifyLicenceFile(bytes, trust, opts);
+      const data = report.checks.find((c) => c.name === "licence.data");
+      if (data?.reason === "Missing" && report.parts?.length === 1) report = report.parts[0];
       let pictures = null;
-      if (has("sealPictures")) {
-        try {
-          pictures = lib.sealPictures(bytes);
-        } catch {
-          // The pictures only decorate the report; a document they cannot be read from
-          // has its reason in the report already.
-        }
+      try {
+        pictures = lib.sealPictures(bytes);
+      } catch {
+        // The pictures only illustrate the report; a document they cannot be read from has
+        // its reason in the report already.
       }
       return { report, pictures };
     } finally {
@@ -111,14 +78,14 @@ const tasks = {
 self.onmessage = async ({ data: { id, task, input, settings } }) => {
   // The library calls onProgress({ step, done, total }); posted on at each new percent or step.
   let last = "";
-  const progress = ({ step, done, total }) => {
+  const onProgress = ({ step, done, total }) => {
     const now = `${step} ${total > 0 ? Math.floor((100 * done) / total) : 0}`;
     if (now !== last) self.postMessage({ id, progress: { step, done, total } });
     last = now;
   };
   try {
-    const caps = await ready;
-    self.postMessage({ id, result: tasks[task](input, settings, progress, caps) });
+    await ready;
+    self.postMessage({ id, result: tasks[task](input, settings, onProgress) });
   } catch (e) {
     self.postMessage({ id, error: { name: e?.name ?? "Error", code: e?.code, message: String(e?.message ?? e) } });
   }

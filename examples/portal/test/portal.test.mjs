@@ -40,7 +40,7 @@ function expect(condition, message) {
   if (!condition) fail(message);
 }
 
-if (!existsSync(join(pkgDir, "yinjian_wasm_bg.wasm"))) {
+if (!existsSync(join(pkgDir, "index.js"))) {
   console.error(`portal: ${BUILD_HINT}`);
   console.log("portal: 0 passed, 1 failed");
   process.exit(1);
@@ -175,17 +175,14 @@ try {
     expect(/印章[\s\S]*\S/.test(cardText) && cardText.includes("Seal"), "no seal row");
     expect(cardText.includes("签名后的改动") && cardText.includes("none"), "no 'changes after signing: none'");
     expect((await card.locator("tr.bad").count()) === 0, "a failing check in a passing signature");
-    if ((await page.getAttribute("body", "data-seal-pictures")) === "true") {
-      // The sample seal's picture is a PNG stub that no browser decodes: it must be told in
-      // words (type and size), never left as a broken image.
-      const figure = card.locator("figure.seal-picture");
-      await page.waitForFunction(() => {
-        const img = document.querySelector("figure.seal-picture img");
-        return !img || (img.complete && img.naturalWidth > 0);
-      });
-      const words = await figure.innerText();
-      expect(/png/.test(words), `seal picture: ${words}`);
-    }
+    // The sample seal's picture is a PNG stub that no browser decodes: it must be told in
+    // words (type and size), never left as a broken image.
+    await page.waitForFunction(() => {
+      const img = document.querySelector("figure.seal-picture img");
+      return !img || (img.complete && img.naturalWidth > 0);
+    });
+    const words = await card.locator("figure.seal-picture").innerText();
+    expect(/png, 33 bytes/.test(words), `seal picture: ${words}`);
   });
 
   await test("ofd-tampered", async () => {
@@ -213,6 +210,8 @@ try {
     expectVerdict(shown, "PASSED");
     const cards = page.locator("article.signature");
     expect((await cards.count()) === 2, `${await cards.count()} signature cards`);
+    const progress = Number(await page.getAttribute("#result", "data-progress"));
+    expect(progress >= 2, `${progress} progress reports for two signatures`);
     const [first, second] = await cards.allInnerTexts();
     expect(first.includes("V4 seal signature") && second.includes("V1 seal signature"), "seal versions not shown");
     expect((await page.locator("article.signature .changes.bad").count()) === 0, "a change shown as bad");
@@ -230,11 +229,9 @@ try {
     for (const text of await page.locator("article.signature .changes.bad").allInnerTexts()) {
       expect(/Page_0\/Content\.xml/.test(text) && /Page_1\/Content\.xml/.test(text), `changes: ${text}`);
     }
-    if ((await page.getAttribute("body", "data-seal-pictures")) === "true") {
-      await page.waitForFunction(() => [...document.querySelectorAll("figure.seal-picture img")].every((i) => i.complete));
-      const widths = await page.locator("figure.seal-picture img").evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
-      expect(widths.length === 2 && widths.every((w) => w > 0), `seal pictures decoded: ${widths}`);
-    }
+    await page.waitForFunction(() => [...document.querySelectorAll("figure.seal-picture img")].every((i) => i.complete));
+    const widths = await page.locator("figure.seal-picture img").evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
+    expect(widths.length === 2 && widths.every((w) => w > 0), `seal pictures decoded: ${widths}`);
   });
 
   await test("ofd-corpus-untrusted", async () => {
@@ -245,9 +242,7 @@ try {
     const shown = await result(() => upload("#file", file));
     expectVerdict(shown, "INDETERMINATE");
     expect(shown.body.includes("UntrustedChain"), "no UntrustedChain reason shown");
-    if ((await page.getAttribute("body", "data-seal-pictures")) === "true") {
-      expect(/: ofd, \d+ bytes/.test(await page.locator("figure.seal-picture").innerText()), "the picture type is not shown");
-    }
+    expect(/: ofd, \d+ bytes/.test(await page.locator("figure.seal-picture").innerText()), "the picture type is not shown");
   });
 
   await test("pdf", async () => {
@@ -276,7 +271,6 @@ try {
     await setTime(DOCUMENT_TIME);
     const shown = await result(() => upload("#file", join(here, "data", "licence.ofd")));
     expectVerdict(shown, "PASSED");
-    if ((await page.getAttribute("body", "data-licence-file")) !== "true") return "skip"; // older build: verifyOfd
     expect(shown.body.includes("电子证照文件") && shown.body.includes("e-licence file"), "not shown as a licence file");
     expect(shown.body.includes("持证主体") && shown.body.includes("长沙示例智能科技有限公司"), "the licence holder is not shown");
     expect((await page.locator("article.signature").count()) === 1, "the document's signature is not shown");
@@ -335,6 +329,7 @@ try {
     const shown = await result(() => page.click("#verify-text"));
     expect(shown.status === "ERROR", `verdict ${shown.status}`);
     expect(shown.body.includes("MalformedKey"), `no error code shown: ${shown.body}`);
+    expect(shown.body.includes("MalformedInputError"), `not the package's error class: ${shown.body}`);
   });
 
   await test("language", async () => {
