@@ -103,7 +103,10 @@ function expectVerdict(shown, status) {
   expect(shown.colour === COLOURS[status], `verdict colour ${shown.colour}, expected ${COLOURS[status]}`);
 }
 
-const setTime = (value) => page.fill("#at", value);
+async function setTime(value) {
+  await page.fill("#at", value);
+  await page.locator("#at").blur();
+}
 const upload = (selector, file) => page.setInputFiles(selector, file);
 const count = (list) => page.locator(`#${list}-count`).evaluate((o) => o.value);
 
