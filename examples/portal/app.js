@@ -1,0 +1,691 @@
+// The portal page: trust settings remembered in localStorage; input by drop, file, paste or
+// camera, told apart by content and handed to the verifier worker (worker.js); the report
+// drawn as a verdict, the signatures with their seals and checks, and what changed after
+// signing. Nothing is sent anywhere: the worker runs the yinjian WASM package locally.
+
+const $ = (id) => document.getElementById(id);
+const STORAGE = "yinjian-portal:";
+const TRUST_LISTS = ["anchors", "intermediates", "issuers"];
+/** Photos are scaled down to this many pixels before the QR reader sees them. */
+const MAX_PHOTO_PIXELS = 4_000_000;
+const SCAN_INTERVAL_MS = 300;
+
+// ---------------------------------------------------------------------------------------
+// Labels
+// ---------------------------------------------------------------------------------------
+
+const STATUS = {
+  PASSED: ["通过", "PASSED"],
+  FAILED: ["失败", "FAILED"],
+  INDETERMINATE: ["无法确定", "INDETERMINATE"],
+};
+
+const KINDS = {
+  ofd: ["OFD 版式文档", "OFD document"],
+  pdf: ["PDF 文档", "PDF document"],
+  "ofd-signature": ["OFD 签章", "OFD signature"],
+  "pdf-signature": ["PDF 签名", "PDF signature"],
+  token: ["身份令牌", "identity token"],
+  "licence-qr": ["电子证照二维码", "e-licence QR code"],
+  "licence-file": ["电子证照文件", "e-licence file"],
+};
+
+const REASONS = {
+  HashMismatch: "摘要不一致",
+  BadSignature: "签名值验证失败",
+  NotYetValid: "尚未生效",
+  Expired: "已过期",
+  UntrustedChain: "无法链接到信任根",
+  Revoked: "已吊销",
+  RevocationUnknown: "吊销状态未知",
+  Malformed: "格式错误",
+  Unsupported: "不支持",
+  WeakAlgorithm: "算法强度不足",
+  ModifiedAfterSigning: "签名后被修改",
+  TooLarge: "超出大小限制",
+  Missing: "缺少必需内容",
+  PolicyViolation: "不符合策略",
+  NoSignature: "文件未签名",
+  OutOfBoundsNoPoe: "证书已过期且无时间戳证明",
+};
+
+const SEAL_FIELDS = [
+  ["name", "印章名称", "Seal name"],
+  ["es_id", "印章编码", "Seal ID"],
+  ["seal_type_name", "印章类型", "Type"],
+  ["version", "版本", "Version"],
+  ["vendor", "厂商", "Vendor"],
+  ["maker", "制章者", "Maker"],
+  ["signers", "签章人证书", "Signers"],
+  ["created", "制作时间", "Created"],
+  ["valid_from", "有效起始", "Valid from"],
+  ["valid_to", "有效截止", "Valid to"],
+  ["picture_type", "图片类型", "Picture type"],
+  ["picture_bytes", "图片字节数", "Picture bytes"],
+];
+
+/** The core licence elements (GB/T 36903) in the order a licence shows them; others follow. */
+const LICENCE_FIELDS = [
+  ["licenceTypeName", "证照类型", "Licence type"],
+  ["licenceTypeCode", "证照类型代码", "Licence type code"],
+  ["licenceNumber", "证照编号", "Licence number"],
+  ["licenceId", "证照标识", "E-licence identifier"],
+  ["holderName", "持证主体", "Holder"],
+  ["holderIdType", "持证主体代码类型", "Holder ID type"],
+  ["holderId", "持证主体代码", "Holder ID"],
+  ["issuerName", "颁发机构", "Issuing authority"],
+  ["issuerCode", "颁发机构代码", "Issuer code"],
+  ["issueDate", "颁发日期", "Issue date"],
+  ["validFrom", "有效期起始", "Valid from"],
+  ["validUntil", "有效期截止", "Valid until"],
+  ["status", "证照状态", "Status"],
+];
+
+const PICTURE_TYPES = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", bmp: "image/bmp" };
+
+// ---------------------------------------------------------------------------------------
+// DOM helpers
+// ---------------------------------------------------------------------------------------
+
+/** An element with properties (class, data-*, or DOM properties) and children. */
+function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value == null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key.startsWith("data-")) el.setAttribute(key, value);
+    else el[key] = value;
+  }
+  el.append(...children.flat(Infinity).filter((c) => c != null && c !== false));
+  return el;
+}
+
+/** Chinese and English text side by side (the language switch hides one). */
+const t = (zh, en) => [h("span", { lang: "zh" }, zh), " ", h("span", { lang: "en" }, en)];
+
+const statusTag = (status) =>
+  h("span", { class: `status ${String(status).toLowerCase()}` }, t(...(STATUS[status] ?? [status, status])));
+
+const kindLabel = (kind) => t(...(KINDS[kind] ?? [kind, kind]));
+
+/** A definition list of [label, value] rows, skipping empty values. */
+function fields(rows) {
+  return h(
+    "dl",
+    { class: "fields" },
+    rows.filter(([, value]) => value != null && value !== "").map(([label, value]) => [h("dt", null, label), h("dd", null, value)]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// The verifier worker
+// ---------------------------------------------------------------------------------------
+
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const jobs = new Map();
+let nextJob = 0;
+
+worker.onmessage = ({ data }) => {
+  const job = jobs.get(data.id);
+  if (!job) return;
+  if (data.progress) {
+    job.onProgress?.(data.progress);
+    return;
+  }
+  jobs.delete(data.id);
+  if (data.error) job.reject(Object.assign(new Error(data.error.message), data.error));
+  else job.resolve(data.result);
+};
+
+worker.onerror = (event) => {
+  event.preventDefault();
+  const error = Object.assign(new Error(event.message || "the verifier could not start"), { code: "WorkerFailed" });
+  for (const job of jobs.values()) job.reject(error);
+  jobs.clear();
+};
+
+/** Runs one task in the worker with the current settings. */
+function run(task, input, { transfer = [], onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const id = ++nextJob;
+    jobs.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, task, input, settings: settings() }, transfer);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings: trust lists, validation time, revocation
+// ---------------------------------------------------------------------------------------
+
+const loadList = (name) => JSON.parse(localStorage.getItem(STORAGE + name) || "[]");
+
+let trustSaves = 0;
+
+/** Stores a trust list; `data-saved` on the settings counts the saves (the test waits on it). */
+function saveList(name, pems) {
+  if (pems.length) localStorage.setItem(STORAGE + name, JSON.stringify(pems));
+  else localStorage.removeItem(STORAGE + name);
+  showTrustCounts();
+  $("settings").dataset.saved = String(++trustSaves);
+}
+
+function showTrustCounts() {
+  for (const name of TRUST_LISTS) $(`${name}-count`).value = String(loadList(name).length);
+}
+
+const pemBlocks = (text) =>
+  (text.replace(/\r\n?/g, "\n").match(/-----BEGIN ([A-Z0-9 ]+)-----\n[\s\S]+?\n-----END \1-----/g) ?? []).map((b) => b.trim());
+
+/** Adds the PEM blocks of the chosen files to a trust list; certificates are checked first. */
+async function addTrust(name, files) {
+  try {
+    const blocks = [];
+    for (const file of files) blocks.push(...pemBlocks(await file.text()));
+    if (!blocks.length) {
+      throw Object.assign(new Error("no PEM block (-----BEGIN …-----) in the file"), { code: "NoPem" });
+    }
+    if (name !== "issuers") for (const block of blocks) await run("certificates", block);
+    saveList(name, [...new Set([...loadList(name), ...blocks])]);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** The datetime-local value read as UTC, in RFC 3339; undefined means now. */
+function validationTime() {
+  const value = $("at").value;
+  if (!value) return undefined;
+  return (value.length === 16 ? `${value}:00` : value) + "Z";
+}
+
+function settings() {
+  return {
+    anchors: loadList("anchors"),
+    intermediates: loadList("intermediates"),
+    issuers: loadList("issuers"),
+    at: validationTime(),
+    revocationRequired: $("revocation").checked,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Input: what a file or a text is, and the verification it gets
+// ---------------------------------------------------------------------------------------
+
+function sniff(bytes) {
+  const head = String.fromCharCode(...bytes.subarray(0, 4));
+  if (head === "PK\x03\x04") return "document";
+  if (head === "%PDF") return "document";
+  if (head.startsWith("\x89PNG") || head.startsWith("\xff\xd8\xff")) return "photo";
+  if (bytes[0] === 0x30) return "seal"; // DER SEQUENCE: a seal or a seal signature
+  return "text";
+}
+
+async function verifyFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = sniff(bytes);
+  if (kind === "document") return verifyDocument(bytes, file.name);
+  if (kind === "photo") return verifyPhoto(file, file.name);
+  if (kind === "seal") return showSeal(bytes, file.name);
+  return verifyText(new TextDecoder().decode(bytes), file.name);
+}
+
+async function verifyDocument(bytes, name) {
+  const bar = h("progress", { max: 1 });
+  const step = h("span", { class: "hint" });
+  showBusy(name, h("div", { class: "row" }, bar, step));
+  let reports = 0;
+  const onProgress = ({ step: what, done, total }) => {
+    $("result").dataset.progress = String(++reports); // how many progress reports came
+    bar.max = Math.max(total, 1);
+    bar.value = done;
+    const percent = Math.floor((100 * done) / bar.max);
+    step.replaceChildren(
+      ...(what === "signature"
+        ? t(`签名 ${done}/${total}`, `signature ${done} of ${total}`)
+        : t(`摘要计算 ${percent}%`, `hashing ${percent}%`)),
+    );
+  };
+  const { report, pictures } = await run("document", bytes, { transfer: [bytes.buffer], onProgress });
+  showReport(report, { name, pictures });
+}
+
+async function verifyText(text, name = "") {
+  const value = text.trim();
+  if (/^YJ1:/i.test(value)) {
+    showBusy(name);
+    showReport((await run("qr", value)).report, { name });
+  } else if (value.startsWith("{") && /"keys"/.test(value)) {
+    $("jwks").value = value;
+    showNote(t("已载入 JWKS，可以核验令牌。", "JWKS loaded: tokens can be verified now."));
+  } else if (/^\S+\.\S*\.\S*$/.test(value)) {
+    const jwks = $("jwks").value.trim();
+    if (!jwks) throw Object.assign(new Error("paste or load the JWKS (the token keys) first"), { code: "NoJwks" });
+    showBusy(name);
+    showReport((await run("token", { token: value, jwks })).report, { name });
+  } else if (value.includes("-----BEGIN")) {
+    throw Object.assign(new Error("certificates go into the trust lists above"), { code: "UseTrustLists" });
+  } else {
+    throw Object.assign(new Error("not an OFD, PDF, seal, token, JWKS or licence QR text"), { code: "Unrecognised" });
+  }
+}
+
+/** The RGBA pixels of an image (a photo, or a video frame), scaled to the pixel budget. */
+function pixels(source, width, height) {
+  const scale = Math.min(1, Math.sqrt(MAX_PHOTO_PIXELS / (width * height)));
+  const w = Math.max(1, Math.round(width * scale));
+  const hgt = Math.max(1, Math.round(height * scale));
+  const context = new OffscreenCanvas(w, hgt).getContext("2d", { willReadFrequently: true });
+  context.drawImage(source, 0, 0, w, hgt);
+  const image = context.getImageData(0, 0, w, hgt);
+  return { data: image.data, width: w, height: hgt };
+}
+
+async function verifyPhoto(blob, name) {
+  showBusy(name);
+  const bitmap = await createImageBitmap(blob);
+  const image = pixels(bitmap, bitmap.width, bitmap.height);
+  bitmap.close();
+  showReport((await run("qr", image, { transfer: [image.data.buffer] })).report, { name });
+}
+
+async function showSeal(bytes, name) {
+  showBusy(name);
+  const { seal } = await run("seal", bytes);
+  render(
+    h("div", { id: "verdict", class: "verdict info", "data-status": "INFO" }, t("印章信息", "Seal details")),
+    h("p", { class: "meta" }, name, " · ", t("仅解析，未核验签名", "decoded, not verified")),
+    fields(
+      SEAL_FIELDS.map(([key, zh, en]) => {
+        const value = Array.isArray(seal[key]) ? seal[key].join("; ") : seal[key];
+        return [t(zh, en), value];
+      }).concat([[t("尺寸", "Size"), `${seal.width_mm} × ${seal.height_mm} mm`]]),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Camera scanning of licence QR codes
+// ---------------------------------------------------------------------------------------
+
+let camera = null;
+
+/** A frame without a readable code: the reader's `qr.image` check says Missing (or it threw so). */
+const noCode = (report) => {
+  const first = report.checks?.[0];
+  return first?.name === "qr.image" && first.status !== "PASSED" && first.reason === "Missing";
+};
+
+async function startCamera() {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+  const video = $("video");
+  video.srcObject = stream;
+  video.hidden = false;
+  $("camera").hidden = true;
+  $("camera-stop").hidden = false;
+  await video.play();
+  camera = { stream };
+  showNote(t("正在扫描，请将证照二维码对准摄像头…", "Scanning: hold the licence QR code to the camera…"));
+  while (camera) {
+    if (video.videoWidth) {
+      const image = pixels(video, video.videoWidth, video.videoHeight);
+      let report = null;
+      try {
+        report = (await run("qr", image, { transfer: [image.data.buffer] })).report;
+      } catch (e) {
+        if (!/no (readable )?QR code/i.test(e.message)) throw e;
+      }
+      if (camera && report && !noCode(report)) {
+        stopCamera();
+        showReport(report, { name: t("摄像头", "camera") });
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, SCAN_INTERVAL_MS));
+  }
+}
+
+function stopCamera() {
+  if (!camera) return;
+  for (const track of camera.stream.getTracks()) track.stop();
+  camera = null;
+  $("video").hidden = true;
+  $("video").srcObject = null;
+  $("camera").hidden = false;
+  $("camera-stop").hidden = true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Showing results
+// ---------------------------------------------------------------------------------------
+
+let runs = 0;
+
+/** Replaces the result panel; `data-run` counts finished results (the test waits on it). */
+function render(...children) {
+  const result = $("result");
+  result.replaceChildren(...children.flat(Infinity).filter(Boolean));
+  result.hidden = false;
+  result.dataset.run = String(++runs);
+}
+
+function showBusy(name, ...extra) {
+  const result = $("result");
+  result.dataset.progress = "0";
+  result.replaceChildren(h("p", { class: "busy" }, t("核验中…", "Verifying…"), " ", name || ""), ...extra);
+  result.hidden = false;
+}
+
+function showNote(text) {
+  render(h("p", { class: "note" }, text));
+}
+
+function showError(e) {
+  console.warn("yinjian portal:", e);
+  render(
+    h("div", { id: "verdict", class: "verdict error", "data-status": "ERROR" }, t("出错", "Error")),
+    h(
+      "p",
+      { class: "error-text" },
+      h("code", null, e.code ?? e.name ?? "Error"),
+      " ",
+      e.message,
+      e.code && e.name && e.name !== "Error" ? h("small", null, ` (${e.name})`) : null,
+    ),
+  );
+}
+
+/** The licence data some check carries (`qr.claims` or `licence.data` details). */
+const licenceData = (report) => report.checks.find((c) => c.details?.licence)?.details.licence;
+
+function showReport(report, { name, pictures } = {}) {
+  const status = report.status;
+  render(
+    h(
+      "div",
+      { id: "verdict", class: `verdict ${status.toLowerCase()}`, "data-status": status },
+      h("span", { class: "verdict-word" }, t(...(STATUS[status] ?? [status, status]))),
+    ),
+    h("p", { class: "meta" }, kindLabel(report.kind), name ? [" · ", name] : null),
+    report.reason ? h("p", { class: "reason" }, t("原因", "Reason"), ": ", reasonText(report.reason)) : null,
+    h("p", { class: "summary" }, report.summary),
+    reportBody(report, pictures),
+  );
+}
+
+const reasonText = (reason) => (REASONS[reason] ? `${REASONS[reason]} (${reason})` : reason);
+
+/** Subject, licence data, checks and parts of a report (nested for a licence file's document). */
+function reportBody(report, pictures) {
+  const s = report.subject ?? {};
+  const licence = licenceData(report);
+  const isDocument = report.kind === "ofd" || report.kind === "pdf";
+  const uncovered = report.checks.find((c) => c.name === "ofd.coverage")?.details?.uncovered ?? [];
+  return [
+    fields([
+      [t("签署者", "Signer"), s.signer],
+      [t("印章", "Seal"), s.seal],
+      [t("签名时间", "Signing time"), s.signing_time],
+      [t("核验时间", "Validation time"), s.validation_time],
+    ]),
+    licence ? [h("h3", null, t("证照信息", "Licence data")), licenceTable(licence)] : null,
+    report.checks.length ? [h("h3", null, t("检查项", "Checks")), checkTable(report.checks)] : null,
+    uncovered.length
+      ? h("p", { class: "hint" }, t("未被任何签名覆盖的文件", "Files no signature covers"), ": ", uncovered.join(", "))
+      : null,
+    (report.parts ?? []).map((part, i) =>
+      isDocument ? signatureCard(part, i, pictures?.[i]) : documentBlock(part, pictures),
+    ),
+  ];
+}
+
+function documentBlock(part, pictures) {
+  return h(
+    "section",
+    { class: `part ${part.status.toLowerCase()}` },
+    h("h3", null, kindLabel(part.kind), " ", statusTag(part.status)),
+    h("p", { class: "summary" }, part.summary),
+    reportBody(part, pictures),
+  );
+}
+
+function signatureCard(part, index, picture) {
+  const s = part.subject ?? {};
+  const changes = changesAfterSigning(part);
+  return h(
+    "article",
+    { class: `signature ${part.status.toLowerCase()}`, "data-status": part.status },
+    h("h3", null, t(`签名 ${index + 1}`, `Signature ${index + 1}`), " ", statusTag(part.status), " ", h("small", null, kindLabel(part.kind))),
+    h(
+      "div",
+      { class: "signature-body" },
+      sealPicture(picture),
+      fields([
+        [t("签署者", "Signer"), s.signer],
+        [t("印章", "Seal"), s.seal],
+        [t("签名时间", "Signing time"), s.signing_time],
+        [t("原因", "Reason"), part.reason ? reasonText(part.reason) : null],
+      ]),
+    ),
+    changes
+      ? h(
+          "div",
+          { class: `changes${changes.some((c) => c.bad) ? " bad" : ""}` },
+          h("h4", null, t("签名后的改动", "Changes after signing")),
+          changes.length
+            ? h("ul", null, changes.map((c) => h("li", { class: c.bad ? "bad" : "ok" }, c.text)))
+            : h("p", null, t("无", "none")),
+        )
+      : null,
+    checkTable(part.checks),
+  );
+}
+
+/** The seal's picture; its type and size in words where the browser cannot show it. */
+function sealPicture(picture) {
+  if (!picture) return null;
+  const type = String(picture.picture_type ?? "").toLowerCase() || "?";
+  const words = () =>
+    h("span", { class: "picture-words" }, t("印章图片", "Seal picture"), `: ${type}, ${picture.data?.length ?? 0} bytes`);
+  const mime = PICTURE_TYPES[type];
+  if (!mime || !picture.data?.length) return h("figure", { class: "seal-picture" }, words());
+  const url = URL.createObjectURL(new Blob([picture.data], { type: mime }));
+  const img = h("img", { src: url, alt: picture.seal ?? "seal" });
+  if (picture.width_mm > 0 && picture.height_mm > 0) {
+    // At the seal's own size (CSS millimetres), within the card's limits.
+    img.style.width = `${picture.width_mm}mm`;
+    img.style.height = `${picture.height_mm}mm`;
+  }
+  // Once decoded (or not) the URL is done with.
+  img.onload = () => URL.revokeObjectURL(url);
+  img.onerror = () => {
+    URL.revokeObjectURL(url);
+    img.replaceWith(words());
+  };
+  return h("figure", { class: "seal-picture" }, img, h("figcaption", null, picture.seal ?? "", ` (${type})`));
+}
+
+/**
+ * What changed after this signature, from the check details: files changed or missing
+ * (ofd.references), files rewritten by a later signature (allowed), for PDF each later
+ * revision with its level and what was not allowed (pdf.modifications), and the message of
+ * any other check that found a change (e.g. pdf.coverage). Null when no check says.
+ */
+function changesAfterSigning(part) {
+  let said = false;
+  const out = [];
+  for (const check of part.checks) {
+    const d = check.details ?? {};
+    const before = out.length;
+    if (check.name === "ofd.references" || check.name === "pdf.modifications") said = true;
+    for (const c of d.changed ?? []) {
+      const later = c.covered_as_changed_by?.length ? ` — 已被后续签名覆盖 / covered by ${c.covered_as_changed_by.join(", ")}` : "";
+      out.push({ bad: true, text: `${c.file ?? c} — 已修改 / changed${later}` });
+    }
+    for (const f of d.missing ?? []) out.push({ bad: true, text: `${f} — 已删除 / missing` });
+    for (const f of d.unreadable ?? []) out.push({ bad: true, text: `${f} — 无法读取 / unreadable` });
+    for (const f of d.changed_by_later_signature ?? []) {
+      out.push({ bad: false, text: `${f} — 后续签名追加，允许 / appended by a later signature, allowed` });
+    }
+    if (check.name === "pdf.modifications") {
+      for (const r of d.revisions ?? []) {
+        const allowed = (r.allowed ?? []).length ? ` — ${r.allowed.join("; ")}` : "";
+        out.push({
+          bad: (r.disallowed ?? []).length > 0,
+          text: `修订 / revision ${r.revision}: +${r.added} ~${r.changed} −${r.deleted} (${r.level})${allowed}`,
+        });
+      }
+      for (const why of d.disallowed ?? []) out.push({ bad: true, text: why });
+    }
+    if (check.reason === "ModifiedAfterSigning") {
+      said = true;
+      if (out.length === before) out.push({ bad: true, text: check.message });
+    }
+  }
+  return said ? out : null;
+}
+
+function checkTable(checks) {
+  return h(
+    "table",
+    { class: "checks" },
+    h("thead", null, h("tr", null, ["状态 Status", "检查 Check", "说明 Message", "原因 Reason"].map((c) => h("th", null, c)))),
+    h(
+      "tbody",
+      null,
+      checks.map((c) =>
+        h(
+          "tr",
+          { class: c.status === "PASSED" ? "" : `bad ${c.status.toLowerCase()}` },
+          h("td", null, statusTag(c.status)),
+          h("td", null, h("code", null, c.name)),
+          h(
+            "td",
+            null,
+            c.message,
+            c.details && Object.keys(c.details).length
+              ? h("details", null, h("summary", null, t("详情", "details")), h("pre", null, JSON.stringify(c.details, null, 2)))
+              : null,
+          ),
+          h("td", null, c.reason ? reasonText(c.reason) : ""),
+        ),
+      ),
+    ),
+  );
+}
+
+function licenceTable(licence) {
+  const known = new Set(LICENCE_FIELDS.map(([key]) => key));
+  const text = (value) => (typeof value === "object" ? JSON.stringify(value) : String(value));
+  return fields([
+    ...LICENCE_FIELDS.filter(([key]) => key in licence).map(([key, zh, en]) => [t(zh, en), text(licence[key])]),
+    ...Object.entries(licence)
+      .filter(([key]) => !known.has(key))
+      .map(([key, value]) => [key, text(value)]),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Wiring
+// ---------------------------------------------------------------------------------------
+
+/** Runs an input handler, showing what it throws. */
+const guarded = (fn) => (...args) => fn(...args).catch(showError);
+
+for (const name of TRUST_LISTS) {
+  const input = $(`${name}-file`);
+  input.addEventListener("change", async () => {
+    await addTrust(name, [...input.files]);
+    input.value = "";
+  });
+  input.closest(".trust").querySelector(".forget").addEventListener("click", () => saveList(name, []));
+}
+
+$("file").addEventListener(
+  "change",
+  guarded(async () => {
+    const file = $("file").files[0];
+    $("file").value = "";
+    if (file) await verifyFile(file);
+  }),
+);
+
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener(
+  "drop",
+  guarded(async (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    const file = e.dataTransfer.files[0];
+    if (file) await verifyFile(file);
+  }),
+);
+
+$("verify-text").addEventListener("click", guarded(() => verifyText($("text").value)));
+$("jwks-file").addEventListener("change", async () => {
+  const file = $("jwks-file").files[0];
+  if (file) $("jwks").value = await file.text();
+  $("jwks-file").value = "";
+});
+
+$("now").addEventListener("click", () => {
+  $("at").value = "";
+});
+
+$("camera").addEventListener(
+  "click",
+  guarded(async () => {
+    try {
+      await startCamera();
+    } finally {
+      stopCamera();
+    }
+  }),
+);
+$("camera-stop").addEventListener("click", () => {
+  stopCamera();
+  showNote(t("已停止扫描。", "Scanning stopped."));
+});
+
+const language = $("language");
+language.value = localStorage.getItem(STORAGE + "language") || "both";
+document.documentElement.dataset.lang = language.value;
+language.addEventListener("change", () => {
+  document.documentElement.dataset.lang = language.value;
+  localStorage.setItem(STORAGE + "language", language.value);
+});
+
+showTrustCounts();
+
+run("features")
+  .then((f) => {
+    $("version").textContent = `yinjian ${f.version}`;
+    document.body.dataset.ready = "true";
+    if (!f.qrImage) $("camera").disabled = true;
+  })
+  .catch(showError);
+
+// The offline copy: the service worker caches the page, its scripts and the WASM package.
+const offline = $("offline");
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker
+    .register("sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => {
+      offline.dataset.state = "ready";
+      offline.replaceChildren(...t("可离线使用", "works offline"));
+    })
+    .catch((e) => {
+      offline.dataset.state = "none";
+      offline.replaceChildren(...t("无法离线使用", "no offline copy"));
+      console.warn("yinjian portal: service worker:", e);
+    });
+} else {
+  offline.dataset.state = "none";
+  offline.replaceChildren(...t("无法离线使用", "no offline copy"));
+}

@@ -1,0 +1,92 @@
+// The portal's verifier: a module worker that loads the yinjian package (its entry point,
+// ./pkg/index.js: the WASM module with errors as YinjianError subclasses) and runs each
+// verification off the page's thread, so a large PDF does not freeze the page and progress
+// can be shown while it runs. Messages in: { id, task, input, settings }; out: any number of
+// { id, progress }, then { id, result } or { id, error: { name, code, message } }.
+import init, * as lib from "./pkg/index.js";
+
+const TOKEN_ALGORITHMS = ["SM2SM3", "ES256", "RS256", "EdDSA"];
+const ready = init();
+
+/** A TrustStore of PEM texts; the caller frees it. */
+function trustStore(pems) {
+  const store = new lib.TrustStore();
+  for (const pem of pems) store.addPem(pem);
+  return store;
+}
+
+const tasks = {
+  features() {
+    return { version: lib.version(), ...lib.buildFeatures() };
+  },
+
+  /** How many certificates a PEM text holds (throws on anything that is not one). */
+  certificates(pem) {
+    const store = new lib.TrustStore();
+    try {
+      return store.addPem(pem);
+    } finally {
+      store.free();
+    }
+  },
+
+  /**
+   * An OFD or PDF, verified as an e-licence file; one without licence data is a plain signed
+   * document, and its report (always the one part) is what is shown. Seal pictures come with
+   * it, in the order of the document's signatures.
+   */
+  document(bytes, settings, onProgress) {
+    const trust = trustStore(settings.anchors);
+    try {
+      const opts = { revocationRequired: settings.revocationRequired, intermediates: settings.intermediates, onProgress };
+      if (settings.at) opts.at = settings.at;
+      let report = lib.verifyLicenceFile(bytes, trust, opts);
+      const data = report.checks.find((c) => c.name === "licence.data");
+      if (data?.reason === "Missing" && report.parts?.length === 1) report = report.parts[0];
+      let pictures = null;
+      try {
+        pictures = lib.sealPictures(bytes);
+      } catch {
+        // The pictures only illustrate the report; a document they cannot be read from has
+        // its reason in the report already.
+      }
+      return { report, pictures };
+    } finally {
+      trust.free();
+    }
+  },
+
+  /** A seal (.esl) or a seal signature (SignedValue.dat): what it says. */
+  seal(bytes) {
+    return { seal: lib.parseSeal(bytes) };
+  },
+
+  token({ token, jwks }, settings) {
+    const opts = { algorithms: TOKEN_ALGORITHMS };
+    if (settings.at) opts.at = settings.at;
+    return { report: lib.verifyToken(token, jwks, opts) };
+  },
+
+  /** Licence QR code: its text, or the RGBA pixels of a photo or camera frame. */
+  qr(input, settings) {
+    const opts = {};
+    if (settings.at) opts.at = settings.at;
+    return { report: lib.verifyLicenceQr(input, settings.issuers, opts) };
+  },
+};
+
+self.onmessage = async ({ data: { id, task, input, settings } }) => {
+  // The library calls onProgress({ step, done, total }); posted on at each new percent or step.
+  let last = "";
+  const onProgress = ({ step, done, total }) => {
+    const now = `${step} ${total > 0 ? Math.floor((100 * done) / total) : 0}`;
+    if (now !== last) self.postMessage({ id, progress: { step, done, total } });
+    last = now;
+  };
+  try {
+    await ready;
+    self.postMessage({ id, result: tasks[task](input, settings, onProgress) });
+  } catch (e) {
+    self.postMessage({ id, error: { name: e?.name ?? "Error", code: e?.code, message: String(e?.message ?? e) } });
+  }
+};
