@@ -95,6 +95,32 @@ fn metadata_xml_inside_the_package_is_found() {
     assert!(find_metadata(&notice()).is_none());
 }
 
+/// Metadata no signature covers is not the licence's: a forged file added to a genuinely
+/// sealed package (found by the portal's tests) must not pass as the licence data.
+#[test]
+fn metadata_no_signature_covers_is_refused() {
+    let pki = TestPki::new();
+    let opts = LicenceFileOptions::new(OfdOptions::new(pki.seal_options()));
+    let forged = std::fs::read_to_string(vectors().join("licence/business-licence-metadata.xml"))
+        .unwrap()
+        .replace("长沙示例智能科技有限公司", "伪造的公司");
+    let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(notice())).unwrap();
+    zip.start_file("a-licence-metadata.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(forged.as_bytes()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    assert_eq!(
+        find_metadata(&bytes).unwrap().1.holder_name.as_deref(),
+        Some("伪造的公司"),
+        "the forged file is there to be found"
+    );
+    let report = verify_licence_ofd(&bytes, &opts);
+    assert_eq!(report.status, Status::Failed, "{}", report.to_text());
+    let check = report.check("licence.data").unwrap();
+    assert_eq!(check.reason, Some(Reason::PolicyViolation));
+    assert!(check.message.contains("a-licence-metadata.xml"), "{}", check.message);
+}
+
 // ---- PDF licence files ---------------------------------------------------------------------
 
 /// test-vectors/pdf/sm2-signed.pdf: signed by 张三 of 某市人民政府办公厅 (the SM2 test leaf).

@@ -58,10 +58,15 @@ fn is_metadata_name(name: &str) -> bool {
 
 /// Licence metadata XML found in an OFD package, if any.
 pub fn find_metadata(ofd: &[u8]) -> Option<(String, LicenceData)> {
+    find_metadata_where(ofd, |_| true)
+}
+
+/// Licence metadata XML in an OFD package, from the files whose name `keep` accepts.
+fn find_metadata_where(ofd: &[u8], keep: impl Fn(&str) -> bool) -> Option<(String, LicenceData)> {
     let mut pkg = Package::open(Cursor::new(ofd)).ok()?;
     let names: Vec<String> = pkg
         .entries()
-        .filter(|e| is_metadata_name(&e.name) && e.size <= MAX_DATA_SIZE as u64)
+        .filter(|e| is_metadata_name(&e.name) && e.size <= MAX_DATA_SIZE as u64 && keep(&e.name))
         .map(|e| e.name.clone())
         .collect();
     names.into_iter().find_map(|name| {
@@ -94,9 +99,11 @@ pub fn verify_licence_file(file: &[u8], opts: &LicenceFileOptions<'_>) -> Report
 /// Verifies a PDF e-licence file held in memory.
 pub fn verify_licence_pdf(pdf: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
     let document = verify_pdf(pdf, &opts.ofd);
+    // An embedded file added after signing is a change the PDF verifier reports, which
+    // fails the document check.
     let found = match &opts.data {
-        Some(data) => Some(("the caller".to_owned(), data.clone())),
-        None => find_pdf_metadata(pdf),
+        Some(data) => Ok(("the caller".to_owned(), data.clone())),
+        None => find_pdf_metadata(pdf).ok_or_else(no_data),
     };
     licence_report(document, found, opts)
 }
@@ -105,14 +112,46 @@ pub fn verify_licence_pdf(pdf: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
 pub fn verify_licence_ofd(ofd: &[u8], opts: &LicenceFileOptions<'_>) -> Report {
     let document = verify_ofd(Cursor::new(ofd), &opts.ofd);
     let found = match &opts.data {
-        Some(data) => Some(("the caller".to_owned(), data.clone())),
-        None => find_metadata(ofd),
+        Some(data) => Ok(("the caller".to_owned(), data.clone())),
+        None => {
+            // Only metadata a signature covers counts: anyone can add a file to a package.
+            let uncovered: Vec<String> = document
+                .check("ofd.coverage")
+                .and_then(|c| c.details.get("uncovered"))
+                .and_then(serde_json::Value::as_array)
+                .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_lowercase)).collect())
+                .unwrap_or_default();
+            let covered = |name: &str| !uncovered.contains(&name.to_lowercase());
+            find_metadata_where(ofd, covered).ok_or_else(|| match find_metadata(ofd) {
+                Some((name, _)) => Check::failed(
+                    "licence.data",
+                    Reason::PolicyViolation,
+                    format!("the licence metadata {name} is covered by no signature: anyone could have written it"),
+                )
+                .with_detail("file", name),
+                None => no_data(),
+            })
+        }
     };
     licence_report(document, found, opts)
 }
 
+/// The failed `licence.data` check when the file carries no licence data.
+fn no_data() -> Check {
+    Check::failed(
+        "licence.data",
+        Reason::Missing,
+        "no licence data given and no licence metadata XML in the file",
+    )
+}
+
 /// The licence checks over a verified document's report and the licence data found.
-fn licence_report(document: Report, found: Option<(String, LicenceData)>, opts: &LicenceFileOptions<'_>) -> Report {
+/// `found` is the licence data and where it came from, or the failed `licence.data` check.
+fn licence_report(
+    document: Report,
+    found: Result<(String, LicenceData), Check>,
+    opts: &LicenceFileOptions<'_>,
+) -> Report {
     let at = opts.ofd.seal.chain.at;
     let mut report = Report::new(REPORT_KIND);
     report.subject.validation_time = Some(at);
@@ -132,14 +171,13 @@ fn licence_report(document: Report, found: Option<(String, LicenceData)>, opts: 
         }
     });
 
-    let Some((source, data)) = found else {
-        report.push(Check::failed(
-            "licence.data",
-            Reason::Missing,
-            "no licence data given and no licence metadata XML in the file",
-        ));
-        report.parts.push(document);
-        return report.finish();
+    let (source, data) = match found {
+        Ok(found) => found,
+        Err(check) => {
+            report.push(check);
+            report.parts.push(document);
+            return report.finish();
+        }
     };
     report.push(
         Check::passed("licence.data", format!("licence data from {source}")).with_detail("licence", data.to_json()),
