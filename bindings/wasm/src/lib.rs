@@ -854,10 +854,7 @@ pub fn verify_ofd(
     trust: &JsTrustStore,
     #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = document_options(&options, &[]).map_err(throw)?;
-    to_js(&with_document_options(o, &trust.inner, |opts| {
-        yinjian::ofd::verify_ofd_bytes(document, opts)
-    }))
+    document_report(document, &trust.inner, &options, yinjian::ofd::verify_ofd_bytes)
 }
 
 /// Verifies every signature of a PDF (the file's bytes) against a `TrustStore`: byte ranges,
@@ -869,10 +866,18 @@ pub fn verify_pdf(
     trust: &JsTrustStore,
     #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = document_options(&options, &[]).map_err(throw)?;
-    to_js(&with_document_options(o, &trust.inner, |opts| {
-        yinjian::pdf::verify_pdf(document, opts)
-    }))
+    document_report(document, &trust.inner, &options, yinjian::pdf::verify_pdf)
+}
+
+/// `verify` run on a document with the options object read as `DocumentVerifyOptions`.
+fn document_report(
+    document: &[u8],
+    trust: &TrustStore,
+    options: &JsValue,
+    verify: fn(&[u8], &yinjian::seal::DocumentOptions<'_>) -> Report,
+) -> Result<JsValue, JsValue> {
+    let o = document_options(options, &[]).map_err(throw)?;
+    to_js(&with_document_options(o, trust, |opts| verify(document, opts)))
 }
 
 /// Verifies an e-licence file (OFD or PDF, told apart by their first bytes): every

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_HINT, pkgDir, startServer } from "../serve.mjs";
+import { collectErrors, launchChromium } from "../../../bindings/wasm/tests/shared/chromium.mjs";
 
 const TIMEOUT_MS = 90_000;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -54,7 +55,7 @@ const timer = setTimeout(() => {
 
 const started = Date.now();
 const results = { passed: 0, failed: 0, skipped: 0 };
-const pageErrors = [];
+let pageErrors = [];
 const { server, url } = await startServer(0);
 const profile = mkdtempSync(join(tmpdir(), "yinjian-portal-"));
 mkdirSync(outDir, { recursive: true });
@@ -115,25 +116,9 @@ async function waitReady() {
 }
 
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launchChromium(chromium, profile, { viewport: { width: 1200, height: 900 } });
   page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") pageErrors.push(`console: ${msg.text()}`);
-  });
+  pageErrors = collectErrors(page);
 
   await test("load", async () => {
     await page.goto(url);

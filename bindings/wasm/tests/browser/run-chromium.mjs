@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { vectorFiles } from "../shared/vector-files.mjs";
 import { speedLines, speedProblems } from "../shared/speed.js";
+import { collectErrors, launchChromium } from "../shared/chromium.mjs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,27 +78,9 @@ try {
     server.listen(0, "127.0.0.1", resolve);
   });
   const url = `http://127.0.0.1:${server.address().port}/tests/browser/index.html`;
-  // A persistent context is how playwright passes a fresh --user-data-dir to Chromium.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launchChromium(chromium, profile);
   const page = context.pages()[0] ?? (await context.newPage());
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") pageErrors.push(`console: ${msg.text()}`);
-  });
+  const pageErrors = collectErrors(page);
   await page.goto(url);
   await page.waitForFunction(() => window.__results && window.__results.done, null, { timeout: TIMEOUT_MS - 10_000 });
   const results = await page.evaluate(() => window.__results);
