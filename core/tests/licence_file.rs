@@ -154,25 +154,23 @@ fn a_signed_pdf_licence_of_the_named_authority_passes() {
     );
 }
 
-#[test]
-fn licence_metadata_embedded_in_a_pdf_is_found() {
-    // unsigned.pdf with an embedded licence-metadata.xml (an incremental update adding
-    // /Names /EmbeddedFiles to the catalog), then signed: the data is read from the file.
-    let base = std::fs::read(vectors().join("pdf/unsigned.pdf")).unwrap();
+/// `base` with licence-metadata.xml embedded by an incremental update that adds
+/// /Names /EmbeddedFiles to the catalog.
+fn embed_metadata(base: &[u8]) -> Vec<u8> {
     let xml = std::fs::read(vectors().join("licence/business-licence-metadata.xml")).unwrap();
-    let text = String::from_utf8_lossy(&base).into_owned();
+    let text = String::from_utf8_lossy(base).into_owned();
     let prev: usize = text[text.rfind("startxref").unwrap() + 9..]
         .split_whitespace()
         .next()
         .unwrap()
         .parse()
         .unwrap();
-    let doc = lopdf::Document::load_mem(&base).unwrap();
+    let doc = lopdf::Document::load_mem(base).unwrap();
     let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
     let mut catalog = doc.get_dictionary(root).unwrap().clone();
     let next = doc.max_id + 1;
     catalog.set("Names", lopdf::Object::Reference((next, 0)));
-    let mut out = base.clone();
+    let mut out = base.to_vec();
     let mut offsets = Vec::new();
     let mut object = |out: &mut Vec<u8>, id: u32, body: Vec<u8>| {
         offsets.push((id, out.len()));
@@ -219,6 +217,14 @@ fn licence_metadata_embedded_in_a_pdf_is_found() {
         .as_bytes(),
     );
 
+    out
+}
+
+#[test]
+fn licence_metadata_embedded_in_a_pdf_is_found() {
+    // unsigned.pdf with an embedded licence-metadata.xml, then signed: the data is read from
+    // the file.
+    let out = embed_metadata(&std::fs::read(vectors().join("pdf/unsigned.pdf")).unwrap());
     let (name, found) = find_pdf_metadata(&out).expect("embedded metadata found");
     assert_eq!(name, "licence-metadata.xml");
     assert!(found.licence_id.is_some() || found.holder_name.is_some());
@@ -251,4 +257,19 @@ fn licence_metadata_embedded_in_a_pdf_is_found() {
         report.check("licence.issuer").unwrap().reason,
         Some(Reason::PolicyViolation)
     );
+
+    // The same metadata embedded after signing: a change the PDF verifier reports, so the
+    // licence document fails whatever the data says.
+    let late = embed_metadata(
+        &yinjian::pdf::sign_pdf(
+            &std::fs::read(vectors().join("pdf/unsigned.pdf")).unwrap(),
+            &signer,
+            &yinjian::pdf::PdfSignOptions::new(common::t("2027-05-01T00:00:00Z")),
+        )
+        .unwrap(),
+    );
+    assert!(find_pdf_metadata(&late).is_some());
+    let report = verify_licence_file(&late, &LicenceFileOptions::new(OfdOptions::new(pki.seal_options())));
+    assert_eq!(report.status, Status::Failed, "{}", report.to_text());
+    assert_eq!(report.check("licence.document").unwrap().status, Status::Failed);
 }

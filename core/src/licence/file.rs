@@ -5,14 +5,16 @@
 //! | check | reason when it fails |
 //! |---|---|
 //! | `licence.document` | the document report's reason (its report is the part) |
-//! | `licence.data` | Missing (no licence data given or found in the file), Malformed |
+//! | `licence.data` | Missing (no licence data given or found in the file), PolicyViolation (the only metadata in an OFD is covered by no signature), Malformed |
 //! | `licence.issuer` | Missing (the data names no issuing authority), PolicyViolation (no verified signature's certificate or seal names it) |
 //! | `licence.id` … `licence.status` | as for QR codes ([`crate::licence::qr::licence_checks`]) |
 //!
 //! Licence data comes from the caller, or from metadata XML in the file: the first `.xml`
 //! entry of the OFD package, or embedded file of the PDF (/Names /EmbeddedFiles), whose name
 //! says metadata (`metadata`, `元数据`, `licence`/`license`, `证照`) and that reads to data
-//! naming a licence or a holder.
+//! naming a licence or a holder. In an OFD only metadata a signature covers counts (anyone can
+//! add a file to a package); in a PDF, an embedded file added after signing is a change the
+//! PDF verifier reports, which fails `licence.document`.
 
 use std::io::Cursor;
 
