@@ -123,6 +123,26 @@ impl Reason {
         })
     }
 
+    /// Every reason, in declaration order.
+    pub const ALL: [Reason; 16] = [
+        Reason::HashMismatch,
+        Reason::BadSignature,
+        Reason::NotYetValid,
+        Reason::Expired,
+        Reason::UntrustedChain,
+        Reason::Revoked,
+        Reason::RevocationUnknown,
+        Reason::Malformed,
+        Reason::Unsupported,
+        Reason::WeakAlgorithm,
+        Reason::ModifiedAfterSigning,
+        Reason::TooLarge,
+        Reason::Missing,
+        Reason::PolicyViolation,
+        Reason::OutOfBoundsNoPoe,
+        Reason::NoSignature,
+    ];
+
     /// The reason's name as the JSON spells it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -52,7 +52,9 @@ export type Reason =
   | "ModifiedAfterSigning"
   | "TooLarge"
   | "Missing"
-  | "PolicyViolation";
+  | "PolicyViolation"
+  | "OutOfBoundsNoPoe"
+  | "NoSignature";
 
 /** One step of a verification and its outcome. */
 export interface Check {
@@ -319,6 +321,39 @@ extern "C" {
     /// The options object of `sm2Sign` (TypeScript `Sm2SignOptions`).
     #[wasm_bindgen(typescript_type = "Sm2SignOptions")]
     pub type Sm2SignOptions;
+
+    /// The options object of `verifyOfd` and `verifyPdf`.
+    #[wasm_bindgen(typescript_type = "DocumentVerifyOptions")]
+    pub type JsDocumentVerifyOptions;
+
+    /// The options object of `verifyLicenceFile`.
+    #[wasm_bindgen(typescript_type = "LicenceFileOptions")]
+    pub type JsLicenceFileOptions;
+
+    /// The options object of `verifyCertificateChain`.
+    #[wasm_bindgen(typescript_type = "ChainOptions")]
+    pub type JsChainOptions;
+
+    /// The options object of `verifySealSignature`.
+    #[wasm_bindgen(typescript_type = "SealVerifyOptions")]
+    pub type JsSealVerifyOptions;
+
+    /// The options object of `verifyLicenceQr`.
+    #[wasm_bindgen(typescript_type = "LicenceQrOptions")]
+    pub type JsLicenceQrOptions;
+
+    /// The options object of `signToken`.
+    #[wasm_bindgen(typescript_type = "TokenSignOptions")]
+    pub type JsTokenSignOptions;
+
+    /// A list of certificate usages (`addPem`).
+    #[wasm_bindgen(typescript_type = "Usage[]")]
+    pub type JsUsageList;
+}
+
+/// An optional options argument as the JsValue the option readers take.
+fn optional(options: Option<impl Into<JsValue>>) -> JsValue {
+    options.map_or(JsValue::UNDEFINED, Into::into)
 }
 
 /// The stable `code` of a thrown error.
@@ -355,6 +390,24 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::MalformedKey,
+        ErrorCode::UnsupportedKey,
+        ErrorCode::MalformedSignature,
+        ErrorCode::BadSignature,
+        ErrorCode::DistIdTooLong,
+        ErrorCode::SigningFailed,
+        ErrorCode::Io,
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidOption,
+        ErrorCode::VectorMismatch,
+        ErrorCode::MalformedCertificate,
+        ErrorCode::MalformedSeal,
+        ErrorCode::TooLarge,
+        ErrorCode::Unsupported,
+    ];
+
     /// The code as JavaScript sees it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -612,11 +665,13 @@ pub fn sm2_verify(
     js_sys::JSON::parse(&json)
 }
 
-/// Trust anchors, built once from PEM and reused across verifications.
+/// Trust anchors (from PEM) and token keys (from JWKS), built once and reused across
+/// verifications.
 #[wasm_bindgen(js_name = TrustStore)]
 #[derive(Default)]
 pub struct JsTrustStore {
     inner: TrustStore,
+    keys: yinjian::token::KeySet,
 }
 
 #[wasm_bindgen(js_class = TrustStore)]
@@ -633,13 +688,14 @@ impl JsTrustStore {
     pub fn add_pem(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] pem: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Usage[] | undefined")] usages: Option<Vec<String>>,
+        usages: Option<JsUsageList>,
     ) -> Result<u32, JsValue> {
         let bytes = key_bytes(&pem, "pem").map_err(throw)?;
         let usages = match usages {
             None => None,
-            Some(names) => Some(
-                names
+            Some(list) => Some(
+                string_list(&list.into(), "usages", ErrorCode::InvalidArgument)
+                    .map_err(throw)?
                     .iter()
                     .map(|n| parse_usage(n))
                     .collect::<Result<Vec<_>, _>>()
@@ -647,6 +703,20 @@ impl JsTrustStore {
             ),
         };
         let n = self.inner.add_restricted(&bytes, usages).map_err(throw)?;
+        Ok(n as u32)
+    }
+
+    /// Adds the keys of a JWKS (JSON text or object) for `verifyTokenWithTrust`; returns how
+    /// many were added.
+    #[wasm_bindgen(js_name = addJwks)]
+    pub fn add_jwks(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | object")] jwks: JsValue,
+    ) -> Result<u32, JsValue> {
+        let n = self
+            .keys
+            .add_jwks(json_text(&jwks, "jwks").map_err(throw)?.as_bytes())
+            .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
         Ok(n as u32)
     }
 
@@ -690,8 +760,9 @@ pub fn verify_certificate_chain(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] leaf: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Array<string | Uint8Array>")] intermediates: JsValue,
     anchors: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "ChainOptions | undefined")] options: JsValue,
+    options: Option<JsChainOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     let leaf = key_bytes(&leaf, "leaf").map_err(throw)?;
     let pool = byte_list(&intermediates, "intermediates").map_err(throw)?;
     let options = options_object(
@@ -747,8 +818,9 @@ pub fn verify_seal_signature(
     #[wasm_bindgen(js_name = signedValue)] signed_value: &[u8],
     data: &[u8],
     trust: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "SealVerifyOptions | undefined")] options: JsValue,
+    options: Option<JsSealVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     let options = options_object(
         Some(&options),
         &["at", "revocationRequired", "intermediates", "crls", "ocsp"],
@@ -852,8 +924,9 @@ fn with_document_options<T>(
 pub fn verify_ofd(
     document: &[u8],
     trust: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
+    options: Option<JsDocumentVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     document_report(document, &trust.inner, &options, yinjian::ofd::verify_ofd_bytes)
 }
 
@@ -864,8 +937,9 @@ pub fn verify_ofd(
 pub fn verify_pdf(
     document: &[u8],
     trust: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "DocumentVerifyOptions | undefined")] options: JsValue,
+    options: Option<JsDocumentVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     document_report(document, &trust.inner, &options, yinjian::pdf::verify_pdf)
 }
 
@@ -888,8 +962,9 @@ fn document_report(
 pub fn verify_licence_file(
     file: &[u8],
     trust: &JsTrustStore,
-    #[wasm_bindgen(unchecked_param_type = "LicenceFileOptions | undefined")] options: JsValue,
+    options: Option<JsLicenceFileOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     let o = document_options(&options, &["revoked"]).map_err(throw)?;
     let revoked = string_list_option(o.extra.as_ref(), "revoked").map_err(throw)?;
     to_js(&with_document_options(o, &trust.inner, |opts| {
@@ -933,21 +1008,26 @@ fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {
 }
 
 fn string_list_option(options: Option<&Object>, name: &str) -> Result<Vec<String>, Failure> {
-    let value = option_value(options, name);
+    string_list(
+        &option_value(options, name),
+        &format!("option {name:?}"),
+        ErrorCode::InvalidOption,
+    )
+}
+
+/// The strings of an array (absent: none); anything else fails with `code`.
+fn string_list(value: &JsValue, what: &str, code: ErrorCode) -> Result<Vec<String>, Failure> {
     if value.is_undefined() || value.is_null() {
         return Ok(Vec::new());
     }
-    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(|| {
-        Failure::new(
-            ErrorCode::InvalidOption,
-            format!("option {name:?} must be an array of strings"),
-        )
-    })?;
+    let array = value
+        .dyn_ref::<js_sys::Array>()
+        .ok_or_else(|| Failure::new(code, format!("{what} must be an array of strings")))?;
     array
         .iter()
         .map(|v| {
             v.as_string()
-                .ok_or_else(|| Failure::new(ErrorCode::InvalidOption, format!("option {name:?} must hold strings")))
+                .ok_or_else(|| Failure::new(code, format!("{what} must hold strings")))
         })
         .collect()
 }
@@ -965,17 +1045,34 @@ pub fn verify_token(
 
 /// As `verifyToken`, also accepting tokens that carry an `x5c` chain to an anchor of `trust`
 /// (validated for token signing, so a cross-certified issuer verifies with the home root).
+/// With `jwks` null, the keys are the ones added to `trust` with `addJwks`.
 #[wasm_bindgen(js_name = verifyTokenWithTrust, unchecked_return_type = "Report")]
 pub fn verify_token_with_trust(
     token: &str,
-    #[wasm_bindgen(unchecked_param_type = "string | object")] jwks: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | object | null")] jwks: JsValue,
     trust: &JsTrustStore,
     #[wasm_bindgen(unchecked_param_type = "TokenVerifyOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    token_report(token, jwks, options, Some(&trust.inner))
+    token_report(token, jwks, options, Some(trust))
 }
 
-fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&TrustStore>) -> Result<JsValue, JsValue> {
+/// JSON text of a string, or of an object stringified.
+fn json_text(value: &JsValue, what: &str) -> Result<String, Failure> {
+    match value.as_string() {
+        Some(text) => Ok(text),
+        None => js_sys::JSON::stringify(value)
+            .map(String::from)
+            .map_err(|_| Failure::new(ErrorCode::InvalidArgument, format!("{what} is not JSON"))),
+    }
+}
+
+/// A token report with the keys of `jwks`, or of `trust` when `jwks` is null or undefined.
+fn token_report(
+    token: &str,
+    jwks: JsValue,
+    options: JsValue,
+    trust: Option<&JsTrustStore>,
+) -> Result<JsValue, JsValue> {
     use yinjian::token::{KeySet, TokenOptions};
     let known = [
         "at",
@@ -994,15 +1091,15 @@ fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&Tru
         "hmacSecrets",
     ];
     let options = options_object(Some(&options), &known).map_err(throw)?;
-    let jwks_text = match jwks.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(&jwks)
-            .map(String::from)
-            .map_err(|_| throw(Failure::new(ErrorCode::InvalidArgument, "jwks is not JSON")))?,
+    let mut keys = match trust {
+        Some(store) if jwks.is_undefined() || jwks.is_null() => store.keys.clone(),
+        _ => {
+            let mut keys = KeySet::new();
+            keys.add_jwks(json_text(&jwks, "jwks").map_err(throw)?.as_bytes())
+                .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
+            keys
+        }
     };
-    let mut keys = KeySet::new();
-    keys.add_jwks(jwks_text.as_bytes())
-        .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
     let secrets = option_value(options.as_ref(), "hmacSecrets");
     if let Some(object) = secrets.dyn_ref::<Object>() {
         for kid in Object::keys(object).iter() {
@@ -1035,7 +1132,7 @@ fn token_report(token: &str, jwks: JsValue, options: JsValue, trust: Option<&Tru
     }
     opts.max_age = number_option(options.as_ref(), "maxAge");
     opts.max_auth_age = number_option(options.as_ref(), "maxAuthAge");
-    let report = yinjian::token::verify_token(token, &keys, trust, &opts);
+    let report = yinjian::token::verify_token(token, &keys, trust.map(|t| &t.inner), &opts);
     to_js(&report)
 }
 
@@ -1117,8 +1214,9 @@ pub fn verify_licence_qr(
     )]
     input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Array<string | Uint8Array>")] trust: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "LicenceQrOptions | undefined")] options: JsValue,
+    options: Option<JsLicenceQrOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = optional(options);
     use yinjian::licence::qr::{QrAlgorithm, QrOptions};
     let options = options_object(Some(&options), &["at", "leeway", "algorithms", "revoked"]).map_err(throw)?;
     let issuers = issuer_list(&trust).map_err(throw)?;
@@ -1242,6 +1340,34 @@ mod tests {
         stream.update(b"bc");
         assert_eq!(stream.hex_digest(), ABC_SM3);
         assert_eq!(stream.digest(), sm3_js(b"abc"));
+    }
+
+    /// The TypeScript unions name every reason the library reports and every error code.
+    #[test]
+    fn typescript_unions_are_complete() {
+        // The TS_TYPES section is the macro's, not a constant: read it from this file.
+        let source = include_str!("lib.rs");
+        let union = |name: &str| {
+            let start = source.find(&format!("export type {name} =")).unwrap();
+            let end = start + source[start..].find(';').unwrap();
+            source[start..end].to_owned()
+        };
+        let reasons = union("Reason");
+        for reason in yinjian::report::Reason::ALL {
+            assert!(
+                reasons.contains(&format!("\"{reason}\"")),
+                "Reason {reason} missing from the TS types"
+            );
+        }
+        let codes = union("ErrorCode");
+        for code in ErrorCode::ALL {
+            assert!(
+                codes.contains(&format!("\"{}\"", code.as_str())),
+                "{code:?} missing from the TS types"
+            );
+        }
+        assert_eq!(reasons.matches('"').count(), 2 * yinjian::report::Reason::ALL.len());
+        assert_eq!(codes.matches('"').count(), 2 * ErrorCode::ALL.len());
     }
 
     #[test]

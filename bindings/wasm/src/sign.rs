@@ -67,8 +67,9 @@ pub fn sm2_public_key(
 pub fn sign_token(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] claims: JsValue,
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "TokenSignOptions | undefined")] options: JsValue,
+    options: Option<crate::JsTokenSignOptions>,
 ) -> Result<String, JsValue> {
+    let options = crate::optional(options);
     use yinjian::token::{JwsAlgorithm, SigningKey};
     let options = options_object(Some(&options), &["alg", "kid", "header"]).map_err(throw)?;
     let alg_name = string_option(options.as_ref(), "alg")

@@ -85,6 +85,22 @@ test("verifyLicenceFile: a document without licence metadata is not a valid lice
   assert.ok(report.checks.some((c) => c.status !== "PASSED"), "a failing check says why");
 });
 
+test("a TrustStore holds JWKS keys too: built once, reused for tokens", () => {
+  const simple = (c) => c.expect === "PASSED" && !c.hmac_secrets && Object.keys(c.options).every((k) => ["at", "algorithms", "issuers", "audience", "leeway"].includes(k));
+  const c = text("test-vectors/token/tokens.jsonl")
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l))
+    .find(simple);
+  assert.ok(c, "a passing token case");
+  const trust = new lib.TrustStore();
+  assert.ok(trust.addJwks(c.jwks) >= 1);
+  assert.equal(lib.verifyTokenWithTrust(c.token, null, trust, c.options).status, "PASSED");
+  assert.equal(lib.verifyTokenWithTrust(c.token, null, new lib.TrustStore(), c.options).status, "INDETERMINATE", "no key to check it with");
+  assert.equal(lib.verifyToken(c.token, c.jwks, c.options).status, "PASSED", "the same as with the JWKS given");
+  assert.throws(() => trust.addJwks("{"), (e) => e instanceof lib.MalformedInputError);
+});
+
 test("buildFeatures of the test build", () => {
   assert.deepEqual(lib.buildFeatures(), { sign: true, vectors: true, qrImage: true, qrMake: true });
 });
