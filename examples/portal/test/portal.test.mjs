@@ -2,7 +2,8 @@
 // Serves the portal (examples/portal/serve.mjs, in process, ephemeral port), drives headless
 // Chromium (/usr/bin/chromium or $CHROMIUM) through playwright-core from bindings/wasm, and
 // goes through the page as a user would: trust from PEM files, a good and a tampered OFD, PDFs,
-// tokens, a licence QR photo and text, errors, then offline through the service worker.
+// tokens, a licence QR photo, camera (a fake capture device playing the photo) and text,
+// errors, then offline through the service worker.
 // One full-page screenshot per case in test-output/portal-<case>.png. Prints
 // "portal: N passed, M failed"; exit code 0 when nothing failed. Needs the package built by
 // scripts/build-wasm --features qr-image,qr-make.
@@ -12,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_HINT, pkgDir, startServer } from "../serve.mjs";
-import { collectErrors, launchChromium } from "../../../bindings/wasm/tests/shared/chromium.mjs";
+import { CHROMIUM_ARGS, collectErrors, launchChromium } from "../../../bindings/wasm/tests/shared/chromium.mjs";
+import { readGrayPng, writeY4m } from "./camera-clip.mjs";
 
 const TIMEOUT_MS = 90_000;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -86,7 +88,15 @@ async function test(name, body) {
 async function result(action) {
   const before = Number((await page.getAttribute("#result", "data-run")) ?? 0);
   await action();
-  await page.waitForSelector(`#result[data-run="${before + 1}"]`, { timeout: 30_000 });
+  // The next result with a verdict (a note, such as "scanning…", may come first).
+  await page.waitForFunction(
+    (b) => {
+      const r = document.getElementById("result");
+      return Number(r.dataset.run ?? 0) > b && r.querySelector("#verdict") !== null;
+    },
+    before,
+    { timeout: 30_000, polling: 100 },
+  );
   const verdict = page.locator("#verdict");
   return {
     status: await verdict.getAttribute("data-status"),
@@ -116,7 +126,18 @@ async function waitReady() {
 }
 
 try {
-  context = await launchChromium(chromium, profile, { viewport: { width: 1200, height: 900 } });
+  // The camera is Chromium's fake device playing the licence QR photo as a video.
+  const clip = join(profile, "camera.y4m");
+  writeY4m(readGrayPng(join(vectors, "licence/sample-code.png")), clip);
+  context = await launchChromium(chromium, profile, {
+    viewport: { width: 1200, height: 900 },
+    args: [
+      ...CHROMIUM_ARGS,
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-video-capture=${clip}`,
+    ],
+  });
   page = context.pages()[0] ?? (await context.newPage());
   pageErrors = collectErrors(page);
 
@@ -299,6 +320,13 @@ try {
     const data = JSON.parse(readFileSync(join(vectors, "licence/business-licence.json"), "utf8"));
     const holder = Object.values(data).find((v) => typeof v === "string" && /[\u4e00-\u9fff]/.test(v));
     expect(!holder || shown.body.includes(holder), `licence data not shown (${holder})`);
+  });
+
+  await test("licence-qr-camera", async () => {
+    // The camera button scans frames until the code is read: the same verdict as the photo.
+    const shown = await result(() => page.click("#camera"));
+    expectVerdict(shown, "PASSED");
+    expect(await page.locator("#camera").isVisible(), "scanning did not stop after the code was read");
   });
 
   await test("licence-qr-untrusted", async () => {
