@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_HINT, pkgDir, startServer } from "../serve.mjs";
 import { CHROMIUM_ARGS, collectErrors, launchChromium } from "../../../bindings/wasm/tests/shared/chromium.mjs";
-import { readGrayPng, writeY4m } from "./camera-clip.mjs";
+import { readGreyPng } from "../../../bindings/wasm/tests/shared/png.mjs";
+import { writeY4m } from "./camera-clip.mjs";
 
 const TIMEOUT_MS = 90_000;
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -128,7 +129,7 @@ async function waitReady() {
 try {
   // The camera is Chromium's fake device playing the licence QR photo as a video.
   const clip = join(profile, "camera.y4m");
-  writeY4m(readGrayPng(join(vectors, "licence/sample-code.png")), clip);
+  writeY4m(readGreyPng(readFileSync(join(vectors, "licence/sample-code.png"))), clip);
   context = await launchChromium(chromium, profile, {
     viewport: { width: 1200, height: 900 },
     args: [

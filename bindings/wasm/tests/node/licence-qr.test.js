@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { inflateSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { readGreyPng } from "../shared/png.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const dir = join(here, "..", "..", "..", "..", "test-vectors", "licence");
@@ -23,38 +23,7 @@ const features = lib.licenceQrFeatures();
 
 /** RGBA pixels of an 8-bit greyscale, non-interlaced PNG (what `yinjian qr make` writes). */
 function pngToImageData(bytes) {
-  assert.equal(bytes.subarray(1, 4).toString(), "PNG");
-  let off = 8, width = 0, height = 0;
-  const idat = [];
-  while (off < bytes.length) {
-    const len = bytes.readUInt32BE(off);
-    const type = bytes.subarray(off + 4, off + 8).toString();
-    const body = bytes.subarray(off + 8, off + 8 + len);
-    if (type === "IHDR") {
-      width = body.readUInt32BE(0);
-      height = body.readUInt32BE(4);
-      assert.equal(body[8], 8, "bit depth 8");
-      assert.equal(body[9], 0, "greyscale");
-    } else if (type === "IDAT") {
-      idat.push(body);
-    }
-    off += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const grey = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (width + 1)];
-    for (let x = 0; x < width; x++) {
-      const v = raw[y * (width + 1) + 1 + x];
-      const a = x > 0 ? grey[y * width + x - 1] : 0;
-      const b = y > 0 ? grey[(y - 1) * width + x] : 0;
-      const c = x > 0 && y > 0 ? grey[(y - 1) * width + x - 1] : 0;
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-      const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      const pred = [0, a, b, (a + b) >> 1, paeth][filter];
-      grey[y * width + x] = (v + pred) & 0xff;
-    }
-  }
+  const { width, height, data: grey } = readGreyPng(bytes);
   const rgba = new Uint8ClampedArray(width * height * 4);
   grey.forEach((g, i) => rgba.set([g, g, g, 255], i * 4));
   return { data: rgba, width, height };
