@@ -409,7 +409,7 @@ fn expect_report(case: &Value, report: &Report) -> Result<(), String> {
 }
 
 fn chain_report(case: &Value) -> Result<Report, String> {
-    use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, Usage};
+    use crate::x509::{chain_report, parse_all, ChainOptions, Crl, RevocationPolicy, Usage};
     let leaf = parse_all(text(case, "leaf")?.as_bytes())
         .map_err(|e| format!("leaf: {e}"))?
         .remove(0);
@@ -432,10 +432,7 @@ fn chain_report(case: &Value) -> Result<Report, String> {
         opts.ocsp
             .push(crate::x509::OcspResponseInfo::from_der(&der).map_err(|e| format!("ocsp: {e}"))?);
     }
-    let outcome = verify_chain(&leaf, &pool, &trust, &opts);
-    let mut report = Report::new("x509-chain");
-    report.checks = outcome.checks;
-    Ok(report.finish())
+    Ok(chain_report(&leaf, &pool, &trust, &opts))
 }
 
 /// Validation time of x509-limbo cases that name none, so runs are repeatable.
@@ -449,15 +446,19 @@ pub const LIMBO_DEFAULT_TIME: &str = "2026-11-01T00:00:00Z";
 /// left out, as a verifier would.
 pub fn limbo_report(case: &Value) -> Report {
     use crate::report::{Check, Reason};
-    use crate::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
-    let mut report = Report::new("x509-chain");
+    use crate::x509::{chain_report, parse_all, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
+    // A report of the one check that stopped the case before path building.
+    let stopped = |check: Check| {
+        let mut report = Report::new(crate::x509::path::REPORT_KIND);
+        report.push(check);
+        report.finish()
+    };
     let pem = |v: &Value| v.as_str().unwrap_or_default().as_bytes().to_vec();
     let pems = |field: &str| case[field].as_array().cloned().unwrap_or_default();
     let leaf = match parse_all(&pem(&case["peer_certificate"])) {
         Ok(mut v) => v.remove(0),
         Err(e) => {
-            report.push(Check::failed("x509.decode", e.reason(), e.to_string()));
-            return report.finish();
+            return stopped(Check::failed("x509.decode", e.reason(), e.to_string()));
         }
     };
     let mut trust = TrustStore::new();
@@ -473,8 +474,7 @@ pub fn limbo_report(case: &Value) -> Report {
     let at = match crate::time::Time::parse(at) {
         Ok(at) => at,
         Err(e) => {
-            report.push(Check::failed("x509.validation-time", Reason::Malformed, e.to_string()));
-            return report.finish();
+            return stopped(Check::failed("x509.validation-time", Reason::Malformed, e.to_string()));
         }
     };
     let usage = if case["validation_kind"] == "CLIENT" {
@@ -488,8 +488,7 @@ pub fn limbo_report(case: &Value) -> Report {
         match Crl::parse_all(&pem(&crl)) {
             Ok(list) => opts.crls.extend(list),
             Err(e) => {
-                report.push(Check::failed("x509.crl", e.reason(), e.to_string()));
-                return report.finish();
+                return stopped(Check::failed("x509.crl", e.reason(), e.to_string()));
             }
         }
         opts.revocation = RevocationPolicy::Required;
@@ -497,7 +496,7 @@ pub fn limbo_report(case: &Value) -> Report {
     if let Some(depth) = case["max_chain_depth"].as_u64() {
         opts.max_intermediates = usize::try_from(depth).unwrap_or(usize::MAX);
     }
-    report.checks = verify_chain(&leaf, &pool, &trust, &opts).checks;
+    let mut report = chain_report(&leaf, &pool, &trust, &opts);
     if case["key_usage"]
         .as_array()
         .is_some_and(|v| v.iter().any(|k| k == "digitalSignature"))
