@@ -847,8 +847,9 @@ struct DocumentOptions {
     intermediates: Vec<x509::Certificate>,
     signer_certificates: Vec<x509::Certificate>,
     on_progress: Option<js_sys::Function>,
-    /// Options the caller named beyond the document ones (e.g. `revoked`).
-    extra: Option<Object>,
+    /// The options object itself, for the options a caller takes beyond the document ones
+    /// (`revoked` of `verifyLicenceFile`).
+    object: Option<Object>,
 }
 
 /// The option names every document verification takes.
@@ -888,7 +889,7 @@ fn document_options(options: &JsValue, more: &[&str]) -> Result<DocumentOptions,
         intermediates: certs("intermediates")?,
         signer_certificates: certs("signerCertificates")?,
         on_progress,
-        extra: options,
+        object: options,
     })
 }
 
@@ -898,7 +899,7 @@ fn document_options(options: &JsValue, more: &[&str]) -> Result<DocumentOptions,
 fn with_document_options<T>(
     o: DocumentOptions,
     trust: &TrustStore,
-    verify: impl FnOnce(&yinjian::seal::DocumentOptions<'_>) -> T,
+    verify: impl FnOnce(yinjian::seal::DocumentOptions<'_>) -> T,
 ) -> T {
     let callback = o.on_progress;
     let tell = |p: yinjian::seal::Progress| {
@@ -915,7 +916,7 @@ fn with_document_options<T>(
     if callback.is_some() {
         opts.progress = Some(yinjian::seal::ProgressFn(&tell));
     }
-    verify(&opts)
+    verify(opts)
 }
 
 /// Verifies every signature of an OFD document (the file's bytes) against a `TrustStore`;
@@ -951,7 +952,7 @@ fn document_report(
     verify: fn(&[u8], &yinjian::seal::DocumentOptions<'_>) -> Report,
 ) -> Result<JsValue, JsValue> {
     let o = document_options(options, &[]).map_err(throw)?;
-    to_js(&with_document_options(o, trust, |opts| verify(document, opts)))
+    to_js(&with_document_options(o, trust, |opts| verify(document, &opts)))
 }
 
 /// Verifies an e-licence file (OFD or PDF, told apart by their first bytes): every
@@ -966,9 +967,9 @@ pub fn verify_licence_file(
 ) -> Result<JsValue, JsValue> {
     let options = optional(options);
     let o = document_options(&options, &["revoked"]).map_err(throw)?;
-    let revoked = string_list_option(o.extra.as_ref(), "revoked").map_err(throw)?;
+    let revoked = string_list_option(o.object.as_ref(), "revoked").map_err(throw)?;
     to_js(&with_document_options(o, &trust.inner, |opts| {
-        let mut licence = yinjian::licence::file::LicenceFileOptions::new(opts.clone());
+        let mut licence = yinjian::licence::file::LicenceFileOptions::new(opts);
         licence.revoked = revoked;
         yinjian::licence::file::verify_licence_file(file, &licence)
     }))
