@@ -92,3 +92,21 @@ pub fn openssl_sm2_verify(pubkey_pem: &[u8], message: &[u8], signature: &[u8]) -
     let _ = std::fs::remove_dir_all(&dir);
     String::from_utf8_lossy(&out.stdout).contains("Verified Successfully")
 }
+
+/// The third-party corpus (`$YINJIAN_CORPUS`, by default `../shared/corpus` beside the
+/// repository) joined with `rel`, when it is there. Without it a test skips with one line that
+/// says what it skipped and how to get the corpus; under `CI=true` a missing corpus fails.
+pub fn corpus(rel: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("YINJIAN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    let path = root.join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{} is missing: CI must have the corpus (set YINJIAN_CORPUS)", path.display());
+    }
+    eprintln!("SKIPPED: {} not found (set YINJIAN_CORPUS to the corpus folder)", path.display());
+    None
+}
