@@ -89,6 +89,13 @@ pub enum Reason {
     OutOfBoundsNoPoe,
     /// The document carries no signature to verify.
     NoSignature,
+    /// A signature verifies mathematically but its algorithm, digest or key size is not
+    /// acceptable under the crypto-constraints policy in force (RSA below 2048 bits, SHA-1 for
+    /// new signatures, …) (ETSI CRYPTO_CONSTRAINTS_FAILURE).
+    CryptoConstraintsFailure,
+    /// An SM2 signature verifies only in a non-standard variant (no Z value, or an ID other than
+    /// the one required): not a GB/T 32918 signature; which variant matched is in the details.
+    NonStandardSm2,
 }
 
 impl Reason {
@@ -99,7 +106,9 @@ impl Reason {
             | Reason::RevocationUnknown
             | Reason::Unsupported
             | Reason::OutOfBoundsNoPoe
-            | Reason::NoSignature => Status::Indeterminate,
+            | Reason::NoSignature
+            | Reason::CryptoConstraintsFailure
+            | Reason::NonStandardSm2 => Status::Indeterminate,
             _ => Status::Failed,
         }
     }
@@ -119,12 +128,13 @@ impl Reason {
             Reason::WeakAlgorithm => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::PolicyViolation => "CHAIN_CONSTRAINTS_FAILURE",
             Reason::OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
+            Reason::CryptoConstraintsFailure | Reason::NonStandardSm2 => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::ModifiedAfterSigning | Reason::NoSignature => return None,
         })
     }
 
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 18] = [
         Reason::HashMismatch,
         Reason::BadSignature,
         Reason::NotYetValid,
@@ -141,6 +151,8 @@ impl Reason {
         Reason::PolicyViolation,
         Reason::OutOfBoundsNoPoe,
         Reason::NoSignature,
+        Reason::CryptoConstraintsFailure,
+        Reason::NonStandardSm2,
     ];
 
     /// The reason's name as the JSON spells it.
@@ -162,6 +174,8 @@ impl Reason {
             Reason::PolicyViolation => "PolicyViolation",
             Reason::OutOfBoundsNoPoe => "OutOfBoundsNoPoe",
             Reason::NoSignature => "NoSignature",
+            Reason::CryptoConstraintsFailure => "CryptoConstraintsFailure",
+            Reason::NonStandardSm2 => "NonStandardSm2",
         }
     }
 }

@@ -54,7 +54,9 @@ export type Reason =
   | "Missing"
   | "PolicyViolation"
   | "OutOfBoundsNoPoe"
-  | "NoSignature";
+  | "NoSignature"
+  | "CryptoConstraintsFailure"
+  | "NonStandardSm2";
 
 /** One step of a verification and its outcome. */
 export interface Check {
