@@ -1,12 +1,39 @@
 //! # yinjian (印鉴)
 //!
-//! Verify — and where needed make — the trust objects of Chinese digital government:
-//! SM2 signatures and SM3 digests, and (as the project grows) certificates, electronic
-//! seals, OFD and PDF signatures, identity tokens and e-licences.
+//! Verify — and where needed make — the trust objects of Chinese digital government: OFD and
+//! PDF documents with every seal and signature in them, electronic seals (GB/T 38540, GM/T
+//! 0031), X.509 chains with cross-certified CAs, CRLs and OCSP, CMS and RFC 3161 time-stamps,
+//! identity tokens (JWS/JWT with SM2), e-licences and their signed QR codes, SM2 and SM3.
 //!
 //! Every verification returns a [`Report`]: PASSED / FAILED / INDETERMINATE with a list of
-//! checks and machine-readable [`Reason`]s. Parsers take bytes only; nothing here reads a
-//! clock, a trust store or the network — the validation [`Time`] is always an argument.
+//! checks and machine-readable [`Reason`]s (`docs/REPORT.md`). Parsers take bytes only; no
+//! verifier reads a clock, a trust store or the network — the validation [`Time`] is an input.
+//!
+//! A service builds one [`Verifier`] and verifies whatever it is handed:
+//!
+//! ```
+//! use yinjian::x509::{parse_all, RevocationPolicy, TrustStore};
+//! use yinjian::{Clock, Status, Time, Verifier};
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(include_bytes!("../../test-vectors/x509/sm2/certs/root.pem"))?;
+//! let verifier = Verifier::new(trust, Clock::Fixed(Time::parse("2027-06-01T00:00:00Z")?))
+//!     .intermediates(parse_all(include_bytes!("../../test-vectors/x509/sm2/certs/int.pem"))?)
+//!     .revocation(RevocationPolicy::NotRequired); // no CRLs here: reported, not required
+//! let report = verifier.verify(include_bytes!("../../test-vectors/sample/notice.ofd")); // or a PDF
+//! assert_eq!(report.status, Status::Passed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Verification is CPU work: in an async service call it inside
+//! `tokio::task::spawn_blocking` (or another blocking pool), never on the threads that serve
+//! connections — one large PDF verified inline stalls every other request on that thread.
+//! `Clock::System` takes "now" at each call; `Clock::Fixed` validates as of a given time.
+//!
+//! The modules: [`ofd`], [`pdf`], [`seal`], [`x509`], [`cms`], [`token`], [`licence`], [`sm`]
+//! (SM2, SM3), [`alg`] (every other algorithm), [`report`], [`verifier`].
+//!
+//! SM2 on its own:
 //!
 //! ```
 //! use yinjian::sm::sm2::{PrivateKey, Sm2Signer, SignatureEncoding, DEFAULT_DISTID};
@@ -44,7 +71,9 @@ pub mod time;
 pub mod token;
 #[cfg(feature = "test-vectors")]
 pub mod vectors;
+pub mod verifier;
 pub mod x509;
 
 pub use report::{Check, Reason, Report, Status};
 pub use time::Time;
+pub use verifier::{Clock, DocumentKind, Verifier};

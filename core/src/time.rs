@@ -1,7 +1,8 @@
 //! The validation-time type.
 //!
-//! Nothing in this crate reads a clock: every verifier takes the time it validates for as a
-//! [`Time`] argument. The CLI and the WASM binding pass "now" by default.
+//! No verifier in this crate reads a clock: each takes the time it validates for as a [`Time`]
+//! argument. [`Time::now`] is there for callers that want "now" (the CLI's default), and a
+//! [`crate::verifier::Verifier`] reads it only when built with `Clock::System`.
 
 use std::fmt;
 
@@ -35,6 +36,26 @@ impl Time {
     pub fn from_unix(unix: i64) -> Result<Time, TimeError> {
         OffsetDateTime::from_unix_timestamp(unix).map_err(|_| TimeError::OutOfRange(unix))?;
         Ok(Time { unix })
+    }
+
+    /// The system clock's time now, to the second: for programs that validate "as of now".
+    /// The library's verifiers never call it; a caller (or [`crate::verifier::Clock::System`])
+    /// does. Not in the browser build, which has no system clock (pass the time instead).
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    pub fn now() -> Result<Time, TimeError> {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| TimeError::OutOfRange(-1))?;
+        let seconds = i64::try_from(since_epoch.as_secs()).map_err(|_| TimeError::OutOfRange(i64::MAX))?;
+        Time::from_unix(seconds)
+    }
+
+    /// Without a system clock (the browser build) there is no "now": pass the time instead.
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    pub fn now() -> Result<Time, TimeError> {
+        Err(TimeError::Unparsable(
+            "no system clock in this build: pass the validation time".into(),
+        ))
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.

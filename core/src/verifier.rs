@@ -1,0 +1,275 @@
+//! One verifier object for services: trust, revocation data, policy and the time source set
+//! once, then any number of documents verified with it, from any thread.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("root.pem")?)?;
+//! let verifier = Arc::new(Verifier::new(trust, Clock::System));
+//! let report = verifier.verify(&std::fs::read("notice.ofd")?); // OFD, PDF, seal or licence QR
+//! println!("{}", report.to_text());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Verification is CPU work (tens of microseconds to seconds for a large PDF): in an async
+//! service run it on a blocking pool (`tokio::task::spawn_blocking`), never on the threads that
+//! serve connections.
+
+use crate::licence::qr::{verify_qr, IssuerList, QrOptions};
+use crate::report::{Check, Reason, Report};
+use crate::seal::{verify_seal, DocumentOptions, SealOptions};
+use crate::time::{Time, TimeError};
+use crate::x509::crl::Crl;
+use crate::x509::ocsp::OcspResponseInfo;
+use crate::x509::{Certificate, RevocationPolicy, TrustStore};
+
+/// Report kind of an input that no verifier recognised.
+pub const UNKNOWN_REPORT_KIND: &str = "unknown";
+
+/// Where a verifier takes its validation time from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Clock {
+    /// Always this time (archives, tests, reproducible reports).
+    Fixed(Time),
+    /// The system clock at each verification (services). Not available in the browser build,
+    /// where the caller passes the time.
+    System,
+}
+
+/// The kinds of input [`Verifier::verify`] recognises by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DocumentKind {
+    /// An OFD package (a ZIP archive).
+    Ofd,
+    /// A PDF file.
+    Pdf,
+    /// A GB/T 38540 or GM/T 0031 electronic seal (`.esl`, DER).
+    Seal,
+    /// A signed licence QR code text (`YJ1:…`).
+    LicenceQr,
+}
+
+impl DocumentKind {
+    /// The kind told by the first bytes, or `None` for anything else.
+    pub fn detect(input: &[u8]) -> Option<DocumentKind> {
+        let trimmed = input.trim_ascii_start();
+        if input.starts_with(b"PK\x03\x04") {
+            Some(DocumentKind::Ofd)
+        } else if trimmed.starts_with(b"%PDF-") {
+            Some(DocumentKind::Pdf)
+        } else if trimmed.starts_with(b"YJ1:") {
+            Some(DocumentKind::LicenceQr)
+        } else if input.first() == Some(&0x30) && crate::seal::Seal::decode(input).is_ok() {
+            Some(DocumentKind::Seal)
+        } else {
+            None
+        }
+    }
+
+    /// The kind's name as reports and the CLI spell it (`ofd`, `pdf`, `seal`, `licence-qr`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DocumentKind::Ofd => "ofd",
+            DocumentKind::Pdf => "pdf",
+            DocumentKind::Seal => "seal",
+            DocumentKind::LicenceQr => "licence-qr",
+        }
+    }
+}
+
+/// Trust anchors, intermediates, revocation data, policy and time source, set once; `Send +
+/// Sync`, so one verifier behind an `Arc` serves every request of a service.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Verifier {
+    trust: TrustStore,
+    intermediates: Vec<Certificate>,
+    signer_certificates: Vec<Certificate>,
+    crls: Vec<Crl>,
+    ocsp: Vec<OcspResponseInfo>,
+    revocation: RevocationPolicy,
+    clock: Clock,
+    licence_issuers: IssuerList,
+}
+
+impl Verifier {
+    /// A verifier trusting `trust`, taking its validation time from `clock`; revocation status
+    /// required (supply CRLs or OCSP responses, or relax it with [`Verifier::revocation`]).
+    pub fn new(trust: TrustStore, clock: Clock) -> Verifier {
+        Verifier {
+            trust,
+            intermediates: Vec::new(),
+            signer_certificates: Vec::new(),
+            crls: Vec::new(),
+            ocsp: Vec::new(),
+            revocation: RevocationPolicy::Required,
+            clock,
+            licence_issuers: IssuerList::new(),
+        }
+    }
+
+    /// Intermediate CA certificates to build chains with.
+    pub fn intermediates(mut self, certificates: Vec<Certificate>) -> Verifier {
+        self.intermediates = certificates;
+        self
+    }
+
+    /// Signer certificates for signatures that carry none (a bare SM2 signature in an OFD).
+    pub fn signer_certificates(mut self, certificates: Vec<Certificate>) -> Verifier {
+        self.signer_certificates = certificates;
+        self
+    }
+
+    /// CRLs to judge revocation with (never fetched).
+    pub fn crls(mut self, crls: Vec<Crl>) -> Verifier {
+        self.crls = crls;
+        self
+    }
+
+    /// OCSP responses to judge revocation with (never fetched).
+    pub fn ocsp(mut self, responses: Vec<OcspResponseInfo>) -> Verifier {
+        self.ocsp = responses;
+        self
+    }
+
+    /// Whether an unknown revocation status lowers the verdict (it is reported either way).
+    pub fn revocation(mut self, policy: RevocationPolicy) -> Verifier {
+        self.revocation = policy;
+        self
+    }
+
+    /// The issuers whose signed licence QR codes are accepted.
+    pub fn licence_issuers(mut self, issuers: IssuerList) -> Verifier {
+        self.licence_issuers = issuers;
+        self
+    }
+
+    /// Whether an unknown revocation status lowers the verdict.
+    pub fn revocation_policy(&self) -> RevocationPolicy {
+        self.revocation
+    }
+
+    /// The trust anchors.
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// The validation time the clock gives now.
+    pub fn time(&self) -> Result<Time, TimeError> {
+        match self.clock {
+            Clock::Fixed(at) => Ok(at),
+            Clock::System => Time::now(),
+        }
+    }
+
+    /// Document options (OFD, PDF, licence files) for validation at `at`: add a progress
+    /// callback to them where one is wanted.
+    pub fn document_options(&self, at: Time) -> DocumentOptions<'_> {
+        let mut options = DocumentOptions::new(self.seal_options(at));
+        options.signer_certificates = self.signer_certificates.clone();
+        options
+    }
+
+    /// Seal options (trust, chain options with the revocation data) for validation at `at`.
+    pub fn seal_options(&self, at: Time) -> SealOptions<'_> {
+        let mut options = SealOptions::new(&self.trust, at);
+        options.intermediates = self.intermediates.clone();
+        options.chain.revocation = self.revocation;
+        options.chain.crls = self.crls.clone();
+        options.chain.ocsp = self.ocsp.clone();
+        options
+    }
+
+    /// Verifies whatever `input` is (told by its first bytes: [`DocumentKind::detect`]) at the
+    /// clock's time. Anything unrecognised, or a clock that cannot be read, gives an
+    /// INDETERMINATE report saying so, never a panic.
+    pub fn verify(&self, input: &[u8]) -> Report {
+        match self.time() {
+            Ok(at) => self.verify_at(input, at),
+            Err(e) => unrecognised(Check::failed(
+                "input.time",
+                Reason::Unsupported,
+                format!("no validation time: {e}"),
+            )),
+        }
+    }
+
+    /// Verifies whatever `input` is at the validation time `at`.
+    pub fn verify_at(&self, input: &[u8], at: Time) -> Report {
+        match DocumentKind::detect(input) {
+            Some(kind) => self.verify_kind(kind, input, at),
+            None => unrecognised(Check::failed(
+                "input.kind",
+                Reason::Unsupported,
+                "not a document this library verifies (OFD, PDF, seal, licence QR text)",
+            )),
+        }
+    }
+
+    /// Verifies `input` as the given kind at `at`.
+    pub fn verify_kind(&self, kind: DocumentKind, input: &[u8], at: Time) -> Report {
+        match kind {
+            DocumentKind::Ofd => crate::ofd::verify_ofd_bytes(input, &self.document_options(at)),
+            DocumentKind::Pdf => crate::pdf::verify_pdf(input, &self.document_options(at)),
+            DocumentKind::Seal => verify_seal(input, &self.seal_options(at)),
+            DocumentKind::LicenceQr => {
+                let text = String::from_utf8_lossy(input);
+                verify_qr(text.trim(), &self.licence_issuers, &QrOptions::new(at))
+            }
+        }
+    }
+}
+
+/// The report for an input that could not be verified at all.
+fn unrecognised(check: Check) -> Report {
+    let mut report = Report::new(UNKNOWN_REPORT_KIND);
+    report.push(check);
+    report.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Status;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn verifier_is_shareable_across_threads() {
+        assert_send_sync::<Verifier>();
+    }
+
+    #[test]
+    fn kinds_are_told_by_their_first_bytes() {
+        assert_eq!(DocumentKind::detect(b"PK\x03\x04rest"), Some(DocumentKind::Ofd));
+        assert_eq!(DocumentKind::detect(b"%PDF-1.7\n"), Some(DocumentKind::Pdf));
+        assert_eq!(DocumentKind::detect(b" YJ1:ABC"), Some(DocumentKind::LicenceQr));
+        assert_eq!(DocumentKind::detect(b"\x30\x03\x02\x01\x00"), None);
+        assert_eq!(DocumentKind::detect(b""), None);
+        assert_eq!(DocumentKind::detect(b"hello"), None);
+    }
+
+    #[test]
+    fn unknown_input_is_indeterminate_with_its_reason() {
+        let at = Time::parse("2027-06-01T00:00:00Z").unwrap();
+        let verifier = Verifier::new(TrustStore::new(), Clock::Fixed(at));
+        let report = verifier.verify(b"just some text");
+        assert_eq!(report.kind, UNKNOWN_REPORT_KIND);
+        assert_eq!(report.status, Status::Indeterminate);
+        assert_eq!(report.checks[0].reason, Some(Reason::Unsupported));
+        assert_eq!(verifier.time().unwrap(), at);
+    }
+
+    #[test]
+    fn a_broken_pdf_is_verified_as_a_pdf() {
+        let verifier = Verifier::new(TrustStore::new(), Clock::Fixed(Time::UNIX_EPOCH));
+        let report = verifier.verify(b"%PDF-1.7\nnot really");
+        assert_eq!(report.kind, crate::pdf::DOCUMENT_REPORT_KIND);
+        assert_eq!(report.status, Status::Failed);
+    }
+}
