@@ -8,6 +8,8 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod serve;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yinjian::codec::{decode_text_or_binary, Decoded, MAX_TEXT_INPUT};
@@ -103,6 +105,9 @@ enum Command {
     /// E-licence files: verify an OFD licence (its seals, then the licence rules).
     #[command(subcommand)]
     Licence(LicenceCommand),
+    /// Serve verification over HTTP (`POST /v1/verify`, `GET /v1/health`, `GET /v1/openapi.json`)
+    /// for backends in any language; loopback only unless told otherwise.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -764,6 +769,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Sm3 { files } => sm3_files(&files),
+        Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
         Command::Vectors { files, reports } => run_vectors(&files, reports),
         Command::Verify {
             document,
