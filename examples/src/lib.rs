@@ -14,36 +14,37 @@
 use std::path::Path;
 
 use yinjian::x509::{self, Certificate, RevocationPolicy, TrustStore};
-use yinjian::{seal, Report, Time};
+use yinjian::{Clock, Report, Time, Verifier};
 
 pub mod service;
 
-/// Trust anchors and the intermediate CA certificates to build chains with, loaded once.
-#[derive(Debug, Default)]
+/// Trust anchors and the intermediate CA certificates to build chains with, loaded once into
+/// the library's [`Verifier`] (shared by every request of the service).
+#[derive(Debug)]
 pub struct Trust {
-    anchors: TrustStore,
-    intermediates: Vec<Certificate>,
+    verifier: Verifier,
 }
 
 impl Trust {
     /// Trust from anchors and intermediates already parsed.
     pub fn new(anchors: TrustStore, intermediates: Vec<Certificate>) -> Trust {
-        Trust { anchors, intermediates }
+        Trust {
+            verifier: Verifier::new(anchors, Clock::System).intermediates(intermediates),
+        }
     }
 
     /// Loads anchors and intermediates from files (PEM bundles or DER). Fails when a file
     /// cannot be read or does not decode as certificates.
     pub fn load(anchor_files: &[impl AsRef<Path>], intermediate_files: &[impl AsRef<Path>]) -> Result<Trust, String> {
-        let mut trust = Trust::default();
+        let mut anchors = TrustStore::new();
         for path in anchor_files.iter().map(AsRef::as_ref) {
-            let bytes = read(path)?;
-            trust.anchors.add_pem(&bytes).map_err(|e| in_file(path, e))?;
+            anchors.add_pem(&read(path)?).map_err(|e| in_file(path, e))?;
         }
+        let mut intermediates = Vec::new();
         for path in intermediate_files.iter().map(AsRef::as_ref) {
-            let certs = x509::parse_all(&read(path)?).map_err(|e| in_file(path, e))?;
-            trust.intermediates.extend(certs);
+            intermediates.extend(x509::parse_all(&read(path)?).map_err(|e| in_file(path, e))?);
         }
-        Ok(trust)
+        Ok(Trust::new(anchors, intermediates))
     }
 }
 
@@ -89,21 +90,10 @@ pub fn verify_document(
     at: Time,
     revocation: RevocationPolicy,
 ) -> Report {
-    let mut seal_options = seal::SealOptions::new(&trust.anchors, at);
-    seal_options.chain.revocation = revocation;
-    seal_options.intermediates = trust.intermediates.clone();
-    let options = seal::DocumentOptions::new(seal_options);
+    let mut options = trust.verifier.document_options(at);
+    options.seal.chain.revocation = revocation;
     match kind {
         DocumentKind::Ofd => yinjian::ofd::verify_ofd_bytes(document, &options),
         DocumentKind::Pdf => yinjian::pdf::verify_pdf(document, &options),
     }
-}
-
-/// The current time from the system clock, as the validation time when none is given.
-pub fn now() -> Result<Time, String> {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|e| format!("system clock: {e}"))?;
-    let seconds = i64::try_from(since_epoch.as_secs()).map_err(|e| format!("system clock: {e}"))?;
-    Time::from_unix(seconds).map_err(|e| format!("system clock: {e}"))
 }

@@ -32,7 +32,7 @@ use serde::Deserialize;
 use yinjian::x509::RevocationPolicy;
 use yinjian::{Report, Time};
 
-use crate::{now, verify_document, DocumentKind, Trust};
+use crate::{verify_document, DocumentKind, Trust};
 
 /// Largest request body accepted (64 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -94,7 +94,7 @@ async fn verify(
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let at = match &query.at {
         Some(text) => Time::parse(text).map_err(|e| ApiError::bad_request(format!("at: {e}")))?,
-        None => now().map_err(ApiError::internal)?,
+        None => Time::now().map_err(|e| ApiError::internal(format!("clock: {e}")))?,
     };
     let kind = DocumentKind::detect(&document).ok_or_else(|| {
         ApiError::new(

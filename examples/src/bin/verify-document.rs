@@ -15,7 +15,7 @@ use clap::Parser;
 use yinjian::report::deciding;
 use yinjian::x509::RevocationPolicy;
 use yinjian::{Report, Status, Time};
-use yinjian_examples::{now, verify_document, DocumentKind, Trust};
+use yinjian_examples::{verify_document, DocumentKind, Trust};
 
 /// Exit code for INDETERMINATE and for usage or input errors.
 const EXIT_INDETERMINATE: u8 = 2;
@@ -61,7 +61,7 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<Status, String> {
     let at = match &args.at {
         Some(text) => Time::parse(text).map_err(|e| format!("--at: {e}"))?,
-        None => now()?,
+        None => Time::now().map_err(|e| format!("clock: {e}"))?,
     };
     let trust = Trust::load(&args.anchors, &args.intermediates)?;
     let document = std::fs::read(&args.document).map_err(|e| format!("{}: {e}", args.document.display()))?;
