@@ -491,6 +491,22 @@ enum CertCommand {
         /// What the leaf must be fit for.
         #[arg(long, default_value = "document-signing", value_parser = ["document-signing", "seal-making", "token-signing", "tls-server", "tls-client", "any"])]
         usage: String,
+        /// Certificate policy the path must be valid for (RFC 5280 user-initial-policy-set;
+        /// dotted OID or anyPolicy; repeatable). Default: any policy.
+        #[arg(long = "policy", value_name = "OID")]
+        policies: Vec<String>,
+        /// Require the path to be valid for a policy of --policy (initial-explicit-policy).
+        #[arg(long)]
+        explicit_policy: bool,
+        /// Refuse policy mappings (initial-policy-mapping-inhibit).
+        #[arg(long)]
+        inhibit_policy_mapping: bool,
+        /// Do not honour anyPolicy in certificates (initial-any-policy-inhibit).
+        #[arg(long)]
+        inhibit_any_policy: bool,
+        /// Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them.
+        #[arg(long)]
+        strict_profile: bool,
         #[command(flatten)]
         trust: TrustArgs,
         #[command(flatten)]
@@ -863,6 +879,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Cert(CertCommand::Verify {
             leaf,
             usage,
+            policies,
+            explicit_policy,
+            inhibit_policy_mapping,
+            inhibit_any_policy,
+            strict_profile,
             trust,
             output,
         }) => {
@@ -870,7 +891,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{}: {e}", leaf.display()))?
                 .remove(0);
             let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
-            let (store, pool, opts) = trust.load(output.validation_time()?, usage)?;
+            let (store, pool, mut opts) = trust.load(output.validation_time()?, usage)?;
+            opts.policies = policies
+                .iter()
+                .map(|p| x509::policy::parse_policy(p))
+                .collect::<Result<_, _>>()?;
+            opts.explicit_policy = explicit_policy;
+            opts.inhibit_policy_mapping = inhibit_policy_mapping;
+            opts.inhibit_any_policy = inhibit_any_policy;
+            opts.strict_profile = strict_profile;
             Ok(emit(&x509::chain_report(&leaf_cert, &pool, &store, &opts), output.json))
         }
         Command::Seal(command) => seal_command(command),

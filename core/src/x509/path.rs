@@ -672,13 +672,14 @@ fn profile_check(lints: Vec<serde_json::Value>, usage: Usage) -> Check {
     } else {
         "RFC 5280 issuer rules"
     };
-    let message = if lints.is_empty() {
-        format!("every certificate follows the {rules}")
-    } else {
-        format!(
-            "{} {rules} not followed; noted, not enforced (RFC 5280 §6 path validation does not require them)",
-            lints.len()
-        )
+    let message = match lints.first() {
+        None => format!("every certificate follows the {rules}"),
+        Some(first) => format!(
+            "{} of the {rules} not followed (first: {}: {}); noted, not enforced: RFC 5280 §6 path validation does not require them",
+            lints.len(),
+            first["certificate"].as_str().unwrap_or_default(),
+            first["rule"].as_str().unwrap_or_default()
+        ),
     };
     Check::passed("x509.profile", message).with_detail("lints", serde_json::Value::Array(lints))
 }
