@@ -4,6 +4,7 @@
 //! revocation required. Prints the agreement per PKITS section; fails on any false accept
 //! and on any false reject not listed in [`KNOWN_REJECTS`].
 
+#[allow(dead_code)] // the shared helpers serve several test files
 mod common;
 
 use std::collections::BTreeMap;
