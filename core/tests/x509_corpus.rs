@@ -83,7 +83,13 @@ fn lints(report: &Report) -> Vec<String> {
         .and_then(|l| l.as_array())
         .map(|l| {
             l.iter()
-                .map(|x| format!("{}: {}", x["certificate"].as_str().unwrap(), x["rule"].as_str().unwrap()))
+                .map(|x| {
+                    format!(
+                        "{}: {}",
+                        x["certificate"].as_str().unwrap(),
+                        x["rule"].as_str().unwrap()
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -117,7 +123,10 @@ fn nrcac_national_root_hierarchy() {
     }
     // Sub-CAs under ROOTCA: valid (before this work: FAILED, "basicConstraints must be
     // critical in a CA certificate"); the non-critical basicConstraints is a noted lint.
-    for rel in ["sm2-national/Ant_Financial_Certification_Authority_S1.pem", "sm2-national/Taier_CA.pem"] {
+    for rel in [
+        "sm2-national/Ant_Financial_Certification_Authority_S1.pem",
+        "sm2-national/Taier_CA.pem",
+    ] {
         let sub = cert(&dir, rel);
         let case = Case::new(&sub, std::slice::from_ref(&root), TODAY, Usage::Any);
         let report = case.run();
@@ -172,7 +181,11 @@ fn nrcac_crls() {
     };
     let roots = [
         ("sm2-national/ROOTCA.pem", "sm2-national/ROOTCA.crl", 18),
-        ("sm2-national/Civil_Servant_ROOT.pem", "sm2-national/Civil_Servant_ROOT.crl", 1),
+        (
+            "sm2-national/Civil_Servant_ROOT.pem",
+            "sm2-national/Civil_Servant_ROOT.crl",
+            1,
+        ),
         ("sm2-national/Device_ROOT.pem", "sm2-national/Device_ROOT.crl", 1),
     ];
     for (root, list, count) in roots {
@@ -189,7 +202,11 @@ fn nrcac_crls() {
     let civil = cert(&dir, "sm2-national/Civil_Servant_ROOT.pem");
     let chains = [
         ("sm2-national/Taier_CA.pem", &root, "sm2-national/ROOTCA.crl"),
-        ("sm2-national/Ant_Financial_Certification_Authority_S1.pem", &root, "sm2-national/ROOTCA.crl"),
+        (
+            "sm2-national/Ant_Financial_Certification_Authority_S1.pem",
+            &root,
+            "sm2-national/ROOTCA.crl",
+        ),
         ("sm2-national/TJCA.pem", &civil, "sm2-national/Civil_Servant_ROOT.crl"),
     ];
     for (sub, anchor, list) in chains {
@@ -200,11 +217,21 @@ fn nrcac_crls() {
         assert_status(&case.run(), Status::Passed, None, list);
         // Stale today: revocation cannot be established.
         case.opts.at = Time::parse(TODAY).unwrap();
-        assert_status(&case.run(), Status::Indeterminate, Some(Reason::RevocationUnknown), list);
+        assert_status(
+            &case.run(),
+            Status::Indeterminate,
+            Some(Reason::RevocationUnknown),
+            list,
+        );
         // Another root's CRL says nothing about this certificate.
         case.opts.at = at;
         case.opts.crls = vec![crl("sm2-national/Device_ROOT.crl")];
-        assert_status(&case.run(), Status::Indeterminate, Some(Reason::RevocationUnknown), list);
+        assert_status(
+            &case.run(),
+            Status::Indeterminate,
+            Some(Reason::RevocationUnknown),
+            list,
+        );
     }
 }
 
@@ -289,7 +316,13 @@ fn tongsuo_toolkit_certificates() {
         .pool(&[trap.clone(), root.clone()])
         .run();
     assert_status(&report, Status::Passed, None, "self-issued sm2-cert");
-    assert_eq!(report.check("x509.path").unwrap().details["path"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report.check("x509.path").unwrap().details["path"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     // Trusting only the trap itself does not make its signature verify.
     let alone = Case::new(&trap, std::slice::from_ref(&trap), TODAY, Usage::Any).run();
     assert_ne!(alone.status, Status::Passed);
@@ -314,7 +347,9 @@ fn tongsuo_toolkit_certificates() {
     // www.example.com root, www.middle.com CA (pathlen 0), *.alipay.com TLS leaf.
     let chain = certs(&dir, "sm2-tongsuo/sm2-chain-ca.crt");
     assert_eq!(chain.len(), 2);
-    let leaf = parse_all(&pem_block(&read(&dir, "sm2-tongsuo/sm2-leaf.crt"))).unwrap().remove(0);
+    let leaf = parse_all(&pem_block(&read(&dir, "sm2-tongsuo/sm2-leaf.crt")))
+        .unwrap()
+        .remove(0);
     let (top, middle) = if chain[0].is_self_issued() {
         (chain[0].clone(), chain[1].clone())
     } else {
@@ -370,10 +405,19 @@ fn tongsuo_toolkit_certificates() {
     let client = t("client_sign.crt");
     let report = Case::new(&client, anchors, TODAY, Usage::TlsClient).pool(pool).run();
     assert_status(&report, Status::Passed, None, "client_sign as TLS client");
-    assert!(lints(&report).iter().any(|l| l.contains("subjectAltName")), "{:?}", lints(&report));
+    assert!(
+        lints(&report).iter().any(|l| l.contains("subjectAltName")),
+        "{:?}",
+        lints(&report)
+    );
     let mut strict = Case::new(&client, anchors, TODAY, Usage::TlsClient).pool(pool);
     strict.opts.strict_profile = true;
-    assert_status(&strict.run(), Status::Failed, Some(Reason::PolicyViolation), "strict TLS client");
+    assert_status(
+        &strict.run(),
+        Status::Failed,
+        Some(Reason::PolicyViolation),
+        "strict TLS client",
+    );
 
     // Issued by "SUBCA SM2", whose certificate is not in the corpus.
     for name in ["server_sign2", "server_enc2"] {

@@ -484,8 +484,8 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
     // Issuer/profile rules broken: failures when strict, else lints in the report.
     let mut lints = Vec::new();
     let mut check_profile = |cert: &Certificate, role: Role| -> Result<(), PathFailure> {
-        let broken =
-            profile::check(cert, role, opts.usage).map_err(|m| fail("x509.profile", Reason::PolicyViolation, cert, m))?;
+        let broken = profile::check(cert, role, opts.usage)
+            .map_err(|m| fail("x509.profile", Reason::PolicyViolation, cert, m))?;
         if let (true, Some(first)) = (opts.strict_profile, broken.first()) {
             return Err(fail("x509.profile", Reason::PolicyViolation, cert, first.clone()));
         }

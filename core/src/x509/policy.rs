@@ -129,7 +129,10 @@ struct Budget {
 impl Budget {
     fn spend(&mut self, level: &Level) -> Result<(), String> {
         self.nodes += level.len();
-        self.edges += level.values().map(|n| n.parents.len() + n.expected.len()).sum::<usize>();
+        self.edges += level
+            .values()
+            .map(|n| n.parents.len() + n.expected.len())
+            .sum::<usize>();
         if self.nodes > MAX_POLICY_NODES || self.edges > MAX_POLICY_EDGES {
             return Err(format!(
                 "certificate policy graph exceeds {MAX_POLICY_NODES} nodes / {MAX_POLICY_EDGES} links"
@@ -180,7 +183,13 @@ pub fn process(certs: &[CertPolicies], inputs: &PolicyInputs) -> Result<PolicyOu
                     None if prev_any => BTreeSet::from([None]),
                     None => continue,
                 };
-                level.insert(Some(p), Node { parents, expected: BTreeSet::from([Some(p)]) });
+                level.insert(
+                    Some(p),
+                    Node {
+                        parents,
+                        expected: BTreeSet::from([Some(p)]),
+                    },
+                );
             }
             // (d)(2): anyPolicy stands for every expected policy not yet matched.
             if asserts_any && (inhibit_any > 0 || (i < n && cert.self_issued)) {
@@ -286,7 +295,9 @@ pub fn process(certs: &[CertPolicies], inputs: &PolicyInputs) -> Result<PolicyOu
     }
     let leaf_level = &levels[n];
     if leaf_level.is_empty() && n > 0 && explicit_policy == 0 {
-        return Err("the path is valid for no certificate policy the user accepts, and an explicit policy is required".into());
+        return Err(
+            "the path is valid for no certificate policy the user accepts, and an explicit policy is required".into(),
+        );
     }
     let mut valid: BTreeSet<String> = BTreeSet::new();
     if !leaf_level.is_empty() {
@@ -339,7 +350,12 @@ mod tests {
 
     fn cert(policies: &[u32]) -> CertPolicies {
         CertPolicies {
-            policies: Some(policies.iter().map(|&p| if p == 0 { ANY_POLICY } else { oid(p) }).collect()),
+            policies: Some(
+                policies
+                    .iter()
+                    .map(|&p| if p == 0 { ANY_POLICY } else { oid(p) })
+                    .collect(),
+            ),
             ..CertPolicies::default()
         }
     }
@@ -405,7 +421,11 @@ mod tests {
         path[0].require_explicit = Some(0);
         let started = std::time::Instant::now();
         let out = process(&path, &PolicyInputs::default()).unwrap();
-        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(out.valid_policies.len(), width as usize);
         assert_eq!(out.leaf_policies, vec![oid(1).to_string()]);
     }
