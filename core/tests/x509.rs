@@ -133,7 +133,10 @@ fn a_policy_mapping_blow_up_is_bounded() {
     assert_eq!(report.status, Status::Passed, "{:#?}", report.checks);
     let policy = report.check("x509.policy").unwrap();
     assert_eq!(policy.details["valid_policies"].as_array().unwrap().len(), 12);
-    assert_eq!(policy.details["leaf_policies"], serde_json::json!(["1.3.6.1.4.1.55555.7.1"]));
+    assert_eq!(
+        policy.details["leaf_policies"],
+        serde_json::json!(["1.3.6.1.4.1.55555.7.1"])
+    );
 
     // The user asks for a policy no certificate carries: the explicit policy the first CA
     // requires is not met.

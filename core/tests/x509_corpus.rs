@@ -7,7 +7,7 @@
 #[allow(dead_code)] // the shared helpers serve several test files
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use der::Decode;
 use yinjian::x509::{chain_report, parse_all, Certificate, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
@@ -23,15 +23,15 @@ fn dir() -> Option<PathBuf> {
     common::corpus("x509")
 }
 
-fn read(dir: &PathBuf, rel: &str) -> Vec<u8> {
+fn read(dir: &Path, rel: &str) -> Vec<u8> {
     std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn certs(dir: &PathBuf, rel: &str) -> Vec<Certificate> {
+fn certs(dir: &Path, rel: &str) -> Vec<Certificate> {
     parse_all(&read(dir, rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn cert(dir: &PathBuf, rel: &str) -> Certificate {
+fn cert(dir: &Path, rel: &str) -> Certificate {
     certs(dir, rel).remove(0)
 }
 
