@@ -135,11 +135,23 @@ impl ChainVerification {
     }
 
     /// One check summarising the chain (for embedding in a seal, document or token report):
-    /// the worst status, the deciding reason and message, and the path as a detail.
+    /// the worst status, the deciding reason and message, the path as a detail, and the
+    /// `x509.profile` lints, when there are any, as `profile_lints`.
     pub fn summary_check(&self, name: &str) -> Check {
         let anchor = self.path.last().map(|c| c.subject()).unwrap_or_default();
-        crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
-            .with_detail("path", path_detail(&self.path))
+        let check = crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
+            .with_detail("path", path_detail(&self.path));
+        // Issuer/profile rules the path breaks stay visible in the embedding report.
+        let lints = self
+            .checks
+            .iter()
+            .find(|c| c.name == "x509.profile")
+            .and_then(|c| c.details.get("lints"))
+            .filter(|l| l.as_array().is_some_and(|a| !a.is_empty()));
+        match lints {
+            Some(lints) => check.with_detail("profile_lints", lints.clone()),
+            None => check,
+        }
     }
 
     /// The worst status among the checks.
