@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use yinjian::x509::policy::parse_policy;
-use yinjian::x509::{chain_report, parse_all, ChainOptions, Crl, TrustStore, Usage};
+use yinjian::x509::{chain_report, parse_all, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
 use yinjian::{Report, Status, Time};
 
 /// Cases yinjian still rejects though PKITS expects them to validate, each with the reason.
@@ -135,7 +135,8 @@ fn policy_oid(name: &str) -> String {
     }
 }
 
-fn run(dir: &Path, case: &Value, at: Time) -> Report {
+/// The report on one case; with `RevocationPolicy::NotRequired` no CRLs are given either.
+fn run(dir: &Path, case: &Value, at: Time, revocation: RevocationPolicy) -> Report {
     let read = |folder: &str, name: &Value| {
         let path = dir.join(folder).join(name.as_str().unwrap());
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -172,6 +173,10 @@ fn run(dir: &Path, case: &Value, at: Time) -> Report {
     opts.explicit_policy = case["InitialExplicitPolicy"] == true;
     opts.inhibit_policy_mapping = case["InitialPolicyMappingInhibit"] == true;
     opts.inhibit_any_policy = case["InitialAnyPolicyInhibit"] == true;
+    opts.revocation = revocation;
+    if revocation == RevocationPolicy::NotRequired {
+        opts.crls.clear();
+    }
     chain_report(&leaf, &certs, &trust, &opts)
 }
 
@@ -196,7 +201,7 @@ fn pkits_agreement() {
         if only.as_deref().is_some_and(|o| !name.starts_with(o)) {
             continue;
         }
-        let report = run(&dir, case, at);
+        let report = run(&dir, case, at, RevocationPolicy::Required);
         if only.is_some() {
             println!("{name}: {:?} {:?}", report.status, report.reason);
             for check in &report.checks {
@@ -229,6 +234,14 @@ fn pkits_agreement() {
         } else if accepted {
             false_accepts.push(name.to_owned());
         } else if let Some((_, reason)) = KNOWN_REJECTS.iter().find(|(n, _)| *n == name) {
+            // A CRL-area case must fail on revocation alone: without CRLs and revocation not
+            // required, the rest of the path validates.
+            if report.check("x509.revocation").is_some() {
+                let without = run(&dir, case, at, RevocationPolicy::NotRequired);
+                if without.status != Status::Passed {
+                    unexpected.push(format!("{name} — fails even without revocation: {:?}", without.reason));
+                }
+            }
             known.push(format!("{name} — {reason} — {why}"));
         } else {
             unexpected.push(format!("{name} — {why}"));
