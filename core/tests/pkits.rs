@@ -196,6 +196,7 @@ fn pkits_agreement() {
     let only = std::env::var("PKITS_CASE").ok();
     let mut table: BTreeMap<(u32, u32), (String, usize, usize)> = BTreeMap::new();
     let (mut agree, mut false_accepts, mut known, mut unexpected) = (0, Vec::new(), Vec::new(), Vec::new());
+    let mut stale = Vec::new();
     for case in &suite {
         let name = case["Name"].as_str().unwrap();
         if only.as_deref().is_some_and(|o| !name.starts_with(o)) {
@@ -231,6 +232,13 @@ fn pkits_agreement() {
         if accepted == expected {
             agree += 1;
             entry.1 += 1;
+            if KNOWN_REJECTS
+                .iter()
+                .chain(PENDING_FALSE_ACCEPTS)
+                .any(|(n, _)| *n == name)
+            {
+                stale.push(name.to_owned());
+            }
         } else if accepted {
             false_accepts.push(name.to_owned());
         } else if let Some((_, reason)) = KNOWN_REJECTS.iter().find(|(n, _)| *n == name) {
@@ -261,6 +269,7 @@ fn pkits_agreement() {
     for k in &known {
         println!("  {k}");
     }
+    println!("listed as disagreeing but now agreeing (take them off the lists): {stale:?}");
     println!("unexpected false rejects:");
     for u in &unexpected {
         println!("  {u}");
