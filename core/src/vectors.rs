@@ -484,6 +484,9 @@ pub fn limbo_report(case: &Value) -> Report {
     };
     let mut opts = ChainOptions::new(at, usage);
     opts.revocation = RevocationPolicy::NotRequired;
+    // x509-limbo tests the CA/B Forum and RFC 5280 issuer profile as rustls-webpki
+    // enforces it: judged strictly here (the default only notes those rules).
+    opts.strict_profile = true;
     for crl in pems("crls") {
         match Crl::parse_all(&pem(&crl)) {
             Ok(list) => opts.crls.extend(list),

@@ -111,3 +111,40 @@ fn anchors_restricted_to_other_usages_do_not_serve() {
     opts.usage = Usage::TokenSigning;
     assert_eq!(chain_report(&leaf, &pool, &trust, &opts).status, Status::Passed);
 }
+
+/// A crafted chain whose policy mappings would grow a valid_policy_tree to 12^6 nodes
+/// (`test-vectors/x509/policy-blowup/make.sh`): validated at once, and valid only for the
+/// policies it really carries.
+#[test]
+fn a_policy_mapping_blow_up_is_bounded() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/x509/policy-blowup/chain.pem");
+    let mut chain = parse_all(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(chain.len(), 8, "root, six CAs, leaf");
+    let leaf = chain.pop().unwrap();
+    let root = chain.remove(0);
+    let mut trust = TrustStore::new();
+    trust.add_certificate(root, None);
+    let mut opts = ChainOptions::new(Time::parse("2027-01-01T00:00:00Z").unwrap(), Usage::Any);
+    opts.revocation = RevocationPolicy::NotRequired;
+    let started = std::time::Instant::now();
+    let report = chain_report(&leaf, &chain, &trust, &opts);
+    let elapsed = started.elapsed();
+    assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+    assert_eq!(report.status, Status::Passed, "{:#?}", report.checks);
+    let policy = report.check("x509.policy").unwrap();
+    assert_eq!(policy.details["valid_policies"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        policy.details["leaf_policies"],
+        serde_json::json!(["1.3.6.1.4.1.55555.7.1"])
+    );
+
+    // The user asks for a policy no certificate carries: the explicit policy the first CA
+    // requires is not met.
+    opts.policies = vec!["1.3.6.1.4.1.55555.7.99".parse().unwrap()];
+    let started = std::time::Instant::now();
+    let report = chain_report(&leaf, &chain, &trust, &opts);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(report.reason, Some(Reason::PolicyViolation));
+    assert!(report.check("x509.policy").is_some());
+}

@@ -497,10 +497,49 @@ enum CertCommand {
         #[arg(long, default_value = "document-signing", value_parser = ["document-signing", "seal-making", "token-signing", "tls-server", "tls-client", "any"])]
         usage: String,
         #[command(flatten)]
+        policy: Box<PolicyArgs>,
+        #[command(flatten)]
         trust: TrustArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+/// Certificate-policy inputs (RFC 5280 §6.1.1) and the profile strictness of `cert verify`.
+#[derive(Args)]
+struct PolicyArgs {
+    /// Certificate policy the path must be valid for (RFC 5280 user-initial-policy-set;
+    /// dotted OID or anyPolicy; repeatable). Default: any policy.
+    #[arg(long = "policy", value_name = "OID")]
+    policies: Vec<String>,
+    /// Require the path to be valid for a policy of --policy (initial-explicit-policy).
+    #[arg(long)]
+    explicit_policy: bool,
+    /// Refuse policy mappings (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    inhibit_policy_mapping: bool,
+    /// Do not honour anyPolicy in certificates (initial-any-policy-inhibit).
+    #[arg(long)]
+    inhibit_any_policy: bool,
+    /// Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them.
+    #[arg(long)]
+    strict_profile: bool,
+}
+
+impl PolicyArgs {
+    /// Sets these inputs on `opts`.
+    fn apply(&self, opts: &mut x509::ChainOptions) -> Result<(), String> {
+        opts.policies = self
+            .policies
+            .iter()
+            .map(|p| x509::policy::parse_policy(p))
+            .collect::<Result<_, _>>()?;
+        opts.explicit_policy = self.explicit_policy;
+        opts.inhibit_policy_mapping = self.inhibit_policy_mapping;
+        opts.inhibit_any_policy = self.inhibit_any_policy;
+        opts.strict_profile = self.strict_profile;
+        Ok(())
+    }
 }
 
 /// Trust anchors, extra certificates and revocation data, shared by every verifying command.
@@ -869,6 +908,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Cert(CertCommand::Verify {
             leaf,
             usage,
+            policy,
             trust,
             output,
         }) => {
@@ -876,7 +916,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{}: {e}", leaf.display()))?
                 .remove(0);
             let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
-            let (store, pool, opts) = trust.load(output.validation_time()?, usage)?;
+            let (store, pool, mut opts) = trust.load(output.validation_time()?, usage)?;
+            policy.apply(&mut opts)?;
             Ok(emit(&x509::chain_report(&leaf_cert, &pool, &store, &opts), output.json))
         }
         Command::Seal(command) => seal_command(command),

@@ -310,6 +310,16 @@ export interface ChainOptions {
   ocsp?: Uint8Array[];
   /** Accept SHA-1 signatures on certificates; default false. */
   allowSha1?: boolean;
+  /** RFC 5280 user-initial-policy-set: policy OIDs (dotted) or `anyPolicy`; default any. */
+  policies?: string[];
+  /** initial-explicit-policy: the path must be valid for one of `policies`; default false. */
+  explicitPolicy?: boolean;
+  /** initial-policy-mapping-inhibit: refuse policy mappings; default false. */
+  inhibitPolicyMapping?: boolean;
+  /** initial-any-policy-inhibit: do not honour anyPolicy in certificates; default false. */
+  inhibitAnyPolicy?: boolean;
+  /** Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them; default false. */
+  strictProfile?: boolean;
 }
 
 "#;
@@ -769,7 +779,19 @@ pub fn verify_certificate_chain(
     let pool = byte_list(&intermediates, "intermediates").map_err(throw)?;
     let options = options_object(
         Some(&options),
-        &["at", "usage", "revocationRequired", "crls", "ocsp", "allowSha1"],
+        &[
+            "at",
+            "usage",
+            "revocationRequired",
+            "crls",
+            "ocsp",
+            "allowSha1",
+            "policies",
+            "explicitPolicy",
+            "inhibitPolicyMapping",
+            "inhibitAnyPolicy",
+            "strictProfile",
+        ],
     )
     .map_err(throw)?;
     let usage = match string_option(options.as_ref(), "usage").map_err(throw)? {
@@ -799,6 +821,15 @@ fn chain_options(options: Option<&Object>, usage: Usage) -> Result<ChainOptions,
     for der in byte_list(&option_value(options, "ocsp"), "ocsp")? {
         opts.ocsp.push(OcspResponseInfo::from_der(&der)?);
     }
+    for text in string_list_option(options, "policies")? {
+        opts.policies
+            .push(x509::policy::parse_policy(&text).map_err(|e| Failure::new(ErrorCode::InvalidOption, e))?);
+    }
+    let flag = |name: &str| option_value(options, name).as_bool() == Some(true);
+    opts.explicit_policy = flag("explicitPolicy");
+    opts.inhibit_policy_mapping = flag("inhibitPolicyMapping");
+    opts.inhibit_any_policy = flag("inhibitAnyPolicy");
+    opts.strict_profile = flag("strictProfile");
     Ok(opts)
 }
 

@@ -11,6 +11,7 @@ pub mod crl;
 pub mod name;
 pub mod ocsp;
 pub mod path;
+pub mod policy;
 pub mod profile;
 pub mod trust;
 

@@ -12,6 +12,7 @@ use super::cert::{general_name_text, Certificate};
 use super::crl::{Crl, CrlStatus};
 use super::name::{self, NameKey};
 use super::ocsp::{OcspResponseInfo, OcspStatus};
+use super::policy::{self, CertPolicies, PolicyInputs};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
@@ -56,6 +57,18 @@ pub struct ChainOptions {
     pub allow_sha1: bool,
     /// Most intermediate CAs between leaf and anchor (self-issued ones not counted).
     pub max_intermediates: usize,
+    /// Enforce the issuer and profile rules of [`profile`] (RFC 5280 §4 "MUST"s on how a CA
+    /// writes certificates, CA/B Forum rules for the TLS usages) as failures. By default
+    /// they are lints: listed in the `x509.profile` check, not lowering the verdict.
+    pub strict_profile: bool,
+    /// user-initial-policy-set (RFC 5280 §6.1.1 c); empty means any policy.
+    pub policies: Vec<der::asn1::ObjectIdentifier>,
+    /// initial-explicit-policy: the path must be valid for a policy of `policies`.
+    pub explicit_policy: bool,
+    /// initial-policy-mapping-inhibit: policy mappings are refused.
+    pub inhibit_policy_mapping: bool,
+    /// initial-any-policy-inhibit: anyPolicy in a certificate is not honoured.
+    pub inhibit_any_policy: bool,
 }
 
 impl ChainOptions {
@@ -69,6 +82,21 @@ impl ChainOptions {
             ocsp: Vec::new(),
             allow_sha1: false,
             max_intermediates: MAX_INTERMEDIATES,
+            strict_profile: false,
+            policies: Vec::new(),
+            explicit_policy: false,
+            inhibit_policy_mapping: false,
+            inhibit_any_policy: false,
+        }
+    }
+
+    /// The certificate-policy inputs of these options.
+    pub fn policy_inputs(&self) -> PolicyInputs {
+        PolicyInputs {
+            initial_policies: self.policies.clone(),
+            explicit_policy: self.explicit_policy,
+            inhibit_policy_mapping: self.inhibit_policy_mapping,
+            inhibit_any_policy: self.inhibit_any_policy,
         }
     }
 }
@@ -107,11 +135,23 @@ impl ChainVerification {
     }
 
     /// One check summarising the chain (for embedding in a seal, document or token report):
-    /// the worst status, the deciding reason and message, and the path as a detail.
+    /// the worst status, the deciding reason and message, the path as a detail, and the
+    /// `x509.profile` lints, when there are any, as `profile_lints`.
     pub fn summary_check(&self, name: &str) -> Check {
         let anchor = self.path.last().map(|c| c.subject()).unwrap_or_default();
-        crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
-            .with_detail("path", path_detail(&self.path))
+        let check = crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
+            .with_detail("path", path_detail(&self.path));
+        // Issuer/profile rules the path breaks stay visible in the embedding report.
+        let lints = self
+            .checks
+            .iter()
+            .find(|c| c.name == "x509.profile")
+            .and_then(|c| c.details.get("lints"))
+            .filter(|l| l.as_array().is_some_and(|a| !a.is_empty()));
+        match lints {
+            Some(lints) => check.with_detail("profile_lints", lints.clone()),
+            None => check,
+        }
     }
 
     /// The worst status among the checks.
@@ -453,6 +493,21 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         certificate: Some(cert.subject()),
     };
     let mut checks = Vec::new();
+    // Issuer/profile rules broken: failures when strict, else lints in the report.
+    let mut lints = Vec::new();
+    let mut check_profile = |cert: &Certificate, role: Role| -> Result<(), PathFailure> {
+        let broken = profile::check(cert, role, opts.usage)
+            .map_err(|m| fail("x509.profile", Reason::PolicyViolation, cert, m))?;
+        if let (true, Some(first)) = (opts.strict_profile, broken.first()) {
+            return Err(fail("x509.profile", Reason::PolicyViolation, cert, first.clone()));
+        }
+        lints.extend(
+            broken
+                .into_iter()
+                .map(|rule| serde_json::json!({ "certificate": cert.subject(), "rule": rule })),
+        );
+        Ok(())
+    };
 
     // The anchor: its validity, and the constraints it carries (applied as rustls-webpki
     // and OpenSSL do: a v3 anchor's basicConstraints, keyUsage and nameConstraints bind).
@@ -460,8 +515,7 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
     let mut nc_budget = MAX_NAME_CONSTRAINT_CHECKS;
     let mut constraints: Vec<&NameConstraints> = Vec::new();
     check_validity(anchor, opts.at).map_err(|(r, m)| fail("x509.validity", r, anchor, m))?;
-    profile::check(anchor, Role::Anchor, opts.usage)
-        .map_err(|m| fail("x509.profile", Reason::PolicyViolation, anchor, m))?;
+    check_profile(anchor, Role::Anchor)?;
     if anchor.version() == 3 {
         if let Some(ku) = anchor.extensions().key_usage {
             if !ku.key_cert_sign {
@@ -511,7 +565,7 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         }
         check_validity(cert, opts.at).map_err(|(r, m)| fail("x509.validity", r, cert, m))?;
         let role = if is_leaf { Role::Leaf } else { Role::Intermediate };
-        profile::check(cert, role, opts.usage).map_err(|m| fail("x509.profile", Reason::PolicyViolation, cert, m))?;
+        check_profile(cert, role)?;
         if let Some(oid) = cert.extensions().unknown_critical.first() {
             return Err(fail(
                 "x509.extensions",
@@ -574,6 +628,13 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         }
         constraints.extend(cert.extensions().name_constraints.as_ref());
     }
+    // Certificate policies (RFC 5280 §6.1.3 d–f, §6.1.4 a–b, h–j, §6.1.5 a–b, g).
+    let policy_failure = |cert: &Certificate, m: String| fail("x509.policy", Reason::PolicyViolation, cert, m);
+    let mut per_cert = Vec::with_capacity(below.len());
+    for cert in below.iter().rev() {
+        per_cert.push(CertPolicies::of(cert).map_err(|m| policy_failure(cert, m))?);
+    }
+    let policies = policy::process(&per_cert, &opts.policy_inputs()).map_err(|m| policy_failure(path[0], m))?;
     let chain = path_detail(path);
     checks.push(
         Check::passed(
@@ -598,8 +659,41 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         "x509.usage",
         format!("the leaf is fit for {}", opts.usage.name()),
     ));
+    checks.push(policy_check(&policies));
+    checks.push(profile_check(lints, opts.usage));
     checks.push(revocation_check(path, opts));
     Ok(checks)
+}
+
+/// The `x509.policy` check of a valid path: the policies it is valid for.
+fn policy_check(outcome: &policy::PolicyOutcome) -> Check {
+    let message = if outcome.valid_policies.is_empty() {
+        "valid for no certificate policy (none required)".to_owned()
+    } else {
+        format!("valid for certificate policies {}", outcome.valid_policies.join(", "))
+    };
+    Check::passed("x509.policy", message)
+        .with_detail("valid_policies", outcome.valid_policies.clone())
+        .with_detail("leaf_policies", outcome.leaf_policies.clone())
+}
+
+/// The `x509.profile` check: PASSED, listing the issuer/profile rules the path breaks.
+fn profile_check(lints: Vec<serde_json::Value>, usage: Usage) -> Check {
+    let rules = if matches!(usage, Usage::TlsServer | Usage::TlsClient) {
+        "RFC 5280 issuer rules and CA/B Forum rules"
+    } else {
+        "RFC 5280 issuer rules"
+    };
+    let message = match lints.first() {
+        None => format!("every certificate follows the {rules}"),
+        Some(first) => format!(
+            "{} of the {rules} not followed (first: {}: {}); noted, not enforced: RFC 5280 §6 path validation does not require them",
+            lints.len(),
+            first["certificate"].as_str().unwrap_or_default(),
+            first["rule"].as_str().unwrap_or_default()
+        ),
+    };
+    Check::passed("x509.profile", message).with_detail("lints", serde_json::Value::Array(lints))
 }
 
 fn check_validity(cert: &Certificate, at: Time) -> Result<(), (Reason, String)> {

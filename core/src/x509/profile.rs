@@ -1,8 +1,14 @@
-//! Certificate profile rules: what each certificate in a path must look like, by its role.
+//! Certificate profile rules: what each certificate in a path should look like, by its role.
 //!
-//! Every usage applies the RFC 5280 "MUST" rules on certificate contents and the key
-//! strength policy. The TLS usages, which exist for conformance suites, add the CA/Browser
-//! Forum Baseline Requirements rules that rustls-webpki enforces.
+//! Two kinds of rule live here. A few are rules of path validation or of this verifier's
+//! own policy (a v1/v2 certificate cannot act as an intermediate CA, RFC 5280 §6.1.4 (k);
+//! keys must be of a supported algorithm and strength): breaking them fails the path.
+//! The rest are rules for the *issuer* — RFC 5280 §4 "MUST"s on how a CA writes a
+//! certificate (criticality, key identifiers, name syntax) and, for the TLS usages, the
+//! CA/Browser Forum Baseline Requirements that rustls-webpki enforces. RFC 5280 §6 does not
+//! ask a verifier to check them, and real hierarchies (the NRCAC national SM2 root, CFCA,
+//! NIST PKITS 4.6.4) break some, so they come back as *lints*: noted in the report, not
+//! lowering the verdict unless [`super::ChainOptions::strict_profile`] asks for it.
 
 use der::asn1::ObjectIdentifier;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -22,8 +28,9 @@ pub enum Role {
     Leaf,
 }
 
-/// Checks the profile rules for `cert` in `role`; `Err` names the rule broken.
-pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<(), String> {
+/// Checks the profile rules for `cert` in `role`: `Err` names a broken rule of path
+/// validation; `Ok` lists the issuer/profile rules broken (lints, empty when none).
+pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<Vec<String>, String> {
     let e = cert.extensions();
     let critical = |oid: ObjectIdentifier| e.critical.contains(&oid);
     let v3 = cert.version() == 3;
@@ -35,63 +42,69 @@ pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<(), String>
         };
 
     key_strength(cert)?;
+    let mut lints = Vec::new();
     // An anchor is trusted as configured: its serial and issuer linkage are not checked.
     let anchor = role == Role::Anchor;
     if !anchor && cert.serial_bytes().iter().all(|&b| b == 0) {
-        return Err("serial number is zero (RFC 5280 §4.1.2.2: it must be positive)".into());
+        lints.push("serial number is zero (RFC 5280 §4.1.2.2: it must be positive)".into());
     }
     if !v3 {
-        return match role {
-            Role::Anchor => Ok(()),
-            Role::Intermediate => Err(format!(
-                "a v{} certificate cannot be an intermediate CA",
+        match role {
+            Role::Intermediate => {
+                return Err(format!(
+                    "a v{} certificate cannot be an intermediate CA",
+                    cert.version()
+                ))
+            }
+            Role::Leaf if is_tls(usage) => lints.push(format!(
+                "CABF: a v{} end-entity certificate is not accepted",
                 cert.version()
             )),
-            Role::Leaf if is_tls(usage) => Err(format!("a v{} end-entity certificate is not accepted", cert.version())),
-            Role::Leaf => Ok(()),
-        };
+            Role::Anchor | Role::Leaf => {}
+        }
+        return Ok(lints);
     }
     // RFC 5280 §4.2.1.1: keyIdentifier in every certificate but a self-signed one; never critical.
     if critical(ext_oid::AUTHORITY_KEY_ID) {
-        return Err("authorityKeyIdentifier must not be critical".into());
+        lints.push("authorityKeyIdentifier must not be critical".into());
     }
     if !self_signed && !anchor && e.authority_key_id.is_none() {
-        return Err("authorityKeyIdentifier keyIdentifier is missing (RFC 5280 §4.2.1.1)".into());
+        lints.push("authorityKeyIdentifier keyIdentifier is missing (RFC 5280 §4.2.1.1)".into());
     }
     // §4.2.1.2: subjectKeyIdentifier in every CA certificate.
     if ca && e.subject_key_id.is_none() {
-        return Err("a CA certificate must carry subjectKeyIdentifier (RFC 5280 §4.2.1.2)".into());
+        lints.push("a CA certificate must carry subjectKeyIdentifier (RFC 5280 §4.2.1.2)".into());
     }
     // §4.2.1.9: critical basicConstraints in CA certificates; a v3 anchor must be a CA.
     if matches!(role, Role::Anchor | Role::Intermediate) {
         match e.basic_constraints {
-            None => return Err("a v3 CA certificate must carry basicConstraints".into()),
+            None => lints.push("a v3 CA certificate must carry basicConstraints".into()),
             Some((true, _)) if !critical(ext_oid::BASIC_CONSTRAINTS) => {
-                return Err("basicConstraints must be critical in a CA certificate".into())
+                lints.push("basicConstraints must be critical in a CA certificate".into())
             }
             _ => {}
         }
     }
     // §4.2.1.3: keyCertSign only with cA.
     if e.key_usage.is_some_and(|k| k.key_cert_sign) && !ca {
-        return Err("keyUsage keyCertSign set but basicConstraints cA is not".into());
+        lints.push("keyUsage keyCertSign set but basicConstraints cA is not".into());
     }
     // §4.2.1.10: name constraints only in CA certificates, always critical, well formed.
     if let Some(nc) = &e.name_constraints {
         if !ca {
-            return Err("nameConstraints in a certificate that is not a CA".into());
+            lints.push("nameConstraints in a certificate that is not a CA".into());
         }
         if !critical(ext_oid::NAME_CONSTRAINTS) {
-            return Err("nameConstraints must be critical".into());
+            lints.push("nameConstraints must be critical".into());
         }
         for subtree in nc.permitted_subtrees.iter().chain(nc.excluded_subtrees.iter()) {
             if subtree.is_empty() {
-                return Err("nameConstraints with an empty subtree list".into());
+                lints.push("nameConstraints with an empty subtree list".into());
             }
             for s in subtree {
                 if let GeneralName::DnsName(d) = &s.base {
                     if d.as_str().starts_with('.') {
-                        return Err(format!("dNSName constraint {:?} has a leading period", d.as_str()));
+                        lints.push(format!("dNSName constraint {:?} has a leading period", d.as_str()));
                     }
                 }
             }
@@ -99,36 +112,36 @@ pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<(), String>
     }
     // §4.2.1.11: policyConstraints is critical. §4.2.2.1: authorityInfoAccess is not.
     if e_has(cert, ext_oid::POLICY_CONSTRAINTS) && !critical(ext_oid::POLICY_CONSTRAINTS) {
-        return Err("policyConstraints must be critical".into());
+        lints.push("policyConstraints must be critical".into());
     }
     if critical(ext_oid::AUTHORITY_INFO_ACCESS) {
-        return Err("authorityInfoAccess must not be critical".into());
+        lints.push("authorityInfoAccess must not be critical".into());
     }
     // §4.1.2.6 / §4.2.1.6: an empty subject needs a critical subjectAltName; CAs need a subject.
     let empty_subject = cert.subject_key().is_empty();
     if empty_subject {
         if ca {
-            return Err("a CA certificate must have a non-empty subject".into());
+            lints.push("a CA certificate must have a non-empty subject".into());
         }
         if e.subject_alt_names.is_empty() || !critical(ext_oid::SUBJECT_ALT_NAME) {
-            return Err("empty subject requires a critical subjectAltName".into());
+            lints.push("empty subject requires a critical subjectAltName".into());
         }
     }
     for name in &e.subject_alt_names {
         match name {
             GeneralName::DnsName(d) if !valid_dns_name(d.as_str()) => {
-                return Err(format!("subjectAltName dNSName {:?} is not a host name", d.as_str()))
+                lints.push(format!("subjectAltName dNSName {:?} is not a host name", d.as_str()))
             }
             GeneralName::Rfc822Name(m) if !valid_mailbox(m.as_str()) => {
-                return Err(format!("subjectAltName rfc822Name {:?} is not a mailbox", m.as_str()))
+                lints.push(format!("subjectAltName rfc822Name {:?} is not a mailbox", m.as_str()))
             }
             _ => {}
         }
     }
     if is_tls(usage) {
-        cabf(cert, role, critical, empty_subject)?;
+        cabf(cert, role, critical, empty_subject, &mut lints);
     }
-    Ok(())
+    Ok(lints)
 }
 
 fn e_has(cert: &Certificate, oid: ObjectIdentifier) -> bool {
@@ -148,48 +161,48 @@ fn cabf(
     role: Role,
     critical: impl Fn(ObjectIdentifier) -> bool,
     empty_subject: bool,
-) -> Result<(), String> {
+    lints: &mut Vec<String>,
+) {
     let e = cert.extensions();
     match role {
         Role::Anchor if cert.is_self_issued() => {
             if e.ext_key_usage.is_some() {
-                return Err("CABF 7.1.2.1.2: a root must not carry extKeyUsage".into());
+                lints.push("CABF 7.1.2.1.2: a root must not carry extKeyUsage".into());
             }
             if e.has_authority_key_id {
                 if e.authority_key_id_has_issuer {
-                    return Err("CABF 7.1.2.1.3: root authorityKeyIdentifier must hold only keyIdentifier".into());
+                    lints.push("CABF 7.1.2.1.3: root authorityKeyIdentifier must hold only keyIdentifier".into());
                 }
                 if e.authority_key_id.is_none() || e.authority_key_id != e.subject_key_id {
-                    return Err("CABF 7.1.2.1.3: root keyIdentifier must equal its subjectKeyIdentifier".into());
+                    lints.push("CABF 7.1.2.1.3: root keyIdentifier must equal its subjectKeyIdentifier".into());
                 }
             }
         }
         Role::Anchor | Role::Intermediate => {}
         Role::Leaf if cert.is_ca() => {
             if !e.key_usage.is_some_and(|k| k.key_cert_sign) {
-                return Err("CABF 7.1.2.7.8: an end-entity certificate must not have basicConstraints cA".into());
+                lints.push("CABF 7.1.2.7.8: an end-entity certificate must not have basicConstraints cA".into());
             }
         }
         Role::Leaf => {
             if e.subject_alt_names.is_empty() {
-                return Err("CABF: a TLS certificate must carry subjectAltName".into());
+                lints.push("CABF: a TLS certificate must carry subjectAltName".into());
             }
             if critical(ext_oid::SUBJECT_ALT_NAME) && !empty_subject {
-                return Err("CABF: subjectAltName must not be critical when the subject is not empty".into());
+                lints.push("CABF: subjectAltName must not be critical when the subject is not empty".into());
             }
             match &e.ext_key_usage {
-                None => return Err("CABF: a TLS certificate must carry extKeyUsage".into()),
+                None => lints.push("CABF: a TLS certificate must carry extKeyUsage".into()),
                 Some(list) if list.iter().any(|o| o.to_string() == "2.5.29.37.0") => {
-                    return Err("CABF: anyExtendedKeyUsage is not allowed in a TLS certificate".into())
+                    lints.push("CABF: anyExtendedKeyUsage is not allowed in a TLS certificate".into())
                 }
                 Some(_) if critical(ext_oid::EXT_KEY_USAGE) => {
-                    return Err("CABF 7.1.2.7.6: extKeyUsage must not be critical".into())
+                    lints.push("CABF 7.1.2.7.6: extKeyUsage must not be critical".into())
                 }
                 Some(_) => {}
             }
         }
     }
-    Ok(())
 }
 
 /// Keys this crate can use and considers strong enough: SM2, P-256, P-384, Ed25519, and
