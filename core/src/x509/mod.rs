@@ -12,6 +12,7 @@ pub mod name;
 pub mod ocsp;
 pub mod path;
 pub mod profile;
+pub mod revocation;
 pub mod trust;
 
 use serde::{Deserialize, Serialize};

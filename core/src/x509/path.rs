@@ -9,9 +9,9 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::NameConstraints;
 
 use super::cert::{general_name_text, Certificate};
-use super::crl::{Crl, CrlStatus};
+use super::crl::Crl;
 use super::name::{self, NameKey};
-use super::ocsp::{OcspResponseInfo, OcspStatus};
+use super::ocsp::OcspResponseInfo;
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
@@ -128,10 +128,23 @@ pub fn verify_chain(
     trust: &TrustStore,
     opts: &ChainOptions,
 ) -> ChainVerification {
+    verify_chain_at_depth(leaf, pool, trust, opts, 0)
+}
+
+/// [`verify_chain`] for a certificate met while checking revocation `depth` levels down (a
+/// CRL signer's own path; see [`super::revocation`]).
+pub(crate) fn verify_chain_at_depth(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    trust: &TrustStore,
+    opts: &ChainOptions,
+    depth: usize,
+) -> ChainVerification {
     let mut search = Search {
         pool,
         trust,
         opts,
+        depth,
         sig_checks: 0,
         steps: 0,
         sig_cache: HashMap::new(),
@@ -257,6 +270,7 @@ struct Search<'a> {
     steps: usize,
     sig_cache: HashMap<([u8; 32], [u8; 32]), Result<(), String>>,
     best: Option<Attempt<'a>>,
+    depth: usize,
 }
 
 impl<'a> Search<'a> {
@@ -289,9 +303,12 @@ impl<'a> Search<'a> {
         true
     }
 
-    /// Whether `issuer` signed `child` (cached per pair; counts against the budget).
-    fn signed_by(&mut self, child: &Certificate, issuer: &Certificate) -> Result<(), String> {
-        let key = (*child.fingerprint(), *issuer.fingerprint());
+    /// Whether the key `issuer_spki` (DER, DSA parameters inherited) signed `child` (cached
+    /// per pair; counts against the budget).
+    fn signed_by(&mut self, child: &Certificate, issuer_spki: &[u8]) -> Result<(), String> {
+        let mut spki_hash = [0u8; 32];
+        spki_hash.copy_from_slice(&crate::alg::DigestAlgorithm::Sha256.digest(issuer_spki));
+        let key = (*child.fingerprint(), spki_hash);
         if let Some(cached) = self.sig_cache.get(&key) {
             return cached.clone();
         }
@@ -300,7 +317,7 @@ impl<'a> Search<'a> {
             if alg.is_weak() && !self.opts.allow_sha1 {
                 return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
             }
-            verify_signature(alg, &issuer.spki_der(), child.tbs_der(), child.signature())
+            verify_signature(alg, issuer_spki, child.tbs_der(), child.signature())
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         });
@@ -351,7 +368,10 @@ impl<'a> Search<'a> {
                 continue;
             }
             match validate(&full, self.trust, self.opts) {
-                Ok(checks) => return Some(Valid { path: full, checks }),
+                Ok(mut checks) => {
+                    checks.push(super::revocation::check(&full, self.pool, self.opts, self.depth));
+                    return Some(Valid { path: full, checks });
+                }
                 Err(failure) => self.record((3, full.len()), full, failure),
             }
         }
@@ -401,8 +421,9 @@ impl<'a> Search<'a> {
     /// Checks every signature of a complete path `[leaf, …, anchor]`, bottom-up; on failure
     /// returns the index of the certificate whose signature failed.
     fn signatures(&mut self, path: &[&'a Certificate]) -> Result<(), (usize, String)> {
-        for (i, pair) in path.windows(2).enumerate() {
-            self.signed_by(pair[0], pair[1]).map_err(|m| (i, m))?;
+        let spkis = super::cert::path_spkis(path);
+        for (i, child) in path[..path.len() - 1].iter().enumerate() {
+            self.signed_by(child, &spkis[i + 1]).map_err(|m| (i, m))?;
         }
         Ok(())
     }
@@ -411,7 +432,7 @@ impl<'a> Search<'a> {
 fn sig_failure(child: &Certificate, message: String) -> PathFailure {
     let reason = if message.contains("legacy SHA-1") {
         Reason::WeakAlgorithm
-    } else if message.contains("unknown algorithm") || message.contains("unsupported") {
+    } else if message.contains("unsupported") {
         Reason::Unsupported
     } else {
         Reason::BadSignature
@@ -598,7 +619,6 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         "x509.usage",
         format!("the leaf is fit for {}", opts.usage.name()),
     ));
-    checks.push(revocation_check(path, opts));
     Ok(checks)
 }
 
@@ -670,75 +690,6 @@ pub fn check_usage(cert: &Certificate, usage: Usage) -> Result<(), String> {
             }
             Ok(())
         }
-    }
-}
-
-/// The revocation check for every certificate below the anchor.
-fn revocation_check(path: &[&Certificate], opts: &ChainOptions) -> Check {
-    let mut unknown = Vec::new();
-    for pair in path.windows(2) {
-        let (cert, issuer) = (pair[0], pair[1]);
-        let mut status = None;
-        let mut why = Vec::new();
-        for crl in &opts.crls {
-            match crl
-                .check_authority(issuer, opts.at)
-                .and_then(|()| crl.status_of(cert, opts.at))
-            {
-                Ok(s) => {
-                    status = Some(s);
-                    break;
-                }
-                Err(e) => why.push(e),
-            }
-        }
-        if status.is_none() {
-            for response in &opts.ocsp {
-                match response.status_of(cert, issuer, opts.at) {
-                    Ok(OcspStatus::Good) => status = Some(CrlStatus::NotListed),
-                    Ok(OcspStatus::Revoked(when)) => status = Some(CrlStatus::Revoked(when)),
-                    Ok(OcspStatus::Unknown) => why.push("the OCSP responder does not know it".into()),
-                    Err(e) => why.push(e),
-                }
-                if status.is_some() {
-                    break;
-                }
-            }
-        }
-        match status {
-            Some(CrlStatus::Revoked(when)) => {
-                return Check::failed(
-                    "x509.revocation",
-                    Reason::Revoked,
-                    format!("{} was revoked at {when}", cert.subject()),
-                )
-                .with_detail("certificate", cert.subject());
-            }
-            Some(CrlStatus::NotListed) => {}
-            None => unknown.push(match why.first() {
-                Some(w) if why.len() == 1 => format!("{} ({w})", cert.subject()),
-                _ => cert.subject(),
-            }),
-        }
-    }
-    match (unknown.is_empty(), opts.revocation) {
-        (true, _) => Check::passed(
-            "x509.revocation",
-            "no certificate is revoked according to the supplied CRLs and OCSP responses",
-        ),
-        (false, RevocationPolicy::NotRequired) => Check::passed(
-            "x509.revocation",
-            format!(
-                "not established for {}; the policy does not require it",
-                unknown.join("; ")
-            ),
-        )
-        .with_detail("revocation_checked", false),
-        (false, RevocationPolicy::Required) => Check::failed(
-            "x509.revocation",
-            Reason::RevocationUnknown,
-            format!("no usable CRL or OCSP response for {}", unknown.join("; ")),
-        ),
     }
 }
 

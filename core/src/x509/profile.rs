@@ -35,6 +35,9 @@ pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<(), String>
         };
 
     key_strength(cert)?;
+    if is_tls(usage) && cert.key_algorithm() == "DSA" {
+        return Err("CABF 6.1.5: DSA keys are not allowed in TLS certificates".into());
+    }
     // An anchor is trusted as configured: its serial and issuer linkage are not checked.
     let anchor = role == Role::Anchor;
     if !anchor && cert.serial_bytes().iter().all(|&b| b == 0) {
@@ -222,6 +225,8 @@ fn key_strength(cert: &Certificate) -> Result<(), String> {
             }
             Ok(())
         }
+        // DSA (legacy; verified through `alg`, sizes the `dsa` crate accepts: 1024–3072 bits).
+        crate::alg::ID_DSA => Ok(()),
         other => Err(format!("public key algorithm {other} is not supported")),
     }
 }
