@@ -10,14 +10,21 @@ use serde_json::Value;
 use yinjian::x509::{parse_all, verify_chain, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
 use yinjian::{Status, Time};
 
-const SECTIONS: [&str; 8] = [
-    "4.1.4 ", "4.1.5 ", "4.1.6 ", "4.2.3 ", "4.4.", "4.5.", "4.14.", "4.15.",
-];
+const SECTIONS: [&str; 8] = ["4.1.4 ", "4.1.5 ", "4.1.6 ", "4.2.3 ", "4.4.", "4.5.", "4.14.", "4.15."];
 
 /// Whether yinjian validates the case, and the deciding message.
 fn run(dir: &std::path::Path, case: &Value) -> (bool, String) {
-    let names: Vec<&str> = case["CertPath"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    let cert = |n: &str| parse_all(&std::fs::read(dir.join("certs").join(n)).unwrap()).unwrap().remove(0);
+    let names: Vec<&str> = case["CertPath"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let cert = |n: &str| {
+        parse_all(&std::fs::read(dir.join("certs").join(n)).unwrap())
+            .unwrap()
+            .remove(0)
+    };
     let mut trust = TrustStore::new();
     trust.add_certificate(cert(names[0]), None);
     let pool: Vec<_> = names[1..names.len() - 1].iter().map(|n| cert(n)).collect();
@@ -61,7 +68,10 @@ fn pkits_revocation_dsa_and_time_sections_agree() {
         if got == expected {
             agree += usize::from(mine);
         } else {
-            eprintln!("DISAGREE{} {name}: expected {expected}, got {got}: {message}", if mine { "" } else { " (other section)" });
+            eprintln!(
+                "DISAGREE{} {name}: expected {expected}, got {got}: {message}",
+                if mine { "" } else { " (other section)" }
+            );
             if mine {
                 wrong.push(name.to_owned());
             }

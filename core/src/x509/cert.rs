@@ -748,7 +748,8 @@ fn time_text(tag: u8, value: &[u8]) -> Option<Time> {
     if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> { std::str::from_utf8(digits.get(range)?).ok()?.parse().ok() };
+    let num =
+        |range: std::ops::Range<usize>| -> Option<u32> { std::str::from_utf8(digits.get(range)?).ok()?.parse().ok() };
     let (year, rest) = match (tag, digits.len()) {
         (0x17, 12) => {
             let yy = num(0..2)? as i32;
@@ -771,7 +772,11 @@ fn patch_pre_1970(der: &[u8], validity: &RawValidity) -> Option<Vec<u8>> {
     let mut out = der.to_vec();
     for (tag, range, time) in validity {
         if early(time) {
-            let text: &[u8] = if *tag == 0x17 { b"700101000000Z" } else { b"19700101000000Z" };
+            let text: &[u8] = if *tag == 0x17 {
+                b"700101000000Z"
+            } else {
+                b"19700101000000Z"
+            };
             out.get_mut(range.clone())?.copy_from_slice(text);
         }
     }

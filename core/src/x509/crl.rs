@@ -117,7 +117,8 @@ impl Crl {
             let value = ext.extn_value.as_bytes();
             match ext.extn_id {
                 CRL_NUMBER if ext.critical => {
-                    self.unusable.get_or_insert("cRLNumber must not be critical (RFC 5280 §5.2.3)".into());
+                    self.unusable
+                        .get_or_insert("cRLNumber must not be critical (RFC 5280 §5.2.3)".into());
                 }
                 CRL_NUMBER => {
                     let n = der::asn1::Uint::from_der(value).map_err(|e| bad(ext.extn_id, e))?;
@@ -139,7 +140,8 @@ impl Crl {
                 }
                 ISSUER_ALT_NAME | FRESHEST_CRL | AUTHORITY_INFO_ACCESS => {}
                 other if ext.critical => {
-                    self.unusable.get_or_insert(format!("unknown critical CRL extension {other}"));
+                    self.unusable
+                        .get_or_insert(format!("unknown critical CRL extension {other}"));
                 }
                 _ => {}
             }
@@ -147,7 +149,8 @@ impl Crl {
         if self.number.is_none() {
             // RFC 5280 §5.2.3 makes cRLNumber mandatory; without it a CRL cannot be ordered
             // against others (and delta CRLs cannot be applied), so it is not used.
-            self.unusable.get_or_insert("CRL lacks the cRLNumber extension (RFC 5280 §5.2.3)".into());
+            self.unusable
+                .get_or_insert("CRL lacks the cRLNumber extension (RFC 5280 §5.2.3)".into());
         }
         Ok(())
     }
@@ -308,10 +311,7 @@ impl Crl {
     pub fn verify_signature(&self, spki: &[u8], allow_sha1: bool) -> Result<(), String> {
         let alg = self.signature_algorithm()?;
         if alg.is_weak() && !allow_sha1 {
-            return Err(format!(
-                "{} signatures are not accepted (legacy SHA-1)",
-                alg.name()
-            ));
+            return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
         }
         let sig = self
             .inner

@@ -140,6 +140,26 @@ pub(crate) fn verify_chain_at_depth(
     opts: &ChainOptions,
     depth: usize,
 ) -> ChainVerification {
+    if let Some(anchor) = trust.anchors().iter().find(|a| same_entity(&a.certificate, leaf)) {
+        return anchor_itself(leaf, anchor, trust, opts);
+    }
+    if trust.is_empty() {
+        let path = vec![leaf.clone()];
+        let failure = PathFailure {
+            check: "x509.path",
+            reason: Reason::UntrustedChain,
+            message: format!("no trust anchors were given: {} cannot chain to one", leaf.subject()),
+            certificate: Some(leaf.subject()),
+        };
+        let checks = vec![Check::failed(failure.check, failure.reason, failure.message.clone())
+            .with_detail("path", path_detail(&path))];
+        return ChainVerification {
+            path,
+            failure: Some(failure),
+            checks,
+            signature_checks: 0,
+        };
+    }
     let mut search = Search {
         pool,
         trust,
@@ -196,6 +216,56 @@ pub(crate) fn verify_chain_at_depth(
                 signature_checks,
             }
         }
+    }
+}
+
+/// A leaf that is itself a trust anchor (same name and key): trusted as configured, as
+/// OpenSSL and Go treat it — only its validity, the distrust list and the anchor's usage
+/// restriction apply; nothing below an anchor needs revocation status.
+fn anchor_itself(
+    leaf: &Certificate,
+    anchor: &super::trust::TrustAnchor,
+    trust: &TrustStore,
+    opts: &ChainOptions,
+) -> ChainVerification {
+    let fail = |check: &'static str, reason: Reason, message: String| PathFailure {
+        check,
+        reason,
+        message: format!("{}: {message}", leaf.subject()),
+        certificate: Some(leaf.subject()),
+    };
+    let failure = if trust.is_distrusted(leaf) || trust.is_distrusted(&anchor.certificate) {
+        Some(fail(
+            "x509.trust",
+            Reason::UntrustedChain,
+            "on the distrust list".into(),
+        ))
+    } else if !anchor.allows(opts.usage) {
+        Some(fail(
+            "x509.trust",
+            Reason::PolicyViolation,
+            format!("the anchor is not trusted for {}", opts.usage.name()),
+        ))
+    } else {
+        check_validity(leaf, opts.at)
+            .err()
+            .map(|(reason, message)| fail("x509.validity", reason, message))
+    };
+    let path = vec![leaf.clone()];
+    let checks = match &failure {
+        Some(f) => vec![Check::failed(f.check, f.reason, f.message.clone()).with_detail("path", path_detail(&path))],
+        None => vec![
+            Check::passed("x509.path", "the certificate is itself a trust anchor")
+                .with_detail("path", path_detail(&path)),
+            Check::passed("x509.validity", format!("the anchor is valid at {}", opts.at)),
+            Check::passed("x509.revocation", "a trust anchor needs no revocation status"),
+        ],
+    };
+    ChainVerification {
+        path,
+        failure,
+        checks,
+        signature_checks: 0,
     }
 }
 

@@ -384,9 +384,7 @@ impl<'p> Context<'p, '_> {
                 && delta.unusable().is_none()
                 && delta.check_current(opts.at).is_ok()
                 && compare_numbers(delta_base, base_number).is_le()
-                && delta
-                    .number()
-                    .is_some_and(|n| compare_numbers(n, base_number).is_gt());
+                && delta.number().is_some_and(|n| compare_numbers(n, base_number).is_gt());
             if fits && self.verify(ci, delta, spki).is_ok() {
                 return Some(delta);
             }
