@@ -601,6 +601,42 @@ mod tests {
     }
 
     #[test]
+    fn unimplemented_algorithms_are_unsupported_by_name() {
+        let md5 = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
+        let err = SignatureAlgorithm::from_algorithm_identifier(&md5, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported algorithm md5WithRSAEncryption (1.2.840.113549.1.1.4)"
+        );
+        assert_eq!(err.reason(), Reason::Unsupported);
+        let odd = ObjectIdentifier::new_unwrap("1.2.3.4");
+        assert_eq!(
+            SignatureAlgorithm::from_algorithm_identifier(&odd, None)
+                .unwrap_err()
+                .to_string(),
+            "unsupported algorithm 1.2.3.4"
+        );
+        assert!(SignatureAlgorithm::DsaSha1.is_weak());
+        assert!(!SignatureAlgorithm::DsaSha256.is_weak());
+    }
+
+    #[test]
+    fn dsa_parameters_are_inherited_only_by_a_dsa_key_without_them() {
+        // SPKI DSA with parameters (p, q, g tiny, only the structure matters here) and without.
+        let with = hex::decode("301d301406072a8648ce380401300902010102010102010103050002020102").unwrap();
+        let without = hex::decode("3012300906072a8648ce38040103050002020102").unwrap();
+        let inherited = inherit_dsa_parameters(&without, &with).unwrap();
+        let parsed = spki::SubjectPublicKeyInfoRef::from_der(&inherited).unwrap();
+        assert_eq!(parsed.algorithm.oid, ID_DSA);
+        assert!(parsed.algorithm.parameters.is_some());
+        assert_eq!(inherit_dsa_parameters(&with, &with), None, "has its own");
+        assert_eq!(inherit_dsa_parameters(&without, &without), None, "nothing to inherit");
+        // A DSA key without parameters cannot verify on its own.
+        let err = verify_signature(SignatureAlgorithm::DsaSha1, &without, b"m", &[0x30, 0x00]).unwrap_err();
+        assert!(matches!(err, AlgError::MalformedKey(_)), "{err}");
+    }
+
+    #[test]
     fn sha256_known_answer() {
         assert_eq!(
             hex::encode(DigestAlgorithm::Sha256.digest(b"abc")),

@@ -803,3 +803,42 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     out.copy_from_slice(&digest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utctime_years_follow_rfc_5280() {
+        let t = |tag, s: &str| time_text(tag, s.as_bytes()).map(|t| t.to_string());
+        assert_eq!(t(0x17, "500101120100Z").as_deref(), Some("1950-01-01T12:01:00Z"));
+        assert_eq!(t(0x17, "491231235959Z").as_deref(), Some("2049-12-31T23:59:59Z"));
+        assert_eq!(t(0x18, "19491231000000Z").as_deref(), Some("1949-12-31T00:00:00Z"));
+        assert_eq!(t(0x17, "5001011201Z"), None, "seconds are mandatory");
+        assert_eq!(t(0x17, "500101120100+0800"), None, "only Z");
+        assert_eq!(t(0x18, "500101120100Z"), None, "GeneralizedTime has four year digits");
+    }
+
+    #[test]
+    fn pre_1970_validity_is_patched_for_decoding_only() {
+        let der = b"\x17\x0d500101120100Z\x17\x0d301231083000Z".to_vec();
+        let validity: RawValidity = [
+            (0x17, 2..15, time_text(0x17, b"500101120100Z")),
+            (0x17, 17..30, time_text(0x17, b"301231083000Z")),
+        ];
+        let patched = patch_pre_1970(&der, &validity).unwrap();
+        assert_eq!(&patched[2..15], b"700101000000Z");
+        assert_eq!(&patched[17..30], b"301231083000Z");
+        let later: RawValidity = [validity[1].clone(), validity[1].clone()];
+        assert_eq!(patch_pre_1970(&der, &later), None);
+    }
+
+    #[test]
+    fn pem_text_finds_blocks_after_explanatory_text() {
+        assert!(pem_text(b"Certificate:\n  Data: ...\n-----BEGIN CERTIFICATE-----\n").is_some());
+        assert!(pem_text(b"\x30\x82\x01\x00-----BEGIN ").is_none(), "DER stays DER");
+        assert!(pem_text(b"no block here").is_none());
+        assert!(!is_content_info(b"\x30\x03\x30\x01\x00"));
+        assert!(is_content_info(b"\x30\x05\x06\x03\x2a\x03\x04"));
+    }
+}
