@@ -133,6 +133,20 @@ fn real_world_certificate_inputs() {
         let certs = parse_all(&std::fs::read(p7b).unwrap()).unwrap();
         assert_eq!(certs.len(), 2, "PKCS#7 certs-only bundle");
     }
+    if let Some(dir) = common::corpus("x509/sm2-national") {
+        // The national root's SM2-signed CRL: its signature, its window, its entries.
+        let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+        let root = parse_all(&read("ROOTCA.pem")).unwrap().remove(0);
+        let taier = parse_all(&read("Taier_CA.pem")).unwrap().remove(0);
+        let crl = Crl::parse_all(&read("ROOTCA.crl")).unwrap().remove(0);
+        assert_eq!(crl.unusable(), None);
+        crl.verify_signature(&root.spki_der(), false).unwrap();
+        assert!(crl.verify_signature(&taier.spki_der(), false).is_err());
+        let at = Time::parse("2022-05-10T00:00:00Z").unwrap();
+        crl.check_current(at).unwrap();
+        assert!(crl.check_current(Time::parse("2026-01-01T00:00:00Z").unwrap()).is_err());
+        assert_eq!(crl.status_of(&taier, at), yinjian::x509::crl::CrlStatus::NotListed);
+    }
     if let Some(dir) = common::corpus("x509/nist-pkits/certs") {
         let cert = |n: &str| parse_all(&std::fs::read(dir.join(n)).unwrap()).unwrap().remove(0);
         let early = cert("Validpre2000UTCnotBeforeDateTest3EE.crt");

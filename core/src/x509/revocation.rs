@@ -33,8 +33,16 @@ pub const MAX_CRL_SIGNATURE_CHECKS: usize = 64;
 /// Most certificates tried as the signer of one CRL.
 pub const MAX_CRL_SIGNER_CANDIDATES: usize = 8;
 
-/// How deep CRL-signer paths may nest (a CRL signer whose own CRL has a separate signer…).
-pub const MAX_CRL_SIGNER_DEPTH: usize = 2;
+/// How deep CRL-signer paths may nest: 1 = a CRL signer off the path is validated with its
+/// own path, whose CRLs must then be signed by certificates on that path.
+pub const MAX_CRL_SIGNER_DEPTH: usize = 1;
+
+/// Most CRL-signer paths (each a full [`super::path::verify_chain`]) one revocation check may
+/// build.
+pub const MAX_CRL_SIGNER_PATHS: usize = 8;
+
+/// Most distribution points of one certificate considered.
+pub const MAX_DISTRIBUTION_POINTS: usize = 16;
 
 /// Every reason of RFC 5280 §5.3.1 ReasonFlags but `unused` (bits 1–8).
 const ALL_REASONS: u16 = 0x1fe;
@@ -347,6 +355,9 @@ impl<'p> Context<'p, '_> {
         if let Some(known) = self.validated.get(signer.fingerprint()) {
             return known.clone();
         }
+        if self.validated.len() >= MAX_CRL_SIGNER_PATHS {
+            return Err(format!("budget of {MAX_CRL_SIGNER_PATHS} CRL-signer paths spent"));
+        }
         let anchor = self.path[self.path.len() - 1];
         let mut trust = TrustStore::new();
         trust.add_certificate(anchor.clone(), None);
@@ -405,7 +416,10 @@ fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> {
         .find(|e| e.extn_id == ext_oid::CRL_DISTRIBUTION_POINTS)
         .and_then(|e| CrlDistributionPoints::from_der(e.extn_value.as_bytes()).ok())
         .map(|d| d.0)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .take(MAX_DISTRIBUTION_POINTS)
+        .collect::<Vec<_>>();
     if listed.is_empty() {
         vec![DistributionPoint {
             distribution_point: None,
