@@ -306,7 +306,7 @@ impl<'p> Context<'p, '_> {
             let candidates = self
                 .pool
                 .iter()
-                .filter(|c| fits(c) && !self.path.iter().any(|p| *p == *c))
+                .filter(|c| fits(c) && !self.path.contains(c))
                 .take(MAX_CRL_SIGNER_CANDIDATES);
             for c in candidates {
                 if !may_sign_crls(c) {
