@@ -140,7 +140,7 @@ pub(crate) fn verify_chain_at_depth(
     opts: &ChainOptions,
     depth: usize,
 ) -> ChainVerification {
-    if let Some(anchor) = trust.anchors().iter().find(|a| same_entity(&a.certificate, leaf)) {
+    if let Some(anchor) = trust.anchors().iter().find(|a| a.certificate == *leaf) {
         return anchor_itself(leaf, anchor, trust, opts);
     }
     if trust.is_empty() {
@@ -219,9 +219,9 @@ pub(crate) fn verify_chain_at_depth(
     }
 }
 
-/// A leaf that is itself a trust anchor (same name and key): trusted as configured, as
-/// OpenSSL and Go treat it — only its validity, the distrust list and the anchor's usage
-/// restriction apply; nothing below an anchor needs revocation status.
+/// A leaf that is itself a trust anchor (the same certificate): trusted as configured, as
+/// OpenSSL and Go treat it — its validity, the distrust list, the anchor's usage restriction
+/// and what `usage` asks of a leaf apply; nothing below an anchor needs revocation status.
 fn anchor_itself(
     leaf: &Certificate,
     anchor: &super::trust::TrustAnchor,
@@ -246,6 +246,10 @@ fn anchor_itself(
             Reason::PolicyViolation,
             format!("the anchor is not trusted for {}", opts.usage.name()),
         ))
+    } else if let Err(message) = profile::check(leaf, Role::Leaf, opts.usage) {
+        Some(fail("x509.profile", Reason::PolicyViolation, message))
+    } else if let Err(message) = check_usage(leaf, opts.usage) {
+        Some(fail("x509.usage", Reason::PolicyViolation, message))
     } else {
         check_validity(leaf, opts.at)
             .err()
