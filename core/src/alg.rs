@@ -15,6 +15,9 @@ use crate::report::Reason;
 use crate::sm::sm2::{PublicKey as Sm2PublicKey, SignatureEncoding, Sm2Error, Sm2Verifier, DEFAULT_DISTID};
 use crate::sm::sm3::{Sm3Hasher, STREAM_CHUNK};
 
+mod dsa;
+pub use dsa::{inherit_dsa_parameters, ID_DSA};
+
 /// Object identifiers used across the crate.
 pub mod oid {
     use der::asn1::ObjectIdentifier as Oid;
@@ -66,8 +69,8 @@ pub mod oid {
 /// Why an algorithm lookup or a signature verification failed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum AlgError {
-    /// No algorithm with this OID or name is known.
-    #[error("unknown algorithm {0}")]
+    /// An algorithm this crate does not implement (its name and OID, or the OID alone).
+    #[error("unsupported algorithm {0}")]
     Unknown(String),
     /// The algorithm is known but its parameters are not supported (e.g. PSS with another MGF).
     #[error("unsupported algorithm parameters: {0}")]
@@ -276,10 +279,14 @@ pub enum SignatureAlgorithm {
     EcdsaSha384,
     /// Ed25519 (RFC 8032).
     Ed25519,
+    /// DSA with SHA-1 (legacy certificates and CRLs only); flagged weak.
+    DsaSha1,
+    /// DSA with SHA-256.
+    DsaSha256,
 }
 
 /// Every signature algorithm, for iteration.
-pub const ALL_SIGNATURE_ALGORITHMS: [SignatureAlgorithm; 11] = [
+pub const ALL_SIGNATURE_ALGORITHMS: [SignatureAlgorithm; 13] = [
     SignatureAlgorithm::Sm2Sm3,
     SignatureAlgorithm::RsaPkcs1Sha1,
     SignatureAlgorithm::RsaPkcs1Sha256,
@@ -291,6 +298,8 @@ pub const ALL_SIGNATURE_ALGORITHMS: [SignatureAlgorithm; 11] = [
     SignatureAlgorithm::EcdsaSha256,
     SignatureAlgorithm::EcdsaSha384,
     SignatureAlgorithm::Ed25519,
+    SignatureAlgorithm::DsaSha1,
+    SignatureAlgorithm::DsaSha256,
 ];
 
 impl SignatureAlgorithm {
@@ -308,12 +317,14 @@ impl SignatureAlgorithm {
             oid::ECDSA_WITH_SHA256 => SignatureAlgorithm::EcdsaSha256,
             oid::ECDSA_WITH_SHA384 => SignatureAlgorithm::EcdsaSha384,
             oid::ED25519 => SignatureAlgorithm::Ed25519,
+            dsa::DSA_WITH_SHA1 => SignatureAlgorithm::DsaSha1,
+            dsa::DSA_WITH_SHA256 => SignatureAlgorithm::DsaSha256,
             oid::RSASSA_PSS => {
                 let params =
                     params.ok_or_else(|| AlgError::UnsupportedParameters("RSASSA-PSS without parameters".into()))?;
                 pss_from_params(params)?
             }
-            _ => return Err(AlgError::Unknown(alg.to_string())),
+            _ => return Err(AlgError::Unknown(describe_unsupported(alg))),
         })
     }
 
@@ -333,6 +344,8 @@ impl SignatureAlgorithm {
             "ecdsasha256" | "sha256withecdsa" => SignatureAlgorithm::EcdsaSha256,
             "ecdsasha384" | "sha384withecdsa" => SignatureAlgorithm::EcdsaSha384,
             "ed25519" | "eddsa" => SignatureAlgorithm::Ed25519,
+            "dsasha1" | "dsawithsha1" => SignatureAlgorithm::DsaSha1,
+            "dsasha256" | "dsawithsha256" => SignatureAlgorithm::DsaSha256,
             _ => {
                 let oid = ObjectIdentifier::new(name.trim()).ok()?;
                 return SignatureAlgorithm::from_algorithm_identifier(&oid, None).ok();
@@ -354,6 +367,8 @@ impl SignatureAlgorithm {
             SignatureAlgorithm::EcdsaSha256 => "ECDSA-SHA256",
             SignatureAlgorithm::EcdsaSha384 => "ECDSA-SHA384",
             SignatureAlgorithm::Ed25519 => "Ed25519",
+            SignatureAlgorithm::DsaSha1 => "DSA-SHA1",
+            SignatureAlgorithm::DsaSha256 => "DSA-SHA256",
         }
     }
 
@@ -371,6 +386,8 @@ impl SignatureAlgorithm {
             SignatureAlgorithm::EcdsaSha256 => oid::ECDSA_WITH_SHA256,
             SignatureAlgorithm::EcdsaSha384 => oid::ECDSA_WITH_SHA384,
             SignatureAlgorithm::Ed25519 => oid::ED25519,
+            SignatureAlgorithm::DsaSha1 => dsa::DSA_WITH_SHA1,
+            SignatureAlgorithm::DsaSha256 => dsa::DSA_WITH_SHA256,
         }
     }
 
@@ -378,7 +395,8 @@ impl SignatureAlgorithm {
     pub fn digest(self) -> Option<DigestAlgorithm> {
         Some(match self {
             SignatureAlgorithm::Sm2Sm3 => DigestAlgorithm::Sm3,
-            SignatureAlgorithm::RsaPkcs1Sha1 => DigestAlgorithm::Sha1,
+            SignatureAlgorithm::RsaPkcs1Sha1 | SignatureAlgorithm::DsaSha1 => DigestAlgorithm::Sha1,
+            SignatureAlgorithm::DsaSha256 => DigestAlgorithm::Sha256,
             SignatureAlgorithm::RsaPkcs1Sha256 | SignatureAlgorithm::RsaPssSha256 | SignatureAlgorithm::EcdsaSha256 => {
                 DigestAlgorithm::Sha256
             }
@@ -423,6 +441,13 @@ pub fn verify_signature(
         .as_ref()
         .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
     let weak = alg.is_weak();
+    if let (SignatureAlgorithm::DsaSha1 | SignatureAlgorithm::DsaSha256, Some(digest)) = (alg, alg.digest()) {
+        dsa::verify(digest, &spki, message, signature, alg.name())?;
+        return Ok(Verified {
+            sm2_encoding: None,
+            weak,
+        });
+    }
     if alg == SignatureAlgorithm::Sm2Sm3 {
         let key = Sm2PublicKey::from_spki_der(spki_der).map_err(|e| match e {
             Sm2Error::UnsupportedKey(m) => AlgError::KeyMismatch(m),
@@ -466,6 +491,28 @@ pub fn verify_signature(
         sm2_encoding: None,
         weak,
     })
+}
+
+/// "name (OID)" for signature algorithms met in the wild that this crate does not implement,
+/// the OID alone for others.
+fn describe_unsupported(alg: &ObjectIdentifier) -> String {
+    let name = match alg.to_string().as_str() {
+        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "2.16.840.1.101.3.4.3.1" => "dsa-with-sha224",
+        "2.16.840.1.101.3.4.3.3" => "dsa-with-sha384",
+        "2.16.840.1.101.3.4.3.4" => "dsa-with-sha512",
+        "1.3.101.113" => "Ed448",
+        "1.2.643.7.1.1.3.2" => "GOST R 34.10-2012 with Streebog-256",
+        "1.2.156.10197.1.504" => "SM2 with SHA-256",
+        "1.2.156.10197.1.502" => "SM2 with SHA-1",
+        _ => return alg.to_string(),
+    };
+    format!("{name} ({alg})")
 }
 
 /// RSASSA-PSS-params (RFC 4055): ring supports MGF1 with the same hash and salt = hash length.
@@ -551,6 +598,42 @@ mod tests {
         assert!(SignatureAlgorithm::RsaPkcs1Sha1.is_weak());
         assert!(!SignatureAlgorithm::Sm2Sm3.is_weak());
         assert_eq!(SignatureAlgorithm::from_name("none"), None);
+    }
+
+    #[test]
+    fn unimplemented_algorithms_are_unsupported_by_name() {
+        let md5 = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
+        let err = SignatureAlgorithm::from_algorithm_identifier(&md5, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported algorithm md5WithRSAEncryption (1.2.840.113549.1.1.4)"
+        );
+        assert_eq!(err.reason(), Reason::Unsupported);
+        let odd = ObjectIdentifier::new_unwrap("1.2.3.4");
+        assert_eq!(
+            SignatureAlgorithm::from_algorithm_identifier(&odd, None)
+                .unwrap_err()
+                .to_string(),
+            "unsupported algorithm 1.2.3.4"
+        );
+        assert!(SignatureAlgorithm::DsaSha1.is_weak());
+        assert!(!SignatureAlgorithm::DsaSha256.is_weak());
+    }
+
+    #[test]
+    fn dsa_parameters_are_inherited_only_by_a_dsa_key_without_them() {
+        // SPKI DSA with parameters (p, q, g tiny, only the structure matters here) and without.
+        let with = hex::decode("301d301406072a8648ce380401300902010102010102010103050002020102").unwrap();
+        let without = hex::decode("3012300906072a8648ce38040103050002020102").unwrap();
+        let inherited = inherit_dsa_parameters(&without, &with).unwrap();
+        let parsed = spki::SubjectPublicKeyInfoRef::from_der(&inherited).unwrap();
+        assert_eq!(parsed.algorithm.oid, ID_DSA);
+        assert!(parsed.algorithm.parameters.is_some());
+        assert_eq!(inherit_dsa_parameters(&with, &with), None, "has its own");
+        assert_eq!(inherit_dsa_parameters(&without, &without), None, "nothing to inherit");
+        // A DSA key without parameters cannot verify on its own.
+        let err = verify_signature(SignatureAlgorithm::DsaSha1, &without, b"m", &[0x30, 0x00]).unwrap_err();
+        assert!(matches!(err, AlgError::MalformedKey(_)), "{err}");
     }
 
     #[test]

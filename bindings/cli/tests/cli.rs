@@ -901,3 +901,121 @@ fn licence_verify_checks_the_sealing_authority() {
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).contains("PolicyViolation"));
 }
+
+/// Certificate inputs as they come (PEM with explanatory text, PKCS#7 bundles in PEM and DER),
+/// a leaf that is itself the anchor, several CRL files after one `--crl`, and errors that
+/// name the file or say that no anchors were given.
+#[test]
+fn cert_inputs_bundles_self_anchor_and_crls() {
+    let dir = repo().join("test-vectors/x509/sm2");
+    let cert = |n: &str| dir.join("certs").join(n);
+    let work = tmp();
+    let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+
+    // RFC 7468 §5.2: explanatory text before and after the block.
+    let noted = work.path().join("noted.pem");
+    let mut body = b"Certificate:\n    Data: (as `openssl x509 -text` prints it)\n".to_vec();
+    body.extend(std::fs::read(cert("root.pem")).unwrap());
+    body.extend(b"trailing notes\n");
+    std::fs::write(&noted, body).unwrap();
+    let show = yinjian(&["cert", "show", s(&noted)]);
+    assert!(show.status.success(), "{}", text(&show));
+
+    // PKCS#7 certs-only bundles, PEM and DER, wherever certificates are read.
+    let p7_pem = work.path().join("chain.p7b.pem");
+    let p7_der = work.path().join("chain.p7b");
+    for (out, form) in [(&p7_pem, "PEM"), (&p7_der, "DER")] {
+        let made = openssl(&[
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            s(&cert("root.pem")),
+            "-certfile",
+            s(&cert("int.pem")),
+            "-outform",
+            form,
+            "-out",
+            s(out),
+        ]);
+        assert!(made.status.success(), "{}", text(&made));
+        let show = yinjian(&["cert", "show", s(out)]);
+        assert!(show.status.success(), "{form}: {}", text(&show));
+        assert_eq!(text(&show).matches("subject:").count(), 2, "{form}");
+    }
+    let at = "2027-06-01T00:00:00Z";
+    let verify = |args: &[&str]| {
+        let mut all = vec!["cert", "verify"];
+        all.extend_from_slice(args);
+        yinjian(&all)
+    };
+    let leaf = cert("leaf.pem");
+    let out = verify(&[
+        s(&leaf),
+        "--intermediates",
+        s(&p7_der),
+        "--anchors",
+        s(&cert("root.pem")),
+        "--at",
+        at,
+        "--no-revocation",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // A trust anchor checked against itself.
+    let out = verify(&[
+        s(&cert("root.pem")),
+        "--anchors",
+        s(&cert("root.pem")),
+        "--at",
+        at,
+        "--usage",
+        "any",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // No anchors: said so.
+    let out = verify(&[s(&leaf), "--at", at, "--no-revocation"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out).contains("no trust anchors were given"), "{}", text(&out));
+
+    // A bad anchor or intermediate file is named.
+    let bad = work.path().join("not-a-cert.pem");
+    std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
+    for flag in ["--anchors", "--intermediates"] {
+        let out = verify(&[s(&leaf), flag, s(&bad), "--at", at]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains("not-a-cert.pem"), "{flag}: {}", text(&out));
+    }
+
+    // `--crl` takes several files: the leaf's CRL and its issuer's.
+    let crl = |n: &str| dir.join("crls").join(n);
+    let (int, root) = (cert("int.pem"), cert("root.pem"));
+    let base = [s(&int), s(&root)];
+    let out = verify(&[
+        s(&cert("leaf-revoked.pem")),
+        "--intermediates",
+        base[0],
+        "--anchors",
+        base[1],
+        "--at",
+        at,
+        "--crl",
+        s(&crl("root-crl.pem")),
+        s(&crl("int-crl.pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("revoked"), "{}", text(&out));
+    let out = verify(&[
+        s(&leaf),
+        "--intermediates",
+        base[0],
+        "--anchors",
+        base[1],
+        "--at",
+        at,
+        "--crl",
+        s(&crl("root-crl.pem")),
+        s(&crl("int-crl.pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

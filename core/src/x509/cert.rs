@@ -135,6 +135,8 @@ pub struct Certificate {
     issuer_key: NameKey,
     extensions: Extensions,
     fingerprint: [u8; 32],
+    not_before: Time,
+    not_after: Time,
 }
 
 impl PartialEq for Certificate {
@@ -151,8 +153,19 @@ impl Certificate {
         if der.len() > MAX_CERTIFICATE_SIZE {
             return Err(X509Error::TooLarge(format!("certificate of {} bytes", der.len())));
         }
-        let inner =
-            x509_cert::Certificate::from_der(der).map_err(|e| X509Error::Malformed(format!("certificate: {e}")))?;
+        // `der` cannot represent years before 1970, which RFC 5280 UTCTime can (1950–1969):
+        // such validity times are read here and replaced by 1970 in the copy x509-cert decodes.
+        let validity = raw_validity(der);
+        let patched = validity.as_ref().and_then(|v| patch_pre_1970(der, v));
+        let inner = x509_cert::Certificate::from_der(patched.as_deref().unwrap_or(der))
+            .map_err(|e| X509Error::Malformed(format!("certificate: {e}")))?;
+        let (not_before, not_after) = match &validity {
+            Some([(_, _, Some(nb)), (_, _, Some(na))]) => (*nb, *na),
+            _ => (
+                x509_time(&inner.tbs_certificate().validity().not_before),
+                x509_time(&inner.tbs_certificate().validity().not_after),
+            ),
+        };
         let tbs = super::signed_part_range(der).map_err(|e| X509Error::Malformed(format!("certificate: {e}")))?;
         let extensions = decode_extensions(
             inner
@@ -171,6 +184,8 @@ impl Certificate {
             subject_key: name::name_key(tbs_cert.subject()),
             issuer_key: name::name_key(tbs_cert.issuer()),
             fingerprint: sha256(der),
+            not_before,
+            not_after,
             der: der.to_vec(),
             tbs,
             inner,
@@ -247,14 +262,14 @@ impl Certificate {
         self.inner.tbs_certificate().serial_number().as_bytes()
     }
 
-    /// notBefore.
+    /// notBefore (UTCTime years 50–99 are 1950–1999, RFC 5280 §4.1.2.5.1).
     pub fn not_before(&self) -> Time {
-        x509_time(&self.inner.tbs_certificate().validity().not_before)
+        self.not_before
     }
 
     /// notAfter.
     pub fn not_after(&self) -> Time {
-        x509_time(&self.inner.tbs_certificate().validity().not_after)
+        self.not_after
     }
 
     /// 1, 2 or 3.
@@ -286,6 +301,7 @@ impl Certificate {
             (oid::EC_PUBLIC_KEY, Some(oid::SECP384R1)) => "EC P-384".into(),
             (oid::RSA_ENCRYPTION, _) | (oid::RSASSA_PSS, _) => "RSA".into(),
             (oid::ED25519, _) => "Ed25519".into(),
+            (crate::alg::ID_DSA, _) => "DSA".into(),
             (other, _) => other.to_string(),
         }
     }
@@ -420,34 +436,41 @@ pub struct BasicConstraintsInfo {
     pub path_len: Option<u8>,
 }
 
-/// Reads every certificate in `input`: PEM blocks (any number, other blocks skipped), hex
-/// text, or one or more concatenated DER certificates.
+/// Reads every certificate in `input`: PEM blocks (any number; explanatory text around
+/// them, RFC 7468 §5.2, and blocks of other types are skipped; `PKCS7`/`CMS` blocks are read
+/// as certificate bundles), hex text, one or more concatenated DER certificates, or a DER
+/// PKCS#7/CMS SignedData (a `.p7b`/`.p7c` certs-only bundle).
 pub fn parse_all(input: &[u8]) -> Result<Vec<Certificate>, X509Error> {
-    let trimmed = input.trim_ascii_start();
-    if trimmed.starts_with(b"-----BEGIN ") {
-        let text = std::str::from_utf8(trimmed).map_err(|_| X509Error::Malformed("PEM is not UTF-8".into()))?;
+    if let Some(text) = pem_text(input) {
         let mut out = Vec::new();
-        for block in pem_blocks(text) {
+        for block in pem_blocks(&text) {
             let (label, der) =
                 pem_rfc7468::decode_vec(block.as_bytes()).map_err(|e| X509Error::Malformed(format!("PEM: {e}")))?;
-            if label == "CERTIFICATE" || label == "X509 CERTIFICATE" {
-                if out.len() == MAX_BUNDLE_CERTIFICATES {
-                    return Err(X509Error::TooLarge(format!(
-                        "more than {MAX_BUNDLE_CERTIFICATES} certificates"
-                    )));
-                }
-                out.push(Certificate::from_der(&der)?);
+            let found = match label {
+                "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => vec![Certificate::from_der(&der)?],
+                "PKCS7" | "CMS" => bundle_certificates(&der)?,
+                _ => continue,
+            };
+            if out.len() + found.len() > MAX_BUNDLE_CERTIFICATES {
+                return Err(X509Error::TooLarge(format!(
+                    "more than {MAX_BUNDLE_CERTIFICATES} certificates"
+                )));
             }
+            out.extend(found);
         }
         if out.is_empty() {
-            return Err(X509Error::Malformed("no CERTIFICATE block".into()));
+            return Err(X509Error::Malformed("no CERTIFICATE or PKCS7 block".into()));
         }
         return Ok(out);
     }
+    let trimmed = input.trim_ascii_start();
     let der = match decode_hex_text(trimmed) {
         Some(bytes) => bytes,
         None => input.to_vec(),
     };
+    if is_content_info(&der) {
+        return bundle_certificates(&der);
+    }
     let mut out = Vec::new();
     let mut rest = &der[..];
     while !rest.is_empty() {
@@ -470,6 +493,40 @@ pub fn parse_all(input: &[u8]) -> Result<Vec<Certificate>, X509Error> {
         return Err(X509Error::Malformed("empty input".into()));
     }
     Ok(out)
+}
+
+/// True when `der` starts like a ContentInfo (a SEQUENCE whose first element is an OID),
+/// not like a certificate (whose first element is the TBSCertificate SEQUENCE).
+fn is_content_info(der: &[u8]) -> bool {
+    (|| -> der::Result<bool> {
+        let outer = der::Header::peek(&der::SliceReader::new(der)?)?;
+        let skip = usize::try_from(outer.encoded_len()?)?;
+        Ok(outer.tag() == der::Tag::Sequence && der.get(skip) == Some(&0x06))
+    })()
+    .unwrap_or(false)
+}
+
+/// The certificates of a PKCS#7/CMS SignedData (a certs-only bundle or any signed message).
+fn bundle_certificates(der: &[u8]) -> Result<Vec<Certificate>, X509Error> {
+    let sd = crate::cms::SignedData::from_der(der)
+        .map_err(|e| X509Error::Malformed(format!("PKCS#7 certificate bundle: {e}")))?;
+    if let Some(first) = sd.certificate_errors.first() {
+        return Err(X509Error::Malformed(format!("PKCS#7 certificate bundle: {first}")));
+    }
+    if sd.certificates.is_empty() {
+        return Err(X509Error::Malformed("PKCS#7 bundle holds no certificate".into()));
+    }
+    Ok(sd.certificates)
+}
+
+/// The input as PEM text when it holds a `-----BEGIN ` line (wherever it starts: RFC 7468
+/// §5.2 lets explanatory text precede and follow the blocks), `None` for binary DER.
+pub(crate) fn pem_text(input: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    if input.trim_ascii_start().first() == Some(&0x30) {
+        return None;
+    }
+    memchr::memmem::find(input, b"-----BEGIN ")?;
+    Some(String::from_utf8_lossy(input))
 }
 
 /// Splits PEM text into its `-----BEGIN … -----END …-----` blocks.
@@ -636,6 +693,96 @@ pub fn eku_name(oid: &ObjectIdentifier) -> String {
     }
 }
 
+/// The public key of each certificate of a path `[leaf, …, anchor]`, DER
+/// SubjectPublicKeyInfo, with DSA domain parameters inherited down the path where a key
+/// omits them (RFC 5280 §6.1.4 (a)(1)).
+pub(crate) fn path_spkis(path: &[&Certificate]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = path.iter().map(|c| c.spki_der()).collect();
+    for i in (0..out.len().saturating_sub(1)).rev() {
+        if let Some(inherited) = crate::alg::inherit_dsa_parameters(&out[i], &out[i + 1]) {
+            out[i] = inherited;
+        }
+    }
+    out
+}
+
+/// Where the two validity times sit in a DER certificate: (tag byte, value range, the time
+/// when it reads as RFC 5280 UTCTime/GeneralizedTime).
+type RawValidity = [(u8, std::ops::Range<usize>, Option<Time>); 2];
+
+fn raw_validity(der: &[u8]) -> Option<RawValidity> {
+    use der::{Decode as _, Header, Reader as _};
+    let mut r = der::SliceReader::new(der).ok()?;
+    Header::decode(&mut r).ok()?; // Certificate
+    Header::decode(&mut r).ok()?; // TBSCertificate
+    let skip = |r: &mut der::SliceReader<'_>| -> Option<()> {
+        let h = Header::decode(r).ok()?;
+        r.read_slice(h.length()).ok()?;
+        Some(())
+    };
+    if Header::peek(&r).ok()?.tag().is_context_specific() {
+        skip(&mut r)?; // [0] version
+    }
+    skip(&mut r)?; // serialNumber
+    skip(&mut r)?; // signature
+    skip(&mut r)?; // issuer
+    Header::decode(&mut r).ok()?; // Validity
+    let mut one = || -> Option<(u8, std::ops::Range<usize>, Option<Time>)> {
+        let h = Header::decode(&mut r).ok()?;
+        let start = usize::try_from(r.position()).ok()?;
+        let value = r.read_slice(h.length()).ok()?;
+        let tag = match h.tag() {
+            der::Tag::UtcTime => 0x17,
+            der::Tag::GeneralizedTime => 0x18,
+            _ => 0,
+        };
+        Some((tag, start..start + value.len(), time_text(tag, value)))
+    };
+    Some([one()?, one()?])
+}
+
+/// Reads `YYMMDDHHMMSSZ` (UTCTime, tag 0x17; YY ≥ 50 is 19YY) or `YYYYMMDDHHMMSSZ`
+/// (GeneralizedTime, tag 0x18).
+fn time_text(tag: u8, value: &[u8]) -> Option<Time> {
+    let digits = value.strip_suffix(b"Z")?;
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num =
+        |range: std::ops::Range<usize>| -> Option<u32> { std::str::from_utf8(digits.get(range)?).ok()?.parse().ok() };
+    let (year, rest) = match (tag, digits.len()) {
+        (0x17, 12) => {
+            let yy = num(0..2)? as i32;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
+        }
+        (0x18, 14) => (num(0..4)? as i32, 4),
+        _ => return None,
+    };
+    let field = |i: usize| num(rest + 2 * i..rest + 2 * i + 2).and_then(|v| u8::try_from(v).ok());
+    Time::from_utc_fields(year, field(0)?, field(1)?, field(2)?, field(3)?, field(4)?)
+}
+
+/// A copy of `der` whose pre-1970 validity times read 1970-01-01T00:00:00Z (for decoding
+/// only: the signature is checked over the original bytes), or `None` when none is.
+fn patch_pre_1970(der: &[u8], validity: &RawValidity) -> Option<Vec<u8>> {
+    let early = |t: &Option<Time>| t.is_some_and(|t| t < Time::UNIX_EPOCH);
+    if !validity.iter().any(|(_, _, t)| early(t)) {
+        return None;
+    }
+    let mut out = der.to_vec();
+    for (tag, range, time) in validity {
+        if early(time) {
+            let text: &[u8] = if *tag == 0x17 {
+                b"700101000000Z"
+            } else {
+                b"19700101000000Z"
+            };
+            out.get_mut(range.clone())?.copy_from_slice(text);
+        }
+    }
+    Some(out)
+}
+
 /// A validity time as [`Time`] (x509 times are 1950–9999, all representable).
 pub(crate) fn x509_time(t: &x509_cert::time::Time) -> Time {
     let dt = t.to_date_time();
@@ -655,4 +802,43 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(&digest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utctime_years_follow_rfc_5280() {
+        let t = |tag, s: &str| time_text(tag, s.as_bytes()).map(|t| t.to_string());
+        assert_eq!(t(0x17, "500101120100Z").as_deref(), Some("1950-01-01T12:01:00Z"));
+        assert_eq!(t(0x17, "491231235959Z").as_deref(), Some("2049-12-31T23:59:59Z"));
+        assert_eq!(t(0x18, "19491231000000Z").as_deref(), Some("1949-12-31T00:00:00Z"));
+        assert_eq!(t(0x17, "5001011201Z"), None, "seconds are mandatory");
+        assert_eq!(t(0x17, "500101120100+0800"), None, "only Z");
+        assert_eq!(t(0x18, "500101120100Z"), None, "GeneralizedTime has four year digits");
+    }
+
+    #[test]
+    fn pre_1970_validity_is_patched_for_decoding_only() {
+        let der = b"\x17\x0d500101120100Z\x17\x0d301231083000Z".to_vec();
+        let validity: RawValidity = [
+            (0x17, 2..15, time_text(0x17, b"500101120100Z")),
+            (0x17, 17..30, time_text(0x17, b"301231083000Z")),
+        ];
+        let patched = patch_pre_1970(&der, &validity).unwrap();
+        assert_eq!(&patched[2..15], b"700101000000Z");
+        assert_eq!(&patched[17..30], b"301231083000Z");
+        let later: RawValidity = [validity[1].clone(), validity[1].clone()];
+        assert_eq!(patch_pre_1970(&der, &later), None);
+    }
+
+    #[test]
+    fn pem_text_finds_blocks_after_explanatory_text() {
+        assert!(pem_text(b"Certificate:\n  Data: ...\n-----BEGIN CERTIFICATE-----\n").is_some());
+        assert!(pem_text(b"\x30\x82\x01\x00-----BEGIN ").is_none(), "DER stays DER");
+        assert!(pem_text(b"no block here").is_none());
+        assert!(!is_content_info(b"\x30\x03\x30\x01\x00"));
+        assert!(is_content_info(b"\x30\x05\x06\x03\x2a\x03\x04"));
+    }
 }

@@ -13,6 +13,7 @@ pub mod ocsp;
 pub mod path;
 pub mod policy;
 pub mod profile;
+pub mod revocation;
 pub mod trust;
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,17 @@ pub enum X509Error {
 }
 
 impl X509Error {
+    /// The same error, its message prefixed with the file it came from.
+    pub fn in_file(self, path: &std::path::Path) -> X509Error {
+        let at = |m: String| format!("{}: {m}", path.display());
+        match self {
+            X509Error::Malformed(m) => X509Error::Malformed(at(m)),
+            X509Error::TooLarge(m) => X509Error::TooLarge(at(m)),
+            X509Error::Unsupported(m) => X509Error::Unsupported(at(m)),
+            X509Error::Io(m) => X509Error::Io(m),
+        }
+    }
+
     /// The report reason this error stands for.
     pub fn reason(&self) -> Reason {
         match self {

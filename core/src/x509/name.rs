@@ -94,27 +94,33 @@ pub struct NameKey(Vec<Vec<(String, String)>>);
 /// The comparable form of `name` (RFC 5280 §7.1: string values compared case-insensitively
 /// with white space folded; other values by their DER).
 pub fn name_key(name: &Name) -> NameKey {
-    NameKey(
-        name.iter_rdn()
-            .map(|rdn| {
-                let mut atvs: Vec<(String, String)> = rdn
-                    .iter()
-                    .map(|atv| {
-                        let value = match attribute_text(atv) {
-                            Some(text) => fold(&text),
-                            None => format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())),
-                        };
-                        (atv.oid.to_string(), value)
-                    })
-                    .collect();
-                atvs.sort();
-                atvs
-            })
-            .collect(),
-    )
+    NameKey(name.iter_rdn().map(rdn_key).collect())
+}
+
+fn rdn_key(rdn: &x509_cert::name::RelativeDistinguishedName) -> Vec<(String, String)> {
+    let mut atvs: Vec<(String, String)> = rdn
+        .iter()
+        .map(|atv| {
+            let value = match attribute_text(atv) {
+                Some(text) => fold(&text),
+                None => format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())),
+            };
+            (atv.oid.to_string(), value)
+        })
+        .collect();
+    atvs.sort();
+    atvs
 }
 
 impl NameKey {
+    /// This name with one more RDN below it (a distribution point's
+    /// nameRelativeToCRLIssuer, RFC 5280 §4.2.1.13).
+    pub fn with_rdn(&self, rdn: &x509_cert::name::RelativeDistinguishedName) -> NameKey {
+        let mut out = self.clone();
+        out.0.push(rdn_key(rdn));
+        out
+    }
+
     /// True for the empty name.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

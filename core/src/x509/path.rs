@@ -9,9 +9,9 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::NameConstraints;
 
 use super::cert::{general_name_text, Certificate};
-use super::crl::{Crl, CrlStatus};
+use super::crl::Crl;
 use super::name::{self, NameKey};
-use super::ocsp::{OcspResponseInfo, OcspStatus};
+use super::ocsp::OcspResponseInfo;
 use super::policy::{self, CertPolicies, PolicyInputs};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
@@ -168,10 +168,43 @@ pub fn verify_chain(
     trust: &TrustStore,
     opts: &ChainOptions,
 ) -> ChainVerification {
+    verify_chain_at_depth(leaf, pool, trust, opts, 0)
+}
+
+/// [`verify_chain`] for a certificate met while checking revocation `depth` levels down (a
+/// CRL signer's own path; see [`super::revocation`]).
+pub(crate) fn verify_chain_at_depth(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    trust: &TrustStore,
+    opts: &ChainOptions,
+    depth: usize,
+) -> ChainVerification {
+    if let Some(anchor) = trust.anchors().iter().find(|a| a.certificate == *leaf) {
+        return anchor_itself(leaf, anchor, trust, opts);
+    }
+    if trust.is_empty() {
+        let path = vec![leaf.clone()];
+        let failure = PathFailure {
+            check: "x509.path",
+            reason: Reason::UntrustedChain,
+            message: format!("no trust anchors were given: {} cannot chain to one", leaf.subject()),
+            certificate: Some(leaf.subject()),
+        };
+        let checks = vec![Check::failed(failure.check, failure.reason, failure.message.clone())
+            .with_detail("path", path_detail(&path))];
+        return ChainVerification {
+            path,
+            failure: Some(failure),
+            checks,
+            signature_checks: 0,
+        };
+    }
     let mut search = Search {
         pool,
         trust,
         opts,
+        depth,
         sig_checks: 0,
         steps: 0,
         sig_cache: HashMap::new(),
@@ -223,6 +256,73 @@ pub fn verify_chain(
                 signature_checks,
             }
         }
+    }
+}
+
+/// A leaf that is itself a trust anchor (the same certificate): trusted as configured, as
+/// OpenSSL and Go treat it — its validity, the distrust list, the anchor's usage restriction
+/// and what `usage` asks of a leaf apply; nothing below an anchor needs revocation status.
+fn anchor_itself(
+    leaf: &Certificate,
+    anchor: &super::trust::TrustAnchor,
+    trust: &TrustStore,
+    opts: &ChainOptions,
+) -> ChainVerification {
+    let fail = |check: &'static str, reason: Reason, message: String| PathFailure {
+        check,
+        reason,
+        message: format!("{}: {message}", leaf.subject()),
+        certificate: Some(leaf.subject()),
+    };
+    // Issuer/profile rules: a failure when strict, else noted (as for any other path).
+    let (profile_failure, lints) = match profile::check(leaf, Role::Leaf, opts.usage) {
+        Err(message) => (Some(message), Vec::new()),
+        Ok(broken) if opts.strict_profile && !broken.is_empty() => (broken.into_iter().next(), Vec::new()),
+        Ok(broken) => (
+            None,
+            broken
+                .into_iter()
+                .map(|rule| serde_json::json!({ "certificate": leaf.subject(), "rule": rule }))
+                .collect(),
+        ),
+    };
+    let failure = if trust.is_distrusted(leaf) || trust.is_distrusted(&anchor.certificate) {
+        Some(fail(
+            "x509.trust",
+            Reason::UntrustedChain,
+            "on the distrust list".into(),
+        ))
+    } else if !anchor.allows(opts.usage) {
+        Some(fail(
+            "x509.trust",
+            Reason::PolicyViolation,
+            format!("the anchor is not trusted for {}", opts.usage.name()),
+        ))
+    } else if let Some(message) = profile_failure {
+        Some(fail("x509.profile", Reason::PolicyViolation, message))
+    } else if let Err(message) = check_usage(leaf, opts.usage) {
+        Some(fail("x509.usage", Reason::PolicyViolation, message))
+    } else {
+        check_validity(leaf, opts.at)
+            .err()
+            .map(|(reason, message)| fail("x509.validity", reason, message))
+    };
+    let path = vec![leaf.clone()];
+    let checks = match &failure {
+        Some(f) => vec![Check::failed(f.check, f.reason, f.message.clone()).with_detail("path", path_detail(&path))],
+        None => vec![
+            Check::passed("x509.path", "the certificate is itself a trust anchor")
+                .with_detail("path", path_detail(&path)),
+            Check::passed("x509.validity", format!("the anchor is valid at {}", opts.at)),
+            profile_check(lints, opts.usage),
+            Check::passed("x509.revocation", "a trust anchor needs no revocation status"),
+        ],
+    };
+    ChainVerification {
+        path,
+        failure,
+        checks,
+        signature_checks: 0,
     }
 }
 
@@ -297,6 +397,7 @@ struct Search<'a> {
     steps: usize,
     sig_cache: HashMap<([u8; 32], [u8; 32]), Result<(), String>>,
     best: Option<Attempt<'a>>,
+    depth: usize,
 }
 
 impl<'a> Search<'a> {
@@ -329,9 +430,12 @@ impl<'a> Search<'a> {
         true
     }
 
-    /// Whether `issuer` signed `child` (cached per pair; counts against the budget).
-    fn signed_by(&mut self, child: &Certificate, issuer: &Certificate) -> Result<(), String> {
-        let key = (*child.fingerprint(), *issuer.fingerprint());
+    /// Whether the key `issuer_spki` (DER, DSA parameters inherited) signed `child` (cached
+    /// per pair; counts against the budget).
+    fn signed_by(&mut self, child: &Certificate, issuer_spki: &[u8]) -> Result<(), String> {
+        let mut spki_hash = [0u8; 32];
+        spki_hash.copy_from_slice(&crate::alg::DigestAlgorithm::Sha256.digest(issuer_spki));
+        let key = (*child.fingerprint(), spki_hash);
         if let Some(cached) = self.sig_cache.get(&key) {
             return cached.clone();
         }
@@ -340,7 +444,7 @@ impl<'a> Search<'a> {
             if alg.is_weak() && !self.opts.allow_sha1 {
                 return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
             }
-            verify_signature(alg, &issuer.spki_der(), child.tbs_der(), child.signature())
+            verify_signature(alg, issuer_spki, child.tbs_der(), child.signature())
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         });
@@ -391,7 +495,10 @@ impl<'a> Search<'a> {
                 continue;
             }
             match validate(&full, self.trust, self.opts) {
-                Ok(checks) => return Some(Valid { path: full, checks }),
+                Ok(mut checks) => {
+                    checks.push(super::revocation::check(&full, self.pool, self.opts, self.depth));
+                    return Some(Valid { path: full, checks });
+                }
                 Err(failure) => self.record((3, full.len()), full, failure),
             }
         }
@@ -441,8 +548,9 @@ impl<'a> Search<'a> {
     /// Checks every signature of a complete path `[leaf, …, anchor]`, bottom-up; on failure
     /// returns the index of the certificate whose signature failed.
     fn signatures(&mut self, path: &[&'a Certificate]) -> Result<(), (usize, String)> {
-        for (i, pair) in path.windows(2).enumerate() {
-            self.signed_by(pair[0], pair[1]).map_err(|m| (i, m))?;
+        let spkis = super::cert::path_spkis(path);
+        for (i, child) in path[..path.len() - 1].iter().enumerate() {
+            self.signed_by(child, &spkis[i + 1]).map_err(|m| (i, m))?;
         }
         Ok(())
     }
@@ -451,7 +559,7 @@ impl<'a> Search<'a> {
 fn sig_failure(child: &Certificate, message: String) -> PathFailure {
     let reason = if message.contains("legacy SHA-1") {
         Reason::WeakAlgorithm
-    } else if message.contains("unknown algorithm") || message.contains("unsupported") {
+    } else if message.contains("unsupported") {
         Reason::Unsupported
     } else {
         Reason::BadSignature
@@ -661,7 +769,6 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
     ));
     checks.push(policy_check(&policies));
     checks.push(profile_check(lints, opts.usage));
-    checks.push(revocation_check(path, opts));
     Ok(checks)
 }
 
@@ -764,75 +871,6 @@ pub fn check_usage(cert: &Certificate, usage: Usage) -> Result<(), String> {
             }
             Ok(())
         }
-    }
-}
-
-/// The revocation check for every certificate below the anchor.
-fn revocation_check(path: &[&Certificate], opts: &ChainOptions) -> Check {
-    let mut unknown = Vec::new();
-    for pair in path.windows(2) {
-        let (cert, issuer) = (pair[0], pair[1]);
-        let mut status = None;
-        let mut why = Vec::new();
-        for crl in &opts.crls {
-            match crl
-                .check_authority(issuer, opts.at)
-                .and_then(|()| crl.status_of(cert, opts.at))
-            {
-                Ok(s) => {
-                    status = Some(s);
-                    break;
-                }
-                Err(e) => why.push(e),
-            }
-        }
-        if status.is_none() {
-            for response in &opts.ocsp {
-                match response.status_of(cert, issuer, opts.at) {
-                    Ok(OcspStatus::Good) => status = Some(CrlStatus::NotListed),
-                    Ok(OcspStatus::Revoked(when)) => status = Some(CrlStatus::Revoked(when)),
-                    Ok(OcspStatus::Unknown) => why.push("the OCSP responder does not know it".into()),
-                    Err(e) => why.push(e),
-                }
-                if status.is_some() {
-                    break;
-                }
-            }
-        }
-        match status {
-            Some(CrlStatus::Revoked(when)) => {
-                return Check::failed(
-                    "x509.revocation",
-                    Reason::Revoked,
-                    format!("{} was revoked at {when}", cert.subject()),
-                )
-                .with_detail("certificate", cert.subject());
-            }
-            Some(CrlStatus::NotListed) => {}
-            None => unknown.push(match why.first() {
-                Some(w) if why.len() == 1 => format!("{} ({w})", cert.subject()),
-                _ => cert.subject(),
-            }),
-        }
-    }
-    match (unknown.is_empty(), opts.revocation) {
-        (true, _) => Check::passed(
-            "x509.revocation",
-            "no certificate is revoked according to the supplied CRLs and OCSP responses",
-        ),
-        (false, RevocationPolicy::NotRequired) => Check::passed(
-            "x509.revocation",
-            format!(
-                "not established for {}; the policy does not require it",
-                unknown.join("; ")
-            ),
-        )
-        .with_detail("revocation_checked", false),
-        (false, RevocationPolicy::Required) => Check::failed(
-            "x509.revocation",
-            Reason::RevocationUnknown,
-            format!("no usable CRL or OCSP response for {}", unknown.join("; ")),
-        ),
     }
 }
 

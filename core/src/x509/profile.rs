@@ -43,6 +43,13 @@ pub fn check(cert: &Certificate, role: Role, usage: Usage) -> Result<Vec<String>
 
     key_strength(cert)?;
     let mut lints = Vec::new();
+    if is_tls(usage) && cert.key_algorithm() == "DSA" {
+        lints.push("CABF 6.1.5: DSA keys are not allowed in TLS certificates".into());
+    }
+    // PKITS 4.4.14 accepts a negative serial; the Web PKI (CABF 7.1, Go, webpki) does not.
+    if is_tls(usage) && role != Role::Anchor && cert.serial_bytes().first().is_some_and(|b| b & 0x80 != 0) {
+        lints.push("CABF 7.1: serial number is negative (RFC 5280 §4.1.2.2: it must be positive)".into());
+    }
     // An anchor is trusted as configured: its serial and issuer linkage are not checked.
     let anchor = role == Role::Anchor;
     if !anchor && cert.serial_bytes().iter().all(|&b| b == 0) {
@@ -235,6 +242,8 @@ fn key_strength(cert: &Certificate) -> Result<(), String> {
             }
             Ok(())
         }
+        // DSA (legacy; verified through `alg`, sizes the `dsa` crate accepts: 1024–3072 bits).
+        crate::alg::ID_DSA => Ok(()),
         other => Err(format!("public key algorithm {other} is not supported")),
     }
 }

@@ -60,7 +60,8 @@ impl TrustStore {
         }
     }
 
-    /// Adds the anchors in a file, or in every `.pem`/`.crt`/`.cer`/`.der` file of a directory.
+    /// Adds the anchors in a file, or in every `.pem`/`.crt`/`.cer`/`.der`/`.p7b`/`.p7c` file of
+    /// a directory; errors name the file.
     pub fn add_path(&mut self, path: &Path) -> Result<usize, X509Error> {
         let io = |e: std::io::Error| X509Error::Io(format!("{}: {e}", path.display()));
         if path.is_dir() {
@@ -77,13 +78,14 @@ impl TrustStore {
                     .and_then(|e| e.to_str())
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                if ["pem", "crt", "cer", "der"].contains(&ext.as_str()) {
+                if ["pem", "crt", "cer", "der", "p7b", "p7c"].contains(&ext.as_str()) {
                     total += self.add_path(&file)?;
                 }
             }
             Ok(total)
         } else {
             self.add_pem(&std::fs::read(path).map_err(io)?)
+                .map_err(|e| e.in_file(path))
         }
     }
 
