@@ -101,7 +101,7 @@ fn tokens(c: &mut Criterion) {
     let mut group = c.benchmark_group("token-verify");
     for (name, key, keys) in &cases {
         let token = sign_token(&claims, &header, key).unwrap();
-        let mut opts = TokenOptions::new(at, &[name]);
+        let mut opts = TokenOptions::new(at, &[name]).unwrap();
         opts.issuers = vec!["https://id.example.gov.cn".into()];
         opts.audience = Some("svc".into());
         let report = verify_token(&token, keys, None, &opts);

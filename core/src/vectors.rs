@@ -31,6 +31,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_za" => run_za(&case),
         "sm2_key" => run_key(&case),
         "sm2_sign" => run_sign(&case),
+        "token_options" => run_token_options(&case),
         other => match report_of(other, &case) {
             Some(report) => report.and_then(|report| check_report(other, &case, &report)),
             None => Err(format!("unknown op {other:?}")),
@@ -338,7 +339,7 @@ fn check_document(case: &Value, report: &Report) -> Result<(), String> {
 }
 
 fn token_report(case: &Value) -> Result<Report, String> {
-    use crate::token::{verify_token, KeySet, TokenOptions};
+    use crate::token::{verify_token, KeySet};
     let mut keys = KeySet::new();
     if let Some(jwks) = case.get("jwks") {
         keys.add_jwks(jwks.to_string().as_bytes())
@@ -351,7 +352,24 @@ fn token_report(case: &Value) -> Result<Report, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
-    let o = case.get("options").cloned().unwrap_or(Value::Null);
+    let opts = token_options(case.get("options").unwrap_or(&Value::Null))?.map_err(|e| e.to_string())?;
+    Ok(verify_token(text(case, "token")?, &keys, None, &opts))
+}
+
+/// A `token_options` case: making the options must fail with an error naming `error`.
+fn run_token_options(case: &Value) -> Result<(), String> {
+    let want = text(case, "error")?;
+    match token_options(case.get("options").unwrap_or(&Value::Null))? {
+        Ok(_) => Err(format!("options accepted, want an error naming {want:?}")),
+        Err(e) if e.to_string().contains(want) => Ok(()),
+        Err(e) => Err(format!("error {e:?} does not name {want:?}")),
+    }
+}
+
+/// The token options of a case's `options` object: `Err` when the case is not readable, the
+/// inner `Err` when the library refuses the options.
+fn token_options(o: &Value) -> Result<Result<crate::token::TokenOptions, crate::token::TokenError>, String> {
+    use crate::token::TokenOptions;
     let strings = |field: &str| -> Vec<String> {
         o.get(field)
             .and_then(Value::as_array)
@@ -361,7 +379,10 @@ fn token_report(case: &Value) -> Result<Report, String> {
     let at = crate::time::Time::parse(o.get("at").and_then(Value::as_str).ok_or("options.at missing")?)
         .map_err(|e| e.to_string())?;
     let algorithms = strings("algorithms");
-    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut opts = match TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>()) {
+        Ok(opts) => opts,
+        Err(e) => return Ok(Err(e)),
+    };
     opts.issuers = strings("issuers");
     opts.typ = strings("typ");
     let text_opt = |field: &str| o.get(field).and_then(Value::as_str).map(str::to_owned);
@@ -376,7 +397,7 @@ fn token_report(case: &Value) -> Result<Report, String> {
     }
     opts.max_age = o.get("max_age").and_then(Value::as_i64);
     opts.max_auth_age = o.get("max_auth_age").and_then(Value::as_i64);
-    Ok(verify_token(text(case, "token")?, &keys, None, &opts))
+    Ok(Ok(opts))
 }
 
 fn check_token(case: &Value, report: &Report) -> Result<(), String> {

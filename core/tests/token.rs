@@ -100,7 +100,7 @@ fn trust(anchors: &[&str]) -> TrustStore {
 /// Token options whose x5c chain check does not ask for revocation status (the test PKI
 /// has no CRLs for the cross-certified hierarchies).
 fn x5c_opts() -> TokenOptions {
-    let mut opts = TokenOptions::new(at(), &["SM2SM3"]);
+    let mut opts = TokenOptions::new(at(), &["SM2SM3"]).unwrap();
     let mut chain = ChainOptions::new(at(), Usage::TokenSigning);
     chain.revocation = RevocationPolicy::NotRequired;
     opts.chain = Some(chain);
@@ -117,7 +117,7 @@ fn x5c_through_a_cross_certificate_reaches_the_other_root() {
     assert_eq!(report.check("token.signature").unwrap().status, Status::Passed);
 
     // With the default chain options revocation status is required, and no CRL is given.
-    let opts = TokenOptions::new(at(), &["SM2SM3"]);
+    let opts = TokenOptions::new(at(), &["SM2SM3"]).unwrap();
     let report = verify_token(&token, &KeySet::new(), Some(&trust(&["xa-root"])), &opts);
     assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
     assert_eq!(reason_of(&report, "token.chain"), Some(Reason::RevocationUnknown));
@@ -162,7 +162,7 @@ fn x5c_is_never_trusted_without_a_trust_store() {
 fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
     assert_eq!(key.algorithm().name(), name);
     let token = sign_token(&claims(), &json!({"kid": "k", "typ": "JWT"}), key).unwrap();
-    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &[name]));
+    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &[name]).unwrap());
     assert_eq!(report.status, Status::Passed, "{name}: {}", report.to_text());
     assert_eq!(report.check("token.signature").unwrap().status, Status::Passed);
 
@@ -171,7 +171,7 @@ fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
         .map(|(n, _)| *n)
         .filter(|n| *n != name)
         .collect();
-    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &others));
+    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &others).unwrap());
     assert_eq!(report.status, Status::Failed, "{name}");
     assert_eq!(
         reason_of(&report, "token.header"),
@@ -187,7 +187,7 @@ fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
         std::str::from_utf8(&bad).unwrap(),
         keys,
         None,
-        &TokenOptions::new(at(), &[name]),
+        &TokenOptions::new(at(), &[name]).unwrap(),
     );
     assert_eq!(report.status, Status::Failed, "{name}: {}", report.to_text());
 }
@@ -300,7 +300,7 @@ fn verify_claims(claims: &Value, opts: &TokenOptions) -> Report {
 
 #[test]
 fn exp_and_nbf_at_the_leeway_edge() {
-    let opts = TokenOptions::new(at(), &["HS256"]);
+    let opts = TokenOptions::new(at(), &["HS256"]).unwrap();
     let now = at().unix();
     let leeway = opts.leeway;
     assert_eq!(leeway, 60);
@@ -328,7 +328,7 @@ fn exp_and_nbf_at_the_leeway_edge() {
 
 #[test]
 fn a_seen_jti_is_a_replay() {
-    let mut opts = TokenOptions::new(at(), &["HS256"]);
+    let mut opts = TokenOptions::new(at(), &["HS256"]).unwrap();
     opts.jti_seen = Some(Arc::new(|jti: &str| jti == "seen"));
     let report = verify_claims(&json!({"jti": "seen"}), &opts);
     assert_eq!(report.status, Status::Failed);
@@ -340,7 +340,7 @@ fn a_seen_jti_is_a_replay() {
 
 #[test]
 fn resident_id_like_claims_draw_a_privacy_warning() {
-    let opts = TokenOptions::new(at(), &["HS256"]);
+    let opts = TokenOptions::new(at(), &["HS256"]).unwrap();
     let report = verify_claims(&json!({"sub": "u1", "id_number": "11010519491231002X"}), &opts);
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
     let privacy = report.check("token.privacy").expect("token.privacy");
@@ -397,4 +397,29 @@ fn sm2_token_signatures_verify_in_openssl() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+// ---- options ----
+
+#[test]
+fn unknown_algorithm_names_are_refused_when_the_options_are_made() {
+    let err = TokenOptions::new(at(), &["SM2-SM3", "ES256"]).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("\"SM2-SM3\""), "{text}");
+    for accepted in ["SM2SM3", "ES256", "EdDSA", "HS512", "SM3withSM2"] {
+        assert!(text.contains(accepted), "{text} lacks {accepted}");
+    }
+    let err = TokenOptions::new(at(), &["ES256", "none"]).unwrap_err();
+    assert!(err.to_string().contains("\"none\""), "{err}");
+    assert!(TokenOptions::new(at(), &["NONE"]).is_err());
+    assert!(TokenOptions::new(at(), &[]).unwrap_err().to_string().contains("empty"));
+    // Every name and alias is accepted, and an alias keeps the name it was given.
+    let names: Vec<&str> = JwsAlgorithm::ALL
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(JwsAlgorithm::SM2_ALIASES)
+        .collect();
+    let opts = TokenOptions::new(at(), &names).unwrap();
+    assert_eq!(opts.algorithms.len(), names.len());
+    assert!(opts.algorithms.contains(&("GmSM2".to_owned(), JwsAlgorithm::Sm2Sm3)));
 }

@@ -32,7 +32,7 @@ fn setup() -> &'static (KeySet, TokenOptions) {
         .expect("P-256 JWK");
         keys.add_hmac_secret(Some("hs".into()), SECRET).expect("HMAC secret");
         let names: Vec<&str> = JwsAlgorithm::ALL.iter().map(|(n, _)| *n).collect();
-        let mut opts = TokenOptions::new(Time::parse("2026-11-24T00:00:00Z").expect("fixed time"), &names);
+        let mut opts = TokenOptions::new(Time::parse("2026-11-24T00:00:00Z").expect("fixed time"), &names).expect("known algorithms");
         opts.issuers = vec!["https://id.example".into()];
         opts.audience = Some("svc".into());
         opts.require_sub = true;

@@ -1254,7 +1254,7 @@ fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
             } else {
                 alg.iter().map(String::as_str).collect()
             };
-            let mut opts = TokenOptions::new(output.validation_time()?, &algs);
+            let mut opts = TokenOptions::new(output.validation_time()?, &algs).map_err(|e| e.to_string())?;
             opts.issuers = iss;
             opts.audience = aud;
             opts.require_sub = require_sub;

@@ -623,6 +623,29 @@ fn token_sign_verify_inspect() {
     assert_eq!(shown["header"]["alg"], "SM2SM3");
     assert_eq!(shown["header"]["kid"], "k1");
 
+    // A typo in the allow-list is a usage error naming it, not a silently shorter list.
+    let typo = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--iss",
+        "https://id.example.gov.cn",
+        "--aud",
+        "svc-a",
+        "--at",
+        at,
+        "--alg",
+        "SM2-SM3",
+    ]);
+    assert_eq!(typo.status.code(), Some(3), "{typo:?}");
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        stderr.contains("\"SM2-SM3\"") && stderr.contains("SM2SM3, ES256"),
+        "{stderr}"
+    );
+
     let garbage = yinjian(&["token", "verify", "not.a-token", "--key", &cert, "--at", at, "--json"]);
     assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
     let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();

@@ -269,7 +269,8 @@ export type OfdVerifyOptions = DocumentVerifyOptions;
 export interface TokenVerifyOptions {
   /** Validation time, RFC 3339; default now. */
   at?: string;
-  /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed. */
+  /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed, and
+   * an unknown name (`"SM2-SM3"`) throws an `InvalidArgument` error that lists the accepted ones. */
   algorithms: string[];
   issuers?: string[];
   audience?: string;
@@ -1120,7 +1121,8 @@ fn token_report(
             "options.algorithms (the allow-list) is required",
         )));
     }
-    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>())
+        .map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))?;
     opts.issuers = string_list_option(options.as_ref(), "issuers").map_err(throw)?;
     opts.typ = string_list_option(options.as_ref(), "typ").map_err(throw)?;
     let text_opt = |name: &str| string_option(options.as_ref(), name).map_err(throw);

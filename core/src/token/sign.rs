@@ -131,7 +131,7 @@ mod tests {
             &SigningKey::Sm2(key.clone()),
         )
         .unwrap();
-        let opts = TokenOptions::new(at, &["SM2SM3"]);
+        let opts = TokenOptions::new(at, &["SM2SM3"]).unwrap();
         let report = verify_token(&token, &keys, None, &opts);
         assert_eq!(report.status, Status::Passed, "{}", report.to_text());
 
@@ -143,7 +143,12 @@ mod tests {
             &SigningKey::Hmac(JwsAlgorithm::Hs256, secret.to_vec()),
         )
         .unwrap();
-        let report = verify_token(&forged, &keys, None, &TokenOptions::new(at, &["SM2SM3", "HS256"]));
+        let report = verify_token(
+            &forged,
+            &keys,
+            None,
+            &TokenOptions::new(at, &["SM2SM3", "HS256"]).unwrap(),
+        );
         assert_eq!(report.reason, Some(Reason::PolicyViolation), "{}", report.to_text());
         // Not allowed at all:
         assert_eq!(

@@ -19,7 +19,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::jwk::{KeySet, VerifyKey};
-use super::{JwsAlgorithm, MAX_TOKEN_SIZE};
+use super::{JwsAlgorithm, TokenError, MAX_TOKEN_SIZE};
 use crate::report::{Check, Reason, Report};
 use crate::sm::sm2::{SignatureEncoding, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
 use crate::time::Time;
@@ -79,15 +79,14 @@ impl std::fmt::Debug for TokenOptions {
 }
 
 impl TokenOptions {
-    /// Options at `at` allowing exactly the algorithms named (unknown names are ignored).
-    pub fn new(at: Time, algorithms: &[&str]) -> TokenOptions {
-        TokenOptions {
+    /// Options at `at` allowing exactly the algorithms named. An empty list, an unknown name
+    /// (`"SM2-SM3"`) or `none` is an error that names it and lists the accepted names, so a
+    /// typo shows here and not later as "not in the allow-list".
+    pub fn new(at: Time, algorithms: &[&str]) -> Result<TokenOptions, TokenError> {
+        Ok(TokenOptions {
             at,
             leeway: 60,
-            algorithms: algorithms
-                .iter()
-                .filter_map(|n| JwsAlgorithm::from_name(n).map(|a| ((*n).to_owned(), a)))
-                .collect(),
+            algorithms: allow_list(algorithms)?,
             issuers: Vec::new(),
             audience: None,
             require_sub: false,
@@ -101,8 +100,31 @@ impl TokenOptions {
             code: None,
             jti_seen: None,
             chain: None,
-        }
+        })
     }
+}
+
+/// The allow-list of `names`: each a known algorithm name or SM2 alias.
+fn allow_list(names: &[&str]) -> Result<Vec<(String, JwsAlgorithm)>, TokenError> {
+    if names.is_empty() {
+        return Err(TokenError::Options(format!(
+            "the algorithm allow-list is empty; name at least one of {}",
+            JwsAlgorithm::accepted_names()
+        )));
+    }
+    names
+        .iter()
+        .map(|name| match JwsAlgorithm::from_name(name) {
+            Some(alg) => Ok(((*name).to_owned(), alg)),
+            None if name.eq_ignore_ascii_case("none") => Err(TokenError::Options(format!(
+                "algorithm {name:?} can never be allowed: unsigned tokens are refused"
+            ))),
+            None => Err(TokenError::Options(format!(
+                "unknown algorithm {name:?} in the allow-list; accepted names: {}",
+                JwsAlgorithm::accepted_names()
+            ))),
+        })
+        .collect()
 }
 
 fn b64url(part: &str) -> Result<Vec<u8>, String> {

@@ -247,7 +247,11 @@ for (const none of ['none', 'None', 'NONE', 'nOnE']) {
   const token = build({ alg: none, typ: 'JWT' }, claims(), null);
   add({ id: `alg-${none}`, source: SRC_UNSIGNED, note: `unsigned token, header alg "${none}", empty signature part`, token, options: opts(['ES256', 'RS256']), reason: PV, failing_check: 'token.header' });
 }
-add({ id: 'alg-none-listed-in-options', source: SRC_UNSIGNED, note: 'alg "none" is refused even when options.algorithms names it', token: build({ alg: 'none', typ: 'JWT' }, claims(), null), options: opts(['none', 'ES256']), reason: PV, failing_check: 'token.header' });
+// Options refused when they are made (op token_options): `error` is text the error must contain.
+const optionsCase = (id, note, algorithms, error) => cases.push({ rec: { id, op: 'token_options', source: 'hand-built by gen/token/gen.mjs', note, options: opts(algorithms), error }, meta: {} });
+optionsCase('token-alg-none-listed-in-options', 'options.algorithms naming "none" are refused when they are made: unsigned tokens are never accepted', ['none', 'ES256'], '"none"');
+optionsCase('token-options-unknown-alg', 'an unknown name in options.algorithms ("SM2-SM3", a typo of SM2SM3) is refused when the options are made, not dropped', ['SM2-SM3', 'ES256'], 'SM2-SM3');
+optionsCase('token-options-empty-allow-list', 'an empty options.algorithms is refused when the options are made', [], 'empty');
 {
   const t = build({ alg: 'ES256', kid: 'ec-p256-1', typ: 'JWT' }, claims(), 'ES256', 'ec-p256-1');
   add({ id: 'alg-not-allowed', source: SRC_HAND, note: 'valid ES256 token; options.algorithms lists only RS256', token: t, options: opts(['RS256']), reason: PV, failing_check: 'token.header' }, { sig: { alg: 'ES256', key: 'ec-p256-1' } });
@@ -445,6 +449,7 @@ const ids = new Set();
 for (const { rec, meta } of cases) {
   const fail = (m) => { throw new Error(`${rec.id}: ${m}`); };
   if (ids.has(rec.id)) fail('duplicate id'); ids.add(rec.id);
+  if (rec.op === 'token_options') continue;
   const line = JSON.stringify(rec);
   if (JSON.stringify(JSON.parse(line)) !== line) fail('JSON round trip');
   if ((rec.expect === 'PASSED') !== (rec.failing_check === undefined)) fail('expect/failing_check');
@@ -495,10 +500,12 @@ if (opensslChecked < 3) throw new Error('too few OpenSSL SM2 checks');
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(outFile, cases.map(({ rec }) => JSON.stringify(rec)).join('\n') + '\n');
 const esc = (s) => s.replace(/\|/g, '\\|');
-const rows = cases.map(({ rec }) => `| \`${rec.id}\` | ${rec.expect}${rec.reason ? ` ${rec.reason}` : ''} | ${rec.failing_check ? `\`${rec.failing_check}\`` : ''} | ${esc(rec.note)} |`);
+const verdict = (rec) => rec.op === 'token_options' ? `options refused (\`${rec.error}\`)` : `${rec.expect}${rec.reason ? ` ${rec.reason}` : ''}`;
+const rows = cases.map(({ rec }) => `| \`${rec.id}\` | ${verdict(rec)} | ${rec.failing_check ? `\`${rec.failing_check}\`` : ''} | ${esc(rec.note)} |`);
 const readme = `# JOSE / JWT token verification vectors
 
-\`tokens.jsonl\`: one case per line, \`"op": "token"\`. Made by \`../gen/gen-token.sh\`
+\`tokens.jsonl\`: one case per line, \`"op": "token"\`, or \`"op": "token_options"\` for options that must be
+refused when they are made (\`error\`: text the error must contain). Made by \`../gen/gen-token.sh\`
 (node scripts in \`../gen/token/\`, with jose ${joseVersion}, sm-crypto ${smVersion} and node crypto).
 The file is written once; \`gen-token.sh --force\` remakes it (ECDSA, PS256 and SM2 signatures are
 randomized, the outcomes stay the same). Keys: \`../gen/token/keys.json\` (made on the first run and
