@@ -369,24 +369,38 @@ fn run_token_options(case: &Value) -> Result<(), String> {
 /// The token options of a case's `options` object: `Err` when the case is not readable, the
 /// inner `Err` when the library refuses the options.
 fn token_options(o: &Value) -> Result<Result<crate::token::TokenOptions, crate::token::TokenError>, String> {
-    use crate::token::TokenOptions;
+    use crate::token::{Audience, Issuers, TokenOptions};
     let strings = |field: &str| -> Vec<String> {
-        o.get(field)
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default()
+        match o.get(field) {
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => Vec::new(),
+        }
     };
+    let flag = |field: &str| o.get(field).and_then(Value::as_bool).unwrap_or(false);
     let at = crate::time::Time::parse(o.get("at").and_then(Value::as_str).ok_or("options.at missing")?)
         .map_err(|e| e.to_string())?;
     let algorithms = strings("algorithms");
-    let mut opts = match TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>()) {
+    // The issuer decision: `issuers` or `any_issuer`; the audience: `audience`, `any_audience`,
+    // or neither (no audience expected: a token carrying aud is refused).
+    let issuers = match (o.get("issuers"), flag("any_issuer")) {
+        (None, true) => Issuers::Any,
+        (Some(_), false) => Issuers::OneOf(strings("issuers")),
+        _ => return Err("options need exactly one of issuers and any_issuer".into()),
+    };
+    let audience = match (o.get("audience"), flag("any_audience")) {
+        (None, true) => Audience::Any,
+        (None, false) => Audience::Absent,
+        (Some(_), false) => Audience::OneOf(strings("audience")),
+        (Some(_), true) => return Err("options name both audience and any_audience".into()),
+    };
+    let names: Vec<&str> = algorithms.iter().map(String::as_str).collect();
+    let mut opts = match TokenOptions::new(at, &names, issuers, audience) {
         Ok(opts) => opts,
         Err(e) => return Ok(Err(e)),
     };
-    opts.issuers = strings("issuers");
     opts.typ = strings("typ");
     let text_opt = |field: &str| o.get(field).and_then(Value::as_str).map(str::to_owned);
-    opts.audience = text_opt("audience");
     opts.nonce = text_opt("nonce");
     opts.azp = text_opt("azp");
     opts.access_token = text_opt("access_token");

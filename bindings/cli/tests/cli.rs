@@ -610,10 +610,54 @@ fn token_sign_verify_inspect() {
         &token,
         "--key",
         &cert,
+        "--any-iss",
+        "--any-aud",
         "--at",
         "2026-11-24T11:01:01Z",
     ]);
     assert_eq!(late.status.code(), Some(1), "{late:?}");
+
+    // The issuer decision is required: --iss or --any-iss.
+    let undecided = yinjian(&["token", "verify", &token, "--key", &cert, "--aud", "svc-a", "--at", at]);
+    assert_eq!(undecided.status.code(), Some(3), "{undecided:?}");
+    assert!(String::from_utf8_lossy(&undecided.stderr).contains("--iss"));
+    // Without --aud, a token issued for an audience is refused.
+    let no_aud = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--any-iss",
+        "--at",
+        at,
+        "--json",
+    ]);
+    assert_eq!(no_aud.status.code(), Some(1), "{no_aud:?}");
+    let report: serde_json::Value = serde_json::from_slice(&no_aud.stdout).unwrap();
+    let aud = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "token.aud")
+        .unwrap();
+    assert_eq!(aud["reason"], "PolicyViolation", "{aud}");
+    // --any-iss / --any-aud pass, and the report says what was not checked.
+    let any = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--any-iss",
+        "--any-aud",
+        "--at",
+        at,
+    ]);
+    assert_eq!(any.status.code(), Some(0), "{any:?}");
+    let text = String::from_utf8_lossy(&any.stdout);
+    assert!(text.contains("NOT checked: the options accept any issuer"), "{text}");
+    assert!(text.contains("NOT checked: the options accept any audience"), "{text}");
 
     let inspect = yinjian(&["token", "inspect", &token]);
     assert_eq!(inspect.status.code(), Some(0), "{inspect:?}");
@@ -646,7 +690,17 @@ fn token_sign_verify_inspect() {
         "{stderr}"
     );
 
-    let garbage = yinjian(&["token", "verify", "not.a-token", "--key", &cert, "--at", at, "--json"]);
+    let garbage = yinjian(&[
+        "token",
+        "verify",
+        "not.a-token",
+        "--key",
+        &cert,
+        "--any-iss",
+        "--at",
+        at,
+        "--json",
+    ]);
     assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
     let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();
     assert_eq!(report["status"], "FAILED");

@@ -265,15 +265,23 @@ export interface BuildFeatures {
 /** Former name of `DocumentVerifyOptions`. */
 export type OfdVerifyOptions = DocumentVerifyOptions;
 
-/** Options of `verifyToken`. Absent fields are not checked. */
+/** Options of `verifyToken`. The issuer decision is required (`issuers` or `anyIssuer`);
+ * without `audience` or `anyAudience` a token carrying `aud` is refused; other absent fields
+ * are not checked. */
 export interface TokenVerifyOptions {
   /** Validation time, RFC 3339; default now. */
   at?: string;
   /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed, and
    * an unknown name (`"SM2-SM3"`) throws an `InvalidArgument` error that lists the accepted ones. */
   algorithms: string[];
+  /** Accepted issuers (exact match); this or `anyIssuer: true` is required. */
   issuers?: string[];
-  audience?: string;
+  /** Accept any issuer: `iss` is not checked, and the report's `token.iss` check says so. */
+  anyIssuer?: boolean;
+  /** This service's audience (or several names of it): `aud` must contain one. */
+  audience?: string | string[];
+  /** Accept any audience: `aud` is not checked, and the report's `token.aud` check says so. */
+  anyAudience?: boolean;
   requireSub?: boolean;
   typ?: string[];
   /** Clock skew tolerated, seconds (default 60). */
@@ -1082,7 +1090,9 @@ fn token_report(
         "at",
         "algorithms",
         "issuers",
+        "anyIssuer",
         "audience",
+        "anyAudience",
         "requireSub",
         "typ",
         "leeway",
@@ -1121,12 +1131,31 @@ fn token_report(
             "options.algorithms (the allow-list) is required",
         )));
     }
-    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>())
-        .map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))?;
-    opts.issuers = string_list_option(options.as_ref(), "issuers").map_err(throw)?;
+    let given = |name: &str| {
+        let value = option_value(options.as_ref(), name);
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    };
+    let issuers = match given("issuers") {
+        Some(_) => Some(string_list_option(options.as_ref(), "issuers").map_err(throw)?),
+        None => None,
+    };
+    let audience = match given("audience") {
+        Some(one) if one.as_string().is_some() => one.as_string().map(|a| vec![a]),
+        Some(_) => Some(string_list_option(options.as_ref(), "audience").map_err(throw)?),
+        None => None,
+    };
+    let any = |name: &str| option_value(options.as_ref(), name).as_bool() == Some(true);
+    let (issuers, audience) =
+        claim_decisions(issuers, any("anyIssuer"), audience, any("anyAudience")).map_err(throw)?;
+    let mut opts = TokenOptions::new(
+        at,
+        &algorithms.iter().map(String::as_str).collect::<Vec<_>>(),
+        issuers,
+        audience,
+    )
+    .map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))?;
     opts.typ = string_list_option(options.as_ref(), "typ").map_err(throw)?;
     let text_opt = |name: &str| string_option(options.as_ref(), name).map_err(throw);
-    opts.audience = text_opt("audience")?;
     opts.nonce = text_opt("nonce")?;
     opts.azp = text_opt("azp")?;
     opts.access_token = text_opt("accessToken")?;
@@ -1139,6 +1168,46 @@ fn token_report(
     opts.max_auth_age = number_option(options.as_ref(), "maxAuthAge");
     let report = yinjian::token::verify_token(token, &keys, trust.map(|t| &t.inner), &opts);
     to_js(&report)
+}
+
+/// The issuer and audience decisions of token options: `issuers` or `anyIssuer: true` (one
+/// is required); `audience` or `anyAudience: true`, or neither (no audience expected: a
+/// token carrying `aud` is refused).
+fn claim_decisions(
+    issuers: Option<Vec<String>>,
+    any_issuer: bool,
+    audience: Option<Vec<String>>,
+    any_audience: bool,
+) -> Result<(yinjian::token::Issuers, yinjian::token::Audience), Failure> {
+    use yinjian::token::{Audience, Issuers};
+    let issuers = match (issuers, any_issuer) {
+        (Some(list), false) => Issuers::OneOf(list),
+        (None, true) => Issuers::Any,
+        (Some(_), true) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.issuers and options.anyIssuer exclude each other",
+            ))
+        }
+        (None, false) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.issuers (the accepted issuers) or options.anyIssuer: true is required",
+            ))
+        }
+    };
+    let audience = match (audience, any_audience) {
+        (Some(list), false) => Audience::OneOf(list),
+        (None, true) => Audience::Any,
+        (None, false) => Audience::Absent,
+        (Some(_), true) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.audience and options.anyAudience exclude each other",
+            ))
+        }
+    };
+    Ok((issuers, audience))
 }
 
 /// The public JWK of a key given as PEM/DER SubjectPublicKeyInfo, a certificate, or an SM2
@@ -1336,6 +1405,25 @@ mod tests {
     use super::*;
 
     const ABC_SM3: &str = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
+
+    #[test]
+    fn token_issuer_and_audience_are_explicit() {
+        use yinjian::token::{Audience, Issuers};
+        let list = |s: &str| Some(vec![s.to_owned()]);
+        let decided = claim_decisions(list("i"), false, None, false).unwrap();
+        assert_eq!(decided, (Issuers::is("i"), Audience::Absent));
+        let decided = claim_decisions(None, true, list("a"), false).unwrap();
+        assert_eq!(decided, (Issuers::Any, Audience::is("a")));
+        assert_eq!(claim_decisions(None, true, None, true).unwrap().1, Audience::Any);
+        for (issuers, any_iss, audience, any_aud) in [
+            (None, false, None, false),
+            (list("i"), true, None, false),
+            (list("i"), false, list("a"), true),
+        ] {
+            let err = claim_decisions(issuers, any_iss, audience, any_aud).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption, "{}", err.message);
+        }
+    }
 
     #[test]
     fn sm3_of_abc() {

@@ -6,8 +6,10 @@
 //! the default distinguishing ID; names other products use (`SM2`, `SM3withSM2`, `GmSM2`, …)
 //! are accepted only when the verifier's allow-list names them.
 //!
-//! The verifier needs an explicit allow-list, never accepts `none`, lets the key decide the
-//! algorithm family (an RSA or SM2 key is never an HMAC secret), never trusts keys from the
+//! The verifier needs an explicit allow-list and explicit issuer and audience decisions
+//! ([`Issuers`], [`Audience`]: configured values, or an "any" the report records; a token
+//! carrying `aud` is refused when the verifier names no audience), never accepts `none`,
+//! lets the key decide the algorithm family (an RSA or SM2 key is never an HMAC secret), never trusts keys from the
 //! token's own headers (`jwk`, `jku`, `x5u`; `x5c` only through a trust store), and rejects
 //! `crit` and `b64: false`.
 
@@ -20,7 +22,7 @@ use thiserror::Error;
 
 pub use jwk::{KeyEntry, KeySet, VerifyKey};
 pub use sign::{sign_token, SigningKey};
-pub use verify::{verify_token, ReplayCheck, TokenOptions, REPORT_KIND};
+pub use verify::{verify_token, Audience, Issuers, ReplayCheck, TokenOptions, REPORT_KIND};
 
 use crate::report::Reason;
 
