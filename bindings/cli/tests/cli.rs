@@ -507,6 +507,12 @@ fn ofd_sign_then_verify() {
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");
     let text = String::from_utf8(verified.stdout).unwrap();
     assert!(text.starts_with("PASSED") && text.contains("[100 50 42 42]"), "{text}");
+    // --no-revocation: the signature's chain checks say that status was NOT checked.
+    assert!(
+        text.contains("seal.signer.chain: chains to")
+            && text.contains("revocation status NOT checked: not required by the policy"),
+        "{text}"
+    );
 
     // A plain signature on top, verified with the signer's certificate.
     let both = dir.path().join("both.ofd");
