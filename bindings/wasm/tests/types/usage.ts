@@ -76,6 +76,12 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const fromImage: Report = verifyLicenceQr({ data: new Uint8ClampedArray(4), width: 1, height: 1 }, pem);
   const digest: Uint8Array = sm3(bytes);
   const hex: string = sm3Hex(bytes);
+  // Bytes in any form: an ArrayBuffer (file.arrayBuffer()), a DataView, other typed arrays.
+  const fromBuffer: string = sm3Hex(new ArrayBuffer(3));
+  const fromView: string = sm3Hex(new DataView(new ArrayBuffer(3)));
+  void [fromBuffer, fromView];
+  // @ts-expect-error a string is not bytes
+  sm3Hex("abc");
   const stream = new Sm3();
   stream.update(bytes);
   const streamed: string = stream.hexDigest();
