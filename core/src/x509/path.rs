@@ -88,6 +88,7 @@ pub struct PathFailure {
 
 /// The result of a chain search.
 #[derive(Debug, Clone)]
+#[must_use = "a chain's outcome is in its checks and failure: check them"]
 pub struct ChainVerification {
     /// The validated path, leaf first, then intermediates; the anchor last.
     pub path: Vec<Certificate>,
