@@ -667,13 +667,17 @@ fn distid_option(options: Option<&Object>) -> Result<Vec<u8>, Failure> {
 
 /// The SM3 digest of `data` (32 bytes).
 #[wasm_bindgen(js_name = sm3)]
-pub fn sm3_js(#[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue) -> Result<Vec<u8>, JsValue> {
+pub fn sm3_js(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
+) -> Result<Vec<u8>, JsValue> {
     Ok(sm3_digest(&bytes_arg(&data, "data").map_err(throw)?).to_vec())
 }
 
 /// The SM3 digest of `data` as lower-case hex.
 #[wasm_bindgen(js_name = sm3Hex)]
-pub fn sm3_hex(#[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue) -> Result<String, JsValue> {
+pub fn sm3_hex(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
+) -> Result<String, JsValue> {
     Ok(sm3_hex_of(&bytes_arg(&data, "data").map_err(throw)?))
 }
 
@@ -714,7 +718,10 @@ impl Sm3Stream {
     }
 
     /// Absorbs one chunk.
-    pub fn update(&mut self, #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] chunk: JsValue) -> Result<(), JsValue> {
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] chunk: JsValue,
+    ) -> Result<(), JsValue> {
         self.absorb(&bytes_arg(&chunk, "chunk").map_err(throw)?);
         Ok(())
     }
@@ -737,7 +744,8 @@ impl Sm3Stream {
 /// A bad signature gives a FAILED report; a key that cannot be decoded throws.
 #[wasm_bindgen(js_name = sm2Verify, unchecked_return_type = "Report")]
 pub fn sm2_verify(
-    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] public_key: JsValue,
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")]
+    public_key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] message: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] signature: JsValue,
     options: Option<Sm2VerifyOptions>,
@@ -888,7 +896,9 @@ fn chain_options(options: Option<&Object>, usage: Usage) -> Result<ChainOptions,
 
 /// What a seal says: a seal (.esl) or the seal inside a seal signature.
 #[wasm_bindgen(js_name = parseSeal, unchecked_return_type = "SealDetails")]
-pub fn parse_seal(#[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] bytes: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse_seal(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] bytes: JsValue,
+) -> Result<JsValue, JsValue> {
     let bytes = bytes_arg(&bytes, "bytes").map_err(throw)?;
     let seal = match seal::Seal::decode(&bytes) {
         Ok(seal) => seal,
@@ -902,7 +912,8 @@ pub fn parse_seal(#[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBuff
 /// Signature.xml) by the full GB/T 38540 procedure; returns the report (kind `seal-signature`).
 #[wasm_bindgen(js_name = verifySealSignature, unchecked_return_type = "Report")]
 pub fn verify_seal_signature(
-    #[wasm_bindgen(js_name = signedValue, unchecked_param_type = "ArrayBuffer | ArrayBufferView")] signed_value: JsValue,
+    #[wasm_bindgen(js_name = signedValue, unchecked_param_type = "ArrayBuffer | ArrayBufferView")]
+    signed_value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
     trust: &JsTrustStore,
     options: Option<JsSealVerifyOptions>,
@@ -1071,7 +1082,9 @@ pub fn verify_licence_file(
 /// `null` for a signature without a seal (a CMS signature, a time-stamp, a bare SM2
 /// signature). Throws `MalformedSeal` when the document cannot be opened.
 #[wasm_bindgen(js_name = sealPictures, unchecked_return_type = "Array<SealPicture | null>")]
-pub fn seal_pictures(#[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] document: JsValue) -> Result<js_sys::Array, JsValue> {
+pub fn seal_pictures(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] document: JsValue,
+) -> Result<js_sys::Array, JsValue> {
     let document = bytes_arg(&document, "document").map_err(throw)?;
     let pictures = if document.starts_with(b"%PDF-") {
         yinjian::pdf::seal_pictures(&document).map_err(|e| e.to_string())
@@ -1295,7 +1308,8 @@ fn claim_decisions(
 /// public key in any form, with an optional `kid`.
 #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "Record<string, unknown>")]
 pub fn public_jwk(
-    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] public_key: JsValue,
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")]
+    public_key: JsValue,
     kid: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let bytes = key_bytes(&public_key, "publicKey").map_err(throw)?;

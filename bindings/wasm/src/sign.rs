@@ -7,8 +7,8 @@ use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer};
 use yinjian::x509;
 
 use crate::{
-    bytes_arg, distid_option, key_bytes, now_js, option_value, options_object, string_option, throw, time_option, ErrorCode,
-    Failure, Sm2SignOptions,
+    bytes_arg, distid_option, key_bytes, now_js, option_value, options_object, string_option, throw, time_option,
+    ErrorCode, Failure, Sm2SignOptions,
 };
 
 /// Signs `message` with an SM2 private key in any form `PrivateKey::parse` takes.
