@@ -9,7 +9,9 @@ use base64::Engine;
 use criterion::{criterion_group, criterion_main, Criterion};
 use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use yinjian::sm::sm2::PrivateKey;
-use yinjian::token::{jwk::sm2_jwk, sign_token, verify_token, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
+use yinjian::token::{
+    jwk::sm2_jwk, sign_token, verify_token, Audience, Issuers, JwsAlgorithm, KeySet, SigningKey, TokenOptions,
+};
 use yinjian::{Status, Time};
 
 fn b64url(bytes: &[u8]) -> String {
@@ -101,9 +103,13 @@ fn tokens(c: &mut Criterion) {
     let mut group = c.benchmark_group("token-verify");
     for (name, key, keys) in &cases {
         let token = sign_token(&claims, &header, key).unwrap();
-        let mut opts = TokenOptions::new(at, &[name]);
-        opts.issuers = vec!["https://id.example.gov.cn".into()];
-        opts.audience = Some("svc".into());
+        let opts = TokenOptions::new(
+            at,
+            &[name],
+            Issuers::is("https://id.example.gov.cn"),
+            Audience::is("svc"),
+        )
+        .unwrap();
         let report = verify_token(&token, keys, None, &opts);
         assert_eq!(report.status, Status::Passed, "{name}: {}", report.to_text());
         group.bench_function(*name, |b| {

@@ -257,6 +257,7 @@ pub struct Subject {
 
 /// The result of one verification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[must_use = "a verification's outcome is its report: check its status"]
 pub struct Report {
     /// Layout version of this JSON ([`REPORT_FORMAT_VERSION`]).
     pub version: u32,

@@ -31,6 +31,7 @@ pub fn run_case(line: &str) -> Result<Outcome, String> {
         "sm2_za" => run_za(&case),
         "sm2_key" => run_key(&case),
         "sm2_sign" => run_sign(&case),
+        "token_options" => run_token_options(&case),
         other => match report_of(other, &case) {
             Some(report) => report.and_then(|report| check_report(other, &case, &report)),
             None => Err(format!("unknown op {other:?}")),
@@ -338,7 +339,7 @@ fn check_document(case: &Value, report: &Report) -> Result<(), String> {
 }
 
 fn token_report(case: &Value) -> Result<Report, String> {
-    use crate::token::{verify_token, KeySet, TokenOptions};
+    use crate::token::{verify_token, KeySet};
     let mut keys = KeySet::new();
     if let Some(jwks) = case.get("jwks") {
         keys.add_jwks(jwks.to_string().as_bytes())
@@ -351,21 +352,55 @@ fn token_report(case: &Value) -> Result<Report, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
-    let o = case.get("options").cloned().unwrap_or(Value::Null);
+    let opts = token_options(case.get("options").unwrap_or(&Value::Null))?.map_err(|e| e.to_string())?;
+    Ok(verify_token(text(case, "token")?, &keys, None, &opts))
+}
+
+/// A `token_options` case: making the options must fail with an error naming `error`.
+fn run_token_options(case: &Value) -> Result<(), String> {
+    let want = text(case, "error")?;
+    match token_options(case.get("options").unwrap_or(&Value::Null))? {
+        Ok(_) => Err(format!("options accepted, want an error naming {want:?}")),
+        Err(e) if e.to_string().contains(want) => Ok(()),
+        Err(e) => Err(format!("error {e:?} does not name {want:?}")),
+    }
+}
+
+/// The token options of a case's `options` object: `Err` when the case is not readable, the
+/// inner `Err` when the library refuses the options.
+fn token_options(o: &Value) -> Result<Result<crate::token::TokenOptions, crate::token::TokenError>, String> {
+    use crate::token::{Audience, Issuers, TokenOptions};
     let strings = |field: &str| -> Vec<String> {
-        o.get(field)
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default()
+        match o.get(field) {
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => Vec::new(),
+        }
     };
+    let flag = |field: &str| o.get(field).and_then(Value::as_bool).unwrap_or(false);
     let at = crate::time::Time::parse(o.get("at").and_then(Value::as_str).ok_or("options.at missing")?)
         .map_err(|e| e.to_string())?;
     let algorithms = strings("algorithms");
-    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
-    opts.issuers = strings("issuers");
+    // The issuer decision: `issuers` or `any_issuer`; the audience: `audience`, `any_audience`,
+    // or neither (no audience expected: a token carrying aud is refused).
+    let issuers = match (o.get("issuers"), flag("any_issuer")) {
+        (None, true) => Issuers::Any,
+        (Some(_), false) => Issuers::OneOf(strings("issuers")),
+        _ => return Err("options need exactly one of issuers and any_issuer".into()),
+    };
+    let audience = match (o.get("audience"), flag("any_audience")) {
+        (None, true) => Audience::Any,
+        (None, false) => Audience::Absent,
+        (Some(_), false) => Audience::OneOf(strings("audience")),
+        (Some(_), true) => return Err("options name both audience and any_audience".into()),
+    };
+    let names: Vec<&str> = algorithms.iter().map(String::as_str).collect();
+    let mut opts = match TokenOptions::new(at, &names, issuers, audience) {
+        Ok(opts) => opts,
+        Err(e) => return Ok(Err(e)),
+    };
     opts.typ = strings("typ");
     let text_opt = |field: &str| o.get(field).and_then(Value::as_str).map(str::to_owned);
-    opts.audience = text_opt("audience");
     opts.nonce = text_opt("nonce");
     opts.azp = text_opt("azp");
     opts.access_token = text_opt("access_token");
@@ -376,7 +411,7 @@ fn token_report(case: &Value) -> Result<Report, String> {
     }
     opts.max_age = o.get("max_age").and_then(Value::as_i64);
     opts.max_auth_age = o.get("max_auth_age").and_then(Value::as_i64);
-    Ok(verify_token(text(case, "token")?, &keys, None, &opts))
+    Ok(Ok(opts))
 }
 
 fn check_token(case: &Value, report: &Report) -> Result<(), String> {

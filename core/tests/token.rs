@@ -10,7 +10,9 @@ use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_F
 use ring::signature::{EcdsaSigningAlgorithm, ECDSA_P384_SHA384_FIXED_SIGNING};
 use serde_json::{json, Value};
 use yinjian::sm::sm2::{PrivateKey, Sm2Signature};
-use yinjian::token::{jwk::sm2_jwk, sign_token, verify_token, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
+use yinjian::token::{
+    jwk::sm2_jwk, sign_token, verify_token, Audience, Issuers, JwsAlgorithm, KeySet, SigningKey, TokenOptions,
+};
 use yinjian::x509::{Certificate, ChainOptions, RevocationPolicy, TrustStore, Usage};
 use yinjian::{Reason, Report, Status, Time};
 
@@ -64,7 +66,20 @@ fn reason_of(report: &Report, check: &str) -> Option<Reason> {
 }
 
 fn claims() -> Value {
-    json!({"iss": "https://id.example.gov.cn", "sub": "u1", "aud": "svc", "exp": at().unix() + 300})
+    json!({"iss": ISS, "sub": "u1", "aud": "svc", "exp": at().unix() + 300})
+}
+
+const ISS: &str = "https://id.example.gov.cn";
+
+/// Options for `claims()`: its issuer and audience, these algorithms.
+fn token_opts(algorithms: &[&str]) -> TokenOptions {
+    TokenOptions::new(at(), algorithms, Issuers::is(ISS), Audience::is("svc")).unwrap()
+}
+
+/// Options for the claim tests, whose tokens carry neither iss nor aud: HS256, any issuer,
+/// no audience expected.
+fn claim_opts() -> TokenOptions {
+    TokenOptions::new(at(), &["HS256"], Issuers::Any, Audience::Absent).unwrap()
 }
 
 // ---- x5c through a cross-certificate ----
@@ -100,7 +115,7 @@ fn trust(anchors: &[&str]) -> TrustStore {
 /// Token options whose x5c chain check does not ask for revocation status (the test PKI
 /// has no CRLs for the cross-certified hierarchies).
 fn x5c_opts() -> TokenOptions {
-    let mut opts = TokenOptions::new(at(), &["SM2SM3"]);
+    let mut opts = token_opts(&["SM2SM3"]);
     let mut chain = ChainOptions::new(at(), Usage::TokenSigning);
     chain.revocation = RevocationPolicy::NotRequired;
     opts.chain = Some(chain);
@@ -117,7 +132,7 @@ fn x5c_through_a_cross_certificate_reaches_the_other_root() {
     assert_eq!(report.check("token.signature").unwrap().status, Status::Passed);
 
     // With the default chain options revocation status is required, and no CRL is given.
-    let opts = TokenOptions::new(at(), &["SM2SM3"]);
+    let opts = token_opts(&["SM2SM3"]);
     let report = verify_token(&token, &KeySet::new(), Some(&trust(&["xa-root"])), &opts);
     assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
     assert_eq!(reason_of(&report, "token.chain"), Some(Reason::RevocationUnknown));
@@ -162,7 +177,7 @@ fn x5c_is_never_trusted_without_a_trust_store() {
 fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
     assert_eq!(key.algorithm().name(), name);
     let token = sign_token(&claims(), &json!({"kid": "k", "typ": "JWT"}), key).unwrap();
-    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &[name]));
+    let report = verify_token(&token, keys, None, &token_opts(&[name]));
     assert_eq!(report.status, Status::Passed, "{name}: {}", report.to_text());
     assert_eq!(report.check("token.signature").unwrap().status, Status::Passed);
 
@@ -171,7 +186,7 @@ fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
         .map(|(n, _)| *n)
         .filter(|n| *n != name)
         .collect();
-    let report = verify_token(&token, keys, None, &TokenOptions::new(at(), &others));
+    let report = verify_token(&token, keys, None, &token_opts(&others));
     assert_eq!(report.status, Status::Failed, "{name}");
     assert_eq!(
         reason_of(&report, "token.header"),
@@ -183,12 +198,7 @@ fn round_trip(name: &str, key: &SigningKey, keys: &KeySet) {
     let mut bad = token.into_bytes();
     let last = bad.len() - 2;
     bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
-    let report = verify_token(
-        std::str::from_utf8(&bad).unwrap(),
-        keys,
-        None,
-        &TokenOptions::new(at(), &[name]),
-    );
+    let report = verify_token(std::str::from_utf8(&bad).unwrap(), keys, None, &token_opts(&[name]));
     assert_eq!(report.status, Status::Failed, "{name}: {}", report.to_text());
 }
 
@@ -300,7 +310,7 @@ fn verify_claims(claims: &Value, opts: &TokenOptions) -> Report {
 
 #[test]
 fn exp_and_nbf_at_the_leeway_edge() {
-    let opts = TokenOptions::new(at(), &["HS256"]);
+    let opts = claim_opts();
     let now = at().unix();
     let leeway = opts.leeway;
     assert_eq!(leeway, 60);
@@ -328,7 +338,7 @@ fn exp_and_nbf_at_the_leeway_edge() {
 
 #[test]
 fn a_seen_jti_is_a_replay() {
-    let mut opts = TokenOptions::new(at(), &["HS256"]);
+    let mut opts = claim_opts();
     opts.jti_seen = Some(Arc::new(|jti: &str| jti == "seen"));
     let report = verify_claims(&json!({"jti": "seen"}), &opts);
     assert_eq!(report.status, Status::Failed);
@@ -340,7 +350,7 @@ fn a_seen_jti_is_a_replay() {
 
 #[test]
 fn resident_id_like_claims_draw_a_privacy_warning() {
-    let opts = TokenOptions::new(at(), &["HS256"]);
+    let opts = claim_opts();
     let report = verify_claims(&json!({"sub": "u1", "id_number": "11010519491231002X"}), &opts);
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
     let privacy = report.check("token.privacy").expect("token.privacy");
@@ -397,4 +407,82 @@ fn sm2_token_signatures_verify_in_openssl() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+// ---- options ----
+
+#[test]
+fn unknown_algorithm_names_are_refused_when_the_options_are_made() {
+    let new = |algorithms: &[&str]| TokenOptions::new(at(), algorithms, Issuers::Any, Audience::Any);
+    let err = new(&["SM2-SM3", "ES256"]).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("\"SM2-SM3\""), "{text}");
+    for accepted in ["SM2SM3", "ES256", "EdDSA", "HS512", "SM3withSM2"] {
+        assert!(text.contains(accepted), "{text} lacks {accepted}");
+    }
+    let err = new(&["ES256", "none"]).unwrap_err();
+    assert!(err.to_string().contains("\"none\""), "{err}");
+    assert!(new(&["NONE"]).is_err());
+    assert!(new(&[]).unwrap_err().to_string().contains("empty"));
+    // Every name and alias is accepted, and an alias keeps the name it was given.
+    let names: Vec<&str> = JwsAlgorithm::ALL
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(JwsAlgorithm::SM2_ALIASES)
+        .collect();
+    let opts = token_opts(&names);
+    assert_eq!(opts.algorithms.len(), names.len());
+    assert!(opts.algorithms.contains(&("GmSM2".to_owned(), JwsAlgorithm::Sm2Sm3)));
+}
+
+#[test]
+fn issuer_and_audience_are_explicit_decisions() {
+    let (keys, key) = hmac_keys();
+    let sign = |claims: Value| sign_token(&claims, &Value::Null, &key).unwrap();
+    let opts = |issuers: Issuers, audience: Audience| TokenOptions::new(at(), &["HS256"], issuers, audience).unwrap();
+    let for_a = sign(json!({"iss": ISS, "aud": "svc-a"}));
+    let for_both = sign(json!({"iss": ISS, "aud": ["svc-b", "svc-a"]}));
+    let for_nobody = sign(json!({"iss": ISS}));
+
+    // A token issued for service A does not pass at service B.
+    let report = verify_token(&for_a, &keys, None, &opts(Issuers::is(ISS), Audience::is("svc-b")));
+    assert_eq!(reason_of(&report, "token.aud"), Some(Reason::PolicyViolation));
+    let report = verify_token(&for_a, &keys, None, &opts(Issuers::is(ISS), Audience::is("svc-a")));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    // Several names of this service: one is enough.
+    let several = Audience::OneOf(vec!["svc-c".into(), "svc-a".into()]);
+    let report = verify_token(&for_both, &keys, None, &opts(Issuers::is(ISS), several));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+
+    // No audience named: a token carrying aud is refused (as PyJWT does), one without passes.
+    let report = verify_token(&for_a, &keys, None, &opts(Issuers::is(ISS), Audience::Absent));
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(reason_of(&report, "token.aud"), Some(Reason::PolicyViolation));
+    assert!(report.check("token.aud").unwrap().message.contains("svc-a"));
+    let report = verify_token(&for_nobody, &keys, None, &opts(Issuers::is(ISS), Audience::Absent));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+
+    // "Any" passes whatever the claim says, and the report records that it was not checked.
+    let report = verify_token(&for_a, &keys, None, &opts(Issuers::Any, Audience::Any));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    for name in ["token.iss", "token.aud"] {
+        let check = report.check(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(check.details.get("accepted"), Some(&json!("any")), "{name}");
+        assert_eq!(check.details.get("checked"), Some(&json!(false)), "{name}");
+        assert!(check.message.contains("NOT checked"), "{}", check.message);
+    }
+    let other_issuer = sign(json!({"iss": "https://elsewhere.example", "aud": "svc-a"}));
+    let report = verify_token(&other_issuer, &keys, None, &opts(Issuers::is(ISS), Audience::Any));
+    assert_eq!(reason_of(&report, "token.iss"), Some(Reason::PolicyViolation));
+    let report = verify_token(&other_issuer, &keys, None, &opts(Issuers::Any, Audience::Any));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    // Configured checks carry no "any" details.
+    let report = verify_token(&for_a, &keys, None, &opts(Issuers::is(ISS), Audience::is("svc-a")));
+    assert!(!report.check("token.iss").unwrap().details.contains_key("accepted"));
+
+    // Empty lists are not a decision.
+    let empty_iss = TokenOptions::new(at(), &["HS256"], Issuers::OneOf(vec![]), Audience::Any);
+    assert!(empty_iss.unwrap_err().to_string().contains("issuer"));
+    let empty_aud = TokenOptions::new(at(), &["HS256"], Issuers::Any, Audience::OneOf(vec![]));
+    assert!(empty_aud.unwrap_err().to_string().contains("audience"));
 }

@@ -47,3 +47,47 @@ fn collect_jsonl(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// Every OFD/PDF signature whose certificate chain was looked at carries a revocation entry
+/// in its chain checks; with revocation not required it says the status was NOT checked.
+#[test]
+fn document_signatures_carry_a_revocation_entry() {
+    use yinjian::vectors::case_report;
+    use yinjian::Status;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+    let mut seen = 0;
+    for file in ["ofd/cases.jsonl", "pdf/cases.jsonl"] {
+        for line in std::fs::read_to_string(dir.join(file)).unwrap().lines() {
+            let Some((id, report)) = case_report(line).unwrap() else {
+                continue;
+            };
+            for part in &report.parts {
+                let entries: Vec<_> = part
+                    .checks
+                    .iter()
+                    .filter_map(|c| c.details.get("revocation").map(|r| (c, r)))
+                    .collect();
+                if part.checks.iter().any(|c| c.name.ends_with("chain")) {
+                    assert!(!entries.is_empty(), "{id}: no revocation entry");
+                }
+                for (check, entry) in entries {
+                    seen += 1;
+                    let state = entry["status"].as_str().unwrap();
+                    assert!(entry["message"].as_str().is_some_and(|m| !m.is_empty()), "{id}");
+                    if check.status == Status::Passed {
+                        // The vectors do not require revocation and supply no CRLs.
+                        assert_eq!(state, "not-required", "{id} {}", check.name);
+                        assert!(
+                            check.message.contains("revocation status NOT checked"),
+                            "{}",
+                            check.message
+                        );
+                    } else {
+                        assert_eq!(state, "unknown", "{id} {}: {}", check.name, check.message);
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 10, "{seen} revocation entries");
+}

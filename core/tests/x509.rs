@@ -148,3 +148,73 @@ fn a_policy_mapping_blow_up_is_bounded() {
     assert_eq!(report.reason, Some(Reason::PolicyViolation));
     assert!(report.check("x509.policy").is_some());
 }
+
+/// The chain of a vector case, with its CRLs and revocation policy.
+fn run_with_revocation(id: &str) -> yinjian::x509::ChainVerification {
+    let c = case(id);
+    let leaf = parse_all(c["leaf"].as_str().unwrap().as_bytes()).unwrap().remove(0);
+    let mut trust = TrustStore::new();
+    for a in certs(&c, "anchors") {
+        trust.add_certificate(a, None);
+    }
+    let mut opts = ChainOptions::new(Time::parse(c["at"].as_str().unwrap()).unwrap(), Usage::DocumentSigning);
+    if c["revocation_required"] != true {
+        opts.revocation = RevocationPolicy::NotRequired;
+    }
+    for crl in c["crls"].as_array().into_iter().flatten() {
+        opts.crls
+            .extend(yinjian::x509::Crl::parse_all(crl.as_str().unwrap().as_bytes()).unwrap());
+    }
+    verify_chain(&leaf, &certs(&c, "intermediates"), &trust, &opts)
+}
+
+#[test]
+fn chain_summaries_carry_a_revocation_entry() {
+    use yinjian::x509::RevocationState as R;
+    for (id, state, status, says) in [
+        (
+            "x509-sm2-not-revoked-crl-given",
+            R::Checked,
+            Status::Passed,
+            "revocation checked: none revoked",
+        ),
+        (
+            "x509-sm2-revocation-not-required",
+            R::NotRequired,
+            Status::Passed,
+            "revocation status NOT checked",
+        ),
+        ("x509-sm2-revoked-leaf", R::Revoked, Status::Failed, "revoked"),
+        (
+            "x509-sm2-revocation-unknown",
+            R::Unknown,
+            Status::Indeterminate,
+            "no usable CRL",
+        ),
+        ("x509-sm2-cross-missing", R::Unknown, Status::Indeterminate, ""),
+    ] {
+        let outcome = run_with_revocation(id);
+        assert_eq!(outcome.revocation().0, state, "{id}");
+        let check = outcome.summary_check("doc.chain");
+        assert_eq!(check.status, status, "{id}: {}", check.message);
+        assert!(check.message.contains(says), "{id}: {}", check.message);
+        let entry = &check.details["revocation"];
+        assert_eq!(entry["status"], state.as_str(), "{id}");
+        assert!(!entry["message"].as_str().unwrap().is_empty(), "{id}");
+    }
+    // A chain report whose path did not validate still says revocation was not checked,
+    // without changing its verdict or reason.
+    let line =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/x509/sm2-chains.jsonl"))
+            .unwrap()
+            .lines()
+            .find(|l| l.contains("\"x509-sm2-cross-missing\""))
+            .unwrap()
+            .to_owned();
+    let (_, report) = yinjian::vectors::case_report(&line).unwrap().unwrap();
+    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.reason, Some(Reason::UntrustedChain));
+    let revocation = report.check("x509.revocation").expect("x509.revocation");
+    assert_eq!(revocation.reason, Some(Reason::RevocationUnknown));
+    assert!(revocation.message.contains("not checked"), "{}", revocation.message);
+}

@@ -30,6 +30,14 @@ const KINDS = {
   "licence-file": ["电子证照文件", "e-licence file"],
 };
 
+/** The revocation entry of a signature's chain checks (`details.revocation.status`). */
+const REVOCATION = {
+  checked: ["已检查，未吊销", "checked: not revoked"],
+  revoked: ["已吊销", "revoked"],
+  "not-required": ["未检查（策略不要求）", "NOT checked (not required by the policy)"],
+  unknown: ["未知", "unknown"],
+};
+
 const REASONS = {
   HashMismatch: "摘要不一致",
   BadSignature: "签名值验证失败",
@@ -464,6 +472,7 @@ function signatureCard(part, index, picture) {
         [t("签署者", "Signer"), s.signer],
         [t("印章", "Seal"), s.seal],
         [t("签名时间", "Signing time"), s.signing_time],
+        [t("吊销状态", "Revocation"), revocationText(part)],
         [t("原因", "Reason"), part.reason ? reasonText(part.reason) : null],
       ]),
     ),
@@ -479,6 +488,14 @@ function signatureCard(part, index, picture) {
       : null,
     checkTable(part.checks),
   );
+}
+
+/** What the signature's chain checks say about revocation: the least reassuring entry. */
+function revocationText(part) {
+  const states = part.checks.map((c) => c.details?.revocation?.status).filter(Boolean);
+  if (!states.length) return null;
+  const shown = ["revoked", "unknown", "not-required", "checked"].find((s) => states.includes(s)) ?? states[0];
+  return t(...(REVOCATION[shown] ?? [shown, shown]));
 }
 
 /** The seal's picture; its type and size in words where the browser cannot show it. */

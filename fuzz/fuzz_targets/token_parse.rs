@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use yinjian::token::{self, json, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
+use yinjian::token::{self, json, Audience, Issuers, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
 use yinjian::Time;
 
 #[path = "common.rs"]
@@ -32,9 +32,13 @@ fn setup() -> &'static (KeySet, TokenOptions) {
         .expect("P-256 JWK");
         keys.add_hmac_secret(Some("hs".into()), SECRET).expect("HMAC secret");
         let names: Vec<&str> = JwsAlgorithm::ALL.iter().map(|(n, _)| *n).collect();
-        let mut opts = TokenOptions::new(Time::parse("2026-11-24T00:00:00Z").expect("fixed time"), &names);
-        opts.issuers = vec!["https://id.example".into()];
-        opts.audience = Some("svc".into());
+        let mut opts = TokenOptions::new(
+            Time::parse("2026-11-24T00:00:00Z").expect("fixed time"),
+            &names,
+            Issuers::is("https://id.example"),
+            Audience::is("svc"),
+        )
+        .expect("known algorithms");
         opts.require_sub = true;
         opts.max_age = Some(3600);
         opts.max_auth_age = Some(3600);

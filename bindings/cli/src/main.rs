@@ -321,12 +321,19 @@ enum TokenCommand {
         /// Allowed algorithms (default: SM2SM3 ES256 ES384 RS256 PS256 EdDSA).
         #[arg(long, num_args = 1..)]
         alg: Vec<String>,
-        /// Accepted issuers.
-        #[arg(long, num_args = 1..)]
+        /// Accepted issuers (this or --any-iss is required).
+        #[arg(long, num_args = 1.., required_unless_present = "any_iss")]
         iss: Vec<String>,
-        /// This service's audience.
-        #[arg(long)]
-        aud: Option<String>,
+        /// Accept any issuer: iss is not checked, and the report says so.
+        #[arg(long, conflicts_with = "iss")]
+        any_iss: bool,
+        /// This service's audience, or several names of it. Without --aud or --any-aud no
+        /// audience is expected, and a token carrying aud is refused.
+        #[arg(long, num_args = 1..)]
+        aud: Vec<String>,
+        /// Accept any audience: aud is not checked, and the report says so.
+        #[arg(long, conflicts_with = "aud")]
+        any_aud: bool,
         /// Require a subject.
         #[arg(long)]
         require_sub: bool,
@@ -1264,7 +1271,7 @@ fn kid_file(arg: &str) -> (Option<String>, PathBuf) {
 }
 
 fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
-    use yinjian::token::{self, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
+    use yinjian::token::{self, Audience, Issuers, JwsAlgorithm, KeySet, SigningKey, TokenOptions};
     match command {
         TokenCommand::Verify {
             token,
@@ -1273,7 +1280,9 @@ fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
             hmac_secret,
             alg,
             iss,
+            any_iss,
             aud,
+            any_aud,
             require_sub,
             typ,
             leeway,
@@ -1301,9 +1310,14 @@ fn token_command(command: TokenCommand) -> Result<ExitCode, String> {
             } else {
                 alg.iter().map(String::as_str).collect()
             };
-            let mut opts = TokenOptions::new(output.validation_time()?, &algs);
-            opts.issuers = iss;
-            opts.audience = aud;
+            let issuers = if any_iss { Issuers::Any } else { Issuers::OneOf(iss) };
+            let audience = match (any_aud, aud.is_empty()) {
+                (true, _) => Audience::Any,
+                (false, true) => Audience::Absent,
+                (false, false) => Audience::OneOf(aud),
+            };
+            let mut opts =
+                TokenOptions::new(output.validation_time()?, &algs, issuers, audience).map_err(|e| e.to_string())?;
             opts.require_sub = require_sub;
             opts.typ = typ;
             opts.leeway = leeway;

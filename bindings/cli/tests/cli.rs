@@ -507,6 +507,12 @@ fn ofd_sign_then_verify() {
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");
     let text = String::from_utf8(verified.stdout).unwrap();
     assert!(text.starts_with("PASSED") && text.contains("[100 50 42 42]"), "{text}");
+    // --no-revocation: the signature's chain checks say that status was NOT checked.
+    assert!(
+        text.contains("seal.signer.chain: chains to")
+            && text.contains("revocation status NOT checked: not required by the policy"),
+        "{text}"
+    );
 
     // A plain signature on top, verified with the signer's certificate.
     let both = dir.path().join("both.ofd");
@@ -610,10 +616,54 @@ fn token_sign_verify_inspect() {
         &token,
         "--key",
         &cert,
+        "--any-iss",
+        "--any-aud",
         "--at",
         "2026-11-24T11:01:01Z",
     ]);
     assert_eq!(late.status.code(), Some(1), "{late:?}");
+
+    // The issuer decision is required: --iss or --any-iss.
+    let undecided = yinjian(&["token", "verify", &token, "--key", &cert, "--aud", "svc-a", "--at", at]);
+    assert_eq!(undecided.status.code(), Some(3), "{undecided:?}");
+    assert!(String::from_utf8_lossy(&undecided.stderr).contains("--iss"));
+    // Without --aud, a token issued for an audience is refused.
+    let no_aud = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--any-iss",
+        "--at",
+        at,
+        "--json",
+    ]);
+    assert_eq!(no_aud.status.code(), Some(1), "{no_aud:?}");
+    let report: serde_json::Value = serde_json::from_slice(&no_aud.stdout).unwrap();
+    let aud = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "token.aud")
+        .unwrap();
+    assert_eq!(aud["reason"], "PolicyViolation", "{aud}");
+    // --any-iss / --any-aud pass, and the report says what was not checked.
+    let any = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--any-iss",
+        "--any-aud",
+        "--at",
+        at,
+    ]);
+    assert_eq!(any.status.code(), Some(0), "{any:?}");
+    let text = String::from_utf8_lossy(&any.stdout);
+    assert!(text.contains("NOT checked: the options accept any issuer"), "{text}");
+    assert!(text.contains("NOT checked: the options accept any audience"), "{text}");
 
     let inspect = yinjian(&["token", "inspect", &token]);
     assert_eq!(inspect.status.code(), Some(0), "{inspect:?}");
@@ -623,7 +673,40 @@ fn token_sign_verify_inspect() {
     assert_eq!(shown["header"]["alg"], "SM2SM3");
     assert_eq!(shown["header"]["kid"], "k1");
 
-    let garbage = yinjian(&["token", "verify", "not.a-token", "--key", &cert, "--at", at, "--json"]);
+    // A typo in the allow-list is a usage error naming it, not a silently shorter list.
+    let typo = yinjian(&[
+        "token",
+        "verify",
+        &token,
+        "--key",
+        &cert,
+        "--iss",
+        "https://id.example.gov.cn",
+        "--aud",
+        "svc-a",
+        "--at",
+        at,
+        "--alg",
+        "SM2-SM3",
+    ]);
+    assert_eq!(typo.status.code(), Some(3), "{typo:?}");
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        stderr.contains("\"SM2-SM3\"") && stderr.contains("SM2SM3, ES256"),
+        "{stderr}"
+    );
+
+    let garbage = yinjian(&[
+        "token",
+        "verify",
+        "not.a-token",
+        "--key",
+        &cert,
+        "--any-iss",
+        "--at",
+        at,
+        "--json",
+    ]);
     assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
     let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();
     assert_eq!(report["status"], "FAILED");

@@ -4,18 +4,23 @@ export * from "./yinjian_wasm.js";
 import type { ErrorCode } from "./yinjian_wasm.js";
 
 /** Loads the WebAssembly module (browsers: fetches `yinjian_wasm_bg.wasm` next to this file
- * unless given the module, its bytes or a URL); resolves at once in node. */
+ * unless given the module, its bytes or a URL); resolves at once in node. Until it has
+ * resolved, every call throws a `YinjianError` with code `NotInitialised`; a module that
+ * cannot be loaded rejects with the same code. */
 export default function init(module_or_path?: unknown): Promise<unknown>;
 /** Loads the module synchronously from its bytes (browsers); a no-op in node. */
 export function initSync(module: unknown): unknown;
 
-/** Every error this package throws; `code` is stable, `message` is for people. */
+/** Every error this package throws; `code` is stable, `message` is for people. Besides the
+ * subclasses below: `NotInitialised` (called before `init()` resolved, or loading failed) and
+ * `Internal` (the WebAssembly code failed unexpectedly: a bug). */
 export declare class YinjianError extends Error {
   constructor(message: string, code: ErrorCode);
   readonly code: ErrorCode;
 }
-/** A wrong argument type, an unknown option or a bad option value
- * (codes `InvalidArgument`, `InvalidOption`). */
+/** A wrong argument type (bytes that are not a Uint8Array, ArrayBuffer or other
+ * ArrayBufferView; a trust argument that is not a `TrustStore`), an unknown option or a bad
+ * option value (codes `InvalidArgument`, `InvalidOption`). */
 export declare class InvalidArgumentError extends YinjianError {}
 /** Input that cannot be decoded (codes `Malformed*`, `DistIdTooLong`, `Io`). */
 export declare class MalformedInputError extends YinjianError {}

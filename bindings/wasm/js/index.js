@@ -4,8 +4,13 @@
 // scripts/build-wasm copies this file next to the wasm-bindgen output: as pkg-web/index.js
 // (browsers, bundlers) and as pkg-node/index.mjs (node, where the output is CommonJS). In
 // node there is nothing to initialise; `init()` is still exported so one code path serves
-// both.
+// both. Bytes (Uint8Array, ArrayBuffer, DataView, other typed arrays) are read by the Rust
+// side, which refuses anything else with an InvalidArgument error.
 import * as wasm from "./yinjian_wasm.js";
+
+/** Browsers: the module needs `init()` (or `initSync`) first; node loads it on import. */
+const needsInit = typeof wasm.default === "function";
+let initialised = false;
 
 /** Every error this package throws; `code` is stable, `message` is for people. */
 export class YinjianError extends Error {
@@ -38,13 +43,28 @@ const CLASS_OF_CODE = {
   TooLarge: TooLargeError,
 };
 
-/** The error the WASM code threw (an `Error` with `code`), as its `YinjianError` subclass. */
-function adopt(error) {
-  if (error instanceof YinjianError || !(error instanceof Error) || typeof error.code !== "string") {
-    return error;
+/**
+ * Whatever `name` threw, as a `YinjianError`: the WASM code's errors (with `code`) as their
+ * subclass; before `init()`, `NotInitialised`; a wrong argument the wasm-bindgen glue caught
+ * (a trust argument that is not a TrustStore, a TypeError), `InvalidArgument`; anything
+ * else (a trap, a bug), `Internal`.
+ */
+function adopt(error, name) {
+  if (error instanceof YinjianError) return error;
+  const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof Error && typeof error.code === "string") {
+    const Class = CLASS_OF_CODE[error.code] ?? YinjianError;
+    return new Class(error.message, error.code);
   }
-  const Class = CLASS_OF_CODE[error.code] ?? YinjianError;
-  return new Class(error.message, error.code);
+  if (needsInit && !initialised) {
+    return new YinjianError(`${name} was called before init(): await init() first`, "NotInitialised");
+  }
+  // wasm-bindgen's glue: "expected instance of TrustStore" (a wrong class), "null pointer
+  // passed to rust" (an object used after free()).
+  if (error instanceof TypeError || /^(expected instance of |null pointer passed to rust)/.test(error?.message ?? "")) {
+    return new InvalidArgumentError(message, "InvalidArgument");
+  }
+  return new YinjianError(message, "Internal");
 }
 
 /** `fn` with its errors adopted; a function the build left out throws `UnsupportedError`. */
@@ -59,7 +79,7 @@ function guard(name) {
     try {
       return fn.apply(this, args);
     } catch (error) {
-      throw adopt(error);
+      throw adopt(error, name);
     }
   };
 }
@@ -72,7 +92,7 @@ function guardClass(Base) {
       try {
         super(...args);
       } catch (error) {
-        throw adopt(error);
+        throw adopt(error, `new ${Base.name}`);
       }
     }
   };
@@ -85,7 +105,7 @@ function guardClass(Base) {
         try {
           return desc.value.apply(this, args);
         } catch (error) {
-          throw adopt(error);
+          throw adopt(error, `${Base.name}.${key}`);
         }
       },
     });
@@ -94,10 +114,32 @@ function guardClass(Base) {
   return Guarded;
 }
 
+/** `load(...args)`, remembered as done; a failure is a `YinjianError` (`NotInitialised`). */
+function loaded(load, args) {
+  const done = (value) => {
+    initialised = true;
+    return value;
+  };
+  const failed = (error) => {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new YinjianError(`the WebAssembly module could not be loaded: ${why}`, "NotInitialised");
+  };
+  try {
+    const result = load(...args);
+    return typeof result?.then === "function" ? result.then(done, failed) : done(result);
+  } catch (error) {
+    return failed(error);
+  }
+}
+
 /** Loads the WebAssembly module (browsers); resolves at once in node. */
-export default typeof wasm.default === "function" ? wasm.default : async () => undefined;
+export default async function init(...args) {
+  return needsInit ? loaded(wasm.default, args) : undefined;
+}
 /** Loads the module synchronously from bytes (browsers); a no-op in node. */
-export const initSync = typeof wasm.initSync === "function" ? wasm.initSync : () => undefined;
+export function initSync(...args) {
+  return typeof wasm.initSync === "function" ? loaded(wasm.initSync, args) : undefined;
+}
 
 export const TrustStore = guardClass(wasm.TrustStore);
 export const Sm3 = guardClass(wasm.Sm3);

@@ -168,7 +168,9 @@ export type ErrorCode =
   | "MalformedCertificate"
   | "MalformedSeal"
   | "TooLarge"
-  | "Unsupported";
+  | "Unsupported"
+  | "NotInitialised"
+  | "Internal";
 
 /** What the leaf certificate must be fit for. */
 export type Usage = "document-signing" | "seal-making" | "token-signing" | "tls-server" | "tls-client" | "any";
@@ -265,14 +267,23 @@ export interface BuildFeatures {
 /** Former name of `DocumentVerifyOptions`. */
 export type OfdVerifyOptions = DocumentVerifyOptions;
 
-/** Options of `verifyToken`. Absent fields are not checked. */
+/** Options of `verifyToken`. The issuer decision is required (`issuers` or `anyIssuer`);
+ * without `audience` or `anyAudience` a token carrying `aud` is refused; other absent fields
+ * are not checked. */
 export interface TokenVerifyOptions {
   /** Validation time, RFC 3339; default now. */
   at?: string;
-  /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed. */
+  /** Allowed algorithm names (required): e.g. ["SM2SM3", "ES256"]; `none` is never allowed, and
+   * an unknown name (`"SM2-SM3"`) throws an `InvalidArgument` error that lists the accepted ones. */
   algorithms: string[];
+  /** Accepted issuers (exact match); this or `anyIssuer: true` is required. */
   issuers?: string[];
-  audience?: string;
+  /** Accept any issuer: `iss` is not checked, and the report's `token.iss` check says so. */
+  anyIssuer?: boolean;
+  /** This service's audience (or several names of it): `aud` must contain one. */
+  audience?: string | string[];
+  /** Accept any audience: `aud` is not checked, and the report's `token.aud` check says so. */
+  anyAudience?: boolean;
   requireSub?: boolean;
   typ?: string[];
   /** Clock skew tolerated, seconds (default 60). */
@@ -399,11 +410,17 @@ pub enum ErrorCode {
     TooLarge,
     /// An input uses something this library does not implement.
     Unsupported,
+    /// Called before `init()` loaded the WebAssembly module (thrown by the package's
+    /// JavaScript entry, or by `init()` when loading fails).
+    NotInitialised,
+    /// The WebAssembly code failed unexpectedly (a bug; thrown by the package's JavaScript
+    /// entry for errors that carry no code).
+    Internal,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::MalformedKey,
         ErrorCode::UnsupportedKey,
         ErrorCode::MalformedSignature,
@@ -418,6 +435,8 @@ impl ErrorCode {
         ErrorCode::MalformedSeal,
         ErrorCode::TooLarge,
         ErrorCode::Unsupported,
+        ErrorCode::NotInitialised,
+        ErrorCode::Internal,
     ];
 
     /// The code as JavaScript sees it.
@@ -437,6 +456,8 @@ impl ErrorCode {
             ErrorCode::MalformedSeal => "MalformedSeal",
             ErrorCode::TooLarge => "TooLarge",
             ErrorCode::Unsupported => "Unsupported",
+            ErrorCode::NotInitialised => "NotInitialised",
+            ErrorCode::Internal => "Internal",
         }
     }
 }
@@ -551,18 +572,66 @@ pub fn chain_json(
 // JavaScript glue.
 // ---------------------------------------------------------------------------------------
 
-/// Key bytes from a `Uint8Array` or a string (PEM or hex text).
+/// The bytes of a `Uint8Array`, an `ArrayBuffer` or any other `ArrayBufferView` (a
+/// `DataView` or another typed array: the bytes it views); `None` for anything else.
+fn js_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Some(bytes.to_vec());
+    }
+    if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Some(Uint8Array::new(buffer).to_vec());
+    }
+    if js_sys::ArrayBuffer::is_view(value) {
+        let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
+        let buffer = get("buffer")?;
+        let offset = get("byteOffset")?.as_f64()? as u32;
+        let length = get("byteLength")?.as_f64()? as u32;
+        return Some(Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length).to_vec());
+    }
+    None
+}
+
+/// What a JavaScript value is, for error messages: its constructor's name, or its type.
+fn js_type(value: &JsValue) -> String {
+    let constructor = || {
+        let constructor = Reflect::get(value, &JsValue::from_str("constructor")).ok()?;
+        Reflect::get(&constructor, &JsValue::from_str("name")).ok()?.as_string()
+    };
+    match value.is_object().then(constructor).flatten() {
+        Some(name) if !name.is_empty() => name,
+        _ if value.is_null() => "null".to_owned(),
+        _ => value.js_typeof().as_string().unwrap_or_default(),
+    }
+}
+
+/// Bytes from a `Uint8Array`, `ArrayBuffer` or other `ArrayBufferView`; anything else (a
+/// `Blob`, a string, a number…) is an `InvalidArgument` error, never an empty input.
+fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, Failure> {
+    js_bytes(value).ok_or_else(|| {
+        Failure::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "{what} must be a Uint8Array, ArrayBuffer or other ArrayBufferView, not {}",
+                js_type(value)
+            ),
+        )
+    })
+}
+
+/// Key bytes from a string (PEM or hex text) or bytes as [`bytes_arg`] takes them.
 fn key_bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, Failure> {
     if let Some(text) = value.as_string() {
-        Ok(text.into_bytes())
-    } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        Ok(bytes.to_vec())
-    } else {
-        Err(Failure::new(
-            ErrorCode::InvalidArgument,
-            format!("{what} must be a Uint8Array or a string"),
-        ))
+        return Ok(text.into_bytes());
     }
+    js_bytes(value).ok_or_else(|| {
+        Failure::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "{what} must be a string, Uint8Array, ArrayBuffer or other ArrayBufferView, not {}",
+                js_type(value)
+            ),
+        )
+    })
 }
 
 /// The options object's own keys, checked against the allowed ones.
@@ -608,13 +677,22 @@ fn distid_option(options: Option<&Object>) -> Result<Vec<u8>, Failure> {
 
 /// The SM3 digest of `data` (32 bytes).
 #[wasm_bindgen(js_name = sm3)]
-pub fn sm3_js(data: &[u8]) -> Vec<u8> {
-    sm3_digest(data).to_vec()
+pub fn sm3_js(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
+) -> Result<Vec<u8>, JsValue> {
+    Ok(sm3_digest(&bytes_arg(&data, "data").map_err(throw)?).to_vec())
 }
 
 /// The SM3 digest of `data` as lower-case hex.
 #[wasm_bindgen(js_name = sm3Hex)]
-pub fn sm3_hex(data: &[u8]) -> String {
+pub fn sm3_hex(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
+) -> Result<String, JsValue> {
+    Ok(sm3_hex_of(&bytes_arg(&data, "data").map_err(throw)?))
+}
+
+/// The SM3 digest of `data` as lower-case hex.
+pub fn sm3_hex_of(data: &[u8]) -> String {
     hex_lower(&sm3_digest(data))
 }
 
@@ -634,6 +712,13 @@ pub struct Sm3Stream {
     hasher: Sm3Hasher,
 }
 
+impl Sm3Stream {
+    /// Absorbs one chunk (the Rust side of `update`).
+    pub fn absorb(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+    }
+}
+
 #[wasm_bindgen(js_class = Sm3)]
 impl Sm3Stream {
     /// A fresh hasher.
@@ -643,8 +728,12 @@ impl Sm3Stream {
     }
 
     /// Absorbs one chunk.
-    pub fn update(&mut self, chunk: &[u8]) {
-        self.hasher.update(chunk);
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] chunk: JsValue,
+    ) -> Result<(), JsValue> {
+        self.absorb(&bytes_arg(&chunk, "chunk").map_err(throw)?);
+        Ok(())
     }
 
     /// The digest of everything absorbed so far (32 bytes).
@@ -665,15 +754,18 @@ impl Sm3Stream {
 /// A bad signature gives a FAILED report; a key that cannot be decoded throws.
 #[wasm_bindgen(js_name = sm2Verify, unchecked_return_type = "Report")]
 pub fn sm2_verify(
-    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "Uint8Array | string")] public_key: JsValue,
-    message: &[u8],
-    signature: &[u8],
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")]
+    public_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] message: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] signature: JsValue,
     options: Option<Sm2VerifyOptions>,
 ) -> Result<JsValue, JsValue> {
     let key = key_bytes(&public_key, "publicKey").map_err(throw)?;
+    let message = bytes_arg(&message, "message").map_err(throw)?;
+    let signature = bytes_arg(&signature, "signature").map_err(throw)?;
     let options = options_object(options.as_ref().map(AsRef::as_ref), &["distid"]).map_err(throw)?;
     let distid = distid_option(options.as_ref()).map_err(throw)?;
-    let json = verify_json(&key, &distid, message, signature).map_err(throw)?;
+    let json = verify_json(&key, &distid, &message, &signature).map_err(throw)?;
     js_sys::JSON::parse(&json)
 }
 
@@ -835,10 +927,13 @@ fn chain_options(options: Option<&Object>, usage: Usage) -> Result<ChainOptions,
 
 /// What a seal says: a seal (.esl) or the seal inside a seal signature.
 #[wasm_bindgen(js_name = parseSeal, unchecked_return_type = "SealDetails")]
-pub fn parse_seal(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let seal = match seal::Seal::decode(bytes) {
+pub fn parse_seal(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] bytes: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = bytes_arg(&bytes, "bytes").map_err(throw)?;
+    let seal = match seal::Seal::decode(&bytes) {
         Ok(seal) => seal,
-        Err(_) => seal::SesSignature::decode(bytes).map_err(throw)?.to_sign.eseal,
+        Err(_) => seal::SesSignature::decode(&bytes).map_err(throw)?.to_sign.eseal,
     };
     let details = seal.details().map_err(throw)?;
     to_js(&details)
@@ -848,11 +943,14 @@ pub fn parse_seal(bytes: &[u8]) -> Result<JsValue, JsValue> {
 /// Signature.xml) by the full GB/T 38540 procedure; returns the report (kind `seal-signature`).
 #[wasm_bindgen(js_name = verifySealSignature, unchecked_return_type = "Report")]
 pub fn verify_seal_signature(
-    #[wasm_bindgen(js_name = signedValue)] signed_value: &[u8],
-    data: &[u8],
+    #[wasm_bindgen(js_name = signedValue, unchecked_param_type = "ArrayBuffer | ArrayBufferView")]
+    signed_value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] data: JsValue,
     trust: &JsTrustStore,
     options: Option<JsSealVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
+    let signed_value = bytes_arg(&signed_value, "signedValue").map_err(throw)?;
+    let data = bytes_arg(&data, "data").map_err(throw)?;
     let options = optional(options);
     let options = options_object(
         Some(&options),
@@ -869,7 +967,7 @@ pub fn verify_seal_signature(
         chain,
         intermediates,
     };
-    let report = seal::verify_seal_signature(signed_value, seal::ProtectedData::Bytes(data), &opts);
+    let report = seal::verify_seal_signature(&signed_value, seal::ProtectedData::Bytes(&data), &opts);
     to_js(&report)
 }
 
@@ -956,12 +1054,12 @@ fn with_document_options<T>(
 /// returns the document report (kind `ofd`) with one part per signature.
 #[wasm_bindgen(js_name = verifyOfd, unchecked_return_type = "Report")]
 pub fn verify_ofd(
-    document: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] document: JsValue,
     trust: &JsTrustStore,
     options: Option<JsDocumentVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
     let options = optional(options);
-    document_report(document, &trust.inner, &options, yinjian::ofd::verify_ofd_bytes)
+    document_report(&document, &trust.inner, &options, yinjian::ofd::verify_ofd_bytes)
 }
 
 /// Verifies every signature of a PDF (the file's bytes) against a `TrustStore`: byte ranges,
@@ -969,23 +1067,24 @@ pub fn verify_ofd(
 /// returns the document report (kind `pdf`) with one part per signature, oldest first.
 #[wasm_bindgen(js_name = verifyPdf, unchecked_return_type = "Report")]
 pub fn verify_pdf(
-    document: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] document: JsValue,
     trust: &JsTrustStore,
     options: Option<JsDocumentVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
     let options = optional(options);
-    document_report(document, &trust.inner, &options, yinjian::pdf::verify_pdf)
+    document_report(&document, &trust.inner, &options, yinjian::pdf::verify_pdf)
 }
 
 /// `verify` run on a document with the options object read as `DocumentVerifyOptions`.
 fn document_report(
-    document: &[u8],
+    document: &JsValue,
     trust: &TrustStore,
     options: &JsValue,
     verify: fn(&[u8], &yinjian::seal::DocumentOptions<'_>) -> Report,
 ) -> Result<JsValue, JsValue> {
+    let document = bytes_arg(document, "document").map_err(throw)?;
     let o = document_options(options, &[]).map_err(throw)?;
-    to_js(&with_document_options(o, trust, |opts| verify(document, &opts)))
+    to_js(&with_document_options(o, trust, |opts| verify(&document, &opts)))
 }
 
 /// Verifies an e-licence file (OFD or PDF, told apart by their first bytes): every
@@ -994,17 +1093,18 @@ fn document_report(
 /// `licence-file`) with the document report as its part.
 #[wasm_bindgen(js_name = verifyLicenceFile, unchecked_return_type = "Report")]
 pub fn verify_licence_file(
-    file: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] file: JsValue,
     trust: &JsTrustStore,
     options: Option<JsLicenceFileOptions>,
 ) -> Result<JsValue, JsValue> {
+    let file = bytes_arg(&file, "file").map_err(throw)?;
     let options = optional(options);
     let o = document_options(&options, &["revoked"]).map_err(throw)?;
     let revoked = string_list_option(o.object.as_ref(), "revoked").map_err(throw)?;
     to_js(&with_document_options(o, &trust.inner, |opts| {
         let mut licence = yinjian::licence::file::LicenceFileOptions::new(opts);
         licence.revoked = revoked;
-        yinjian::licence::file::verify_licence_file(file, &licence)
+        yinjian::licence::file::verify_licence_file(&file, &licence)
     }))
 }
 
@@ -1013,11 +1113,14 @@ pub fn verify_licence_file(
 /// `null` for a signature without a seal (a CMS signature, a time-stamp, a bare SM2
 /// signature). Throws `MalformedSeal` when the document cannot be opened.
 #[wasm_bindgen(js_name = sealPictures, unchecked_return_type = "Array<SealPicture | null>")]
-pub fn seal_pictures(document: &[u8]) -> Result<js_sys::Array, JsValue> {
+pub fn seal_pictures(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] document: JsValue,
+) -> Result<js_sys::Array, JsValue> {
+    let document = bytes_arg(&document, "document").map_err(throw)?;
     let pictures = if document.starts_with(b"%PDF-") {
-        yinjian::pdf::seal_pictures(document).map_err(|e| e.to_string())
+        yinjian::pdf::seal_pictures(&document).map_err(|e| e.to_string())
     } else {
-        yinjian::ofd::seal_pictures(document).map_err(|e| e.to_string())
+        yinjian::ofd::seal_pictures(&document).map_err(|e| e.to_string())
     }
     .map_err(|e| throw(Failure::new(ErrorCode::MalformedSeal, e)))?;
     let out = js_sys::Array::new();
@@ -1112,7 +1215,9 @@ fn token_report(
         "at",
         "algorithms",
         "issuers",
+        "anyIssuer",
         "audience",
+        "anyAudience",
         "requireSub",
         "typ",
         "leeway",
@@ -1151,11 +1256,31 @@ fn token_report(
             "options.algorithms (the allow-list) is required",
         )));
     }
-    let mut opts = TokenOptions::new(at, &algorithms.iter().map(String::as_str).collect::<Vec<_>>());
-    opts.issuers = string_list_option(options.as_ref(), "issuers").map_err(throw)?;
+    let given = |name: &str| {
+        let value = option_value(options.as_ref(), name);
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    };
+    let issuers = match given("issuers") {
+        Some(_) => Some(string_list_option(options.as_ref(), "issuers").map_err(throw)?),
+        None => None,
+    };
+    let audience = match given("audience") {
+        Some(one) if one.as_string().is_some() => one.as_string().map(|a| vec![a]),
+        Some(_) => Some(string_list_option(options.as_ref(), "audience").map_err(throw)?),
+        None => None,
+    };
+    let any = |name: &str| option_value(options.as_ref(), name).as_bool() == Some(true);
+    let (issuers, audience) =
+        claim_decisions(issuers, any("anyIssuer"), audience, any("anyAudience")).map_err(throw)?;
+    let mut opts = TokenOptions::new(
+        at,
+        &algorithms.iter().map(String::as_str).collect::<Vec<_>>(),
+        issuers,
+        audience,
+    )
+    .map_err(|e| throw(Failure::new(ErrorCode::InvalidArgument, e.to_string())))?;
     opts.typ = string_list_option(options.as_ref(), "typ").map_err(throw)?;
     let text_opt = |name: &str| string_option(options.as_ref(), name).map_err(throw);
-    opts.audience = text_opt("audience")?;
     opts.nonce = text_opt("nonce")?;
     opts.azp = text_opt("azp")?;
     opts.access_token = text_opt("accessToken")?;
@@ -1170,11 +1295,52 @@ fn token_report(
     to_js(&report)
 }
 
+/// The issuer and audience decisions of token options: `issuers` or `anyIssuer: true` (one
+/// is required); `audience` or `anyAudience: true`, or neither (no audience expected: a
+/// token carrying `aud` is refused).
+fn claim_decisions(
+    issuers: Option<Vec<String>>,
+    any_issuer: bool,
+    audience: Option<Vec<String>>,
+    any_audience: bool,
+) -> Result<(yinjian::token::Issuers, yinjian::token::Audience), Failure> {
+    use yinjian::token::{Audience, Issuers};
+    let issuers = match (issuers, any_issuer) {
+        (Some(list), false) => Issuers::OneOf(list),
+        (None, true) => Issuers::Any,
+        (Some(_), true) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.issuers and options.anyIssuer exclude each other",
+            ))
+        }
+        (None, false) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.issuers (the accepted issuers) or options.anyIssuer: true is required",
+            ))
+        }
+    };
+    let audience = match (audience, any_audience) {
+        (Some(list), false) => Audience::OneOf(list),
+        (None, true) => Audience::Any,
+        (None, false) => Audience::Absent,
+        (Some(_), true) => {
+            return Err(Failure::new(
+                ErrorCode::InvalidOption,
+                "options.audience and options.anyAudience exclude each other",
+            ))
+        }
+    };
+    Ok((issuers, audience))
+}
+
 /// The public JWK of a key given as PEM/DER SubjectPublicKeyInfo, a certificate, or an SM2
 /// public key in any form, with an optional `kid`.
 #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "Record<string, unknown>")]
 pub fn public_jwk(
-    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "Uint8Array | string")] public_key: JsValue,
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")]
+    public_key: JsValue,
     kid: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let bytes = key_bytes(&public_key, "publicKey").map_err(throw)?;
@@ -1367,13 +1533,32 @@ mod tests {
     const ABC_SM3: &str = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
 
     #[test]
+    fn token_issuer_and_audience_are_explicit() {
+        use yinjian::token::{Audience, Issuers};
+        let list = |s: &str| Some(vec![s.to_owned()]);
+        let decided = claim_decisions(list("i"), false, None, false).unwrap();
+        assert_eq!(decided, (Issuers::is("i"), Audience::Absent));
+        let decided = claim_decisions(None, true, list("a"), false).unwrap();
+        assert_eq!(decided, (Issuers::Any, Audience::is("a")));
+        assert_eq!(claim_decisions(None, true, None, true).unwrap().1, Audience::Any);
+        for (issuers, any_iss, audience, any_aud) in [
+            (None, false, None, false),
+            (list("i"), true, None, false),
+            (list("i"), false, list("a"), true),
+        ] {
+            let err = claim_decisions(issuers, any_iss, audience, any_aud).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption, "{}", err.message);
+        }
+    }
+
+    #[test]
     fn sm3_of_abc() {
-        assert_eq!(sm3_hex(b"abc"), ABC_SM3);
+        assert_eq!(sm3_hex_of(b"abc"), ABC_SM3);
         let mut stream = Sm3Stream::new();
-        stream.update(b"a");
-        stream.update(b"bc");
+        stream.absorb(b"a");
+        stream.absorb(b"bc");
         assert_eq!(stream.hex_digest(), ABC_SM3);
-        assert_eq!(stream.digest(), sm3_js(b"abc"));
+        assert_eq!(stream.digest(), sm3_digest(b"abc").to_vec());
     }
 
     /// The TypeScript unions name every reason the library reports and every error code.

@@ -7,8 +7,8 @@ use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer};
 use yinjian::x509;
 
 use crate::{
-    distid_option, key_bytes, now_js, option_value, options_object, string_option, throw, time_option, ErrorCode,
-    Failure, Sm2SignOptions,
+    bytes_arg, distid_option, key_bytes, now_js, option_value, options_object, string_option, throw, time_option,
+    ErrorCode, Failure, Sm2SignOptions,
 };
 
 /// Signs `message` with an SM2 private key in any form `PrivateKey::parse` takes.
@@ -38,24 +38,25 @@ pub fn parse_encoding(name: &str) -> Result<SignatureEncoding, Failure> {
 /// 32-byte scalar). Nonces are deterministic, so the same input gives the same signature.
 #[wasm_bindgen(js_name = sm2Sign)]
 pub fn sm2_sign(
-    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
-    message: &[u8],
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] message: JsValue,
     options: Option<Sm2SignOptions>,
 ) -> Result<Vec<u8>, JsValue> {
     let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
+    let message = bytes_arg(&message, "message").map_err(throw)?;
     let options = options_object(options.as_ref().map(AsRef::as_ref), &["distid", "encoding"]).map_err(throw)?;
     let distid = distid_option(options.as_ref()).map_err(throw)?;
     let encoding = match string_option(options.as_ref(), "encoding").map_err(throw)? {
         Some(name) => parse_encoding(&name).map_err(throw)?,
         None => SignatureEncoding::Der,
     };
-    sign(&key, &distid, message, encoding).map_err(throw)
+    sign(&key, &distid, &message, encoding).map_err(throw)
 }
 
 /// The public key (PEM `PUBLIC KEY`) of an SM2 private key.
 #[wasm_bindgen(js_name = sm2PublicKey)]
 pub fn sm2_public_key(
-    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] private_key: JsValue,
 ) -> Result<String, JsValue> {
     let key = key_bytes(&private_key, "privateKey").map_err(throw)?;
     public_key_pem(&key).map_err(throw)
@@ -66,7 +67,7 @@ pub fn sm2_public_key(
 #[wasm_bindgen(js_name = signToken)]
 pub fn sign_token(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] claims: JsValue,
-    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] private_key: JsValue,
     options: Option<crate::JsTokenSignOptions>,
 ) -> Result<String, JsValue> {
     let options = crate::optional(options);
@@ -126,7 +127,7 @@ pub fn sign_token(
 #[wasm_bindgen(js_name = makeLicenceQr)]
 pub fn make_licence_qr(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] data: JsValue,
-    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "Uint8Array | string")] private_key: JsValue,
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] private_key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "LicenceQrMakeOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
     use yinjian::licence::qr::{make_payload, MakeOptions, QrSigner};

@@ -6,8 +6,10 @@
 //! the default distinguishing ID; names other products use (`SM2`, `SM3withSM2`, `GmSM2`, …)
 //! are accepted only when the verifier's allow-list names them.
 //!
-//! The verifier needs an explicit allow-list, never accepts `none`, lets the key decide the
-//! algorithm family (an RSA or SM2 key is never an HMAC secret), never trusts keys from the
+//! The verifier needs an explicit allow-list and explicit issuer and audience decisions
+//! ([`Issuers`], [`Audience`]: configured values, or an "any" the report records; a token
+//! carrying `aud` is refused when the verifier names no audience), never accepts `none`,
+//! lets the key decide the algorithm family (an RSA or SM2 key is never an HMAC secret), never trusts keys from the
 //! token's own headers (`jwk`, `jku`, `x5u`; `x5c` only through a trust store), and rejects
 //! `crit` and `b64: false`.
 
@@ -20,7 +22,7 @@ use thiserror::Error;
 
 pub use jwk::{KeyEntry, KeySet, VerifyKey};
 pub use sign::{sign_token, SigningKey};
-pub use verify::{verify_token, ReplayCheck, TokenOptions, REPORT_KIND};
+pub use verify::{verify_token, Audience, Issuers, ReplayCheck, TokenOptions, REPORT_KIND};
 
 use crate::report::Reason;
 
@@ -42,6 +44,9 @@ pub enum TokenError {
     /// Signing failed.
     #[error("signing: {0}")]
     Sign(String),
+    /// Verification options that cannot be right (an unknown algorithm name, an empty list).
+    #[error("options: {0}")]
+    Options(String),
 }
 
 impl TokenError {
@@ -50,6 +55,7 @@ impl TokenError {
         match self {
             TokenError::Key(_) | TokenError::Sign(_) => Reason::Malformed,
             TokenError::TooLarge(_) => Reason::TooLarge,
+            TokenError::Options(_) => Reason::PolicyViolation,
         }
     }
 }
@@ -111,17 +117,31 @@ impl JwsAlgorithm {
             .map_or("?", |(n, _)| n)
     }
 
-    /// By its exact name, or a known SM2 alias (`SM2`, `SM3withSM2`, `SM3WithSM2`,
-    /// `SM3withSm2`, `GmSM2`) — aliases count only when an allow-list names them.
+    /// Names other products give SM2 with SM3; they count only when an allow-list names them.
+    pub const SM2_ALIASES: [&'static str; 5] = ["SM2", "SM3withSM2", "SM3WithSM2", "SM3withSm2", "GmSM2"];
+
+    /// By its exact name, or a known SM2 alias ([`JwsAlgorithm::SM2_ALIASES`]) — aliases
+    /// count only when an allow-list names them.
     pub fn from_name(name: &str) -> Option<JwsAlgorithm> {
         JwsAlgorithm::ALL
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, a)| *a)
-            .or(match name {
-                "SM2" | "SM3withSM2" | "SM3WithSM2" | "SM3withSm2" | "GmSM2" => Some(JwsAlgorithm::Sm2Sm3),
-                _ => None,
+            .or_else(|| {
+                JwsAlgorithm::SM2_ALIASES
+                    .contains(&name)
+                    .then_some(JwsAlgorithm::Sm2Sm3)
             })
+    }
+
+    /// Every name an allow-list may hold, comma-separated (for error messages).
+    pub fn accepted_names() -> String {
+        let names: Vec<&str> = JwsAlgorithm::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(JwsAlgorithm::SM2_ALIASES)
+            .collect();
+        names.join(", ")
     }
 
     /// The hash OIDC's `at_hash` / `c_hash` use with this algorithm.

@@ -114,7 +114,7 @@ pub fn sign_token(claims: &Value, header: &Value, key: &SigningKey) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::{verify_token, KeySet, TokenOptions};
+    use crate::token::{verify_token, Audience, Issuers, KeySet, TokenOptions};
     use crate::{Reason, Status, Time};
 
     #[test]
@@ -131,7 +131,13 @@ mod tests {
             &SigningKey::Sm2(key.clone()),
         )
         .unwrap();
-        let opts = TokenOptions::new(at, &["SM2SM3"]);
+        let opts = TokenOptions::new(
+            at,
+            &["SM2SM3"],
+            Issuers::is("https://id.example.gov.cn"),
+            Audience::Absent,
+        )
+        .unwrap();
         let report = verify_token(&token, &keys, None, &opts);
         assert_eq!(report.status, Status::Passed, "{}", report.to_text());
 
@@ -143,7 +149,12 @@ mod tests {
             &SigningKey::Hmac(JwsAlgorithm::Hs256, secret.to_vec()),
         )
         .unwrap();
-        let report = verify_token(&forged, &keys, None, &TokenOptions::new(at, &["SM2SM3", "HS256"]));
+        let report = verify_token(
+            &forged,
+            &keys,
+            None,
+            &TokenOptions::new(at, &["SM2SM3", "HS256"], Issuers::Any, Audience::Absent).unwrap(),
+        );
         assert_eq!(report.reason, Some(Reason::PolicyViolation), "{}", report.to_text());
         // Not allowed at all:
         assert_eq!(

@@ -9,7 +9,7 @@
 //! | `token.chain` | the chain's reason (x5c validated against the trust store) |
 //! | `token.signature` | BadSignature |
 //! | `token.exp` / `token.nbf` / `token.iat` / `token.max-age` / `token.auth-time` | Expired / NotYetValid |
-//! | `token.iss` / `token.aud` / `token.typ` / `token.nonce` / `token.azp` / `token.jti` | PolicyViolation |
+//! | `token.iss` / `token.aud` (always present: "any" is recorded with details `accepted: "any"`, `checked: false`) / `token.typ` / `token.nonce` / `token.azp` / `token.jti` | PolicyViolation |
 //! | `token.sub` | Missing |
 //! | `token.at-hash` / `token.c-hash` | HashMismatch |
 
@@ -19,7 +19,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::jwk::{KeySet, VerifyKey};
-use super::{JwsAlgorithm, MAX_TOKEN_SIZE};
+use super::{JwsAlgorithm, TokenError, MAX_TOKEN_SIZE};
 use crate::report::{Check, Reason, Report};
 use crate::sm::sm2::{SignatureEncoding, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
 use crate::time::Time;
@@ -41,10 +41,10 @@ pub struct TokenOptions {
     /// Allowed algorithm names and what they mean (aliases such as `SM3withSM2` included
     /// only when listed). `none` can never be allowed.
     pub algorithms: Vec<(String, JwsAlgorithm)>,
-    /// Accepted issuers (exact match); empty = not checked.
-    pub issuers: Vec<String>,
-    /// This service's audience; when set, `aud` must contain it.
-    pub audience: Option<String>,
+    /// Which issuers are accepted: a decision made in [`TokenOptions::new`], never a default.
+    pub issuers: Issuers,
+    /// Which audience is expected: a decision made in [`TokenOptions::new`], never a default.
+    pub audience: Audience,
     /// Require `sub`.
     pub require_sub: bool,
     /// Accepted `typ` header values; empty = not checked.
@@ -69,27 +69,88 @@ pub struct TokenOptions {
     pub chain: Option<ChainOptions>,
 }
 
+/// Which `iss` values a verifier accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Issuers {
+    /// `iss` must be one of these (exact match; at least one).
+    OneOf(Vec<String>),
+    /// Any issuer, or none: `iss` is not checked, and the `token.iss` check says so (details
+    /// `accepted: "any"`, `checked: false`).
+    Any,
+}
+
+impl Issuers {
+    /// Exactly this issuer.
+    pub fn is(issuer: impl Into<String>) -> Issuers {
+        Issuers::OneOf(vec![issuer.into()])
+    }
+}
+
+/// Which `aud` values a verifier expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Audience {
+    /// `aud` must be, or contain, one of these (at least one): this service's names.
+    OneOf(Vec<String>),
+    /// The verifier names no audience: a token that carries `aud` is refused, since it was
+    /// issued for someone (PyJWT does the same); a token without `aud` passes.
+    Absent,
+    /// Any audience, or none: `aud` is not checked, and the `token.aud` check says so
+    /// (details `accepted: "any"`, `checked: false`).
+    Any,
+}
+
+impl Audience {
+    /// This service's one audience.
+    pub fn is(audience: impl Into<String>) -> Audience {
+        Audience::OneOf(vec![audience.into()])
+    }
+}
+
 impl std::fmt::Debug for TokenOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenOptions")
             .field("at", &self.at)
             .field("algorithms", &self.algorithms)
+            .field("issuers", &self.issuers)
+            .field("audience", &self.audience)
             .finish_non_exhaustive()
     }
 }
 
 impl TokenOptions {
-    /// Options at `at` allowing exactly the algorithms named (unknown names are ignored).
-    pub fn new(at: Time, algorithms: &[&str]) -> TokenOptions {
-        TokenOptions {
+    /// Options at `at` allowing exactly the algorithms named, with the issuer and audience
+    /// decisions made explicitly: configured values, or [`Issuers::Any`] / [`Audience::Any`]
+    /// (which the report records), so that a token issued for service A never passes at
+    /// service B by default.
+    ///
+    /// An empty algorithm list, an unknown name (`"SM2-SM3"`) or `none` is an error that names
+    /// it and lists the accepted names, so a typo shows here and not later as "not in the
+    /// allow-list"; so is an empty issuer or audience list.
+    pub fn new(
+        at: Time,
+        algorithms: &[&str],
+        issuers: Issuers,
+        audience: Audience,
+    ) -> Result<TokenOptions, TokenError> {
+        if matches!(&issuers, Issuers::OneOf(list) if list.is_empty()) {
+            return Err(TokenError::Options(
+                "the issuer list is empty; name the accepted issuers or choose Issuers::Any".into(),
+            ));
+        }
+        if matches!(&audience, Audience::OneOf(list) if list.is_empty()) {
+            return Err(TokenError::Options(
+                "the audience list is empty; name this service's audience, or choose Audience::Absent or Audience::Any"
+                    .into(),
+            ));
+        }
+        Ok(TokenOptions {
             at,
             leeway: 60,
-            algorithms: algorithms
-                .iter()
-                .filter_map(|n| JwsAlgorithm::from_name(n).map(|a| ((*n).to_owned(), a)))
-                .collect(),
-            issuers: Vec::new(),
-            audience: None,
+            algorithms: allow_list(algorithms)?,
+            issuers,
+            audience,
             require_sub: false,
             typ: Vec::new(),
             max_age: None,
@@ -101,8 +162,31 @@ impl TokenOptions {
             code: None,
             jti_seen: None,
             chain: None,
-        }
+        })
     }
+}
+
+/// The allow-list of `names`: each a known algorithm name or SM2 alias.
+fn allow_list(names: &[&str]) -> Result<Vec<(String, JwsAlgorithm)>, TokenError> {
+    if names.is_empty() {
+        return Err(TokenError::Options(format!(
+            "the algorithm allow-list is empty; name at least one of {}",
+            JwsAlgorithm::accepted_names()
+        )));
+    }
+    names
+        .iter()
+        .map(|name| match JwsAlgorithm::from_name(name) {
+            Some(alg) => Ok(((*name).to_owned(), alg)),
+            None if name.eq_ignore_ascii_case("none") => Err(TokenError::Options(format!(
+                "algorithm {name:?} can never be allowed: unsigned tokens are refused"
+            ))),
+            None => Err(TokenError::Options(format!(
+                "unknown algorithm {name:?} in the allow-list; accepted names: {}",
+                JwsAlgorithm::accepted_names()
+            ))),
+        })
+        .collect()
 }
 
 fn b64url(part: &str) -> Result<Vec<u8>, String> {
@@ -458,35 +542,8 @@ fn claim_checks(claims: &Value, alg: JwsAlgorithm, opts: &TokenOptions, report: 
         time_claim("token.auth-time", "auth_time", true, Some(max_auth_age));
     }
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
-    if !opts.issuers.is_empty() {
-        report.push(match text("iss") {
-            Some(iss) if opts.issuers.iter().any(|i| i == iss) => Check::passed("token.iss", format!("issuer {iss}")),
-            other => Check::failed(
-                "token.iss",
-                Reason::PolicyViolation,
-                format!("issuer {other:?} is not accepted"),
-            ),
-        });
-    }
-    if let Some(audience) = &opts.audience {
-        let ok = match claims.get("aud") {
-            Some(Value::String(a)) => a == audience,
-            Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(audience)),
-            _ => false,
-        };
-        report.push(if ok {
-            Check::passed("token.aud", format!("audience includes {audience}"))
-        } else {
-            Check::failed(
-                "token.aud",
-                Reason::PolicyViolation,
-                format!(
-                    "aud {} does not include {audience}",
-                    claims.get("aud").map_or("(absent)".to_owned(), Value::to_string)
-                ),
-            )
-        });
-    }
+    report.push(issuer_check(text("iss"), &opts.issuers));
+    report.push(audience_check(claims.get("aud"), &opts.audience));
     if opts.require_sub {
         report.push(match text("sub") {
             Some(sub) => Check::passed("token.sub", format!("subject {sub}")),
@@ -538,6 +595,66 @@ fn claim_checks(claims: &Value, alg: JwsAlgorithm, opts: &TokenOptions, report: 
             Check::passed("token.privacy", format!("claim {id:?} looks like a resident identity number: GB/T 39786 asks not to carry these in plain tokens"))
                 .with_detail("warning", true),
         );
+    }
+}
+
+/// Details of a claim the options accept whatever it says.
+fn not_checked(check: Check) -> Check {
+    check.with_detail("accepted", "any").with_detail("checked", false)
+}
+
+/// `token.iss`: the issuer against the accepted ones.
+fn issuer_check(iss: Option<&str>, issuers: &Issuers) -> Check {
+    let name = "token.iss";
+    match (issuers, iss) {
+        (Issuers::Any, iss) => not_checked(Check::passed(
+            name,
+            format!("issuer {iss:?} NOT checked: the options accept any issuer"),
+        )),
+        (Issuers::OneOf(list), Some(iss)) if list.iter().any(|i| i == iss) => {
+            Check::passed(name, format!("issuer {iss}"))
+        }
+        (Issuers::OneOf(_), other) => Check::failed(
+            name,
+            Reason::PolicyViolation,
+            format!("issuer {other:?} is not accepted"),
+        ),
+    }
+}
+
+/// `token.aud`: the audience claim against the expected one.
+fn audience_check(aud: Option<&Value>, audience: &Audience) -> Check {
+    let name = "token.aud";
+    let shown = || aud.map_or("(absent)".to_owned(), Value::to_string);
+    match audience {
+        Audience::Any => not_checked(Check::passed(
+            name,
+            format!("aud {} NOT checked: the options accept any audience", shown()),
+        )),
+        Audience::Absent if aud.is_none() => Check::passed(name, "no aud, and the options expect none"),
+        Audience::Absent => Check::failed(
+            name,
+            Reason::PolicyViolation,
+            format!(
+                "the token is for aud {} but the options name no audience: name this service's audience, or accept any explicitly",
+                shown()
+            ),
+        ),
+        Audience::OneOf(list) => {
+            let contains = |want: &String| match aud {
+                Some(Value::String(a)) => a == want,
+                Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(want)),
+                _ => false,
+            };
+            match list.iter().find(|want| contains(want)) {
+                Some(want) => Check::passed(name, format!("audience includes {want}")),
+                None => Check::failed(
+                    name,
+                    Reason::PolicyViolation,
+                    format!("aud {} does not include {}", shown(), list.join(" or ")),
+                ),
+            }
+        }
     }
 }
 

@@ -22,7 +22,9 @@ use thiserror::Error;
 pub use cert::{parse_all, Certificate, CertificateInfo};
 pub use crl::Crl;
 pub use ocsp::OcspResponseInfo;
-pub use path::{chain_report, signer_chain_check, verify_chain, ChainOptions, ChainVerification, PathFailure};
+pub use path::{
+    chain_report, signer_chain_check, verify_chain, ChainOptions, ChainVerification, PathFailure, RevocationState,
+};
 pub use trust::{TrustAnchor, TrustStore};
 
 use crate::report::Reason;

@@ -116,6 +116,7 @@ pub struct PathFailure {
 
 /// The result of a chain search.
 #[derive(Debug, Clone)]
+#[must_use = "a chain's outcome is in its checks and failure: check them"]
 pub struct ChainVerification {
     /// The validated path, leaf first, then intermediates; the anchor last.
     pub path: Vec<Certificate>,
@@ -136,11 +137,25 @@ impl ChainVerification {
 
     /// One check summarising the chain (for embedding in a seal, document or token report):
     /// the worst status, the deciding reason and message, the path as a detail, and the
-    /// `x509.profile` lints, when there are any, as `profile_lints`.
+    /// revocation entry (detail `revocation`: [`ChainVerification::revocation`]), which a
+    /// passing chain also states in its message, and the `x509.profile` lints, when there
+    /// are any, as `profile_lints`.
     pub fn summary_check(&self, name: &str) -> Check {
         let anchor = self.path.last().map(|c| c.subject()).unwrap_or_default();
-        let check = crate::report::summarize(name, &self.checks, format!("chains to {anchor}"))
-            .with_detail("path", path_detail(&self.path));
+        let (state, why) = self.revocation();
+        let passed = match state {
+            RevocationState::NotRequired => {
+                format!("chains to {anchor}; revocation status NOT checked: not required by the policy")
+            }
+            RevocationState::Checked => format!("chains to {anchor}; revocation checked: none revoked"),
+            state => format!("chains to {anchor}; revocation {}", state.as_str()),
+        };
+        let check = crate::report::summarize(name, &self.checks, passed)
+            .with_detail("path", path_detail(&self.path))
+            .with_detail(
+                "revocation",
+                serde_json::json!({ "status": state.as_str(), "message": why }),
+            );
         // Issuer/profile rules the path breaks stay visible in the embedding report.
         let lints = self
             .checks
@@ -154,6 +169,55 @@ impl ChainVerification {
         }
     }
 
+    /// What the chain established about revocation, and why (the `x509.revocation` check's
+    /// message, or why there is none).
+    pub fn revocation(&self) -> (RevocationState, String) {
+        let Some(check) = self.checks.iter().find(|c| c.name == "x509.revocation") else {
+            return (RevocationState::Unknown, REVOCATION_NOT_REACHED.to_owned());
+        };
+        let state = match check.reason {
+            Some(Reason::Revoked) => RevocationState::Revoked,
+            Some(_) => RevocationState::Unknown,
+            None if check.details.get("revocation_checked") == Some(&serde_json::Value::Bool(false)) => {
+                RevocationState::NotRequired
+            }
+            None => RevocationState::Checked,
+        };
+        (state, check.message.clone())
+    }
+}
+
+/// Why a chain that validated no path has no revocation status.
+const REVOCATION_NOT_REACHED: &str = "not checked: no certificate path was validated";
+
+/// The revocation entry of a chain (detail `revocation.status` of a chain summary check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RevocationState {
+    /// Established for every certificate below the anchor: none is revoked.
+    Checked,
+    /// A certificate of the path is revoked.
+    Revoked,
+    /// NOT established for some certificate, and the policy does not require it: the status
+    /// was not checked (this does not lower the verdict).
+    NotRequired,
+    /// Required but not established, or not reached (no path validated).
+    Unknown,
+}
+
+impl RevocationState {
+    /// The name in reports: `checked`, `revoked`, `not-required`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationState::Checked => "checked",
+            RevocationState::Revoked => "revoked",
+            RevocationState::NotRequired => "not-required",
+            RevocationState::Unknown => "unknown",
+        }
+    }
+}
+
+impl ChainVerification {
     /// The worst status among the checks.
     pub fn status(&self) -> crate::report::Status {
         crate::report::worst(&self.checks)
@@ -371,7 +435,16 @@ pub fn chain_report(leaf: &Certificate, pool: &[Certificate], trust: &TrustStore
     let mut report = Report::new(REPORT_KIND);
     report.subject.signer = Some(leaf.subject());
     report.subject.validation_time = Some(opts.at);
+    let not_reached = outcome.status() != crate::report::Status::Passed
+        && !outcome.checks.iter().any(|c| c.name == "x509.revocation");
     report.checks = outcome.checks;
+    if not_reached {
+        // Every chain report has a revocation entry; here it was never reached.
+        report.push(
+            Check::failed("x509.revocation", Reason::RevocationUnknown, REVOCATION_NOT_REACHED)
+                .with_detail("revocation_checked", false),
+        );
+    }
     report.finish()
 }
 

@@ -184,6 +184,8 @@ try {
     expect(cardText.includes("张三") || cardText.includes("某市"), `no signer shown: ${cardText.slice(0, 300)}`);
     expect(/印章[\s\S]*\S/.test(cardText) && cardText.includes("Seal"), "no seal row");
     expect(cardText.includes("签名后的改动") && cardText.includes("none"), "no 'changes after signing: none'");
+    // Revocation is not required in the portal: the card says it was NOT checked.
+    expect(cardText.includes("Revocation") && cardText.includes("NOT checked"), `no revocation entry: ${cardText.slice(0, 400)}`);
     expect((await card.locator("tr.bad").count()) === 0, "a failing check in a passing signature");
     // The sample seal's picture is a PNG stub that no browser decodes: it must be told in
     // words (type and size), never left as a broken image.

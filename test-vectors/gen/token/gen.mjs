@@ -247,7 +247,11 @@ for (const none of ['none', 'None', 'NONE', 'nOnE']) {
   const token = build({ alg: none, typ: 'JWT' }, claims(), null);
   add({ id: `alg-${none}`, source: SRC_UNSIGNED, note: `unsigned token, header alg "${none}", empty signature part`, token, options: opts(['ES256', 'RS256']), reason: PV, failing_check: 'token.header' });
 }
-add({ id: 'alg-none-listed-in-options', source: SRC_UNSIGNED, note: 'alg "none" is refused even when options.algorithms names it', token: build({ alg: 'none', typ: 'JWT' }, claims(), null), options: opts(['none', 'ES256']), reason: PV, failing_check: 'token.header' });
+// Options refused when they are made (op token_options): `error` is text the error must contain.
+const optionsCase = (id, note, algorithms, error) => cases.push({ rec: { id, op: 'token_options', source: 'hand-built by gen/token/gen.mjs', note, options: opts(algorithms), error }, meta: {} });
+optionsCase('token-alg-none-listed-in-options', 'options.algorithms naming "none" are refused when they are made: unsigned tokens are never accepted', ['none', 'ES256'], '"none"');
+optionsCase('token-options-unknown-alg', 'an unknown name in options.algorithms ("SM2-SM3", a typo of SM2SM3) is refused when the options are made, not dropped', ['SM2-SM3', 'ES256'], 'SM2-SM3');
+optionsCase('token-options-empty-allow-list', 'an empty options.algorithms is refused when the options are made', [], 'empty');
 {
   const t = build({ alg: 'ES256', kid: 'ec-p256-1', typ: 'JWT' }, claims(), 'ES256', 'ec-p256-1');
   add({ id: 'alg-not-allowed', source: SRC_HAND, note: 'valid ES256 token; options.algorithms lists only RS256', token: t, options: opts(['RS256']), reason: PV, failing_check: 'token.header' }, { sig: { alg: 'ES256', key: 'ec-p256-1' } });
@@ -335,9 +339,13 @@ await claimCase('aud-array-pass', 'aud array containing svc-a', { aud: ['svc-b',
 await claimCase('aud-array-without-service', 'aud ["svc-b","svc-c"], options.audience svc-a', { aud: ['svc-b', 'svc-c'] }, opts(E), 'token.aud', PV);
 await claimCase('aud-string-other', 'aud "svc-b"', { aud: 'svc-b' }, opts(E), 'token.aud', PV);
 await claimCase('aud-missing', 'no aud claim while options.audience is set', { aud: undefined }, opts(E), 'token.aud', PV);
-await claimCase('aud-not-configured-pass', 'no aud claim and no options.audience: not checked', { aud: undefined }, opts(E, { audience: undefined }));
+await claimCase('aud-not-configured-pass', 'no aud claim and no options.audience: none expected, none carried', { aud: undefined }, opts(E, { audience: undefined }));
+// jose accepts any aud when given no audience; yinjian refuses it (as PyJWT does): no jose cross-check.
+await claimCase('aud-not-configured-refused', 'aud "svc-b" and no options.audience: a token issued for someone is refused when the verifier names no audience (as PyJWT does)', { aud: 'svc-b' }, opts(E, { audience: undefined }), 'token.aud', PV, true);
+await claimCase('aud-any-pass', 'aud "svc-b", options.any_audience: accepted, the report records that aud was not checked', { aud: 'svc-b' }, opts(E, { audience: undefined, any_audience: true }));
 await claimCase('iss-wrong', 'iss https://id.example.com not in options.issuers', { iss: 'https://id.example.com' }, opts(E), 'token.iss', PV);
 await claimCase('iss-second-of-two-pass', 'iss is the second of two configured issuers', { iss: 'https://id2.example.gov.cn' }, opts(E, { issuers: [ISS, 'https://id2.example.gov.cn'] }));
+await claimCase('iss-any-pass', 'iss https://id.example.com, options.any_issuer: accepted, the report records that iss was not checked', { iss: 'https://id.example.com' }, opts(E, { issuers: undefined, any_issuer: true }));
 await claimCase('sub-missing', 'no sub claim, options.require_sub true', { sub: undefined }, opts(E, { require_sub: true }), 'token.sub', 'Missing');
 await claimCase('sub-missing-not-required-pass', 'no sub claim, require_sub not set', { sub: undefined }, opts(E));
 
@@ -427,6 +435,7 @@ function claimModel(p, o) {
   if (o.max_age !== undefined && !(p.iat !== undefined && p.iat + o.max_age + lw >= at)) f.push('token.max-age');
   if (o.issuers && !o.issuers.includes(p.iss)) f.push('token.iss');
   if (o.audience !== undefined && !(p.aud === o.audience || (Array.isArray(p.aud) && p.aud.includes(o.audience)))) f.push('token.aud');
+  else if (o.audience === undefined && !o.any_audience && p.aud !== undefined) f.push('token.aud');
   if (o.require_sub && typeof p.sub !== 'string') f.push('token.sub');
   if (o.nonce !== undefined && p.nonce !== o.nonce) f.push('token.nonce');
   if (o.azp !== undefined && p.azp !== o.azp) f.push('token.azp');
@@ -445,6 +454,7 @@ const ids = new Set();
 for (const { rec, meta } of cases) {
   const fail = (m) => { throw new Error(`${rec.id}: ${m}`); };
   if (ids.has(rec.id)) fail('duplicate id'); ids.add(rec.id);
+  if (rec.op === 'token_options') continue;
   const line = JSON.stringify(rec);
   if (JSON.stringify(JSON.parse(line)) !== line) fail('JSON round trip');
   if ((rec.expect === 'PASSED') !== (rec.failing_check === undefined)) fail('expect/failing_check');
@@ -495,10 +505,12 @@ if (opensslChecked < 3) throw new Error('too few OpenSSL SM2 checks');
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(outFile, cases.map(({ rec }) => JSON.stringify(rec)).join('\n') + '\n');
 const esc = (s) => s.replace(/\|/g, '\\|');
-const rows = cases.map(({ rec }) => `| \`${rec.id}\` | ${rec.expect}${rec.reason ? ` ${rec.reason}` : ''} | ${rec.failing_check ? `\`${rec.failing_check}\`` : ''} | ${esc(rec.note)} |`);
+const verdict = (rec) => rec.op === 'token_options' ? `options refused (\`${rec.error}\`)` : `${rec.expect}${rec.reason ? ` ${rec.reason}` : ''}`;
+const rows = cases.map(({ rec }) => `| \`${rec.id}\` | ${verdict(rec)} | ${rec.failing_check ? `\`${rec.failing_check}\`` : ''} | ${esc(rec.note)} |`);
 const readme = `# JOSE / JWT token verification vectors
 
-\`tokens.jsonl\`: one case per line, \`"op": "token"\`. Made by \`../gen/gen-token.sh\`
+\`tokens.jsonl\`: one case per line, \`"op": "token"\`, or \`"op": "token_options"\` for options that must be
+refused when they are made (\`error\`: text the error must contain). Made by \`../gen/gen-token.sh\`
 (node scripts in \`../gen/token/\`, with jose ${joseVersion}, sm-crypto ${smVersion} and node crypto).
 The file is written once; \`gen-token.sh --force\` remakes it (ECDSA, PS256 and SM2 signatures are
 randomized, the outcomes stay the same). Keys: \`../gen/token/keys.json\` (made on the first run and
@@ -511,9 +523,11 @@ kept; test keys only) and, for SM2, the fixed GB/T 32918 example private key
   says otherwise the JWKS holds five keys: \`ec-p256-1\`, \`ec-p384-1\`, \`rsa-2048-1\` (used for RS256
   and PS256), \`ed25519-1\` and \`sm2-1\` (\`{"kty":"EC","crv":"SM2",...}\`).
 - \`hmac_secrets\` (optional): shared secrets, hex, keyed by kid.
-- \`options\`: \`at\` (the verification time), \`algorithms\`, \`issuers\`, \`audience\`, \`leeway\`
-  (seconds), and where a case needs them \`typ\`, \`require_sub\`, \`max_age\`, \`nonce\`, \`azp\`,
-  \`max_auth_age\`, \`access_token\`, \`code\`. Absent = not checked.
+- \`options\`: \`at\` (the verification time), \`algorithms\`, \`issuers\` (or \`any_issuer: true\`: one of
+  the two is required), \`audience\` (or \`any_audience: true\`; with neither no audience is expected
+  and a token carrying \`aud\` is refused), \`leeway\` (seconds), and where a case needs them \`typ\`,
+  \`require_sub\`, \`max_age\`, \`nonce\`, \`azp\`, \`max_auth_age\`, \`access_token\`, \`code\`. Other
+  absent options are not checked.
 - \`expect\`: PASSED, FAILED or INDETERMINATE (the status the reason gives, docs/REPORT.md); when not PASSED, \`reason\` and \`failing_check\` name the check that
   decides. Every FAILED case is built so that only that one check fails (tokens that must reach a
   later check carry a valid signature over their exact, possibly hand-built, bytes).

@@ -62,11 +62,44 @@ test("SM2SM3 tokens: yinjian's signature verifies in sm-crypto, sm-crypto's in y
   const report = lib.verifyToken(theirs, jwks, verifyOptions("SM2SM3"));
   assert.equal(report.status, "PASSED", report.summary);
   // An alias is accepted only when the allow-list names it.
-  assert.equal(lib.verifyToken(theirs, jwks, { algorithms: ["SM3withSM2"] }).reason, "PolicyViolation");
+  assert.equal(lib.verifyToken(theirs, jwks, { ...verifyOptions("SM2SM3"), algorithms: ["SM3withSM2"] }).reason, "PolicyViolation");
 });
 
 test("the allow-list is required and none is never accepted", () => {
   const none = `${b64url(JSON.stringify({ alg: "none" }))}.${b64url(JSON.stringify(claims))}.`;
-  assert.equal(lib.verifyToken(none, { keys: [] }, { algorithms: ["ES256"] }).reason, "PolicyViolation");
+  assert.equal(lib.verifyToken(none, { keys: [] }, verifyOptions("ES256")).reason, "PolicyViolation");
   assert.throws(() => lib.verifyToken(none, { keys: [] }, {}), (e) => e.code === "InvalidOption");
+});
+
+test("an unknown algorithm name is an error that names it, not a shorter allow-list", () => {
+  const options = { ...verifyOptions("SM2SM3"), algorithms: ["SM2-SM3", "ES256"] };
+  assert.throws(
+    () => lib.verifyToken("a.b.c", { keys: [] }, options),
+    (e) => e.code === "InvalidArgument" && e.message.includes('"SM2-SM3"') && e.message.includes("SM2SM3, ES256"),
+  );
+});
+
+test("issuer and audience are explicit decisions", async () => {
+  const { privateKey, publicKey } = await jose.generateKeyPair("ES256", { extractable: true });
+  const jwk = { ...(await jose.exportJWK(publicKey)), kid: "k" };
+  const sign = (body) => new jose.SignJWT(body).setProtectedHeader({ alg: "ES256", kid: "k" }).sign(privateKey);
+  const forA = await sign({ ...claims, aud: "svc-a" });
+  const jwks = { keys: [jwk] };
+  const base = { algorithms: ["ES256"] };
+  // No issuer decision: a coded error, not an unchecked issuer.
+  assert.throws(() => lib.verifyToken(forA, jwks, base), (e) => e.code === "InvalidOption" && /anyIssuer/.test(e.message));
+  assert.throws(() => lib.verifyToken(forA, jwks, { ...base, issuers: [claims.iss], anyIssuer: true }), (e) => e.code === "InvalidOption");
+  // Issued for service A: refused at service B, and where no audience is named.
+  assert.equal(lib.verifyToken(forA, jwks, { ...base, issuers: [claims.iss], audience: "svc-b" }).reason, "PolicyViolation");
+  const unnamed = lib.verifyToken(forA, jwks, { ...base, issuers: [claims.iss] });
+  assert.equal(unnamed.status, "FAILED");
+  assert.equal(unnamed.checks.find((c) => c.name === "token.aud").reason, "PolicyViolation");
+  assert.equal(lib.verifyToken(forA, jwks, { ...base, issuers: [claims.iss], audience: ["svc-b", "svc-a"] }).status, "PASSED");
+  // "Any", chosen explicitly, passes and is recorded in the report.
+  const any = lib.verifyToken(forA, jwks, { ...base, anyIssuer: true, anyAudience: true });
+  assert.equal(any.status, "PASSED", any.summary);
+  for (const name of ["token.iss", "token.aud"]) {
+    const check = any.checks.find((c) => c.name === name);
+    assert.deepEqual([check.details.accepted, check.details.checked], ["any", false], name);
+  }
 });

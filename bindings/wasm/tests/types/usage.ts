@@ -68,14 +68,20 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const seal: SealDetails = parseSeal(bytes);
   const chain: Report = verifyCertificateChain(pem, [pem], trust, { usage: "seal-making", allowSha1: false });
   const sealSignature: Report = verifySealSignature(bytes, bytes, trust);
-  const tokenReport: Report = verifyToken(token, jwks, { algorithms: ["SM2SM3"], audience: "portal" });
+  const tokenReport: Report = verifyToken(token, jwks, { algorithms: ["SM2SM3"], issuers: ["https://id.example.gov.cn"], audience: "portal" });
   const keys: number = trust.addJwks(jwks);
-  const fromStore: Report = verifyTokenWithTrust(token, null, trust, { algorithms: ["SM2SM3"] });
+  const fromStore: Report = verifyTokenWithTrust(token, null, trust, { algorithms: ["SM2SM3"], anyIssuer: true, anyAudience: true });
   const id: Report = checkIdentifier("91350100M000100Y43");
   const qr: Report = verifyLicenceQr("YJ1:...", [pem], { at: "2027-06-01T00:00:00Z" });
   const fromImage: Report = verifyLicenceQr({ data: new Uint8ClampedArray(4), width: 1, height: 1 }, pem);
   const digest: Uint8Array = sm3(bytes);
   const hex: string = sm3Hex(bytes);
+  // Bytes in any form: an ArrayBuffer (file.arrayBuffer()), a DataView, other typed arrays.
+  const fromBuffer: string = sm3Hex(new ArrayBuffer(3));
+  const fromView: string = sm3Hex(new DataView(new ArrayBuffer(3)));
+  void [fromBuffer, fromView];
+  // @ts-expect-error a string is not bytes
+  sm3Hex("abc");
   const stream = new Sm3();
   stream.update(bytes);
   const streamed: string = stream.hexDigest();
