@@ -15,7 +15,7 @@ use super::ocsp::{OcspResponseInfo, OcspStatus};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
-use crate::alg::verify_signature;
+use crate::alg::{verify_signature, CryptoConstraints};
 use crate::report::{Check, Reason, Report};
 use crate::time::Time;
 
@@ -52,8 +52,12 @@ pub struct ChainOptions {
     pub crls: Vec<Crl>,
     /// OCSP responses the caller supplies.
     pub ocsp: Vec<OcspResponseInfo>,
-    /// Accept SHA-1 signatures on certificates (legacy data only).
+    /// Accept SHA-1 signatures (legacy data only): overrides `constraints.allow_sha1`.
     pub allow_sha1: bool,
+    /// The algorithms and key sizes acceptable in signatures: on certificates here, and in the
+    /// CMS, time-stamp, PDF and OFD verifiers that take these options. A signature that
+    /// verifies but breaks them is INDETERMINATE (`CryptoConstraintsFailure`).
+    pub constraints: CryptoConstraints,
     /// Most intermediate CAs between leaf and anchor (self-issued ones not counted).
     pub max_intermediates: usize,
 }
@@ -68,7 +72,17 @@ impl ChainOptions {
             crls: Vec::new(),
             ocsp: Vec::new(),
             allow_sha1: false,
+            constraints: CryptoConstraints::default(),
             max_intermediates: MAX_INTERMEDIATES,
+        }
+    }
+
+    /// The crypto constraints in force: `constraints`, with SHA-1 accepted when `allow_sha1`
+    /// is set.
+    pub fn crypto_constraints(&self) -> CryptoConstraints {
+        CryptoConstraints {
+            allow_sha1: self.constraints.allow_sha1 || self.allow_sha1,
+            ..self.constraints
         }
     }
 }
@@ -297,12 +311,12 @@ impl<'a> Search<'a> {
         }
         self.sig_checks += 1;
         let result = child.signature_algorithm().map_err(|e| e.to_string()).and_then(|alg| {
-            if alg.is_weak() && !self.opts.allow_sha1 {
-                return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
-            }
-            verify_signature(alg, &issuer.spki_der(), child.tbs_der(), child.signature())
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            let issuer_key = issuer.spki_der();
+            verify_signature(alg, &issuer_key, child.tbs_der(), child.signature()).map_err(|e| e.to_string())?;
+            self.opts
+                .crypto_constraints()
+                .check_spki(alg, None, &issuer_key)
+                .map_err(|why| format!("the {} signature verifies, but {why} ({CONSTRAINTS})", alg.name()))
         });
         self.sig_cache.insert(key, result.clone());
         result
@@ -408,9 +422,12 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Marks a signature failure that is a crypto-constraints failure.
+const CONSTRAINTS: &str = "crypto constraints";
+
 fn sig_failure(child: &Certificate, message: String) -> PathFailure {
-    let reason = if message.contains("legacy SHA-1") {
-        Reason::WeakAlgorithm
+    let reason = if message.contains(CONSTRAINTS) {
+        Reason::CryptoConstraintsFailure
     } else if message.contains("unknown algorithm") || message.contains("unsupported") {
         Reason::Unsupported
     } else {
