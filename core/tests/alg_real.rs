@@ -1,0 +1,279 @@
+//! The algorithm registry on real files: signatures other products made with RSA-1024,
+//! SHA-1, ECDSA P-384/P-521/brainpool with SHA-512, plain r‖s values (BSI TR-03111 OIDs and
+//! under DER OIDs), a SignerInfo naming a signature OID as its digest, an Adobe SignerInfo whose
+//! signatureAlgorithm and digestAlgorithm disagree, RSA-PSS with inconsistent parameters —
+//! each signature value checked, and the crypto-constraints verdict where the algorithm or key
+//! is below the policy (INDETERMINATE `CryptoConstraintsFailure`, never `BadSignature`).
+//!
+//! BER-encoded CMS in some pdf-real files is the CMS helper's work; those files are not here
+//! (`mkl5__sampleCert.pdf` RSA-1024, `mkl5__sampleECDSA.pdf` brainpoolP256r1,
+//! `mklpb1__doc_v2_fillsigned.pdf` DigestInfo without NULL).
+
+#[allow(dead_code)] // each test crate uses part of the shared helpers
+mod common;
+
+use yinjian::alg::CryptoConstraints;
+use yinjian::cms::{Content, SignedData};
+use yinjian::pdf::{verify_pdf, PdfOptions};
+use yinjian::seal::SealOptions;
+use yinjian::x509::TrustStore;
+use yinjian::{Reason, Report, Status};
+
+fn verify(rel: &str, constraints: Option<CryptoConstraints>) -> Option<Report> {
+    let path = common::corpus(rel)?;
+    let bytes = std::fs::read(path).unwrap();
+    let trust = TrustStore::new();
+    let mut opts = PdfOptions::new(SealOptions::new(&trust, common::t("2025-01-01T00:00:00Z")));
+    if let Some(c) = constraints {
+        opts.seal.chain.constraints = c;
+    }
+    Some(verify_pdf(&bytes, &opts))
+}
+
+fn detail(report: &Report, check: &str, key: &str) -> Option<String> {
+    let v = report.check(check)?.details.get(key)?;
+    Some(v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+}
+
+fn no_bad_signature(report: &Report, what: &str) {
+    for part in &report.parts {
+        for c in &part.checks {
+            assert_ne!(
+                c.reason,
+                Some(Reason::BadSignature),
+                "{what}: {}",
+                part.to_json_pretty()
+            );
+        }
+    }
+}
+
+/// One signature of a pdf-real file: its value verifies with this algorithm and key.
+struct Row {
+    file: &'static str,
+    part: usize,
+    algorithm: &'static str,
+    key: &'static str,
+    encoding: Option<&'static str>,
+    /// Below the default constraints (RSA-1024 or SHA-1).
+    constrained: bool,
+    /// A leniency the `cms.signature` or `cms.algorithms` check must note.
+    note: Option<(&'static str, &'static str)>,
+}
+
+const ROWS: &[Row] = &[
+    // RSA-1024 (ring refuses keys below 2048 bits; these were "does not verify").
+    Row {
+        file: "afirma__TEST_PDF_Certified.pdf",
+        part: 0,
+        algorithm: "RSA-SHA256",
+        key: "RSA-1024",
+        encoding: None,
+        constrained: true,
+        note: None,
+    },
+    Row {
+        file: "mkl5__PDFSignedFirmaCerta.pdf",
+        part: 0,
+        algorithm: "RSA-SHA256",
+        key: "RSA-1024",
+        encoding: None,
+        constrained: true,
+        note: None,
+    },
+    Row {
+        file: "afirma__getSignersStructure_MARZO_2015_PRIMER_ENVIO.pdf",
+        part: 0,
+        algorithm: "RSA-SHA1",
+        key: "RSA-1024",
+        encoding: None,
+        constrained: true,
+        note: None,
+    },
+    // ECDSA P-384 with SHA-512 (Estonian ID card), DER.
+    Row {
+        file: "dd4j__valid-pades-esteid2018.pdf",
+        part: 0,
+        algorithm: "ECDSA-SHA512",
+        key: "EC P-384",
+        encoding: Some("der"),
+        constrained: false,
+        note: None,
+    },
+    // ECDSA P-521 (was "key does not fit the algorithm").
+    Row {
+        file: "mkl5__test_dsp.pdf",
+        part: 0,
+        algorithm: "ECDSA-SHA256",
+        key: "EC P-521",
+        encoding: Some("der"),
+        constrained: false,
+        note: None,
+    },
+    // ecdsa-with-SHA512 on P-256, the value plain r‖s although the OID calls for DER.
+    Row {
+        file: "mkl7__sample_signed_ecdsa.pdf",
+        part: 0,
+        algorithm: "ECDSA-SHA512",
+        key: "EC P-256",
+        encoding: Some("plain"),
+        constrained: false,
+        note: Some(("cms.signature", "plain r‖s")),
+    },
+    // BSI TR-03111 ecdsa-plain-SHA256 on brainpoolP256r1.
+    Row {
+        file: "mkldss__pdf-secCommerceLegacySigned-PLAIN.pdf",
+        part: 0,
+        algorithm: "ECDSA-PLAIN-SHA256",
+        key: "EC brainpoolP256r1",
+        encoding: Some("plain"),
+        constrained: false,
+        note: None,
+    },
+    // digestAlgorithm = sha256WithRSAEncryption.
+    Row {
+        file: "mkl7__notLTVenabled.pdf",
+        part: 0,
+        algorithm: "RSA-SHA256",
+        key: "RSA-2048",
+        encoding: None,
+        constrained: false,
+        note: Some(("cms.algorithms", "digestAlgorithm names the signature algorithm")),
+    },
+    // Adobe Reader: signatureAlgorithm sha1WithRSA, the RSA block a SHA-256 DigestInfo as
+    // digestAlgorithm says.
+    Row {
+        file: "mkl5__prueba_xfa.pdf",
+        part: 0,
+        algorithm: "RSA-SHA256",
+        key: "RSA-2048",
+        encoding: None,
+        constrained: false,
+        note: Some(("cms.algorithms", "following digestAlgorithm")),
+    },
+    Row {
+        file: "mkl7__202007279900001S001.pdf",
+        part: 0,
+        algorithm: "RSA-PSS-SHA256",
+        key: "RSA-2048",
+        encoding: None,
+        constrained: false,
+        note: None,
+    },
+];
+
+#[test]
+fn pdf_real_signature_values_verify() {
+    let mut seen = 0;
+    for row in ROWS {
+        let Some(report) = verify(&format!("pdf-real/{}", row.file), None) else {
+            return;
+        };
+        seen += 1;
+        let at = format!("{} #{}", row.file, row.part);
+        let part = &report.parts[row.part];
+        let json = part.to_json_pretty();
+        let sig = part.check("cms.signature").unwrap_or_else(|| panic!("{at}: {json}"));
+        assert_eq!(sig.status, Status::Passed, "{at}: {json}");
+        assert_eq!(
+            detail(part, "cms.signature", "algorithm").as_deref(),
+            Some(row.algorithm),
+            "{at}"
+        );
+        assert_eq!(detail(part, "cms.signature", "key").as_deref(), Some(row.key), "{at}");
+        assert_eq!(
+            detail(part, "cms.signature", "signature_encoding").as_deref(),
+            row.encoding,
+            "{at}"
+        );
+        if let Some((check, text)) = row.note {
+            let note = detail(part, check, "note").unwrap_or_default();
+            assert!(note.contains(text), "{at}: {check} note {note:?}: {json}");
+        }
+        let constraints = part.check("cms.crypto-constraints");
+        if row.constrained {
+            let c = constraints.unwrap_or_else(|| panic!("{at}: {json}"));
+            assert_eq!(c.status, Status::Indeterminate, "{at}");
+            assert_eq!(c.reason, Some(Reason::CryptoConstraintsFailure), "{at}");
+            // Under the legacy constraints the same signature has no constraints failure.
+            let legacy = verify(&format!("pdf-real/{}", row.file), Some(CryptoConstraints::legacy())).unwrap();
+            assert!(legacy.parts[row.part].check("cms.crypto-constraints").is_none(), "{at}");
+        } else {
+            assert!(constraints.is_none(), "{at}: {json}");
+        }
+        no_bad_signature(&report, &at);
+        assert!(
+            part.checks.iter().all(|c| c.reason != Some(Reason::Unsupported)),
+            "{at}: {json}"
+        );
+    }
+    assert_eq!(seen, ROWS.len());
+}
+
+/// RSASSA-PSS whose MGF1 hash (SHA-512) differs from the message hash (SHA-256): the value
+/// verifies with the parameters as given, but they are inconsistent: FAILED, saying so.
+#[test]
+fn pss_with_inconsistent_parameters_fails_saying_why() {
+    let Some(report) = verify("pdf-real/itext__mgfDiscrepancy.pdf", None) else {
+        return;
+    };
+    assert_eq!(report.status, Status::Failed);
+    let sig = report.parts[0].check("cms.signature").unwrap();
+    assert_eq!(sig.status, Status::Failed);
+    assert!(
+        sig.message.contains("inconsistent signature parameters") && sig.message.contains("MGF1"),
+        "{}",
+        sig.message
+    );
+}
+
+/// The Adobe sample of pdf-more: RSA-2048/SHA-1 signature, RSA-1024/SHA-1 TSA. Genuine but
+/// below the constraints: INDETERMINATE CryptoConstraintsFailure, nothing "does not verify";
+/// the tampered copy FAILS.
+#[test]
+fn weak_but_genuine_pdf_is_indeterminate_and_tampered_fails() {
+    let Some(report) = verify("pdf-more/pdfsign__testfile30.pdf", None) else {
+        return;
+    };
+    let json = report.to_json_pretty();
+    assert_eq!(report.status, Status::Indeterminate, "{json}");
+    assert_eq!(report.reason, Some(Reason::CryptoConstraintsFailure), "{json}");
+    no_bad_signature(&report, "testfile30");
+    let part = &report.parts[0];
+    assert_eq!(part.check("cms.signature").unwrap().status, Status::Passed);
+    let ts = part.check("pdf.signature-timestamp").unwrap();
+    assert_eq!(ts.reason, Some(Reason::CryptoConstraintsFailure), "{json}");
+    assert!(ts.message.contains("1024"), "{}", ts.message);
+
+    let tampered = verify("pdf-more/pdfsign__testfile30-tampered.pdf", None).unwrap();
+    assert_eq!(tampered.status, Status::Failed);
+    assert_eq!(
+        tampered.parts[0].check("cms.message-digest").unwrap().reason,
+        Some(Reason::HashMismatch)
+    );
+}
+
+/// Android APK v1 signature block: ECDSA P-521 with SHA-512 over the content (no signed
+/// attributes), detached.
+#[test]
+fn cms_ecdsa_p521_sha512() {
+    let (Some(sig), Some(content)) = (
+        common::corpus("cms/apk-ecdsa-p521.p7s.pem"),
+        common::corpus("cms/apk-ecdsa-p521-content.bin"),
+    ) else {
+        return;
+    };
+    let pem = std::fs::read_to_string(sig).unwrap();
+    let (_, der) = pem_rfc7468::decode_vec(pem.as_bytes()).unwrap();
+    let content = std::fs::read(content).unwrap();
+    let sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(&content), &[]);
+    let sig = v.check("cms.signature").unwrap();
+    assert_eq!(sig.status, Status::Passed, "{sig:?}");
+    assert_eq!(sig.details.get("key").and_then(|k| k.as_str()), Some("EC P-521"));
+    assert!(v.constraints_check(&CryptoConstraints::default()).is_none());
+    let mut changed = content.clone();
+    changed[0] ^= 1;
+    let bad = sd.verify_signer(0, Content::Bytes(&changed), &[]);
+    assert_eq!(bad.check("cms.signature").unwrap().reason, Some(Reason::BadSignature));
+}
