@@ -277,3 +277,38 @@ fn cms_ecdsa_p521_sha512() {
     let bad = sd.verify_signer(0, Content::Bytes(&changed), &[]);
     assert_eq!(bad.check("cms.signature").unwrap().reason, Some(Reason::BadSignature));
 }
+
+/// Certificate signatures under the constraints: an RSA-1024 CA and a SHA-1 signed leaf
+/// (test-vectors/alg/make-chain.sh) verify, but the chain is INDETERMINATE
+/// `CryptoConstraintsFailure`, not `BadSignature`; `allow_sha1` and legacy constraints lift it.
+#[test]
+fn chain_signatures_under_the_constraints() {
+    use yinjian::x509::{chain_report, Certificate, ChainOptions, RevocationPolicy, Usage};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/alg");
+    let cert = |name: &str| Certificate::from_pem(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+    for (ca, what) in [("rsa1024ca", "1024"), ("sha1ca", "SHA-1")] {
+        let leaf = cert(&format!("{ca}-leaf.pem"));
+        let mut trust = TrustStore::new();
+        trust.add_certificate(cert(&format!("{ca}-root.pem")), None);
+        let mut opts = ChainOptions::new(common::t("2030-01-01T00:00:00Z"), Usage::DocumentSigning);
+        opts.revocation = RevocationPolicy::NotRequired;
+        let report = chain_report(&leaf, &[], &trust, &opts);
+        let json = report.to_json_pretty();
+        assert_eq!(report.status, Status::Indeterminate, "{ca}: {json}");
+        assert_eq!(report.reason, Some(Reason::CryptoConstraintsFailure), "{ca}: {json}");
+        assert!(json.contains(what), "{ca}: {json}");
+        assert!(!json.contains("BadSignature"), "{ca}: {json}");
+
+        opts.constraints = CryptoConstraints::legacy();
+        let report = chain_report(&leaf, &[], &trust, &opts);
+        assert_eq!(report.status, Status::Passed, "{ca}: {}", report.to_json_pretty());
+    }
+    // The older switch still works for SHA-1.
+    let leaf = cert("sha1ca-leaf.pem");
+    let mut trust = TrustStore::new();
+    trust.add_certificate(cert("sha1ca-root.pem"), None);
+    let mut opts = ChainOptions::new(common::t("2030-01-01T00:00:00Z"), Usage::DocumentSigning);
+    opts.revocation = RevocationPolicy::NotRequired;
+    opts.allow_sha1 = true;
+    assert_eq!(chain_report(&leaf, &[], &trust, &opts).status, Status::Passed);
+}

@@ -422,6 +422,14 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Whether the certificate's key is acceptable under the crypto constraints in force.
+fn key_constraints(cert: &Certificate, opts: &ChainOptions) -> Result<(), String> {
+    match crate::alg::key_info(&cert.spki_der()) {
+        Ok(key) => opts.crypto_constraints().check_key(key),
+        Err(_) => Ok(()), // undecodable keys are the profile's and the signature's to report
+    }
+}
+
 /// Marks a signature failure that is a crypto-constraints failure.
 const CONSTRAINTS: &str = "crypto constraints";
 
@@ -479,6 +487,8 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
     check_validity(anchor, opts.at).map_err(|(r, m)| fail("x509.validity", r, anchor, m))?;
     profile::check(anchor, Role::Anchor, opts.usage)
         .map_err(|m| fail("x509.profile", Reason::PolicyViolation, anchor, m))?;
+    key_constraints(anchor, opts)
+        .map_err(|m| fail("x509.crypto-constraints", Reason::CryptoConstraintsFailure, anchor, m))?;
     if anchor.version() == 3 {
         if let Some(ku) = anchor.extensions().key_usage {
             if !ku.key_cert_sign {
@@ -529,6 +539,8 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         check_validity(cert, opts.at).map_err(|(r, m)| fail("x509.validity", r, cert, m))?;
         let role = if is_leaf { Role::Leaf } else { Role::Intermediate };
         profile::check(cert, role, opts.usage).map_err(|m| fail("x509.profile", Reason::PolicyViolation, cert, m))?;
+        key_constraints(cert, opts)
+            .map_err(|m| fail("x509.crypto-constraints", Reason::CryptoConstraintsFailure, cert, m))?;
         if let Some(oid) = cert.extensions().unknown_critical.first() {
             return Err(fail(
                 "x509.extensions",
