@@ -131,7 +131,8 @@ impl AlgError {
             AlgError::Unknown(_) | AlgError::UnsupportedParameters(_) => Reason::Unsupported,
             AlgError::KeyMismatch(_) => Reason::PolicyViolation,
             AlgError::MalformedKey(_) => Reason::Malformed,
-            AlgError::BadSignature(_) | AlgError::InconsistentParameters(_) => Reason::BadSignature,
+            AlgError::BadSignature(_) => Reason::BadSignature,
+            AlgError::InconsistentParameters(_) => Reason::InconsistentAlgorithmParameters,
             AlgError::Sm2(e) => e.reason(),
         }
     }
@@ -1303,6 +1304,7 @@ mod tests {
             matches!(err, AlgError::InconsistentParameters(ref m) if m.contains("verifies")),
             "{err}"
         );
+        assert_eq!(err.reason(), Reason::InconsistentAlgorithmParameters);
         let err = verify_signature(pss(sha256, DigestAlgorithm::Sha512, 32), &k2048, b"x", &mgf).unwrap_err();
         assert!(matches!(err, AlgError::BadSignature(_)), "{err}");
     }

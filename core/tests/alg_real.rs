@@ -220,6 +220,8 @@ fn pss_with_inconsistent_parameters_fails_saying_why() {
     assert_eq!(report.status, Status::Failed);
     let sig = report.parts[0].check("cms.signature").unwrap();
     assert_eq!(sig.status, Status::Failed);
+    assert_eq!(sig.reason, Some(Reason::InconsistentAlgorithmParameters));
+    assert_eq!(report.parts[0].reason, Some(Reason::InconsistentAlgorithmParameters));
     assert!(
         sig.message.contains("inconsistent signature parameters") && sig.message.contains("MGF1"),
         "{}",
