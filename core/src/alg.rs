@@ -898,6 +898,7 @@ fn verify_rsa(
             return Ok(verified);
         }
     }
+    key.validate()?;
     let hash = alg.digest().ok_or(AlgError::BadSignature(alg.name()))?;
     let digest = hash.digest(message);
     match pss {

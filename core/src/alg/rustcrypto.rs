@@ -23,11 +23,13 @@ struct RsaPublicKeyDer<'a> {
     e: UintRef<'a>,
 }
 
-/// An RSA public key as the registry needs it.
+/// An RSA public key as the registry needs it (the big-number form is built only when
+/// RustCrypto verifies: `ring` and the constraints need only the size).
 pub(super) struct RsaKey {
-    key: rsa::PublicKey,
     /// The modulus, big-endian, without leading zeros.
     n: Vec<u8>,
+    /// The public exponent, big-endian.
+    e: Vec<u8>,
     /// Modulus size in bits.
     pub bits: u32,
 }
@@ -54,13 +56,27 @@ impl RsaKey {
                 "RSA modulus of {bits} bits (verified: {MIN_RSA_BITS} to {MAX_RSA_BITS})"
             )));
         }
-        let key = rsa::PublicKey::new_with_size_limits(
-            BoxedUint::from_be_slice_vartime(&n),
-            BoxedUint::from_be_slice_vartime(parsed.e.as_bytes()),
+        Ok(RsaKey {
+            n,
+            e: parsed.e.as_bytes().to_vec(),
+            bits,
+        })
+    }
+
+    /// Whether RustCrypto accepts the key (modulus odd, exponent in range).
+    pub(super) fn validate(&self) -> Result<(), AlgError> {
+        self.public_key()
+            .map(|_| ())
+            .ok_or_else(|| AlgError::MalformedKey("RSA key: invalid modulus or public exponent".into()))
+    }
+
+    fn public_key(&self) -> Option<rsa::PublicKey> {
+        rsa::PublicKey::new_with_size_limits(
+            BoxedUint::from_be_slice_vartime(&self.n),
+            BoxedUint::from_be_slice_vartime(&self.e),
             MIN_RSA_BITS as usize..=MAX_RSA_BITS as usize,
         )
-        .map_err(|e| AlgError::MalformedKey(format!("RSA key: {e}")))?;
-        Ok(RsaKey { key, n, bits })
+        .ok()
     }
 
     /// Modulus length in bytes.
@@ -75,8 +91,9 @@ impl RsaKey {
         if signature.len() != k || signature >= self.n.as_slice() {
             return None;
         }
-        let s = BoxedUint::from_be_slice(signature, self.key.n_bits_precision()).ok()?;
-        let m = rsa_encrypt(&self.key, &s).ok()?.to_be_bytes();
+        let key = self.public_key()?;
+        let s = BoxedUint::from_be_slice(signature, key.n_bits_precision()).ok()?;
+        let m = rsa_encrypt(&key, &s).ok()?.to_be_bytes();
         let start = m.len().checked_sub(k)?;
         if m[..start].iter().any(|&b| b != 0) {
             return None;
