@@ -330,8 +330,7 @@ fn ber_to_der(input: &[u8]) -> Option<(Vec<u8>, usize)> {
     let tag = input[..pos].to_vec();
     let len_byte = *input.get(pos)?;
     pos += 1;
-    let content: Vec<u8>;
-    if len_byte == 0x80 {
+    let content: Vec<u8> = if len_byte == 0x80 {
         let mut children = Vec::new();
         while input.get(pos..pos + 2)? != [0, 0] {
             let (child, used) = ber_to_der(&input[pos..])?;
@@ -339,7 +338,7 @@ fn ber_to_der(input: &[u8]) -> Option<(Vec<u8>, usize)> {
             pos += used;
         }
         pos += 2;
-        content = children;
+        children
     } else {
         let len = if len_byte & 0x80 == 0 {
             usize::from(len_byte)
@@ -351,7 +350,7 @@ fn ber_to_der(input: &[u8]) -> Option<(Vec<u8>, usize)> {
         };
         let body = input.get(pos..pos + len)?;
         pos += len;
-        content = if first & 0x20 != 0 {
+        if first & 0x20 != 0 {
             let mut children = Vec::new();
             let mut p = 0;
             while p < body.len() {
@@ -362,8 +361,8 @@ fn ber_to_der(input: &[u8]) -> Option<(Vec<u8>, usize)> {
             children
         } else {
             body.to_vec()
-        };
-    }
+        }
+    };
     let mut out = tag;
     let n = content.len();
     if n < 0x80 {
