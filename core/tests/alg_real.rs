@@ -425,7 +425,11 @@ fn ber_pdf_real_signature_values_verify_at_the_cms_level() {
             assert!(get("note").unwrap_or_default().contains(n), "{file}: {sig:?}");
         }
         let constrained = v.constraints_check(&CryptoConstraints::default());
-        assert_eq!(constrained.is_some(), key == "RSA-1024" || algorithm == "RSA-SHA1", "{file}");
+        assert_eq!(
+            constrained.is_some(),
+            key == "RSA-1024" || algorithm == "RSA-SHA1",
+            "{file}"
+        );
         // A changed byte range does not verify.
         let mut other = signed.clone();
         other[10] ^= 1;
