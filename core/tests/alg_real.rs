@@ -438,3 +438,27 @@ fn ber_pdf_real_signature_values_verify_at_the_cms_level() {
         assert_eq!(v.status(), Status::Failed, "{file}");
     }
 }
+
+/// A SignerInfo whose signatureAlgorithm (ecdsa-with-SHA256) and digestAlgorithm (here made
+/// SHA-384) disagree: the digestAlgorithm reading is tried first, then the hash the
+/// signatureAlgorithm names, which verifies and is reported as used.
+#[test]
+fn disagreeing_signer_info_algorithms_fall_back_to_the_named_hash() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms");
+    let der = std::fs::read(dir.join("ec-detached.der")).unwrap();
+    let content = std::fs::read(dir.join("content.bin")).unwrap();
+    let mut sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(&content), &[]);
+    assert_eq!(v.status(), Status::Passed);
+    sd.signers[0].digest_algorithm.oid = yinjian::alg::oid::SHA384;
+    let v = sd.verify_signer(0, Content::Bytes(&content), &[]);
+    let sig = v.check("cms.signature").unwrap();
+    assert_eq!(sig.status, Status::Passed, "{sig:?}");
+    assert_eq!(
+        sig.details.get("algorithm_used").and_then(|a| a.as_str()),
+        Some("ECDSA-SHA256")
+    );
+    assert_eq!(v.signature_algorithm.map(|a| a.name()), Some("ECDSA-SHA384"));
+    // The messageDigest attribute was made with SHA-256: that check fails on its own.
+    assert_eq!(v.check("cms.message-digest").unwrap().status, Status::Failed);
+}

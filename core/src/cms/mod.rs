@@ -302,13 +302,19 @@ impl SignerVerification {
     /// `None` when the constraints are met or the signature did not verify (then
     /// `cms.signature` already says why), else INDETERMINATE `CryptoConstraintsFailure`.
     pub fn constraints_check(&self, constraints: &CryptoConstraints) -> Option<Check> {
-        if self.check("cms.signature")?.status != Status::Passed {
+        let signature = self.check("cms.signature")?;
+        if signature.status != Status::Passed {
             return None;
         }
         let cert = self.signer_certificate.as_ref()?;
+        let used = signature
+            .details
+            .get("algorithm_used")
+            .and_then(|a| a.as_str())
+            .and_then(SignatureAlgorithm::from_name);
         constraints.failure_check(
             "cms.crypto-constraints",
-            self.signature_algorithm?,
+            used.or(self.signature_algorithm)?,
             self.digest_algorithm,
             &cert.spki_der(),
         )
@@ -751,9 +757,24 @@ fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgori
     } else {
         "content"
     };
-    match verify_signature(alg, &spki, message, &signer.signature) {
-        Ok(v) => {
-            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", alg.name()))
+    // When signatureAlgorithm names another hash than digestAlgorithm, the digestAlgorithm
+    // reading (Adobe, EU DSS) is tried first, then the hash signatureAlgorithm names (as
+    // OpenSSL and BouncyCastle sign).
+    let named = SignatureAlgorithm::from_algorithm_identifier(
+        &signer.signature_algorithm.oid,
+        signer.signature_algorithm.parameters.as_deref(),
+    )
+    .ok()
+    .filter(|n| *n != alg && n.digest().is_some());
+    let mut result = verify_signature(alg, &spki, message, &signer.signature).map(|v| (alg, v));
+    if let (Err(alg::AlgError::BadSignature(_)), Some(named)) = (&result, named) {
+        if let Ok(v) = verify_signature(named, &spki, message, &signer.signature) {
+            result = Ok((named, v));
+        }
+    }
+    match result {
+        Ok((used, v)) => {
+            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", used.name()))
                 .with_detail("signed_input", over)
                 .with_detail("key", v.key.describe());
             if let Some(enc) = v.sm2_encoding {
@@ -764,6 +785,15 @@ fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgori
             }
             if let Some(note) = v.note {
                 check = check.with_detail("note", note);
+            }
+            if used != alg {
+                check = check.with_detail("algorithm_used", used.name()).with_detail(
+                    "note",
+                    format!(
+                        "verifies with the hash signatureAlgorithm names ({}), not with digestAlgorithm's",
+                        used.name()
+                    ),
+                );
             }
             check
         }
