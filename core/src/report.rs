@@ -96,6 +96,10 @@ pub enum Reason {
     /// An SM2 signature verifies only in a non-standard variant (no Z value, or an ID other than
     /// the one required): not a GB/T 32918 signature; which variant matched is in the details.
     NonStandardSm2,
+    /// The signature algorithm's parameters contradict each other or their standard (RSA-PSS
+    /// with an MGF1 hash other than the message hash, a trailer field other than 1); the
+    /// message says whether the value verifies with them as given (ETSI FORMAT_FAILURE).
+    InconsistentAlgorithmParameters,
 }
 
 impl Reason {
@@ -129,12 +133,13 @@ impl Reason {
             Reason::PolicyViolation => "CHAIN_CONSTRAINTS_FAILURE",
             Reason::OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
             Reason::CryptoConstraintsFailure | Reason::NonStandardSm2 => "CRYPTO_CONSTRAINTS_FAILURE",
+            Reason::InconsistentAlgorithmParameters => "FORMAT_FAILURE",
             Reason::ModifiedAfterSigning | Reason::NoSignature => return None,
         })
     }
 
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 18] = [
+    pub const ALL: [Reason; 19] = [
         Reason::HashMismatch,
         Reason::BadSignature,
         Reason::NotYetValid,
@@ -153,6 +158,7 @@ impl Reason {
         Reason::NoSignature,
         Reason::CryptoConstraintsFailure,
         Reason::NonStandardSm2,
+        Reason::InconsistentAlgorithmParameters,
     ];
 
     /// The reason's name as the JSON spells it.
@@ -176,6 +182,7 @@ impl Reason {
             Reason::NoSignature => "NoSignature",
             Reason::CryptoConstraintsFailure => "CryptoConstraintsFailure",
             Reason::NonStandardSm2 => "NonStandardSm2",
+            Reason::InconsistentAlgorithmParameters => "InconsistentAlgorithmParameters",
         }
     }
 }

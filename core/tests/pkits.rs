@@ -56,8 +56,8 @@ fn run(dir: &Path, case: &Value, at: Time, revocation: RevocationPolicy) -> Repo
     let mut trust = TrustStore::new();
     trust.add_certificate(anchor, None);
     let mut opts = ChainOptions::new(at, Usage::Any);
-    // PKITS's DSA certificates are signed with DSA-with-SHA1.
-    opts.allow_sha1 = true;
+    // PKITS (2010) signs with SHA-1 and 1024-bit RSA/DSA keys: judged as legacy data.
+    opts.constraints = yinjian::alg::CryptoConstraints::legacy();
     for name in case["CRLPath"].as_array().unwrap() {
         // A CRL yinjian cannot read is left out: the case then shows RevocationUnknown.
         if let Ok(list) = Crl::parse_all(&read("crls", name)) {

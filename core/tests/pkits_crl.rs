@@ -36,7 +36,8 @@ fn verify(dir: &std::path::Path, case: &Value, extra_crls: &[Crl]) -> ChainVerif
     let leaf = cert(names[names.len() - 1]);
     let mut opts = ChainOptions::new(Time::parse("2020-01-01T00:00:00Z").unwrap(), Usage::Any);
     opts.revocation = RevocationPolicy::Required;
-    opts.allow_sha1 = true;
+    // PKITS (2010) signs with SHA-1 and 1024-bit RSA/DSA keys: judged as legacy data.
+    opts.constraints = yinjian::alg::CryptoConstraints::legacy();
     opts.crls.extend_from_slice(extra_crls);
     for crl in case["CRLPath"].as_array().unwrap() {
         opts.crls

@@ -56,7 +56,8 @@ export type Reason =
   | "OutOfBoundsNoPoe"
   | "NoSignature"
   | "CryptoConstraintsFailure"
-  | "NonStandardSm2";
+  | "NonStandardSm2"
+  | "InconsistentAlgorithmParameters";
 
 /** One step of a verification and its outcome. */
 export interface Check {

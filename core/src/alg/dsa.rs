@@ -24,7 +24,7 @@ pub(super) fn verify(
     message: &[u8],
     signature: &[u8],
     name: &'static str,
-) -> Result<(), AlgError> {
+) -> Result<u32, AlgError> {
     if spki.algorithm.oid != ID_DSA {
         return Err(AlgError::KeyMismatch(format!(
             "{name} cannot use a key of algorithm {}",
@@ -48,7 +48,15 @@ pub(super) fn verify(
         .map_err(|_| AlgError::MalformedKey("DSA public key y is not in the group".into()))?;
     let sig = dsa::Signature::from_der(signature).map_err(|_| AlgError::BadSignature(name))?;
     key.verify_prehash(&digest.digest(message), &sig)
-        .map_err(|_| AlgError::BadSignature(name))
+        .map_err(|_| AlgError::BadSignature(name))?;
+    prime_bits(spki).ok_or_else(|| AlgError::MalformedKey("DSA parameters: no prime p".into()))
+}
+
+/// The size in bits of the prime p of a DSA key's domain parameters, when it carries them.
+pub(super) fn prime_bits(spki: &SubjectPublicKeyInfoRef<'_>) -> Option<u32> {
+    let params = spki.algorithm.parameters.as_ref()?.to_der().ok()?;
+    let components = dsa::Components::from_der(&params).ok()?;
+    Some(components.p().bit_width())
 }
 
 /// When `spki` is a DSA key without domain parameters and `issuer_spki` a DSA key with them,

@@ -23,7 +23,7 @@ use der::asn1::ObjectIdentifier;
 use der::Decode;
 use thiserror::Error;
 
-use crate::alg::{self, verify_signature, DigestAlgorithm, SignatureAlgorithm};
+use crate::alg::{self, verify_signature, CryptoConstraints, DigestAlgorithm, SignatureAlgorithm};
 use crate::report::{Check, Reason, Report, Status};
 use crate::time::Time;
 use crate::x509::{name, verify_chain, Certificate, ChainOptions, Crl, TrustStore};
@@ -191,9 +191,25 @@ impl SignerInfo {
         self.unsigned_attributes.iter().find(|a| &a.oid == oid)
     }
 
-    /// The digest algorithm, if known.
+    /// The digest algorithm, if known (a signature OID such as sha256WithRSAEncryption in
+    /// digestAlgorithm is read as its digest, as Adobe and EU DSS do: see
+    /// [`SignerInfo::algorithm_notes`]).
     pub fn digest(&self) -> Option<DigestAlgorithm> {
-        DigestAlgorithm::from_oid(&self.digest_algorithm.oid)
+        alg::signer_info_digest(&self.digest_algorithm.oid).map(|(d, _)| d)
+    }
+
+    /// What was lenient in reading digestAlgorithm and signatureAlgorithm together, for the
+    /// report (see [`alg::signer_info_signature_algorithm`]).
+    pub fn algorithm_notes(&self) -> Vec<String> {
+        let digest_note = alg::signer_info_digest(&self.digest_algorithm.oid).and_then(|(_, n)| n);
+        let signature_note = alg::signer_info_signature_algorithm(
+            &self.digest_algorithm.oid,
+            &self.signature_algorithm.oid,
+            self.signature_algorithm.parameters.as_deref(),
+        )
+        .ok()
+        .and_then(|(_, n)| n);
+        digest_note.into_iter().chain(signature_note).collect()
     }
 
     /// The signature algorithm, as the registry knows it: the SM2 key OIDs used as
@@ -201,31 +217,18 @@ impl SignerInfo {
     /// from digestAlgorithm.
     pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, CmsError> {
         let oid = self.signature_algorithm.oid;
-        let digest = self.digest();
-        let unsupported = |what: &str| {
-            CmsError::Unsupported(format!(
-                "{what} with digest {}",
-                digest
-                    .map(|d| d.name().to_owned())
-                    .unwrap_or_else(|| self.digest_algorithm.oid.to_string())
-            ))
-        };
         match oid {
             alg::oid::SM2_SM3 | alg::oid::SM2_CURVE | oid::SM2_KEY_1 => Ok(SignatureAlgorithm::Sm2Sm3),
-            alg::oid::RSA_ENCRYPTION => match digest {
-                Some(DigestAlgorithm::Sha1) => Ok(SignatureAlgorithm::RsaPkcs1Sha1),
-                Some(DigestAlgorithm::Sha256) => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
-                Some(DigestAlgorithm::Sha384) => Ok(SignatureAlgorithm::RsaPkcs1Sha384),
-                Some(DigestAlgorithm::Sha512) => Ok(SignatureAlgorithm::RsaPkcs1Sha512),
-                _ => Err(unsupported("rsaEncryption")),
-            },
-            alg::oid::EC_PUBLIC_KEY => match digest {
-                Some(DigestAlgorithm::Sha256) => Ok(SignatureAlgorithm::EcdsaSha256),
-                Some(DigestAlgorithm::Sha384) => Ok(SignatureAlgorithm::EcdsaSha384),
-                _ => Err(unsupported("id-ecPublicKey")),
-            },
-            _ => SignatureAlgorithm::from_algorithm_identifier(&oid, self.signature_algorithm.parameters.as_deref())
-                .map_err(|e| CmsError::Unsupported(format!("signature algorithm: {e}"))),
+            _ => alg::signer_info_signature_algorithm(
+                &self.digest_algorithm.oid,
+                &oid,
+                self.signature_algorithm.parameters.as_deref(),
+            )
+            .map(|(a, _)| a)
+            .map_err(|e| match e {
+                e @ alg::AlgError::InconsistentParameters(_) => CmsError::Malformed(e.to_string()),
+                e => CmsError::Unsupported(format!("signature algorithm: {e}")),
+            }),
         }
     }
 
@@ -293,6 +296,35 @@ impl SignerVerification {
     /// The worst status among the checks.
     pub fn status(&self) -> Status {
         crate::report::worst(&self.checks)
+    }
+
+    /// The crypto-constraints check (`cms.crypto-constraints`) for a signature that verified:
+    /// `None` when the constraints are met or the signature did not verify (then
+    /// `cms.signature` already says why), else INDETERMINATE `CryptoConstraintsFailure`.
+    pub fn constraints_check(&self, constraints: &CryptoConstraints) -> Option<Check> {
+        let signature = self.check("cms.signature")?;
+        if signature.status != Status::Passed {
+            return None;
+        }
+        let cert = self.signer_certificate.as_ref()?;
+        let used = signature
+            .details
+            .get("algorithm_used")
+            .and_then(|a| a.as_str())
+            .and_then(SignatureAlgorithm::from_name);
+        constraints.failure_check(
+            "cms.crypto-constraints",
+            used.or(self.signature_algorithm)?,
+            self.digest_algorithm,
+            &cert.spki_der(),
+        )
+    }
+
+    /// Adds [`SignerVerification::constraints_check`]'s failure, if any, to the checks.
+    pub fn apply_constraints(&mut self, constraints: &CryptoConstraints) {
+        if let Some(check) = self.constraints_check(constraints) {
+            self.checks.push(check);
+        }
     }
 
     /// The first check with this name.
@@ -536,10 +568,16 @@ impl SignedData {
         let algorithms = match (&out.digest_algorithm, &sig_alg) {
             (Some(d), Ok(s)) => {
                 out.signature_algorithm = Some(*s);
-                Check::passed("cms.algorithms", format!("digest {}, signature {}", d.name(), s.name()))
+                let check = Check::passed("cms.algorithms", format!("digest {}, signature {}", d.name(), s.name()))
                     .with_detail("digest", d.name())
                     .with_detail("signature", s.name())
-                    .with_detail("weak", d.is_weak() || s.is_weak())
+                    .with_detail("weak", d.is_weak() || s.is_weak());
+                let notes = signer.algorithm_notes();
+                if notes.is_empty() {
+                    check
+                } else {
+                    check.with_detail("note", notes.join("; "))
+                }
             }
             (None, _) => Check::failed(
                 "cms.algorithms",
@@ -719,12 +757,43 @@ fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgori
     } else {
         "content"
     };
-    match verify_signature(alg, &spki, message, &signer.signature) {
-        Ok(v) => {
-            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", alg.name()))
-                .with_detail("signed_input", over);
+    // When signatureAlgorithm names another hash than digestAlgorithm, the digestAlgorithm
+    // reading (Adobe, EU DSS) is tried first, then the hash signatureAlgorithm names (as
+    // OpenSSL and BouncyCastle sign).
+    let named = SignatureAlgorithm::from_algorithm_identifier(
+        &signer.signature_algorithm.oid,
+        signer.signature_algorithm.parameters.as_deref(),
+    )
+    .ok()
+    .filter(|n| *n != alg && n.digest().is_some());
+    let mut result = verify_signature(alg, &spki, message, &signer.signature).map(|v| (alg, v));
+    if let (Err(alg::AlgError::BadSignature(_)), Some(named)) = (&result, named) {
+        if let Ok(v) = verify_signature(named, &spki, message, &signer.signature) {
+            result = Ok((named, v));
+        }
+    }
+    match result {
+        Ok((used, v)) => {
+            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", used.name()))
+                .with_detail("signed_input", over)
+                .with_detail("key", v.key.describe());
             if let Some(enc) = v.sm2_encoding {
                 check = check.with_detail("signature_encoding", enc.as_str());
+            }
+            if let Some(enc) = v.ecdsa_encoding {
+                check = check.with_detail("signature_encoding", enc.as_str());
+            }
+            if let Some(note) = v.note {
+                check = check.with_detail("note", note);
+            }
+            if used != alg {
+                check = check.with_detail("algorithm_used", used.name()).with_detail(
+                    "note",
+                    format!(
+                        "verifies with the hash signatureAlgorithm names ({}), not with digestAlgorithm's",
+                        used.name()
+                    ),
+                );
             }
             check
         }
@@ -995,17 +1064,9 @@ pub fn verify_detached_report(cms_der: &[u8], content: &[u8], trust: &TrustStore
     opts.crls.extend(sd.crls.iter().cloned());
     let many = sd.signers.len() > 1;
     for index in 0..sd.signers.len() {
-        let v = sd.verify_signer(index, Content::Bytes(content), &[]);
+        let mut v = sd.verify_signer(index, Content::Bytes(content), &[]);
+        v.apply_constraints(&chain_opts.crypto_constraints());
         let mut checks = v.checks;
-        let weak = v.signature_algorithm.is_some_and(SignatureAlgorithm::is_weak)
-            || v.digest_algorithm.is_some_and(DigestAlgorithm::is_weak);
-        if weak && !chain_opts.allow_sha1 {
-            checks.push(Check::failed(
-                "cms.algorithm-policy",
-                Reason::WeakAlgorithm,
-                "SHA-1 is not accepted (ChainOptions::allow_sha1 is off)",
-            ));
-        }
         if let Some(cert) = &v.signer_certificate {
             let chain = verify_chain(cert, &sd.certificates, trust, &opts);
             checks.extend(chain.checks);

@@ -219,7 +219,8 @@ impl TimeStampToken {
         opts: &ChainOptions,
     ) -> TimestampVerification {
         let sd = &self.signed_data;
-        let v = sd.verify_signer(0, Content::Encapsulated, &[]);
+        let mut v = sd.verify_signer(0, Content::Encapsulated, &[]);
+        v.apply_constraints(&opts.crypto_constraints());
         let mut checks = v.checks;
         let signed_attrs_present = sd.signers.first().is_some_and(|s| s.signed_attributes_der.is_some());
         if !signed_attrs_present {

@@ -427,7 +427,8 @@ fn sign_checks(report: &mut Report, value: &[u8], xml_bytes: &[u8], parsed: &Sig
             }
             None => Content::Bytes(xml_bytes),
         };
-        let verified = signed.verify_signer(0, content, &opts.signer_certificates);
+        let mut verified = signed.verify_signer(0, content, &opts.signer_certificates);
+        verified.apply_constraints(&opts.seal.chain.crypto_constraints());
         report.checks.extend(verified.checks.iter().cloned());
         match verified.signer_certificate {
             Some(cert) => {

@@ -565,7 +565,7 @@ fn cms_checks(
         return None;
     };
     let joined;
-    let verification = match (content, signer.signed_attributes_der.is_some(), signer.digest()) {
+    let mut verification = match (content, signer.signed_attributes_der.is_some(), signer.digest()) {
         (None, _, _) => sd.verify_signer(0, Content::Encapsulated, &ctx.opts.signer_certificates),
         (Some(()), true, Some(alg)) => {
             let digest = ctx.digest(alg, bytes, ranges);
@@ -589,6 +589,7 @@ fn cms_checks(
             sd.verify_signer(0, Content::Bytes(&joined), &ctx.opts.signer_certificates)
         }
     };
+    verification.apply_constraints(&ctx.opts.seal.chain.crypto_constraints());
     report.checks.extend(verification.checks.iter().cloned());
     if let Some(alg) = verification.signature_algorithm {
         if let Some(c) = report.checks.iter_mut().rev().find(|c| c.name == "cms.signature") {

@@ -16,7 +16,7 @@ use super::policy::{self, CertPolicies, PolicyInputs};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
-use crate::alg::verify_signature;
+use crate::alg::{verify_signature, CryptoConstraints};
 use crate::report::{Check, Reason, Report};
 use crate::time::Time;
 
@@ -53,8 +53,12 @@ pub struct ChainOptions {
     pub crls: Vec<Crl>,
     /// OCSP responses the caller supplies.
     pub ocsp: Vec<OcspResponseInfo>,
-    /// Accept SHA-1 signatures on certificates (legacy data only).
+    /// Accept SHA-1 signatures (legacy data only): overrides `constraints.allow_sha1`.
     pub allow_sha1: bool,
+    /// The algorithms and key sizes acceptable in signatures: on certificates here, and in the
+    /// CMS, time-stamp, PDF and OFD verifiers that take these options. A signature that
+    /// verifies but breaks them is INDETERMINATE (`CryptoConstraintsFailure`).
+    pub constraints: CryptoConstraints,
     /// Most intermediate CAs between leaf and anchor (self-issued ones not counted).
     pub max_intermediates: usize,
     /// Enforce the issuer and profile rules of [`profile`] (RFC 5280 §4 "MUST"s on how a CA
@@ -81,6 +85,7 @@ impl ChainOptions {
             crls: Vec::new(),
             ocsp: Vec::new(),
             allow_sha1: false,
+            constraints: CryptoConstraints::default(),
             max_intermediates: MAX_INTERMEDIATES,
             strict_profile: false,
             policies: Vec::new(),
@@ -97,6 +102,15 @@ impl ChainOptions {
             explicit_policy: self.explicit_policy,
             inhibit_policy_mapping: self.inhibit_policy_mapping,
             inhibit_any_policy: self.inhibit_any_policy,
+        }
+    }
+
+    /// The crypto constraints in force: `constraints`, with SHA-1 accepted when `allow_sha1`
+    /// is set.
+    pub fn crypto_constraints(&self) -> CryptoConstraints {
+        CryptoConstraints {
+            allow_sha1: self.constraints.allow_sha1 || self.allow_sha1,
+            ..self.constraints
         }
     }
 }
@@ -514,12 +528,11 @@ impl<'a> Search<'a> {
         }
         self.sig_checks += 1;
         let result = child.signature_algorithm().map_err(|e| e.to_string()).and_then(|alg| {
-            if alg.is_weak() && !self.opts.allow_sha1 {
-                return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
-            }
-            verify_signature(alg, issuer_spki, child.tbs_der(), child.signature())
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            verify_signature(alg, issuer_spki, child.tbs_der(), child.signature()).map_err(|e| e.to_string())?;
+            self.opts
+                .crypto_constraints()
+                .check_spki(alg, None, issuer_spki)
+                .map_err(|why| format!("the {} signature verifies, but {why} ({CONSTRAINTS})", alg.name()))
         });
         self.sig_cache.insert(key, result.clone());
         result
@@ -629,10 +642,21 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Whether the certificate's key is acceptable under the crypto constraints in force.
+fn key_constraints(cert: &Certificate, opts: &ChainOptions) -> Result<(), String> {
+    match crate::alg::key_info(&cert.spki_der()) {
+        Ok(key) => opts.crypto_constraints().check_key(key),
+        Err(_) => Ok(()), // undecodable keys are the profile's and the signature's to report
+    }
+}
+
+/// Marks a signature failure that is a crypto-constraints failure.
+const CONSTRAINTS: &str = "crypto constraints";
+
 fn sig_failure(child: &Certificate, message: String) -> PathFailure {
-    let reason = if message.contains("legacy SHA-1") {
-        Reason::WeakAlgorithm
-    } else if message.contains("unsupported") {
+    let reason = if message.contains(CONSTRAINTS) {
+        Reason::CryptoConstraintsFailure
+    } else if message.contains("unknown algorithm") || message.contains("unsupported") {
         Reason::Unsupported
     } else {
         Reason::BadSignature
@@ -697,6 +721,8 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
     let mut constraints: Vec<&NameConstraints> = Vec::new();
     check_validity(anchor, opts.at).map_err(|(r, m)| fail("x509.validity", r, anchor, m))?;
     check_profile(anchor, Role::Anchor)?;
+    key_constraints(anchor, opts)
+        .map_err(|m| fail("x509.crypto-constraints", Reason::CryptoConstraintsFailure, anchor, m))?;
     if anchor.version() == 3 {
         if let Some(ku) = anchor.extensions().key_usage {
             if !ku.key_cert_sign {
@@ -747,6 +773,8 @@ fn validate(path: &[&Certificate], trust: &TrustStore, opts: &ChainOptions) -> R
         check_validity(cert, opts.at).map_err(|(r, m)| fail("x509.validity", r, cert, m))?;
         let role = if is_leaf { Role::Leaf } else { Role::Intermediate };
         check_profile(cert, role)?;
+        key_constraints(cert, opts)
+            .map_err(|m| fail("x509.crypto-constraints", Reason::CryptoConstraintsFailure, cert, m))?;
         if let Some(oid) = cert.extensions().unknown_critical.first() {
             return Err(fail(
                 "x509.extensions",

@@ -212,8 +212,10 @@ fn cabf(
     }
 }
 
-/// Keys this crate can use and considers strong enough: SM2, P-256, P-384, Ed25519, and
-/// RSA of at least 2048 bits whose size is a whole number of bytes.
+/// Keys this crate can use: SM2, the ECDSA curves of the algorithm registry, Ed25519, and RSA
+/// from 1024 bits whose size is a whole number of bytes. Whether a key is strong enough is
+/// the crypto constraints' question ([`crate::alg::CryptoConstraints`], checked in path
+/// validation), not the profile's.
 fn key_strength(cert: &Certificate) -> Result<(), String> {
     let spki = cert.inner().tbs_certificate().subject_public_key_info();
     let curve = spki
@@ -223,7 +225,8 @@ fn key_strength(cert: &Certificate) -> Result<(), String> {
         .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
     match spki.algorithm.oid {
         oid::EC_PUBLIC_KEY => match curve {
-            Some(oid::SM2_CURVE) | Some(oid::SECP256R1) | Some(oid::SECP384R1) => Ok(()),
+            Some(oid::SM2_CURVE) => Ok(()),
+            Some(c) if crate::alg::Curve::from_oid(&c).is_some() => Ok(()),
             Some(other) => Err(format!("elliptic curve {other} is not supported")),
             None => Err("EC key without a named curve".into()),
         },
@@ -231,10 +234,11 @@ fn key_strength(cert: &Certificate) -> Result<(), String> {
         oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
             let bits = spki.subject_public_key.raw_bytes();
             let modulus = rsa_modulus_len(bits).ok_or("RSA public key cannot be decoded")?;
-            if modulus < 256 {
+            if modulus < (crate::alg::MIN_RSA_BITS / 8) as usize {
                 return Err(format!(
-                    "RSA key of {} bits is weaker than 2048",
-                    rsa_modulus_bits(bits).unwrap_or(0)
+                    "RSA key of {} bits is below the {} bits this library verifies",
+                    rsa_modulus_bits(bits).unwrap_or(0),
+                    crate::alg::MIN_RSA_BITS
                 ));
             }
             if rsa_modulus_bits(bits).is_some_and(|b| b % 8 != 0) {

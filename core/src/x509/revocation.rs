@@ -344,7 +344,7 @@ impl<'p> Context<'p, '_> {
             ));
         }
         self.sig_checks += 1;
-        let result = crl.verify_signature(spki, self.opts.allow_sha1);
+        let result = crl.verify_signature(spki, self.opts.crypto_constraints().allow_sha1);
         self.sig_cache.insert(key, result.clone());
         result
     }
