@@ -278,15 +278,18 @@ fn malformed_and_limits() {
         let err = SignedData::from_der(&der[..cut]).unwrap_err();
         assert_eq!(err.reason(), Reason::Malformed, "cut {cut}");
     }
+    // Zero padding after the value (PDF /Contents) is dropped and counted; other bytes are not.
     let mut extra = der.clone();
-    extra.push(0);
-    assert!(SignedData::from_der(&extra).is_err());
-    // BER indefinite length.
+    extra.extend_from_slice(&[0, 0, 0]);
+    assert_eq!(SignedData::from_der(&extra).unwrap().zero_padding, 3);
+    extra.push(1);
+    assert_eq!(SignedData::from_der(&extra).unwrap_err().reason(), Reason::Malformed);
+    // BER indefinite length, read, but a ContentInfo without its content is still malformed.
     let ber = [
         0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0, 0,
     ];
     let err = SignedData::from_der(&ber).unwrap_err();
-    assert!(err.to_string().contains("indefinite"), "{err}");
+    assert!(err.to_string().contains("content is missing"), "{err}");
     assert_eq!(err.reason(), Reason::Malformed);
     let big = vec![0u8; cms::MAX_CMS_SIZE + 1];
     assert_eq!(SignedData::from_der(&big).unwrap_err().reason(), Reason::TooLarge);
@@ -638,7 +641,9 @@ fn pdf_specific_shapes() {
 
     let (der, _) = load("pdf-sig-with-econtent.pdf").remove(0);
     let sd = SignedData::from_der(&der).unwrap();
-    assert_eq!(sd.econtent.as_deref(), Some(&[][..]));
+    // An empty encapsulated content is treated as detached, with a note.
+    assert_eq!(sd.econtent, None);
+    assert!(sd.empty_econtent);
 
     // A PAdES document time-stamp: a TimeStampToken.
     let sigs = load("pades-lta-dss-indirect-arrs-test.pdf");
