@@ -19,6 +19,7 @@
 
 pub mod ber;
 pub mod build;
+pub mod file;
 mod tlv;
 pub mod tsp;
 
