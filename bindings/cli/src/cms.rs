@@ -1,7 +1,7 @@
 //! `yinjian cms verify` and `yinjian cms show`: CMS / PKCS#7 signature files (`.p7s`, `.p7m`),
 //! DER, BER, PEM or base64, attached or detached (`-` reads standard input).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -95,7 +95,8 @@ pub(crate) fn run(command: CmsCommand) -> Result<ExitCode, String> {
             let der = read_signature(&signature)?;
             let sd = SignedData::from_der(&der).map_err(|e| format!("{}: {e}", signature.display()))?;
             let text = serde_json::to_string_pretty(&file::describe(&sd)).map_err(|e| e.to_string())?;
-            println!("{text}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{text}");
             Ok(ExitCode::SUCCESS)
         }
     }

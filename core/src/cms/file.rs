@@ -21,26 +21,34 @@ pub fn decode_input(input: &[u8]) -> Result<Vec<u8>, CmsError> {
     }
     let text = input.trim_ascii();
     if text.starts_with(b"-----BEGIN ") {
-        return pem_rfc7468::decode_vec(text)
-            .map(|(_, der)| der)
-            .map_err(|e| CmsError::Malformed(format!("PEM: {e}")));
+        if let Ok((_, der)) = pem_rfc7468::decode_vec(text) {
+            return Ok(der);
+        }
+        // Lenient PEM (long lines, headers): the base64 between the BEGIN and END lines.
+        let body: Vec<&[u8]> = text
+            .split(|b| *b == b'\n')
+            .map(<[u8]>::trim_ascii)
+            .filter(|l| !l.starts_with(b"-----") && !l.contains(&b':'))
+            .collect();
+        return base64_text(&body.concat()).ok_or_else(|| CmsError::Malformed("PEM with bad base64".into()));
     }
     let is_b64 =
         |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_') || b.is_ascii_whitespace();
     if !text.is_empty() && text.first() != Some(&0x30) && text.iter().all(is_b64) {
-        let compact: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-        let engines = [
-            base64::engine::general_purpose::STANDARD,
-            base64::engine::general_purpose::URL_SAFE,
-        ];
-        for engine in engines {
-            if let Ok(bytes) = engine.decode(&compact) {
-                return Ok(bytes);
-            }
-        }
-        return Err(CmsError::Malformed("text that is neither PEM nor base64".into()));
+        return base64_text(text).ok_or_else(|| CmsError::Malformed("text that is neither PEM nor base64".into()));
     }
     Ok(input.to_vec())
+}
+
+/// Base64 (standard or URL-safe alphabet) with white space ignored.
+fn base64_text(text: &[u8]) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+    ]
+    .iter()
+    .find_map(|engine| engine.decode(&compact).ok())
 }
 
 /// Verifies every SignerInfo of the CMS `signature` (DER or BER) over `content` (detached) or
@@ -66,6 +74,17 @@ pub fn verify_report(
             return report.finish();
         }
     };
+    if sd.signers.is_empty() {
+        report.push(Check::failed(
+            "cms.signer",
+            Reason::NoSignature,
+            format!(
+                "the SignedData has no signers ({} certificates only)",
+                sd.certificates.len()
+            ),
+        ));
+        return report.finish();
+    }
     report.push(match (&sd.econtent, content) {
         (Some(e), Some(c)) if e.as_slice() != c => Check::failed(
             "cms.content",
@@ -85,17 +104,6 @@ pub fn verify_report(
             "detached signature and no content given",
         ),
     });
-    if sd.signers.is_empty() {
-        report.push(Check::failed(
-            "cms.signer",
-            Reason::NoSignature,
-            format!(
-                "the SignedData has no signers ({} certificates only)",
-                sd.certificates.len()
-            ),
-        ));
-        return report.finish();
-    }
     let content = match (content, &sd.econtent) {
         (Some(c), None) => Content::Bytes(c),
         _ => Content::Encapsulated,
