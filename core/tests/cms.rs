@@ -339,8 +339,14 @@ fn sm2_pki() -> (Certificate, Vec<Certificate>, PrivateKey) {
 
 /// A GM/T 0010 SignedData over `content`, detached, with or without signed attributes.
 fn sm2_cms(content: &[u8], with_attrs: bool, encoding: SignatureEncoding, sig_oid: &str) -> Vec<u8> {
-    let (leaf, _, key) = sm2_pki();
+    let (_, _, key) = sm2_pki();
     let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    sm2_cms_signed(content, with_attrs, sig_oid, &|signed| signer.sign(signed, encoding).unwrap())
+}
+
+/// [`sm2_cms`] with the signature value made by `sign` over the signed input.
+fn sm2_cms_signed(content: &[u8], with_attrs: bool, sig_oid: &str, sign: &dyn Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let (leaf, _, _) = sm2_pki();
     let sm3_alg = tlv(0x30, &oid_der("1.2.156.10197.1.401"));
     let data_oid = oid_der("1.2.156.10197.6.1.4.2.1");
     let attrs_content = [
@@ -364,7 +370,7 @@ fn sm2_cms(content: &[u8], with_attrs: bool, encoding: SignatureEncoding, sig_oi
     } else {
         content.to_vec()
     };
-    let signature = signer.sign(&signed, encoding).unwrap();
+    let signature = sign(&signed);
     let tbs = leaf.inner().tbs_certificate();
     use der::Encode;
     let sid = tlv(
@@ -653,4 +659,68 @@ fn pdf_specific_shapes() {
         .collect();
     assert!(!tokens.is_empty());
     assert_eq!(tokens[0].tst_info.imprint_digest(), Some(DigestAlgorithm::Sha256));
+}
+
+#[test]
+fn non_standard_sm2_is_told_apart() {
+    use yinjian::cms::CmsOptions;
+    let content = "non-standard SM2 内容".as_bytes();
+    let (_, chain, key) = sm2_pki();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    let empty_id = Sm2Signer::new(&key, b"").unwrap();
+    let no_z = |m: &[u8]| signer.sign_digest(&yinjian::sm::sm3::sm3(m)).unwrap().to_der();
+    let sig = |der: &[u8], opts: &CmsOptions| {
+        let sd = SignedData::from_der(der).unwrap();
+        let v = sd.verify_signer_with(0, Content::Bytes(content), &chain, opts);
+        v.check("cms.signature").unwrap().clone()
+    };
+    let strict = CmsOptions::default();
+    let lenient = CmsOptions { accept_sm2_without_z: true };
+    for with_attrs in [false, true] {
+        // No Z value: e = SM3(message). INDETERMINATE NonStandardSm2, unless accepted by option.
+        let der = sm2_cms_signed(content, with_attrs, "1.2.156.10197.1.501", &no_z);
+        let c = sig(&der, &strict);
+        assert_eq!((c.status, c.reason), (Status::Indeterminate, Some(Reason::NonStandardSm2)), "{c:?}");
+        assert_eq!(c.details["sm2_variant"], "no-z");
+        let c = sig(&der, &lenient);
+        assert_eq!(c.status, Status::Passed, "{c:?}");
+        assert_eq!(c.details["accepted_by_option"], "accept_sm2_without_z");
+        // Z computed with an empty ID (OpenSSL 3.0's default): never PASSED.
+        let der = sm2_cms_signed(content, with_attrs, "1.2.156.10197.1.501", &|m| {
+            empty_id.sign(m, SignatureEncoding::Der).unwrap()
+        });
+        for opts in [&strict, &lenient] {
+            let c = sig(&der, opts);
+            assert_eq!(c.reason, Some(Reason::NonStandardSm2), "{c:?}");
+            assert_eq!(c.details["sm2_variant"], "empty-id");
+        }
+    }
+    // Standard SM2 (Z, default ID) over SM3(content) as the message: the signed-input
+    // convention of OFD products (the eContent is that digest), PASSED with a note.
+    let der = sm2_cms_signed(content, false, "1.2.156.10197.1.501", &|m| {
+        signer.sign(&yinjian::sm::sm3::sm3(m), SignatureEncoding::Der).unwrap()
+    });
+    let c = sig(&der, &strict);
+    assert_eq!(c.status, Status::Passed, "{c:?}");
+    assert_eq!(c.details["signed_input"], "sm3-digest-as-message");
+    // A signature over other data stays BadSignature.
+    let der = sm2_cms_signed(content, false, "1.2.156.10197.1.501", &|_| {
+        signer.sign(b"something else", SignatureEncoding::Der).unwrap()
+    });
+    assert_eq!(sig(&der, &lenient).reason, Some(Reason::BadSignature));
+}
+
+#[test]
+fn sm2_unsorted_signed_attributes_verify_as_a_second_try() {
+    // sm2_cms writes contentType, messageDigest, signingTime (not DER SET OF order) and signs
+    // that encoding: DER first fails, the signer's own encoding is accepted with a note.
+    let content = b"own encoding";
+    let (_, chain, _) = sm2_pki();
+    let der = sm2_cms(content, true, SignatureEncoding::Der, "1.2.156.10197.1.501");
+    let sd = SignedData::from_der(&der).unwrap();
+    assert!(sd.signers[0].signed_attributes_as_encoded.is_some());
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    let c = v.check("cms.signature").unwrap();
+    assert_eq!(c.status, Status::Passed, "{c:?}");
+    assert_eq!(c.details["signed_attributes_encoding"], "as-encoded");
 }
