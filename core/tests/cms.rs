@@ -341,7 +341,9 @@ fn sm2_pki() -> (Certificate, Vec<Certificate>, PrivateKey) {
 fn sm2_cms(content: &[u8], with_attrs: bool, encoding: SignatureEncoding, sig_oid: &str) -> Vec<u8> {
     let (_, _, key) = sm2_pki();
     let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
-    sm2_cms_signed(content, with_attrs, sig_oid, &|signed| signer.sign(signed, encoding).unwrap())
+    sm2_cms_signed(content, with_attrs, sig_oid, &|signed| {
+        signer.sign(signed, encoding).unwrap()
+    })
 }
 
 /// [`sm2_cms`] with the signature value made by `sign` over the signed input.
@@ -675,12 +677,18 @@ fn non_standard_sm2_is_told_apart() {
         v.check("cms.signature").unwrap().clone()
     };
     let strict = CmsOptions::default();
-    let lenient = CmsOptions { accept_sm2_without_z: true };
+    let lenient = CmsOptions {
+        accept_sm2_without_z: true,
+    };
     for with_attrs in [false, true] {
         // No Z value: e = SM3(message). INDETERMINATE NonStandardSm2, unless accepted by option.
         let der = sm2_cms_signed(content, with_attrs, "1.2.156.10197.1.501", &no_z);
         let c = sig(&der, &strict);
-        assert_eq!((c.status, c.reason), (Status::Indeterminate, Some(Reason::NonStandardSm2)), "{c:?}");
+        assert_eq!(
+            (c.status, c.reason),
+            (Status::Indeterminate, Some(Reason::NonStandardSm2)),
+            "{c:?}"
+        );
         assert_eq!(c.details["sm2_variant"], "no-z");
         let c = sig(&der, &lenient);
         assert_eq!(c.status, Status::Passed, "{c:?}");
