@@ -732,3 +732,192 @@ fn sm2_unsorted_signed_attributes_verify_as_a_second_try() {
     assert_eq!(c.status, Status::Passed, "{c:?}");
     assert_eq!(c.details["signed_attributes_encoding"], "as-encoded");
 }
+
+// ---- CAdES / ESS shapes built here: counter-signatures, ESS mismatch, several signers ------
+
+/// An SM2 SignerInfo (signed by the test leaf) with the given signed attributes (DER, put in
+/// DER SET OF order) and unsigned attributes.
+fn sm2_signer_info(attrs: &[Vec<u8>], unsigned: &[Vec<u8>], corrupt: bool) -> (Vec<u8>, Vec<u8>) {
+    let (leaf, _, key) = sm2_pki();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    let mut sorted = attrs.to_vec();
+    sorted.sort();
+    let attrs_content = sorted.concat();
+    let mut signature = signer.sign(&tlv(0x31, &attrs_content), SignatureEncoding::Der).unwrap();
+    if corrupt {
+        let n = signature.len() - 2;
+        signature[n] ^= 1;
+    }
+    let tbs = leaf.inner().tbs_certificate();
+    use der::Encode;
+    let sid = tlv(
+        0x30,
+        &[tbs.issuer().to_der().unwrap(), tbs.serial_number().to_der().unwrap()].concat(),
+    );
+    let mut si = [
+        tlv(0x02, &[1]),
+        sid,
+        tlv(0x30, &oid_der("1.2.156.10197.1.401")),
+        tlv(0xa0, &attrs_content),
+        tlv(0x30, &oid_der("1.2.156.10197.1.501")),
+        tlv(0x04, &signature),
+    ]
+    .concat();
+    if !unsigned.is_empty() {
+        si.extend(tlv(0xa1, &unsigned.concat()));
+    }
+    (tlv(0x30, &si), signature)
+}
+
+fn attribute(oid: &str, value: &[u8]) -> Vec<u8> {
+    tlv(0x30, &[oid_der(oid), tlv(0x31, value)].concat())
+}
+
+fn content_attrs(content: &[u8]) -> Vec<Vec<u8>> {
+    vec![
+        attribute("1.2.840.113549.1.9.3", &oid_der("1.2.156.10197.6.1.4.2.1")),
+        attribute("1.2.840.113549.1.9.4", &tlv(0x04, &yinjian::sm::sm3::sm3(content))),
+    ]
+}
+
+fn sm2_signed_data(signer_infos: &[Vec<u8>], certs: &[&Certificate]) -> Vec<u8> {
+    let sm3_alg = tlv(0x30, &oid_der("1.2.156.10197.1.401"));
+    let certs: Vec<u8> = certs.iter().flat_map(|c| c.der().to_vec()).collect();
+    let sd = [
+        tlv(0x02, &[1]),
+        tlv(0x31, &sm3_alg),
+        tlv(0x30, &oid_der("1.2.156.10197.6.1.4.2.1")),
+        tlv(0xa0, &certs),
+        tlv(0x31, &signer_infos.concat()),
+    ]
+    .concat();
+    tlv(
+        0x30,
+        &[oid_der("1.2.156.10197.6.1.4.2.2"), tlv(0xa0, &tlv(0x30, &sd))].concat(),
+    )
+}
+
+#[test]
+fn counter_signatures_are_verified_and_reported() {
+    let content = b"counter-signed content";
+    let (leaf, chain, _) = sm2_pki();
+    for corrupt in [false, true] {
+        // The counter-signature is over the main signature value: make the main one first.
+        let (_, main_sig) = sm2_signer_info(&content_attrs(content), &[], false);
+        let cs_attrs = vec![attribute(
+            "1.2.840.113549.1.9.4",
+            &tlv(0x04, &yinjian::sm::sm3::sm3(&main_sig)),
+        )];
+        let (counter, _) = sm2_signer_info(&cs_attrs, &[], corrupt);
+        let der = sm2_signed_data(&[counter_wrapped(&main_sig, &counter, content)], &[&leaf]);
+        let sd = SignedData::from_der(&der).unwrap();
+        let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+        assert_eq!(v.counter_signatures.len(), 1);
+        let c = v.check("cms.counter-signature").unwrap();
+        if corrupt {
+            assert_eq!(c.reason, Some(Reason::BadSignature), "{c:?}");
+        } else {
+            assert_eq!(c.status, Status::Passed, "{:?}", v.checks);
+            assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+        }
+    }
+}
+
+/// The main SignerInfo over `content` with the signature value `signature` (made by
+/// [`sm2_signer_info`] over the same attributes) and `counter` as its id-countersignature.
+fn counter_wrapped(signature: &[u8], counter: &[u8], content: &[u8]) -> Vec<u8> {
+    let (leaf, _, _) = sm2_pki();
+    let mut attrs = content_attrs(content);
+    attrs.sort();
+    let tbs = leaf.inner().tbs_certificate();
+    use der::Encode;
+    let sid = tlv(
+        0x30,
+        &[tbs.issuer().to_der().unwrap(), tbs.serial_number().to_der().unwrap()].concat(),
+    );
+    tlv(
+        0x30,
+        &[
+            tlv(0x02, &[1]),
+            sid,
+            tlv(0x30, &oid_der("1.2.156.10197.1.401")),
+            tlv(0xa0, &attrs.concat()),
+            tlv(0x30, &oid_der("1.2.156.10197.1.501")),
+            tlv(0x04, signature),
+            tlv(0xa1, &attribute("1.2.840.113549.1.9.6", counter)),
+        ]
+        .concat(),
+    )
+}
+
+#[test]
+fn ess_signing_certificate_mismatch_names_the_other_certificate() {
+    let content = b"ESS content";
+    let (leaf, chain, _) = sm2_pki();
+    let ess = |cert: &Certificate| {
+        // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash (SHA-256 default) } }
+        let hash = DigestAlgorithm::Sha256.digest(cert.der());
+        attribute(
+            "1.2.840.113549.1.9.16.2.47",
+            &tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, &hash)))),
+        )
+    };
+    for (named, ok) in [(&leaf, true), (&chain[0], false)] {
+        let mut attrs = content_attrs(content);
+        attrs.push(ess(named));
+        let (si, _) = sm2_signer_info(&attrs, &[], false);
+        let der = sm2_signed_data(&[si], &[&leaf, &chain[0]]);
+        let sd = SignedData::from_der(&der).unwrap();
+        let v = sd.verify_signer(0, Content::Bytes(content), &[]);
+        assert_eq!(v.check("cms.signature").unwrap().status, Status::Passed);
+        let c = v.check("cms.signing-certificate").unwrap();
+        if ok {
+            assert_eq!(c.status, Status::Passed, "{c:?}");
+        } else {
+            assert_eq!(
+                (c.status, c.reason),
+                (Status::Failed, Some(Reason::PolicyViolation)),
+                "{c:?}"
+            );
+            assert_eq!(c.details["named_certificate"], chain[0].subject());
+            assert_eq!(
+                c.details["actual"],
+                hex::encode(DigestAlgorithm::Sha256.digest(leaf.der()))
+            );
+        }
+    }
+}
+
+#[test]
+fn several_signer_infos_each_get_a_part() {
+    let content = b"two signers";
+    let (leaf, chain, _) = sm2_pki();
+    let (good, _) = sm2_signer_info(&content_attrs(content), &[], false);
+    let (bad, _) = sm2_signer_info(&content_attrs(content), &[], true);
+    let der = sm2_signed_data(&[good.clone(), bad], &[&leaf, &chain[0]]);
+    let mut trust = TrustStore::new();
+    trust.add_certificate(chain[1].clone(), None);
+    let report = cms::file::verify_report(
+        &der,
+        Some(content),
+        &trust,
+        &sm2_opts(),
+        &[],
+        &cms::CmsOptions::default(),
+    );
+    assert_eq!(report.parts.len(), 2, "{}", report.to_text());
+    assert_eq!(report.parts[0].status, Status::Passed, "{}", report.to_text());
+    assert_eq!(report.parts[1].reason, Some(Reason::BadSignature));
+    assert_eq!(report.status, Status::Failed);
+    let der = sm2_signed_data(&[good.clone(), good], &[&leaf, &chain[0]]);
+    let report = cms::file::verify_report(
+        &der,
+        Some(content),
+        &trust,
+        &sm2_opts(),
+        &[],
+        &cms::CmsOptions::default(),
+    );
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    assert_eq!(report.parts.len(), 2);
+}
