@@ -921,3 +921,27 @@ fn several_signer_infos_each_get_a_part() {
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
     assert_eq!(report.parts.len(), 2);
 }
+
+#[test]
+fn signer_found_by_issuer_compared_per_rfc_5280_not_bytes() {
+    // The SignerInfo names the issuer with C as UTF8String "cn" where the certificate has
+    // PrintableString "CN": the same name under RFC 5280 §7.1.
+    let content = b"name comparison";
+    let (leaf, chain, _) = sm2_pki();
+    let (si, _) = sm2_signer_info(&content_attrs(content), &[], false);
+    let mut der = sm2_signed_data(&[si], &[&leaf]);
+    use der::Encode;
+    let issuer = leaf.inner().tbs_certificate().issuer().to_der().unwrap();
+    let at = der.windows(issuer.len()).rposition(|w| w == issuer).unwrap();
+    let c = at + issuer.windows(4).position(|w| w == [0x13, 0x02, b'C', b'N']).unwrap();
+    der[c..c + 4].copy_from_slice(&[0x0c, 0x02, b'c', b'n']);
+    let sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    assert_eq!(
+        v.check("cms.signer-certificate").unwrap().status,
+        Status::Passed,
+        "{:?}",
+        v.checks
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+}

@@ -533,3 +533,22 @@ fn nested_indefinite_lengths_are_bounded() {
     let err = SignedData::from_der(&deep).unwrap_err();
     assert_eq!(err.reason(), Reason::TooLarge, "{err}");
 }
+
+#[test]
+fn signature_time_stamp_is_the_trusted_signing_time() {
+    let (trust, opts) = openssl_pki();
+    let der = cms_dir("rsa-detached-sigts.der");
+    let report = verify_report(
+        &der,
+        Some(&cms_dir("content.bin")),
+        &trust,
+        &opts,
+        &[],
+        &CmsOptions::default(),
+    );
+    let ts = check(&report, "cms.signature-timestamp");
+    assert_eq!(ts.status, Status::Passed, "{}", report.to_text());
+    let gen = ts.details["gen_time"].as_str().unwrap().to_owned();
+    assert_eq!(report.parts[0].subject.signing_time.map(|t| t.to_string()), Some(gen));
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+}
