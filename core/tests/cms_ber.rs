@@ -3,6 +3,7 @@
 //! indefinite-length BER, a BER PDF signature, the signer's own encoding of the signed
 //! attributes as a second try, and every row of the corpus's cms/ and pdf-more/ MANIFESTs.
 
+#[allow(dead_code)] // this test uses part of the shared helpers
 mod common;
 
 use yinjian::cms::build::{sign_detached_digest, CmsKey};

@@ -96,6 +96,7 @@ pub fn openssl_sm2_verify(pubkey_pem: &[u8], message: &[u8], signature: &[u8]) -
 /// The third-party corpus (`$YINJIAN_CORPUS`, by default `../shared/corpus` beside the
 /// repository) joined with `rel`, when it is there. Without it a test skips with one line that
 /// says what it skipped and how to get the corpus; under `CI=true` a missing corpus fails.
+#[allow(dead_code)] // not every test that shares this module reads the corpus
 pub fn corpus(rel: &str) -> Option<PathBuf> {
     let root = std::env::var_os("YINJIAN_CORPUS")
         .map(PathBuf::from)
