@@ -173,6 +173,26 @@ fn sm2_gmt_0010_cms_from_build_re_encoded_as_ber() {
     assert_eq!(report.reason, Some(Reason::HashMismatch), "{}", report.to_text());
     let report = run(&tamper_signing_time(&ber), content);
     assert_eq!(report.reason, Some(Reason::BadSignature), "{}", report.to_text());
+    // Attached: the content inserted into the BER encapContentInfo (`30 80 06 … 00 00`, every
+    // enclosing length indefinite) as `[0] { OCTET STRING in segments }`.
+    let data_oid = [0x06, 0x0a, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x06, 0x01, 0x04, 0x02, 0x01];
+    let eci = find(&ber, &[&[0x30, 0x80][..], &data_oid].concat()) + 2 + data_oid.len();
+    let mut econtent = vec![0xa0, 0x80, 0x24, 0x80];
+    for chunk in content.chunks(7) {
+        econtent.extend_from_slice(&[0x04, chunk.len() as u8]);
+        econtent.extend_from_slice(chunk);
+    }
+    econtent.extend_from_slice(&[0, 0, 0, 0]);
+    let mut attached = ber.clone();
+    attached.splice(eci..eci, econtent);
+    let sd = SignedData::from_der(&attached).unwrap();
+    assert_eq!(sd.econtent.as_deref(), Some(content));
+    let report = verify_report(&attached, None, &trust, &opts, &[], &CmsOptions::default());
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    let mut bad = attached.clone();
+    bad[eci + 8] ^= 0x01;
+    let report = verify_report(&bad, None, &trust, &opts, &[], &CmsOptions::default());
+    assert_eq!(report.reason, Some(Reason::HashMismatch), "{}", report.to_text());
     // PEM and base64 forms of the same signature.
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&ber);
