@@ -738,6 +738,16 @@ fn sm2_unsorted_signed_attributes_verify_as_a_second_try() {
 /// An SM2 SignerInfo (signed by the test leaf) with the given signed attributes (DER, put in
 /// DER SET OF order) and unsigned attributes.
 fn sm2_signer_info(attrs: &[Vec<u8>], unsigned: &[Vec<u8>], corrupt: bool) -> (Vec<u8>, Vec<u8>) {
+    sm2_signer_info_sid(attrs, unsigned, corrupt, None)
+}
+
+/// [`sm2_signer_info`] with the signer named by subjectKeyIdentifier `ski` when given.
+fn sm2_signer_info_sid(
+    attrs: &[Vec<u8>],
+    unsigned: &[Vec<u8>],
+    corrupt: bool,
+    ski: Option<&[u8]>,
+) -> (Vec<u8>, Vec<u8>) {
     let (leaf, _, key) = sm2_pki();
     let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
     let mut sorted = attrs.to_vec();
@@ -754,8 +764,12 @@ fn sm2_signer_info(attrs: &[Vec<u8>], unsigned: &[Vec<u8>], corrupt: bool) -> (V
         0x30,
         &[tbs.issuer().to_der().unwrap(), tbs.serial_number().to_der().unwrap()].concat(),
     );
+    let (version, sid) = match ski {
+        Some(ski) => (3, tlv(0x80, ski)),
+        None => (1, sid),
+    };
     let mut si = [
-        tlv(0x02, &[1]),
+        tlv(0x02, &[version]),
         sid,
         tlv(0x30, &oid_der("1.2.156.10197.1.401")),
         tlv(0xa0, &attrs_content),
@@ -942,6 +956,82 @@ fn signer_found_by_issuer_compared_per_rfc_5280_not_bytes() {
         Status::Passed,
         "{:?}",
         v.checks
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+}
+
+#[test]
+fn several_certificates_with_the_same_subject_and_key_identifier() {
+    // Another certificate with the leaf's subject and subjectKeyIdentifier but another (P-256)
+    // key comes first in the CMS; the ESS attribute names the leaf, which is then chosen.
+    let (leaf, chain, _) = sm2_pki();
+    let dir = std::env::temp_dir().join(format!("yinjian-cms-same-subject-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ski = leaf.extensions().subject_key_id.clone().unwrap();
+    let key = dir.join("k.pem");
+    let cert = dir.join("c.pem");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl 3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        key.to_str().unwrap(),
+    ]);
+    run(&[
+        "req",
+        "-new",
+        "-x509",
+        "-utf8",
+        "-key",
+        key.to_str().unwrap(),
+        "-days",
+        "3650",
+        "-subj",
+        "/C=CN/ST=某省/L=某市/O=某市人民政府办公厅/CN=张三",
+        "-addext",
+        &format!("subjectKeyIdentifier={}", hex::encode(&ski)),
+        "-out",
+        cert.to_str().unwrap(),
+    ]);
+    let twin = parse_all(&std::fs::read(&cert).unwrap()).unwrap().remove(0);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(twin.subject_key(), leaf.subject_key());
+    let content = b"same subject";
+    let hash = DigestAlgorithm::Sha256.digest(leaf.der());
+    let mut attrs = content_attrs(content);
+    attrs.push(attribute(
+        "1.2.840.113549.1.9.16.2.47",
+        &tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, &hash)))),
+    ));
+    let (si, _) = sm2_signer_info_sid(&attrs, &[], false, Some(&ski));
+    let der = sm2_signed_data(&[si], &[&twin, &leaf]);
+    let sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    let found = v.check("cms.signer-certificate").unwrap();
+    assert_eq!(found.details["candidates"], 2, "{found:?}");
+    assert_eq!(
+        v.signer_certificate.as_ref().map(|c| c.der().to_vec()),
+        Some(leaf.der().to_vec())
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+    // Without the ESS attribute: the candidate whose key verifies the signature.
+    let (si, _) = sm2_signer_info_sid(&content_attrs(content), &[], false, Some(&ski));
+    let der = sm2_signed_data(&[si], &[&twin, &leaf]);
+    let v = SignedData::from_der(&der)
+        .unwrap()
+        .verify_signer(0, Content::Bytes(content), &chain);
+    assert_eq!(
+        v.check("cms.signer-certificate").unwrap().details["chosen_by"],
+        "signature"
     );
     assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
 }

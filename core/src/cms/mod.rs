@@ -706,6 +706,30 @@ impl SignedData {
                 }
             }
         };
+        // Among several certificates the SignerInfo names and no ESS attribute to tell them
+        // apart, the one whose key verifies the signature.
+        let mut cert = cert;
+        if let (true, Some(m), Some(alg)) = (
+            candidates.len() > 1 && ess_choice(signer, &candidates).is_none(),
+            message,
+            out.signature_algorithm,
+        ) {
+            if let Some(c) = candidates
+                .iter()
+                .copied()
+                .find(|c| signature_check(signer, c, alg, m, opts).status == Status::Passed)
+            {
+                if let Some(check) = out.checks.iter_mut().find(|k| k.name == "cms.signer-certificate") {
+                    *check = Check::passed("cms.signer-certificate", format!("signer {}", c.subject()))
+                        .with_detail("subject", c.subject())
+                        .with_detail("sid", signer.sid.to_string())
+                        .with_detail("candidates", candidates.len())
+                        .with_detail("chosen_by", "signature");
+                }
+                cert = Some(c);
+                out.signer_certificate = Some(c.clone());
+            }
+        }
         // Signature.
         let signature = match (message, cert, out.signature_algorithm) {
             (None, _, _) => Check::failed(
