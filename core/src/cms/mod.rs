@@ -13,9 +13,13 @@
 //! is tried second and the check says so.
 //!
 //! Verification returns [`Check`]s for embedding into a caller's [`Report`] (seal, OFD, PDF):
-//! `cms.algorithms`, `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`,
-//! `cms.signature` and, when an ESS signingCertificate(V2) attribute is present,
-//! `cms.signing-certificate`. [`verify_detached_report`] adds the signer's chain.
+//! `cms.encoding` (a note, for BER, zero padding or an empty eContent), `cms.algorithms`,
+//! `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`, `cms.signature`,
+//! `cms.signing-certificate` when an ESS signingCertificate(V2) attribute is present, and
+//! `cms.counter-signature` per counter-signature. An SM2 signature that verifies only without
+//! Z or with an empty ID is [`Reason::NonStandardSm2`] unless [`CmsOptions`] accepts the
+//! no-Z variant. [`verify_detached_report`] adds the signer's chain; [`file::verify_report`]
+//! verifies a whole `.p7s`/`.p7m` with one report part per SignerInfo.
 
 pub mod ber;
 pub mod build;
