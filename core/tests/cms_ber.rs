@@ -573,3 +573,39 @@ fn signature_time_stamp_is_the_trusted_signing_time() {
     assert_eq!(report.parts[0].subject.signing_time.map(|t| t.to_string()), Some(gen));
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
 }
+
+#[test]
+fn time_stamp_tokens_in_ber() {
+    use yinjian::cms::tsp::{timestamp_report, TimeStampToken};
+    let (trust, opts) = openssl_pki();
+    let data = cms_dir("tsa-data.bin");
+    for file in ["rsa-tst.der", "ec-tst.der"] {
+        let ber = to_indefinite(&cms_dir(file));
+        let token = TimeStampToken::from_der(&ber).unwrap();
+        assert_eq!(
+            token.tst_info.hashed_message,
+            yinjian::alg::DigestAlgorithm::Sha256.digest(&data)
+        );
+        let report = timestamp_report(&ber, &data, &trust, &opts);
+        assert_eq!(report.status, Status::Passed, "{file}: {}", report.to_text());
+        let report = timestamp_report(&ber, &cms_dir("tsa-other-data.bin"), &trust, &opts);
+        assert_eq!(report.reason, Some(Reason::HashMismatch), "{file}");
+    }
+    // A signature time-stamp inside a BER SignerInfo (the token nested indefinite too).
+    let ber = to_indefinite(&cms_dir("rsa-detached-sigts.der"));
+    let report = verify_report(
+        &ber,
+        Some(&cms_dir("content.bin")),
+        &trust,
+        &opts,
+        &[],
+        &CmsOptions::default(),
+    );
+    assert_eq!(
+        check(&report, "cms.signature-timestamp").status,
+        Status::Passed,
+        "{}",
+        report.to_text()
+    );
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+}
