@@ -76,6 +76,7 @@ fn report_of(op: &str, case: &Value) -> Option<Result<Report, String>> {
         "seal_signature" => seal_report(case),
         "ofd" => document_report(case, crate::ofd::verify_ofd_bytes),
         "pdf" => document_report(case, crate::pdf::verify_pdf),
+        "cms" => cms_report(case),
         "token" => token_report(case),
         "x509_limbo" => Ok(limbo_report(case.get("case").unwrap_or(&Value::Null))),
         _ => return None,
@@ -87,7 +88,7 @@ fn check_report(op: &str, case: &Value, report: &Report) -> Result<(), String> {
     match op {
         "sm2_verify" => check_verify(case, report),
         "seal_signature" => check_seal(case, report),
-        "ofd" | "pdf" => check_document(case, report),
+        "ofd" | "pdf" | "cms" => check_document(case, report),
         "token" => check_token(case, report),
         _ => expect_report(case, report),
     }
@@ -320,6 +321,31 @@ fn document_report(
     let mut opts = crate::seal::DocumentOptions::new(seal_options(case, &trust)?);
     opts.signer_certificates = certificates(case, "signer_certificates")?;
     Ok(verify(&hex_field(case, "document_hex")?, &opts))
+}
+
+/// A CMS signature (`signature_hex`, DER or BER) over `content_hex` (detached) or its
+/// encapsulated content; one part per SignerInfo. `allow_sha1` and `accept_sm2_without_z`
+/// are the options of the same names (default false).
+fn cms_report(case: &Value) -> Result<Report, String> {
+    let trust = trust_store(case)?;
+    let opts = seal_options(case, &trust)?;
+    let mut chain = opts.chain.clone();
+    chain.allow_sha1 = case.get("allow_sha1").and_then(Value::as_bool) == Some(true);
+    let content = match case.get("content_hex") {
+        Some(_) => Some(hex_field(case, "content_hex")?),
+        None => None,
+    };
+    let cms = crate::cms::CmsOptions {
+        accept_sm2_without_z: case.get("accept_sm2_without_z").and_then(Value::as_bool) == Some(true),
+    };
+    Ok(crate::cms::file::verify_report(
+        &hex_field(case, "signature_hex")?,
+        content.as_deref(),
+        &trust,
+        &chain,
+        &opts.intermediates,
+        &cms,
+    ))
 }
 
 fn check_document(case: &Value, report: &Report) -> Result<(), String> {

@@ -278,15 +278,18 @@ fn malformed_and_limits() {
         let err = SignedData::from_der(&der[..cut]).unwrap_err();
         assert_eq!(err.reason(), Reason::Malformed, "cut {cut}");
     }
+    // Zero padding after the value (PDF /Contents) is dropped and counted; other bytes are not.
     let mut extra = der.clone();
-    extra.push(0);
-    assert!(SignedData::from_der(&extra).is_err());
-    // BER indefinite length.
+    extra.extend_from_slice(&[0, 0, 0]);
+    assert_eq!(SignedData::from_der(&extra).unwrap().zero_padding, 3);
+    extra.push(1);
+    assert_eq!(SignedData::from_der(&extra).unwrap_err().reason(), Reason::Malformed);
+    // BER indefinite length, read, but a ContentInfo without its content is still malformed.
     let ber = [
         0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0, 0,
     ];
     let err = SignedData::from_der(&ber).unwrap_err();
-    assert!(err.to_string().contains("indefinite"), "{err}");
+    assert!(err.to_string().contains("content is missing"), "{err}");
     assert_eq!(err.reason(), Reason::Malformed);
     let big = vec![0u8; cms::MAX_CMS_SIZE + 1];
     assert_eq!(SignedData::from_der(&big).unwrap_err().reason(), Reason::TooLarge);
@@ -336,8 +339,16 @@ fn sm2_pki() -> (Certificate, Vec<Certificate>, PrivateKey) {
 
 /// A GM/T 0010 SignedData over `content`, detached, with or without signed attributes.
 fn sm2_cms(content: &[u8], with_attrs: bool, encoding: SignatureEncoding, sig_oid: &str) -> Vec<u8> {
-    let (leaf, _, key) = sm2_pki();
+    let (_, _, key) = sm2_pki();
     let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    sm2_cms_signed(content, with_attrs, sig_oid, &|signed| {
+        signer.sign(signed, encoding).unwrap()
+    })
+}
+
+/// [`sm2_cms`] with the signature value made by `sign` over the signed input.
+fn sm2_cms_signed(content: &[u8], with_attrs: bool, sig_oid: &str, sign: &dyn Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let (leaf, _, _) = sm2_pki();
     let sm3_alg = tlv(0x30, &oid_der("1.2.156.10197.1.401"));
     let data_oid = oid_der("1.2.156.10197.6.1.4.2.1");
     let attrs_content = [
@@ -361,7 +372,7 @@ fn sm2_cms(content: &[u8], with_attrs: bool, encoding: SignatureEncoding, sig_oi
     } else {
         content.to_vec()
     };
-    let signature = signer.sign(&signed, encoding).unwrap();
+    let signature = sign(&signed);
     let tbs = leaf.inner().tbs_certificate();
     use der::Encode;
     let sid = tlv(
@@ -638,7 +649,9 @@ fn pdf_specific_shapes() {
 
     let (der, _) = load("pdf-sig-with-econtent.pdf").remove(0);
     let sd = SignedData::from_der(&der).unwrap();
-    assert_eq!(sd.econtent.as_deref(), Some(&[][..]));
+    // An empty encapsulated content is treated as detached, with a note.
+    assert_eq!(sd.econtent, None);
+    assert!(sd.empty_econtent);
 
     // A PAdES document time-stamp: a TimeStampToken.
     let sigs = load("pades-lta-dss-indirect-arrs-test.pdf");
@@ -648,4 +661,377 @@ fn pdf_specific_shapes() {
         .collect();
     assert!(!tokens.is_empty());
     assert_eq!(tokens[0].tst_info.imprint_digest(), Some(DigestAlgorithm::Sha256));
+}
+
+#[test]
+fn non_standard_sm2_is_told_apart() {
+    use yinjian::cms::CmsOptions;
+    let content = "non-standard SM2 内容".as_bytes();
+    let (_, chain, key) = sm2_pki();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    let empty_id = Sm2Signer::new(&key, b"").unwrap();
+    let no_z = |m: &[u8]| signer.sign_digest(&yinjian::sm::sm3::sm3(m)).unwrap().to_der();
+    let sig = |der: &[u8], opts: &CmsOptions| {
+        let sd = SignedData::from_der(der).unwrap();
+        let v = sd.verify_signer_with(0, Content::Bytes(content), &chain, opts);
+        v.check("cms.signature").unwrap().clone()
+    };
+    let strict = CmsOptions::default();
+    let lenient = CmsOptions {
+        accept_sm2_without_z: true,
+    };
+    for with_attrs in [false, true] {
+        // No Z value: e = SM3(message). INDETERMINATE NonStandardSm2, unless accepted by option.
+        let der = sm2_cms_signed(content, with_attrs, "1.2.156.10197.1.501", &no_z);
+        let c = sig(&der, &strict);
+        assert_eq!(
+            (c.status, c.reason),
+            (Status::Indeterminate, Some(Reason::NonStandardSm2)),
+            "{c:?}"
+        );
+        assert_eq!(c.details["sm2_variant"], "no-z");
+        let c = sig(&der, &lenient);
+        assert_eq!(c.status, Status::Passed, "{c:?}");
+        assert_eq!(c.details["accepted_by_option"], "accept_sm2_without_z");
+        // Z computed with an empty ID (OpenSSL 3.0's default): never PASSED.
+        let der = sm2_cms_signed(content, with_attrs, "1.2.156.10197.1.501", &|m| {
+            empty_id.sign(m, SignatureEncoding::Der).unwrap()
+        });
+        for opts in [&strict, &lenient] {
+            let c = sig(&der, opts);
+            assert_eq!(c.reason, Some(Reason::NonStandardSm2), "{c:?}");
+            assert_eq!(c.details["sm2_variant"], "empty-id");
+        }
+    }
+    // Standard SM2 (Z, default ID) over SM3(content) as the message: the signed-input
+    // convention of OFD products (the eContent is that digest), PASSED with a note.
+    let der = sm2_cms_signed(content, false, "1.2.156.10197.1.501", &|m| {
+        signer.sign(&yinjian::sm::sm3::sm3(m), SignatureEncoding::Der).unwrap()
+    });
+    let c = sig(&der, &strict);
+    assert_eq!(c.status, Status::Passed, "{c:?}");
+    assert_eq!(c.details["signed_input"], "sm3-digest-as-message");
+    // A signature over other data stays BadSignature.
+    let der = sm2_cms_signed(content, false, "1.2.156.10197.1.501", &|_| {
+        signer.sign(b"something else", SignatureEncoding::Der).unwrap()
+    });
+    assert_eq!(sig(&der, &lenient).reason, Some(Reason::BadSignature));
+}
+
+#[test]
+fn sm2_unsorted_signed_attributes_verify_as_a_second_try() {
+    // sm2_cms writes contentType, messageDigest, signingTime (not DER SET OF order) and signs
+    // that encoding: DER first fails, the signer's own encoding is accepted with a note.
+    let content = b"own encoding";
+    let (_, chain, _) = sm2_pki();
+    let der = sm2_cms(content, true, SignatureEncoding::Der, "1.2.156.10197.1.501");
+    let sd = SignedData::from_der(&der).unwrap();
+    assert!(sd.signers[0].signed_attributes_as_encoded.is_some());
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    let c = v.check("cms.signature").unwrap();
+    assert_eq!(c.status, Status::Passed, "{c:?}");
+    assert_eq!(c.details["signed_attributes_encoding"], "as-encoded");
+}
+
+// ---- CAdES / ESS shapes built here: counter-signatures, ESS mismatch, several signers ------
+
+/// An SM2 SignerInfo (signed by the test leaf) with the given signed attributes (DER, put in
+/// DER SET OF order) and unsigned attributes.
+fn sm2_signer_info(attrs: &[Vec<u8>], unsigned: &[Vec<u8>], corrupt: bool) -> (Vec<u8>, Vec<u8>) {
+    sm2_signer_info_sid(attrs, unsigned, corrupt, None)
+}
+
+/// [`sm2_signer_info`] with the signer named by subjectKeyIdentifier `ski` when given.
+fn sm2_signer_info_sid(
+    attrs: &[Vec<u8>],
+    unsigned: &[Vec<u8>],
+    corrupt: bool,
+    ski: Option<&[u8]>,
+) -> (Vec<u8>, Vec<u8>) {
+    let (leaf, _, key) = sm2_pki();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+    let mut sorted = attrs.to_vec();
+    sorted.sort();
+    let attrs_content = sorted.concat();
+    let mut signature = signer.sign(&tlv(0x31, &attrs_content), SignatureEncoding::Der).unwrap();
+    if corrupt {
+        let n = signature.len() - 2;
+        signature[n] ^= 1;
+    }
+    let tbs = leaf.inner().tbs_certificate();
+    use der::Encode;
+    let sid = tlv(
+        0x30,
+        &[tbs.issuer().to_der().unwrap(), tbs.serial_number().to_der().unwrap()].concat(),
+    );
+    let (version, sid) = match ski {
+        Some(ski) => (3, tlv(0x80, ski)),
+        None => (1, sid),
+    };
+    let mut si = [
+        tlv(0x02, &[version]),
+        sid,
+        tlv(0x30, &oid_der("1.2.156.10197.1.401")),
+        tlv(0xa0, &attrs_content),
+        tlv(0x30, &oid_der("1.2.156.10197.1.501")),
+        tlv(0x04, &signature),
+    ]
+    .concat();
+    if !unsigned.is_empty() {
+        si.extend(tlv(0xa1, &unsigned.concat()));
+    }
+    (tlv(0x30, &si), signature)
+}
+
+fn attribute(oid: &str, value: &[u8]) -> Vec<u8> {
+    tlv(0x30, &[oid_der(oid), tlv(0x31, value)].concat())
+}
+
+fn content_attrs(content: &[u8]) -> Vec<Vec<u8>> {
+    vec![
+        attribute("1.2.840.113549.1.9.3", &oid_der("1.2.156.10197.6.1.4.2.1")),
+        attribute("1.2.840.113549.1.9.4", &tlv(0x04, &yinjian::sm::sm3::sm3(content))),
+    ]
+}
+
+fn sm2_signed_data(signer_infos: &[Vec<u8>], certs: &[&Certificate]) -> Vec<u8> {
+    let sm3_alg = tlv(0x30, &oid_der("1.2.156.10197.1.401"));
+    let certs: Vec<u8> = certs.iter().flat_map(|c| c.der().to_vec()).collect();
+    let sd = [
+        tlv(0x02, &[1]),
+        tlv(0x31, &sm3_alg),
+        tlv(0x30, &oid_der("1.2.156.10197.6.1.4.2.1")),
+        tlv(0xa0, &certs),
+        tlv(0x31, &signer_infos.concat()),
+    ]
+    .concat();
+    tlv(
+        0x30,
+        &[oid_der("1.2.156.10197.6.1.4.2.2"), tlv(0xa0, &tlv(0x30, &sd))].concat(),
+    )
+}
+
+#[test]
+fn counter_signatures_are_verified_and_reported() {
+    let content = b"counter-signed content";
+    let (leaf, chain, _) = sm2_pki();
+    for corrupt in [false, true] {
+        // The counter-signature is over the main signature value: make the main one first.
+        let (_, main_sig) = sm2_signer_info(&content_attrs(content), &[], false);
+        let cs_attrs = vec![attribute(
+            "1.2.840.113549.1.9.4",
+            &tlv(0x04, &yinjian::sm::sm3::sm3(&main_sig)),
+        )];
+        let (counter, _) = sm2_signer_info(&cs_attrs, &[], corrupt);
+        let der = sm2_signed_data(&[counter_wrapped(&main_sig, &counter, content)], &[&leaf]);
+        let sd = SignedData::from_der(&der).unwrap();
+        let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+        assert_eq!(v.counter_signatures.len(), 1);
+        let c = v.check("cms.counter-signature").unwrap();
+        if corrupt {
+            assert_eq!(c.reason, Some(Reason::BadSignature), "{c:?}");
+        } else {
+            assert_eq!(c.status, Status::Passed, "{:?}", v.checks);
+            assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+        }
+    }
+}
+
+/// The main SignerInfo over `content` with the signature value `signature` (made by
+/// [`sm2_signer_info`] over the same attributes) and `counter` as its id-countersignature.
+fn counter_wrapped(signature: &[u8], counter: &[u8], content: &[u8]) -> Vec<u8> {
+    let (leaf, _, _) = sm2_pki();
+    let mut attrs = content_attrs(content);
+    attrs.sort();
+    let tbs = leaf.inner().tbs_certificate();
+    use der::Encode;
+    let sid = tlv(
+        0x30,
+        &[tbs.issuer().to_der().unwrap(), tbs.serial_number().to_der().unwrap()].concat(),
+    );
+    tlv(
+        0x30,
+        &[
+            tlv(0x02, &[1]),
+            sid,
+            tlv(0x30, &oid_der("1.2.156.10197.1.401")),
+            tlv(0xa0, &attrs.concat()),
+            tlv(0x30, &oid_der("1.2.156.10197.1.501")),
+            tlv(0x04, signature),
+            tlv(0xa1, &attribute("1.2.840.113549.1.9.6", counter)),
+        ]
+        .concat(),
+    )
+}
+
+#[test]
+fn ess_signing_certificate_mismatch_names_the_other_certificate() {
+    let content = b"ESS content";
+    let (leaf, chain, _) = sm2_pki();
+    let ess = |cert: &Certificate| {
+        // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash (SHA-256 default) } }
+        let hash = DigestAlgorithm::Sha256.digest(cert.der());
+        attribute(
+            "1.2.840.113549.1.9.16.2.47",
+            &tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, &hash)))),
+        )
+    };
+    for (named, ok) in [(&leaf, true), (&chain[0], false)] {
+        let mut attrs = content_attrs(content);
+        attrs.push(ess(named));
+        let (si, _) = sm2_signer_info(&attrs, &[], false);
+        let der = sm2_signed_data(&[si], &[&leaf, &chain[0]]);
+        let sd = SignedData::from_der(&der).unwrap();
+        let v = sd.verify_signer(0, Content::Bytes(content), &[]);
+        assert_eq!(v.check("cms.signature").unwrap().status, Status::Passed);
+        let c = v.check("cms.signing-certificate").unwrap();
+        if ok {
+            assert_eq!(c.status, Status::Passed, "{c:?}");
+        } else {
+            assert_eq!(
+                (c.status, c.reason),
+                (Status::Failed, Some(Reason::PolicyViolation)),
+                "{c:?}"
+            );
+            assert_eq!(c.details["named_certificate"], chain[0].subject());
+            assert_eq!(
+                c.details["actual"],
+                hex::encode(DigestAlgorithm::Sha256.digest(leaf.der()))
+            );
+        }
+    }
+}
+
+#[test]
+fn several_signer_infos_each_get_a_part() {
+    let content = b"two signers";
+    let (leaf, chain, _) = sm2_pki();
+    let (good, _) = sm2_signer_info(&content_attrs(content), &[], false);
+    let (bad, _) = sm2_signer_info(&content_attrs(content), &[], true);
+    let der = sm2_signed_data(&[good.clone(), bad], &[&leaf, &chain[0]]);
+    let mut trust = TrustStore::new();
+    trust.add_certificate(chain[1].clone(), None);
+    let report = cms::file::verify_report(
+        &der,
+        Some(content),
+        &trust,
+        &sm2_opts(),
+        &[],
+        &cms::CmsOptions::default(),
+    );
+    assert_eq!(report.parts.len(), 2, "{}", report.to_text());
+    assert_eq!(report.parts[0].status, Status::Passed, "{}", report.to_text());
+    assert_eq!(report.parts[1].reason, Some(Reason::BadSignature));
+    assert_eq!(report.status, Status::Failed);
+    let der = sm2_signed_data(&[good.clone(), good], &[&leaf, &chain[0]]);
+    let report = cms::file::verify_report(
+        &der,
+        Some(content),
+        &trust,
+        &sm2_opts(),
+        &[],
+        &cms::CmsOptions::default(),
+    );
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    assert_eq!(report.parts.len(), 2);
+}
+
+#[test]
+fn signer_found_by_issuer_compared_per_rfc_5280_not_bytes() {
+    // The SignerInfo names the issuer with C as UTF8String "cn" where the certificate has
+    // PrintableString "CN": the same name under RFC 5280 §7.1.
+    let content = b"name comparison";
+    let (leaf, chain, _) = sm2_pki();
+    let (si, _) = sm2_signer_info(&content_attrs(content), &[], false);
+    let mut der = sm2_signed_data(&[si], &[&leaf]);
+    use der::Encode;
+    let issuer = leaf.inner().tbs_certificate().issuer().to_der().unwrap();
+    let at = der.windows(issuer.len()).rposition(|w| w == issuer).unwrap();
+    let c = at + issuer.windows(4).position(|w| w == [0x13, 0x02, b'C', b'N']).unwrap();
+    der[c..c + 4].copy_from_slice(&[0x0c, 0x02, b'c', b'n']);
+    let sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    assert_eq!(
+        v.check("cms.signer-certificate").unwrap().status,
+        Status::Passed,
+        "{:?}",
+        v.checks
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+}
+
+#[test]
+fn several_certificates_with_the_same_subject_and_key_identifier() {
+    // Another certificate with the leaf's subject and subjectKeyIdentifier but another (P-256)
+    // key comes first in the CMS; the ESS attribute names the leaf, which is then chosen.
+    let (leaf, chain, _) = sm2_pki();
+    let dir = std::env::temp_dir().join(format!("yinjian-cms-same-subject-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ski = leaf.extensions().subject_key_id.clone().unwrap();
+    let key = dir.join("k.pem");
+    let cert = dir.join("c.pem");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl 3");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&[
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        key.to_str().unwrap(),
+    ]);
+    run(&[
+        "req",
+        "-new",
+        "-x509",
+        "-utf8",
+        "-key",
+        key.to_str().unwrap(),
+        "-days",
+        "3650",
+        "-subj",
+        "/C=CN/ST=某省/L=某市/O=某市人民政府办公厅/CN=张三",
+        "-addext",
+        &format!("subjectKeyIdentifier={}", hex::encode(&ski)),
+        "-out",
+        cert.to_str().unwrap(),
+    ]);
+    let twin = parse_all(&std::fs::read(&cert).unwrap()).unwrap().remove(0);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(twin.subject_key(), leaf.subject_key());
+    let content = b"same subject";
+    let hash = DigestAlgorithm::Sha256.digest(leaf.der());
+    let mut attrs = content_attrs(content);
+    attrs.push(attribute(
+        "1.2.840.113549.1.9.16.2.47",
+        &tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, &hash)))),
+    ));
+    let (si, _) = sm2_signer_info_sid(&attrs, &[], false, Some(&ski));
+    let der = sm2_signed_data(&[si], &[&twin, &leaf]);
+    let sd = SignedData::from_der(&der).unwrap();
+    let v = sd.verify_signer(0, Content::Bytes(content), &chain);
+    let found = v.check("cms.signer-certificate").unwrap();
+    assert_eq!(found.details["candidates"], 2, "{found:?}");
+    assert_eq!(
+        v.signer_certificate.as_ref().map(|c| c.der().to_vec()),
+        Some(leaf.der().to_vec())
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
+    // Without the ESS attribute: the candidate whose key verifies the signature.
+    let (si, _) = sm2_signer_info_sid(&content_attrs(content), &[], false, Some(&ski));
+    let der = sm2_signed_data(&[si], &[&twin, &leaf]);
+    let v = SignedData::from_der(&der)
+        .unwrap()
+        .verify_signer(0, Content::Bytes(content), &chain);
+    assert_eq!(
+        v.check("cms.signer-certificate").unwrap().details["chosen_by"],
+        "signature"
+    );
+    assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
 }

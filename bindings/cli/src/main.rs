@@ -11,6 +11,8 @@ use std::process::ExitCode;
 mod serve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod cms;
 use indicatif::{ProgressBar, ProgressStyle};
 use yinjian::codec::{decode_text_or_binary, Decoded, MAX_TEXT_INPUT};
 use yinjian::seal;
@@ -99,6 +101,9 @@ enum Command {
     /// PDF documents: sign (verify with `yinjian verify`).
     #[command(subcommand)]
     Pdf(PdfCommand),
+    /// CMS / PKCS#7 signatures (.p7s, .p7m): verify, show.
+    #[command(subcommand)]
+    Cms(cms::CmsCommand),
     /// Signed licence QR codes (YJ1:): make from licence data, verify from text or an image.
     #[command(subcommand)]
     Qr(QrCommand),
@@ -846,7 +851,34 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 let mapped = map_file(&file).map_err(|e| format!("{}: {e}", document.display()))?;
                 return Ok(emit(&yinjian::pdf::verify_pdf(&mapped, &opts), output.json));
             }
-            Err(format!("{}: neither an OFD package nor a PDF", document.display()))
+            let mut head = [0u8; 64];
+            let n = File::open(&document)
+                .and_then(|mut f| f.read(&mut head))
+                .map_err(|e| format!("{}: {e}", document.display()))?;
+            if cms::looks_like_cms(&head[..n]) {
+                // A CMS signature file: attached content, or the document name without .p7s.
+                let der = cms::read_signature(&document)?;
+                let detached = document.extension().is_some_and(|e| e == "p7s" || e == "sig")
+                    && document.with_extension("").is_file();
+                let content = if detached {
+                    Some(cms::read_content(&document.with_extension(""))?)
+                } else {
+                    None
+                };
+                let report = yinjian::cms::file::verify_report(
+                    &der,
+                    content.as_deref(),
+                    &store,
+                    &opts.seal.chain,
+                    &opts.seal.intermediates,
+                    &yinjian::cms::CmsOptions::default(),
+                );
+                return Ok(emit(&report, output.json));
+            }
+            Err(format!(
+                "{}: neither an OFD package, a PDF nor a CMS signature",
+                document.display()
+            ))
         }
         Command::Sm2(Sm2Command::Sign {
             key,
@@ -933,6 +965,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Ofd(command) => ofd_command(command),
         Command::Pdf(command) => pdf_command(command),
         Command::Qr(command) => qr_command(command),
+        Command::Cms(command) => cms::run(command),
         Command::Licence(LicenceCommand::Verify {
             file,
             data,

@@ -1102,3 +1102,40 @@ fn cert_inputs_bundles_self_anchor_and_crls() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[test]
+fn cms_verify_show_and_verify_routing() {
+    let cms = repo().join("test-vectors/cms");
+    let root = cms.join("pki/root.pem");
+    let content = cms.join("content.bin");
+    let at = ["--at", "2026-12-01T00:00:00Z", "--no-revocation", "--anchors", s(&root)];
+    // Detached BER with its content: PASSED (exit 0); with other content: FAILED (exit 1).
+    let sig = cms.join("rsa-ber-detached.der");
+    let mut args = vec!["cms", "verify", s(&sig), "--content", s(&content), "--json"];
+    args.extend(at);
+    let out = yinjian(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["parts"].as_array().unwrap().len(), 1);
+    let tampered = cms.join("content-tampered.bin");
+    let mut args = vec!["cms", "verify", s(&sig), "--content", s(&tampered)];
+    args.extend(at);
+    assert_eq!(yinjian(&args).status.code(), Some(1));
+    // Attached, as base64 text from standard input is not needed: PEM file through `verify`.
+    let dir = tmp();
+    let pem = dir.path().join("attached.p7m");
+    let der = std::fs::read(cms.join("ec-ber-attached.der")).unwrap();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    std::fs::write(&pem, format!("-----BEGIN PKCS7-----\n{b64}\n-----END PKCS7-----\n")).unwrap();
+    let mut args = vec!["verify", s(&pem)];
+    args.extend(at);
+    let out = yinjian(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // `cms show` prints what the CMS holds.
+    let out = yinjian(&["cms", "show", s(&sig)]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["ber"], true);
+    assert_eq!(shown["signers"].as_array().unwrap().len(), 1);
+}

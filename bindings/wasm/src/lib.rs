@@ -210,6 +210,15 @@ export interface SealVerifyOptions {
   ocsp?: Uint8Array[];
 }
 
+/** Options of `verifyCms`. */
+export interface CmsVerifyOptions extends SealVerifyOptions {
+  /** Accept SM2 signatures made without the Z value (legacy products): the check passes and
+   * says so. Off by default: such a signature is INDETERMINATE `NonStandardSm2`. */
+  acceptSm2WithoutZ?: boolean;
+  /** Accept SHA-1 (otherwise INDETERMINATE `CryptoConstraintsFailure`). */
+  allowSha1?: boolean;
+}
+
 /** Options of `verifyOfd` and `verifyPdf`. */
 export interface DocumentVerifyOptions extends SealVerifyOptions {
   /** Certificates of signers whose signatures carry none (bare SM2 Type=Sign signatures). */
@@ -349,6 +358,10 @@ extern "C" {
     /// The options object of `verifyOfd` and `verifyPdf`.
     #[wasm_bindgen(typescript_type = "DocumentVerifyOptions")]
     pub type JsDocumentVerifyOptions;
+
+    /// The options object of `verifyCms`.
+    #[wasm_bindgen(typescript_type = "CmsVerifyOptions")]
+    pub type JsCmsVerifyOptions;
 
     /// The options object of `verifyLicenceFile`.
     #[wasm_bindgen(typescript_type = "LicenceFileOptions")]
@@ -1074,6 +1087,31 @@ pub fn verify_pdf(
 ) -> Result<JsValue, JsValue> {
     let options = optional(options);
     document_report(&document, &trust.inner, &options, yinjian::pdf::verify_pdf)
+}
+
+/// Verifies a CMS / PKCS#7 signature (`.p7s`, `.p7m`; DER, BER, PEM or base64 text) over
+/// `content` (detached; `null`/`undefined` for an attached signature) against a `TrustStore`;
+/// returns the report (kind `cms-signature`) with one part per SignerInfo.
+#[wasm_bindgen(js_name = verifyCms, unchecked_return_type = "Report")]
+pub fn verify_cms(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] signature: JsValue,
+    content: Option<Vec<u8>>,
+    trust: &JsTrustStore,
+    options: Option<JsCmsVerifyOptions>,
+) -> Result<JsValue, JsValue> {
+    let options = optional(options);
+    let raw = key_bytes(&signature, "signature").map_err(throw)?;
+    let der = yinjian::cms::file::decode_input(&raw)
+        .map_err(|e| throw(Failure::new(ErrorCode::MalformedSignature, e.to_string())))?;
+    let o = document_options(&options, &["acceptSm2WithoutZ", "allowSha1"]).map_err(throw)?;
+    let cms = yinjian::cms::CmsOptions {
+        accept_sm2_without_z: option_value(o.object.as_ref(), "acceptSm2WithoutZ").as_bool() == Some(true),
+    };
+    let mut chain = o.chain;
+    chain.allow_sha1 = option_value(o.object.as_ref(), "allowSha1").as_bool() == Some(true);
+    let report =
+        yinjian::cms::file::verify_report(&der, content.as_deref(), &trust.inner, &chain, &o.intermediates, &cms);
+    to_js(&report)
 }
 
 /// `verify` run on a document with the options object read as `DocumentVerifyOptions`.

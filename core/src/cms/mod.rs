@@ -3,17 +3,27 @@
 //! time-stamp tokens ([`tsp`]), and making a detached SignedData over a digest ([`build`],
 //! for PDF signing).
 //!
-//! Parsing keeps the exact bytes of the signed attributes: the signature is verified over
-//! them with the `[0] IMPLICIT` tag turned back into SET OF (`0x31`), as RFC 5652 §5.4 says.
-//! Input must be DER (definite lengths); BER indefinite lengths are refused as
-//! [`Reason::Malformed`] with a message saying so.
+//! Input may be BER (indefinite lengths, content in segments, zero padding after the value):
+//! [`ber::normalize`] turns it into DER first, and the own strict-DER walker (`tlv`) parses
+//! that. The walker is kept rather than RustCrypto `cms` because verification needs the exact
+//! bytes of elements (signed attributes, certificates, eContent), GM/T 0010 OIDs and raw
+//! r‖s SM2 values that the typed decoders refuse. The signature is verified over the DER
+//! SET OF the signed attributes (RFC 5652 §5.4: the `[0] IMPLICIT` tag turned back into
+//! `0x31`, elements in DER order); when a signer signed its own non-DER encoding instead, that
+//! is tried second and the check says so.
 //!
 //! Verification returns [`Check`]s for embedding into a caller's [`Report`] (seal, OFD, PDF):
-//! `cms.algorithms`, `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`,
-//! `cms.signature` and, when an ESS signingCertificate(V2) attribute is present,
-//! `cms.signing-certificate`. [`verify_detached_report`] adds the signer's chain.
+//! `cms.encoding` (a note, for BER, zero padding or an empty eContent), `cms.algorithms`,
+//! `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`, `cms.signature`,
+//! `cms.signing-certificate` when an ESS signingCertificate(V2) attribute is present, and
+//! `cms.counter-signature` per counter-signature. An SM2 signature that verifies only without
+//! Z or with an empty ID is [`Reason::NonStandardSm2`] unless [`CmsOptions`] accepts the
+//! no-Z variant. [`verify_detached_report`] adds the signer's chain; [`file::verify_report`]
+//! verifies a whole `.p7s`/`.p7m` with one report part per SignerInfo.
 
+pub mod ber;
 pub mod build;
+pub mod file;
 mod tlv;
 pub mod tsp;
 
@@ -74,6 +84,8 @@ pub mod oid {
     pub const SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.12");
     /// id-aa-signingCertificateV2 (ESS, RFC 5035).
     pub const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
+    /// id-countersignature (RFC 5652 §11.4).
+    pub const COUNTER_SIGNATURE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.6");
     /// id-aa-signatureTimeStampToken (RFC 3161 appendix A).
     pub const SIGNATURE_TIME_STAMP_TOKEN: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
     /// id-kp-timeStamping.
@@ -170,6 +182,9 @@ pub struct SignerInfo {
     pub digest_algorithm: AlgorithmId,
     /// The DER of the signed attributes re-tagged as SET OF: what the signature covers.
     pub signed_attributes_der: Option<Vec<u8>>,
+    /// The signed attributes as the signer encoded them (re-tagged as SET), when that is not
+    /// their DER (BER lengths, SET OF not in DER order): tried second for the signature.
+    pub signed_attributes_as_encoded: Option<Vec<u8>>,
     /// The signed attributes, decoded.
     pub signed_attributes: Vec<Attribute>,
     /// signatureAlgorithm.
@@ -261,6 +276,13 @@ pub struct SignedData {
     pub crls: Vec<Crl>,
     /// The signers.
     pub signers: Vec<SignerInfo>,
+    /// True when the input was BER (indefinite lengths, constructed strings, long lengths).
+    pub was_ber: bool,
+    /// Zero bytes that followed the value (PDF `/Contents` padding), dropped.
+    pub zero_padding: usize,
+    /// True when the content was encapsulated but empty (an `eContent` of zero bytes), which
+    /// some products write for detached signatures; `econtent` is then `None`.
+    pub empty_econtent: bool,
 }
 
 /// The content a signature is verified over.
@@ -273,6 +295,15 @@ pub enum Content<'a> {
     Digest(&'a [u8]),
     /// The encapsulated eContent.
     Encapsulated,
+}
+
+/// Options of CMS signature verification (algorithm variants a caller accepts explicitly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CmsOptions {
+    /// Accept an SM2 signature that verifies only without the Z value (e = SM3(message)), as
+    /// some legacy products and Tongsuo's `sm2-za:no` write: the check then passes and says
+    /// so. Off by default: such a signature is INDETERMINATE [`Reason::NonStandardSm2`].
+    pub accept_sm2_without_z: bool,
 }
 
 /// What [`SignedData::verify_signer`] found.
@@ -290,6 +321,9 @@ pub struct SignerVerification {
     pub digest_algorithm: Option<DigestAlgorithm>,
     /// The signature algorithm.
     pub signature_algorithm: Option<SignatureAlgorithm>,
+    /// The counter-signatures (unsigned attribute id-countersignature) of this SignerInfo,
+    /// each verified over this SignerInfo's signature value.
+    pub counter_signatures: Vec<SignerVerification>,
 }
 
 impl SignerVerification {
@@ -334,14 +368,37 @@ impl SignerVerification {
 }
 
 impl SignedData {
-    /// Decodes a DER ContentInfo holding a SignedData (RFC 5652 or GM/T 0010 OIDs).
-    pub fn from_der(der: &[u8]) -> Result<SignedData, CmsError> {
-        if der.len() > MAX_CMS_SIZE {
+    /// Decodes a ContentInfo holding a SignedData (RFC 5652 or GM/T 0010 OIDs), DER or BER,
+    /// with zero bytes allowed after it.
+    pub fn from_der(input: &[u8]) -> Result<SignedData, CmsError> {
+        if input.len() > MAX_CMS_SIZE {
             return Err(CmsError::TooLarge(format!(
                 "CMS of {} bytes (limit {MAX_CMS_SIZE})",
-                der.len()
+                input.len()
             )));
         }
+        let normalized = ber::normalize(input)?;
+        let mut sd = Self::parse(&normalized.der)?;
+        sd.was_ber = normalized.was_ber;
+        sd.zero_padding = normalized.zero_padding;
+        if normalized.was_ber {
+            // The signed attributes as the signer wrote them, for the second try.
+            let originals = original_signed_attributes(input).unwrap_or_default();
+            for (signer, original) in sd.signers.iter_mut().zip(originals) {
+                if let Some(mut raw) = original {
+                    if let Some(first) = raw.first_mut() {
+                        *first = tlv::SET;
+                    }
+                    if signer.signed_attributes_der.as_ref() != Some(&raw) {
+                        signer.signed_attributes_as_encoded = Some(raw);
+                    }
+                }
+            }
+        }
+        Ok(sd)
+    }
+
+    fn parse(der: &[u8]) -> Result<SignedData, CmsError> {
         let ci = read_single(der, "ContentInfo")?;
         if ci.tag != tlv::SEQUENCE {
             return Err(CmsError::Malformed("ContentInfo is not a SEQUENCE".into()));
@@ -375,6 +432,7 @@ impl SignedData {
         let eci = w.expect(tlv::SEQUENCE, "encapContentInfo")?;
         let mut ew = Walker::new(eci.content, "encapContentInfo");
         let econtent_type = tlv::oid(&ew.expect(tlv::OID, "eContentType")?, "eContentType")?;
+        let mut empty_econtent = false;
         let econtent = match ew.optional(tlv::CTX0)? {
             Some(explicit) => {
                 let octets = read_single(explicit.content, "eContent")?;
@@ -385,7 +443,8 @@ impl SignedData {
                         if octets.tag == 0x24 { " (BER constructed)" } else { "" }
                     )));
                 }
-                Some(octets.content.to_vec())
+                empty_econtent = octets.content.is_empty();
+                (!empty_econtent).then(|| octets.content.to_vec())
             }
             None => None,
         };
@@ -450,6 +509,9 @@ impl SignedData {
             certificate_errors,
             crls,
             signers,
+            was_ber: false,
+            zero_padding: 0,
+            empty_econtent,
         })
     }
 
@@ -460,10 +522,8 @@ impl SignedData {
 
     /// The certificate `signer` names, among the SignedData's certificates and `extra`.
     pub fn find_certificate<'a>(&'a self, signer: &SignerInfo, extra: &'a [Certificate]) -> Option<&'a Certificate> {
-        self.certificates
-            .iter()
-            .chain(extra)
-            .find(|c| matches_sid(c, &signer.sid))
+        let candidates = self.find_certificates(signer, extra);
+        ess_choice(signer, &candidates).or(candidates.first().copied())
     }
 
     /// Verifies SignerInfo `index` over `content`; the signer certificate is looked for among
@@ -474,11 +534,23 @@ impl SignedData {
         content: Content<'_>,
         extra_certificates: &[Certificate],
     ) -> SignerVerification {
+        self.verify_signer_with(index, content, extra_certificates, &CmsOptions::default())
+    }
+
+    /// [`SignedData::verify_signer`] with explicit [`CmsOptions`].
+    pub fn verify_signer_with(
+        &self,
+        index: usize,
+        content: Content<'_>,
+        extra_certificates: &[Certificate],
+        opts: &CmsOptions,
+    ) -> SignerVerification {
         let content = match content {
             Content::Bytes(b) => Input::Bytes(b),
             Content::Digest(d) => Input::Digest(d.to_vec()),
             Content::Encapsulated => match &self.econtent {
                 Some(b) => Input::Bytes(b),
+                None if self.empty_econtent => Input::Bytes(&[]),
                 None => {
                     return self.failed_early(
                         index,
@@ -491,7 +563,7 @@ impl SignedData {
                 }
             },
         };
-        self.verify_input(index, content, extra_certificates)
+        self.verify_input(index, content, extra_certificates, opts)
     }
 
     /// [`SignedData::verify_signer`] over content read from `reader` (streamed through the
@@ -515,10 +587,15 @@ impl SignedData {
         };
         if signer.signed_attributes_der.is_some() {
             let Some(digest) = signer.digest() else {
-                return self.verify_input(index, Input::Digest(Vec::new()), extra_certificates);
+                return self.verify_input(
+                    index,
+                    Input::Digest(Vec::new()),
+                    extra_certificates,
+                    &CmsOptions::default(),
+                );
             };
             match digest.digest_reader(reader) {
-                Ok(d) => self.verify_input(index, Input::Digest(d), extra_certificates),
+                Ok(d) => self.verify_input(index, Input::Digest(d), extra_certificates, &CmsOptions::default()),
                 Err(e) => self.failed_early(index, io_fail(e)),
             }
         } else {
@@ -533,7 +610,7 @@ impl SignedData {
                         format!("content over {MAX_CONTENT_WITHOUT_ATTRIBUTES} bytes without signed attributes"),
                     ),
                 ),
-                Ok(_) => self.verify_input(index, Input::Bytes(&buf), extra_certificates),
+                Ok(_) => self.verify_input(index, Input::Bytes(&buf), extra_certificates, &CmsOptions::default()),
                 Err(e) => self.failed_early(index, io_fail(e)),
             }
         }
@@ -548,13 +625,58 @@ impl SignedData {
             signing_time: signer.and_then(SignerInfo::signing_time),
             digest_algorithm: signer.and_then(SignerInfo::digest),
             signature_algorithm: signer.and_then(|s| s.signature_algorithm().ok()),
+            counter_signatures: Vec::new(),
         }
     }
 
-    fn verify_input(&self, index: usize, content: Input<'_>, extra: &[Certificate]) -> SignerVerification {
+    fn verify_input(
+        &self,
+        index: usize,
+        content: Input<'_>,
+        extra: &[Certificate],
+        opts: &CmsOptions,
+    ) -> SignerVerification {
         let Some(signer) = self.signers.get(index) else {
             return self.failed_early(index, no_such_signer(index));
         };
+        let mut out = self.verify_info(index, signer, content, extra, opts, false);
+        if let Some(note) = self.encoding_note() {
+            out.checks.insert(0, note);
+        }
+        out
+    }
+
+    /// A note on how the input was encoded, when it was not plain DER with encapsulated or
+    /// absent content.
+    fn encoding_note(&self) -> Option<Check> {
+        let mut notes = Vec::new();
+        if self.was_ber {
+            notes.push("BER (indefinite lengths or content in segments), read as RFC 5652 requires".to_owned());
+        }
+        if self.zero_padding > 0 {
+            notes.push(format!("{} zero bytes of padding after the value", self.zero_padding));
+        }
+        if self.empty_econtent {
+            notes.push("an empty encapsulated content, treated as a detached signature".to_owned());
+        }
+        (!notes.is_empty()).then(|| {
+            Check::passed("cms.encoding", notes.join("; "))
+                .with_detail("ber", self.was_ber)
+                .with_detail("zero_padding", self.zero_padding)
+                .with_detail("empty_econtent", self.empty_econtent)
+        })
+    }
+
+    /// Verifies `signer` (SignerInfo `index`, or a counter-signature of it) over `content`.
+    fn verify_info(
+        &self,
+        index: usize,
+        signer: &SignerInfo,
+        content: Input<'_>,
+        extra: &[Certificate],
+        opts: &CmsOptions,
+        counter: bool,
+    ) -> SignerVerification {
         let mut out = SignerVerification {
             index,
             checks: Vec::new(),
@@ -562,6 +684,7 @@ impl SignedData {
             signing_time: signer.signing_time(),
             digest_algorithm: signer.digest(),
             signature_algorithm: None,
+            counter_signatures: Vec::new(),
         };
         // Algorithms.
         let sig_alg = signer.signature_algorithm();
@@ -588,11 +711,13 @@ impl SignedData {
         };
         out.checks.push(algorithms);
         // Signer certificate.
-        let cert = self.find_certificate(signer, extra);
+        let candidates = self.find_certificates(signer, extra);
+        let cert = ess_choice(signer, &candidates).or(candidates.first().copied());
         out.checks.push(match cert {
             Some(c) => Check::passed("cms.signer-certificate", format!("signer {}", c.subject()))
                 .with_detail("subject", c.subject())
-                .with_detail("sid", signer.sid.to_string()),
+                .with_detail("sid", signer.sid.to_string())
+                .with_detail("candidates", candidates.len()),
             None => Check::failed(
                 "cms.signer-certificate",
                 Reason::Missing,
@@ -604,7 +729,7 @@ impl SignedData {
         // Signed attributes and the message the signature covers.
         let message: Option<&[u8]> = match &signer.signed_attributes_der {
             Some(attrs_der) => {
-                out.checks.push(self.signed_attributes_check(signer));
+                out.checks.push(self.signed_attributes_check(signer, counter));
                 out.checks
                     .push(message_digest_check(signer, out.digest_algorithm, &content));
                 Some(attrs_der)
@@ -623,6 +748,30 @@ impl SignedData {
                 }
             }
         };
+        // Among several certificates the SignerInfo names and no ESS attribute to tell them
+        // apart, the one whose key verifies the signature.
+        let mut cert = cert;
+        if let (true, Some(m), Some(alg)) = (
+            candidates.len() > 1 && ess_choice(signer, &candidates).is_none(),
+            message,
+            out.signature_algorithm,
+        ) {
+            if let Some(c) = candidates
+                .iter()
+                .copied()
+                .find(|c| signature_check(signer, c, alg, m, opts).status == Status::Passed)
+            {
+                if let Some(check) = out.checks.iter_mut().find(|k| k.name == "cms.signer-certificate") {
+                    *check = Check::passed("cms.signer-certificate", format!("signer {}", c.subject()))
+                        .with_detail("subject", c.subject())
+                        .with_detail("sid", signer.sid.to_string())
+                        .with_detail("candidates", candidates.len())
+                        .with_detail("chosen_by", "signature");
+                }
+                cert = Some(c);
+                out.signer_certificate = Some(c.clone());
+            }
+        }
         // Signature.
         let signature = match (message, cert, out.signature_algorithm) {
             (None, _, _) => Check::failed(
@@ -632,19 +781,53 @@ impl SignedData {
             ),
             (_, None, _) => Check::failed("cms.signature", Reason::Missing, "no signer certificate to verify with"),
             (_, _, None) => Check::failed("cms.signature", Reason::Unsupported, "algorithm not supported"),
-            (Some(message), Some(cert), Some(alg)) => signature_check(signer, cert, alg, message),
+            (Some(message), Some(cert), Some(alg)) => signature_check(signer, cert, alg, message, opts),
         };
         out.checks.push(signature);
         // ESS signingCertificate(V2).
         if let Some(cert) = cert {
-            if let Some(check) = ess_check(signer, cert) {
+            if let Some(check) = ess_check(signer, cert, &self.certificates) {
                 out.checks.push(check);
+            }
+        }
+        // Counter-signatures (RFC 5652 §11.4): over this SignerInfo's signature value.
+        if let Some(attr) = signer.unsigned_attribute(&oid::COUNTER_SIGNATURE) {
+            for value in &attr.values {
+                let v = match read_single(value, "counterSignature").and_then(|t| signer_info(&t)) {
+                    Ok(cs) => self.verify_info(index, &cs, Input::Bytes(&signer.signature), extra, opts, true),
+                    Err(e) => {
+                        self.failed_early(index, Check::failed("cms.counter-signature", e.reason(), e.to_string()))
+                    }
+                };
+                out.checks.push(crate::report::summarize(
+                    "cms.counter-signature",
+                    &v.checks,
+                    format!(
+                        "counter-signature by {} verifies over the signature value",
+                        v.signer_certificate
+                            .as_ref()
+                            .map(Certificate::subject)
+                            .unwrap_or_default()
+                    ),
+                ));
+                out.counter_signatures.push(v);
             }
         }
         out
     }
 
-    fn signed_attributes_check(&self, signer: &SignerInfo) -> Check {
+    /// Every certificate `signer` names, among the SignedData's certificates and `extra`.
+    pub fn find_certificates<'a>(&'a self, signer: &SignerInfo, extra: &'a [Certificate]) -> Vec<&'a Certificate> {
+        let mut out: Vec<&Certificate> = Vec::new();
+        for c in self.certificates.iter().chain(extra) {
+            if matches_sid(c, &signer.sid) && !out.iter().any(|o| o.der() == c.der()) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn signed_attributes_check(&self, signer: &SignerInfo, counter: bool) -> Check {
         const NAME: &str = "cms.signed-attributes";
         let attrs = &signer.signed_attributes;
         for (i, a) in attrs.iter().enumerate() {
@@ -652,8 +835,27 @@ impl SignedData {
                 return Check::failed(NAME, Reason::Malformed, format!("attribute {} appears twice", a.oid));
             }
         }
+        if counter {
+            // RFC 5652 §11.4: a counter-signature has no contentType attribute.
+            if signer.signed_attribute(&oid::CONTENT_TYPE).is_some() {
+                return Check::failed(
+                    NAME,
+                    Reason::Malformed,
+                    "a counter-signature must not carry a contentType attribute (RFC 5652 §11.4)",
+                );
+            }
+            return match signer.signed_attribute(&oid::MESSAGE_DIGEST).map(|a| a.values.len()) {
+                Some(1) => Check::passed(NAME, format!("{} signed attributes (counter-signature)", attrs.len())),
+                None => Check::failed(NAME, Reason::Missing, "no messageDigest attribute"),
+                Some(_) => Check::failed(NAME, Reason::Malformed, "messageDigest must have exactly one value"),
+            };
+        }
         let Some(ct) = signer.signed_attribute(&oid::CONTENT_TYPE) else {
-            return Check::failed(NAME, Reason::Missing, "no contentType attribute");
+            return Check::failed(
+                NAME,
+                Reason::Missing,
+                "no contentType attribute (RFC 5652 §11.1 requires it with signed attributes)",
+            );
         };
         let ct_value = match ct.values.as_slice() {
             [one] => read_single(one, "contentType").and_then(|t| tlv::oid(&t, "contentType")),
@@ -749,13 +951,40 @@ fn message_digest_check(signer: &SignerInfo, digest: Option<DigestAlgorithm>, co
     }
 }
 
-fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgorithm, message: &[u8]) -> Check {
+fn signature_check(
+    signer: &SignerInfo,
+    cert: &Certificate,
+    alg: SignatureAlgorithm,
+    message: &[u8],
+    opts: &CmsOptions,
+) -> Check {
     const NAME: &str = "cms.signature";
     let spki = cert.spki_der();
-    let over = if signer.signed_attributes_der.is_some() {
-        "signed attributes"
-    } else {
-        "content"
+    let attrs = signer.signed_attributes_der.is_some();
+    let over = if attrs { "signed attributes" } else { "content" };
+    let passed = |used: SignatureAlgorithm, v: alg::Verified, message: String| {
+        let mut check = Check::passed(NAME, message)
+            .with_detail("signed_input", over)
+            .with_detail("key", v.key.describe());
+        if let Some(enc) = v.sm2_encoding {
+            check = check.with_detail("signature_encoding", enc.as_str());
+        }
+        if let Some(enc) = v.ecdsa_encoding {
+            check = check.with_detail("signature_encoding", enc.as_str());
+        }
+        if let Some(note) = v.note {
+            check = check.with_detail("note", note);
+        }
+        if used != alg {
+            check = check.with_detail("algorithm_used", used.name()).with_detail(
+                "note",
+                format!(
+                    "verifies with the hash signatureAlgorithm names ({}), not with digestAlgorithm's",
+                    used.name()
+                ),
+            );
+        }
+        check
     };
     // When signatureAlgorithm names another hash than digestAlgorithm, the digestAlgorithm
     // reading (Adobe, EU DSS) is tried first, then the hash signatureAlgorithm names (as
@@ -766,91 +995,150 @@ fn signature_check(signer: &SignerInfo, cert: &Certificate, alg: SignatureAlgori
     )
     .ok()
     .filter(|n| *n != alg && n.digest().is_some());
-    let mut result = verify_signature(alg, &spki, message, &signer.signature).map(|v| (alg, v));
-    if let (Err(alg::AlgError::BadSignature(_)), Some(named)) = (&result, named) {
-        if let Ok(v) = verify_signature(named, &spki, message, &signer.signature) {
-            result = Ok((named, v));
+    let verify = |input: &[u8]| -> Result<(SignatureAlgorithm, alg::Verified), alg::AlgError> {
+        match verify_signature(alg, &spki, input, &signer.signature) {
+            Err(alg::AlgError::BadSignature(b)) => match named {
+                Some(named) => verify_signature(named, &spki, input, &signer.signature)
+                    .map(|v| (named, v))
+                    .map_err(|_| alg::AlgError::BadSignature(b)),
+                None => Err(alg::AlgError::BadSignature(b)),
+            },
+            other => other.map(|v| (alg, v)),
+        }
+    };
+    let error = match verify(message) {
+        Ok((used, v)) => return passed(used, v, format!("{} signature over the {over} verifies", used.name())),
+        Err(e) => e,
+    };
+    // RFC 5652 §5.4: the DER SET OF is what is signed. A signer that signed its own encoding
+    // (BER lengths, unsorted SET OF) is accepted as a second try, and the check says so.
+    let own = signer.signed_attributes_as_encoded.as_deref().filter(|_| attrs);
+    if let Some(own) = own {
+        if let Ok((used, v)) = verify(own) {
+            return passed(
+                used,
+                v,
+                format!(
+                    "{} signature verifies over the signer's own (non-DER) encoding of the signed attributes, not their DER SET OF (RFC 5652 §5.4); accepted as a second try",
+                    used.name()
+                ),
+            )
+            .with_detail("signed_attributes_encoding", "as-encoded");
         }
     }
-    match result {
-        Ok((used, v)) => {
-            let mut check = Check::passed(NAME, format!("{} signature over the {over} verifies", used.name()))
-                .with_detail("signed_input", over)
-                .with_detail("key", v.key.describe());
-            if let Some(enc) = v.sm2_encoding {
-                check = check.with_detail("signature_encoding", enc.as_str());
+    if alg == SignatureAlgorithm::Sm2Sm3 {
+        for m in std::iter::once(message).chain(own) {
+            if let Some(check) = sm2_variants(&spki, m, &signer.signature, attrs, opts) {
+                return check;
             }
-            if let Some(enc) = v.ecdsa_encoding {
-                check = check.with_detail("signature_encoding", enc.as_str());
-            }
-            if let Some(note) = v.note {
-                check = check.with_detail("note", note);
-            }
-            if used != alg {
-                check = check.with_detail("algorithm_used", used.name()).with_detail(
-                    "note",
-                    format!(
-                        "verifies with the hash signatureAlgorithm names ({}), not with digestAlgorithm's",
-                        used.name()
-                    ),
-                );
-            }
-            check
-        }
-        Err(e) => {
-            // Some SM2 products without signed attributes sign the SM3 digest of the content:
-            // as the SM2 e value itself, or as the message (with Z).
-            if alg == SignatureAlgorithm::Sm2Sm3 && signer.signed_attributes_der.is_none() {
-                if let Some(check) = sm2_digest_variants(&spki, message, &signer.signature) {
-                    return check;
-                }
-            }
-            Check::failed(NAME, e.reason(), format!("signature over the {over}: {e}"))
         }
     }
+    Check::failed(NAME, error.reason(), format!("signature over the {over}: {error}"))
 }
 
-fn sm2_digest_variants(spki: &[u8], content: &[u8], signature: &[u8]) -> Option<Check> {
+/// An SM2 signature that failed GB/T 32918 verification over `message` (Z with the default ID):
+/// the variants products write. SM2 with Z over SM3(content) as the message (no signed
+/// attributes) is a signed-input convention of OFD products whose eContent is that digest:
+/// standard SM2, PASSED with a note. No Z (e = SM3(message)) and Z with the empty ID (OpenSSL
+/// 3.0's default) are not GB/T 32918 signatures: INDETERMINATE [`Reason::NonStandardSm2`]
+/// unless [`CmsOptions::accept_sm2_without_z`] accepts the first.
+fn sm2_variants(spki: &[u8], message: &[u8], signature: &[u8], attrs: bool, opts: &CmsOptions) -> Option<Check> {
     use crate::sm::sm2::{PublicKey, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
+    const NAME: &str = "cms.signature";
     let key = PublicKey::from_spki_der(spki).ok()?;
     let verifier = Sm2Verifier::new(&key, DEFAULT_DISTID).ok()?;
-    let digest = crate::sm::sm3::sm3(content);
     let (sig, enc) = Sm2Signature::decode(signature).ok()?;
-    if verifier.verify_digest(&digest, &sig).is_ok() {
+    let digest = crate::sm::sm3::sm3(message);
+    if !attrs && verifier.verify(&digest, signature).is_ok() {
         return Some(
             Check::passed(
-                "cms.signature",
-                "SM2 signature verifies with e = SM3(content) (no Z value): a product variant",
+                NAME,
+                "SM2 signature (Z with the default ID) verifies over SM3(content) as the message: the signed-input convention of products that sign the content's digest",
             )
-            .with_detail("signed_input", "sm3-digest-as-e")
+            .with_detail("signed_input", "sm3-digest-as-message")
             .with_detail("signature_encoding", enc.as_str()),
         );
     }
-    if verifier.verify(&digest, signature).is_ok() {
-        return Some(
+    let input = if attrs { "signed attributes" } else { "content" };
+    if verifier.verify_digest(&digest, &sig).is_ok() {
+        let check = if opts.accept_sm2_without_z {
             Check::passed(
-                "cms.signature",
-                "SM2 signature verifies over SM3(content) as the message: a product variant",
+                NAME,
+                format!("SM2 signature verifies only without the Z value (e = SM3({input})): a non-standard variant, accepted because the option accept_sm2_without_z is on"),
             )
-            .with_detail("signed_input", "sm3-digest-as-message")
+            .with_detail("accepted_by_option", "accept_sm2_without_z")
+        } else {
+            Check::failed(
+                NAME,
+                Reason::NonStandardSm2,
+                format!(
+                    "SM2 signature verifies only without the Z value (e = SM3({input})), not as GB/T 32918 requires"
+                ),
+            )
+        };
+        return Some(
+            check
+                .with_detail("sm2_variant", "no-z")
+                .with_detail(
+                    "signed_input",
+                    if attrs { "signed attributes" } else { "sm3-digest-as-e" },
+                )
+                .with_detail("signature_encoding", enc.as_str()),
+        );
+    }
+    let empty_id = Sm2Verifier::new(&key, b"").ok()?;
+    if empty_id.verify(message, signature).is_ok() {
+        return Some(
+            Check::failed(
+                NAME,
+                Reason::NonStandardSm2,
+                format!("SM2 signature verifies only with an empty distinguishing ID (OpenSSL 3.0's default), not the default ID 1234567812345678 over the {input}"),
+            )
+            .with_detail("sm2_variant", "empty-id")
             .with_detail("signature_encoding", enc.as_str()),
         );
     }
     None
 }
 
-/// The ESS signingCertificate / signingCertificateV2 check, when either is present.
-fn ess_check(signer: &SignerInfo, cert: &Certificate) -> Option<Check> {
-    const NAME: &str = "cms.signing-certificate";
+/// The first ESSCertID(v2) of a signingCertificate(V2) attribute.
+struct EssCertId {
+    v2: bool,
+    digest: DigestAlgorithm,
+    hash: Vec<u8>,
+    /// issuerSerial: the serial's content octets (the issuer GeneralNames are not compared).
+    serial: Option<Vec<u8>>,
+}
+
+impl EssCertId {
+    fn attr_name(&self) -> &'static str {
+        if self.v2 {
+            "signingCertificateV2"
+        } else {
+            "signingCertificate"
+        }
+    }
+
+    fn names(&self, cert: &Certificate) -> bool {
+        self.digest.digest(cert.der()) == self.hash
+    }
+}
+
+/// The ESS attribute of `signer`: None without one, Some(Err) when it cannot be read.
+fn ess_cert_id(signer: &SignerInfo) -> Option<Result<EssCertId, CmsError>> {
     let (attr, v2) = match signer.signed_attribute(&oid::SIGNING_CERTIFICATE_V2) {
         Some(a) => (a, true),
         None => (signer.signed_attribute(&oid::SIGNING_CERTIFICATE)?, false),
     };
-    let parsed = (|| -> Result<(DigestAlgorithm, Vec<u8>), CmsError> {
-        let value = attr
-            .values
-            .first()
-            .ok_or_else(|| CmsError::Malformed("signingCertificate without a value".into()))?;
+    Some((|| {
+        let value = match attr.values.as_slice() {
+            [one] => one,
+            _ => {
+                return Err(CmsError::Malformed(
+                    "signingCertificate must have exactly one value".into(),
+                ))
+            }
+        };
         let sc = read_single(value, "SigningCertificate")?;
         let mut w = Walker::new(sc.content, "SigningCertificate");
         let certs = w.expect(tlv::SEQUENCE, "certs")?;
@@ -866,45 +1154,123 @@ fn ess_check(signer: &SignerInfo, cert: &Certificate) -> Option<Check> {
         } else {
             DigestAlgorithm::Sha1
         };
-        let hash = iw.expect(tlv::OCTET_STRING, "certHash")?;
-        Ok((digest, hash.content.to_vec()))
-    })();
-    let attr_name = if v2 {
-        "signingCertificateV2"
-    } else {
-        "signingCertificate"
+        let hash = iw.expect(tlv::OCTET_STRING, "certHash")?.content.to_vec();
+        let serial = match iw.optional(tlv::SEQUENCE)? {
+            Some(is) => {
+                let mut sw = Walker::new(is.content, "IssuerSerial");
+                sw.expect(tlv::SEQUENCE, "issuer")?;
+                Some(tlv::integer_bytes(&sw.expect(tlv::INTEGER, "serialNumber")?, "serialNumber")?.to_vec())
+            }
+            None => None,
+        };
+        Ok(EssCertId {
+            v2,
+            digest,
+            hash,
+            serial,
+        })
+    })())
+}
+
+/// Among several certificates the SignerInfo names, the one its ESS attribute names.
+fn ess_choice<'a>(signer: &SignerInfo, candidates: &[&'a Certificate]) -> Option<&'a Certificate> {
+    if candidates.len() < 2 {
+        return None;
+    }
+    let id = ess_cert_id(signer)?.ok()?;
+    candidates.iter().copied().find(|c| id.names(c))
+}
+
+/// The ESS signingCertificate / signingCertificateV2 check, when either is present: the
+/// certHash must be the hash of the signer certificate, and issuerSerial, when present, its
+/// serial number. A mismatch FAILS and says which certificate the attribute names instead.
+fn ess_check(signer: &SignerInfo, cert: &Certificate, pool: &[Certificate]) -> Option<Check> {
+    const NAME: &str = "cms.signing-certificate";
+    let id = match ess_cert_id(signer)? {
+        Ok(id) => id,
+        Err(e) => return Some(Check::failed(NAME, e.reason(), format!("signingCertificate: {e}"))),
     };
-    Some(match parsed {
-        Err(e) => Check::failed(NAME, e.reason(), format!("{attr_name}: {e}")),
-        Ok((digest, hash)) => {
-            if digest.digest(cert.der()) == hash {
-                Check::passed(
-                    NAME,
-                    format!("{attr_name} names the signer certificate ({})", digest.name()),
-                )
-            } else {
+    let attr_name = id.attr_name();
+    let actual = id.digest.digest(cert.der());
+    if actual != id.hash {
+        let named = pool.iter().find(|c| id.names(c));
+        let mut check = Check::failed(
+            NAME,
+            Reason::PolicyViolation,
+            format!(
+                "{attr_name} names another certificate than the signer's ({} certHash differs){}",
+                id.digest.name(),
+                named
+                    .map(|c| format!("; it names {} (serial {})", c.subject(), c.serial_hex()))
+                    .unwrap_or_default()
+            ),
+        )
+        .with_detail("attribute", attr_name)
+        .with_detail("hash_algorithm", id.digest.name())
+        .with_detail("expected", hex::encode(&id.hash))
+        .with_detail("actual", hex::encode(&actual));
+        if let Some(c) = named {
+            check = check.with_detail("named_certificate", c.subject());
+        }
+        return Some(check);
+    }
+    if let Some(serial) = &id.serial {
+        if tlv::unsigned_magnitude(serial) != tlv::unsigned_magnitude(cert.serial_bytes()) {
+            return Some(
                 Check::failed(
                     NAME,
                     Reason::PolicyViolation,
-                    format!("{attr_name} names another certificate than the signer's"),
+                    format!(
+                        "{attr_name}: certHash matches but issuerSerial names serial {}",
+                        hex::encode(serial)
+                    ),
                 )
-            }
+                .with_detail("attribute", attr_name)
+                .with_detail("expected_serial", hex::encode(serial))
+                .with_detail("actual_serial", cert.serial_hex()),
+            );
         }
-    })
+    }
+    Some(
+        Check::passed(
+            NAME,
+            format!("{attr_name} names the signer certificate ({})", id.digest.name()),
+        )
+        .with_detail("attribute", attr_name)
+        .with_detail("hash_algorithm", id.digest.name()),
+    )
 }
 
 fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
     match sid {
-        SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            cert.extensions().subject_key_id.as_deref() == Some(ski.as_slice())
-        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => match cert.extensions().subject_key_id.as_deref() {
+            Some(own) => own == ski.as_slice(),
+            // RFC 5280 §4.2.1.2 method 1, for certificates without the extension.
+            None => {
+                DigestAlgorithm::Sha1.digest(
+                    cert.inner()
+                        .tbs_certificate()
+                        .subject_public_key_info()
+                        .subject_public_key
+                        .raw_bytes(),
+                ) == *ski
+            }
+        },
         SignerIdentifier::IssuerAndSerialNumber { issuer, serial, .. } => {
             if tlv::unsigned_magnitude(cert.serial_bytes()) != tlv::unsigned_magnitude(serial) {
                 return false;
             }
+            // RFC 5280 §7.1 comparison; the exact bytes when the name does not decode.
             match x509_cert::name::Name::from_der(issuer) {
                 Ok(n) => &name::name_key(&n) == cert.issuer_key(),
-                Err(_) => false,
+                Err(_) => {
+                    use der::Encode;
+                    cert.inner()
+                        .tbs_certificate()
+                        .issuer()
+                        .to_der()
+                        .is_ok_and(|d| d == *issuer)
+                }
             }
         }
     }
@@ -981,11 +1347,21 @@ fn signer_info(t: &Tlv<'_>) -> Result<SignerInfo, CmsError> {
         }
     };
     let digest_algorithm = algorithm_id(&w.expect(tlv::SEQUENCE, "digestAlgorithm")?, "digestAlgorithm")?;
+    let mut as_encoded = None;
     let (signed_attributes_der, signed_attributes) = match w.optional(tlv::CTX0)? {
         Some(attrs) => {
-            let mut der = attrs.raw.to_vec();
-            if let Some(first) = der.first_mut() {
+            let mut elements = Vec::new();
+            let mut ew = Walker::new(attrs.content, "signedAttrs");
+            while !ew.is_empty() {
+                elements.push(ew.next_any()?.raw);
+            }
+            let der = ber::der_set_of(tlv::SET, elements);
+            let mut raw = attrs.raw.to_vec();
+            if let Some(first) = raw.first_mut() {
                 *first = tlv::SET;
+            }
+            if raw != der {
+                as_encoded = Some(raw);
             }
             (Some(der), attributes(attrs.content, "signedAttrs")?)
         }
@@ -1003,11 +1379,36 @@ fn signer_info(t: &Tlv<'_>) -> Result<SignerInfo, CmsError> {
         sid,
         digest_algorithm,
         signed_attributes_der,
+        signed_attributes_as_encoded: as_encoded,
         signed_attributes,
         signature_algorithm,
         signature,
         unsigned_attributes,
     })
+}
+
+/// The raw `[0]` signed attributes of each SignerInfo in the BER `input` (None for a signer
+/// without them), in order.
+fn original_signed_attributes(input: &[u8]) -> Result<Vec<Option<Vec<u8>>>, CmsError> {
+    let missing = || CmsError::Malformed("SignedData structure".into());
+    let ci = ber::children(input)?;
+    let explicit = ci.get(1).ok_or_else(missing)?;
+    let sd = *ber::children(explicit)?.first().ok_or_else(missing)?;
+    let parts = ber::children(sd)?;
+    let infos = parts
+        .iter()
+        .rev()
+        .find(|p| p.first() == Some(&tlv::SET))
+        .ok_or_else(missing)?;
+    ber::children(infos)?
+        .into_iter()
+        .map(|si| {
+            Ok(ber::children(si)?
+                .into_iter()
+                .find(|p| p.first() == Some(&tlv::CTX0))
+                .map(<[u8]>::to_vec))
+        })
+        .collect()
 }
 
 /// Reads a UTCTime or GeneralizedTime (fractional seconds allowed and dropped; `Z` required).

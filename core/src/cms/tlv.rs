@@ -2,8 +2,8 @@
 //!
 //! CMS needs the exact bytes of some elements (the signed attributes, certificates,
 //! eContent), so the outer structures are walked by hand; leaf values (OIDs, names,
-//! certificates, CRLs) are handed to `der`/`x509-cert`. BER indefinite lengths, constructed
-//! strings and non-minimal lengths are refused as malformed.
+//! certificates, CRLs) are handed to `der`/`x509-cert`. It reads DER only: BER input is first
+//! rewritten as DER by [`super::ber::normalize`].
 
 use der::asn1::ObjectIdentifier;
 use der::Decode;

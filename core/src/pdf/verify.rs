@@ -458,7 +458,7 @@ fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
         return Err(Check::failed(
             "pdf.contents",
             Reason::Malformed,
-            "/Contents does not start with a definite-length DER value",
+            "/Contents does not start with a complete DER or BER value",
         ));
     };
     if len > MAX_CMS_SIZE {
@@ -488,24 +488,10 @@ fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
     ))
 }
 
-/// Length of the DER TLV at the start of `bytes`, if it fits.
+/// Length of the DER or BER value at the start of `bytes` (indefinite lengths followed to
+/// their end-of-contents), if it fits.
 pub(super) fn der_len(bytes: &[u8]) -> Option<usize> {
-    let first = *bytes.get(1)?;
-    let (header, content) = if first < 0x80 {
-        (2, usize::from(first))
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut v = 0usize;
-        for b in bytes.get(2..2 + n)? {
-            v = (v << 8) | usize::from(*b);
-        }
-        (2 + n, v)
-    };
-    let total = header.checked_add(content)?;
-    (total <= bytes.len()).then_some(total)
+    crate::cms::ber::value_len(bytes)
 }
 
 /// CMS signature checks; returns the time a valid signature time-stamp proves.

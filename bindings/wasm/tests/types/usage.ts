@@ -18,6 +18,7 @@ import init, {
   UnsupportedError,
   verifyCertificateChain,
   verifyLicenceFile,
+  verifyCms,
   verifyLicenceQr,
   verifyOfd,
   verifyPdf,
@@ -53,6 +54,8 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   };
   const ofd: Report = verifyOfd(bytes, trust, options);
   const pdf: Report = verifyPdf(bytes, trust);
+  const cms: Report = verifyCms(pem, bytes, trust, { acceptSm2WithoutZ: false, allowSha1: true });
+  const attached: Report = verifyCms(bytes, null, trust);
   const licence: Report = verifyLicenceFile(bytes, trust, { revoked: ["91350100M000100Y43"] });
   const pictures: Array<SealPicture | null> = sealPictures(bytes);
   const picture = pictures[0];
@@ -112,5 +115,5 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   // @ts-expect-error token verification needs the allowed algorithms
   verifyToken(token, jwks, {});
   void [bad, step];
-  return [ofd.status, pdf.status, licence.status];
+  return [ofd.status, pdf.status, licence.status, cms.status, attached.status];
 }
