@@ -143,7 +143,7 @@ fn shadow_hide_with_an_overlay_annotation_is_flagged() {
     let cover = "<< /Type /Annot /Subtype /Square /Rect [ 0 0 300 144 ] /IC [ 1 1 1 ] /C [ 1 1 1 ] /F 4 >>";
     assert_flagged(
         &append_update(&base(), &[(3, page), (16, cover)], ""),
-        "annotation 16 0 R added that is not a form field widget",
+        "annotation 16 0 R added (annotations are allowed only under DocMDP P=3",
     );
 }
 
@@ -205,8 +205,9 @@ fn signature_wrapping_by_rewriting_the_signature_dictionary_is_flagged() {
 }
 
 #[test]
-fn data_after_the_container_inside_contents_is_refused() {
-    // The zero padding after the CMS is not hashed: hiding data there must still fail.
+fn data_after_the_container_inside_contents_is_a_note_not_a_failure() {
+    // The bytes after the CMS inside /Contents are neither signed nor rendered (some products
+    // leave a stray byte there): a note, and the signature is judged as it is.
     let bytes = base();
     let (start, end) = contents_hex(&bytes);
     let last_nonzero = start + bytes[start..end].iter().rposition(|b| *b != b'0').unwrap() + 1;
@@ -215,8 +216,60 @@ fn data_after_the_container_inside_contents_is_refused() {
     tampered[last_nonzero + 10] = b'7';
     let report = verify(&tampered);
     let sig = part(&report);
-    assert_eq!(sig.status, Status::Failed);
-    assert_eq!(check_reason(sig, "pdf.contents"), Some(Reason::Malformed));
+    let contents = sig.check("pdf.contents").unwrap();
+    assert_eq!(contents.status, Status::Passed, "{}", sig.to_json_pretty());
+    assert!(contents.details["trailing_bytes"].as_u64().unwrap() > 0);
+    assert!(contents.message.contains("note"), "{}", contents.message);
+    assert_eq!(sig.check("cms.signature").unwrap().status, Status::Passed);
+    assert_eq!(sig.status, Status::Indeterminate, "only trust is missing");
+    // Anything in the byte-range gap beyond /Contents stays a failure: see
+    // byte_ranges_that_skip_more_than_contents_or_stop_early_are_flagged.
+}
+
+#[test]
+fn trailer_keys_no_reader_uses_are_not_changes() {
+    // Adobe writes /DocChecksum and /AdditionalStreams into trailers; no viewer reads them.
+    let bytes = append_update(
+        &base(),
+        &[(16, "<< /Length 0 >>\nstream\n\nendstream")],
+        "/DocChecksum /0123456789ABCDEF0123456789ABCDEF /AdditionalStreams [ 16 0 R ] ",
+    );
+    let report = verify(&bytes);
+    let sig = part(&report);
+    let check = sig.check("pdf.modifications").unwrap();
+    assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
+    assert_eq!(check.details["level"], "LTA_UPDATES");
+    // A changed /Encrypt changes how every string is read: flagged.
+    let encrypted = append_update(&base(), &[(16, "<< /Filter /Standard /V 1 >>")], "/Encrypt 16 0 R ");
+    let report = verify(&encrypted);
+    let opened = report
+        .check("pdf.signatures")
+        .is_some_and(|c| c.status == Status::Passed);
+    let flagged = report
+        .parts
+        .first()
+        .and_then(|p| p.check("pdf.modifications"))
+        .is_some_and(|c| c.status == Status::Failed);
+    assert!(!opened || flagged, "{}", report.to_json_pretty());
+}
+
+#[test]
+fn a_catalog_key_that_changes_what_is_seen_is_flagged() {
+    // Optional content: a new /OCProperties can hide page content.
+    let catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /OCProperties << /OCGs [] /D << /OFF [] >> >> >>";
+    assert_flagged(
+        &append_update(&base(), &[(1, catalog)], ""),
+        "catalog /OCProperties changed",
+    );
+}
+
+#[test]
+fn viewer_preferences_and_private_catalog_keys_are_not_changes() {
+    let catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /PageMode /UseOutlines /ViewerPreferences << /DisplayDocTitle true >> /ACME_Private 1 >>";
+    let report = verify(&append_update(&base(), &[(1, catalog)], ""));
+    let sig = part(&report);
+    let check = sig.check("pdf.modifications").unwrap();
+    assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
 }
 
 #[test]
