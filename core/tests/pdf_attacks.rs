@@ -393,3 +393,104 @@ fn a_decoy_byte_range_in_the_tail_of_a_large_file_changes_nothing() {
         "ENTIRE_REVISION"
     );
 }
+
+// ---- the legacy adbe.x509.rsa_sha1 SubFilter ----------------------------------------------
+
+/// A one-page PDF signed with the legacy SubFilter `adbe.x509.rsa_sha1` (a PKCS#1 v1.5
+/// signature with `digest` in /Contents, the certificate in /Cert), made with OpenSSL.
+fn rsa_sha1_pdf(digest: &str) -> Vec<u8> {
+    let dir = common::scratch_dir("rsa-sha1");
+    let (key, cert) = (dir.join("k.pem"), dir.join("c.der"));
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=legacy signer",
+            "-days",
+            "3650",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .args(["-outform", "DER", "-out"])
+        .arg(&cert)
+        .output()
+        .expect("openssl")
+        .status
+        .success();
+    assert!(ok, "openssl req");
+    let cert_hex = hex::encode(std::fs::read(&cert).unwrap());
+    const RESERVED: usize = 600; // bytes of /Contents
+    let placeholder = "[0 0000000000 0000000000 0000000000]";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [ 4 0 R ] /SigFlags 3 >> >>".to_owned(),
+        "<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 200 200 ] /Annots [ 4 0 R ] >>".to_owned(),
+        "<< /FT /Sig /T (Legacy) /Type /Annot /Subtype /Widget /Rect [ 0 0 0 0 ] /P 3 0 R /V 5 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.x509.rsa_sha1 /M (D:20240101000000Z) /Cert <{cert_hex}> /ByteRange {placeholder} /Contents <{}> >>",
+            "0".repeat(RESERVED * 2)
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Root 1 0 R /Size 6 >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    let start = find(&out, b"/Contents <", 0) + b"/Contents ".len();
+    let end = start + RESERVED * 2 + 2;
+    let range = format!("[0 {start:010} {end:010} {:010}]", out.len() - end);
+    let at = find(&out, placeholder.as_bytes(), 0);
+    out[at..at + range.len()].copy_from_slice(range.as_bytes());
+    let signed: Vec<u8> = [&out[..start], &out[end..]].concat();
+    let data = dir.join("data");
+    std::fs::write(&data, &signed).unwrap();
+    let sig = std::process::Command::new("openssl")
+        .args(["dgst", &format!("-{digest}"), "-sign"])
+        .arg(&key)
+        .arg(&data)
+        .output()
+        .expect("openssl dgst")
+        .stdout;
+    assert_eq!(sig.len(), 256, "RSA-2048 signature");
+    let mut der = vec![0x04, 0x82, 0x01, 0x00];
+    der.extend_from_slice(&sig);
+    let hex = hex::encode(&der);
+    out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+#[test]
+fn the_legacy_rsa_sha1_subfilter_is_verified_with_the_digest_its_digest_info_names() {
+    for (digest, alg) in [("sha1", "RSA-SHA1"), ("sha256", "RSA-SHA256")] {
+        let bytes = rsa_sha1_pdf(digest);
+        let report = verify(&bytes);
+        let sig = part(&report);
+        let check = sig.check("pdf.pkcs1-signature").expect("PKCS#1 check");
+        assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
+        assert_eq!(check.details["algorithm"], alg);
+        assert_eq!(sig.check("pdf.format").unwrap().details["level"], "PKCS1");
+        assert_eq!(sig.subject.signer.as_deref(), Some("CN=legacy signer"));
+        // Trust is all that is missing.
+        assert_eq!(sig.status, Status::Indeterminate, "{}", sig.to_json_pretty());
+        assert_eq!(sig.reason, Some(Reason::UntrustedChain));
+
+        // One byte of the signed page changed: the value no longer verifies.
+        let tampered = patch(&bytes, b"/MediaBox [ 0 0 200 200 ]", b"/MediaBox [ 0 0 200 201 ]");
+        let report = verify(&tampered);
+        let sig = part(&report);
+        assert_eq!(check_reason(sig, "pdf.pkcs1-signature"), Some(Reason::BadSignature));
+        assert_eq!(sig.status, Status::Failed);
+    }
+}

@@ -416,3 +416,35 @@ fn every_manifest_row_holds() {
         failures.join("\n")
     );
 }
+
+/// Prints every report in short: `cargo test -p yinjian --test pdf_real -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints every report"]
+fn dump() {
+    let Some(dir) = common::corpus("pdf-real") else { return };
+    let trust = TrustStore::new();
+    let opts = PdfOptions::new(SealOptions::new(&trust, common::t("2026-01-01T00:00:00Z")));
+    let classes = classes(&dir);
+    for row in manifest(&dir) {
+        let report = verify_pdf(&std::fs::read(dir.join(&row.file)).unwrap(), &opts);
+        let levels: Vec<String> = report
+            .parts
+            .iter()
+            .map(|p| {
+                p.check("pdf.format")
+                    .and_then(|c| c.details.get("level"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("-")
+                    .to_owned()
+            })
+            .collect();
+        println!(
+            "== {} [{}] {levels:?} {:?}/{:?}\n  {}",
+            row.file,
+            classes[&row.file],
+            report.indication,
+            report.sub_indication,
+            describe(&report)
+        );
+    }
+}

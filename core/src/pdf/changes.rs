@@ -188,6 +188,9 @@ fn catalog_allowed(key: &[u8]) -> bool {
     CATALOG_REGIONS.contains(&key)
 }
 
+/// Largest XDP wrapper packet (the opening or closing tag) decoded to check it is a bare tag.
+const MAX_XFA_WRAPPER: usize = 64 * 1024;
+
 /// The ReadOnly bit of a field's /Ff (ISO 32000-1 Table 221): signing tools set it on the fields
 /// a signature locks.
 const FF_READ_ONLY: i64 = 1;
@@ -485,7 +488,12 @@ impl<'d> Analysis<'d> {
         }
         let mut filled = false;
         for ((name, value), (_, old_value)) in new_packets.iter().zip(&old_packets) {
-            if name == "datasets" {
+            let fill = name == "datasets" || name == "form";
+            // The XDP wrapper's opening and closing tags (the opening one carries a time-stamp
+            // and uuid that are rewritten on every save) may change while they stay bare tags:
+            // XFA content smuggled into them would be part of the form.
+            let wrapper = matches!(name.as_str(), "xdp:xdp" | "</xdp:xdp>") && self.bare_tag(value);
+            if fill || wrapper {
                 let before = self.explained.len();
                 self.claim_subtree(value);
                 filled |= self.explained.len() > before || value != old_value;
@@ -496,8 +504,39 @@ impl<'d> Analysis<'d> {
             }
         }
         if filled {
-            self.allow(ChangeLevel::FormFilling, "XFA form data (datasets) filled in".into());
+            self.allow(
+                ChangeLevel::FormFilling,
+                "XFA form data (datasets, form state) filled in".into(),
+            );
         }
+    }
+
+    /// Whether the stream `value` of `cur` holds one XML tag and nothing else (an XML
+    /// declaration aside).
+    fn bare_tag(&self, value: &Object) -> bool {
+        let Some(Ok(stream)) = deref(self.cur, Some(value)).map(Object::as_stream) else {
+            return false;
+        };
+        if stream.dict.has(DROPPED_CONTENT_KEY) {
+            return false;
+        }
+        let content = if stream.dict.has(b"Filter") {
+            match stream.decompressed_content_with_limit(MAX_XFA_WRAPPER) {
+                Ok(c) => c,
+                Err(_) => return false,
+            }
+        } else {
+            stream.content.clone()
+        };
+        let text = String::from_utf8_lossy(&content);
+        let mut body = text.trim();
+        if body.starts_with("<?xml") {
+            match body.find("?>") {
+                Some(end) => body = body[end + 2..].trim(),
+                None => return false,
+            }
+        }
+        body.starts_with('<') && body.ends_with('>') && body.matches('<').count() == 1
     }
 
     /// The /Fields array: fields may be appended, never removed.
