@@ -448,3 +448,107 @@ fn dump() {
         );
     }
 }
+
+fn detail<'a>(part: &'a Report, check: &str, key: &str) -> Option<&'a serde_json::Value> {
+    part.check(check)?.details.get(key)
+}
+
+/// The behaviours this issue names, each on the corpus file that shows it.
+#[test]
+fn named_behaviours_hold_on_the_files_that_show_them() {
+    let Some(dir) = common::corpus("pdf-real") else { return };
+    let trust = TrustStore::new();
+    let opts = PdfOptions::new(SealOptions::new(&trust, common::t("2026-01-01T00:00:00Z")));
+    let verify = |f: &str| verify_pdf(&std::fs::read(dir.join(f)).unwrap(), &opts);
+
+    // One non-zero byte after the CMS inside /Contents: a note, not a failure.
+    let r = verify("mkl7__itext7_signatureutil_issue_doc.pdf");
+    let p = &r.parts[0];
+    assert_eq!(
+        status(p, "pdf.contents"),
+        Some(Status::Passed),
+        "{}",
+        p.to_json_pretty()
+    );
+    assert_eq!(
+        detail(p, "pdf.contents", "trailing_bytes").and_then(|v| v.as_u64()),
+        Some(1)
+    );
+    assert_ne!(r.status, Status::Failed);
+
+    // A signature time-stamp whose TSA certificate is not in the token: reported, not used,
+    // and the signature (whose value verifies) is not FAILED for it.
+    let r = verify("pdfcpu__testPAdES_BLTA.pdf");
+    let p = &r.parts[0];
+    let ts = p.check("pdf.signature-timestamp").unwrap();
+    assert_eq!(ts.status, Status::Passed, "{}", p.to_json_pretty());
+    assert_eq!(ts.details["used"], false);
+    assert!(ts.details.contains_key("problem_reason"));
+    assert_eq!(status(p, "cms.signature"), Some(Status::Passed));
+    assert_ne!(p.status, Status::Failed);
+    assert_eq!(
+        detail(p, "pdf.format", "level").and_then(|v| v.as_str()),
+        Some("PAdES-B-LTA")
+    );
+    // The document time-stamp's TSA certificate is nowhere: NO_SIGNING_CERTIFICATE_FOUND.
+    let ts = &r.parts[1];
+    assert_eq!(ts.status, Status::Indeterminate);
+    assert_eq!(ts.reason, Some(Reason::SignerCertificateNotFound));
+    assert_eq!(ts.sub_indication.as_deref(), Some("NO_SIGNING_CERTIFICATE_FOUND"));
+
+    // DocMDP P=3 allows annotations to be deleted (ISO 32000-1 Table 254).
+    let r = verify("itext__removeAllAnnots.pdf");
+    let p = &r.parts[0];
+    assert_eq!(
+        status(p, "pdf.modifications"),
+        Some(Status::Passed),
+        "{}",
+        p.to_json_pretty()
+    );
+    assert_eq!(
+        detail(p, "pdf.modifications", "level").and_then(|v| v.as_str()),
+        Some("ANNOTATIONS")
+    );
+    assert_eq!(
+        detail(p, "pdf.modifications", "permission").and_then(|v| v.as_i64()),
+        Some(3)
+    );
+
+    // Format levels the producing projects assert.
+    let r = verify("itext__B-LTA.pdf");
+    let levels: Vec<&str> = r
+        .parts
+        .iter()
+        .filter_map(|p| detail(p, "pdf.format", "level")?.as_str())
+        .collect();
+    assert_eq!(levels, ["PAdES-B-LTA", "PAdES-DTS"]);
+
+    // A second certification after a P=2 certification breaks the first signature only; the
+    // third (an approval after them) is judged by its own permission.
+    let r = verify("itext__twoCertificationSignatures.pdf");
+    assert_eq!(r.parts[0].reason, Some(Reason::ModifiedAfterSigning));
+    assert_eq!(r.parts[0].sub_indication.as_deref(), Some("FORMAT_FAILURE"));
+    assert_eq!(status(&r.parts[2], "pdf.modifications"), Some(Status::Passed));
+    assert_eq!(r.indication.as_deref(), Some("TOTAL-FAILED"));
+
+    // Field locks are each signature's own: in the four-signature document every lock holds,
+    // the fill-ins set the ReadOnly flag of the locked fields (allowed), and each signature's
+    // permission is reported.
+    let r = verify("mkl7__step_4_signed_by_alice_bob_carol_and_dave.pdf");
+    for p in &r.parts {
+        assert_eq!(
+            status(p, "pdf.modifications"),
+            Some(Status::Passed),
+            "{}",
+            p.to_json_pretty()
+        );
+    }
+    assert_eq!(
+        detail(&r.parts[0], "pdf.modifications", "permission").and_then(|v| v.as_i64()),
+        Some(2)
+    );
+    assert_eq!(
+        detail(&r.parts[3], "pdf.modifications", "permission").and_then(|v| v.as_i64()),
+        Some(1)
+    );
+}
