@@ -9,8 +9,6 @@
 #[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
-use std::path::Path;
-
 use yinjian::pdf::{verify_pdf, PdfOptions};
 use yinjian::seal::SealOptions;
 use yinjian::x509::TrustStore;
@@ -21,10 +19,11 @@ use yinjian::{Reason, Report, Status};
 const BASE: &str = "sig-with-ski-sid.pdf";
 
 fn base() -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/pdf")
+    // Through the resolver (YINJIAN_CORPUS); every attack is built from this file.
+    let p = common::corpus("pdf")
+        .expect("../shared/corpus/pdf (set YINJIAN_CORPUS)")
         .join(BASE);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared/corpus)", p.display()))
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn verify(bytes: &[u8]) -> Report {

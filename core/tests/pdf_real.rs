@@ -320,16 +320,15 @@ fn judge(row: &Row, class: &str, report: &Report) -> Vec<String> {
     match class {
         "genuine" if report.status == Status::Failed => fail(format!("document FAILED: {}", report.summary)),
         "altered" if report.status == Status::Passed => fail("document PASSED".into()),
-        "judgement" => {
-            // Never a digest failure: each judgement row is intact; what differs is how
-            // leniently the container or the value is read (docs/pdf.md).
+        // Never a digest failure: each judgement row is intact; what differs is how leniently
+        // the container or the value is read (docs/pdf.md).
+        "judgement"
             if report
                 .parts
                 .iter()
-                .any(|p| p.checks.iter().any(|c| c.reason == Some(Reason::HashMismatch)))
-            {
-                fail("a judgement row reported a digest mismatch".into());
-            }
+                .any(|p| p.checks.iter().any(|c| c.reason == Some(Reason::HashMismatch))) =>
+        {
+            fail("a judgement row reported a digest mismatch".into())
         }
         "broken" => {
             if report.status != Status::Failed {
