@@ -386,6 +386,10 @@ impl<'d> Analysis<'d> {
                     self.dss |= key == b"DSS";
                     self.allow(level, format!("catalog /{name} updated"));
                 }
+                Some(KeyEffect::Effective) if key == b"Perms" && self.certification_added(old_cat, cat) => self.allow(
+                    ChangeLevel::FormFilling,
+                    "catalog /Perms /DocMDP: a certification signature added after document time-stamps only".into(),
+                ),
                 Some(KeyEffect::Effective) => self.flag(format!("catalog /{name} changed")),
                 None => {
                     if let Ok(v) = cat.get(&key) {
@@ -445,6 +449,35 @@ impl<'d> Analysis<'d> {
             }
             self.fields_array(old_form, form);
         }
+    }
+
+    /// Whether the only change to the catalog's /Perms is a /DocMDP added for a signature
+    /// dictionary this update adds, in a document that had no signature before it but document
+    /// time-stamps (ISO 32000-2 §12.8.2.2.1: the certification is the first signature; document
+    /// time-stamps may precede it).
+    fn certification_added(&self, old_cat: &Dictionary, cat: &Dictionary) -> bool {
+        let perms = |doc: &Document, c: &Dictionary| {
+            deref(doc, c.get(b"Perms").ok())
+                .and_then(|o| o.as_dict().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (old, new) = (perms(self.prev, old_cat), perms(self.cur, cat));
+        if old.has(b"DocMDP") {
+            return false;
+        }
+        let Ok(Object::Reference(sig)) = new.get(b"DocMDP") else {
+            return false;
+        };
+        let others_same = differing_keys(&old, &new).iter().all(|k| k == b"DocMDP");
+        let signed_before = super::document::signature_fields(self.prev)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.value.as_ref())
+            .any(|v| {
+                super::document::SignatureValue::read(self.prev, v).kind() != Some(super::SignatureKind::DocTimeStamp)
+            });
+        others_same && self.added.contains(sig) && !signed_before
     }
 
     /// An XFA form (AcroForm /XFA, ISO 32000-1 §12.7.8): filling it in rewrites its
