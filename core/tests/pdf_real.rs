@@ -557,3 +557,40 @@ fn named_behaviours_hold_on_the_files_that_show_them() {
         Some(1)
     );
 }
+
+/// A lock broken after signature 3 is signature 3's finding (and that of signature 4, whose
+/// FieldMDP P=1 allows nothing after it); signatures 1 (certification P=2: fill-ins allowed)
+/// and 2 (whose lock does not name the field) are untouched.
+#[test]
+fn a_lock_broken_after_a_signature_is_that_signature_s_finding_only() {
+    let Some(dir) = common::corpus("pdf-real") else { return };
+    let mut bytes = std::fs::read(dir.join("mkl7__step_4_signed_by_alice_bob_carol_and_dave.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let sx = text.rfind("startxref").unwrap();
+    let prev: usize = text[sx + 9..].split_whitespace().next().unwrap().parse().unwrap();
+    let at = bytes.len();
+    bytes.extend_from_slice(
+        b"12 0 obj\n<</FT/Tx/Ff 1/Type/Annot/Subtype/Widget/Rect[36 618 559 638]/T(approved_carol)/V(Rejected by Carol)/BS<</W 1/S/S>>/AP<</N 34 0 R>>/DA(/Helv 0 Tf 0 g )/F 4/DR<</Font<</Helv 4 0 R>>>>>>\nendobj\n",
+    );
+    let xref = bytes.len();
+    bytes.extend_from_slice(
+        format!("xref\n0 1\n0000000000 65535 f \n12 1\n{at:010} 00000 n \ntrailer\n<</Size 48/Root 19 0 R/Info 20 0 R/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n")
+            .as_bytes(),
+    );
+    let trust = TrustStore::new();
+    let opts = PdfOptions::new(SealOptions::new(&trust, common::t("2026-01-01T00:00:00Z")));
+    let r = verify_pdf(&bytes, &opts);
+    let flagged: Vec<bool> = r
+        .parts
+        .iter()
+        .map(|p| status(p, "pdf.modifications") == Some(Status::Failed))
+        .collect();
+    assert_eq!(flagged, [false, false, true, true], "{}", describe(&r));
+    let sig3 = r.parts[2].check("pdf.modifications").unwrap();
+    assert!(
+        sig3.message.contains("approved_carol is locked by this signature"),
+        "{}",
+        sig3.message
+    );
+    assert_eq!(r.parts[2].reason, Some(Reason::ModifiedAfterSigning));
+}
