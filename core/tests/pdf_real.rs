@@ -93,24 +93,26 @@ const MODIFIED: &[(&str, &[usize])] = &[
     ("itext__twoCertificationSignatures.pdf", &[1]),
 ];
 
-/// The broken signature of each `broken` file and the reasons that name its break.
-const BROKEN: &[(&str, usize, &[Reason])] = &[
-    ("mkl5__signed_file.pdf", 1, &[Reason::BadSignature]),
-    ("mklpb2__222-color.pdf", 1, &[Reason::Malformed, Reason::HashMismatch]),
+/// The broken signature of each `broken` file and the reasons that name its break (by name:
+/// the algorithm branch adds `InconsistentAlgorithmParameters` for RSA-PSS parameters that
+/// contradict each other).
+const BROKEN: &[(&str, usize, &[&str])] = &[
+    ("mkl5__signed_file.pdf", 1, &["BadSignature"]),
+    ("mklpb2__222-color.pdf", 1, &["Malformed", "HashMismatch"]),
     (
         "dd4j__hello_signed_INCSAVE_signed_EDITED.pdf",
         2,
-        &[Reason::Malformed, Reason::HashMismatch],
+        &["Malformed", "HashMismatch"],
     ),
     (
         "itext__mgfDiscrepancy.pdf",
         1,
-        &[Reason::BadSignature, Reason::PolicyViolation, Reason::Malformed],
+        &["InconsistentAlgorithmParameters", "BadSignature"],
     ),
     (
         "itext__lastBytesNotCoveredTest01.pdf",
         1,
-        &[Reason::Malformed, Reason::HashMismatch],
+        &["Malformed", "HashMismatch"],
     ),
 ];
 
@@ -342,7 +344,8 @@ fn judge(row: &Row, class: &str, report: &Report) -> Vec<String> {
             }
             if let Some((_, n, reasons)) = broken {
                 match report.parts.get(n - 1) {
-                    Some(p) if p.status == Status::Failed && p.reason.is_some_and(|r| reasons.contains(&r)) => {}
+                    Some(p)
+                        if p.status == Status::Failed && p.reason.is_some_and(|r| reasons.contains(&r.as_str())) => {}
                     Some(p) => fail(format!(
                         "#{n}: {} {:?}, expected FAILED with one of {reasons:?}",
                         p.status, p.reason
