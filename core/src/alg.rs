@@ -937,6 +937,7 @@ fn verify_rsa(
 ) -> Result<Verified, AlgError> {
     let key = rustcrypto::RsaKey::from_der(key_bytes)?;
     let mut verified = Verified::new(KeyInfo::Rsa { bits: key.bits }, alg);
+    verified.note = key.leniency;
     let ring_alg: Option<&dyn rs::VerificationAlgorithm> = match alg {
         SignatureAlgorithm::RsaPkcs1Sha1 => Some(&rs::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY),
         SignatureAlgorithm::RsaPkcs1Sha256 => Some(&rs::RSA_PKCS1_2048_8192_SHA256),

@@ -32,6 +32,15 @@ impl Status {
         self.max(other)
     }
 
+    /// The ETSI EN 319 102-1 main indication this status stands for.
+    pub fn etsi_indication(self) -> &'static str {
+        match self {
+            Status::Passed => "TOTAL-PASSED",
+            Status::Failed => "TOTAL-FAILED",
+            Status::Indeterminate => "INDETERMINATE",
+        }
+    }
+
     /// The status as the JSON spells it (`PASSED`, `FAILED`, `INDETERMINATE`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -100,6 +109,9 @@ pub enum Reason {
     /// with an MGF1 hash other than the message hash, a trailer field other than 1); the
     /// message says whether the value verifies with them as given (ETSI FORMAT_FAILURE).
     InconsistentAlgorithmParameters,
+    /// The signer's certificate is not in the signature (nor among the certificates supplied):
+    /// the signature cannot be checked (ETSI NO_SIGNING_CERTIFICATE_FOUND).
+    SignerCertificateNotFound,
 }
 
 impl Reason {
@@ -112,7 +124,8 @@ impl Reason {
             | Reason::OutOfBoundsNoPoe
             | Reason::NoSignature
             | Reason::CryptoConstraintsFailure
-            | Reason::NonStandardSm2 => Status::Indeterminate,
+            | Reason::NonStandardSm2
+            | Reason::SignerCertificateNotFound => Status::Indeterminate,
             _ => Status::Failed,
         }
     }
@@ -134,12 +147,16 @@ impl Reason {
             Reason::OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
             Reason::CryptoConstraintsFailure | Reason::NonStandardSm2 => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::InconsistentAlgorithmParameters => "FORMAT_FAILURE",
-            Reason::ModifiedAfterSigning | Reason::NoSignature => return None,
+            Reason::SignerCertificateNotFound => "NO_SIGNING_CERTIFICATE_FOUND",
+            // Changes after signing that the signature does not allow: the format checks of
+            // ETSI EN 319 102-1 (and EU DSS's PDF modification checks) fail.
+            Reason::ModifiedAfterSigning => "FORMAT_FAILURE",
+            Reason::NoSignature => return None,
         })
     }
 
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 19] = [
+    pub const ALL: [Reason; 20] = [
         Reason::HashMismatch,
         Reason::BadSignature,
         Reason::NotYetValid,
@@ -159,6 +176,7 @@ impl Reason {
         Reason::CryptoConstraintsFailure,
         Reason::NonStandardSm2,
         Reason::InconsistentAlgorithmParameters,
+        Reason::SignerCertificateNotFound,
     ];
 
     /// The reason's name as the JSON spells it.
@@ -183,6 +201,7 @@ impl Reason {
             Reason::CryptoConstraintsFailure => "CryptoConstraintsFailure",
             Reason::NonStandardSm2 => "NonStandardSm2",
             Reason::InconsistentAlgorithmParameters => "InconsistentAlgorithmParameters",
+            Reason::SignerCertificateNotFound => "SignerCertificateNotFound",
         }
     }
 }
@@ -275,6 +294,14 @@ pub struct Report {
     /// The reason of the first check that gave the overall status, if it is not PASSED.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reason: Option<Reason>,
+    /// The ETSI EN 319 102-1 main indication beside `status`: `TOTAL-PASSED`, `TOTAL-FAILED`
+    /// or `INDETERMINATE` (set by [`Report::finish`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub indication: Option<String>,
+    /// The ETSI EN 319 102-1 sub-indication beside `reason` (that of the deciding check or part;
+    /// absent when PASSED or when ETSI has none for the reason).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sub_indication: Option<String>,
     /// One-line human summary.
     pub summary: String,
     /// What was verified.
@@ -294,6 +321,8 @@ impl Report {
             kind: kind.into(),
             status: Status::Indeterminate,
             reason: None,
+            indication: None,
+            sub_indication: None,
             summary: String::new(),
             subject: Subject::default(),
             checks: Vec::new(),
@@ -325,6 +354,12 @@ impl Report {
             .iter()
             .find(|p| p.status == self.status && self.status != Status::Passed);
         self.reason = check.and_then(|c| c.reason).or_else(|| part.and_then(|p| p.reason));
+        self.indication = Some(self.status.etsi_indication().to_owned());
+        self.sub_indication = match (check, part) {
+            (Some(c), _) => c.sub_indication.clone(),
+            (None, Some(p)) => p.sub_indication.clone(),
+            (None, None) => None,
+        };
         self.summary = match (self.status, check, part) {
             (Status::Passed, _, _) => match self.parts.len() {
                 0 => format!("{}: all {} checks passed", self.kind, self.checks.len()),
@@ -445,6 +480,8 @@ mod tests {
         assert_eq!(json["reason"], "HashMismatch");
         assert_eq!(json["version"], 1);
         assert_eq!(json["checks"][0]["sub_indication"], "HASH_FAILURE");
+        assert_eq!(json["indication"], "TOTAL-FAILED");
+        assert_eq!(json["sub_indication"], "HASH_FAILURE");
         assert_eq!(json["checks"][0]["details"]["k"], 1);
     }
 

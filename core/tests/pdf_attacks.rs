@@ -9,8 +9,6 @@
 #[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
-use std::path::Path;
-
 use yinjian::pdf::{verify_pdf, PdfOptions};
 use yinjian::seal::SealOptions;
 use yinjian::x509::TrustStore;
@@ -21,10 +19,11 @@ use yinjian::{Reason, Report, Status};
 const BASE: &str = "sig-with-ski-sid.pdf";
 
 fn base() -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/pdf")
+    // Through the resolver (YINJIAN_CORPUS); every attack is built from this file.
+    let p = common::corpus("pdf")
+        .expect("../shared/corpus/pdf (set YINJIAN_CORPUS)")
         .join(BASE);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared/corpus)", p.display()))
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn verify(bytes: &[u8]) -> Report {
@@ -143,7 +142,7 @@ fn shadow_hide_with_an_overlay_annotation_is_flagged() {
     let cover = "<< /Type /Annot /Subtype /Square /Rect [ 0 0 300 144 ] /IC [ 1 1 1 ] /C [ 1 1 1 ] /F 4 >>";
     assert_flagged(
         &append_update(&base(), &[(3, page), (16, cover)], ""),
-        "annotation 16 0 R added that is not a form field widget",
+        "annotation 16 0 R added (annotations are allowed only under DocMDP P=3",
     );
 }
 
@@ -205,8 +204,9 @@ fn signature_wrapping_by_rewriting_the_signature_dictionary_is_flagged() {
 }
 
 #[test]
-fn data_after_the_container_inside_contents_is_refused() {
-    // The zero padding after the CMS is not hashed: hiding data there must still fail.
+fn data_after_the_container_inside_contents_is_a_note_not_a_failure() {
+    // The bytes after the CMS inside /Contents are neither signed nor rendered (some products
+    // leave a stray byte there): a note, and the signature is judged as it is.
     let bytes = base();
     let (start, end) = contents_hex(&bytes);
     let last_nonzero = start + bytes[start..end].iter().rposition(|b| *b != b'0').unwrap() + 1;
@@ -215,8 +215,60 @@ fn data_after_the_container_inside_contents_is_refused() {
     tampered[last_nonzero + 10] = b'7';
     let report = verify(&tampered);
     let sig = part(&report);
-    assert_eq!(sig.status, Status::Failed);
-    assert_eq!(check_reason(sig, "pdf.contents"), Some(Reason::Malformed));
+    let contents = sig.check("pdf.contents").unwrap();
+    assert_eq!(contents.status, Status::Passed, "{}", sig.to_json_pretty());
+    assert!(contents.details["trailing_bytes"].as_u64().unwrap() > 0);
+    assert!(contents.message.contains("note"), "{}", contents.message);
+    assert_eq!(sig.check("cms.signature").unwrap().status, Status::Passed);
+    assert_eq!(sig.status, Status::Indeterminate, "only trust is missing");
+    // Anything in the byte-range gap beyond /Contents stays a failure: see
+    // byte_ranges_that_skip_more_than_contents_or_stop_early_are_flagged.
+}
+
+#[test]
+fn trailer_keys_no_reader_uses_are_not_changes() {
+    // Adobe writes /DocChecksum and /AdditionalStreams into trailers; no viewer reads them.
+    let bytes = append_update(
+        &base(),
+        &[(16, "<< /Length 0 >>\nstream\n\nendstream")],
+        "/DocChecksum /0123456789ABCDEF0123456789ABCDEF /AdditionalStreams [ 16 0 R ] ",
+    );
+    let report = verify(&bytes);
+    let sig = part(&report);
+    let check = sig.check("pdf.modifications").unwrap();
+    assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
+    assert_eq!(check.details["level"], "LTA_UPDATES");
+    // A changed /Encrypt changes how every string is read: flagged.
+    let encrypted = append_update(&base(), &[(16, "<< /Filter /Standard /V 1 >>")], "/Encrypt 16 0 R ");
+    let report = verify(&encrypted);
+    let opened = report
+        .check("pdf.signatures")
+        .is_some_and(|c| c.status == Status::Passed);
+    let flagged = report
+        .parts
+        .first()
+        .and_then(|p| p.check("pdf.modifications"))
+        .is_some_and(|c| c.status == Status::Failed);
+    assert!(!opened || flagged, "{}", report.to_json_pretty());
+}
+
+#[test]
+fn a_catalog_key_that_changes_what_is_seen_is_flagged() {
+    // Optional content: a new /OCProperties can hide page content.
+    let catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /OCProperties << /OCGs [] /D << /OFF [] >> >> >>";
+    assert_flagged(
+        &append_update(&base(), &[(1, catalog)], ""),
+        "catalog /OCProperties changed",
+    );
+}
+
+#[test]
+fn viewer_preferences_and_private_catalog_keys_are_not_changes() {
+    let catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /PageMode /UseOutlines /ViewerPreferences << /DisplayDocTitle true >> /ACME_Private 1 >>";
+    let report = verify(&append_update(&base(), &[(1, catalog)], ""));
+    let sig = part(&report);
+    let check = sig.check("pdf.modifications").unwrap();
+    assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
 }
 
 #[test]
@@ -339,4 +391,110 @@ fn a_decoy_byte_range_in_the_tail_of_a_large_file_changes_nothing() {
         sig.check("pdf.byte-range").unwrap().details["coverage"],
         "ENTIRE_REVISION"
     );
+}
+
+// ---- the legacy adbe.x509.rsa_sha1 SubFilter ----------------------------------------------
+
+/// A one-page PDF signed with the legacy SubFilter `adbe.x509.rsa_sha1` (a PKCS#1 v1.5
+/// signature with `digest` in /Contents, the certificate in /Cert), made with OpenSSL.
+fn rsa_sha1_pdf(digest: &str) -> Vec<u8> {
+    let dir = common::scratch_dir("rsa-sha1");
+    let (key, cert) = (dir.join("k.pem"), dir.join("c.der"));
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=legacy signer",
+            "-days",
+            "3650",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .args(["-outform", "DER", "-out"])
+        .arg(&cert)
+        .output()
+        .expect("openssl")
+        .status
+        .success();
+    assert!(ok, "openssl req");
+    let cert_hex = hex::encode(std::fs::read(&cert).unwrap());
+    const RESERVED: usize = 600; // bytes of /Contents
+    let placeholder = "[0 0000000000 0000000000 0000000000]";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [ 4 0 R ] /SigFlags 3 >> >>".to_owned(),
+        "<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 200 200 ] /Annots [ 4 0 R ] >>".to_owned(),
+        "<< /FT /Sig /T (Legacy) /Type /Annot /Subtype /Widget /Rect [ 0 0 0 0 ] /P 3 0 R /V 5 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.x509.rsa_sha1 /M (D:20240101000000Z) /Cert <{cert_hex}> /ByteRange {placeholder} /Contents <{}> >>",
+            "0".repeat(RESERVED * 2)
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Root 1 0 R /Size 6 >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    let start = find(&out, b"/Contents <", 0) + b"/Contents ".len();
+    let end = start + RESERVED * 2 + 2;
+    let range = format!("[0 {start:010} {end:010} {:010}]", out.len() - end);
+    let at = find(&out, placeholder.as_bytes(), 0);
+    out[at..at + range.len()].copy_from_slice(range.as_bytes());
+    let signed: Vec<u8> = [&out[..start], &out[end..]].concat();
+    let data = dir.join("data");
+    std::fs::write(&data, &signed).unwrap();
+    let sig = std::process::Command::new("openssl")
+        .args(["dgst", &format!("-{digest}"), "-sign"])
+        .arg(&key)
+        .arg(&data)
+        .output()
+        .expect("openssl dgst")
+        .stdout;
+    assert_eq!(sig.len(), 256, "RSA-2048 signature");
+    let mut der = vec![0x04, 0x82, 0x01, 0x00];
+    der.extend_from_slice(&sig);
+    let hex = hex::encode(&der);
+    out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+#[test]
+fn the_legacy_rsa_sha1_subfilter_is_verified_with_the_digest_its_digest_info_names() {
+    for (digest, alg) in [("sha1", "RSA-SHA1"), ("sha256", "RSA-SHA256")] {
+        let bytes = rsa_sha1_pdf(digest);
+        let report = verify(&bytes);
+        let sig = part(&report);
+        let check = sig.check("pdf.pkcs1-signature").expect("PKCS#1 check");
+        assert_eq!(check.status, Status::Passed, "{}", sig.to_json_pretty());
+        assert_eq!(check.details["algorithm"], alg);
+        assert_eq!(sig.check("pdf.format").unwrap().details["level"], "PKCS1");
+        assert_eq!(sig.subject.signer.as_deref(), Some("CN=legacy signer"));
+        // Trust is all that is missing for SHA-256; SHA-1 also breaks the crypto constraints.
+        assert_eq!(sig.status, Status::Indeterminate, "{}", sig.to_json_pretty());
+        let (want, constraints) = match digest {
+            "sha1" => (Reason::CryptoConstraintsFailure, Some(Status::Indeterminate)),
+            _ => (Reason::UntrustedChain, None),
+        };
+        assert_eq!(sig.reason, Some(want));
+        assert_eq!(sig.check("pdf.crypto-constraints").map(|c| c.status), constraints);
+
+        // One byte of the signed page changed: the value no longer verifies.
+        let tampered = patch(&bytes, b"/MediaBox [ 0 0 200 200 ]", b"/MediaBox [ 0 0 200 201 ]");
+        let report = verify(&tampered);
+        let sig = part(&report);
+        assert_eq!(check_reason(sig, "pdf.pkcs1-signature"), Some(Reason::BadSignature));
+        assert_eq!(sig.status, Status::Failed);
+    }
 }

@@ -3,6 +3,7 @@
 //! (its revision followed by form filling only); a changed byte is caught; the update is
 //! append-only; the PDFs pyHanko signed (test-vectors/gen/gen-pdf-pyhanko.py) verify here.
 
+#[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
 use common::{cert, key, openssl_sm2_verify, scratch_dir, t, vectors, TestPki};

@@ -55,6 +55,9 @@ const REASONS = {
   PolicyViolation: "不符合策略",
   NoSignature: "文件未签名",
   OutOfBoundsNoPoe: "证书已过期且无时间戳证明",
+  CryptoConstraintsFailure: "算法或密钥长度不符合密码策略",
+  NonStandardSm2: "非标准 SM2 签名",
+  SignerCertificateNotFound: "找不到签名者证书",
 };
 
 const SEAL_FIELDS = [
@@ -473,7 +476,9 @@ function signatureCard(part, index, picture) {
         [t("印章", "Seal"), s.seal],
         [t("签名时间", "Signing time"), s.signing_time],
         [t("吊销状态", "Revocation"), revocationText(part)],
+        [t("格式级别", "Format level"), part.checks.find((c) => c.name === "pdf.format")?.details?.level],
         [t("原因", "Reason"), part.reason ? reasonText(part.reason) : null],
+        [t("ETSI 结论", "ETSI indication"), part.indication ? [part.indication, part.sub_indication].filter(Boolean).join(" / ") : null],
       ]),
     ),
     changes

@@ -57,7 +57,29 @@ export type Reason =
   | "NoSignature"
   | "CryptoConstraintsFailure"
   | "NonStandardSm2"
-  | "InconsistentAlgorithmParameters";
+  | "InconsistentAlgorithmParameters"
+  | "SignerCertificateNotFound";
+
+/** ETSI EN 319 102-1 main indication, reported beside `status`. */
+export type EtsiIndication = "TOTAL-PASSED" | "TOTAL-FAILED" | "INDETERMINATE";
+
+/**
+ * Format level of a PDF signature (the `level` detail of its `pdf.format` check): PAdES
+ * baseline per ETSI EN 319 142-1, PKCS7 with the same suffixes when the ETSI attributes are
+ * absent, a document time-stamp, a legacy PKCS#1 (`adbe.x509.rsa_sha1`) or a GB/T 38540 seal.
+ */
+export type PdfFormatLevel =
+  | "PAdES-B-B"
+  | "PAdES-B-T"
+  | "PAdES-B-LT"
+  | "PAdES-B-LTA"
+  | "PKCS7"
+  | "PKCS7-T"
+  | "PKCS7-LT"
+  | "PKCS7-LTA"
+  | "PAdES-DTS"
+  | "PKCS1"
+  | "SES";
 
 /** One step of a verification and its outcome. */
 export interface Check {
@@ -120,6 +142,10 @@ export interface Report {
   status: Status;
   /** The reason of the check that decided a non-PASSED status. */
   reason?: Reason;
+  /** The ETSI EN 319 102-1 main indication beside `status`. */
+  indication?: EtsiIndication;
+  /** The ETSI EN 319 102-1 sub-indication beside `reason` (e.g. `HASH_FAILURE`). */
+  sub_indication?: string;
   /** One-line human summary. */
   summary: string;
   subject: Subject;

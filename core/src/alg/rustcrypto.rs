@@ -32,6 +32,42 @@ pub(super) struct RsaKey {
     e: Vec<u8>,
     /// Modulus size in bits.
     pub bits: u32,
+    /// The encoding needed leniency (see [`RsaKey::from_der`]): the note for the report.
+    pub leniency: Option<&'static str>,
+}
+
+/// The note for a key whose integers are not minimal, positive DER.
+const LENIENT_RSA_KEY: &str = "the RSA key's integers are not DER (a modulus or exponent written as a negative or \
+non-minimal INTEGER, as some ID-card certificates have): read as unsigned big-endian numbers, as OpenSSL does";
+
+/// The two INTEGERs of an RSAPublicKey read as unsigned magnitudes whatever their sign bit
+/// or leading zeros: a definite-length SEQUENCE of exactly two INTEGERs, nothing after it.
+fn lenient_rsa_integers(key: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    fn tlv(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+        let (&t, rest) = input.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        if t != tag {
+            return None;
+        }
+        let (len, rest) = match first {
+            0..=0x7f => (usize::from(first), rest),
+            0x81..=0x84 => {
+                let n = usize::from(first & 0x7f);
+                let (bytes, rest) = (rest.get(..n)?, rest.get(n..)?);
+                (bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), rest)
+            }
+            _ => return None,
+        };
+        Some((rest.get(..len)?, rest.get(len..)?))
+    }
+    let (body, after) = tlv(key, 0x30)?;
+    let (n, body) = tlv(body, 0x02)?;
+    let (e, body) = tlv(body, 0x02)?;
+    if !after.is_empty() || !body.is_empty() {
+        return None;
+    }
+    let strip = |v: &[u8]| v[v.iter().position(|&b| b != 0).unwrap_or(v.len())..].to_vec();
+    Some((strip(n), strip(e)))
 }
 
 /// Number of significant bits of a big-endian unsigned integer.
@@ -46,21 +82,23 @@ pub(super) fn bit_len(bytes: &[u8]) -> u32 {
 
 impl RsaKey {
     /// Decodes the subjectPublicKey BIT STRING contents of an RSA key.
+    /// A key whose integers are not DER (negative or non-minimal) is read as unsigned
+    /// numbers with a note ([`RsaKey::leniency`]).
     pub(super) fn from_der(key_bytes: &[u8]) -> Result<RsaKey, AlgError> {
-        let parsed =
-            RsaPublicKeyDer::from_der(key_bytes).map_err(|e| AlgError::MalformedKey(format!("RSAPublicKey: {e}")))?;
-        let n = parsed.n.as_bytes().to_vec();
+        let (n, e, leniency) = match RsaPublicKeyDer::from_der(key_bytes) {
+            Ok(parsed) => (parsed.n.as_bytes().to_vec(), parsed.e.as_bytes().to_vec(), None),
+            Err(error) => match lenient_rsa_integers(key_bytes) {
+                Some((n, e)) => (n, e, Some(LENIENT_RSA_KEY)),
+                None => return Err(AlgError::MalformedKey(format!("RSAPublicKey: {error}"))),
+            },
+        };
         let bits = bit_len(&n);
         if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
             return Err(AlgError::MalformedKey(format!(
                 "RSA modulus of {bits} bits (verified: {MIN_RSA_BITS} to {MAX_RSA_BITS})"
             )));
         }
-        Ok(RsaKey {
-            n,
-            e: parsed.e.as_bytes().to_vec(),
-            bits,
-        })
+        Ok(RsaKey { n, e, bits, leniency })
     }
 
     /// Whether RustCrypto accepts the key (modulus odd, exponent in range).

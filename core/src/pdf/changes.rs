@@ -58,6 +58,8 @@ pub enum ChangeLevel {
     LtaUpdates,
     /// Signing and form filling.
     FormFilling,
+    /// Annotations created, changed or deleted (allowed only under DocMDP P=3).
+    Annotations,
     /// Anything else: a change a verifier must flag.
     Other,
 }
@@ -69,6 +71,7 @@ impl ChangeLevel {
             ChangeLevel::None => "NONE",
             ChangeLevel::LtaUpdates => "LTA_UPDATES",
             ChangeLevel::FormFilling => "FORM_FILLING",
+            ChangeLevel::Annotations => "ANNOTATIONS",
             ChangeLevel::Other => "OTHER",
         }
     }
@@ -91,6 +94,11 @@ pub struct RevisionChanges {
     pub fields_filled: Vec<String>,
     /// Why the update is [`ChangeLevel::Other`] (empty otherwise).
     pub disallowed: Vec<String>,
+    /// Annotations created, changed or deleted (what makes the level
+    /// [`ChangeLevel::Annotations`]: allowed only under DocMDP P=3).
+    pub annotations: Vec<String>,
+    /// The update added or changed the DSS (PAdES validation data).
+    pub dss: bool,
     /// What was allowed, briefly.
     pub allowed: Vec<String>,
 }
@@ -101,18 +109,91 @@ const TRAILER_ID: ObjectId = (0, u16::MAX);
 /// Most disallowed findings listed per revision.
 const MAX_FINDINGS: usize = 20;
 
-/// Trailer keys besides the cross-reference section's ([`XREF_SECTION_KEYS`]) that an update
-/// may change: the size, the file identifier and the information dictionary.
+/// Trailer keys a reader acts on besides /Size, /ID, /Info and the cross-reference section's
+/// own ([`XREF_SECTION_KEYS`]), which every update writes anew: /Root is judged through the
+/// catalog it points to, and a changed /Encrypt changes how every string and stream is read.
+/// Every other trailer key (Adobe's /DocChecksum and /AdditionalStreams, private keys of other
+/// writers) is read by no viewer: it cannot change what a reader sees or how a form behaves.
+const TRAILER_EFFECTIVE: &[&[u8]] = &[b"Root", b"Encrypt"];
+
+/// Trailer keys every update may rewrite: the size, the file identifier, the information
+/// dictionary.
 const TRAILER_UPDATED: &[&[u8]] = &[b"Size", b"ID", b"Info"];
 
-/// Catalog keys an update after signing may change, and the level of the change.
-const CATALOG_ALLOWED: &[(&[u8], ChangeLevel)] = &[
-    (b"AcroForm", ChangeLevel::LtaUpdates),
-    (b"DSS", ChangeLevel::LtaUpdates),
-    (b"Extensions", ChangeLevel::LtaUpdates),
-    (b"Metadata", ChangeLevel::FormFilling),
-    (b"Version", ChangeLevel::LtaUpdates),
+/// What changing a catalog key after signing can do (ISO 32000-2 Table 29, every key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyEffect {
+    /// Nothing a reader shows or a form does changes: allowed, at this level.
+    Harmless(ChangeLevel),
+    /// What a reader shows, or how the document or a form behaves, can change: flagged.
+    Effective,
+}
+
+/// Every catalog key of ISO 32000-2 with what changing it after signing can do. Keys not
+/// listed (private keys of a product) are ignored by conforming readers and are allowed,
+/// named in the report.
+const CATALOG_KEYS: &[(&[u8], KeyEffect)] = &[
+    // Handled in detail: /AcroForm key by key and field by field.
+    (b"AcroForm", KeyEffect::Harmless(ChangeLevel::LtaUpdates)),
+    // Long-term validation data and the version it needs (PAdES, ISO 32000-2 §12.8.4).
+    (b"DSS", KeyEffect::Harmless(ChangeLevel::LtaUpdates)),
+    (b"Extensions", KeyEffect::Harmless(ChangeLevel::LtaUpdates)),
+    (b"Version", KeyEffect::Harmless(ChangeLevel::LtaUpdates)),
+    // Metadata about the document, not its content.
+    (b"Metadata", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"PieceInfo", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"SpiderInfo", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"Lang", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"MarkInfo", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    // How a viewer opens its window, not what the pages show.
+    (b"ViewerPreferences", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"PageLayout", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    (b"PageMode", KeyEffect::Harmless(ChangeLevel::FormFilling)),
+    // The page tree, page labels, optional content (what is visible), outlines, named
+    // destinations, article threads, structure (what assistive technology reads).
+    (b"Type", KeyEffect::Effective),
+    (b"Pages", KeyEffect::Effective),
+    (b"PageLabels", KeyEffect::Effective),
+    (b"OCProperties", KeyEffect::Effective),
+    (b"Outlines", KeyEffect::Effective),
+    (b"Dests", KeyEffect::Effective),
+    (b"Threads", KeyEffect::Effective),
+    (b"StructTreeRoot", KeyEffect::Effective),
+    // Actions and scripts (how the document behaves), link base, name trees (JavaScript,
+    // embedded files, page templates), associated files, portfolio, XFA rendering.
+    (b"OpenAction", KeyEffect::Effective),
+    (b"AA", KeyEffect::Effective),
+    (b"URI", KeyEffect::Effective),
+    (b"Names", KeyEffect::Effective),
+    (b"AF", KeyEffect::Effective),
+    (b"Collection", KeyEffect::Effective),
+    (b"NeedsRendering", KeyEffect::Effective),
+    (b"DPartRoot", KeyEffect::Effective),
+    // Permissions (a new certification after one), legal attestation, requirements.
+    (b"Perms", KeyEffect::Effective),
+    (b"Legal", KeyEffect::Effective),
+    (b"Requirements", KeyEffect::Effective),
 ];
+
+/// What changing catalog key `key` can do.
+fn catalog_key_effect(key: &[u8]) -> Option<KeyEffect> {
+    CATALOG_KEYS.iter().find(|(k, _)| *k == key).map(|(_, e)| *e)
+}
+
+/// Catalog keys whose values are allowed regions: an object reachable from another catalog key
+/// is "used elsewhere" when it changes as part of a form update (object reuse).
+const CATALOG_REGIONS: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata", b"Version"];
+
+fn catalog_allowed(key: &[u8]) -> bool {
+    CATALOG_REGIONS.contains(&key)
+}
+
+/// Largest XDP wrapper packet (the opening or closing tag) decoded to check it is a bare tag.
+const MAX_XFA_WRAPPER: usize = 64 * 1024;
+
+/// The ReadOnly bit of a field's /Ff (ISO 32000-1 Table 221): signing tools set it on the fields
+/// a signature locks.
+const FF_READ_ONLY: i64 = 1;
 
 /// AcroForm keys an update may change.
 const ACROFORM_ALLOWED: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"];
@@ -148,6 +229,8 @@ pub fn compare(revision: usize, prev: &Document, cur: &Document) -> RevisionChan
         fields_filled: a.filled,
         disallowed: a.disallowed,
         allowed: a.allowed,
+        annotations: a.annotations,
+        dss: a.dss,
     }
 }
 
@@ -172,6 +255,10 @@ struct Analysis<'d> {
     filled: Vec<String>,
     disallowed: Vec<String>,
     allowed: Vec<String>,
+    annotations: Vec<String>,
+    /// Objects of `prev` whose deletion is accounted for (removed annotations).
+    deleted_ok: BTreeSet<ObjectId>,
+    dss: bool,
 }
 
 impl<'d> Analysis<'d> {
@@ -210,6 +297,17 @@ impl<'d> Analysis<'d> {
             filled: Vec::new(),
             disallowed: Vec::new(),
             allowed: Vec::new(),
+            annotations: Vec::new(),
+            deleted_ok: BTreeSet::new(),
+            dss: false,
+        }
+    }
+
+    /// An annotation created, changed or deleted: level [`ChangeLevel::Annotations`].
+    fn annotation(&mut self, what: String) {
+        self.level = self.level.max(ChangeLevel::Annotations);
+        if self.annotations.len() < MAX_FINDINGS && !self.annotations.contains(&what) {
+            self.annotations.push(what);
         }
     }
 
@@ -236,7 +334,24 @@ impl<'d> Analysis<'d> {
             if XREF_SECTION_KEYS.contains(&key.as_slice()) || TRAILER_UPDATED.contains(&key.as_slice()) {
                 continue;
             }
-            self.flag(format!("trailer /{} changed", String::from_utf8_lossy(&key)));
+            let name = String::from_utf8_lossy(&key).into_owned();
+            if key == b"Root" {
+                // Judged through the catalog it points to.
+                continue;
+            }
+            if TRAILER_EFFECTIVE.contains(&key.as_slice()) {
+                self.flag(format!("trailer /{name} changed"));
+                continue;
+            }
+            // Read by no viewer (e.g. Adobe's /DocChecksum, /AdditionalStreams).
+            if let Ok(v) = c.get(&key) {
+                let v = v.clone();
+                self.claim_subtree(&v);
+            }
+            self.allow(
+                ChangeLevel::LtaUpdates,
+                format!("trailer /{name} updated (read by no viewer)"),
+            );
         }
         if let Ok(Object::Reference(info)) = c.get(b"Info") {
             if self.touched(*info) {
@@ -259,13 +374,33 @@ impl<'d> Analysis<'d> {
         let (Ok(cat), Ok(old_cat)) = (self.cur.get_dictionary(root), self.prev.get_dictionary(old_root)) else {
             return;
         };
-        if root == old_root && self.changed.contains(&root) {
+        // The catalog object itself (rewritten in place or under a new number) is judged key
+        // by key below.
+        if self.touched(root) {
             self.explained.insert(root);
         }
         for key in differing_keys(old_cat, cat) {
-            match CATALOG_ALLOWED.iter().find(|(k, _)| *k == key.as_slice()) {
-                Some((_, level)) => self.allow(*level, format!("catalog /{} updated", String::from_utf8_lossy(&key))),
-                None => self.flag(format!("catalog /{} changed", String::from_utf8_lossy(&key))),
+            let name = String::from_utf8_lossy(&key).into_owned();
+            match catalog_key_effect(&key) {
+                Some(KeyEffect::Harmless(level)) => {
+                    self.dss |= key == b"DSS";
+                    self.allow(level, format!("catalog /{name} updated"));
+                }
+                Some(KeyEffect::Effective) if key == b"Perms" && self.certification_added(old_cat, cat) => self.allow(
+                    ChangeLevel::FormFilling,
+                    "catalog /Perms /DocMDP: a certification signature added after document time-stamps only".into(),
+                ),
+                Some(KeyEffect::Effective) => self.flag(format!("catalog /{name} changed")),
+                None => {
+                    if let Ok(v) = cat.get(&key) {
+                        let v = v.clone();
+                        self.claim_subtree(&v);
+                    }
+                    self.allow(
+                        ChangeLevel::FormFilling,
+                        format!("catalog /{name} updated (not an ISO 32000 key: ignored by readers)"),
+                    );
+                }
             }
         }
         for (key, level) in [
@@ -277,6 +412,7 @@ impl<'d> Analysis<'d> {
                 let before = self.explained.len();
                 self.claim_subtree(value);
                 if self.explained.len() > before {
+                    self.dss |= key == b"DSS";
                     self.allow(
                         level,
                         format!("/{} objects added or updated", String::from_utf8_lossy(key)),
@@ -291,7 +427,11 @@ impl<'d> Analysis<'d> {
             self.region.insert(*form);
         }
         if let (Some(form), Some(old_form)) = (acro_form(self.cur), acro_form(self.prev)) {
+            self.xfa(old_form, form);
             for key in differing_keys(old_form, form) {
+                if key == b"XFA" {
+                    continue; // judged packet by packet in `xfa`
+                }
                 if ACROFORM_ALLOWED.contains(&key.as_slice()) {
                     // Adding fields is as much as the fields added; other keys are form filling.
                     let level = if key == b"Fields" || key == b"SigFlags" {
@@ -309,6 +449,127 @@ impl<'d> Analysis<'d> {
             }
             self.fields_array(old_form, form);
         }
+    }
+
+    /// Whether the only change to the catalog's /Perms is a /DocMDP added for a signature
+    /// dictionary this update adds, in a document that had no signature before it but document
+    /// time-stamps (ISO 32000-2 §12.8.2.2.1: the certification is the first signature; document
+    /// time-stamps may precede it).
+    fn certification_added(&self, old_cat: &Dictionary, cat: &Dictionary) -> bool {
+        let perms = |doc: &Document, c: &Dictionary| {
+            deref(doc, c.get(b"Perms").ok())
+                .and_then(|o| o.as_dict().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (old, new) = (perms(self.prev, old_cat), perms(self.cur, cat));
+        if old.has(b"DocMDP") {
+            return false;
+        }
+        let Ok(Object::Reference(sig)) = new.get(b"DocMDP") else {
+            return false;
+        };
+        let others_same = differing_keys(&old, &new).iter().all(|k| k == b"DocMDP");
+        let signed_before = super::document::signature_fields(self.prev)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.value.as_ref())
+            .any(|v| {
+                super::document::SignatureValue::read(self.prev, v).kind() != Some(super::SignatureKind::DocTimeStamp)
+            });
+        others_same && self.added.contains(sig) && !signed_before
+    }
+
+    /// An XFA form (AcroForm /XFA, ISO 32000-1 §12.7.8): filling it in rewrites its
+    /// `datasets` packet (the form data), which is allowed as form filling; every other packet
+    /// (template, config, …) must stay as it was. The packet array itself may be rewritten.
+    fn xfa(&mut self, old_form: &Dictionary, form: &Dictionary) {
+        let (Ok(new), Ok(old)) = (form.get(b"XFA"), old_form.get(b"XFA")) else {
+            if form.get(b"XFA").ok() != old_form.get(b"XFA").ok() {
+                self.flag("AcroForm /XFA added or removed".into());
+            }
+            return;
+        };
+        let packets = |doc: &Document, o: &Object| -> Option<Vec<(String, Object)>> {
+            let arr = deref(doc, Some(o))?.as_array().ok()?;
+            Some(
+                arr.chunks_exact(2)
+                    .map(|p| {
+                        let name = deref(doc, Some(&p[0])).and_then(|n| n.as_str().ok()).map(decode_text);
+                        (name.unwrap_or_default(), p[1].clone())
+                    })
+                    .collect(),
+            )
+        };
+        if let Object::Reference(arr) = new {
+            self.region.insert(*arr);
+            if self.touched(*arr) {
+                self.explained.insert(*arr);
+            }
+        }
+        let (Some(new_packets), Some(old_packets)) = (packets(self.cur, new), packets(self.prev, old)) else {
+            // A single XFA stream: any change is a change of the template too.
+            if new != old || self.touched_in(new).is_some() {
+                self.flag("AcroForm /XFA (single stream) changed".into());
+            }
+            return;
+        };
+        let names = |p: &[(String, Object)]| p.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        if names(&new_packets) != names(&old_packets) {
+            self.flag("AcroForm /XFA packets added, removed or reordered".into());
+            return;
+        }
+        let mut filled = false;
+        for ((name, value), (_, old_value)) in new_packets.iter().zip(&old_packets) {
+            let fill = name == "datasets" || name == "form";
+            // The XDP wrapper's opening and closing tags (the opening one carries a time-stamp
+            // and uuid that are rewritten on every save) may change while they stay bare tags:
+            // XFA content smuggled into them would be part of the form.
+            let wrapper = matches!(name.as_str(), "xdp:xdp" | "</xdp:xdp>") && self.bare_tag(value);
+            if fill || wrapper {
+                let before = self.explained.len();
+                self.claim_subtree(value);
+                filled |= self.explained.len() > before || value != old_value;
+            } else if value != old_value || self.touched_in(value).is_some() {
+                self.flag(format!("AcroForm /XFA packet {name} changed"));
+            } else {
+                self.region.extend(self.subtree(value));
+            }
+        }
+        if filled {
+            self.allow(
+                ChangeLevel::FormFilling,
+                "XFA form data (datasets, form state) filled in".into(),
+            );
+        }
+    }
+
+    /// Whether the stream `value` of `cur` holds one XML tag and nothing else (an XML
+    /// declaration aside).
+    fn bare_tag(&self, value: &Object) -> bool {
+        let Some(Ok(stream)) = deref(self.cur, Some(value)).map(Object::as_stream) else {
+            return false;
+        };
+        if stream.dict.has(DROPPED_CONTENT_KEY) {
+            return false;
+        }
+        let content = if stream.dict.has(b"Filter") {
+            match stream.decompressed_content_with_limit(MAX_XFA_WRAPPER) {
+                Ok(c) => c,
+                Err(_) => return false,
+            }
+        } else {
+            stream.content.clone()
+        };
+        let text = String::from_utf8_lossy(&content);
+        let mut body = text.trim();
+        if body.starts_with("<?xml") {
+            match body.find("?>") {
+                Some(end) => body = body[end + 2..].trim(),
+                None => return false,
+            }
+        }
+        body.starts_with('<') && body.ends_with('>') && body.matches('<').count() == 1
     }
 
     /// The /Fields array: fields may be appended, never removed.
@@ -423,6 +684,10 @@ impl<'d> Analysis<'d> {
                             }
                         }
                     }
+                    if key == b"Ff" && only_read_only_set(&old, dict) {
+                        self.allow(ChangeLevel::FormFilling, format!("field {display} made read-only"));
+                        continue;
+                    }
                     let fill = FIELD_FILL_KEYS.contains(&key.as_slice())
                         || (signing && SIGNING_KEYS.contains(&key.as_slice()));
                     if !fill || (is_sig && key == b"V" && old.has(b"V")) {
@@ -531,7 +796,10 @@ impl<'d> Analysis<'d> {
     fn is_doc_timestamp(&self, value: &Object) -> bool {
         deref(self.cur, Some(value))
             .and_then(|o| o.as_dict().ok())
-            .is_some_and(|d| d.has_type(b"DocTimeStamp"))
+            .is_some_and(|d| {
+                d.has_type(b"DocTimeStamp")
+                    || d.get(b"SubFilter").and_then(Object::as_name).ok() == Some(b"ETSI.RFC3161")
+            })
     }
 
     /// Marks every object reachable from `root` (without following links back up the
@@ -572,32 +840,75 @@ impl<'d> Analysis<'d> {
                     self.explained.insert(*arr);
                 }
             }
+            // An annotation array dropped or replaced with the annotations it held.
+            if let Ok(Object::Reference(old_arr)) = old.get(b"Annots") {
+                if new.get(b"Annots").ok() != old.get(b"Annots").ok() {
+                    self.deleted_ok.insert(*old_arr);
+                }
+            }
             for a in &annots_old {
                 if !annots_new.contains(a) {
-                    ok = false;
-                    self.flag(format!("page object {}: annotation {} removed", page.0, describe(a)));
+                    let widget = a.as_reference().is_ok_and(|id| self.is_widget(self.prev, id));
+                    if widget {
+                        ok = false;
+                        self.flag(format!(
+                            "page object {}: form field widget {} removed",
+                            page.0,
+                            describe(a)
+                        ));
+                    } else {
+                        if let Ok(id) = a.as_reference() {
+                            self.deleted_ok.extend(subtree_of(self.prev, &Object::Reference(id)));
+                        }
+                        self.annotation(format!("page object {}: annotation {} removed", page.0, describe(a)));
+                    }
                 }
             }
             for a in annots_new.iter().filter(|a| !annots_old.contains(a)) {
                 let widget_of_field = a.as_reference().is_ok_and(|id| self.region.contains(&id));
                 if !widget_of_field {
-                    ok = false;
-                    self.flag(format!(
-                        "page object {}: annotation {} added that is not a form field widget",
-                        page.0,
-                        describe(a)
-                    ));
+                    if a.as_reference().is_ok_and(|id| self.is_widget(self.cur, id)) {
+                        ok = false;
+                        self.flag(format!(
+                            "page object {}: widget {} added that belongs to no form field",
+                            page.0,
+                            describe(a)
+                        ));
+                        continue;
+                    }
+                    self.claim_subtree(a);
+                    self.annotation(format!("page object {}: annotation {} added", page.0, describe(a)));
+                }
+            }
+            // Existing annotations (not form-field widgets) that changed.
+            for a in annots_new.iter().filter(|a| annots_old.contains(a)) {
+                let Ok(id) = a.as_reference() else { continue };
+                if self.region.contains(&id) || self.is_widget(self.cur, id) {
+                    continue;
+                }
+                if self.touched_in(a).is_some() {
+                    self.claim_subtree(a);
+                    self.annotation(format!("page object {}: annotation {} changed", page.0, describe(a)));
                 }
             }
             if ok && self.changed.contains(&page) {
                 self.explained.insert(page);
-                // As much as the fields the widgets belong to.
+                // As much as the fields the widgets (or the annotations) belong to.
                 self.allow(
                     ChangeLevel::LtaUpdates,
-                    format!("widget annotation added to page object {}", page.0),
+                    format!("annotation list of page object {} updated", page.0),
                 );
             }
         }
+    }
+
+    /// Whether object `id` of `doc` is a widget annotation.
+    fn is_widget(&self, doc: &Document, id: ObjectId) -> bool {
+        doc.get_dictionary(id)
+            .ok()
+            .and_then(|d| d.get(b"Subtype").ok())
+            .and_then(|o| o.as_name().ok())
+            == Some(b"Widget".as_slice())
     }
 
     /// Whether `id` is referenced in `prev` from outside the allowed regions (other than
@@ -629,9 +940,10 @@ impl<'d> Analysis<'d> {
             }
             if Some(*r) == old_root {
                 let catalog = self.prev.get_dictionary(*r).ok();
-                let stray = catalog.into_iter().flat_map(|c| c.iter()).any(|(k, v)| {
-                    (owner.is_some() || !CATALOG_ALLOWED.iter().any(|(a, _)| *a == k.as_slice())) && references(v, id)
-                });
+                let stray = catalog
+                    .into_iter()
+                    .flat_map(|c| c.iter())
+                    .any(|(k, v)| (owner.is_some() || !catalog_allowed(k)) && references(v, id));
                 if stray {
                     return Some(format!("another entry of the catalog (object {})", r.0));
                 }
@@ -675,11 +987,46 @@ impl<'d> Analysis<'d> {
         let deleted: Vec<ObjectId> = self.deleted.iter().copied().collect();
         let old_reachable = reachable_set(self.prev);
         for id in deleted {
-            if old_reachable.contains(&id) {
+            if old_reachable.contains(&id) && !self.deleted_ok.contains(&id) {
                 self.flag(format!("object {} ({}) deleted", id.0, describe_object(self.prev, id)));
             }
         }
     }
+}
+
+/// Whether /Ff of `new` differs from that of `old` only by the ReadOnly bit being set.
+fn only_read_only_set(old: &Dictionary, new: &Dictionary) -> bool {
+    let ff = |d: &Dictionary| d.get(b"Ff").ok().map_or(Some(0), |o| o.as_i64().ok());
+    match (ff(old), ff(new)) {
+        (Some(o), Some(n)) => n == o | FF_READ_ONLY,
+        _ => false,
+    }
+}
+
+/// The objects of `doc` reachable from `root` without following links back up the document
+/// or entering pages, the page tree or the catalog.
+fn subtree_of(doc: &Document, root: &Object) -> Vec<ObjectId> {
+    let mut stack = vec![root.clone()];
+    let mut visited = BTreeSet::new();
+    while let Some(object) = stack.pop() {
+        let resolved = match &object {
+            Object::Reference(id) => {
+                if visited.len() > super::MAX_FIELDS || !visited.insert(*id) {
+                    continue;
+                }
+                match doc.objects.get(id) {
+                    Some(o) if !is_structural(o) => o,
+                    _ => {
+                        visited.remove(id);
+                        continue;
+                    }
+                }
+            }
+            other => other,
+        };
+        push_children(resolved, &mut stack);
+    }
+    visited.into_iter().collect()
 }
 
 fn reachable_set(doc: &Document) -> BTreeSet<ObjectId> {
@@ -709,6 +1056,8 @@ fn reachable(doc: &Document) -> BTreeSet<ObjectId> {
 fn referrers(doc: &Document) -> BTreeMap<ObjectId, Vec<ObjectId>> {
     let mut map: BTreeMap<ObjectId, Vec<ObjectId>> = BTreeMap::new();
     for (key, value) in doc.trailer.iter() {
+        // Conservatively, any trailer key but /Root and /Info makes an object shared: an
+        // object changed "as a field's appearance" must not also hang off the trailer.
         if let (Object::Reference(r), false) = (value, key == b"Root" || key == b"Info") {
             map.entry(*r).or_default().push(TRAILER_ID);
         }

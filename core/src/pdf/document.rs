@@ -262,6 +262,11 @@ pub struct SignatureValue {
     pub docmdp: Option<i64>,
     /// FieldMDP: the action (`All`, `Include`, `Exclude`) and field names.
     pub fieldmdp: Option<(String, Vec<String>)>,
+    /// FieldMDP /P (ISO 32000-2): the DocMDP-like permission a field lock sets for the whole
+    /// document once this signature is made.
+    pub fieldmdp_p: Option<i64>,
+    /// `/Cert` (DER certificates, the signer's first): `adbe.x509.rsa_sha1` only.
+    pub certs: Vec<Vec<u8>>,
 }
 
 impl SignatureValue {
@@ -284,7 +289,16 @@ impl SignatureValue {
         let contents = deref(doc, dict.get(b"Contents").ok())
             .and_then(|o| o.as_str().ok())
             .map(<[u8]>::to_vec);
+        let certs = match deref(doc, dict.get(b"Cert").ok()) {
+            Some(Object::String(der, _)) => vec![der.clone()],
+            Some(Object::Array(list)) => list
+                .iter()
+                .filter_map(|c| deref(doc, Some(c))?.as_str().ok().map(<[u8]>::to_vec))
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut value = SignatureValue {
+            certs,
             type_name: name(b"Type"),
             filter: name(b"Filter"),
             sub_filter: name(b"SubFilter"),
@@ -311,19 +325,26 @@ impl SignatureValue {
                         .unwrap_or(2);
                     value.docmdp = Some(p);
                 }
-                b"FieldMDP" => value.fieldmdp = params.map(|p| field_mdp(doc, p)),
+                b"FieldMDP" => {
+                    value.fieldmdp = params.map(|p| field_mdp(doc, p));
+                    value.fieldmdp_p = params
+                        .and_then(|p| deref(doc, p.get(b"P").ok()))
+                        .and_then(|o| o.as_i64().ok());
+                }
                 _ => {}
             }
         }
         value
     }
 
-    /// The kind, from /Type (a missing /Type is taken as /Sig).
+    /// The kind, from /Type (a missing /Type is taken as /Sig). /SubFilter /ETSI.RFC3161 is a
+    /// document time-stamp whatever /Type says: some products (@firma, SD-DSS) write /Type /Sig.
     pub fn kind(&self) -> Option<SignatureKind> {
-        match self.type_name.as_deref() {
-            None | Some("Sig") => Some(SignatureKind::Signature),
-            Some("DocTimeStamp") => Some(SignatureKind::DocTimeStamp),
-            Some(_) => None,
+        match (self.type_name.as_deref(), self.sub_filter.as_deref()) {
+            (None | Some("Sig"), Some("ETSI.RFC3161")) => Some(SignatureKind::DocTimeStamp),
+            (None | Some("Sig"), _) => Some(SignatureKind::Signature),
+            (Some("DocTimeStamp"), _) => Some(SignatureKind::DocTimeStamp),
+            (Some(_), _) => None,
         }
     }
 }

@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use super::changes::{compare, ChangeLevel, Coverage, RevisionChanges};
 use super::document::{self, Dss, PdfDocument, SignatureField, SignatureKind, SignatureValue};
 use super::PdfError;
-use crate::alg::{DigestAlgorithm, Hasher};
+use crate::alg::{verify_signature, DigestAlgorithm, Hasher, SignatureAlgorithm};
 use crate::cms::tsp::{verify_signature_timestamp, TimeStampToken};
-use crate::cms::{Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
+use crate::cms::{oid as cms_oid, Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
 use crate::report::{Check, Reason, Report, Status};
 use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
@@ -89,6 +89,19 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
     let dss = document::dss(doc.last()).unwrap_or_default();
     let mut context = Context::new(&dss, opts);
     context.prehash = prehash;
+    for field in &signed {
+        let Some(dict) = &field.value else { continue };
+        let value = SignatureValue::read(doc.last(), dict);
+        let at = value.byte_range.as_ref().and_then(|b| b.get(1).copied());
+        if let (Some(p), Some(at), None) = (value.docmdp, at, context.certification) {
+            context.certification = Some((p, at));
+        }
+        if let (Some(SignatureKind::DocTimeStamp), Some(at)) = (value.kind(), at) {
+            context
+                .doc_timestamps
+                .push(doc.revision_of(usize::try_from(at).unwrap_or(0)));
+        }
+    }
     let mut changes: BTreeMap<usize, Result<RevisionChanges, PdfError>> = BTreeMap::new();
     let mut parts = Vec::new();
     let total = signed.len() as u64;
@@ -146,6 +159,11 @@ struct Context<'o, 'a> {
     ocsp: Vec<OcspResponseInfo>,
     /// A digest computed while the file was parsed ([`super::prehash`]).
     prehash: Option<super::prehash::Prehash>,
+    /// The certification signature's DocMDP P and where its /Contents starts (the first
+    /// certification in the file: ISO 32000 allows one, and only as the first signature).
+    certification: Option<(i64, i64)>,
+    /// The revision of each document time-stamp.
+    doc_timestamps: Vec<usize>,
 }
 
 impl<'o, 'a> Context<'o, 'a> {
@@ -183,6 +201,8 @@ impl<'o, 'a> Context<'o, 'a> {
                 .filter_map(|d| OcspResponseInfo::from_der(d).ok())
                 .collect(),
             prehash: None,
+            certification: None,
+            doc_timestamps: Vec::new(),
         }
     }
 }
@@ -273,13 +293,29 @@ fn verify_field(
     };
 
     let bytes = doc.bytes();
-    let mut proven_time = None;
+    let mut facts = FormatFacts {
+        container: Container::Other,
+        ess: false,
+        signature_timestamp: false,
+    };
     match kind {
         SignatureKind::DocTimeStamp => doc_timestamp_checks(&mut report, container, bytes, &ranges.ranges, ctx),
         SignatureKind::Signature => {
-            if let Ok(sd) = SignedData::from_der(container) {
-                proven_time = cms_checks(&mut report, &sd, &value, bytes, &ranges.ranges, ctx);
+            if value.sub_filter.as_deref() == Some("adbe.x509.rsa_sha1") {
+                facts.container = Container::Pkcs1;
+                rsa_sha1_checks(&mut report, container, &value, bytes, &ranges.ranges, ctx);
+            } else if let Ok(sd) = SignedData::from_der(container) {
+                facts.container = Container::Cms;
+                if let Some(signer) = sd.signers.first() {
+                    facts.ess = signer.signed_attribute(&cms_oid::SIGNING_CERTIFICATE_V2).is_some()
+                        || signer.signed_attribute(&cms_oid::SIGNING_CERTIFICATE).is_some();
+                    facts.signature_timestamp = signer
+                        .unsigned_attribute(&cms_oid::SIGNATURE_TIME_STAMP_TOKEN)
+                        .is_some();
+                }
+                cms_checks(&mut report, &sd, &value, bytes, &ranges.ranges, ctx);
             } else if SesSignature::decode(container).is_ok() {
+                facts.container = Container::Seal;
                 let digest = ctx.digest(DigestAlgorithm::Sm3, bytes, &ranges.ranges);
                 let seal = verify_seal_signature(container, ProtectedData::Digest(&digest), &ctx.opts.seal);
                 report.subject.seal = seal.subject.seal.clone();
@@ -299,8 +335,12 @@ fn verify_field(
             }
         }
     }
-    let _ = proven_time;
-    coverage_checks(&mut report, doc, &ranges, &value, changes);
+    let later = coverage_checks(&mut report, doc, &ranges, &value, ctx, changes);
+    let revision = ranges.revision.unwrap_or_else(|| {
+        let at = value.byte_range.as_ref().and_then(|b| b.get(1).copied()).unwrap_or(0);
+        doc.revision_of(usize::try_from(at).unwrap_or(0))
+    });
+    report.push(format_check(kind, &value, &facts, &later, revision, ctx));
     report.finish()
 }
 
@@ -469,14 +509,22 @@ fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
         ));
     }
     let (der, rest) = contents.split_at(len);
-    if rest.iter().any(|b| *b != 0) {
-        return Err(Check::failed(
-            "pdf.contents",
-            Reason::Malformed,
-            format!(
-                "{} byte(s) of data follow the signature container inside /Contents (only zero padding is allowed)",
-                rest.iter().rev().skip_while(|b| **b == 0).count()
-            ),
+    let trailing = rest.iter().rev().skip_while(|b| **b == 0).count();
+    if trailing > 0 {
+        // Bytes after the container are inside /Contents, which the byte range skips by
+        // design: no reader renders them and the signature does not depend on them. Some
+        // products leave them there (a stray byte after the CMS); a careful verifier ignores
+        // them and says so. Anything in the gap *outside* /Contents is refused by the
+        // byte-range check (signature wrapping).
+        return Ok((
+            der,
+            Check::passed(
+                "pdf.contents",
+                format!(
+                    "{len}-byte container; note: {trailing} byte(s) of other data follow it inside /Contents (ignored: not signed, not rendered)"
+                ),
+            )
+            .with_detail("trailing_bytes", trailing),
         ));
     }
     Ok((
@@ -492,6 +540,27 @@ fn container_bytes(contents: &[u8]) -> Result<(&[u8], Check), Check> {
 /// their end-of-contents), if it fits.
 pub(super) fn der_len(bytes: &[u8]) -> Option<usize> {
     crate::cms::ber::value_len(bytes)
+}
+
+/// The signer certificate not being in the CMS (nor among the certificates supplied) is ETSI
+/// INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND: the signature may be fine, it cannot be
+/// checked. The CMS checks say `Missing`; here they are given that reason.
+fn signer_not_found(checks: &[Check], found: bool) -> Vec<Check> {
+    checks
+        .iter()
+        .map(|c| {
+            let no_cert = !found
+                && c.reason == Some(Reason::Missing)
+                && (c.name == "cms.signer-certificate" || c.name == "cms.signature");
+            if no_cert {
+                let mut check = Check::failed(c.name.clone(), Reason::SignerCertificateNotFound, c.message.clone());
+                check.details = c.details.clone();
+                check
+            } else {
+                c.clone()
+            }
+        })
+        .collect()
 }
 
 /// CMS signature checks; returns the time a valid signature time-stamp proves.
@@ -576,7 +645,10 @@ fn cms_checks(
         }
     };
     verification.apply_constraints(&ctx.opts.seal.chain.crypto_constraints());
-    report.checks.extend(verification.checks.iter().cloned());
+    report.checks.extend(signer_not_found(
+        &verification.checks,
+        verification.signer_certificate.is_some(),
+    ));
     if let Some(alg) = verification.signature_algorithm {
         if let Some(c) = report.checks.iter_mut().rev().find(|c| c.name == "cms.signature") {
             *c = c.clone().with_detail("algorithm", alg.name());
@@ -598,24 +670,22 @@ fn cms_checks(
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
     let mut proven = None;
     if let Some(ts) = verify_signature_timestamp(sd, 0, ctx.opts.seal.trust, &chain) {
-        match ts {
-            Ok(tv) => {
-                let status = tv.status();
-                let mut check = crate::report::summarize(
-                    "pdf.signature-timestamp",
-                    &tv.checks,
-                    format!("signature time-stamped at {}", tv.gen_time),
-                );
-                check = check.with_detail("gen_time", tv.gen_time.to_string());
-                if status == Status::Passed {
+        let check = match ts {
+            Ok(tv) => match crate::report::deciding(&tv.checks) {
+                None => {
                     proven = Some(tv.gen_time);
+                    Check::passed(
+                        "pdf.signature-timestamp",
+                        format!("signature time-stamped at {}: proof of existence", tv.gen_time),
+                    )
+                    .with_detail("used", true)
                 }
-                report.push(check);
+                Some(c) => unusable_timestamp(c.status, c.reason, &format!("{}: {}", c.name, c.message)),
             }
-            Err(e) => {
-                report.push(Check::failed("pdf.signature-timestamp", e.reason(), e.to_string()));
-            }
-        }
+            .with_detail("gen_time", tv.gen_time.to_string()),
+            Err(e) => unusable_timestamp(e.reason().status(), Some(e.reason()), &e.to_string()),
+        };
+        report.push(check);
     }
     match &verification.signer_certificate {
         Some(cert) => {
@@ -644,6 +714,155 @@ fn cms_checks(
         report.subject.signing_time = proven;
     }
     proven
+}
+
+/// A signature time-stamp that cannot serve as proof of time (its imprint or signature is
+/// broken, its TSA certificate is not valid at genTime, its chain is not trusted, …): reported,
+/// and the signature is judged as if it had none (ETSI EN 319 102-1 §5.5). It never makes the
+/// signature FAILED or INDETERMINATE by itself; the details say what was wrong.
+fn unusable_timestamp(status: Status, reason: Option<Reason>, message: &str) -> Check {
+    let mut check = Check::passed(
+        "pdf.signature-timestamp",
+        format!("signature time-stamp not used as proof of time ({status}): {message}"),
+    )
+    .with_detail("used", false)
+    .with_detail("problem_status", status.as_str());
+    if let Some(r) = reason {
+        check = check.with_detail("problem_reason", r.as_str());
+    }
+    check
+}
+
+/// The legacy `adbe.x509.rsa_sha1` SubFilter (ISO 32000-1 §12.8.3.2): /Contents holds a DER
+/// OCTET STRING with a PKCS#1 v1.5 signature over the digest of the byte ranges, the signer's
+/// certificate is the first of /Cert. Despite the name, the digest is the one the DigestInfo
+/// inside the signature names (SHA-1, SHA-256, SHA-384 or SHA-512): each is tried and the one
+/// that verifies is reported.
+fn rsa_sha1_checks(
+    report: &mut Report,
+    container: &[u8],
+    value: &SignatureValue,
+    bytes: &[u8],
+    ranges: &[(usize, usize)],
+    ctx: &Context<'_, '_>,
+) {
+    const NAME: &str = "pdf.pkcs1-signature";
+    let signature = match container {
+        [0x04, ..] => {
+            let header = container.len() - octet_string_len(container).unwrap_or(container.len());
+            &container[header..]
+        }
+        _ => {
+            report.push(Check::failed(
+                NAME,
+                Reason::Malformed,
+                "adbe.x509.rsa_sha1: /Contents must hold a DER OCTET STRING with the PKCS#1 signature",
+            ));
+            return;
+        }
+    };
+    let certs: Vec<Certificate> = value
+        .certs
+        .iter()
+        .filter_map(|d| Certificate::from_der(d).ok())
+        .collect();
+    let Some(signer) = certs.first() else {
+        report.push(
+            Check::failed(
+                NAME,
+                Reason::SignerCertificateNotFound,
+                "adbe.x509.rsa_sha1: no readable signer certificate in /Cert",
+            )
+            .with_detail("certificates", value.certs.len()),
+        );
+        return;
+    };
+    report.subject.signer = Some(signer.subject());
+    report.subject.signing_time = value.m.as_deref().and_then(parse_pdf_date);
+    let total: usize = ranges.iter().map(|r| r.1).sum();
+    if total > MAX_CONTENT_WITHOUT_ATTRIBUTES {
+        report.push(Check::failed(
+            NAME,
+            Reason::TooLarge,
+            format!("signed content over {MAX_CONTENT_WITHOUT_ATTRIBUTES} bytes for a PKCS#1 signature"),
+        ));
+        return;
+    }
+    let joined: Vec<u8> = ranges.iter().flat_map(|(s, n)| &bytes[*s..s + n]).copied().collect();
+    let spki = signer.spki_der();
+    let mut last_error = None;
+    let mut verified = None;
+    for alg in [
+        SignatureAlgorithm::RsaPkcs1Sha1,
+        SignatureAlgorithm::RsaPkcs1Sha256,
+        SignatureAlgorithm::RsaPkcs1Sha384,
+        SignatureAlgorithm::RsaPkcs1Sha512,
+    ] {
+        match verify_signature(alg, &spki, &joined, signature) {
+            Ok(_) => {
+                verified = Some(alg);
+                break;
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    match (verified, last_error) {
+        (Some(alg), _) => {
+            report.push(
+                Check::passed(
+                    NAME,
+                    format!(
+                        "{} signature over the byte ranges verifies (adbe.x509.rsa_sha1)",
+                        alg.name()
+                    ),
+                )
+                .with_detail("algorithm", alg.name()),
+            );
+            // The value verifies; whether SHA-1 or the key size is still acceptable is the
+            // crypto constraints' question, as for CMS signatures.
+            let constraints = ctx.opts.seal.chain.crypto_constraints();
+            if let Some(check) = constraints.failure_check("pdf.crypto-constraints", alg, None, &spki) {
+                report.push(check);
+            }
+        }
+        (None, Some(e)) => {
+            report.push(Check::failed(
+                NAME,
+                e.reason(),
+                format!("adbe.x509.rsa_sha1 signature does not verify with SHA-1, SHA-256, SHA-384 or SHA-512: {e}"),
+            ));
+        }
+        (None, None) => {
+            report.push(Check::failed(NAME, Reason::BadSignature, "no signature"));
+        }
+    }
+    let mut chain = ctx.opts.seal.chain.clone();
+    chain.usage = Usage::DocumentSigning;
+    chain.crls.extend(ctx.crls.iter().cloned());
+    chain.ocsp.extend(ctx.ocsp.iter().cloned());
+    let mut pool: Vec<Certificate> = certs[1..].to_vec();
+    pool.extend(ctx.pool.iter().cloned());
+    let claimed = report.subject.signing_time;
+    report.push(signer_chain_check(
+        "pdf.chain",
+        signer,
+        &pool,
+        ctx.opts.seal.trust,
+        &chain,
+        claimed.unwrap_or(chain.at),
+        false,
+    ));
+}
+
+/// Length of the contents of the DER OCTET STRING at the start of `der` (which must fill it).
+fn octet_string_len(der: &[u8]) -> Option<usize> {
+    let total = der_len(der)?;
+    let header = if der.get(1)? & 0x80 == 0 {
+        2
+    } else {
+        2 + usize::from(der[1] & 0x7f)
+    };
+    (total == der.len()).then(|| total - header)
 }
 
 /// A document time-stamp: an RFC 3161 token over the byte ranges.
@@ -678,18 +897,57 @@ fn doc_timestamp_checks(
     if let Some(cert) = &verification.tsa_certificate {
         report.subject.signer = Some(cert.subject());
     }
-    report.checks.extend(verification.checks);
+    report.checks.extend(signer_not_found(
+        &verification.checks,
+        verification.tsa_certificate.is_some(),
+    ));
 }
 
-/// Coverage and the analysis of the revisions after the signed one.
+/// The most a signature allows after it (ISO 32000-1 §12.8.2.2, ISO 32000-2 §12.8.2.2–3):
+/// DocMDP or FieldMDP P=1 nothing but validation data and document time-stamps; P=2 form
+/// filling, instantiating page templates and signing; P=3 also annotations created, changed and
+/// deleted. Without any permission (an approval signature in an uncertified document) form
+/// filling and signing.
+fn ceiling(p: Option<i64>) -> ChangeLevel {
+    match p {
+        Some(1) => ChangeLevel::LtaUpdates,
+        Some(3) => ChangeLevel::Annotations,
+        _ => ChangeLevel::FormFilling,
+    }
+}
+
+/// The permission that governs the revisions after a signature: the lowest of its own DocMDP
+/// P, its own FieldMDP P (ISO 32000-2) and the certification signature's P when the document
+/// was certified before it.
+fn permission(value: &SignatureValue, contents_at: Option<i64>, ctx: &Context<'_, '_>) -> Option<i64> {
+    let certified = ctx
+        .certification
+        .filter(|(_, at)| contents_at.is_some_and(|c| c >= *at))
+        .map(|(p, _)| p);
+    [value.docmdp, value.fieldmdp_p, certified].into_iter().flatten().min()
+}
+
+/// What the coverage analysis found that the format level needs.
+struct Later {
+    /// The first revision after the signature that added or changed the DSS.
+    dss_revision: Option<usize>,
+}
+
+/// Coverage and the analysis of the revisions after the signed one, judged by this
+/// signature's own permissions and locks (a lock another signature set, broken after it, is
+/// that signature's finding, not this one's).
 fn coverage_checks(
     report: &mut Report,
     doc: &mut PdfDocument<'_>,
     ranges: &Ranges,
     value: &SignatureValue,
+    ctx: &Context<'_, '_>,
     cache: &mut BTreeMap<usize, Result<RevisionChanges, PdfError>>,
-) {
+) -> Later {
     let last = doc.revision_ends().len() - 1;
+    let p = permission(value, value.byte_range.as_ref().and_then(|b| b.get(1).copied()), ctx);
+    let allowed = ceiling(p);
+    let mut later = Later { dss_revision: None };
     let (level, revisions, disallowed) = match (ranges.coverage, ranges.revision) {
         (Coverage::EntireFile, _) => (ChangeLevel::None, Vec::new(), Vec::new()),
         (Coverage::EntireRevision, Some(signed)) => {
@@ -702,6 +960,12 @@ fn coverage_checks(
                     Ok(c) => {
                         level = level.max(c.level);
                         disallowed.extend(c.disallowed.iter().map(|d| format!("revision {k}: {d}")));
+                        if c.level < ChangeLevel::Other && c.level > allowed {
+                            disallowed.push(beyond_permission(c, p));
+                        }
+                        if c.dss && later.dss_revision.is_none() {
+                            later.dss_revision = Some(k);
+                        }
                         revisions.push(c.clone());
                     }
                     Err(e) => {
@@ -719,11 +983,6 @@ fn coverage_checks(
         ),
     };
     let mut disallowed = disallowed;
-    if let Some(p) = value.docmdp {
-        if p == 1 && level > ChangeLevel::LtaUpdates {
-            disallowed.push("the document is certified with no changes allowed (DocMDP P=1)".into());
-        }
-    }
     if let Some((action, locked)) = &value.fieldmdp {
         for rev in &revisions {
             for f in &rev.fields_filled {
@@ -774,6 +1033,10 @@ fn coverage_checks(
             match level {
                 ChangeLevel::None => "nothing was added after signing".to_owned(),
                 ChangeLevel::LtaUpdates => "only validation data and time-stamps were added after signing".to_owned(),
+                ChangeLevel::Annotations => {
+                    "only annotations, signatures and form filling were added after signing (DocMDP P=3 allows them)"
+                        .to_owned()
+                }
                 _ => "only signatures and form filling were added after signing".to_owned(),
             },
         )
@@ -788,10 +1051,111 @@ fn coverage_checks(
         )
         .with_detail("disallowed", disallowed)
     };
+    if let Some(p) = p {
+        check = check.with_detail("permission", p);
+    }
     check = check
         .with_detail("level", level.as_str())
+        .with_detail("allowed_level", allowed.as_str())
         .with_detail("revisions", serde_json::to_value(&revisions).unwrap_or_default());
     report.push(check);
+    later
+}
+
+/// Why an update of an allowed kind still goes beyond what this signature permits.
+fn beyond_permission(c: &RevisionChanges, p: Option<i64>) -> String {
+    let k = c.revision;
+    match c.level {
+        ChangeLevel::Annotations => format!(
+            "revision {k}: {} (annotations are allowed only under DocMDP P=3{})",
+            c.annotations
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "annotations changed".into()),
+            p.map(|p| format!("; this signature allows P={p}")).unwrap_or_default()
+        ),
+        _ => format!(
+            "revision {k}: {} (the signature allows no changes: P=1)",
+            c.allowed
+                .iter()
+                .find(|a| !a.contains("DSS") && !a.contains("read by no viewer"))
+                .cloned()
+                .unwrap_or_else(|| "form filling or signing".into())
+        ),
+    }
+}
+
+/// The ETSI EN 319 142-1 format level of a signature (PAdES baseline B-B, B-T, B-LT, B-LTA),
+/// or PKCS7 (with the same suffixes) when the ETSI attributes are absent.
+fn format_check(
+    kind: SignatureKind,
+    value: &SignatureValue,
+    facts: &FormatFacts,
+    later: &Later,
+    revision: usize,
+    ctx: &Context<'_, '_>,
+) -> Check {
+    let sub_filter = value.sub_filter.as_deref().unwrap_or("");
+    let doc_ts_after: Vec<usize> = ctx.doc_timestamps.iter().copied().filter(|r| *r > revision).collect();
+    let base = match (kind, facts.container) {
+        (SignatureKind::DocTimeStamp, _) => {
+            return Check::passed("pdf.format", "document time-stamp (PAdES, ETSI EN 319 142-1 §5.4)")
+                .with_detail("level", "PAdES-DTS")
+                .with_detail("sub_filter", sub_filter);
+        }
+        (_, Container::Pkcs1) => {
+            return Check::passed("pdf.format", "legacy PKCS#1 signature (adbe.x509.rsa_sha1)")
+                .with_detail("level", "PKCS1")
+                .with_detail("sub_filter", sub_filter);
+        }
+        (_, Container::Seal) => {
+            return Check::passed("pdf.format", "GB/T 38540 seal signature").with_detail("level", "SES");
+        }
+        (_, Container::Cms) if sub_filter == "ETSI.CAdES.detached" && facts.ess => "PAdES-B",
+        _ => "PKCS7",
+    };
+    let t = facts.signature_timestamp || !doc_ts_after.is_empty();
+    let lt = t && later.dss_revision.is_some();
+    let lta = lt && later.dss_revision.is_some_and(|d| doc_ts_after.iter().any(|r| *r >= d));
+    let suffix = match (t, lt, lta) {
+        (_, _, true) => "-LTA",
+        (_, true, _) => "-LT",
+        (true, _, _) => "-T",
+        _ => "",
+    };
+    let level = match (base, suffix) {
+        ("PAdES-B", "") => "PAdES-B-B".to_owned(),
+        ("PAdES-B", s) => format!("PAdES-B{s}"),
+        (b, s) => format!("{b}{s}"),
+    };
+    let mut message = format!("{level} (ETSI EN 319 142-1)");
+    if base == "PKCS7" && sub_filter == "ETSI.CAdES.detached" {
+        message.push_str(": ETSI.CAdES.detached without the ESS signing-certificate attribute is not PAdES baseline");
+    }
+    Check::passed("pdf.format", message)
+        .with_detail("level", level)
+        .with_detail("sub_filter", sub_filter)
+        .with_detail("signature_timestamp", facts.signature_timestamp)
+        .with_detail("document_timestamp_after", !doc_ts_after.is_empty())
+        .with_detail("dss_after", later.dss_revision.is_some())
+}
+
+/// What the container holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Cms,
+    Pkcs1,
+    Seal,
+    Other,
+}
+
+/// Structural facts of a signature that decide its format level.
+struct FormatFacts {
+    container: Container,
+    /// The ESS signing-certificate (v1 or v2) signed attribute is present.
+    ess: bool,
+    /// A signature time-stamp (unsigned attribute) is present.
+    signature_timestamp: bool,
 }
 
 fn compare_revisions(doc: &mut PdfDocument<'_>, k: usize) -> Result<RevisionChanges, PdfError> {
