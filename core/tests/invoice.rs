@@ -425,3 +425,111 @@ fn the_same_invoice_twice_is_a_duplicate() {
     assert!(rows[2].duplicate_of.is_empty());
     assert!(rows[1].csv().ends_with(",PASSED,,a.ofd"), "{}", rows[1].csv());
 }
+
+/// The generated invoices kept in `test-vectors/invoice` for the CLI, WASM and portal tests:
+/// each gives its named reason. `YINJIAN_WRITE_INVOICES=1` rewrites them with the generator
+/// (SM2 signatures are randomised, so the bytes change each time; the outcomes do not).
+#[test]
+fn committed_test_invoices_give_their_named_reasons() {
+    let gc_off = "01,10,044031900111,12345678,900.00,20260520,12345678901234567890,A1B2,";
+    let cases: Vec<(&str, Gen, &str, Status, Option<Reason>)> = vec![
+        ("good.ofd", Gen::default(), "invoice.shown", Status::Passed, None),
+        (
+            "good-again.ofd",
+            Gen {
+                at: "2026-06-02T09:00:00Z".into(),
+                ..Gen::default()
+            },
+            "invoice.data",
+            Status::Passed,
+            None,
+        ),
+        (
+            "amount-xml-only.ofd",
+            Gen {
+                xml_incl: "615.00".into(),
+                ..Gen::default()
+            },
+            "invoice.shown",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "amount-page-only.ofd",
+            Gen {
+                page_incl: "615.00".into(),
+                ..Gen::default()
+            },
+            "invoice.shown",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "tag-elsewhere.ofd",
+            Gen {
+                buyer_name_object: 16,
+                ..Gen::default()
+            },
+            "invoice.shown",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "graph-code-off.ofd",
+            Gen {
+                graph_code: gc_off.into(),
+                ..Gen::default()
+            },
+            "invoice.graph-code",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "bad-tax-id.ofd",
+            Gen {
+                buyer_tax_id: "91320115MA202UKD7Y".into(),
+                ..Gen::default()
+            },
+            "invoice.tax-ids",
+            Status::Failed,
+            Some(Reason::HashMismatch),
+        ),
+        (
+            "xml-uncovered.ofd",
+            Gen {
+                xml_uncovered: true,
+                ..Gen::default()
+            },
+            "invoice.coverage",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "not-tax-seal.ofd",
+            Gen {
+                seal_name: "某某科技有限公司合同专用章".into(),
+                ..Gen::default()
+            },
+            "invoice.issuer",
+            Status::Failed,
+            Some(Reason::PolicyViolation),
+        ),
+    ];
+    let dir = common::vectors().join("invoice");
+    let write = std::env::var_os("YINJIAN_WRITE_INVOICES").is_some();
+    for (name, gen, check, status, reason) in cases {
+        let path = dir.join(name);
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, gen.build()).unwrap();
+        }
+        let report = verify(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+        assert_eq!(outcome(&report, check), (status, reason), "{name}: {}", report.summary);
+        assert_eq!(
+            report.status == Status::Passed,
+            reason.is_none(),
+            "{name}: {}",
+            report.summary
+        );
+    }
+}

@@ -8,6 +8,8 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod invoice;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use yinjian::codec::{decode_text_or_binary, Decoded, MAX_TEXT_INPUT};
@@ -103,6 +105,10 @@ enum Command {
     /// E-licence files: verify an OFD licence (its seals, then the licence rules).
     #[command(subcommand)]
     Licence(LicenceCommand),
+    /// E-invoices: verify one (seal, shown = signed, QR code, arithmetic, tax IDs), or list
+    /// many with the invoices seen twice flagged.
+    #[command(subcommand)]
+    Invoice(invoice::InvoiceCommand),
 }
 
 #[derive(Subcommand)]
@@ -879,6 +885,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Ofd(command) => ofd_command(command),
         Command::Pdf(command) => pdf_command(command),
         Command::Qr(command) => qr_command(command),
+        Command::Invoice(command) => invoice::run(command),
         Command::Licence(LicenceCommand::Verify {
             file,
             data,

@@ -81,17 +81,24 @@ fn csv_cell(text: &str) -> String {
 /// Marks every row whose invoice is also in another row: each lists the other paths.
 /// Returns the duplicated keys with their paths.
 pub fn mark_duplicates(rows: &mut [InvoiceRow]) -> BTreeMap<String, Vec<String>> {
-    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in rows.iter() {
+    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
         if let Some(key) = &row.key {
-            seen.entry(key.clone()).or_default().push(row.path.clone());
+            seen.entry(key.clone()).or_default().push(i);
         }
     }
-    seen.retain(|_, paths| paths.len() > 1);
-    for row in rows.iter_mut() {
-        if let Some(paths) = row.key.as_ref().and_then(|k| seen.get(k)) {
-            row.duplicate_of = paths.iter().filter(|p| **p != row.path).cloned().collect();
+    seen.retain(|_, rows| rows.len() > 1);
+    for indices in seen.values() {
+        for &i in indices {
+            let others = indices
+                .iter()
+                .filter(|j| **j != i)
+                .map(|j| rows[*j].path.clone())
+                .collect();
+            rows[i].duplicate_of = others;
         }
     }
-    seen
+    seen.into_iter()
+        .map(|(key, indices)| (key, indices.iter().map(|i| rows[*i].path.clone()).collect()))
+        .collect()
 }
