@@ -17,6 +17,7 @@ import init, {
   TrustStore,
   UnsupportedError,
   verifyCertificateChain,
+  verifyInvoice,
   verifyLicenceFile,
   verifyLicenceQr,
   verifyOfd,
@@ -54,6 +55,7 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const ofd: Report = verifyOfd(bytes, trust, options);
   const pdf: Report = verifyPdf(bytes, trust);
   const licence: Report = verifyLicenceFile(bytes, trust, { revoked: ["91350100M000100Y43"] });
+  const invoice: Report = verifyInvoice(bytes, trust, options);
   const pictures: Array<SealPicture | null> = sealPictures(bytes);
   const picture = pictures[0];
   if (picture) {
