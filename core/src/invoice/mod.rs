@@ -22,7 +22,7 @@ use thiserror::Error;
 
 pub use check::{verify_invoice, verify_invoice_with_data, REPORT_KIND};
 pub use list::{mark_duplicates, InvoiceRow};
-pub use model::{Invoice, InvoiceKind, Item, Party};
+pub use model::{parse_invoice_xml, Invoice, InvoiceKind, Item, Party, Source};
 pub use package::{read_invoice_ofd, InvoiceFile};
 
 use crate::report::Reason;
