@@ -32,7 +32,12 @@ fn corpus(rel: &str) -> PathBuf {
 fn invoices(c: &mut Criterion) {
     let mut store = TrustStore::new();
     let certs = vectors().join("x509/sm2/certs");
-    store.add_certificate(parse_all(&std::fs::read(certs.join("root.pem")).unwrap()).unwrap().remove(0), None);
+    store.add_certificate(
+        parse_all(&std::fs::read(certs.join("root.pem")).unwrap())
+            .unwrap()
+            .remove(0),
+        None,
+    );
     let intermediates = parse_all(&std::fs::read(certs.join("int.pem")).unwrap()).unwrap();
     let mut group = c.benchmark_group("invoice");
     group.throughput(Throughput::Elements(1));
@@ -45,7 +50,9 @@ fn invoices(c: &mut Criterion) {
         Ok(bytes) => {
             let report = verify_invoice(&bytes, &opts);
             assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
-            group.bench_function("recognise-1.ofd", |b| b.iter(|| black_box(read_invoice_ofd(&bytes).unwrap())));
+            group.bench_function("recognise-1.ofd", |b| {
+                b.iter(|| black_box(read_invoice_ofd(&bytes).unwrap()))
+            });
             group.bench_function("verify-1.ofd", |b| b.iter(|| black_box(verify_invoice(&bytes, &opts))));
         }
         Err(_) => eprintln!("invoice bench: the corpus 1.ofd is not there, skipped"),
@@ -58,7 +65,9 @@ fn invoices(c: &mut Criterion) {
     let good = std::fs::read(vectors().join("invoice/good.ofd")).unwrap();
     let report = verify_invoice(&good, &opts);
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
-    group.bench_function("verify-generated", |b| b.iter(|| black_box(verify_invoice(&good, &opts))));
+    group.bench_function("verify-generated", |b| {
+        b.iter(|| black_box(verify_invoice(&good, &opts)))
+    });
     group.finish();
 }
 

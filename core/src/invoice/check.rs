@@ -6,7 +6,7 @@
 //! | `invoice.document` | every seal/signature of the OFD verifies | the OFD report's reason (NoSignature for an unsigned 数电票 OFD or a bare XML) |
 //! | `invoice.coverage` | the invoice XML, the CustomTags, OFD.xml, Document.xml and the pages read are covered by a signature | PolicyViolation (data nobody signed is never trusted), NoSignature |
 //! | `invoice.data` | the file is an invoice; its fields (detail `invoice`) | Missing (not an invoice), Malformed |
-//! | `invoice.shown` | each CustomTag ObjectRef shows the XML value on its page; OFD.xml CustomData equal the fields | PolicyViolation (detail `mismatches`), Missing (an object not on the page), Unsupported (nothing maps the data to the page) |
+//! | `invoice.shown` | each CustomTag ObjectRef shows the XML value on its page; OFD.xml CustomData equal the fields | PolicyViolation (detail `mismatches`), Missing (an object not on the page), Unsupported (nothing maps the data to the page). Without CustomTags (railway) the number, date, total and buyer ID must each be a text on the page |
 //! | `invoice.graph-code` | the QR text's code, number, amount, date and check code equal the fields; a PNG/JPEG QR image decodes to the same text | PolicyViolation, Unsupported (no QR text and no decodable image) |
 //! | `invoice.arithmetic` | excluding tax + tax = including tax; lines sum to the totals; each line's tax is its amount × rate within one cent | PolicyViolation, Missing |
 //! | `invoice.tax-ids` | seller and buyer taxpayer IDs are valid (unified social credit code, resident ID, 15/20-character tax registration number) | the identifier's reason (HashMismatch for a wrong check character, Malformed) |
@@ -274,6 +274,11 @@ fn shown_check(file: &InvoiceFile) -> Check {
         )
         .with_detail("missing", missing);
     }
+    if compared == 0 && file.invoice.source != Source::PageText {
+        if let Some(check) = shown_by_value(file) {
+            return check;
+        }
+    }
     if compared == 0 {
         return Check::failed(
             name,
@@ -287,6 +292,57 @@ fn shown_check(file: &InvoiceFile) -> Check {
         "every field the CustomTags show on the page, and OFD.xml CustomData, equal the invoice data"
     };
     Check::passed(name, format!("{what} ({compared} compared)")).with_detail("compared", compared)
+}
+
+/// `invoice.shown` without CustomTags (a railway invoice): the key fields must each be some
+/// text object of the page, whole or after a label (`发票号码:…`). `None` when no page text
+/// was read.
+fn shown_by_value(file: &InvoiceFile) -> Option<Check> {
+    let texts: Vec<&str> = file
+        .page_text
+        .values()
+        .flat_map(|p| p.values().map(String::as_str))
+        .collect();
+    if texts.is_empty() {
+        return None;
+    }
+    let inv = &file.invoice;
+    let fields = [
+        ("number", inv.number.as_deref()),
+        ("issue_date", inv.issue_date.as_deref()),
+        ("total_including_tax", inv.total_including_tax.as_deref()),
+        ("buyer.tax_id", inv.buyer.tax_id.as_deref()),
+    ];
+    let shows = |value: &str| {
+        texts.iter().any(|t| {
+            let after = t.rsplit([':', '：']).next().unwrap_or(t);
+            same_value(value, t) || same_value(value, after)
+        })
+    };
+    let present: Vec<(&str, &str)> = fields.iter().filter_map(|(n, v)| Some((*n, (*v)?))).collect();
+    let missing: Vec<serde_json::Value> = present
+        .iter()
+        .filter(|(_, v)| !shows(v))
+        .map(|(n, v)| json!({ "field": n, "data": v }))
+        .collect();
+    let name = "invoice.shown";
+    Some(if missing.is_empty() {
+        Check::passed(
+            name,
+            format!(
+                "no CustomTags: the {} key fields were each found as a text on the page",
+                present.len()
+            ),
+        )
+    } else {
+        let list: Vec<&str> = missing.iter().filter_map(|m| m["field"].as_str()).collect();
+        Check::failed(
+            name,
+            Reason::PolicyViolation,
+            format!("the page shows no text equal to the invoice's {}", list.join(", ")),
+        )
+        .with_detail("mismatches", missing)
+    })
 }
 
 /// `invoice.graph-code`: the QR text against the fields, and the QR image against the text.
