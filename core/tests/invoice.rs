@@ -535,3 +535,26 @@ fn committed_test_invoices_give_their_named_reasons() {
         );
     }
 }
+
+#[test]
+fn hostile_input_gives_a_report_not_a_panic() {
+    let good = Gen::default().build();
+    for cut in [0, 10, 100, good.len() / 2, good.len() - 10] {
+        let report = verify(&good[..cut]);
+        assert_ne!(report.status, Status::Passed);
+    }
+    for text in [
+        &b"<"[..],
+        b"<x/>",
+        b"\xEF\xBB\xBF<EInvoice/>",
+        b"<eInvoice><InvoiceNo>1</InvoiceNo></eInvoice>",
+    ] {
+        let report = verify(text);
+        assert_ne!(report.status, Status::Passed);
+    }
+    // A tag naming an object that is not a number, a page that is not there.
+    let odd = gen::replace(&good, "Doc_0/Tags/CustomTag.xml", |x| {
+        x.replace("PageRef=\"1\">14<", "PageRef=\"7\">x<")
+    });
+    assert_eq!(verify(&odd).status, Status::Failed);
+}

@@ -492,7 +492,7 @@ fn arithmetic_check(inv: &Invoice) -> Check {
     let mut notes = Vec::new();
     match (excl, tax, incl) {
         (Some(e), Some(t), Some(i)) => {
-            if e + t != i {
+            if e.saturating_add(t) != i {
                 problems.push(format!("{} + {} ≠ {}", fmt_cents(e), fmt_cents(t), fmt_cents(i)));
             }
         }
@@ -509,8 +509,8 @@ fn arithmetic_check(inv: &Invoice) -> Check {
         let amounts: Option<Vec<i64>> = inv.items.iter().map(|i| i.amount.as_deref().and_then(cents)).collect();
         let taxes: Option<Vec<i64>> = inv.items.iter().map(|i| tax_of(&i.tax_amount)).collect();
         if let (Some(amounts), Some(e)) = (&amounts, excl) {
-            let sum: i64 = amounts.iter().sum();
-            if (sum - e).abs() > 1 {
+            let sum = amounts.iter().fold(0i64, |a, b| a.saturating_add(*b));
+            if sum.saturating_sub(e).unsigned_abs() > 1 {
                 problems.push(format!(
                     "the lines' amounts sum to {}, the total is {}",
                     fmt_cents(sum),
@@ -519,8 +519,8 @@ fn arithmetic_check(inv: &Invoice) -> Check {
             }
         }
         if let (Some(taxes), Some(t)) = (&taxes, tax) {
-            let sum: i64 = taxes.iter().sum();
-            if (sum - t).abs() > 1 {
+            let sum = taxes.iter().fold(0i64, |a, b| a.saturating_add(*b));
+            if sum.saturating_sub(t).unsigned_abs() > 1 {
                 problems.push(format!(
                     "the lines' tax sums to {}, the total is {}",
                     fmt_cents(sum),
@@ -533,8 +533,8 @@ fn arithmetic_check(inv: &Invoice) -> Check {
                 let Some(bp) = item.tax_rate.as_deref().and_then(rate_bp) else {
                     continue;
                 };
-                let expected = (amounts[n] * bp + 5_000).div_euclid(10_000);
-                match (taxes[n] - expected).abs() {
+                let expected = ((i128::from(amounts[n]) * i128::from(bp) + 5_000).div_euclid(10_000)) as i64;
+                match taxes[n].saturating_sub(expected).unsigned_abs() {
                     0 => {}
                     1 => notes.push(format!(
                         "line {}: tax {} is one cent off {} × {} (allowed: tax derived from the inclusive amount)",
@@ -577,13 +577,17 @@ fn arithmetic_check(inv: &Invoice) -> Check {
 }
 
 fn fmt_cents(v: i64) -> String {
-    format!("{}{}.{:02}", if v < 0 { "-" } else { "" }, v.abs() / 100, v.abs() % 100)
+    let a = v.unsigned_abs();
+    format!("{}{}.{:02}", if v < 0 { "-" } else { "" }, a / 100, a % 100)
 }
 
 /// A taxpayer identification number: its form's name, or why it is none.
 pub fn taxpayer_id(value: &str) -> Result<&'static str, IdError> {
     let v = squeeze(value).to_uppercase();
-    match v.chars().count() {
+    if !v.is_ascii() {
+        return Err(IdError::Format("a taxpayer ID is letters and digits".into()));
+    }
+    match v.len() {
         18 => match credit_code(&v) {
             Ok(_) => Ok("unified social credit code"),
             Err(e) => resident_id(&v).map(|_| "resident identity card number").map_err(|_| e),
@@ -793,4 +797,71 @@ fn issuer_check(document: &Report, inv: &Invoice) -> Check {
             }
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invoice::model::Item;
+
+    #[test]
+    fn taxpayer_id_forms() {
+        assert_eq!(taxpayer_id("91320115MA202UKD7X").unwrap(), "unified social credit code");
+        assert!(matches!(
+            taxpayer_id("91320115MA202UKD7Y"),
+            Err(IdError::CheckCharacter { .. })
+        ));
+        assert!(taxpayer_id("a中中中中中中中中中中中中中z").is_err());
+        assert!(taxpayer_id("1234567").is_err());
+    }
+
+    #[test]
+    fn values_compare_normalised() {
+        assert!(same_value("2020年07月23日", "20200723"));
+        assert!(same_value("526.00", "¥526.00"));
+        assert!(same_value("510.680", "510.68"));
+        assert!(same_value("16197833567414507415", "16197 83356 74145 07415"));
+        assert!(!same_value("526.00", "626.00"));
+        assert!(!same_value("江苏", "浙江"));
+        assert_eq!(rate_bp("3%"), Some(300));
+        assert_eq!(rate_bp("0.06"), Some(600));
+        assert_eq!(rate_bp("免税"), None);
+        assert_eq!(rate_bp("***"), None);
+    }
+
+    #[test]
+    fn arithmetic_names_what_is_off_and_survives_huge_amounts() {
+        let mut inv = Invoice::new(InvoiceKind::Vat2019, Source::Xml2019);
+        inv.total_excluding_tax = Some("100.00".into());
+        inv.total_tax = Some("3.00".into());
+        inv.total_including_tax = Some("104.00".into());
+        inv.items = vec![Item {
+            amount: Some("100.00".into()),
+            tax_rate: Some("3%".into()),
+            tax_amount: Some("3.00".into()),
+            ..Item::default()
+        }];
+        let check = arithmetic_check(&inv);
+        assert_eq!(check.reason, Some(Reason::PolicyViolation));
+        assert!(check.message.contains("100.00 + 3.00 ≠ 104.00"), "{}", check.message);
+        inv.total_including_tax = Some("103.00".into());
+        assert_eq!(arithmetic_check(&inv).status, Status::Passed);
+        inv.items[0].tax_amount = Some("5.00".into());
+        assert!(arithmetic_check(&inv).message.contains("line 1"));
+
+        let huge = "-999999999999999.99";
+        inv.total_excluding_tax = Some(huge.into());
+        inv.total_tax = Some(huge.into());
+        inv.total_including_tax = Some("999999999999999.99".into());
+        inv.items = vec![
+            Item {
+                amount: Some(huge.into()),
+                tax_rate: Some("100%".into()),
+                tax_amount: Some(huge.into()),
+                ..Item::default()
+            };
+            64
+        ];
+        assert_eq!(arithmetic_check(&inv).status, Status::Failed);
+    }
 }

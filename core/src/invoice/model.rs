@@ -289,7 +289,7 @@ pub fn decimal(text: &str) -> Option<String> {
 /// A date as `YYYY-MM-DD` from `2020年07月23日`, `2020-07-23`, `20200723` or
 /// `2025-08-08 12:06:33`; `None` when it is none of these.
 pub fn date(text: &str) -> Option<String> {
-    let t = squeeze(text);
+    let t = text.trim();
     let digits: Vec<&str> = t
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
