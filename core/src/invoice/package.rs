@@ -278,16 +278,16 @@ fn from_page(file: &InvoiceFile) -> Result<Invoice, InvoiceError> {
             *slot = custom(file, name).map(f);
         }
     };
-    fill(&mut inv.number, "发票号码", |s| squeeze(s));
-    fill(&mut inv.code, "发票代码", |s| squeeze(s));
+    fill(&mut inv.number, "发票号码", squeeze);
+    fill(&mut inv.code, "发票代码", squeeze);
     fill(&mut inv.issue_date, "开票日期", |s| {
         date(s).unwrap_or_else(|| s.to_owned())
     });
     fill(&mut inv.total_excluding_tax, "合计金额", strip_currency);
     fill(&mut inv.total_tax, "合计税额", strip_currency);
-    fill(&mut inv.check_code, "校验码", |s| squeeze(s));
-    fill(&mut inv.buyer.tax_id, "购买方纳税人识别号", |s| squeeze(s));
-    fill(&mut inv.seller.tax_id, "销售方纳税人识别号", |s| squeeze(s));
+    fill(&mut inv.check_code, "校验码", squeeze);
+    fill(&mut inv.buyer.tax_id, "购买方纳税人识别号", squeeze);
+    fill(&mut inv.seller.tax_id, "销售方纳税人识别号", squeeze);
     if inv.code.is_some() {
         inv.kind = InvoiceKind::Vat2019;
     }
