@@ -106,14 +106,8 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
         return Some(path);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{} is missing: CI must have the corpus (set YINJIAN_CORPUS)",
-            path.display()
-        );
+        panic!("{} is missing: CI must have the corpus (set YINJIAN_CORPUS)", path.display());
     }
-    eprintln!(
-        "SKIPPED: {} not found (set YINJIAN_CORPUS to the corpus folder)",
-        path.display()
-    );
+    eprintln!("SKIPPED: {} not found (set YINJIAN_CORPUS to the corpus folder)", path.display());
     None
 }
