@@ -306,6 +306,25 @@ fn amount_changed_after_sealing() {
 }
 
 #[test]
+fn amount_changed_in_both_and_resealed_by_another_key() {
+    let forged = Gen {
+        xml_incl: "615.00".into(),
+        page_incl: "615.00".into(),
+        signer: "orphan-leaf",
+        ..Gen::default()
+    };
+    let report = verify(&forged.build());
+    // What is shown is what is signed, but the signer chains to no trusted root.
+    assert_eq!(outcome(&report, "invoice.shown").0, Status::Passed);
+    assert_eq!(
+        outcome(&report, "invoice.document"),
+        (Status::Indeterminate, Some(Reason::UntrustedChain))
+    );
+    assert_eq!(outcome(&report, "invoice.arithmetic").0, Status::Failed);
+    assert_ne!(report.status, Status::Passed);
+}
+
+#[test]
 fn custom_tag_pointing_elsewhere() {
     let report = verify(
         &Gen {

@@ -35,6 +35,8 @@ pub struct Gen {
     pub seal_name: String,
     /// Signing time.
     pub at: String,
+    /// The test PKI name of the signer's certificate and key.
+    pub signer: &'static str,
 }
 
 impl Default for Gen {
@@ -50,6 +52,7 @@ impl Default for Gen {
             xml_uncovered: false,
             seal_name: TAX_SEAL.into(),
             at: "2026-06-01T08:00:00Z".into(),
+            signer: "leaf",
         }
     }
 }
@@ -175,7 +178,7 @@ impl Gen {
         };
         let unsigned = zip_of(&files[..split]);
         let seal = self.seal();
-        let (k, c) = (key("leaf"), cert("leaf"));
+        let (k, c) = (key(self.signer), cert(self.signer));
         let signer = OfdSigner::Seal {
             seal: &seal,
             key: &k,
@@ -203,7 +206,7 @@ impl Gen {
             es_id: "4403000000001".into(),
             seal_type: 1,
             name: self.seal_name.clone(),
-            signer_certificates: vec![cert("leaf").der().to_vec()],
+            signer_certificates: vec![cert(self.signer).der().to_vec()],
             created: t("2026-02-01T00:00:00Z"),
             valid_from: t("2026-02-01T00:00:00Z"),
             valid_to: t("2028-02-01T00:00:00Z"),
