@@ -61,6 +61,7 @@
 pub mod alg;
 pub mod cms;
 pub mod codec;
+pub mod invoice;
 pub mod licence;
 pub mod ofd;
 pub mod pdf;

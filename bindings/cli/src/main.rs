@@ -8,6 +8,7 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod invoice;
 mod serve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -113,6 +114,10 @@ enum Command {
     /// Serve verification over HTTP (`POST /v1/verify`, `GET /v1/health`, `GET /v1/openapi.json`)
     /// for backends in any language; loopback only unless told otherwise.
     Serve(serve::ServeArgs),
+    /// E-invoices: verify one (seal, shown = signed, QR code, arithmetic, tax IDs), or list
+    /// many with the invoices seen twice flagged.
+    #[command(subcommand)]
+    Invoice(invoice::InvoiceCommand),
 }
 
 #[derive(Subcommand)]
@@ -966,6 +971,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Pdf(command) => pdf_command(command),
         Command::Qr(command) => qr_command(command),
         Command::Cms(command) => cms::run(command),
+        Command::Invoice(command) => invoice::run(command),
         Command::Licence(LicenceCommand::Verify {
             file,
             data,

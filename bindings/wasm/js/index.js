@@ -163,6 +163,7 @@ export const publicJwk = guard("publicJwk");
 export const signToken = guard("signToken");
 export const checkIdentifier = guard("checkIdentifier");
 export const verifyLicenceFile = guard("verifyLicenceFile");
+export const verifyInvoice = guard("verifyInvoice");
 export const verifyLicenceQr = guard("verifyLicenceQr");
 export const makeLicenceQr = guard("makeLicenceQr");
 export const licenceQrFeatures = guard("licenceQrFeatures");

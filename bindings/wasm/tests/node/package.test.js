@@ -85,6 +85,20 @@ test("verifyLicenceFile: a document without licence metadata is not a valid lice
   assert.ok(report.checks.some((c) => c.status !== "PASSED"), "a failing check says why");
 });
 
+test("verifyInvoice: a generated invoice passes with its fields; one whose page shows another amount fails", () => {
+  const options = { ...sampleOptions(), at: "2027-06-01T00:00:00Z" };
+  const good = lib.verifyInvoice(read("test-vectors/invoice/good.ofd"), sampleTrust(), options);
+  assert.equal(good.kind, "invoice");
+  assert.equal(good.status, "PASSED");
+  const data = good.checks.find((c) => c.name === "invoice.data");
+  assert.equal(data.details.invoice.number, "12345678");
+  assert.equal(data.details.invoice.total_including_tax, "515.00");
+  const bad = lib.verifyInvoice(read("test-vectors/invoice/amount-page-only.ofd"), sampleTrust(), options);
+  const shown = bad.checks.find((c) => c.name === "invoice.shown");
+  assert.equal(shown.status, "FAILED");
+  assert.equal(shown.reason, "PolicyViolation");
+});
+
 test("a TrustStore holds JWKS keys too: built once, reused for tokens", () => {
   const simple = (c) => c.expect === "PASSED" && !c.hmac_secrets && Object.keys(c.options).every((k) => ["at", "algorithms", "issuers", "audience", "leeway"].includes(k));
   const c = text("test-vectors/token/tokens.jsonl")

@@ -17,6 +17,7 @@ import init, {
   TrustStore,
   UnsupportedError,
   verifyCertificateChain,
+  verifyInvoice,
   verifyLicenceFile,
   verifyCms,
   verifyLicenceQr,
@@ -57,6 +58,7 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const cms: Report = verifyCms(pem, bytes, trust, { acceptSm2WithoutZ: false, allowSha1: true });
   const attached: Report = verifyCms(bytes, null, trust);
   const licence: Report = verifyLicenceFile(bytes, trust, { revoked: ["91350100M000100Y43"] });
+  const invoice: Report = verifyInvoice(bytes, trust, options);
   const pictures: Array<SealPicture | null> = sealPictures(bytes);
   const picture = pictures[0];
   if (picture) {

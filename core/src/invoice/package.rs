@@ -1,0 +1,401 @@
+//! Reading an invoice out of an OFD package: OFD.xml `CustomData`, the document's pages and
+//! their text objects, the CustomTags that map invoice fields to those objects, the invoice
+//! attachment (2019 XML, 数电票 XML, railway XBRL), and the images on the page (the QR code).
+//!
+//! Template and attachment paths in real files may differ in letter case from the ZIP entry
+//! names: they are resolved case-insensitively, as readers do ([`Package::entry`]).
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use serde::Serialize;
+
+use super::model::{
+    date, flatten, from_2019_paths, invoice_from_root, parse_root, squeeze, strip_currency, xml_kind, Invoice,
+    InvoiceKind, Source, MAX_INVOICE_XML,
+};
+use super::InvoiceError;
+use crate::ofd::package::Package;
+use crate::ofd::xml::{self, Node};
+
+/// Most pages whose text is read.
+pub const MAX_PAGES: usize = 64;
+
+/// Most attachments or tag files looked at.
+pub const MAX_PARTS: usize = 64;
+
+/// Largest image file read for its QR code.
+pub const MAX_QR_IMAGE: u64 = 2 * 1024 * 1024;
+
+/// Most text objects kept from one page.
+pub const MAX_TEXT_OBJECTS: usize = 100_000;
+
+/// One CustomTag entry: the field (path of element names, as [`flatten`] writes them) and the
+/// page objects that show it, as (page ID, object ID).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagRef {
+    /// Field path (`Buyer/BuyerName`, `GoodsInfos/GoodsInfo[1]/Amount`).
+    pub path: String,
+    /// (PageRef, object ID) of each ObjectRef, in order.
+    pub refs: Vec<(String, String)>,
+}
+
+/// An image object on a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageImage {
+    /// Page ID.
+    pub page: String,
+    /// The package entry of the image file.
+    pub file: String,
+    /// Format as declared (`PNG`, `GBIG2`, …) or from the file name.
+    pub format: String,
+    /// The file's bytes, for PNG and JPEG images up to [`MAX_QR_IMAGE`] bytes.
+    #[serde(skip)]
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Everything an invoice OFD says about the invoice, with where it was read from.
+#[derive(Debug, Clone)]
+pub struct InvoiceFile {
+    /// The invoice.
+    pub invoice: Invoice,
+    /// The package entry of the invoice XML the fields came from, if any.
+    pub data_file: Option<String>,
+    /// The data XML flattened (path → value), for the comparison with the page.
+    pub data_paths: Vec<(String, String)>,
+    /// OFD.xml (always first), the Document.xml, the attachment list.
+    pub structure_files: Vec<String>,
+    /// The CustomTags and CustomTag files.
+    pub tag_files: Vec<String>,
+    /// The field → page object map.
+    pub tags: Vec<TagRef>,
+    /// OFD.xml `CustomData` (name, value).
+    pub custom_data: Vec<(String, String)>,
+    /// Page ID → Content.xml entry, in document order.
+    pub pages: Vec<(String, String)>,
+    /// Page ID → text object ID → text (the concatenated TextCode of the object).
+    pub page_text: BTreeMap<String, BTreeMap<String, String>>,
+    /// Images drawn on the pages read.
+    pub images: Vec<PageImage>,
+}
+
+impl InvoiceFile {
+    /// The page text of a tag's objects, concatenated; `None` when an object is not on the
+    /// page (object ID 0, as some files write for an empty field, gives the empty text).
+    pub fn shown(&self, tag: &TagRef) -> Result<String, String> {
+        let mut out = String::new();
+        for (page, id) in &tag.refs {
+            if id.trim() == "0" {
+                continue;
+            }
+            match self.page_text.get(page).and_then(|p| p.get(id.trim())) {
+                Some(text) => out.push_str(text),
+                None => return Err(format!("object {id} on page {page}")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Whether an XML attachment name or root looks like invoice data.
+fn read_xml(pkg: &mut Package<Cursor<&[u8]>>, name: &str) -> Result<Node, InvoiceError> {
+    if pkg.entry(name).is_some_and(|e| e.size > MAX_INVOICE_XML as u64) {
+        return Err(InvoiceError::Malformed(format!(
+            "{name}: larger than {MAX_INVOICE_XML} bytes"
+        )));
+    }
+    let bytes = pkg.read(name)?;
+    Ok(parse_root(&bytes, name)?.1)
+}
+
+/// The real entry name of a location, resolved against the file that names it.
+fn locate(pkg: &Package<Cursor<&[u8]>>, referring: &str, loc: &str) -> Option<String> {
+    let path = Package::<Cursor<&[u8]>>::resolve(referring, loc)?;
+    pkg.entry(&path).map(|e| e.name.clone())
+}
+
+/// Reads an OFD invoice held in memory. Fails with [`InvoiceError::NotInvoice`] when the
+/// document carries no invoice XML, no invoice CustomTags and no invoice CustomData.
+pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
+    let mut pkg = Package::open(Cursor::new(bytes))?;
+    let root_name = pkg
+        .entry("OFD.xml")
+        .map(|e| e.name.clone())
+        .ok_or_else(|| InvoiceError::NotInvoice("no OFD.xml".into()))?;
+    let root = read_xml(&mut pkg, &root_name)?;
+    let body = xml::doc_bodies(&root)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| InvoiceError::Malformed("OFD.xml has no DocBody".into()))?;
+    let custom_data: Vec<(String, String)> = root
+        .children_named("DocBody")
+        .filter_map(|b| b.child("DocInfo")?.child("CustomDatas").cloned())
+        .flat_map(|c| c.children)
+        .filter(|c| c.name == "CustomData")
+        .filter_map(|c| Some((c.attr("Name")?.to_owned(), c.text.trim().to_owned())))
+        .take(MAX_PARTS * 4)
+        .collect();
+    let doc_name = locate(&pkg, &root_name, &body.doc_root)
+        .ok_or_else(|| InvoiceError::Malformed(format!("DocRoot {} is not in the package", body.doc_root)))?;
+    let doc = read_xml(&mut pkg, &doc_name)?;
+    let mut structure_files = vec![root_name.clone(), doc_name.clone()];
+
+    // Pages.
+    let pages: Vec<(String, String)> = doc
+        .child("Pages")
+        .map(|p| {
+            p.children_named("Page")
+                .filter_map(|page| {
+                    Some((
+                        page.attr("ID")?.to_owned(),
+                        locate(&pkg, &doc_name, page.attr("BaseLoc")?)?,
+                    ))
+                })
+                .take(MAX_PAGES)
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // Attachments: the first that is invoice data.
+    let mut data: Option<(String, Node)> = None;
+    if let Some(list_name) = doc.child_text("Attachments").and_then(|l| locate(&pkg, &doc_name, l)) {
+        structure_files.push(list_name.clone());
+        let list = read_xml(&mut pkg, &list_name)?;
+        for att in list.children_named("Attachment").take(MAX_PARTS) {
+            let Some(file) = att.child_text("FileLoc").and_then(|l| locate(&pkg, &list_name, l)) else {
+                continue;
+            };
+            if !file.to_lowercase().ends_with(".xml") {
+                continue;
+            }
+            if let Ok(node) = read_xml(&mut pkg, &file) {
+                if xml_kind(&node).is_some() {
+                    data = Some((file, node));
+                    break;
+                }
+            }
+        }
+    }
+
+    // CustomTags.
+    let mut tag_files = Vec::new();
+    let mut tags = Vec::new();
+    if let Some(list_name) = doc.child_text("CustomTags").and_then(|l| locate(&pkg, &doc_name, l)) {
+        tag_files.push(list_name.clone());
+        let list = read_xml(&mut pkg, &list_name)?;
+        for tag in list.children_named("CustomTag").take(MAX_PARTS) {
+            let Some(file) = tag.child_text("FileLoc").and_then(|l| locate(&pkg, &list_name, l)) else {
+                continue;
+            };
+            tag_files.push(file.clone());
+            // An empty or unreadable tag file maps nothing (seen in the wild).
+            if let Ok(node) = read_xml(&mut pkg, &file) {
+                collect_tags(&node, "", &mut tags);
+            }
+        }
+    }
+
+    // Page text: the pages the tags name, else the first page.
+    let mut wanted: Vec<&(String, String)> = pages
+        .iter()
+        .filter(|(id, _)| tags.iter().any(|t| t.refs.iter().any(|(p, _)| p == id)))
+        .collect();
+    if wanted.is_empty() {
+        wanted.extend(pages.first());
+    }
+    let resources = media_files(&mut pkg, &doc, &doc_name);
+    let mut page_text = BTreeMap::new();
+    let mut images = Vec::new();
+    for (id, file) in wanted {
+        let node = read_xml(&mut pkg, file)?;
+        let mut texts = BTreeMap::new();
+        let mut image_ids = Vec::new();
+        walk_page(&node, &mut texts, &mut image_ids);
+        for res in image_ids {
+            if let Some((file, format)) = resources.get(&res) {
+                let upper = format.to_uppercase();
+                let small = pkg.entry(file).is_some_and(|e| e.size <= MAX_QR_IMAGE);
+                let bytes = (small && ["PNG", "JPG", "JPEG"].contains(&upper.as_str()))
+                    .then(|| pkg.read(file).ok())
+                    .flatten();
+                images.push(PageImage {
+                    page: id.clone(),
+                    file: file.clone(),
+                    format: format.clone(),
+                    bytes,
+                });
+            }
+        }
+        page_text.insert(id.clone(), texts);
+    }
+
+    let mut file = InvoiceFile {
+        invoice: Invoice::new(InvoiceKind::Digital, Source::PageText),
+        data_file: None,
+        data_paths: Vec::new(),
+        structure_files,
+        tag_files,
+        tags,
+        custom_data,
+        pages,
+        page_text,
+        images,
+    };
+    file.invoice = match data {
+        Some((name, node)) => {
+            let invoice = invoice_from_root(&node)?;
+            if invoice.source == Source::Xml2019 {
+                file.data_paths = flatten(&node);
+            }
+            file.data_file = Some(name);
+            invoice
+        }
+        None => from_page(&file)?,
+    };
+    Ok(file)
+}
+
+/// The invoice read from the CustomTags and the page text (a 数电票 OFD carries no XML), the
+/// CustomData filling what the tags do not map.
+fn from_page(file: &InvoiceFile) -> Result<Invoice, InvoiceError> {
+    let flat: Vec<(String, String)> = file
+        .tags
+        .iter()
+        .filter_map(|t| Some((t.path.clone(), file.shown(t).ok()?)))
+        .collect();
+    let number_like = flat
+        .iter()
+        .any(|(p, v)| p.ends_with("InvoiceNo") && !v.trim().is_empty())
+        || custom(file, "发票号码").is_some();
+    if !number_like {
+        return Err(InvoiceError::NotInvoice(
+            "no invoice XML attached, and neither CustomTags nor CustomData give an invoice number".into(),
+        ));
+    }
+    let mut inv = from_2019_paths(InvoiceKind::Digital, Source::PageText, &flat);
+    let fill = |slot: &mut Option<String>, name: &str, f: fn(&str) -> String| {
+        if slot.is_none() {
+            *slot = custom(file, name).map(f);
+        }
+    };
+    fill(&mut inv.number, "发票号码", squeeze);
+    fill(&mut inv.code, "发票代码", squeeze);
+    fill(&mut inv.issue_date, "开票日期", |s| {
+        date(s).unwrap_or_else(|| s.to_owned())
+    });
+    fill(&mut inv.total_excluding_tax, "合计金额", strip_currency);
+    fill(&mut inv.total_tax, "合计税额", strip_currency);
+    fill(&mut inv.check_code, "校验码", squeeze);
+    fill(&mut inv.buyer.tax_id, "购买方纳税人识别号", squeeze);
+    fill(&mut inv.seller.tax_id, "销售方纳税人识别号", squeeze);
+    if inv.code.is_some() {
+        inv.kind = InvoiceKind::Vat2019;
+    }
+    Ok(inv)
+}
+
+/// A CustomData value by name.
+pub fn custom<'a>(file: &'a InvoiceFile, name: &str) -> Option<&'a str> {
+    file.custom_data
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// Walks a CustomTag file: every element holding ObjectRef children is a field.
+fn collect_tags(node: &Node, prefix: &str, out: &mut Vec<TagRef>) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for child in node.children.iter().filter(|c| c.name != "ObjectRef") {
+        if out.len() >= MAX_TEXT_OBJECTS {
+            return;
+        }
+        let repeats = node.children_named(&child.name).nth(1).is_some();
+        let index = seen.entry(child.name.as_str()).or_insert(0);
+        let name = if repeats {
+            format!("{}[{index}]", child.name)
+        } else {
+            child.name.clone()
+        };
+        *index += 1;
+        let path = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let refs: Vec<(String, String)> = child
+            .children_named("ObjectRef")
+            .map(|r| {
+                (
+                    r.attr("PageRef").unwrap_or_default().to_owned(),
+                    r.text.trim().to_owned(),
+                )
+            })
+            .collect();
+        if !refs.is_empty() {
+            out.push(TagRef {
+                path: path.clone(),
+                refs,
+            });
+        }
+        collect_tags(child, &path, out);
+    }
+}
+
+/// Text objects (ID → text) and image resource IDs of a page, nested blocks included.
+fn walk_page(node: &Node, texts: &mut BTreeMap<String, String>, images: &mut Vec<String>) {
+    for child in &node.children {
+        match child.name.as_str() {
+            "TextObject" => {
+                if texts.len() < MAX_TEXT_OBJECTS {
+                    if let Some(id) = child.attr("ID") {
+                        let text: String = child.children_named("TextCode").map(|t| t.text.as_str()).collect();
+                        texts.insert(id.to_owned(), text);
+                    }
+                }
+            }
+            "ImageObject" => images.extend(child.attr("ResourceID").map(str::to_owned)),
+            _ => walk_page(child, texts, images),
+        }
+    }
+}
+
+/// MultiMedia resources of the document (DocumentRes and PublicRes): ID → (entry, format).
+fn media_files(pkg: &mut Package<Cursor<&[u8]>>, doc: &Node, doc_name: &str) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    let Some(common) = doc.child("CommonData") else {
+        return out;
+    };
+    for kind in ["DocumentRes", "PublicRes"] {
+        for loc in common.children_named(kind) {
+            let Some(res_name) = locate(pkg, doc_name, loc.text.trim()) else {
+                continue;
+            };
+            let Ok(res) = read_xml(pkg, &res_name) else { continue };
+            // BaseLoc: the folder resource files are relative to.
+            let base = res.attr("BaseLoc").map_or_else(
+                || res_name.clone(),
+                |b| {
+                    Package::<Cursor<&[u8]>>::resolve(&res_name, b)
+                        .map_or_else(|| res_name.clone(), |folder| format!("{folder}/x"))
+                },
+            );
+            for media in res
+                .children_named("MultiMedias")
+                .flat_map(|m| m.children_named("MultiMedia"))
+            {
+                let (Some(id), Some(file)) = (media.attr("ID"), media.child_text("MediaFile")) else {
+                    continue;
+                };
+                if let Some(entry) = locate(pkg, &base, file) {
+                    let format = media
+                        .attr("Format")
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| entry.rsplit('.').next().unwrap_or_default().to_uppercase());
+                    out.insert(id.to_owned(), (entry, format));
+                }
+            }
+        }
+    }
+    out
+}
