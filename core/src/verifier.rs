@@ -9,7 +9,7 @@
 //! let mut trust = TrustStore::new();
 //! trust.add_pem(&std::fs::read("root.pem")?)?;
 //! let verifier = Arc::new(Verifier::new(trust, Clock::System));
-//! let report = verifier.verify(&std::fs::read("notice.ofd")?); // OFD, PDF, seal or licence QR
+//! let report = verifier.verify(&std::fs::read("notice.ofd")?); // OFD, PDF, seal, CMS or licence QR
 //! println!("{}", report.to_text());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -52,6 +52,12 @@ pub enum DocumentKind {
     Seal,
     /// A signed licence QR code text (`YJ1:…`).
     LicenceQr,
+    /// A CMS / PKCS#7 signature with its content attached (`.p7m`; DER, BER or PEM). A
+    /// detached one needs its content: [`Verifier::verify_cms`].
+    Cms,
+    /// An e-invoice OFD, verified as an OFD and then as an invoice. Never detected from the
+    /// first bytes (an invoice is an OFD): ask for it with [`Verifier::verify_kind`].
+    Invoice,
 }
 
 impl DocumentKind {
@@ -66,6 +72,8 @@ impl DocumentKind {
             Some(DocumentKind::LicenceQr)
         } else if input.first() == Some(&0x30) && crate::seal::Seal::decode(input).is_ok() {
             Some(DocumentKind::Seal)
+        } else if is_cms(input) {
+            Some(DocumentKind::Cms)
         } else {
             None
         }
@@ -78,6 +86,8 @@ impl DocumentKind {
             DocumentKind::Pdf => "pdf",
             DocumentKind::Seal => "seal",
             DocumentKind::LicenceQr => "licence-qr",
+            DocumentKind::Cms => "cms",
+            DocumentKind::Invoice => "invoice",
         }
     }
 }
@@ -206,7 +216,7 @@ impl Verifier {
             None => unrecognised(Check::failed(
                 "input.kind",
                 Reason::Unsupported,
-                "not a document this library verifies (OFD, PDF, seal, licence QR text)",
+                "not a document this library verifies (OFD, PDF, seal, CMS, licence QR text)",
             )),
         }
     }
@@ -221,8 +231,38 @@ impl Verifier {
                 let text = String::from_utf8_lossy(input);
                 verify_qr(text.trim(), &self.licence_issuers, &QrOptions::new(at))
             }
+            DocumentKind::Cms => self.verify_cms(input, None, at),
+            DocumentKind::Invoice => crate::invoice::verify_invoice(input, &self.document_options(at)),
         }
     }
+
+    /// Verifies a CMS / PKCS#7 signature (DER, BER, PEM or base64) at `at`: over `content` when
+    /// it is detached, else over the encapsulated content; one report part per SignerInfo.
+    pub fn verify_cms(&self, signature: &[u8], content: Option<&[u8]>, at: Time) -> Report {
+        let der = match crate::cms::file::decode_input(signature) {
+            Ok(der) => der,
+            Err(e) => return unrecognised(Check::failed("cms.parse", e.reason(), e.to_string())),
+        };
+        let seal = self.seal_options(at);
+        crate::cms::file::verify_report(
+            &der,
+            content,
+            &self.trust,
+            &seal.chain,
+            &self.intermediates,
+            &crate::cms::CmsOptions::default(),
+        )
+    }
+}
+
+/// Whether `input` is a CMS SignedData (DER/BER, or PEM with a PKCS7/CMS label).
+fn is_cms(input: &[u8]) -> bool {
+    let text = input.trim_ascii_start();
+    let pem = text.starts_with(b"-----BEGIN PKCS7") || text.starts_with(b"-----BEGIN CMS");
+    if !pem && input.first() != Some(&0x30) {
+        return false;
+    }
+    crate::cms::file::decode_input(input).is_ok_and(|der| crate::cms::SignedData::from_der(&der).is_ok())
 }
 
 /// The report for an input that could not be verified at all.
@@ -263,6 +303,35 @@ mod tests {
         assert_eq!(report.status, Status::Indeterminate);
         assert_eq!(report.checks[0].reason, Some(Reason::Unsupported));
         assert_eq!(verifier.time().unwrap(), at);
+    }
+
+    fn cms_vector(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/../test-vectors/cms/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn cms_signatures_are_told_apart_and_verified() {
+        let mut trust = TrustStore::new();
+        trust.add_pem(&cms_vector("pki/root.pem")).unwrap();
+        let verifier = Verifier::new(trust, Clock::Fixed(Time::parse("2026-12-01T00:00:00Z").unwrap()))
+            .revocation(RevocationPolicy::NotRequired);
+        let attached = cms_vector("rsa-ber-attached.der");
+        assert_eq!(DocumentKind::detect(&attached), Some(DocumentKind::Cms));
+        let report = verifier.verify(&attached);
+        assert_eq!(report.kind, crate::cms::REPORT_KIND);
+        assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+        let at = verifier.time().unwrap();
+        let detached = cms_vector("rsa-detached.der");
+        let content = cms_vector("content.bin");
+        assert_eq!(
+            verifier.verify_cms(&detached, Some(&content), at).status,
+            Status::Passed
+        );
+        let tampered = cms_vector("content-tampered.bin");
+        assert_eq!(
+            verifier.verify_cms(&detached, Some(&tampered), at).status,
+            Status::Failed
+        );
     }
 
     #[test]

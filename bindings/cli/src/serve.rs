@@ -353,7 +353,7 @@ async fn verify(State(state): State<Arc<ServerState>>, request: Request) -> Resu
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UnsupportedMedia",
-                "the body is not a document this server verifies (OFD, PDF, seal, licence QR text)",
+                "the body is not a document this server verifies (OFD, PDF, seal, CMS, licence QR text)",
             ));
         }
         let verifier_state = state.clone();
