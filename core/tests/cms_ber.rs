@@ -413,7 +413,7 @@ fn corpus_firefox_addon_rsa_sha1_chain_and_times() {
     let strict = run(&content, "2021-08-16T20:00:00Z", false);
     assert_ne!(strict.status, Status::Passed);
     assert_eq!(
-        check(&strict, "cms.algorithm-policy").reason,
+        check(&strict, "cms.crypto-constraints").reason,
         Some(Reason::CryptoConstraintsFailure)
     );
     let late = run(&content, "2030-01-01T00:00:00Z", true);
@@ -453,17 +453,9 @@ fn corpus_apk_ecdsa_p521_without_signed_attributes() {
         &CmsOptions::default(),
     );
     let sig = check(&report, "cms.signature");
-    // ECDSA P-521 / SHA-512 is the algorithm helper's work (alg.rs): until it lands the
-    // signature is "unsupported", never "does not verify".
-    if sig.status != Status::Passed {
-        eprintln!("PENDING (alg.rs, ECDSA P-521): {}", sig.message);
-        assert!(
-            check(&report, "cms.algorithms").reason == Some(Reason::Unsupported)
-                || sig.reason == Some(Reason::Unsupported),
-            "{}",
-            report.to_text()
-        );
-    }
+    // ECDSA P-521 with SHA-512 over the content: the value verifies (as gmsm and OpenSSL say).
+    assert_eq!(sig.status, Status::Passed, "{}", report.to_text());
+    assert_eq!(sig.details["key"], "EC P-521");
     assert_ne!(report.status, Status::Passed, "self-signed, no anchor");
 }
 
@@ -485,10 +477,8 @@ fn corpus_we_the_people_attached() {
         report.to_text()
     );
     let sig = check(&report, "cms.signature");
-    // RSA-1024: ring refuses the key; RustCrypto `rsa` comes with the algorithm helper's work.
-    if sig.status != Status::Passed {
-        eprintln!("PENDING (alg.rs, RSA-1024 via RustCrypto rsa): {}", sig.message);
-    }
+    // The RSA/SHA-1 value verifies (SHA-1 allowed here, as for legacy data).
+    assert_eq!(sig.status, Status::Passed, "{}", report.to_text());
     let mut tampered = der.clone();
     tampered[find(&der, b"We the People")] ^= 0x20;
     let r = verify_report(&tampered, None, &TrustStore::new(), &o, &[], &CmsOptions::default());
@@ -515,10 +505,15 @@ fn corpus_pdf_more_rows() {
     let Some(genuine) = verify_pdf_file("pdfsign__testfile30.pdf") else {
         return;
     };
-    // Never PASSED (SHA-1, 1024-bit TSA key): INDETERMINATE under the crypto constraints. The
-    // RSA-1024 TSA token and the CryptoConstraintsFailure verdict depend on the algorithm
-    // helper's work (alg.rs); what holds already: not PASSED, the document digest intact.
-    assert_ne!(genuine.status, Status::Passed, "{}", genuine.to_text());
+    // Genuine but below the crypto constraints (SHA-1, a 1024-bit TSA key): INDETERMINATE
+    // CryptoConstraintsFailure, the document digest intact, nothing "does not verify".
+    assert_eq!(genuine.status, Status::Indeterminate, "{}", genuine.to_text());
+    assert_eq!(
+        genuine.reason,
+        Some(Reason::CryptoConstraintsFailure),
+        "{}",
+        genuine.to_text()
+    );
     let part = &genuine.parts[0];
     assert_eq!(
         part.check("cms.message-digest").map(|c| c.status),
@@ -526,12 +521,7 @@ fn corpus_pdf_more_rows() {
         "{}",
         genuine.to_text()
     );
-    if genuine.status != Status::Indeterminate {
-        eprintln!(
-            "PENDING (alg.rs, RSA-1024 TSA / crypto constraints): {}",
-            genuine.summary
-        );
-    }
+    assert_eq!(part.check("cms.signature").map(|c| c.status), Some(Status::Passed));
     let tampered = verify_pdf_file("pdfsign__testfile30-tampered.pdf").unwrap();
     assert_eq!(tampered.status, Status::Failed, "{}", tampered.to_text());
     assert_eq!(

@@ -15,14 +15,10 @@ use yinjian::x509::policy::parse_policy;
 use yinjian::x509::{chain_report, parse_all, ChainOptions, Crl, RevocationPolicy, TrustStore, Usage};
 use yinjian::{Report, Status, Time};
 
-/// Cases yinjian still rejects though PKITS expects them to validate, each with the reason.
-/// Every one is in the CRL / DSA / input work of issue 15 (items 3–5, the x509-crl branch);
-/// the test fails if a case outside this list is rejected.
+/// Cases yinjian rejects though PKITS expects them to validate, each with the reason: none
+/// today (249/249 agree). A case that ever needs listing must fail on revocation alone (the
+/// test re-runs it without CRLs); any false reject not listed fails the test.
 const KNOWN_REJECTS: &[(&str, &str)] = &[];
-
-/// Cases accepted though they must fail, pending the delta-CRL work of issue 15 item 3 (the
-/// x509-crl branch): REMOVE once that branch is merged — any other false accept fails.
-const PENDING_FALSE_ACCEPTS: &[(&str, &str)] = &[];
 
 /// PKITS names its test policies; this is their OID.
 fn policy_oid(name: &str) -> String {
@@ -132,11 +128,7 @@ fn pkits_agreement() {
         if accepted == expected {
             agree += 1;
             entry.1 += 1;
-            if KNOWN_REJECTS
-                .iter()
-                .chain(PENDING_FALSE_ACCEPTS)
-                .any(|(n, _)| *n == name)
-            {
+            if KNOWN_REJECTS.iter().any(|(n, _)| *n == name) {
                 stale.push(name.to_owned());
             }
         } else if accepted {
@@ -162,9 +154,6 @@ fn pkits_agreement() {
         println!("| {sec} | {ok} | {n} |");
     }
     println!("false accepts: {false_accepts:?}");
-    for (name, reason) in PENDING_FALSE_ACCEPTS {
-        println!("  PENDING {name}: {reason}");
-    }
     println!("known false rejects ({} listed):", KNOWN_REJECTS.len());
     for k in &known {
         println!("  {k}");
@@ -174,11 +163,10 @@ fn pkits_agreement() {
     for u in &unexpected {
         println!("  {u}");
     }
-    let unlisted: Vec<_> = false_accepts
-        .iter()
-        .filter(|n| !PENDING_FALSE_ACCEPTS.iter().any(|(p, _)| p == n))
-        .collect();
-    assert!(unlisted.is_empty(), "PKITS cases accepted that must fail: {unlisted:?}");
+    assert!(
+        false_accepts.is_empty(),
+        "PKITS cases accepted that must fail: {false_accepts:?}"
+    );
     assert!(
         unexpected.is_empty(),
         "PKITS cases rejected that must validate: {unexpected:#?}"

@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::tsp::verify_signature_timestamp;
 use super::{oid, CmsError, CmsOptions, Content, SignedData, MAX_CMS_SIZE, REPORT_KIND};
-use crate::alg::{DigestAlgorithm, SignatureAlgorithm};
 use crate::report::{summarize, Check, Reason, Report, Status};
 use crate::x509::{verify_chain, Certificate, ChainOptions, TrustStore};
 
@@ -136,20 +135,12 @@ fn signer_part(
 ) -> Report {
     let mut part = Report::new(SIGNER_REPORT_KIND);
     part.subject.validation_time = Some(chain.at);
-    let v = sd.verify_signer_with(index, content, intermediates, opts);
+    let mut v = sd.verify_signer_with(index, content, intermediates, opts);
+    // The signature verifies (or not) on its own; an algorithm or key below the crypto
+    // constraints makes the result INDETERMINATE, never a forgery.
+    v.apply_constraints(&chain.crypto_constraints());
     part.checks = v.checks.clone();
     part.subject.signing_time = v.signing_time;
-    let weak = v.signature_algorithm.is_some_and(SignatureAlgorithm::is_weak)
-        || v.digest_algorithm.is_some_and(DigestAlgorithm::is_weak);
-    if weak && !chain.allow_sha1 {
-        // The signature verifies (or not) on its own; SHA-1 breaks the crypto constraints
-        // (ETSI TS 119 312), which makes the result INDETERMINATE, never a forgery.
-        part.push(Check::failed(
-            "cms.algorithm-policy",
-            Reason::CryptoConstraintsFailure,
-            "SHA-1 is not acceptable for signatures under the crypto-constraints policy (ChainOptions::allow_sha1 is off)",
-        ));
-    }
     let mut proven = None;
     if let Some(ts) = verify_signature_timestamp(sd, index, trust, chain) {
         part.push(match ts {
