@@ -37,7 +37,7 @@ use yinjian::x509::RevocationPolicy;
 use yinjian::{Clock, Report, Time, Verifier};
 
 /// The OpenAPI 3.1 document served at `/v1/openapi.json`.
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Default largest body accepted (64 MiB).
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;

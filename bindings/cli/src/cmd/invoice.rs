@@ -9,7 +9,8 @@ use clap::Subcommand;
 use yinjian::invoice::{mark_duplicates, model::cents, verify_invoice, verify_invoice_with_data, InvoiceRow};
 use yinjian::{seal, x509, Status};
 
-use super::{emit, open, read_file, OutputArgs, TrustArgs};
+use crate::io::{emit, open, read_file};
+use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest invoice file read (real ones are tens of KB).
 const MAX_INVOICE_FILE: u64 = 64 * 1024 * 1024;

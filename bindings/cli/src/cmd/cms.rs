@@ -9,7 +9,8 @@ use clap::Subcommand;
 use yinjian::cms::{self, file, CmsOptions, SignedData, MAX_CMS_SIZE};
 use yinjian::x509;
 
-use crate::{emit, open, OutputArgs, TrustArgs};
+use crate::io::{emit, open};
+use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest detached content read into memory by `cms verify`.
 const MAX_CONTENT: u64 = cms::MAX_CONTENT_WITHOUT_ATTRIBUTES as u64;
@@ -81,7 +82,7 @@ pub(crate) fn run(command: CmsCommand) -> Result<ExitCode, String> {
             trust,
             output,
         } => {
-            if content.as_deref().is_some_and(crate::is_stdin) && crate::is_stdin(&signature) {
+            if content.as_deref().is_some_and(crate::io::is_stdin) && crate::io::is_stdin(&signature) {
                 return Err("the signature and the content cannot both be standard input".into());
             }
             let der = read_signature(&signature)?;

@@ -1,0 +1,159 @@
+//! The option groups several subcommands share: trust, policy, output and time, SM2 IDs.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use yinjian::sm::sm2::{self, SignatureEncoding};
+use yinjian::{x509, Time};
+
+use crate::io::{now, read_file};
+
+#[derive(Args)]
+pub(crate) struct PolicyArgs {
+    /// Certificate policy the path must be valid for (RFC 5280 user-initial-policy-set;
+    /// dotted OID or anyPolicy; repeatable). Default: any policy.
+    #[arg(long = "policy", value_name = "OID")]
+    pub(crate) policies: Vec<String>,
+    /// Require the path to be valid for a policy of --policy (initial-explicit-policy).
+    #[arg(long)]
+    pub(crate) explicit_policy: bool,
+    /// Refuse policy mappings (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub(crate) inhibit_policy_mapping: bool,
+    /// Do not honour anyPolicy in certificates (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub(crate) inhibit_any_policy: bool,
+    /// Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them.
+    #[arg(long)]
+    pub(crate) strict_profile: bool,
+}
+
+impl PolicyArgs {
+    /// Sets these inputs on `opts`.
+    pub(crate) fn apply(&self, opts: &mut x509::ChainOptions) -> Result<(), String> {
+        opts.policies = self
+            .policies
+            .iter()
+            .map(|p| x509::policy::parse_policy(p))
+            .collect::<Result<_, _>>()?;
+        opts.explicit_policy = self.explicit_policy;
+        opts.inhibit_policy_mapping = self.inhibit_policy_mapping;
+        opts.inhibit_any_policy = self.inhibit_any_policy;
+        opts.strict_profile = self.strict_profile;
+        Ok(())
+    }
+}
+
+/// Trust anchors, extra certificates and revocation data, shared by every verifying command.
+#[derive(Args)]
+pub(crate) struct TrustArgs {
+    /// Trust anchors: PEM files or directories.
+    #[arg(long, num_args = 1..)]
+    pub(crate) anchors: Vec<PathBuf>,
+    /// Files holding intermediate certificates (any order, bundles allowed).
+    #[arg(long, num_args = 1..)]
+    pub(crate) intermediates: Vec<PathBuf>,
+    /// CRL files (PEM or DER).
+    #[arg(long, num_args = 1..)]
+    pub(crate) crl: Vec<PathBuf>,
+    /// OCSP response files (DER).
+    #[arg(long, num_args = 1..)]
+    pub(crate) ocsp: Vec<PathBuf>,
+    /// Do not require revocation status (reported, but does not lower the verdict).
+    #[arg(long)]
+    pub(crate) no_revocation: bool,
+    /// SHA-256 fingerprints (hex) of certificates to refuse.
+    #[arg(long, num_args = 1..)]
+    pub(crate) distrust: Vec<String>,
+}
+
+impl TrustArgs {
+    /// The trust store, the extra certificates, and chain options for `usage` at `at`.
+    pub(crate) fn load(
+        &self,
+        at: Time,
+        usage: x509::Usage,
+    ) -> Result<(x509::TrustStore, Vec<x509::Certificate>, x509::ChainOptions), String> {
+        let mut trust = x509::TrustStore::new();
+        for path in &self.anchors {
+            trust.add_path(path).map_err(|e| e.to_string())?;
+        }
+        for fp in &self.distrust {
+            trust.distrust_hex(fp).map_err(|e| e.to_string())?;
+        }
+        let mut pool = Vec::new();
+        for file in &self.intermediates {
+            pool.extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        let mut opts = x509::ChainOptions::new(at, usage);
+        if self.no_revocation {
+            opts.revocation = x509::RevocationPolicy::NotRequired;
+        }
+        for file in &self.crl {
+            opts.crls
+                .extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        for file in &self.ocsp {
+            opts.ocsp.push(
+                x509::OcspResponseInfo::from_der(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?,
+            );
+        }
+        Ok((trust, pool, opts))
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct DistIdArgs {
+    /// Distinguishing ID as text (default 1234567812345678).
+    #[arg(long, conflicts_with = "id_hex")]
+    pub(crate) id: Option<String>,
+    /// Distinguishing ID as hex bytes.
+    #[arg(long)]
+    pub(crate) id_hex: Option<String>,
+}
+
+impl DistIdArgs {
+    pub(crate) fn bytes(&self) -> Result<Vec<u8>, String> {
+        match (&self.id, &self.id_hex) {
+            (Some(text), _) => Ok(text.as_bytes().to_vec()),
+            (None, Some(h)) => hex::decode(h).map_err(|e| format!("--id-hex: {e}")),
+            (None, None) => Ok(sm2::DEFAULT_DISTID.to_vec()),
+        }
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct OutputArgs {
+    /// Print the JSON report.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Validation time (RFC 3339 or Unix seconds); default now.
+    #[arg(long)]
+    pub(crate) at: Option<String>,
+}
+
+impl OutputArgs {
+    pub(crate) fn validation_time(&self) -> Result<Time, String> {
+        match &self.at {
+            Some(text) => Time::parse(text).map_err(|e| format!("--at: {e}")),
+            None => now(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Encoding {
+    /// DER SEQUENCE { r, s }.
+    Der,
+    /// 64-byte r‖s.
+    Raw,
+}
+
+impl From<Encoding> for SignatureEncoding {
+    fn from(e: Encoding) -> SignatureEncoding {
+        match e {
+            Encoding::Der => SignatureEncoding::Der,
+            Encoding::Raw => SignatureEncoding::Raw,
+        }
+    }
+}
