@@ -6,10 +6,11 @@ use wasm_bindgen::prelude::*;
 use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer};
 use yinjian::x509;
 
-use crate::{
-    bytes_arg, distid_option, key_bytes, now_js, option_value, options_object, string_option, throw, time_option,
-    ErrorCode, Failure, Sm2SignOptions,
+use crate::errors::{throw, ErrorCode, Failure};
+use crate::options::{
+    bytes_arg, distid_option, key_bytes, now_js, option_value, options_object, string_option, time_option,
 };
+use crate::types::Sm2SignOptions;
 
 /// Signs `message` with an SM2 private key in any form `PrivateKey::parse` takes.
 pub fn sign(key: &[u8], distid: &[u8], message: &[u8], encoding: SignatureEncoding) -> Result<Vec<u8>, Failure> {
@@ -68,9 +69,9 @@ pub fn sm2_public_key(
 pub fn sign_token(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] claims: JsValue,
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")] private_key: JsValue,
-    options: Option<crate::JsTokenSignOptions>,
+    options: Option<crate::types::JsTokenSignOptions>,
 ) -> Result<String, JsValue> {
-    let options = crate::optional(options);
+    let options = crate::options::optional(options);
     use yinjian::token::{JwsAlgorithm, SigningKey};
     let options = options_object(Some(&options), &["alg", "kid", "header"]).map_err(throw)?;
     let alg_name = string_option(options.as_ref(), "alg")

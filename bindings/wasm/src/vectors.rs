@@ -5,7 +5,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use yinjian::vectors::{case_report, run_case, Outcome};
 
-use crate::{throw, to_js, ErrorCode, Failure};
+use crate::errors::{throw, to_js, ErrorCode, Failure};
 
 /// Runs one test-vector line: `Ok(Some(id))` for a passed case, `Ok(None)` for a skipped line.
 pub fn run_vector_line(line: &str) -> Result<Option<String>, Failure> {
