@@ -21,7 +21,7 @@ pub(crate) fn revocation_list(path: &Path) -> Result<Vec<String>, String> {
 
 /// The DER of the first certificate in a file.
 pub(crate) fn first_cert_der(path: &Path) -> Result<Vec<u8>, String> {
-    let certs = x509::parse_all(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    let certs = read_certs(path)?;
     certs
         .first()
         .map(|c| c.der().to_vec())
@@ -55,10 +55,9 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read>, String> {
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
 }
 
-/// Reads a certificate or CRL file, refusing anything beyond the CRL size limit.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+/// Reads up to `limit` bytes of `path` (or standard input), refusing anything larger.
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
-    let limit = x509::crl::MAX_CRL_SIZE as u64;
     open(path)?
         .take(limit + 1)
         .read_to_end(&mut bytes)
@@ -67,6 +66,16 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
         return Err(format!("{}: larger than {limit} bytes", path.display()));
     }
     Ok(bytes)
+}
+
+/// Reads a certificate or CRL file, refusing anything beyond the CRL size limit.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    read_limited(path, x509::crl::MAX_CRL_SIZE as u64)
+}
+
+/// The certificates of a file (PEM or DER, bundles allowed).
+pub(crate) fn read_certs(path: &Path) -> Result<Vec<x509::Certificate>, String> {
+    x509::parse_all(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>, String> {

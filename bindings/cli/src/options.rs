@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use yinjian::sm::sm2::{self, SignatureEncoding};
 use yinjian::{x509, Time};
 
-use crate::io::{now, read_file};
+use crate::io::{now, read_certs, read_file};
 
 #[derive(Args)]
 pub(crate) struct PolicyArgs {
@@ -83,7 +83,7 @@ impl TrustArgs {
         }
         let mut pool = Vec::new();
         for file in &self.intermediates {
-            pool.extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+            pool.extend(read_certs(file)?);
         }
         let mut opts = x509::ChainOptions::new(at, usage);
         if self.no_revocation {

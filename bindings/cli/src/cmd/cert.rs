@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use yinjian::x509;
 
-use crate::io::{emit, read_file};
+use crate::io::{emit, read_certs};
 use crate::options::{OutputArgs, PolicyArgs, TrustArgs};
 
 #[derive(Subcommand)]
@@ -41,7 +41,7 @@ pub(crate) fn run(command: CertCommand) -> Result<ExitCode, String> {
     match command {
         CertCommand::Show { files, json } => {
             for file in &files {
-                let certs = x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+                let certs = read_certs(file)?;
                 for cert in certs {
                     let info = cert.info();
                     if json {
@@ -60,9 +60,7 @@ pub(crate) fn run(command: CertCommand) -> Result<ExitCode, String> {
             trust,
             output,
         } => {
-            let leaf_cert = x509::parse_all(&read_file(&leaf)?)
-                .map_err(|e| format!("{}: {e}", leaf.display()))?
-                .remove(0);
+            let leaf_cert = read_certs(&leaf)?.remove(0);
             let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
             let (store, pool, mut opts) = trust.load(output.validation_time()?, usage)?;
             policy.apply(&mut opts)?;

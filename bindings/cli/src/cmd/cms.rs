@@ -1,7 +1,7 @@
 //! `yinjian cms verify` and `yinjian cms show`: CMS / PKCS#7 signature files (`.p7s`, `.p7m`),
 //! DER, BER, PEM or base64, attached or detached (`-` reads standard input).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ use clap::Subcommand;
 use yinjian::cms::{self, file, CmsOptions, SignedData, MAX_CMS_SIZE};
 use yinjian::x509;
 
-use crate::io::{emit, open};
+use crate::io::{emit, read_limited};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest detached content read into memory by `cms verify`.
@@ -37,19 +37,6 @@ pub(crate) enum CmsCommand {
         /// The signature (DER, BER, PEM or base64; `-` for standard input).
         signature: PathBuf,
     },
-}
-
-/// Reads up to `limit` bytes of `path` (or standard input).
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!("{}: larger than {limit} bytes", path.display()));
-    }
-    Ok(bytes)
 }
 
 /// The detached content of a signature (up to the content limit).

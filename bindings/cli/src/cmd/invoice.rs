@@ -1,7 +1,6 @@
 //! `yinjian invoice verify|list`: one e-invoice's report, or a listing of many with the
 //! invoices seen twice flagged (the reimbursement-fraud check).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use clap::Subcommand;
 use yinjian::invoice::{mark_duplicates, model::cents, verify_invoice, verify_invoice_with_data, InvoiceRow};
 use yinjian::{seal, x509, Status};
 
-use crate::io::{emit, open, read_file};
+use crate::io::{emit, read_certs, read_limited};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest invoice file read (real ones are tens of KB).
@@ -70,8 +69,7 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
                 intermediates: pool,
             });
             for path in &signer_cert {
-                opts.signer_certificates
-                    .extend(x509::parse_all(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
+                opts.signer_certificates.extend(read_certs(path)?);
             }
             let bytes = read_invoice(&file)?;
             Ok(emit(&verify_invoice(&bytes, &opts), output.json))
@@ -154,15 +152,7 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
 
 /// Reads an invoice file within [`MAX_INVOICE_FILE`].
 fn read_invoice(path: &Path) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    open(path)?
-        .take(MAX_INVOICE_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_INVOICE_FILE {
-        return Err(format!("{}: larger than {MAX_INVOICE_FILE} bytes", path.display()));
-    }
-    Ok(bytes)
+    read_limited(path, MAX_INVOICE_FILE)
 }
 
 /// A file as given, or a folder's .ofd and .xml files (recursively, sorted).

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use yinjian::{x509, Time};
 
-use crate::io::{first_cert_der, now, read_file, read_small};
+use crate::io::{first_cert_der, now, read_certs, read_small};
 
 #[derive(Subcommand)]
 pub(crate) enum PdfCommand {
@@ -80,8 +80,7 @@ pub(crate) fn run(command: PdfCommand) -> Result<ExitCode, String> {
                 x509::Certificate::from_der(&first_cert_der(&cert)?).map_err(|e| format!("{}: {e}", cert.display()))?;
             let mut intermediates = Vec::new();
             for file in &chain {
-                intermediates
-                    .extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+                intermediates.extend(read_certs(file)?);
             }
             let mut opts = yinjian::pdf::PdfSignOptions::new(match time {
                 Some(t) => Time::parse(&t).map_err(|e| format!("--time: {e}"))?,

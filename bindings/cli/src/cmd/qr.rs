@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use yinjian::{x509, Time};
+use yinjian::Time;
 
-use crate::io::{emit, now, open, read_file, read_small, revocation_list};
+use crate::io::{emit, now, open, read_certs, read_file, read_small, revocation_list};
 use crate::options::OutputArgs;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,11 +106,7 @@ pub(crate) fn run(command: QrCommand) -> Result<ExitCode, String> {
         } => {
             let licence = LicenceData::parse(&read_file(&data)?).map_err(|e| format!("{}: {e}", data.display()))?;
             let cert = match &cert {
-                Some(path) => Some(
-                    x509::parse_all(&read_file(path)?)
-                        .map_err(|e| format!("{}: {e}", path.display()))?
-                        .remove(0),
-                ),
+                Some(path) => Some(read_certs(path)?.remove(0)),
                 None => None,
             };
             let signer =

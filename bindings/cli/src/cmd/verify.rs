@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use yinjian::{seal, x509};
 
 use super::cms;
-use crate::io::{emit, read_file};
+use crate::io::{emit, read_certs};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Maps a file read-only, so a large PDF is hashed in place without being copied into memory.
@@ -36,8 +36,7 @@ pub(crate) fn run(
         intermediates: pool,
     });
     for file in &signer_cert {
-        opts.signer_certificates
-            .extend(x509::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        opts.signer_certificates.extend(read_certs(file)?);
     }
     let file = File::open(&document).map_err(|e| format!("{}: {e}", document.display()))?;
     let mut magic = [0u8; 5];
