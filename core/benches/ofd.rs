@@ -1,8 +1,8 @@
 //! OFD verification: small documents per second, and a large document streamed from disk.
 //!
 //! - `ofd/einvoice-1.ofd`: the corpus e-invoice (`$YINJIAN_CORPUS/ofd/1.ofd`, by default
-//!   `../shared/corpus`; skipped with one line when absent). Its roots are not available, so the chains end indeterminate: every
-//!   check runs except the last step of path building.
+//!   `../shared/corpus`; skipped with one line when absent). Its roots are not available, so
+//!   the chains end indeterminate: every check runs except the last step of path building.
 //! - `ofd/sealed-30k`: a ≈30 KB e-invoice-like OFD built here (page content and a picture,
 //!   deflated), sealed with `test-vectors/seal/v4.esl` by the test PKI's leaf key, verified
 //!   to PASSED with the full chains (root → int → leaf and seal maker).
