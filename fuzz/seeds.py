@@ -73,12 +73,14 @@ def add_structured_seeds(src, seeds):
 
 
 def add_document_seeds(src, seeds):
-    """Whole documents from the shared corpus: <repo>/../shared/corpus/{ofd,pdf}, where <repo>
+    """Whole documents from the corpus: $YINJIAN_CORPUS/{ofd,pdf}, by default
+    <repo>/../shared/corpus (none when absent), where <repo>
     is the folder holding the test-vector directory src. PDFs over the fuzzer's input limit
     are left out."""
     repo = os.path.dirname(os.path.abspath(src))
     for kind, target in (("ofd", "ofd_package"), ("pdf", "pdf_document")):
-        folder = os.path.join(os.path.dirname(repo), "shared", "corpus", kind)
+        root = os.environ.get("YINJIAN_CORPUS") or os.path.join(os.path.dirname(repo), "shared", "corpus")
+        folder = os.path.join(root, kind)
         for path in sorted(glob.glob(os.path.join(folder, "*." + kind))):
             with open(path, "rb") as f:
                 data = f.read()

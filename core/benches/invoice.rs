@@ -55,7 +55,7 @@ fn invoices(c: &mut Criterion) {
             });
             group.bench_function("verify-1.ofd", |b| b.iter(|| black_box(verify_invoice(&bytes, &opts))));
         }
-        Err(_) => eprintln!("invoice bench: the corpus 1.ofd is not there, skipped"),
+        Err(_) => eprintln!("SKIPPED: invoice bench: the corpus ofd/1.ofd is not there (set YINJIAN_CORPUS)"),
     }
 
     let mut seal = SealOptions::new(&store, Time::parse("2027-06-01T00:00:00Z").unwrap());

@@ -1,8 +1,8 @@
 //! OFD verification: small documents per second, and a large document streamed from disk.
 //!
-//! - `ofd/einvoice-1.ofd`: the corpus e-invoice (`../shared/corpus/ofd/1.ofd`, skipped when the
-//!   corpus is absent). Its roots are not available, so the chains end indeterminate: every
-//!   check runs except the last step of path building.
+//! - `ofd/einvoice-1.ofd`: the corpus e-invoice (`$YINJIAN_CORPUS/ofd/1.ofd`, by default
+//!   `../shared/corpus`; skipped with one line when absent). Its roots are not available, so
+//!   the chains end indeterminate: every check runs except the last step of path building.
 //! - `ofd/sealed-30k`: a ≈30 KB e-invoice-like OFD built here (page content and a picture,
 //!   deflated), sealed with `test-vectors/seal/v4.esl` by the test PKI's leaf key, verified
 //!   to PASSED with the full chains (root → int → leaf and seal maker).
@@ -264,7 +264,11 @@ fn small_documents(c: &mut Criterion) {
     let opts = trust.options();
     let mut group = c.benchmark_group("ofd");
 
-    let invoice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/ofd/1.ofd");
+    // The corpus e-invoice, found as the tests find the corpus.
+    let invoice = std::env::var_os("YINJIAN_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+        .join("ofd/1.ofd");
     if let Ok(bytes) = std::fs::read(&invoice) {
         let report = verify_ofd_bytes(&bytes, &opts);
         assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
@@ -273,7 +277,10 @@ fn small_documents(c: &mut Criterion) {
             b.iter(|| black_box(verify_ofd_bytes(&bytes, &opts)))
         });
     } else {
-        eprintln!("ofd bench: {} not found, skipped", invoice.display());
+        eprintln!(
+            "SKIPPED: ofd bench einvoice-1.ofd: {} not found (set YINJIAN_CORPUS)",
+            invoice.display()
+        );
     }
 
     let small = small_sealed();

@@ -499,7 +499,7 @@ fn chain_report(case: &Value) -> Result<Report, String> {
 /// Validation time of x509-limbo cases that name none, so runs are repeatable.
 pub const LIMBO_DEFAULT_TIME: &str = "2026-11-01T00:00:00Z";
 
-/// The chain report for one x509-limbo test case (`../shared/corpus/x509-limbo`), as a
+/// The chain report for one x509-limbo test case (the corpus `x509-limbo/limbo.json`), as a
 /// document-signing verifier reads it: TLS server or client usage by `validation_kind`,
 /// revocation required only when CRLs are given, `max_chain_depth` as the intermediate
 /// limit, and a `x509.leaf.digital-signature` check when the case asks for that key usage.

@@ -1,21 +1,23 @@
 //! Every OFD of `../shared/corpus/ofd` gives the outcome its MANIFEST.md states, signature by
 //! signature and file by file.
 
-use std::path::{Path, PathBuf};
+#[allow(dead_code)] // each test crate uses part of the shared helpers
+mod common;
+
+use std::path::PathBuf;
 
 use yinjian::ofd::{verify_ofd_bytes, OfdOptions};
 use yinjian::seal::{SealOptions, SesSignature};
 use yinjian::x509::{parse_all, Certificate, TrustStore};
 use yinjian::{Reason, Report, Status, Time};
 
+/// A file of the corpus OFD folder; the tests that read one return early without it.
 fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/ofd")
-        .join(name)
+    common::corpus_root().join("ofd").join(name)
 }
 
 fn verify(name: &str, signer_cert: Option<Certificate>) -> Report {
-    let bytes = std::fs::read(corpus(name)).unwrap_or_else(|e| panic!("{name}: {e} (CI has ../shared/corpus)"));
+    let bytes = std::fs::read(corpus(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let trust = TrustStore::new();
     let mut opts = OfdOptions::new(SealOptions::new(&trust, Time::parse("2026-11-24T00:00:00Z").unwrap()));
     opts.signer_certificates.extend(signer_cert);
@@ -67,6 +69,9 @@ fn changed_files(part: &Report) -> Vec<String> {
 
 #[test]
 fn intact_single_seal_documents() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     for name in [
         "1.ofd",
         "signedFile.ofd",
@@ -97,6 +102,9 @@ fn intact_single_seal_documents() {
 
 #[test]
 fn pages_changed_after_sealing_are_named() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let report = verify("zsbk.ofd", None);
     assert_eq!(report.parts.len(), 2);
     for part in &report.parts {
@@ -113,6 +121,9 @@ fn pages_changed_after_sealing_are_named() {
 
 #[test]
 fn edited_document_with_a_raw_seal_signature_and_a_cms_signature() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let report = verify("keyword-tongz.ofd", None);
     assert_eq!(report.parts.len(), 2);
     let (seal, sign) = (&report.parts[0], &report.parts[1]);
@@ -129,6 +140,9 @@ fn edited_document_with_a_raw_seal_signature_and_a_cms_signature() {
 
 #[test]
 fn a_seal_used_after_it_expired_fails() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let report = verify("SESV4SignDoc.ofd", None);
     let part = &report.parts[0];
     assert_eq!(status(part, "ofd.references"), OK);
@@ -140,6 +154,9 @@ fn a_seal_used_after_it_expired_fails() {
 
 #[test]
 fn a_later_signature_rewriting_the_signature_list_is_allowed() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let report = verify("h.ofd", None);
     assert_eq!(report.parts.len(), 2);
     let (first, second) = (&report.parts[0], &report.parts[1]);
@@ -161,6 +178,9 @@ fn a_later_signature_rewriting_the_signature_list_is_allowed() {
 
 #[test]
 fn a_bare_sm2_signature_verifies_with_the_signer_certificate_supplied() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let without = verify("DigitalSign.ofd", None);
     let part = &without.parts[0];
     assert_eq!(status(part, "ofd.references"), OK);
@@ -186,6 +206,9 @@ fn a_bare_sm2_signature_verifies_with_the_signer_certificate_supplied() {
 
 #[test]
 fn unsigned_documents_say_so() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     for name in ["helloworld.ofd", "hello-integrity.ofd"] {
         let report = verify(name, None);
         assert_eq!(report.status, Status::Indeterminate, "{name}");
@@ -200,6 +223,9 @@ fn unsigned_documents_say_so() {
 
 #[test]
 fn every_corpus_document_reports_without_panicking() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     for entry in std::fs::read_dir(corpus("")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "ofd") {

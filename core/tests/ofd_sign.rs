@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::{Cursor, Read, Write};
-use std::path::Path;
 
 use common::{cert, key, openssl_sm2_verify, t, vectors, TestPki};
 use yinjian::ofd::{sign_ofd, verify_ofd_bytes, OfdOptions, OfdSigner, StampPlacement};
@@ -13,10 +12,9 @@ use yinjian::x509::Certificate;
 use yinjian::{Reason, Report, Status};
 
 fn corpus(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/ofd")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (CI has ../shared/corpus)", path.display()))
+    // The tests that read one return early without the corpus.
+    let path = common::corpus_root().join("ofd").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn seal(name: &str) -> Vec<u8> {
@@ -186,6 +184,9 @@ fn a_second_signature_covers_the_first() {
 
 #[test]
 fn a_second_signature_over_an_ofdrw_document_is_an_allowed_list_rewrite() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     // ofdrw's Sign_0 references Signatures.xml, which the new signature rewrites.
     let doc = seal_with(&corpus("allprotected.ofd"), "v4.esl", None, "2026-06-01T08:00:00Z");
     let report = verify(&doc, None);
@@ -236,6 +237,9 @@ fn a_plain_signature_passes_with_the_signer_certificate_and_in_openssl() {
 
 #[test]
 fn existing_entries_are_copied_byte_for_byte() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     // Unsigned input: everything but OFD.xml (which gains its Signatures element) is kept raw.
     let input = unsigned();
     let once = seal_with(&input, "v4.esl", None, "2026-06-01T08:00:00Z");
@@ -267,6 +271,9 @@ fn existing_entries_are_copied_byte_for_byte() {
 
 #[test]
 fn a_corpus_document_signs_and_verifies() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let doc = seal_with(&corpus("helloworld.ofd"), "v4.esl", Some(STAMP), "2026-06-01T08:00:00Z");
     let report = verify(&doc, None);
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());

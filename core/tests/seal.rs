@@ -1,19 +1,23 @@
 //! Seals and seal signatures from real products (`../shared/corpus/ofd`, see its MANIFEST.md):
 //! every one decodes, re-encodes byte for byte, and gives the outcome the manifest states.
 
+#[allow(dead_code)] // each test crate uses part of the shared helpers
+mod common;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use yinjian::seal::{verify_seal, verify_seal_signature, ProtectedData, Seal, SealOptions, SealVersion, SesSignature};
 use yinjian::x509::TrustStore;
 use yinjian::{Reason, Report, Status, Time};
 
+/// The corpus OFD folder; the tests that read it return early without it.
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/ofd")
+    common::corpus_root().join("ofd")
 }
 
 fn read(name: &str) -> Vec<u8> {
-    std::fs::read(corpus().join(name)).unwrap_or_else(|e| panic!("{name}: {e} (CI has ../shared/corpus)"))
+    std::fs::read(corpus().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn status_of(report: &Report, check: &str) -> (Status, Option<Reason>) {
@@ -31,6 +35,9 @@ fn now() -> Time {
 
 #[test]
 fn standalone_seals_round_trip_and_maker_signatures_verify() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let trust = TrustStore::new();
     let opts = SealOptions::new(&trust, now());
     for (name, version) in [
@@ -88,6 +95,9 @@ fn standalone_seals_round_trip_and_maker_signatures_verify() {
 
 #[test]
 fn bare_signed_values_verify_apart_from_their_unknown_data() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let trust = TrustStore::new();
     let opts = SealOptions::new(&trust, now());
     for name in ["SignedValueV4.dat", "SignedValueV5.dat"] {
@@ -146,6 +156,9 @@ fn entry(zip: &mut zip::ZipArchive<std::fs::File>, name: &str) -> Vec<u8> {
 
 #[test]
 fn seal_signatures_inside_corpus_documents() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     let trust = TrustStore::new();
     let opts = SealOptions::new(&trust, now());
     for (file, sign, expect) in IN_DOCUMENTS {
@@ -193,6 +206,9 @@ fn seal_signatures_inside_corpus_documents() {
 
 #[test]
 fn plain_signatures_are_not_seal_signatures() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
     for (file, name) in [
         ("DigitalSign.ofd", "Doc_0/Signs/Sign_0/SignedValue.dat"),
         ("keyword-tongz.ofd", "Doc_0/Signs/Sign_3/SignedValue.dat"),

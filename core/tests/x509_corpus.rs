@@ -19,8 +19,13 @@ const CFCA_VALID: &str = "2023-11-14T00:00:00Z";
 /// A date inside the NRCAC CRLs' window (thisUpdate 2022-05-05, nextUpdate 2022-06-04).
 const CRL_TIME: &str = "2022-05-10T00:00:00Z";
 
+/// The corpus `x509` folder when its SM2 folders are there (scripts/get-corpus can fetch
+/// `nist-pkits` alone); the tests return early without them.
 fn dir() -> Option<PathBuf> {
-    common::corpus("x509")
+    ["x509/sm2-national", "x509/sm2-cfca", "x509/sm2-tongsuo"]
+        .iter()
+        .all(|rel| common::corpus(rel).is_some())
+        .then(|| common::corpus_root().join("x509"))
 }
 
 fn read(dir: &Path, rel: &str) -> Vec<u8> {

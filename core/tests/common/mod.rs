@@ -93,15 +93,27 @@ pub fn openssl_sm2_verify(pubkey_pem: &[u8], message: &[u8], signature: &[u8]) -
     String::from_utf8_lossy(&out.stdout).contains("Verified Successfully")
 }
 
-/// The third-party corpus (`$YINJIAN_CORPUS`, by default `../shared/corpus` beside the
-/// repository) joined with `rel`, when it is there. Without it a test skips with one line that
-/// says what it skipped and how to get the corpus; under `CI=true` a missing corpus fails.
+/// The third-party corpus folder: `$YINJIAN_CORPUS`, by default `../shared/corpus` beside the
+/// repository. Whether it is there is [`corpus`]'s question.
+#[allow(dead_code)] // not every test crate reads the corpus
+pub fn corpus_root() -> PathBuf {
+    std::env::var_os("YINJIAN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+}
+
+/// The file that counts corpus skips, one line per skip (test name, then the missing path):
+/// `corpus-skipped.txt` in cargo's `target/tmp`. `scripts/test` empties it first and counts it
+/// last.
+#[allow(dead_code)] // not every test crate reads the corpus
+pub const SKIP_LOG: &str = "corpus-skipped.txt";
+
+/// The third-party corpus ([`corpus_root`]) joined with `rel`, when it is there. Without it a
+/// test skips (returns early) with one line that says what it skipped and how to get the
+/// corpus, and the skip is counted in [`SKIP_LOG`]; under `CI=true` a missing corpus fails.
 #[allow(dead_code)] // not every test crate reads the corpus
 pub fn corpus(rel: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("YINJIAN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    let path = root.join(rel);
+    let path = corpus_root().join(rel);
     if path.exists() {
         return Some(path);
     }
@@ -111,9 +123,16 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
             path.display()
         );
     }
+    let test = std::thread::current().name().unwrap_or("?").to_string();
     eprintln!(
-        "SKIPPED: {} not found (set YINJIAN_CORPUS to the corpus folder)",
+        "SKIPPED: {test}: {} not found (set YINJIAN_CORPUS to the corpus folder; scripts/get-corpus DIR fetches its public parts)",
         path.display()
     );
+    let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(SKIP_LOG);
+    let crate_name = env!("CARGO_CRATE_NAME");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+        use std::io::Write;
+        let _ = writeln!(f, "{crate_name}::{test}\t{}", path.display());
+    }
     None
 }

@@ -15,13 +15,13 @@ import { fileURLToPath } from "node:url";
 import { BUILD_HINT, pkgDir, startServer } from "../serve.mjs";
 import { CHROMIUM_ARGS, collectErrors, launchChromium } from "../../../bindings/wasm/tests/shared/chromium.mjs";
 import { readGreyPng } from "../../../bindings/wasm/tests/shared/png.mjs";
+import { corpusPath } from "../../../bindings/wasm/tests/shared/corpus.mjs";
 import { writeY4m } from "./camera-clip.mjs";
 
 const TIMEOUT_MS = 90_000;
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..", "..");
 const vectors = join(repo, "test-vectors");
-const corpus = join(repo, "..", "shared", "corpus");
 const outDir = join(repo, "test-output");
 const { chromium } = createRequire(join(repo, "bindings", "wasm", "package.json"))("playwright-core");
 
@@ -230,10 +230,10 @@ try {
   });
 
   await test("ofd-corpus-tampered", async () => {
-    // ../shared/corpus/ofd/MANIFEST.md: zsbk.ofd, two real seals, both pages' Content.xml
+    // The corpus ofd/MANIFEST.md: zsbk.ofd, two real seals, both pages' Content.xml
     // changed after signing. Its seal pictures are real PNGs: they must show.
-    const file = join(corpus, "ofd", "zsbk.ofd");
-    if (!existsSync(file)) return "skip";
+    const file = corpusPath("ofd/zsbk.ofd", "portal ofd-corpus-tampered");
+    if (!file) return "skip";
     const shown = await result(() => upload("#file", file));
     expectVerdict(shown, "FAILED");
     const cards = page.locator("article.signature");
@@ -249,8 +249,8 @@ try {
   await test("ofd-corpus-untrusted", async () => {
     // 1.ofd: intact, but its CA is not among the anchors: amber; its seal picture is an OFD
     // document, named by type.
-    const file = join(corpus, "ofd", "1.ofd");
-    if (!existsSync(file)) return "skip";
+    const file = corpusPath("ofd/1.ofd", "portal ofd-corpus-untrusted");
+    if (!file) return "skip";
     const shown = await result(() => upload("#file", file));
     expectVerdict(shown, "INDETERMINATE");
     expect(shown.body.includes("UntrustedChain"), "no UntrustedChain reason shown");
@@ -268,8 +268,8 @@ try {
   await test("pdf-corpus", async () => {
     // MANIFEST.md: tail-uncovered is cov=CONTIGUOUS_BLOCK_FROM_START mod=OTHER — data after
     // the signed block, which must fail whatever the (here unknown) trust.
-    const file = join(corpus, "pdf", "coverage-anomalies__tail-uncovered.pdf");
-    if (!existsSync(file)) return "skip";
+    const file = corpusPath("pdf/coverage-anomalies__tail-uncovered.pdf", "portal pdf-corpus");
+    if (!file) return "skip";
     const shown = await result(() => upload("#file", file));
     expectVerdict(shown, "FAILED");
     expect(shown.body.includes("ModifiedAfterSigning"), "no ModifiedAfterSigning reason shown");

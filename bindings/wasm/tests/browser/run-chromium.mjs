@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { vectorFiles } from "../shared/vector-files.mjs";
 import { speedLines, speedProblems } from "../shared/speed.js";
 import { collectErrors, launchChromium } from "../shared/chromium.mjs";
+import { corpusPath, corpusRoot } from "../shared/corpus.mjs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +19,9 @@ const wasmDir = fileURLToPath(new URL("../..", import.meta.url));
 const repo = join(wasmDir, "..", "..");
 const vectorDir = join(repo, "test-vectors");
 const outDir = join(repo, "test-output");
-const corpusDir = join(repo, "..", "shared", "corpus");
+// The e-invoice timing uses the corpus OFDs when they are there.
+corpusPath("ofd", "browser speed: verifyOfd on the corpus e-invoices");
+const corpusDir = corpusRoot;
 const roots = {
   "/pkg-web/": join(wasmDir, "pkg-web"),
   "/sm-crypto/": join(wasmDir, "node_modules", "sm-crypto", "dist"),

@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { measureSpeed, speedLines, speedProblems } from "../shared/speed.js";
+import { corpusPath } from "../shared/corpus.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = await import("../../pkg-node/index.mjs");
@@ -17,13 +17,13 @@ const { sm2, sm3 } = require("sm-crypto");
 const smCrypto = { sm2, sm3 };
 /** Milliseconds each rate is measured for. */
 const MEASURE_MS = Number(process.env.SPEED_MS || 1000);
-const corpus = join(fileURLToPath(new URL("../../../..", import.meta.url)), "..", "shared", "corpus", "ofd");
+const corpus = corpusPath("ofd", "speed: verifyOfd on the corpus e-invoices");
 
 test("speed beside sm-crypto (SM2 verify, SM3) and verifyOfd on e-invoices", () => {
   const ofds = {};
   for (const name of ["1.ofd", "SESV4SignDoc.ofd"]) {
-    const path = join(corpus, name);
-    if (existsSync(path)) ofds[name] = new Uint8Array(readFileSync(path));
+    const path = corpus && join(corpus, name);
+    if (path && existsSync(path)) ofds[name] = new Uint8Array(readFileSync(path));
   }
   const speed = measureSpeed(lib, smCrypto, ofds, MEASURE_MS);
   for (const line of speedLines(speed)) console.log(`node: ${line}`);
