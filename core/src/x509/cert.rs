@@ -641,8 +641,8 @@ fn decode_extensions(list: &[x509_cert::ext::Extension]) -> Result<Extensions, X
                     return Err(X509Error::Malformed("authorityInfoAccess with no entries".into()));
                 }
             }
-            // Understood without being enforced: policy processing is outside this crate's
-            // usage-based policy (documented in test-vectors/x509/limbo-exclusions.md).
+            // Understood here; the policy ones are applied by RFC 5280 §6.1 policy processing
+            // (`x509::policy`), which reads them from the certificate itself.
             ext_oid::ISSUER_ALT_NAME
             | ext_oid::POLICY_MAPPINGS
             | ext_oid::POLICY_CONSTRAINTS
