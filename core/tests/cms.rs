@@ -42,6 +42,17 @@ fn opts() -> ChainOptions {
     o
 }
 
+/// A detached CMS over `content`, verified the way `yinjian cms verify` does: the part of its
+/// one signer (or the whole report when the CMS could not be read).
+fn detached(der: &[u8], content: &[u8], trust: &TrustStore, opts: &ChainOptions) -> yinjian::Report {
+    let report = cms::file::verify_report(der, Some(content), trust, opts, &[], &cms::CmsOptions::default());
+    assert_eq!(report.kind, cms::REPORT_KIND);
+    match report.parts.as_slice() {
+        [signer] => signer.clone(),
+        _ => report,
+    }
+}
+
 fn reason_of(report: &yinjian::Report, check: &str) -> Option<Reason> {
     report
         .check(check)
@@ -62,9 +73,8 @@ fn openssl_detached_positive_cases() {
         ("rsa-detached-sigts.der", true, SignatureAlgorithm::RsaPkcs1Sha256),
     ] {
         let der = read(file);
-        let report = cms::verify_detached_report(&der, &content, &trust("root"), &opts());
+        let report = detached(&der, &content, &trust("root"), &opts());
         assert_eq!(report.status, Status::Passed, "{file}: {}", report.to_text());
-        assert_eq!(report.kind, cms::REPORT_KIND);
         for name in [
             "cms.signer-certificate",
             "cms.signed-attributes",
@@ -108,7 +118,7 @@ fn subject_key_identifier_signer() {
 
 #[test]
 fn tampered_content_is_a_hash_mismatch() {
-    let report = cms::verify_detached_report(
+    let report = detached(
         &read("rsa-detached.der"),
         &read("content-tampered.bin"),
         &trust("root"),
@@ -117,7 +127,7 @@ fn tampered_content_is_a_hash_mismatch() {
     assert_eq!(report.status, Status::Failed);
     assert_eq!(reason_of(&report, "cms.message-digest"), Some(Reason::HashMismatch));
     // Without signed attributes the signature itself fails.
-    let report = cms::verify_detached_report(
+    let report = detached(
         &read("ec-detached-noattr.der"),
         &read("content-tampered.bin"),
         &trust("root"),
@@ -128,7 +138,7 @@ fn tampered_content_is_a_hash_mismatch() {
 
 #[test]
 fn tampered_signed_attribute_breaks_the_signature() {
-    let report = cms::verify_detached_report(
+    let report = detached(
         &read("rsa-detached-badattr.der"),
         &read("content.bin"),
         &trust("root"),
@@ -142,13 +152,13 @@ fn tampered_signed_attribute_breaks_the_signature() {
 #[test]
 fn wrong_trust_anchor_and_missing_certificate() {
     let content = read("content.bin");
-    let report = cms::verify_detached_report(&read("ec-detached.der"), &content, &trust("other-root"), &opts());
+    let report = detached(&read("ec-detached.der"), &content, &trust("other-root"), &opts());
     assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
     assert_eq!(report.reason, Some(Reason::UntrustedChain));
     assert_eq!(report.check("cms.signature").unwrap().status, Status::Passed);
 
     let der = read("rsa-detached-nocerts.der");
-    let report = cms::verify_detached_report(&der, &content, &trust("root"), &opts());
+    let report = detached(&der, &content, &trust("root"), &opts());
     assert_eq!(reason_of(&report, "cms.signer-certificate"), Some(Reason::Missing));
     let sd = SignedData::from_der(&der).unwrap();
     assert!(sd.certificates.is_empty());
@@ -305,7 +315,7 @@ fn malformed_and_limits() {
             let _ = sd.verify_signer(0, Content::Bytes(b"x"), &[]);
         }
     }
-    let report = cms::verify_detached_report(b"\x30\x00", b"", &trust("root"), &opts());
+    let report = detached(b"\x30\x00", b"", &trust("root"), &opts());
     assert_eq!(report.reason, Some(Reason::Malformed));
 }
 
@@ -434,7 +444,7 @@ fn sm2_gmt_0010_cms_built_with_yinjian() {
         assert_eq!(v.signature_algorithm, Some(SignatureAlgorithm::Sm2Sm3));
         let sig = v.check("cms.signature").unwrap();
         assert_eq!(sig.details["signature_encoding"], encoding.as_str());
-        let report = cms::verify_detached_report(&der, content, &trust, &sm2_opts());
+        let report = detached(&der, content, &trust, &sm2_opts());
         // The chain needs the intermediate, which this CMS does not carry.
         assert_eq!(report.reason, Some(Reason::UntrustedChain), "{}", report.to_text());
         let tampered = sd.verify_signer(0, Content::Bytes(b"other"), &chain);
@@ -444,7 +454,7 @@ fn sm2_gmt_0010_cms_built_with_yinjian() {
     let mut trust_int = TrustStore::new();
     trust_int.add_certificate(chain[0].clone(), None);
     let der = sm2_cms(content, true, SignatureEncoding::Der, "1.2.156.10197.1.501");
-    let report = cms::verify_detached_report(&der, content, &trust_int, &sm2_opts());
+    let report = detached(&der, content, &trust_int, &sm2_opts());
     assert_eq!(report.status, Status::Passed, "{}", report.to_text());
     assert_eq!(report.subject.signing_time, Time::parse("2027-03-01T12:00:00Z").ok());
 }

@@ -18,8 +18,8 @@
 //! `cms.signing-certificate` when an ESS signingCertificate(V2) attribute is present, and
 //! `cms.counter-signature` per counter-signature. An SM2 signature that verifies only without
 //! Z or with an empty ID is [`Reason::NonStandardSm2`] unless [`CmsOptions`] accepts the
-//! no-Z variant. [`verify_detached_report`] adds the signer's chain; [`file::verify_report`]
-//! verifies a whole `.p7s`/`.p7m` with one report part per SignerInfo.
+//! no-Z variant. [`file::verify_report`] verifies a whole `.p7s`/`.p7m` (attached or detached)
+//! with one report part per SignerInfo, its chain and signature time-stamp included.
 
 pub mod ber;
 pub mod build;
@@ -34,9 +34,9 @@ use der::Decode;
 use thiserror::Error;
 
 use crate::alg::{self, verify_signature, CryptoConstraints, DigestAlgorithm, SignatureAlgorithm};
-use crate::report::{Check, Reason, Report, Status};
+use crate::report::{Check, Reason, Status};
 use crate::time::Time;
-use crate::x509::{name, verify_chain, Certificate, ChainOptions, Crl, TrustStore};
+use crate::x509::{name, Certificate, Crl};
 use tlv::{read_single, Tlv, Walker};
 
 /// Largest CMS (or time-stamp token) accepted, in bytes.
@@ -57,7 +57,7 @@ pub const MAX_ATTRIBUTE_VALUES: usize = 16;
 /// then over the content itself, which must be held in memory).
 pub const MAX_CONTENT_WITHOUT_ATTRIBUTES: usize = 256 * 1024 * 1024;
 
-/// The report kind of [`verify_detached_report`].
+/// The report kind of [`file::verify_report`].
 pub const REPORT_KIND: &str = "cms-signature";
 
 /// Object identifiers of CMS, ESS and TSP.
@@ -1437,54 +1437,4 @@ pub(crate) fn parse_time(t: &Tlv<'_>) -> Option<Time> {
     }
     let field = |i: usize| -> Option<u8> { whole.get(i..i + 2)?.parse().ok() };
     Time::from_utc_fields(year, field(0)?, field(2)?, field(4)?, field(6)?, field(8)?)
-}
-
-/// Verifies every signer of `cms_der` over the detached `content` and validates each signer's
-/// certificate chain with [`verify_chain`] (the CMS's certificates join the pool and its CRLs
-/// join `chain_opts.crls`). A report of kind [`REPORT_KIND`]; with several signers, each
-/// check carries a `signer` detail.
-pub fn verify_detached_report(cms_der: &[u8], content: &[u8], trust: &TrustStore, chain_opts: &ChainOptions) -> Report {
-    let mut report = Report::new(REPORT_KIND);
-    report.subject.validation_time = Some(chain_opts.at);
-    let sd = match SignedData::from_der(cms_der) {
-        Ok(sd) => sd,
-        Err(e) => {
-            report.push(Check::failed("cms.parse", e.reason(), e.to_string()));
-            return report.finish();
-        }
-    };
-    if sd.signers.is_empty() {
-        report.push(Check::failed(
-            "cms.signer",
-            Reason::Missing,
-            "the SignedData has no signers",
-        ));
-        return report.finish();
-    }
-    let mut opts = chain_opts.clone();
-    opts.crls.extend(sd.crls.iter().cloned());
-    let many = sd.signers.len() > 1;
-    for index in 0..sd.signers.len() {
-        let mut v = sd.verify_signer(index, Content::Bytes(content), &[]);
-        v.apply_constraints(&chain_opts.crypto_constraints());
-        let mut checks = v.checks;
-        if let Some(cert) = &v.signer_certificate {
-            let chain = verify_chain(cert, &sd.certificates, trust, &opts);
-            checks.extend(chain.checks);
-            if report.subject.signer.is_none() {
-                report.subject.signer = Some(cert.subject());
-            }
-        }
-        if report.subject.signing_time.is_none() {
-            report.subject.signing_time = v.signing_time;
-        }
-        for check in checks {
-            report.push(if many {
-                check.with_detail("signer", index)
-            } else {
-                check
-            });
-        }
-    }
-    report.finish()
 }
