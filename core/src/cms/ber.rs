@@ -154,7 +154,8 @@ fn push_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     push_len(out, len);
 }
 
-fn push_len(out: &mut Vec<u8>, len: usize) {
+/// Appends a DER definite length.
+pub(super) fn push_len(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);
     } else {

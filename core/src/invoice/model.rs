@@ -313,22 +313,33 @@ pub fn flatten(node: &Node) -> Vec<(String, String)> {
     out
 }
 
+/// The path of `child` under `prefix` (`Parent/Name`, or `Parent/Name[i]` when `node` has several
+/// children of that name, counted in `seen`).
+pub(super) fn child_path<'a>(
+    node: &Node,
+    child: &'a Node,
+    prefix: &str,
+    seen: &mut BTreeMap<&'a str, usize>,
+) -> String {
+    let repeats = node.children_named(&child.name).nth(1).is_some();
+    let index = seen.entry(child.name.as_str()).or_insert(0);
+    let name = if repeats {
+        format!("{}[{index}]", child.name)
+    } else {
+        child.name.clone()
+    };
+    *index += 1;
+    if prefix.is_empty() {
+        name
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
 fn flatten_into(node: &Node, prefix: &str, out: &mut Vec<(String, String)>) {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for child in &node.children {
-        let repeats = node.children_named(&child.name).nth(1).is_some();
-        let index = seen.entry(child.name.as_str()).or_insert(0);
-        let name = if repeats {
-            format!("{}[{index}]", child.name)
-        } else {
-            child.name.clone()
-        };
-        *index += 1;
-        let path = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let path = child_path(node, child, prefix, &mut seen);
         if child.children.is_empty() {
             out.push((path, child.text.trim().to_owned()));
         } else {

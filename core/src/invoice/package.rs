@@ -11,8 +11,8 @@ use std::io::Cursor;
 use serde::Serialize;
 
 use super::model::{
-    date, flatten, from_2019_paths, invoice_from_root, parse_root, squeeze, strip_currency, xml_kind, Invoice,
-    InvoiceKind, Source, MAX_INVOICE_XML,
+    child_path, date, flatten, from_2019_paths, invoice_from_root, parse_root, squeeze, strip_currency, xml_kind,
+    Invoice, InvoiceKind, Source, MAX_INVOICE_XML,
 };
 use super::InvoiceError;
 use crate::ofd::package::Package;
@@ -310,19 +310,7 @@ fn collect_tags(node: &Node, prefix: &str, out: &mut Vec<TagRef>) {
         if out.len() >= MAX_TEXT_OBJECTS {
             return;
         }
-        let repeats = node.children_named(&child.name).nth(1).is_some();
-        let index = seen.entry(child.name.as_str()).or_insert(0);
-        let name = if repeats {
-            format!("{}[{index}]", child.name)
-        } else {
-            child.name.clone()
-        };
-        *index += 1;
-        let path = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let path = child_path(node, child, prefix, &mut seen);
         let refs: Vec<(String, String)> = child
             .children_named("ObjectRef")
             .map(|r| {
