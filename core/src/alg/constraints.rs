@@ -6,6 +6,7 @@
 //! [`Reason::BadSignature`].
 
 use crate::report::{Check, Reason};
+use crate::time::Time;
 
 use super::{key_info, DigestAlgorithm, KeyInfo, SignatureAlgorithm};
 
@@ -20,6 +21,12 @@ pub struct CryptoConstraints {
     /// Whether SHA-1 is acceptable as the digest of a signature (default no: ETSI TS 119 312
     /// no longer lists it for signatures).
     pub allow_sha1: bool,
+    /// SHA-1 is acceptable for a signature proven to exist before this time (a validation
+    /// policy's end date for the algorithm; see [`CryptoConstraints::at`]).
+    pub sha1_until: Option<Time>,
+    /// RSA (and DSA) keys of at least `.0` bits are acceptable for a signature proven to exist
+    /// before `.1` (a validation policy's end date for the smaller size).
+    pub legacy_rsa: Option<(u32, Time)>,
 }
 
 impl Default for CryptoConstraints {
@@ -28,6 +35,8 @@ impl Default for CryptoConstraints {
             min_rsa_bits: 2048,
             min_ec_bits: 256,
             allow_sha1: false,
+            sha1_until: None,
+            legacy_rsa: None,
         }
     }
 }
@@ -40,7 +49,25 @@ impl CryptoConstraints {
             min_rsa_bits: super::rustcrypto::MIN_RSA_BITS,
             min_ec_bits: 0,
             allow_sha1: true,
+            sha1_until: None,
+            legacy_rsa: None,
         }
+    }
+
+    /// The constraints for a signature proven to exist at `t` (ETSI EN 319 102-1 §5.6.2.5:
+    /// an algorithm is judged at the time the signature is proven to have existed): SHA-1 is
+    /// accepted before `sha1_until`, the legacy RSA size before its end date.
+    pub fn at(&self, t: Time) -> CryptoConstraints {
+        let mut c = *self;
+        if self.sha1_until.is_some_and(|until| t < until) {
+            c.allow_sha1 = true;
+        }
+        if let Some((bits, until)) = self.legacy_rsa {
+            if t < until {
+                c.min_rsa_bits = c.min_rsa_bits.min(bits);
+            }
+        }
+        c
     }
 
     /// Whether `digest` is acceptable; the error says why not.

@@ -307,6 +307,18 @@ impl Crl {
         Ok(())
     }
 
+    /// Whether the CRL is usable under `freshness`: current at the validation time, or, when
+    /// validating in the past, issued no earlier than the time it must speak for (less the
+    /// window).
+    pub fn check_usable(&self, freshness: super::Freshness) -> Result<(), String> {
+        match freshness {
+            super::Freshness::Current(at) => self.check_current(at),
+            super::Freshness::FreshFor { .. } => freshness
+                .check(self.this_update(), self.next_update())
+                .map_err(|m| format!("CRL of {}: {m}", self.issuer())),
+        }
+    }
+
     /// Verifies the CRL's signature with the key in `spki` (DER SubjectPublicKeyInfo).
     pub fn verify_signature(&self, spki: &[u8], allow_sha1: bool) -> Result<(), String> {
         let alg = self.signature_algorithm()?;

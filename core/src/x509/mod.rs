@@ -28,6 +28,55 @@ pub use path::{
 pub use trust::{TrustAnchor, TrustStore};
 
 use crate::report::Reason;
+use crate::time::Time;
+
+/// How revocation data (a CRL, an OCSP response) is judged usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Current at this time: issued by then, its nextUpdate not passed (validation at the
+    /// present).
+    Current(Time),
+    /// Fresh for `time` (ETSI EN 319 102-1 §5.2.5, validation in the past): issued no earlier
+    /// than `time` less `window` seconds; its nextUpdate does not matter, since revocation is
+    /// for good and later data speaks for earlier times.
+    FreshFor {
+        /// The time the data must speak for (a signing time, a time-stamp's genTime).
+        time: Time,
+        /// Seconds before `time` the data may have been issued.
+        window: u64,
+    },
+}
+
+impl Freshness {
+    /// Whether data with these update times is usable; the error says why not.
+    pub fn check(self, this_update: Time, next_update: Option<Time>) -> Result<(), String> {
+        match self {
+            Freshness::Current(at) => {
+                if this_update > at {
+                    return Err(format!("issued {this_update}, after the validation time {at}"));
+                }
+                match next_update {
+                    Some(next) if next < at => Err(format!("stale: nextUpdate {next} is before {at}")),
+                    _ => Ok(()),
+                }
+            }
+            Freshness::FreshFor { time, window } => {
+                let earliest = time.unix().saturating_sub(i64::try_from(window).unwrap_or(i64::MAX));
+                if this_update.unix() < earliest {
+                    return Err(format!(
+                        "issued {this_update}, before {time}{}: not fresh for that time",
+                        if window > 0 {
+                            format!(" less the freshness window of {window} s")
+                        } else {
+                            String::new()
+                        }
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
 
 /// Why certificate or CRL input could not be used.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]

@@ -183,7 +183,14 @@ impl OcspResponseInfo {
 
     /// The status of `cert` (issued by `issuer`) at `at`, after checking the response's
     /// signature and the responder's authority. `Err` says why the response cannot be used.
-    pub fn status_of(&self, cert: &Certificate, issuer: &Certificate, at: Time) -> Result<OcspStatus, String> {
+    /// `freshness` says when the response is usable (current at `at`, or fresh for a past time).
+    pub fn status_of(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: Time,
+        freshness: super::Freshness,
+    ) -> Result<OcspStatus, String> {
         self.check_signer(issuer, at)?;
         let issuer_name = issuer
             .inner()
@@ -209,15 +216,9 @@ impl OcspResponseInfo {
             {
                 continue;
             }
-            let this_update = gt(&single.this_update);
-            if this_update > at {
-                return Err(format!("OCSP thisUpdate {this_update} is after the validation time"));
-            }
-            if let Some(next) = single.next_update.as_ref().map(gt) {
-                if next < at {
-                    return Err(format!("OCSP response expired at nextUpdate {next}"));
-                }
-            }
+            freshness
+                .check(gt(&single.this_update), single.next_update.as_ref().map(gt))
+                .map_err(|m| format!("OCSP response {m}"))?;
             return Ok(match &single.cert_status {
                 CertStatus::Good(_) => OcspStatus::Good,
                 CertStatus::Revoked(info) if gt(&info.revocation_time) <= at => {

@@ -73,6 +73,21 @@ pub struct ChainOptions {
     pub inhibit_policy_mapping: bool,
     /// initial-any-policy-inhibit: anyPolicy in a certificate is not honoured.
     pub inhibit_any_policy: bool,
+    /// Validation in the past (ETSI EN 319 102-1 §5.6.2.1): when set, `at` is a proof of
+    /// existence and revocation data is judged by its freshness for this time (the time the
+    /// certificate was used: a signing time, a time-stamp's genTime) instead of by being
+    /// current at `at`: a CRL or OCSP response is usable when issued no earlier than this time
+    /// less [`ChainOptions::revocation_freshness`], whatever its nextUpdate. Entries dated
+    /// after `at` never count.
+    pub revocation_fresh_for: Option<Time>,
+    /// How long before the time it speaks for revocation data may have been issued, in seconds
+    /// (a validation policy's freshness window; 0: issued at or after that time).
+    pub revocation_freshness: u64,
+    /// Whether a signing time the signer only claims (no time-stamp proves it) may stand in
+    /// for a proof of existence when the chain is no longer valid at the validation time: the
+    /// chain is then validated at the claimed time and the check says so. Off by default
+    /// (ETSI: INDETERMINATE, OUT_OF_BOUNDS_NO_POE).
+    pub claimed_time_counts: bool,
 }
 
 impl ChainOptions {
@@ -92,6 +107,9 @@ impl ChainOptions {
             explicit_policy: false,
             inhibit_policy_mapping: false,
             inhibit_any_policy: false,
+            revocation_fresh_for: None,
+            revocation_freshness: 0,
+            claimed_time_counts: false,
         }
     }
 
@@ -102,6 +120,18 @@ impl ChainOptions {
             explicit_policy: self.explicit_policy,
             inhibit_policy_mapping: self.inhibit_policy_mapping,
             inhibit_any_policy: self.inhibit_any_policy,
+        }
+    }
+
+    /// How revocation data is judged: current at `at`, or fresh for
+    /// [`ChainOptions::revocation_fresh_for`] when validating in the past.
+    pub fn freshness(&self) -> super::Freshness {
+        match self.revocation_fresh_for {
+            Some(time) => super::Freshness::FreshFor {
+                time,
+                window: self.revocation_freshness,
+            },
+            None => super::Freshness::Current(self.at),
         }
     }
 

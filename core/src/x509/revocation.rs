@@ -75,7 +75,7 @@ pub(crate) fn check(path: &[&Certificate], pool: &[Certificate], opts: &ChainOpt
         if let CertStatus::Unknown(mut why) = status {
             status = CertStatus::Unknown(Vec::new());
             for response in &opts.ocsp {
-                match response.status_of(cert, path[i + 1], opts.at) {
+                match response.status_of(cert, path[i + 1], opts.at, opts.freshness()) {
                     Ok(OcspStatus::Good) => status = CertStatus::Good,
                     Ok(OcspStatus::Revoked(when)) => status = CertStatus::Revoked { when, reason: None },
                     Ok(OcspStatus::Unknown) => why.push("the OCSP responder does not know it".into()),
@@ -217,7 +217,7 @@ impl<'p> Context<'p, '_> {
         if let Some(e) = crl.unusable() {
             return Err(format!("{}: {e}", what()));
         }
-        crl.check_current(self.opts.at)?;
+        crl.check_usable(self.opts.freshness())?;
         let dp_issuers: Option<Vec<NameKey>> = dp.crl_issuer.as_ref().map(|names| directory_names(names));
         match &dp_issuers {
             Some(issuers) => {
@@ -393,7 +393,7 @@ impl<'p> Context<'p, '_> {
             let fits = delta.issuer_key() == base.issuer_key()
                 && delta.issuing_distribution_point_der() == base.issuing_distribution_point_der()
                 && delta.unusable().is_none()
-                && delta.check_current(opts.at).is_ok()
+                && delta.check_usable(opts.freshness()).is_ok()
                 && compare_numbers(delta_base, base_number).is_le()
                 && delta.number().is_some_and(|n| compare_numbers(n, base_number).is_gt());
             if fits && self.verify(ci, delta, spki).is_ok() {
