@@ -63,6 +63,7 @@ pub mod cms;
 pub mod codec;
 pub mod invoice;
 pub mod licence;
+pub mod ltv;
 pub mod ofd;
 pub mod pdf;
 pub mod report;
@@ -75,6 +76,6 @@ pub mod vectors;
 pub mod verifier;
 pub mod x509;
 
-pub use report::{Check, Reason, Report, Status};
+pub use report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 pub use time::Time;
 pub use verifier::{Clock, DocumentKind, Verifier};

@@ -112,6 +112,9 @@ pub enum Reason {
     /// The signer's certificate is not in the signature (nor among the certificates supplied):
     /// the signature cannot be checked (ETSI NO_SIGNING_CERTIFICATE_FOUND).
     SignerCertificateNotFound,
+    /// The signer's certificate is revoked, and nothing proves the signature existed before
+    /// the revocation: the claimed signing time is not proof (ETSI REVOKED_NO_POE).
+    RevokedNoPoe,
 }
 
 impl Reason {
@@ -125,7 +128,8 @@ impl Reason {
             | Reason::NoSignature
             | Reason::CryptoConstraintsFailure
             | Reason::NonStandardSm2
-            | Reason::SignerCertificateNotFound => Status::Indeterminate,
+            | Reason::SignerCertificateNotFound
+            | Reason::RevokedNoPoe => Status::Indeterminate,
             _ => Status::Failed,
         }
     }
@@ -148,6 +152,7 @@ impl Reason {
             Reason::CryptoConstraintsFailure | Reason::NonStandardSm2 => "CRYPTO_CONSTRAINTS_FAILURE",
             Reason::InconsistentAlgorithmParameters => "FORMAT_FAILURE",
             Reason::SignerCertificateNotFound => "NO_SIGNING_CERTIFICATE_FOUND",
+            Reason::RevokedNoPoe => "REVOKED_NO_POE",
             // Changes after signing that the signature does not allow: the format checks of
             // ETSI EN 319 102-1 (and EU DSS's PDF modification checks) fail.
             Reason::ModifiedAfterSigning => "FORMAT_FAILURE",
@@ -156,7 +161,7 @@ impl Reason {
     }
 
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 20] = [
+    pub const ALL: [Reason; 21] = [
         Reason::HashMismatch,
         Reason::BadSignature,
         Reason::NotYetValid,
@@ -177,6 +182,7 @@ impl Reason {
         Reason::NonStandardSm2,
         Reason::InconsistentAlgorithmParameters,
         Reason::SignerCertificateNotFound,
+        Reason::RevokedNoPoe,
     ];
 
     /// The reason's name as the JSON spells it.
@@ -202,6 +208,7 @@ impl Reason {
             Reason::NonStandardSm2 => "NonStandardSm2",
             Reason::InconsistentAlgorithmParameters => "InconsistentAlgorithmParameters",
             Reason::SignerCertificateNotFound => "SignerCertificateNotFound",
+            Reason::RevokedNoPoe => "RevokedNoPoe",
         }
     }
 }
@@ -311,6 +318,77 @@ pub struct Report {
     /// Reports of the parts verified one by one (each signature of a document).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub parts: Vec<Report>,
+    /// The proofs that the signature existed at some time (ETSI EN 319 102-1 §5.6.2.2): each
+    /// usable time-stamp over it, earliest first. The earliest is the time its certificates,
+    /// revocation data and algorithms are judged at when they no longer hold at the
+    /// validation time.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub proofs_of_existence: Vec<ProofOfExistence>,
+}
+
+/// A proof that an object existed at a time: a time-stamp that verifies and covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofOfExistence {
+    /// The time proven (the time-stamp's genTime).
+    pub time: Time,
+    /// What proves it.
+    pub source: PoeSource,
+    /// Which one: the time-stamping authority, and for a document time-stamp its field.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub detail: String,
+}
+
+/// Where a proof of existence comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PoeSource {
+    /// A time-stamp over the signature value (CAdES/PAdES signature-time-stamp).
+    SignatureTimestamp,
+    /// A PDF document time-stamp (ETSI.RFC3161) in a later revision.
+    DocumentTimestamp,
+    /// A CAdES archive time-stamp.
+    ArchiveTimestamp,
+    /// The time-stamp of a GB/T 38540 seal signature (`timeStamp`).
+    SealTimestamp,
+}
+
+impl PoeSource {
+    /// The name in reports (`signature-timestamp`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoeSource::SignatureTimestamp => "signature-timestamp",
+            PoeSource::DocumentTimestamp => "document-timestamp",
+            PoeSource::ArchiveTimestamp => "archive-timestamp",
+            PoeSource::SealTimestamp => "seal-timestamp",
+        }
+    }
+}
+
+impl ProofOfExistence {
+    /// A proof at `time` from `source`.
+    pub fn new(time: Time, source: PoeSource, detail: impl Into<String>) -> ProofOfExistence {
+        ProofOfExistence {
+            time,
+            source,
+            detail: detail.into(),
+        }
+    }
+
+    /// As JSON, for check details.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for ProofOfExistence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}", self.time, self.source.as_str())?;
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        f.write_str(")")
+    }
 }
 
 impl Report {
@@ -327,6 +405,7 @@ impl Report {
             subject: Subject::default(),
             checks: Vec::new(),
             parts: Vec::new(),
+            proofs_of_existence: Vec::new(),
         }
     }
 

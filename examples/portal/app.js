@@ -58,6 +58,7 @@ const REASONS = {
   CryptoConstraintsFailure: "算法或密钥长度不符合密码策略",
   NonStandardSm2: "非标准 SM2 签名",
   SignerCertificateNotFound: "找不到签名者证书",
+  RevokedNoPoe: "证书已吊销且无时间戳证明签名早于吊销",
 };
 
 const SEAL_FIELDS = [

@@ -29,7 +29,8 @@ export type Reason =
   | "CryptoConstraintsFailure"
   | "NonStandardSm2"
   | "InconsistentAlgorithmParameters"
-  | "SignerCertificateNotFound";
+  | "SignerCertificateNotFound"
+  | "RevokedNoPoe";
 
 /** ETSI EN 319 102-1 main indication, reported beside `status`. */
 export type EtsiIndication = "TOTAL-PASSED" | "TOTAL-FAILED" | "INDETERMINATE";
@@ -124,6 +125,20 @@ export interface Report {
   checks: Check[];
   /** Reports of parts verified one by one (each signature of a document). */
   parts?: Report[];
+  /** Proofs that the signature existed at a time (usable time-stamps over it), earliest first. */
+  proofs_of_existence?: ProofOfExistence[];
+}
+
+/** Where a proof of existence comes from. */
+export type PoeSource = "signature-timestamp" | "document-timestamp" | "archive-timestamp" | "seal-timestamp";
+
+/** A proof that a signature existed at `time` (a time-stamp that verifies and covers it). */
+export interface ProofOfExistence {
+  /** RFC 3339 UTC. */
+  time: string;
+  source: PoeSource;
+  /** Which one: the TSA, and for a document time-stamp its field. */
+  detail?: string;
 }
 
 /** How an SM2 signature is encoded: DER `SEQUENCE { r, s }` or 64 bytes r‖s. */

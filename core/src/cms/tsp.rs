@@ -13,7 +13,7 @@ use der::Decode;
 use super::tlv::{self, read_single, Walker};
 use super::{oid, parse_time, AlgorithmId, CmsError, Content, SignedData, MAX_CMS_SIZE};
 use crate::alg::DigestAlgorithm;
-use crate::report::{Check, Reason, Report, Status};
+use crate::report::{Check, ProofOfExistence, Reason, Report, Status};
 use crate::time::Time;
 use crate::x509::{verify_chain, Certificate, ChainOptions, TrustStore, Usage};
 
@@ -203,13 +203,41 @@ impl TimeStampToken {
     /// Verifies the token as a stamp over `stamped_data` (see the module documentation).
     pub fn verify(&self, stamped_data: &[u8], trust: &TrustStore, opts: &ChainOptions) -> TimestampVerification {
         let imprint = self.tst_info.imprint_digest().map(|d| d.digest(stamped_data));
-        self.verify_imprint(imprint, trust, opts)
+        self.verify_imprint(imprint, trust, opts, None)
     }
 
     /// As [`TimeStampToken::verify`], given the digest of the stamped data made with the
     /// token's messageImprint algorithm.
     pub fn verify_digest(&self, digest: &[u8], trust: &TrustStore, opts: &ChainOptions) -> TimestampVerification {
-        self.verify_imprint(Some(digest.to_vec()), trust, opts)
+        self.verify_imprint(Some(digest.to_vec()), trust, opts, None)
+    }
+
+    /// As [`TimeStampToken::verify_digest`] for a token that a later proof of existence
+    /// covers (a document or archive time-stamp over it): when the TSA's chain no longer
+    /// validates at the validation time only because time has passed (expiry, revocation,
+    /// stale revocation data, algorithms), it is validated at `later`'s time with revocation
+    /// data fresh for the genTime ([`crate::ltv`]); a `tsp.poe` check says so.
+    pub fn verify_digest_protected(
+        &self,
+        digest: &[u8],
+        trust: &TrustStore,
+        opts: &ChainOptions,
+        later: Option<&ProofOfExistence>,
+    ) -> TimestampVerification {
+        self.verify_imprint(Some(digest.to_vec()), trust, opts, later)
+    }
+
+    /// As [`TimeStampToken::verify`], with a later proof of existence
+    /// ([`TimeStampToken::verify_digest_protected`]).
+    pub fn verify_protected(
+        &self,
+        stamped_data: &[u8],
+        trust: &TrustStore,
+        opts: &ChainOptions,
+        later: Option<&ProofOfExistence>,
+    ) -> TimestampVerification {
+        let imprint = self.tst_info.imprint_digest().map(|d| d.digest(stamped_data));
+        self.verify_imprint(imprint, trust, opts, later)
     }
 
     fn verify_imprint(
@@ -217,10 +245,13 @@ impl TimeStampToken {
         actual: Option<Vec<u8>>,
         trust: &TrustStore,
         opts: &ChainOptions,
+        later: Option<&ProofOfExistence>,
     ) -> TimestampVerification {
         let sd = &self.signed_data;
         let mut v = sd.verify_signer(0, Content::Encapsulated, &[]);
-        v.apply_constraints(&opts.crypto_constraints());
+        // The token's own signature is judged at the earliest time it is proven to exist.
+        let proven_at = later.map_or(opts.at, |p| p.time);
+        v.apply_constraints(&opts.crypto_constraints().at(proven_at));
         let mut checks = v.checks;
         let signed_attrs_present = sd.signers.first().is_some_and(|s| s.signed_attributes_der.is_some());
         if !signed_attrs_present {
@@ -282,7 +313,28 @@ impl TimeStampToken {
             let mut chain_opts = opts.clone();
             chain_opts.usage = Usage::DocumentSigning;
             chain_opts.crls.extend(sd.crls.iter().cloned());
-            checks.extend(verify_chain(cert, &sd.certificates, trust, &chain_opts).checks);
+            let now = verify_chain(cert, &sd.certificates, trust, &chain_opts);
+            match later {
+                Some(poe) if crate::ltv::needs_past_validation(&now) => {
+                    let past = crate::ltv::past_options(&chain_opts, poe.time, gen);
+                    let then = verify_chain(cert, &sd.certificates, trust, &past);
+                    let at_validation_time = crate::report::deciding(&now.checks)
+                        .map(|c| format!("{}: {}", c.name, c.message))
+                        .unwrap_or_default();
+                    checks.push(
+                        Check::passed(
+                            "tsp.poe",
+                            format!(
+                                "the TSA's chain is judged at {poe}, a later proof that this time-stamp existed; at the validation time: {at_validation_time}"
+                            ),
+                        )
+                        .with_detail("poe", poe.to_json())
+                        .with_detail("at_validation_time", at_validation_time),
+                    );
+                    checks.extend(then.checks);
+                }
+                _ => checks.extend(now.checks),
+            }
         }
         TimestampVerification {
             checks,
@@ -335,7 +387,19 @@ pub fn verify_signature_timestamp(
     trust: &TrustStore,
     opts: &ChainOptions,
 ) -> Option<Result<TimestampVerification, CmsError>> {
+    verify_signature_timestamp_protected(signed_data, index, trust, opts, None)
+}
+
+/// [`verify_signature_timestamp`] for a signature that a later proof of existence covers
+/// (see [`TimeStampToken::verify_digest_protected`]).
+pub fn verify_signature_timestamp_protected(
+    signed_data: &SignedData,
+    index: usize,
+    trust: &TrustStore,
+    opts: &ChainOptions,
+    later: Option<&ProofOfExistence>,
+) -> Option<Result<TimestampVerification, CmsError>> {
     let signer = signed_data.signers.get(index)?;
     let token = signature_timestamp(signed_data, index)?;
-    Some(token.map(|t| t.verify(&signer.signature, trust, opts)))
+    Some(token.map(|t| t.verify_protected(&signer.signature, trust, opts, later)))
 }

@@ -22,12 +22,12 @@ use super::changes::{compare, ChangeLevel, Coverage, RevisionChanges};
 use super::document::{self, Dss, PdfDocument, SignatureField, SignatureKind, SignatureValue};
 use super::PdfError;
 use crate::alg::{verify_signature, DigestAlgorithm, Hasher, SignatureAlgorithm};
-use crate::cms::tsp::{verify_signature_timestamp, TimeStampToken};
+use crate::cms::tsp::{verify_signature_timestamp_protected, TimeStampToken};
 use crate::cms::{oid as cms_oid, Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
-use crate::report::{Check, Reason, Report, Status};
+use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
-use crate::x509::{signer_chain_check, Certificate, Crl, OcspResponseInfo, Usage};
+use crate::x509::{Certificate, Crl, OcspResponseInfo, Usage};
 
 /// The report kind of a whole document.
 pub const DOCUMENT_REPORT_KIND: &str = "pdf";
@@ -89,29 +89,65 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
     let dss = document::dss(doc.last()).unwrap_or_default();
     let mut context = Context::new(&dss, opts);
     context.prehash = prehash;
+    // (is a document time-stamp, the revision its /Contents is in) of each field.
+    let mut fields = Vec::with_capacity(signed.len());
     for field in &signed {
-        let Some(dict) = &field.value else { continue };
+        let Some(dict) = &field.value else {
+            fields.push((false, 0));
+            continue;
+        };
         let value = SignatureValue::read(doc.last(), dict);
         let at = value.byte_range.as_ref().and_then(|b| b.get(1).copied());
         if let (Some(p), Some(at), None) = (value.docmdp, at, context.certification) {
             context.certification = Some((p, at));
         }
-        if let (Some(SignatureKind::DocTimeStamp), Some(at)) = (value.kind(), at) {
-            context
-                .doc_timestamps
-                .push(doc.revision_of(usize::try_from(at).unwrap_or(0)));
+        let revision = doc.revision_of(at.and_then(|a| usize::try_from(a).ok()).unwrap_or(0));
+        let is_doc_ts = value.kind() == Some(SignatureKind::DocTimeStamp) && at.is_some();
+        if is_doc_ts {
+            context.doc_timestamps.push(revision);
         }
+        fields.push((is_doc_ts, revision));
     }
     let mut changes: BTreeMap<usize, Result<RevisionChanges, PdfError>> = BTreeMap::new();
-    let mut parts = Vec::new();
+    let mut parts: Vec<Option<Report>> = vec![None; signed.len()];
     let total = signed.len() as u64;
     opts.report_progress("signature", 0, total);
-    for (i, field) in signed.iter().enumerate() {
-        parts.push(verify_field(&mut doc, field, &context, &mut changes));
-        opts.report_progress("signature", i as u64 + 1, total);
+    // Document time-stamps newest first, so that each is judged with the proof of existence
+    // the later ones give it (ETSI EN 319 102-1 §5.6.2.2); then the signatures, with all of
+    // them. The parts stay in file order.
+    let doc_ts = (0..signed.len()).filter(|i| fields[*i].0).rev();
+    let others = (0..signed.len()).filter(|i| !fields[*i].0);
+    for (done, i) in doc_ts.chain(others).enumerate() {
+        let (is_doc_ts, revision) = fields[i];
+        let part = verify_field(&mut doc, &signed[i], revision, &context, &mut changes);
+        if is_doc_ts && timestamp_usable(&part) {
+            if let Some(time) = part.subject.signing_time {
+                let detail = format!(
+                    "{}, TSA {}",
+                    signed[i].name,
+                    part.subject.signer.as_deref().unwrap_or("unknown")
+                );
+                context.doc_poes.push((
+                    revision,
+                    ProofOfExistence::new(time, PoeSource::DocumentTimestamp, detail),
+                ));
+            }
+        }
+        parts[i] = Some(part);
+        opts.report_progress("signature", done as u64 + 1, total);
     }
-    report.parts = parts;
+    report.parts = parts.into_iter().flatten().collect();
     report.finish()
+}
+
+/// Whether a document time-stamp's report makes it a proof of existence: everything about
+/// the token (its signature, imprint, TSA chain, byte ranges) passed; what later revisions
+/// changed does not take away that the earlier bytes existed at its time.
+fn timestamp_usable(part: &Report) -> bool {
+    part.checks
+        .iter()
+        .filter(|c| !matches!(c.name.as_str(), "pdf.coverage" | "pdf.modifications" | "pdf.format"))
+        .all(|c| c.status == Status::Passed)
 }
 
 /// The signed signature fields, in file order (oldest first: by where each /Contents
@@ -164,6 +200,9 @@ struct Context<'o, 'a> {
     certification: Option<(i64, i64)>,
     /// The revision of each document time-stamp.
     doc_timestamps: Vec<usize>,
+    /// The usable document time-stamps found so far (newest first are verified first): the
+    /// revision each was added in and the time it proves for everything before it.
+    doc_poes: Vec<(usize, ProofOfExistence)>,
 }
 
 impl<'o, 'a> Context<'o, 'a> {
@@ -203,7 +242,18 @@ impl<'o, 'a> Context<'o, 'a> {
             prehash: None,
             certification: None,
             doc_timestamps: Vec::new(),
+            doc_poes: Vec::new(),
         }
+    }
+
+    /// The earliest usable document time-stamp added after `revision`: a proof that
+    /// everything in that revision existed at its time.
+    fn poe_after(&self, revision: usize) -> Option<&ProofOfExistence> {
+        self.doc_poes
+            .iter()
+            .filter(|(r, _)| *r > revision)
+            .map(|(_, p)| p)
+            .min_by_key(|p| p.time)
     }
 }
 
@@ -219,6 +269,7 @@ struct Ranges {
 fn verify_field(
     doc: &mut PdfDocument<'_>,
     field: &SignatureField,
+    own_revision: usize,
     ctx: &Context<'_, '_>,
     changes: &mut BTreeMap<usize, Result<RevisionChanges, PdfError>>,
 ) -> Report {
@@ -299,11 +350,26 @@ fn verify_field(
         signature_timestamp: false,
     };
     match kind {
-        SignatureKind::DocTimeStamp => doc_timestamp_checks(&mut report, container, bytes, &ranges.ranges, ctx),
+        SignatureKind::DocTimeStamp => doc_timestamp_checks(
+            &mut report,
+            container,
+            bytes,
+            &ranges.ranges,
+            ctx,
+            ctx.poe_after(own_revision),
+        ),
         SignatureKind::Signature => {
             if value.sub_filter.as_deref() == Some("adbe.x509.rsa_sha1") {
                 facts.container = Container::Pkcs1;
-                rsa_sha1_checks(&mut report, container, &value, bytes, &ranges.ranges, ctx);
+                rsa_sha1_checks(
+                    &mut report,
+                    container,
+                    &value,
+                    bytes,
+                    &ranges.ranges,
+                    ctx,
+                    ctx.poe_after(own_revision),
+                );
             } else if let Ok(sd) = SignedData::from_der(container) {
                 facts.container = Container::Cms;
                 if let Some(signer) = sd.signers.first() {
@@ -313,7 +379,15 @@ fn verify_field(
                         .unsigned_attribute(&cms_oid::SIGNATURE_TIME_STAMP_TOKEN)
                         .is_some();
                 }
-                cms_checks(&mut report, &sd, &value, bytes, &ranges.ranges, ctx);
+                cms_checks(
+                    &mut report,
+                    &sd,
+                    &value,
+                    bytes,
+                    &ranges.ranges,
+                    ctx,
+                    ctx.poe_after(own_revision),
+                );
             } else if SesSignature::decode(container).is_ok() {
                 facts.container = Container::Seal;
                 let digest = ctx.digest(DigestAlgorithm::Sm3, bytes, &ranges.ranges);
@@ -571,6 +645,7 @@ fn cms_checks(
     bytes: &[u8],
     ranges: &[(usize, usize)],
     ctx: &Context<'_, '_>,
+    later: Option<&ProofOfExistence>,
 ) -> Option<Time> {
     let sha1_subfilter = value.sub_filter.as_deref() == Some("adbe.pkcs7.sha1");
     let content = match (&sd.econtent, sha1_subfilter) {
@@ -644,11 +719,60 @@ fn cms_checks(
             sd.verify_signer(0, Content::Bytes(&joined), &ctx.opts.signer_certificates)
         }
     };
-    verification.apply_constraints(&ctx.opts.seal.chain.crypto_constraints());
-    report.checks.extend(signer_not_found(
-        &verification.checks,
-        verification.signer_certificate.is_some(),
-    ));
+    let mut chain = ctx.opts.seal.chain.clone();
+    chain.usage = Usage::DocumentSigning;
+    chain.crls.extend(sd.crls.iter().cloned());
+    chain.crls.extend(ctx.crls.iter().cloned());
+    chain.ocsp.extend(ctx.ocsp.iter().cloned());
+    // Proofs of existence: the signature time-stamp (its TSA judged, when needed, at the
+    // document time-stamp after it) and the document time-stamps after this revision.
+    let mut poes: Vec<ProofOfExistence> = later.into_iter().cloned().collect();
+    let mut timestamp_check = None;
+    if let Some(ts) = verify_signature_timestamp_protected(sd, 0, ctx.opts.seal.trust, &chain, later) {
+        timestamp_check = Some(match ts {
+            Ok(tv) => match crate::report::deciding(&tv.checks) {
+                None => {
+                    let tsa = tv
+                        .tsa_certificate
+                        .as_ref()
+                        .map(Certificate::subject)
+                        .unwrap_or_default();
+                    poes.push(ProofOfExistence::new(
+                        tv.gen_time,
+                        PoeSource::SignatureTimestamp,
+                        format!("TSA {tsa}"),
+                    ));
+                    let mut check = Check::passed(
+                        "pdf.signature-timestamp",
+                        format!("signature time-stamped at {}: proof of existence", tv.gen_time),
+                    )
+                    .with_detail("used", true);
+                    if let Some(p) = tv.checks.iter().find(|c| c.name == "tsp.poe") {
+                        check.message = format!("{}; {}", check.message, p.message);
+                    }
+                    check
+                }
+                Some(c) => unusable_timestamp(c.status, c.reason, &format!("{}: {}", c.name, c.message)),
+            }
+            .with_detail("gen_time", tv.gen_time.to_string()),
+            Err(e) => unusable_timestamp(e.reason().status(), Some(e.reason()), &e.to_string()),
+        });
+    }
+    poes.sort_by_key(|p| p.time);
+    let best = poes.first().cloned();
+    // Algorithms are judged at the earliest time the signature is proven to exist.
+    let constraints = ctx.opts.seal.chain.crypto_constraints();
+    verification.apply_constraints(&best.as_ref().map_or(constraints, |p| constraints.at(p.time)));
+    let mut checks = signer_not_found(&verification.checks, verification.signer_certificate.is_some());
+    if best.is_none() {
+        for c in checks
+            .iter_mut()
+            .filter(|c| c.reason == Some(Reason::CryptoConstraintsFailure))
+        {
+            c.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
+        }
+    }
+    report.checks.extend(checks);
     if let Some(alg) = verification.signature_algorithm {
         if let Some(c) = report.checks.iter_mut().rev().find(|c| c.name == "cms.signature") {
             *c = c.clone().with_detail("algorithm", alg.name());
@@ -663,43 +787,24 @@ fn cms_checks(
         .signing_time
         .or_else(|| value.m.as_deref().and_then(parse_pdf_date));
     report.subject.signing_time = claimed;
-    let mut chain = ctx.opts.seal.chain.clone();
-    chain.usage = Usage::DocumentSigning;
-    chain.crls.extend(sd.crls.iter().cloned());
-    chain.crls.extend(ctx.crls.iter().cloned());
-    chain.ocsp.extend(ctx.ocsp.iter().cloned());
-    let mut proven = None;
-    if let Some(ts) = verify_signature_timestamp(sd, 0, ctx.opts.seal.trust, &chain) {
-        let check = match ts {
-            Ok(tv) => match crate::report::deciding(&tv.checks) {
-                None => {
-                    proven = Some(tv.gen_time);
-                    Check::passed(
-                        "pdf.signature-timestamp",
-                        format!("signature time-stamped at {}: proof of existence", tv.gen_time),
-                    )
-                    .with_detail("used", true)
-                }
-                Some(c) => unusable_timestamp(c.status, c.reason, &format!("{}: {}", c.name, c.message)),
-            }
-            .with_detail("gen_time", tv.gen_time.to_string()),
-            Err(e) => unusable_timestamp(e.reason().status(), Some(e.reason()), &e.to_string()),
-        };
-        report.push(check);
-    }
+    report.checks.extend(timestamp_check);
     match &verification.signer_certificate {
         Some(cert) => {
             report.subject.signer = Some(cert.subject());
             let mut pool = sd.certificates.clone();
             pool.extend(ctx.pool.iter().cloned());
-            report.push(signer_chain_check(
+            let times = crate::ltv::UseTimes {
+                claimed,
+                poe: best.clone(),
+                usage: None,
+            };
+            report.push(crate::ltv::signer_check(
                 "pdf.chain",
                 cert,
                 &pool,
                 ctx.opts.seal.trust,
                 &chain,
-                proven.or(claimed).unwrap_or(chain.at),
-                proven.is_some(),
+                &times,
             ));
         }
         None => {
@@ -710,9 +815,14 @@ fn cms_checks(
             ));
         }
     }
+    let proven = poes
+        .iter()
+        .find(|p| p.source == PoeSource::SignatureTimestamp)
+        .map(|p| p.time);
     if proven.is_some() {
         report.subject.signing_time = proven;
     }
+    report.proofs_of_existence = poes;
     proven
 }
 
@@ -745,6 +855,7 @@ fn rsa_sha1_checks(
     bytes: &[u8],
     ranges: &[(usize, usize)],
     ctx: &Context<'_, '_>,
+    later: Option<&ProofOfExistence>,
 ) {
     const NAME: &str = "pdf.pkcs1-signature";
     let signature = match container {
@@ -821,7 +932,11 @@ fn rsa_sha1_checks(
             // The value verifies; whether SHA-1 or the key size is still acceptable is the
             // crypto constraints' question, as for CMS signatures.
             let constraints = ctx.opts.seal.chain.crypto_constraints();
-            if let Some(check) = constraints.failure_check("pdf.crypto-constraints", alg, None, &spki) {
+            let constraints = later.map_or(constraints, |p| constraints.at(p.time));
+            if let Some(mut check) = constraints.failure_check("pdf.crypto-constraints", alg, None, &spki) {
+                if later.is_none() {
+                    check.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
+                }
                 report.push(check);
             }
         }
@@ -842,15 +957,19 @@ fn rsa_sha1_checks(
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
     let mut pool: Vec<Certificate> = certs[1..].to_vec();
     pool.extend(ctx.pool.iter().cloned());
-    let claimed = report.subject.signing_time;
-    report.push(signer_chain_check(
+    let times = crate::ltv::UseTimes {
+        claimed: report.subject.signing_time,
+        poe: later.cloned(),
+        usage: None,
+    };
+    report.proofs_of_existence.extend(later.cloned());
+    report.push(crate::ltv::signer_check(
         "pdf.chain",
         signer,
         &pool,
         ctx.opts.seal.trust,
         &chain,
-        claimed.unwrap_or(chain.at),
-        false,
+        &times,
     ));
 }
 
@@ -872,6 +991,7 @@ fn doc_timestamp_checks(
     bytes: &[u8],
     ranges: &[(usize, usize)],
     ctx: &Context<'_, '_>,
+    later: Option<&ProofOfExistence>,
 ) {
     let token = match TimeStampToken::from_der(der) {
         Ok(t) => t,
@@ -892,8 +1012,11 @@ fn doc_timestamp_checks(
     let mut chain = ctx.opts.seal.chain.clone();
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
-    let verification = token.verify_digest(&digest, ctx.opts.seal.trust, &chain);
+    let verification = token.verify_digest_protected(&digest, ctx.opts.seal.trust, &chain, later);
     report.subject.signing_time = Some(verification.gen_time);
+    if let Some(poe) = later {
+        report.proofs_of_existence.push(poe.clone());
+    }
     if let Some(cert) = &verification.tsa_certificate {
         report.subject.signer = Some(cert.subject());
     }

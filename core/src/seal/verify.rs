@@ -19,9 +19,9 @@ use super::asn1::{
 };
 use super::SealError;
 use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
-use crate::report::{Check, Reason, Report, Status};
+use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::time::Time;
-use crate::x509::{signer_chain_check, Certificate, ChainOptions, TrustStore, Usage};
+use crate::x509::{Certificate, ChainOptions, TrustStore, Usage};
 
 /// The report kind of [`verify_seal_signature`].
 pub const SIGNATURE_REPORT_KIND: &str = "seal-signature";
@@ -205,6 +205,13 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
     let proven = stamped.is_some();
     let signing_time = stamped.unwrap_or(signing_time);
     report.subject.signing_time = Some(signing_time);
+    if let Some(time) = stamped {
+        report.proofs_of_existence.push(ProofOfExistence::new(
+            time,
+            PoeSource::SealTimestamp,
+            "timeStamp of the seal signature",
+        ));
+    }
 
     // (c) the embedded seal, (e) its validity at the signing time.
     report.push(header_check(&sig));
@@ -510,7 +517,12 @@ fn chain_check(
 ) -> Check {
     let mut chain = opts.chain.clone();
     chain.usage = usage;
-    signer_chain_check(name, cert, pool, opts.trust, &chain, signing_time, proven)
+    let times = crate::ltv::UseTimes {
+        claimed: Some(signing_time),
+        poe: proven.then(|| ProofOfExistence::new(signing_time, PoeSource::SealTimestamp, "")),
+        usage: None,
+    };
+    crate::ltv::signer_check(name, cert, pool, opts.trust, &chain, &times)
 }
 
 /// The certificates paths may go through: the caller's intermediates and the seal's list,

@@ -435,9 +435,10 @@ fn anchor_itself(
 }
 
 /// The chain check of a signer's certificate, judged as ETSI EN 319 102-1 does: validated at
-/// `opts.at`; when that fails only because a certificate has expired since (or was not yet
-/// valid), the signing time decides — proven by a time-stamp (`proven`): validated again at
-/// the signing time; only claimed: INDETERMINATE, OUT_OF_BOUNDS_NO_POE.
+/// `opts.at`; when that fails only because time has passed since (expiry, revocation, stale
+/// revocation data, crypto constraints), the signing time decides — proven by a signature
+/// time-stamp (`proven`): validated again at the signing time; only claimed: INDETERMINATE.
+/// [`crate::ltv::signer_check`] does this with any proof of existence.
 pub fn signer_chain_check(
     name: &str,
     cert: &Certificate,
@@ -447,30 +448,14 @@ pub fn signer_chain_check(
     signing_time: Time,
     proven: bool,
 ) -> Check {
-    let now = verify_chain(cert, pool, trust, opts);
-    let expired = now
-        .failure
-        .as_ref()
-        .is_some_and(|f| matches!(f.reason, Reason::Expired | Reason::NotYetValid) && f.check == "x509.validity");
-    if !expired {
-        return now.summary_check(name);
-    }
-    if !proven {
-        let mut check = now.summary_check(name);
-        check.status = crate::report::Status::Indeterminate;
-        check.reason = Some(Reason::OutOfBoundsNoPoe);
-        check.sub_indication = Reason::OutOfBoundsNoPoe.etsi_sub_indication().map(str::to_owned);
-        check.message = format!(
-            "{}; only the claimed signing time {signing_time} says it was valid when used",
-            check.message
-        );
-        return check;
-    }
-    let mut at_signing = opts.clone();
-    at_signing.at = signing_time;
-    verify_chain(cert, pool, trust, &at_signing)
-        .summary_check(name)
-        .with_detail("validated_at", signing_time.to_string())
+    let times = crate::ltv::UseTimes {
+        claimed: Some(signing_time),
+        poe: proven.then(|| {
+            crate::report::ProofOfExistence::new(signing_time, crate::report::PoeSource::SignatureTimestamp, "")
+        }),
+        usage: None,
+    };
+    crate::ltv::signer_check(name, cert, pool, trust, opts, &times)
 }
 
 /// [`verify_chain`] as a complete [`Report`] of kind [`REPORT_KIND`].

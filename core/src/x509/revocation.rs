@@ -97,7 +97,9 @@ pub(crate) fn check(path: &[&Certificate], pool: &[Certificate], opts: &ChainOpt
                     Reason::Revoked,
                     format!("{} was revoked at {when}{reason_text}", cert.subject()),
                 )
-                .with_detail("certificate", cert.subject());
+                .with_detail("certificate", cert.subject())
+                .with_detail("revoked_at", when.to_string())
+                .with_detail("revoked_depth", i);
             }
             CertStatus::Good => {}
             CertStatus::Unknown(why) => unknown.push(match why.first() {
