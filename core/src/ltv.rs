@@ -205,3 +205,186 @@ fn revoked_after(cert: &Certificate, opts: &ChainOptions, t: Time) -> Option<Tim
 pub fn earliest(poes: impl IntoIterator<Item = ProofOfExistence>) -> Option<ProofOfExistence> {
     poes.into_iter().min_by_key(|p| p.time)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::PoeSource;
+    use crate::x509::{Crl, RevocationPolicy, Usage};
+
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/x509/sm2/");
+
+    fn cert(name: &str) -> Certificate {
+        Certificate::from_pem(&std::fs::read(format!("{DIR}certs/{name}.pem")).unwrap()).unwrap()
+    }
+
+    fn t(s: &str) -> Time {
+        Time::parse(s).unwrap()
+    }
+
+    /// root → int → leaves; CRLs of root and int issued 2027-01-01, next 2028-01-01; the
+    /// int's CRL revokes `leaf-revoked` from 2026-12-01; `leaf-expired` ends 2027-01-01.
+    fn check(leaf: &str, at: &str, times: UseTimes, tweak: impl Fn(&mut ChainOptions)) -> Check {
+        let mut trust = TrustStore::new();
+        trust.add_certificate(cert("root"), None);
+        let mut opts = ChainOptions::new(t(at), Usage::DocumentSigning);
+        opts.revocation = RevocationPolicy::Required;
+        for f in ["int-crl", "root-crl"] {
+            opts.crls
+                .push(Crl::from_der(&pem_der(&format!("{DIR}crls/{f}.pem"))).unwrap());
+        }
+        tweak(&mut opts);
+        signer_check("pdf.chain", &cert(leaf), &[cert("int")], &trust, &opts, &times)
+    }
+
+    fn pem_der(path: &str) -> Vec<u8> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let b64: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(b64).unwrap()
+    }
+
+    fn poe(at: &str) -> Option<ProofOfExistence> {
+        Some(ProofOfExistence::new(t(at), PoeSource::SignatureTimestamp, "test TSA"))
+    }
+
+    fn claimed(at: &str) -> UseTimes {
+        UseTimes {
+            claimed: Some(t(at)),
+            ..UseTimes::default()
+        }
+    }
+
+    fn proven(at: &str) -> UseTimes {
+        UseTimes {
+            poe: poe(at),
+            ..UseTimes::default()
+        }
+    }
+
+    fn verdict(c: &Check) -> (Status, Option<Reason>) {
+        (c.status, c.reason)
+    }
+
+    #[test]
+    fn a_current_chain_needs_no_proof() {
+        let c = check("leaf", "2027-06-01T00:00:00Z", UseTimes::default(), |_| {});
+        assert_eq!(verdict(&c), (Status::Passed, None), "{c:?}");
+        assert!(!c.details.contains_key("validated_at"));
+    }
+
+    #[test]
+    fn revoked_after_the_proof_of_existence_passes_naming_it() {
+        let c = check(
+            "leaf-revoked",
+            "2027-06-01T00:00:00Z",
+            proven("2026-11-01T00:00:00Z"),
+            |_| {},
+        );
+        assert_eq!(verdict(&c), (Status::Passed, None), "{c:?}");
+        assert!(c.message.contains("after the proof of existence"), "{}", c.message);
+        assert_eq!(c.details["validated_at"], "2026-11-01T00:00:00Z");
+        assert_eq!(c.details["poe"]["source"], "signature-timestamp");
+    }
+
+    #[test]
+    fn revoked_before_the_proof_of_existence_fails() {
+        let c = check(
+            "leaf-revoked",
+            "2027-06-01T00:00:00Z",
+            proven("2026-12-10T00:00:00Z"),
+            |_| {},
+        );
+        assert_eq!(verdict(&c), (Status::Failed, Some(Reason::Revoked)), "{c:?}");
+        assert!(c.message.contains("before its proof of existence"), "{}", c.message);
+    }
+
+    #[test]
+    fn revoked_without_proof_is_indeterminate_unless_the_claim_is_later() {
+        let before = check(
+            "leaf-revoked",
+            "2027-06-01T00:00:00Z",
+            claimed("2026-11-01T00:00:00Z"),
+            |_| {},
+        );
+        assert_eq!(
+            verdict(&before),
+            (Status::Indeterminate, Some(Reason::RevokedNoPoe)),
+            "{before:?}"
+        );
+        assert_eq!(before.sub_indication.as_deref(), Some("REVOKED_NO_POE"));
+        let after = check(
+            "leaf-revoked",
+            "2027-06-01T00:00:00Z",
+            claimed("2026-12-15T00:00:00Z"),
+            |_| {},
+        );
+        assert_eq!(verdict(&after), (Status::Failed, Some(Reason::Revoked)), "{after:?}");
+    }
+
+    #[test]
+    fn stale_revocation_data_is_fresh_for_an_earlier_proof() {
+        // 2028-06-01: the CRLs' nextUpdate (2028-01-01) has passed.
+        let now = check("leaf", "2028-06-01T00:00:00Z", claimed("2026-11-01T00:00:00Z"), |_| {});
+        assert_eq!(
+            verdict(&now),
+            (Status::Indeterminate, Some(Reason::RevocationUnknown)),
+            "{now:?}"
+        );
+        let then = check("leaf", "2028-06-01T00:00:00Z", proven("2026-11-01T00:00:00Z"), |_| {});
+        assert_eq!(verdict(&then), (Status::Passed, None), "{then:?}");
+    }
+
+    #[test]
+    fn revocation_data_older_than_the_proof_is_not_fresh() {
+        let c = check("leaf", "2028-06-01T00:00:00Z", proven("2027-03-01T00:00:00Z"), |_| {});
+        assert_eq!(
+            verdict(&c),
+            (Status::Indeterminate, Some(Reason::RevocationUnknown)),
+            "{c:?}"
+        );
+        assert!(c.message.contains("not fresh"), "{}", c.message);
+        // A freshness window of 90 days lets the CRL of 2027-01-01 speak for 2027-03-01.
+        let windowed = check("leaf", "2028-06-01T00:00:00Z", proven("2027-03-01T00:00:00Z"), |o| {
+            o.revocation_freshness = 90 * 86_400;
+        });
+        assert_eq!(verdict(&windowed), (Status::Passed, None), "{windowed:?}");
+    }
+
+    #[test]
+    fn expired_certificates_need_a_proof_or_a_policy_that_trusts_claims() {
+        let at = "2027-06-01T00:00:00Z";
+        let none = check("leaf-expired", at, claimed("2026-11-01T00:00:00Z"), |_| {});
+        assert_eq!(
+            verdict(&none),
+            (Status::Indeterminate, Some(Reason::OutOfBoundsNoPoe)),
+            "{none:?}"
+        );
+        let proof = check("leaf-expired", at, proven("2026-11-01T00:00:00Z"), |_| {});
+        assert_eq!(verdict(&proof), (Status::Passed, None), "{proof:?}");
+        let late_proof = check("leaf-expired", at, proven("2027-02-01T00:00:00Z"), |_| {});
+        assert_eq!(
+            verdict(&late_proof),
+            (Status::Failed, Some(Reason::Expired)),
+            "{late_proof:?}"
+        );
+        let trusted_claim = check("leaf-expired", at, claimed("2026-11-01T00:00:00Z"), |o| {
+            o.claimed_time_counts = true;
+        });
+        assert_eq!(verdict(&trusted_claim), (Status::Passed, None), "{trusted_claim:?}");
+        assert_eq!(trusted_claim.details["on_claimed_time"], true);
+    }
+
+    #[test]
+    fn algorithm_end_dates_apply_at_the_proof() {
+        let c = crate::alg::CryptoConstraints {
+            sha1_until: Some(t("2017-01-01T00:00:00Z")),
+            legacy_rsa: Some((1024, t("2014-01-01T00:00:00Z"))),
+            ..crate::alg::CryptoConstraints::default()
+        };
+        assert!(c.at(t("2016-06-01T00:00:00Z")).allow_sha1);
+        assert!(!c.at(t("2017-06-01T00:00:00Z")).allow_sha1);
+        assert_eq!(c.at(t("2013-06-01T00:00:00Z")).min_rsa_bits, 1024);
+        assert_eq!(c.at(t("2014-06-01T00:00:00Z")).min_rsa_bits, 2048);
+    }
+}
