@@ -206,6 +206,98 @@ pub fn earliest(poes: impl IntoIterator<Item = ProofOfExistence>) -> Option<Proo
     poes.into_iter().min_by_key(|p| p.time)
 }
 
+/// Where a piece of validation data (certificate, CRL, OCSP response) was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataSource {
+    /// The signature's own CMS `certificates` and `crls` (revocationInfoChoices) fields.
+    Signature,
+    /// CAdES `certificate-values` / `revocation-values` unsigned attributes.
+    CadesValues,
+    /// Inside a time-stamp token (its `certificates` and `crls`).
+    Timestamp,
+    /// The PDF document security store (/DSS).
+    Dss,
+    /// The DSS's validation-related information for this signature (/VRI).
+    Vri,
+    /// Supplied by the caller (trust options, fetched by the application).
+    Caller,
+}
+
+impl DataSource {
+    /// The name in reports (`signature`, `cades-values`, `timestamp`, `dss`, `vri`, `caller`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataSource::Signature => "signature",
+            DataSource::CadesValues => "cades-values",
+            DataSource::Timestamp => "timestamp",
+            DataSource::Dss => "dss",
+            DataSource::Vri => "vri",
+            DataSource::Caller => "caller",
+        }
+    }
+}
+
+/// The validation data a signature's verification could use, each item with where it came
+/// from: listed in the report (check `<prefix>.validation-data`).
+#[derive(Debug, Default, Clone)]
+pub struct ValidationData {
+    items: Vec<serde_json::Value>,
+}
+
+impl ValidationData {
+    /// Notes a certificate.
+    pub fn certificate(&mut self, cert: &Certificate, source: DataSource) {
+        self.items.push(serde_json::json!({
+            "type": "certificate",
+            "source": source.as_str(),
+            "subject": cert.subject(),
+            "sha256": hex::encode(cert.fingerprint()),
+        }));
+    }
+
+    /// Notes a CRL.
+    pub fn crl(&mut self, crl: &crate::x509::Crl, source: DataSource) {
+        self.items.push(serde_json::json!({
+            "type": "crl",
+            "source": source.as_str(),
+            "issuer": crl.issuer(),
+            "this_update": crl.this_update().to_string(),
+        }));
+    }
+
+    /// Notes an OCSP response.
+    pub fn ocsp(&mut self, response: &crate::x509::OcspResponseInfo, source: DataSource) {
+        self.items.push(serde_json::json!({
+            "type": "ocsp",
+            "source": source.as_str(),
+            "produced_at": response.produced_at().to_string(),
+        }));
+    }
+
+    /// The informational check listing the data: PASSED, with per-source counts in the
+    /// message and every item in the `items` detail (duplicates across sources kept, so each
+    /// place that carries an item is visible).
+    pub fn check(&self, name: &str) -> Check {
+        let mut counts: std::collections::BTreeMap<(&str, &str), usize> = std::collections::BTreeMap::new();
+        for item in &self.items {
+            let kind = item["type"].as_str().unwrap_or_default();
+            let source = item["source"].as_str().unwrap_or_default();
+            *counts.entry((source, kind)).or_default() += 1;
+        }
+        let message = if counts.is_empty() {
+            "no certificates or revocation data beyond the trust anchors".to_owned()
+        } else {
+            counts
+                .iter()
+                .map(|((source, kind), n)| format!("{n} {kind}{} from {source}", if *n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Check::passed(name, message).with_detail("items", serde_json::Value::Array(self.items.clone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,6 +274,9 @@ pub struct SignedData {
     pub certificate_errors: Vec<String>,
     /// The CRLs of the `crls` field.
     pub crls: Vec<Crl>,
+    /// The OCSP responses of the `crls` field (RFC 5940 OtherRevocationInfoFormat
+    /// id-ri-ocsp-response), as DER OCSPResponse.
+    pub ocsp_responses: Vec<Vec<u8>>,
     /// The signers.
     pub signers: Vec<SignerInfo>,
     /// True when the input was BER (indefinite lengths, constructed strings, long lengths).
@@ -475,15 +478,20 @@ impl SignedData {
             }
         }
         let mut crls = Vec::new();
+        let mut ocsp_responses = Vec::new();
         if let Some(set) = w.optional(tlv::CTX1)? {
             let mut cw = Walker::new(set.content, "crls");
             while !cw.is_empty() {
-                if crls.len() >= MAX_CRLS {
+                if crls.len() + ocsp_responses.len() >= MAX_CRLS {
                     return Err(CmsError::TooLarge(format!("more than {MAX_CRLS} CRLs")));
                 }
                 let item = cw.next_any()?;
                 if item.tag != tlv::SEQUENCE {
-                    // OtherRevocationInfoFormat (e.g. OCSP responses): not used here.
+                    // OtherRevocationInfoFormat [1]: OCSP responses (RFC 5940) are kept,
+                    // other formats are not used.
+                    if let Some(response) = other_revocation_info_ocsp(item.content) {
+                        ocsp_responses.push(response);
+                    }
                     continue;
                 }
                 crls.push(Crl::from_der(item.raw).map_err(|e| CmsError::Malformed(format!("CRL: {e}")))?);
@@ -508,6 +516,7 @@ impl SignedData {
             certificates,
             certificate_errors,
             crls,
+            ocsp_responses,
             signers,
             was_ber: false,
             zero_padding: 0,
@@ -1437,4 +1446,90 @@ pub(crate) fn parse_time(t: &Tlv<'_>) -> Option<Time> {
     }
     let field = |i: usize| -> Option<u8> { whole.get(i..i + 2)?.parse().ok() };
     Time::from_utc_fields(year, field(0)?, field(2)?, field(4)?, field(6)?, field(8)?)
+}
+
+/// CAdES id-aa-ets-certValues (ETSI EN 319 122-1 §5.5.1): certificates for validation.
+pub const CERTIFICATE_VALUES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.23");
+
+/// CAdES id-aa-ets-revocationValues (ETSI EN 319 122-1 §5.5.2): CRLs and OCSP responses.
+pub const REVOCATION_VALUES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.24");
+
+/// The validation data a SignerInfo carries in CAdES unsigned attributes.
+#[derive(Debug, Default, Clone)]
+pub struct CadesValues {
+    /// certificate-values.
+    pub certificates: Vec<Certificate>,
+    /// revocation-values crlVals.
+    pub crls: Vec<Crl>,
+    /// revocation-values ocspVals (BasicOCSPResponse).
+    pub ocsp: Vec<crate::x509::OcspResponseInfo>,
+}
+
+impl SignerInfo {
+    /// The CAdES certificate-values and revocation-values of this signer (entries that do not
+    /// decode are skipped; at most [`MAX_CERTIFICATES`] and [`MAX_CRLS`] of each).
+    pub fn cades_values(&self) -> CadesValues {
+        let mut out = CadesValues::default();
+        if let Some(attr) = self.unsigned_attribute(&CERTIFICATE_VALUES) {
+            for value in &attr.values {
+                for item in sequence_items(value, MAX_CERTIFICATES) {
+                    if let Ok(cert) = Certificate::from_der(item) {
+                        out.certificates.push(cert);
+                    }
+                }
+            }
+        }
+        if let Some(attr) = self.unsigned_attribute(&REVOCATION_VALUES) {
+            for value in &attr.values {
+                let Ok(seq) = tlv::read_single(value, "revocationValues") else {
+                    continue;
+                };
+                let mut w = Walker::new(seq.content, "revocationValues");
+                while let Ok(field) = w.next_any() {
+                    // [0] EXPLICIT crlVals, [1] EXPLICIT ocspVals, each a SEQUENCE OF.
+                    let items = sequence_items(field.content, MAX_CRLS);
+                    match field.tag {
+                        tlv::CTX0 => out.crls.extend(items.into_iter().filter_map(|d| Crl::from_der(d).ok())),
+                        tlv::CTX1 => out.ocsp.extend(
+                            items
+                                .into_iter()
+                                .filter_map(|d| crate::x509::OcspResponseInfo::from_basic_der(d).ok()),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The DER of each element of the SEQUENCE OF in `der` (at most `max`).
+fn sequence_items(der: &[u8], max: usize) -> Vec<&[u8]> {
+    let Ok(seq) = tlv::read_single(der, "SEQUENCE OF") else {
+        return Vec::new();
+    };
+    let mut w = Walker::new(seq.content, "SEQUENCE OF");
+    let mut out = Vec::new();
+    while out.len() < max {
+        match w.next_any() {
+            Ok(item) => out.push(item.raw),
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// id-ri-ocsp-response (RFC 5940): an OtherRevocationInfoFormat holding an OCSPResponse.
+const RI_OCSP_RESPONSE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.16.2");
+
+/// The OCSPResponse of an OtherRevocationInfoFormat's content (`otherRevInfoFormat`,
+/// `otherRevInfo`), when it is one.
+fn other_revocation_info_ocsp(content: &[u8]) -> Option<Vec<u8>> {
+    let mut w = Walker::new(content, "otherRevocationInfo");
+    let format = w.next_any().ok()?;
+    if format.tag != tlv::OID || ObjectIdentifier::from_bytes(format.content).ok()? != RI_OCSP_RESPONSE {
+        return None;
+    }
+    Some(w.next_any().ok()?.raw.to_vec())
 }

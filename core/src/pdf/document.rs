@@ -502,15 +502,37 @@ pub struct Dss {
     pub ocsps: Vec<Vec<u8>>,
     /// Entries that were not streams or did not decode.
     pub unreadable: usize,
+    /// The /VRI entries: upper-case hex SHA-1 of a signature's /Contents → the validation
+    /// data given for that signature (ETSI EN 319 142-1 §5.4.2.2).
+    pub vri: std::collections::BTreeMap<String, Dss>,
 }
+
+/// Most /VRI entries read from one DSS.
+pub const MAX_VRI_ENTRIES: usize = 1024;
 
 /// Reads the catalog's /DSS (None when there is none).
 pub fn dss(doc: &Document) -> Option<Dss> {
     let catalog = doc.catalog().ok()?;
     let dss = deref(doc, catalog.get(b"DSS").ok())?.as_dict().ok()?;
+    let mut out = dss_entries(doc, dss, [b"Certs".as_slice(), b"CRLs", b"OCSPs"]);
+    if let Some(vri) = deref(doc, dss.get(b"VRI").ok()).and_then(|v| v.as_dict().ok()) {
+        for (key, value) in vri.iter().take(MAX_VRI_ENTRIES) {
+            if let Some(entry) = deref(doc, Some(value)).and_then(|v| v.as_dict().ok()) {
+                let key = String::from_utf8_lossy(key).to_ascii_uppercase();
+                out.vri
+                    .insert(key, dss_entries(doc, entry, [b"Cert".as_slice(), b"CRL", b"OCSP"]));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The certificate, CRL and OCSP stream arrays of a DSS or VRI dictionary, under the keys
+/// given in that order.
+fn dss_entries(doc: &Document, dict: &lopdf::Dictionary, keys: [&[u8]; 3]) -> Dss {
     let mut out = Dss::default();
     let mut read = |key: &[u8], into: fn(&mut Dss) -> &mut Vec<Vec<u8>>| {
-        let Some(arr) = deref(doc, dss.get(key).ok()).and_then(|o| o.as_array().ok()) else {
+        let Some(arr) = deref(doc, dict.get(key).ok()).and_then(|o| o.as_array().ok()) else {
             return;
         };
         for item in arr {
@@ -523,10 +545,10 @@ pub fn dss(doc: &Document) -> Option<Dss> {
             }
         }
     };
-    read(b"Certs", |d| &mut d.certs);
-    read(b"CRLs", |d| &mut d.crls);
-    read(b"OCSPs", |d| &mut d.ocsps);
-    Some(out)
+    read(keys[0], |d| &mut d.certs);
+    read(keys[1], |d| &mut d.crls);
+    read(keys[2], |d| &mut d.ocsps);
+    out
 }
 
 /// Most embedded files looked at.

@@ -24,6 +24,7 @@ use super::PdfError;
 use crate::alg::{verify_signature, DigestAlgorithm, Hasher, SignatureAlgorithm};
 use crate::cms::tsp::{verify_signature_timestamp_protected, TimeStampToken};
 use crate::cms::{oid as cms_oid, Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
+use crate::ltv::{DataSource, ValidationData};
 use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
@@ -140,6 +141,18 @@ pub fn verify_pdf(bytes: &[u8], opts: &PdfOptions<'_>) -> Report {
     report.finish()
 }
 
+/// The /VRI entry of the signature whose /Contents string is `contents`: keyed by the
+/// upper-case hex SHA-1 of the string's bytes (ETSI EN 319 142-1 §5.4.2.2), as written with
+/// or without the zero padding after the DER.
+fn vri_entry<'d>(dss: &'d Dss, contents: &[u8]) -> Option<&'d Dss> {
+    if dss.vri.is_empty() {
+        return None;
+    }
+    let key = |b: &[u8]| hex::encode_upper(DigestAlgorithm::Sha1.digest(b));
+    let trimmed = der_len(contents).map_or(contents, |n| &contents[..n.min(contents.len())]);
+    dss.vri.get(&key(contents)).or_else(|| dss.vri.get(&key(trimmed)))
+}
+
 /// Whether a document time-stamp's report makes it a proof of existence: everything about
 /// the token (its signature, imprint, TSA chain, byte ranges) passed; what later revisions
 /// changed does not take away that the earlier bytes existed at its time.
@@ -200,6 +213,10 @@ struct Context<'o, 'a> {
     certification: Option<(i64, i64)>,
     /// The revision of each document time-stamp.
     doc_timestamps: Vec<usize>,
+    /// The DSS as read (for the validation-data listing: DSS and VRI entries).
+    dss: Dss,
+    /// How many of `pool` (the first) came from the DSS.
+    dss_certs: usize,
     /// The usable document time-stamps found so far (newest first are verified first): the
     /// revision each was added in and the time it proves for everything before it.
     doc_poes: Vec<(usize, ProofOfExistence)>,
@@ -229,6 +246,7 @@ impl<'o, 'a> Context<'o, 'a> {
 
     fn new(dss: &Dss, opts: &'o PdfOptions<'a>) -> Context<'o, 'a> {
         let mut pool: Vec<Certificate> = dss.certs.iter().filter_map(|d| Certificate::from_der(d).ok()).collect();
+        let dss_certs = pool.len();
         pool.extend(opts.seal.intermediates.iter().cloned());
         Context {
             opts,
@@ -243,6 +261,41 @@ impl<'o, 'a> Context<'o, 'a> {
             certification: None,
             doc_timestamps: Vec::new(),
             doc_poes: Vec::new(),
+            dss: dss.clone(),
+            dss_certs,
+        }
+    }
+
+    /// Lists the DSS's data, this signature's VRI entry and the caller's data in `data`.
+    fn pool_items(&self, data: &mut ValidationData, value: &SignatureValue) {
+        for c in self.pool.iter().take(self.dss_certs) {
+            data.certificate(c, DataSource::Dss);
+        }
+        for c in &self.crls {
+            data.crl(c, DataSource::Dss);
+        }
+        for r in &self.ocsp {
+            data.ocsp(r, DataSource::Dss);
+        }
+        if let Some(vri) = value.contents.as_deref().and_then(|c| vri_entry(&self.dss, c)) {
+            for c in vri.certs.iter().filter_map(|d| Certificate::from_der(d).ok()) {
+                data.certificate(&c, DataSource::Vri);
+            }
+            for c in vri.crls.iter().filter_map(|d| Crl::from_der(d).ok()) {
+                data.crl(&c, DataSource::Vri);
+            }
+            for r in vri.ocsps.iter().filter_map(|d| OcspResponseInfo::from_der(d).ok()) {
+                data.ocsp(&r, DataSource::Vri);
+            }
+        }
+        for c in &self.opts.seal.intermediates {
+            data.certificate(c, DataSource::Caller);
+        }
+        for c in &self.opts.seal.chain.crls {
+            data.crl(c, DataSource::Caller);
+        }
+        for r in &self.opts.seal.chain.ocsp {
+            data.ocsp(r, DataSource::Caller);
         }
     }
 
@@ -719,9 +772,49 @@ fn cms_checks(
             sd.verify_signer(0, Content::Bytes(&joined), &ctx.opts.signer_certificates)
         }
     };
+    // Validation data: the signature's own, CAdES values, the signature time-stamp's, the
+    // DSS and this signature's VRI, and the caller's; each listed with where it was found.
+    let mut data = ValidationData::default();
     let mut chain = ctx.opts.seal.chain.clone();
     chain.usage = Usage::DocumentSigning;
+    let mut pool = sd.certificates.clone();
+    let own_ocsp: Vec<OcspResponseInfo> = sd
+        .ocsp_responses
+        .iter()
+        .filter_map(|d| OcspResponseInfo::from_der(d).ok())
+        .collect();
+    for c in &sd.certificates {
+        data.certificate(c, DataSource::Signature);
+    }
+    for c in &sd.crls {
+        data.crl(c, DataSource::Signature);
+    }
+    for r in &own_ocsp {
+        data.ocsp(r, DataSource::Signature);
+    }
     chain.crls.extend(sd.crls.iter().cloned());
+    chain.ocsp.extend(own_ocsp);
+    if let Some(signer) = sd.signers.first() {
+        let cades = signer.cades_values();
+        cades
+            .certificates
+            .iter()
+            .for_each(|c| data.certificate(c, DataSource::CadesValues));
+        cades.crls.iter().for_each(|c| data.crl(c, DataSource::CadesValues));
+        cades.ocsp.iter().for_each(|r| data.ocsp(r, DataSource::CadesValues));
+        pool.extend(cades.certificates);
+        chain.crls.extend(cades.crls);
+        chain.ocsp.extend(cades.ocsp);
+    }
+    if let Some(Ok(token)) = crate::cms::tsp::signature_timestamp(sd, 0) {
+        let tsd = &token.signed_data;
+        tsd.certificates
+            .iter()
+            .for_each(|c| data.certificate(c, DataSource::Timestamp));
+        tsd.crls.iter().for_each(|c| data.crl(c, DataSource::Timestamp));
+        chain.crls.extend(tsd.crls.iter().cloned());
+    }
+    ctx.pool_items(&mut data, value);
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
     // Proofs of existence: the signature time-stamp (its TSA judged, when needed, at the
@@ -788,10 +881,10 @@ fn cms_checks(
         .or_else(|| value.m.as_deref().and_then(parse_pdf_date));
     report.subject.signing_time = claimed;
     report.checks.extend(timestamp_check);
+    report.push(data.check("pdf.validation-data"));
     match &verification.signer_certificate {
         Some(cert) => {
             report.subject.signer = Some(cert.subject());
-            let mut pool = sd.certificates.clone();
             pool.extend(ctx.pool.iter().cloned());
             let times = crate::ltv::UseTimes {
                 claimed,

@@ -155,7 +155,17 @@ impl OcspResponseInfo {
                 bytes.response_type
             )));
         }
-        let basic = BasicOcspResponse::from_der(bytes.response.as_bytes()).map_err(bad)?;
+        OcspResponseInfo::from_basic_der(bytes.response.as_bytes())
+    }
+
+    /// Decodes a DER `BasicOCSPResponse` (as CAdES revocationValues and CMS
+    /// revocationInfoChoices hold it, without the OCSPResponse wrapper).
+    pub fn from_basic_der(der: &[u8]) -> Result<OcspResponseInfo, X509Error> {
+        if der.len() > MAX_OCSP_SIZE {
+            return Err(X509Error::TooLarge(format!("OCSP response of {} bytes", der.len())));
+        }
+        let bad = |e: der::Error| X509Error::Malformed(format!("OCSP response: {e}"));
+        let basic = BasicOcspResponse::from_der(der).map_err(bad)?;
         let tbs_der = basic.tbs_response_data.to_der().map_err(bad)?;
         let data = ResponseData::from_der(&tbs_der).map_err(bad)?;
         let mut certs = Vec::new();
