@@ -20,6 +20,7 @@ Writes into test-vectors/ltv/:
     signing-ca-2025-12.pem  2025-12-15 (before every signing time; empty)
     signing-ca-2026-05.pem  2026-05-15, lists revoked-late (2026-05-01) and revoked-early (2026-02-15)
     root-2025-12.pem, root-2026-05.pem, tsa-ca-2026-05.pem  (the CAs and TSAs, at those times)
+    root-2026-10.pem, tsa-ca-2026-10.pem, root-2027-04.pem, tsa-ca-2027-04.pem  (archive renewals)
     root-2028.pem, tsa-ca-2028.pem  2028-05-01 .. 2028-08-01: "current" at the validation time,
         what an archive fetches when it validates (given to the verifier, never in a file)
     sha1-root-2015.pem, sha1-root-2028.pem
@@ -166,13 +167,19 @@ def tsa(who, chain, when):
 
 
 class fixed_clock:
-    """pyHanko's signer takes the claimed signing time (/M) from datetime.now(): fix it."""
+    """Fixes datetime.now() in pyHanko modules: the signer takes the claimed signing time (/M)
+    from it, and the AdES validator its initial control time and POE times (it does not take
+    them from the validation time it is given, and the validation times here are in the future)."""
 
-    def __init__(self, when):
-        self.when = when
+    SIGNING = ("pyhanko.sign.signers.pdf_signer",)
+    VALIDATING = ("pyhanko.sign.validation.ades", "pyhanko_certvalidator.ltv.poe",
+                  "pyhanko_certvalidator.ltv.ades_past", "pyhanko_certvalidator.ltv.types")
+
+    def __init__(self, when, modules=SIGNING):
+        self.when, self.modules = when, modules
 
     def __enter__(self):
-        import pyhanko.sign.signers.pdf_signer as ps
+        import importlib
         when = self.when
 
         class Clock(dt.datetime):
@@ -180,11 +187,15 @@ class fixed_clock:
             def now(cls, tz=None):
                 return when.astimezone(tz) if tz else when
 
-        self.saved, ps.datetime = ps.datetime, Clock
+        self.saved = []
+        for name in self.modules:
+            m = importlib.import_module(name)
+            self.saved.append((m, m.datetime))
+            m.datetime = Clock
 
     def __exit__(self, *exc):
-        import pyhanko.sign.signers.pdf_signer as ps
-        ps.datetime = self.saved
+        for m, saved in self.saved:
+            m.datetime = saved
 
 
 def sign(data, who, chain, when, md="sha256", timestamper=None):
@@ -287,12 +298,21 @@ def pyhanko_verdict(path, anchors, crl_files, at):
         reader = PdfFileReader(f)
         sig = reader.embedded_regular_signatures[0]
         try:
-            res = asyncio.run(ades.ades_lta_validation(sig, PdfSignatureValidationSpec(spec), timing_info=timing))
+            with fixed_clock(at_dt, fixed_clock.VALIDATING):
+                res = asyncio.run(ades.ades_lta_validation(sig, PdfSignatureValidationSpec(spec),
+                                                           timing_info=timing))
         except Exception as e:  # pyHanko refuses some inputs outright
             return {"error": f"{type(e).__name__}: {e}"[:300]}
     ind = res.ades_subindic
     out = {"indication": ind.status.name if ind else None,
            "sub_indication": ind.standard_name if ind else None}
+    st = res.api_status
+    if st is not None:
+        out["coverage"] = st.coverage.name if getattr(st, "coverage", None) else None
+        level = getattr(st, "modification_level", None)
+        out["modification_level"] = level.name if level is not None else None
+    if res.failure_msg:
+        out["message"] = res.failure_msg[:300]
     bst = getattr(res, "best_signature_time", None)
     if bst is not None:
         out["best_signature_time"] = bst.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -331,6 +351,10 @@ def main():
         "root-2025-12": make_crl("root-2025-12", root, "2025-12-15", "2026-06-15", number=1),
         "root-2026-05": make_crl("root-2026-05", root, "2026-05-15", "2026-11-15", number=2),
         "tsa-ca-2026-05": make_crl("tsa-ca-2026-05", tca, "2026-05-15", "2026-11-15", number=1),
+        "root-2026-10": make_crl("root-2026-10", root, "2026-10-01", "2027-04-01", number=4),
+        "tsa-ca-2026-10": make_crl("tsa-ca-2026-10", tca, "2026-10-01", "2027-04-01", number=3),
+        "root-2027-04": make_crl("root-2027-04", root, "2027-04-01", "2027-10-01", number=5),
+        "tsa-ca-2027-04": make_crl("tsa-ca-2027-04", tca, "2027-04-01", "2027-10-01", number=4),
         "root-2028": make_crl("root-2028", root, "2028-05-01", "2028-08-01", number=3),
         "tsa-ca-2028": make_crl("tsa-ca-2028", tca, "2028-05-01", "2028-08-01", number=2),
         "sha1-root-2015": make_crl("sha1-root-2015", s1root, "2015-06-02", "2015-07-02", number=1),
@@ -375,6 +399,15 @@ def main():
     b_lta = doc_timestamp(b_lt, tsa(tsa2, [tca, root], DOC_TS_TIME))
     case("b-lta.pdf", b_lta, "PASSED", None, None, ts_poe,
          "B-LTA: b-lt.pdf with a document time-stamp (TSA 2, 2026-09-01) over the signature and the DSS")
+    # B-LTA renewed twice (archive renewal): before each new document time-stamp a DSS update
+    # adds the CRLs that cover the previous one's TSA at its time; 3 nested document time-stamps.
+    lta3 = add_dss(b_lta, [], [crl["root-2026-10"], crl["tsa-ca-2026-10"]])
+    lta3 = doc_timestamp(lta3, tsa(tsa2, [tca, root], t("2027-03-01T10:00")))
+    lta3 = add_dss(lta3, [], [crl["root-2027-04"], crl["tsa-ca-2027-04"]])
+    lta3 = doc_timestamp(lta3, tsa(tsa2, [tca, root], t("2027-09-01T10:00")))
+    case("b-lta-3.pdf", lta3, "PASSED", None, None, ts_poe,
+         "b-lta.pdf renewed twice (DSS with the CRLs of the previous time-stamp's chain, then a new "
+         "document time-stamp: 2027-03-01, 2027-09-01): three nested document time-stamps")
     # c. revoked after / before the signature time-stamp.
     late_pdf = add_dss(sign(unsigned, late, chain, CLAIMED, timestamper=ts_long), dss_certs, fresh_crls)
     case("revoked-after-ts.pdf", late_pdf, "PASSED", None, None, ts_poe,
