@@ -311,6 +311,9 @@ def pyhanko_verdict(path, anchors, crl_files, at):
         out["coverage"] = st.coverage.name if getattr(st, "coverage", None) else None
         level = getattr(st, "modification_level", None)
         out["modification_level"] = level.name if level is not None else None
+        trust = getattr(st, "trust_problem_indic", None)
+        if trust is not None:
+            out["trust_problem"] = trust.standard_name
     if res.failure_msg:
         out["message"] = res.failure_msg[:300]
     bst = getattr(res, "best_signature_time", None)
