@@ -207,8 +207,23 @@ def sign(data, who, chain, when, md="sha256", timestamper=None):
     meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm=md,
                                         subfilter=fields.SigSeedSubFilter.PADES, reason="LTV test",
                                         tight_size_estimates=True)
-    return tight(lambda out: signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(data)), output=out), when)
+    def run(out):
+        # pyHanko time-stamps the signature with the signature's digest algorithm; a SHA-1
+        # signature still gets a SHA-256 time-stamp (imprint and token), as a TSA would give.
+        from pyhanko.sign import attributes
+        init = attributes.TSTProvider.__init__
+
+        def sha256_init(self, digest_algorithm, data_to_ts, timestamper, **kw):
+            init(self, "sha256", data_to_ts, timestamper, **kw)
+
+        attributes.TSTProvider.__init__ = sha256_init
+        try:
+            signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(data)), output=out)
+        finally:
+            attributes.TSTProvider.__init__ = init
+
+    return tight(run, when)
 
 
 def tight(write_to, when=None):
@@ -443,7 +458,7 @@ def main():
     sha1_anchor = ["pki/sha1-root.pem"]
     case("sha1-ts-2015.pdf", sha1_ts, "PASSED", None, None,
          {"time": "2015-06-01T10:00:00Z", "source": "signature-timestamp"},
-         "RSA/SHA-1 signature time-stamped 2015-06-01 (SHA-256 time-stamp), before SHA-1's end date "
+         "RSA/SHA-1 signature time-stamped 2015-06-01 (SHA-256 imprint and token), before SHA-1's end date "
          "(2017-01-01) in the default policy", crls=["crl/sha1-root-2028.pem"], anchors_=sha1_anchor)
     sha1_no_ts = sign(unsigned, s1signer, s1chain, t("2015-06-01T09:59"), md="sha1")
     case("sha1-no-ts.pdf", sha1_no_ts, "INDETERMINATE", "CryptoConstraintsFailure", "CRYPTO_CONSTRAINTS_FAILURE",
