@@ -74,7 +74,8 @@ fn signature_part(report: &Report) -> Option<&Report> {
 }
 
 /// `Ok` when the signature's status, reason and (when the line names one) ETSI sub-indication
-/// are the expected ones; otherwise what the library said, checks included.
+/// are the expected ones and the proof of existence the line names is named by a check;
+/// otherwise what the library said, checks included.
 fn judge(case: &Value) -> Result<(), String> {
     let file = case["file"].as_str().unwrap();
     let report = verify_case(case);
@@ -99,6 +100,19 @@ fn judge(case: &Value) -> Result<(), String> {
     if let Some(etsi) = want_etsi {
         if part.sub_indication.as_deref() != Some(etsi) {
             wrong.push(format!("sub-indication {:?}, expected {etsi:?}", part.sub_indication));
+        }
+    }
+    // A verdict that rests on a proof of existence names it (its time) in the report.
+    if let Some(poe) = case["poe"]["time"].as_str() {
+        let named = part
+            .checks
+            .iter()
+            .any(|c| c.message.contains(poe) || c.details.values().any(|v| v.to_string().contains(poe)));
+        if !named {
+            wrong.push(format!(
+                "the POE {poe} ({}) is named by no check",
+                case["poe"]["source"]
+            ));
         }
     }
     let checks: Vec<String> = part
