@@ -25,7 +25,14 @@ use yinjian::{Report, Status};
 /// validation engine of issue 17 (`all_ltv_cases`, ignored until then).
 const PASSING_TODAY: &[&str] = &[
     "b-b.pdf",
+    "b-t.pdf",
+    "b-lt.pdf",
+    "b-lta.pdf",
+    "b-lta-3.pdf",
+    "revoked-after-ts.pdf",
+    "revoked-before-ts.pdf",
     "tsa-expired.pdf",
+    "tsa-expired-archived.pdf",
     "crl-stale.pdf",
     "sha1-no-ts.pdf",
     "dss-page-changed.pdf",

@@ -461,10 +461,11 @@ def main():
          "RSA/SHA-1 signature time-stamped 2015-06-01 (SHA-256 imprint and token), before SHA-1's end date "
          "(2017-01-01) in the default policy", crls=["crl/sha1-root-2028.pem"], anchors_=sha1_anchor)
     sha1_no_ts = sign(unsigned, s1signer, s1chain, t("2015-06-01T09:59"), md="sha1")
-    case("sha1-no-ts.pdf", sha1_no_ts, "INDETERMINATE", "CryptoConstraintsFailure", "CRYPTO_CONSTRAINTS_FAILURE",
+    case("sha1-no-ts.pdf", sha1_no_ts, "INDETERMINATE", "CryptoConstraintsFailure", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
          None,
          "the same RSA/SHA-1 signature with only a claimed signing time (2015-06-01): nothing proves it "
-         "existed before SHA-1's end date (certificate still valid: only the algorithm is at stake)",
+         "existed before SHA-1's end date (certificate still valid: only the algorithm is at stake): ETSI EN 319 102-1 "
+         "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
          crls=["crl/sha1-root-2028.pem"], anchors_=sha1_anchor)
     # g. a DSS update that also changes the page.
     tampered = add_dss(b_t, dss_certs, fresh_crls, change_page=True)
