@@ -109,9 +109,22 @@ pub fn signer_check(
     opts: &ChainOptions,
     times: &UseTimes,
 ) -> Check {
+    signer_validation(name, cert, pool, trust, opts, times).0
+}
+
+/// [`signer_check`], with the chain verification the check summarises (at the validation
+/// time, or at the time the past was judged at) for reports that list its per-rule checks.
+pub fn signer_validation(
+    name: &str,
+    cert: &Certificate,
+    pool: &[Certificate],
+    trust: &TrustStore,
+    opts: &ChainOptions,
+    times: &UseTimes,
+) -> (Check, ChainVerification) {
     let now = verify_chain(cert, pool, trust, opts);
     let Some(trigger) = trigger(&now) else {
-        return now.summary_check(name);
+        return (now.summary_check(name), now);
     };
     let now_check = now.summary_check(name);
     if let Some(poe) = &times.poe {
@@ -140,7 +153,7 @@ pub fn signer_check(
         } else if check.reason == Some(Reason::Revoked) {
             check.message = format!("{} — before its proof of existence {poe}", check.message);
         }
-        return check;
+        return (check, then);
     }
     if let (true, Some(claimed)) = (opts.claimed_time_counts, times.claimed) {
         let then = verify_chain(cert, pool, trust, &past_options(opts, claimed, claimed));
@@ -153,7 +166,7 @@ pub fn signer_check(
             "{} (validated at the claimed signing time {claimed}, which nothing proves; the policy lets claimed times count)",
             check.message
         );
-        return check;
+        return (check, then);
     }
     let mut check = now_check;
     match trigger {
@@ -188,7 +201,7 @@ pub fn signer_check(
         }
         Trigger::RevocationUnknown => {}
     }
-    check
+    (check, now)
 }
 
 /// When a CRL among the options lists `cert` as revoked after `t`, the revocation date (for

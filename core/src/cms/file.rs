@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::tsp::verify_signature_timestamp;
 use super::{oid, CmsError, CmsOptions, Content, SignedData, MAX_CMS_SIZE, REPORT_KIND};
-use crate::report::{summarize, Check, Reason, Report, Status};
-use crate::x509::{verify_chain, Certificate, ChainOptions, TrustStore};
+use crate::report::{summarize, Check, PoeSource, ProofOfExistence, Reason, Report, Status};
+use crate::x509::{Certificate, ChainOptions, TrustStore};
 
 /// The report kind of one SignerInfo's part.
 pub const SIGNER_REPORT_KIND: &str = "cms-signer";
@@ -136,41 +136,68 @@ fn signer_part(
     let mut part = Report::new(SIGNER_REPORT_KIND);
     part.subject.validation_time = Some(chain.at);
     let mut v = sd.verify_signer_with(index, content, intermediates, opts);
-    // The signature verifies (or not) on its own; an algorithm or key below the crypto
-    // constraints makes the result INDETERMINATE, never a forgery.
-    v.apply_constraints(&chain.crypto_constraints());
-    part.checks = v.checks.clone();
     part.subject.signing_time = v.signing_time;
+    // The signature time-stamp: a proof of existence at its genTime.
     let mut proven = None;
+    let mut timestamp_check = None;
     if let Some(ts) = verify_signature_timestamp(sd, index, trust, chain) {
-        part.push(match ts {
+        timestamp_check = Some(match ts {
             Ok(tv) => {
                 if tv.status() == Status::Passed {
-                    proven = Some(tv.gen_time);
+                    let tsa = tv
+                        .tsa_certificate
+                        .as_ref()
+                        .map(Certificate::subject)
+                        .unwrap_or_default();
+                    proven = Some(ProofOfExistence::new(
+                        tv.gen_time,
+                        PoeSource::SignatureTimestamp,
+                        format!("TSA {tsa}"),
+                    ));
                 }
                 summarize(
                     "cms.signature-timestamp",
                     &tv.checks,
-                    format!("signature time-stamped at {}: the trusted signing time", tv.gen_time),
+                    format!("signature time-stamped at {}: proof of existence", tv.gen_time),
                 )
                 .with_detail("gen_time", tv.gen_time.to_string())
             }
             Err(e) => Check::failed("cms.signature-timestamp", e.reason(), e.to_string()),
         });
     }
+    // The signature verifies (or not) on its own; an algorithm or key below the crypto
+    // constraints (judged when the signature is proven to exist) makes the result
+    // INDETERMINATE, never a forgery.
+    let constraints = chain.crypto_constraints();
+    v.apply_constraints(&proven.as_ref().map_or(constraints, |p| constraints.at(p.time)));
+    part.checks = v.checks.clone();
+    if proven.is_none() {
+        for c in part
+            .checks
+            .iter_mut()
+            .filter(|c| c.reason == Some(Reason::CryptoConstraintsFailure))
+        {
+            c.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
+        }
+    }
+    part.checks.extend(timestamp_check);
     match &v.signer_certificate {
         Some(cert) => {
             part.subject.signer = Some(cert.subject());
-            let mut at = chain.clone();
-            if let Some(t) = proven {
-                at.at = t;
+            let times = crate::ltv::UseTimes {
+                claimed: v.signing_time,
+                poe: proven.clone(),
+                usage: None,
+            };
+            let (summary, decided) = crate::ltv::signer_validation("cms.chain", cert, pool, trust, chain, &times);
+            // The per-rule checks of a chain that holds; the summary alone when it does
+            // not, or when only a proof of existence makes it hold (it says why).
+            if decided.status() == Status::Passed {
+                part.checks.extend(decided.checks);
             }
-            let result = verify_chain(cert, pool, trust, &at);
-            let mut checks = result.checks;
-            if let (Some(t), Some(first)) = (proven, checks.first_mut()) {
-                *first = first.clone().with_detail("validated_at_timestamp", t.to_string());
+            if summary.status != Status::Passed || summary.details.contains_key("validated_at") {
+                part.push(summary);
             }
-            part.checks.extend(checks);
         }
         None => {
             part.push(Check::failed(
@@ -180,8 +207,9 @@ fn signer_part(
             ));
         }
     }
-    if proven.is_some() {
-        part.subject.signing_time = proven;
+    if let Some(p) = proven {
+        part.subject.signing_time = Some(p.time);
+        part.proofs_of_existence.push(p);
     }
     for (n, cs) in v.counter_signatures.iter().enumerate() {
         let mut cpart = Report::new("cms-counter-signer");

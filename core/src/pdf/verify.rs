@@ -12,7 +12,8 @@
 //! | `seal.*` | a GB/T 38540 seal signature in /Contents |
 //! | `tsp.*` | a document time-stamp (RFC 3161) over the byte ranges |
 //! | `pdf.signature-timestamp` | the signature time-stamp (unsigned attribute), when present |
-//! | `pdf.chain` | the signer's certificate chain (certificates and CRLs from the CMS and the DSS) |
+//! | `pdf.validation-data` | every certificate, CRL and OCSP response found for the signature, with its source (CMS, CAdES values, time-stamp, DSS, VRI, caller) |
+//! | `pdf.chain` | the signer's certificate chain, judged at the validation time or, when time has passed, at the earliest proof of existence ([`crate::ltv`]) |
 //! | `pdf.coverage` | the signature covers the whole file, or the revision it was made in |
 //! | `pdf.modifications` | what later revisions changed is allowed (details list each revision) |
 
