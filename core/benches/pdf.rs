@@ -10,6 +10,13 @@
 //! - `pdf-large/verify-ecdsa`, `pdf-large/verify-sm2`: `verify_pdf` end to end (revisions,
 //!   lopdf load, byte ranges, digest, CMS, chain, change analysis).
 //!
+//! Long-term validation (issue 17), group `pdf-ltv`: `plain` is a PAdES B-B signature
+//! (test-vectors/ltv/b-b.pdf) verified while its certificate is valid, with current CRLs;
+//! `b-lta-3` is the same kind of signature with a signature time-stamp, a DSS and three nested
+//! document time-stamps (b-lta-3.pdf) verified in 2028, after the signer certificate and the
+//! CRLs expired: past validation at the earliest proof of existence, each time-stamp's chain
+//! judged at the next one. The target: `b-lta-3` ≤ 2 × `plain`.
+//!
 //! The target (issue 6): verify ≤ 1.3 × hash. Memory: a counting allocator records the peak
 //! heap held while one `verify_pdf` runs (the file's bytes themselves are the caller's: the
 //! CLI maps the file instead of reading it), printed before the timings.
@@ -25,7 +32,7 @@ use yinjian::cms::build::CmsKey;
 use yinjian::pdf::{sign_pdf, verify_pdf, PdfOptions, PdfSignOptions, PdfSigner};
 use yinjian::seal::SealOptions;
 use yinjian::sm::sm2::PrivateKey;
-use yinjian::x509::{parse_all, Certificate, RevocationPolicy, TrustStore};
+use yinjian::x509::{parse_all, Certificate, Crl, RevocationPolicy, TrustStore};
 use yinjian::{Status, Time};
 
 /// Counts live heap bytes and remembers the peak since the last reset.
@@ -224,5 +231,52 @@ fn bench_large(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_large);
+/// One LTV file verified at `at` with the LTV test root and `crls` (test-vectors/ltv).
+fn ltv_case(file: &str, at: &str, crls: &[&str]) -> (Vec<u8>, TrustStore, Vec<Crl>, Time) {
+    let dir = vectors().join("ltv");
+    let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let mut trust = TrustStore::new();
+    for cert in pem("ltv/pki/root.pem") {
+        trust.add_certificate(cert, None);
+    }
+    let crls = crls
+        .iter()
+        .flat_map(|f| Crl::parse_all(&std::fs::read(dir.join(f)).unwrap()).unwrap())
+        .collect();
+    (bytes, trust, crls, time(at))
+}
+
+fn bench_ltv(c: &mut Criterion) {
+    let cases = [
+        (
+            "plain",
+            ltv_case(
+                "b-b.pdf",
+                "2026-06-01T00:00:00Z",
+                &["crl/signing-ca-2026-05.pem", "crl/root-2026-05.pem"],
+            ),
+        ),
+        (
+            "b-lta-3",
+            ltv_case(
+                "b-lta-3.pdf",
+                "2028-06-01T00:00:00Z",
+                &["crl/root-2028.pem", "crl/tsa-ca-2028.pem"],
+            ),
+        ),
+    ];
+    let mut group = c.benchmark_group("pdf-ltv");
+    for (name, (bytes, trust, crls, at)) in &cases {
+        let mut seal = SealOptions::new(trust, *at);
+        seal.chain.revocation = RevocationPolicy::Required;
+        seal.chain.crls = crls.clone();
+        let opts = PdfOptions::new(seal);
+        let report = verify_pdf(bytes, &opts);
+        assert_eq!(report.status, Status::Passed, "{name}: {}", report.to_text());
+        group.bench_function(*name, |b| b.iter(|| black_box(verify_pdf(black_box(bytes), &opts))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_ltv, bench_large);
 criterion_main!(benches);

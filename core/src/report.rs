@@ -477,6 +477,12 @@ impl Report {
         if let Some(t) = &self.subject.validation_time {
             out.push_str(&format!("  validated at: {t}\n"));
         }
+        if !self.proofs_of_existence.is_empty() {
+            out.push_str("  proofs of existence:\n");
+            for poe in &self.proofs_of_existence {
+                out.push_str(&format!("    {poe}\n"));
+            }
+        }
         for check in &self.checks {
             let reason = check.reason.map(|r| format!(" [{r}]")).unwrap_or_default();
             out.push_str(&format!(
