@@ -462,3 +462,29 @@ fn corpus_products_keep_their_verdicts_and_gain_a_time_stamp() {
         );
     }
 }
+
+#[test]
+fn a_token_over_something_else_proves_nothing() {
+    // A token over the SM3 of the whole SignedValue file, not of the signature value.
+    let sealed = vector("sealed.ofd");
+    let name = "Doc_0/Signs/Sign_0/SignedValue.dat";
+    let value = read_entry(&sealed, name);
+    let tsa = TsaFiles::sm2();
+    let sm3 = yinjian::alg::DigestAlgorithm::Sm3;
+    let token =
+        yinjian::cms::build::sign_timestamp_token(&tsa.tsa(), sm3, &sm3.digest(&value), &[7], t(GEN_TIME)).unwrap();
+    let wrong = replace_entry(&sealed, name, &yinjian::seal::add_time_stamp(&value, &token).unwrap());
+    let report = verify_at(&wrong, AFTER_EXPIRY, None, None);
+    let part = &report.parts[0];
+    let ts = part.check("seal.timestamp").unwrap();
+    assert_eq!(ts.status, Status::Failed, "{}", part.to_text());
+    assert_eq!(ts.reason, Some(Reason::HashMismatch));
+    // No proof: the chains are judged at the validation time, after the expiry.
+    assert_eq!(
+        part.check("seal.signer.chain").unwrap().reason,
+        Some(Reason::OutOfBoundsNoPoe),
+        "{}",
+        part.to_text()
+    );
+    assert_ne!(report.status, Status::Passed);
+}
