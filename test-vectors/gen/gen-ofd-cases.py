@@ -45,6 +45,11 @@ cases = [
      [{"expect": "FAILED", "reason": "ModifiedAfterSigning"}], {}, "the page content changed after sealing"),
     ("ofd-no-anchor", ofd("sealed.ofd"), "INDETERMINATE", "UntrustedChain", [{"expect": "INDETERMINATE"}],
      {"anchors": []}, "no trust anchor"),
+    ("ofd-sealed-after-expiry", ofd("sealed.ofd"), "INDETERMINATE", "OutOfBoundsNoPoe",
+     [{"expect": "INDETERMINATE", "reason": "OutOfBoundsNoPoe"}], {"at": "2030-01-01T00:00:00Z"},
+     "validated after the signer certificate (to 2029) expired, no time-stamp: no proof of existence"),
+    ("ofd-stamped-after-expiry", ofd("sealed-stamped.ofd"), "PASSED", None, [ok], {"at": "2030-01-01T00:00:00Z"},
+     "the same seal signature time-stamped an hour after sealing (yinjian ofd timestamp): proven, so PASSED after expiry"),
 ]
 with open(here / "ofd" / "cases.jsonl", "w") as f:
     for cid, doc, expect, reason, parts, extra, note in cases:

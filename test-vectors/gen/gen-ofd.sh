@@ -6,6 +6,8 @@
 #   test-vectors/ofd/sealed.ofd        + one seal signature (v4 seal), stamp on page 0
 #   test-vectors/ofd/sealed-twice.ofd  sealed.ofd + a second seal signature (v1 seal) covering the first
 #   test-vectors/ofd/signed.ofd        unsigned.ofd + one plain digital signature (Type=Sign, bare DER SM2)
+#   test-vectors/ofd/sealed-stamped.ofd  sealed.ofd with an RFC 3161 time-stamp in its seal signature
+#                                      (`yinjian ofd timestamp`, the SM2 TSA of gen-ofd-tsa.sh, an hour after sealing)
 #   test-vectors/sample/notice.ofd     a sealed notice, the README's first command
 #
 # Signing times lie inside the seals' validity (2026-02-01 .. 2028-02-01) and the certificates'
@@ -33,6 +35,9 @@ python3 "$here/gen/ofd/make_unsigned.py" "$out/unsigned.ofd" 5f0e1d2c3b4a5968776
   "${signer[@]}" --page 0 --x 60 --y 60 --size 40 --at 2026-06-02T08:00:00Z
 [ -f "$out/signed.ofd" ] || "$y" ofd sign "$out/unsigned.ofd" -o "$out/signed.ofd" --plain \
   "${signer[@]}" --at 2026-06-01T08:00:00Z
+[ -f "$out/sealed-stamped.ofd" ] || "$y" ofd timestamp "$out/sealed.ofd" -o "$out/sealed-stamped.ofd" \
+  --tsa-key "$out/tsa/tsa.key.pem" --tsa-cert "$out/tsa/tsa.pem" --tsa-chain "$pki/certs/int.pem" \
+  --at 2026-06-01T09:00:00Z > /dev/null
 
 if [ ! -f "$here/sample/notice.ofd" ]; then
   python3 "$here/gen/ofd/make_unsigned.py" "$tmp/notice.ofd" a1b2c3d4e5f60718293a4b5c6d7e8f90 \
@@ -45,7 +50,7 @@ if [ ! -f "$here/sample/notice.ofd" ]; then
 fi
 
 trust=(--anchors "$pki/certs/root.pem" --intermediates "$pki/certs/int.pem" --no-revocation --at 2027-06-01T00:00:00Z)
-for f in "$out/sealed.ofd" "$out/sealed-twice.ofd" "$here/sample/notice.ofd"; do
+for f in "$out/sealed.ofd" "$out/sealed-twice.ofd" "$out/sealed-stamped.ofd" "$here/sample/notice.ofd"; do
   "$y" verify "$f" "${trust[@]}" > /dev/null
 done
 "$y" verify "$out/signed.ofd" --signer-cert "$pki/certs/leaf.pem" "${trust[@]}" > /dev/null

@@ -4,17 +4,21 @@
 //! - [`package`]: the ZIP container, read with named limits.
 //! - [`xml`]: OFD.xml, Signatures.xml and Signature.xml.
 //! - [`sign`]: adding a seal or digital signature to a document.
+//! - [`timestamp`]: adding RFC 3161 time-stamps to its seal signatures (the archive's proof
+//!   of existence).
 //! - [`verify`]: references, signature values (SES seal signatures, bare SM2 signatures,
 //!   CMS SignedData), the seal file, and the changes between signatures.
 
 pub mod package;
 pub mod sign;
+pub mod timestamp;
 pub mod verify;
 pub mod xml;
 
 use thiserror::Error;
 
 pub use sign::{sign_ofd, OfdSigner, StampPlacement};
+pub use timestamp::{timestamp_signatures, SignatureStamp, SkipReason, StampOutcome, TimestampSummary};
 pub use verify::{
     seal_pictures, verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND,
 };

@@ -277,19 +277,29 @@ pub fn sign_ofd(
     if let Some(seal_bytes) = seal_file {
         new_files.push((seal_path, seal_bytes));
     }
-    write_package(input, &ofd_name, new_ofd, list_name.as_deref(), new_files, time)
+    let rewrite = Rewrite {
+        replace: new_ofd.map(|bytes| (ofd_name, bytes)).into_iter().collect(),
+        drop: list_name,
+        append: new_files,
+    };
+    write_package(input, rewrite, time)
 }
 
-/// Copies the input's entries raw (OFD.xml replaced when it changed, the old list left out),
-/// then writes the new files.
-fn write_package(
-    input: &[u8],
-    ofd_name: &str,
-    new_ofd: Option<Vec<u8>>,
-    old_list: Option<&str>,
-    new_files: Vec<(String, Vec<u8>)>,
-    time: Time,
-) -> Result<Vec<u8>, OfdError> {
+/// How a package written anew differs from its input; every entry not named here is copied
+/// raw (its compressed bytes, CRC and name untouched), in the input's order.
+#[derive(Debug, Default)]
+pub(super) struct Rewrite {
+    /// Entries whose content is replaced where they stand, by normalised name.
+    pub replace: std::collections::BTreeMap<String, Vec<u8>>,
+    /// An entry left out (normalised name).
+    pub drop: Option<String>,
+    /// New entries, written after the copied ones.
+    pub append: Vec<(String, Vec<u8>)>,
+}
+
+/// Writes the package `input` with the changes of `rewrite`; written entries are deflated and
+/// dated `time`.
+pub(super) fn write_package(input: &[u8], rewrite: Rewrite, time: Time) -> Result<Vec<u8>, OfdError> {
     let zip_err = |e: zip::result::ZipError| OfdError::Malformed(format!("writing the package: {e}"));
     let io_err = |e: std::io::Error| OfdError::Malformed(format!("writing the package: {e}"));
     let mut archive =
@@ -301,19 +311,19 @@ fn write_package(
     for index in 0..archive.len() {
         let file = archive.by_index_raw(index).map_err(zip_err)?;
         let name = file.name().ok().and_then(|n| normalise(&n)).unwrap_or_default();
-        if old_list == Some(name.as_str()) {
+        if rewrite.drop.as_deref() == Some(name.as_str()) {
             continue;
         }
-        match &new_ofd {
-            Some(bytes) if !file.is_dir() && name == ofd_name => {
+        match rewrite.replace.get(&name) {
+            Some(bytes) if !file.is_dir() => {
                 drop(file);
-                out.start_file(ofd_name, options).map_err(zip_err)?;
+                out.start_file(name, options).map_err(zip_err)?;
                 out.write_all(bytes).map_err(io_err)?;
             }
             _ => out.raw_copy_file(file).map_err(zip_err)?,
         }
     }
-    for (name, bytes) in new_files {
+    for (name, bytes) in rewrite.append {
         out.start_file(name, options).map_err(zip_err)?;
         out.write_all(&bytes).map_err(io_err)?;
     }

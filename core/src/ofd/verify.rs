@@ -53,13 +53,14 @@ enum RefStatus {
 }
 
 /// One signature as found in the package.
-struct Found {
-    entry: SignatureEntry,
+pub(super) struct Found {
+    pub(super) entry: SignatureEntry,
     /// Resolved path of Signature.xml.
-    path: String,
+    pub(super) path: String,
     /// Resolved path of the Signatures.xml that lists it.
-    list: String,
-    xml: Result<(Vec<u8>, SignatureXml), OfdError>,
+    pub(super) list: String,
+    /// Signature.xml's bytes and what they say.
+    pub(super) xml: Result<(Vec<u8>, SignatureXml), OfdError>,
     /// Referenced file → status; `None` when CheckMethod is not supported.
     refs: Option<BTreeMap<String, RefStatus>>,
 }
@@ -127,7 +128,7 @@ pub fn seal_pictures(bytes: &[u8]) -> Result<Vec<Option<SealPicture>>, OfdError>
 }
 
 /// OFD.xml → DocBody → Signatures.xml → each Signature entry.
-fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>, OfdError> {
+pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>, OfdError> {
     let root_name = pkg
         .entry("OFD.xml")
         .map(|e| e.name.clone())
