@@ -111,7 +111,18 @@ pub fn verify_report(
     pool.extend(intermediates.iter().cloned());
     let mut chain = chain_opts.clone();
     chain.crls.extend(sd.crls.iter().cloned());
+    chain.ocsp.extend(
+        sd.ocsp_responses
+            .iter()
+            .filter_map(|d| crate::x509::OcspResponseInfo::from_der(d).ok()),
+    );
     for index in 0..sd.signers.len() {
+        // CAdES certificate-values and revocation-values of this signer count for its chain.
+        let cades = sd.signers[index].cades_values();
+        let (mut pool, mut chain) = (pool.clone(), chain.clone());
+        pool.extend(cades.certificates);
+        chain.crls.extend(cades.crls);
+        chain.ocsp.extend(cades.ocsp);
         let part = signer_part(&sd, index, content, &pool, trust, &chain, intermediates, opts);
         if report.subject.signer.is_none() {
             report.subject.signer = part.subject.signer.clone();

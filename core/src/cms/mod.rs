@@ -1463,7 +1463,18 @@ pub struct CadesValues {
     pub crls: Vec<Crl>,
     /// revocation-values ocspVals (BasicOCSPResponse).
     pub ocsp: Vec<crate::x509::OcspResponseInfo>,
+    /// The genTime of each archive time-stamp (CAdES-A: archive-time-stamp v2 and v3)
+    /// present. Their certificates and CRLs are in `certificates` and `crls`; they are not
+    /// used as proofs of existence (their imprint, ETSI EN 319 122-1 §5.5.3, is not computed).
+    pub archive_timestamps: Vec<crate::time::Time>,
 }
+
+/// CAdES archive time-stamp attributes: id-aa-ets-archiveTimestampV2 (RFC 5126) and
+/// id-aa-ets-archiveTimestampV3 (ETSI EN 319 122-1).
+pub const ARCHIVE_TIMESTAMPS: [ObjectIdentifier; 2] = [
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.48"),
+    ObjectIdentifier::new_unwrap("0.4.0.1733.2.4"),
+];
 
 impl SignerInfo {
     /// The CAdES certificate-values and revocation-values of this signer (entries that do not
@@ -1477,6 +1488,17 @@ impl SignerInfo {
                         out.certificates.push(cert);
                     }
                 }
+            }
+        }
+        for attr in self
+            .unsigned_attributes
+            .iter()
+            .filter(|a| ARCHIVE_TIMESTAMPS.contains(&a.oid))
+        {
+            for token in attr.values.iter().filter_map(|v| tsp::TimeStampToken::from_der(v).ok()) {
+                out.archive_timestamps.push(token.gen_time());
+                out.certificates.extend(token.signed_data.certificates.iter().cloned());
+                out.crls.extend(token.signed_data.crls.iter().cloned());
             }
         }
         if let Some(attr) = self.unsigned_attribute(&REVOCATION_VALUES) {

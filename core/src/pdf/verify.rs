@@ -803,6 +803,19 @@ fn cms_checks(
             .for_each(|c| data.certificate(c, DataSource::CadesValues));
         cades.crls.iter().for_each(|c| data.crl(c, DataSource::CadesValues));
         cades.ocsp.iter().for_each(|r| data.ocsp(r, DataSource::CadesValues));
+        if !cades.archive_timestamps.is_empty() {
+            let times: Vec<String> = cades.archive_timestamps.iter().map(Time::to_string).collect();
+            report.push(
+                Check::passed(
+                    "pdf.archive-timestamp",
+                    format!(
+                        "CAdES archive time-stamp(s) at {}: their certificates and CRLs are used; not taken as proofs of existence (their imprint is not computed)",
+                        times.join(", ")
+                    ),
+                )
+                .with_detail("gen_times", times),
+            );
+        }
         pool.extend(cades.certificates);
         chain.crls.extend(cades.crls);
         chain.ocsp.extend(cades.ocsp);
