@@ -65,6 +65,7 @@ pub mod invoice;
 pub mod licence;
 pub mod ofd;
 pub mod pdf;
+pub mod policy;
 pub mod report;
 pub mod seal;
 pub mod sm;
@@ -75,6 +76,7 @@ pub mod vectors;
 pub mod verifier;
 pub mod x509;
 
+pub use policy::ValidationPolicy;
 pub use report::{Check, Reason, Report, Status};
 pub use time::Time;
 pub use verifier::{Clock, DocumentKind, Verifier};

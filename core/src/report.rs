@@ -429,16 +429,28 @@ pub fn deciding(checks: &[Check]) -> Option<&Check> {
     checks.iter().find(|c| c.status == status && status != Status::Passed)
 }
 
+/// Detail of a check made by [`summarize`] that did not pass: the name of the check of the
+/// group that decided it (the innermost one, when that was a summary too), so that a
+/// validation policy's level for that check reaches the summary.
+pub const DETAIL_DECIDING_CHECK: &str = "deciding_check";
+
 /// One check named `name` standing for a group of checks (a chain, a time-stamp): the
-/// deciding check's status, reason and message, or PASSED with `passed_message`.
+/// deciding check's status, reason and message (and its name as the detail
+/// [`DETAIL_DECIDING_CHECK`]), or PASSED with `passed_message`.
 pub fn summarize(name: &str, checks: &[Check], passed_message: String) -> Check {
     match deciding(checks) {
         Some(c) => {
+            let inner = c
+                .details
+                .get(DETAIL_DECIDING_CHECK)
+                .cloned()
+                .unwrap_or_else(|| c.name.clone().into());
             let mut check = Check::failed(
                 name,
                 c.reason.unwrap_or(Reason::Malformed),
                 format!("{}: {}", c.name, c.message),
-            );
+            )
+            .with_detail(DETAIL_DECIDING_CHECK, inner);
             check.status = c.status;
             check
         }
