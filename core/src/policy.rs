@@ -208,8 +208,7 @@ impl ValidationPolicy {
         if !given.is_object() {
             return Err(PolicyError::invalid(".", "a policy is a JSON object"));
         }
-        let mut merged: serde_json::Value =
-            serde_json::from_str(DEFAULT_POLICY_JSON).map_err(PolicyError::Syntax)?;
+        let mut merged: serde_json::Value = serde_json::from_str(DEFAULT_POLICY_JSON).map_err(PolicyError::Syntax)?;
         merge(&mut merged, given);
         ValidationPolicy::from_value(merged)
     }
@@ -348,7 +347,10 @@ impl ValidationPolicy {
         if self.revocation.freshness_seconds > MAX_FRESHNESS_SECONDS {
             return Err(PolicyError::invalid(
                 "revocation.freshness_seconds",
-                format!("{} is more than {MAX_FRESHNESS_SECONDS}", self.revocation.freshness_seconds),
+                format!(
+                    "{} is more than {MAX_FRESHNESS_SECONDS}",
+                    self.revocation.freshness_seconds
+                ),
             ));
         }
         Ok(())
@@ -518,17 +520,32 @@ mod tests {
 
     #[test]
     fn errors_name_the_key() {
-        assert_eq!(invalid_key(r#"{"algorithms": {"min_rsa_bits": "big"}}"#), "algorithms.min_rsa_bits");
-        assert_eq!(invalid_key(r#"{"algorithms": {"min_rsa_bits": 0}}"#), "algorithms.min_rsa_bits");
-        assert_eq!(invalid_key(r#"{"levels": {"pdf.modifications": "WARNING"}}"#), "levels.pdf.modifications");
+        assert_eq!(
+            invalid_key(r#"{"algorithms": {"min_rsa_bits": "big"}}"#),
+            "algorithms.min_rsa_bits"
+        );
+        assert_eq!(
+            invalid_key(r#"{"algorithms": {"min_rsa_bits": 0}}"#),
+            "algorithms.min_rsa_bits"
+        );
+        assert_eq!(
+            invalid_key(r#"{"levels": {"pdf.modifications": "WARNING"}}"#),
+            "levels.pdf.modifications"
+        );
         assert_eq!(invalid_key(r#"{"levels": {"x509*": "WARN"}}"#), "levels.x509*");
         assert_eq!(invalid_key(r#"{"levels": {"*.chain": "WARN"}}"#), "levels.*.chain");
-        assert_eq!(invalid_key(r#"{"algorithms": {"sha1_until": "next year"}}"#), "algorithms.sha1_until");
+        assert_eq!(
+            invalid_key(r#"{"algorithms": {"sha1_until": "next year"}}"#),
+            "algorithms.sha1_until"
+        );
         assert_eq!(
             invalid_key(r#"{"algorithms": {"legacy_rsa": {"bits": 4096, "until": "2014-01-01T00:00:00Z"}}}"#),
             "algorithms.legacy_rsa.bits"
         );
-        assert_eq!(invalid_key(r#"{"revocation": {"required": "yes"}}"#), "revocation.required");
+        assert_eq!(
+            invalid_key(r#"{"revocation": {"required": "yes"}}"#),
+            "revocation.required"
+        );
         assert_eq!(invalid_key("[]"), ".");
         let e = ValidationPolicy::from_json(r#"{"levels": {"a": "WARNING"}}"#).unwrap_err();
         assert!(e.to_string().contains("WARNING"), "{e}");
@@ -538,9 +555,14 @@ mod tests {
     #[test]
     fn unknown_keys_are_refused() {
         assert_eq!(invalid_key(r#"{"levelz": {}}"#), "levelz");
-        let e = ValidationPolicy::from_json(r#"{"levelz": {}}"#).unwrap_err().to_string();
+        let e = ValidationPolicy::from_json(r#"{"levelz": {}}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("levelz"), "{e}");
-        assert_eq!(invalid_key(r#"{"revocation": {"freshness": 10}}"#), "revocation.freshness");
+        assert_eq!(
+            invalid_key(r#"{"revocation": {"freshness": 10}}"#),
+            "revocation.freshness"
+        );
         let e = ValidationPolicy::from_json(r#"{"revocation": {"freshness": 10}}"#)
             .unwrap_err()
             .to_string();
@@ -559,7 +581,11 @@ mod tests {
     fn report() -> Report {
         let mut part = Report::new("pdf-signature");
         part.push(Check::passed("pdf.byte-range", "ok"));
-        part.push(Check::failed("pdf.modifications", Reason::ModifiedAfterSigning, "page 2 changed"));
+        part.push(Check::failed(
+            "pdf.modifications",
+            Reason::ModifiedAfterSigning,
+            "page 2 changed",
+        ));
         part.push(Check::failed("x509.revocation", Reason::RevocationUnknown, "no CRL"));
         let mut doc = Report::new("pdf");
         doc.push(Check::passed("pdf.signatures", "1 signature(s)"));
@@ -592,10 +618,8 @@ mod tests {
         assert_eq!(check.details[DETAIL_ORIGINAL_STATUS], "FAILED");
         assert_eq!(check.details[DETAIL_ORIGINAL_REASON], "ModifiedAfterSigning");
 
-        let policy = ValidationPolicy::from_json(
-            r#"{"levels": {"pdf.modifications": "INFORM", "x509.*": "WARN"}}"#,
-        )
-        .unwrap();
+        let policy =
+            ValidationPolicy::from_json(r#"{"levels": {"pdf.modifications": "INFORM", "x509.*": "WARN"}}"#).unwrap();
         let mut r = report();
         policy.apply(&mut r);
         assert_eq!(r.status, Status::Passed, "{}", r.to_text());
@@ -604,7 +628,10 @@ mod tests {
         let check = r.parts[0].check("x509.revocation").unwrap();
         assert_eq!(check.details[DETAIL_LEVEL], "WARN");
         assert_eq!(check.details[DETAIL_ORIGINAL_STATUS], "INDETERMINATE");
-        assert_eq!(r.parts[0].check("pdf.modifications").unwrap().details[DETAIL_LEVEL], "INFORM");
+        assert_eq!(
+            r.parts[0].check("pdf.modifications").unwrap().details[DETAIL_LEVEL],
+            "INFORM"
+        );
     }
 
     #[test]
