@@ -249,13 +249,7 @@ impl ValidationPolicy {
             if check.status == Status::Passed {
                 continue;
             }
-            let level = self.level_of(&check.name).or_else(|| {
-                check
-                    .details
-                    .get(crate::report::DETAIL_DECIDING_CHECK)
-                    .and_then(|v| v.as_str())
-                    .and_then(|inner| self.level_of(inner))
-            });
+            let level = self.level_of(&check.name).or_else(|| self.level_of_group(check));
             let level = match level {
                 None | Some(Level::Fail) => continue,
                 Some(level) => level,
@@ -293,6 +287,23 @@ impl ValidationPolicy {
             })
             .max_by_key(|(len, _)| *len)
             .map(|(_, level)| level)
+    }
+
+    /// The level of a summary check no entry names: that of the checks of its group that did
+    /// not pass (detail `failing_checks`), when none of them is FAIL (the most telling of
+    /// them: WARN, else INFORM, else IGNORE); `None` when one is FAIL or there is no group.
+    fn level_of_group(&self, check: &crate::report::Check) -> Option<Level> {
+        let names = check.details.get(crate::report::DETAIL_FAILING_CHECKS)?.as_array()?;
+        let mut levels = Vec::with_capacity(names.len());
+        for name in names {
+            match name.as_str().and_then(|n| self.level_of(n)) {
+                None | Some(Level::Fail) => return None,
+                Some(level) => levels.push(level),
+            }
+        }
+        [Level::Warn, Level::Inform, Level::Ignore]
+            .into_iter()
+            .find(|l| levels.contains(l))
     }
 
     /// A complete policy text (every key present), as the shipped default is.
@@ -667,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_check_takes_the_level_of_the_check_that_decided_it() {
+    fn a_summary_check_takes_the_levels_of_the_checks_that_failed_in_it() {
         let inner = [
             Check::passed("x509.path", "ok"),
             Check::failed("x509.revocation", Reason::RevocationUnknown, "no CRL"),
@@ -679,6 +690,30 @@ mod tests {
         let policy = ValidationPolicy::from_json(r#"{"levels": {"x509.revocation": "WARN"}}"#).unwrap();
         policy.apply(&mut r);
         assert_eq!(r.status, Status::Passed);
+        assert_eq!(r.checks[0].details[DETAIL_LEVEL], "WARN");
+        // Every check that failed in the group must be below FAIL, nested summaries included.
+        let inner = [
+            Check::failed("x509.revocation", Reason::RevocationUnknown, "no CRL"),
+            Check::failed("x509.trust", Reason::UntrustedChain, "no anchor"),
+        ];
+        let nested = [crate::report::summarize("tsp.chain", &inner, "ok".into())];
+        let summary = crate::report::summarize("cms.signature-timestamp", &nested, "ok".into());
+        assert_eq!(
+            summary.details[crate::report::DETAIL_FAILING_CHECKS],
+            serde_json::json!(["x509.revocation", "x509.trust"])
+        );
+        let mut r = Report::new("cms");
+        r.push(summary);
+        let r = r.finish();
+        let mut warned = r.clone();
+        policy.apply(&mut warned);
+        assert_eq!(warned.status, Status::Indeterminate);
+        let policy =
+            ValidationPolicy::from_json(r#"{"levels": {"x509.revocation": "WARN", "x509.trust": "IGNORE"}}"#).unwrap();
+        let mut warned = r.clone();
+        policy.apply(&mut warned);
+        assert_eq!(warned.status, Status::Passed);
+        assert_eq!(warned.checks[0].details[DETAIL_LEVEL], "WARN");
         // Its own name's entry comes first.
         let mut r = Report::new("seal");
         r.push(crate::report::summarize("seal.certificate", &inner, "ok".into()));

@@ -429,28 +429,35 @@ pub fn deciding(checks: &[Check]) -> Option<&Check> {
     checks.iter().find(|c| c.status == status && status != Status::Passed)
 }
 
-/// Detail of a check made by [`summarize`] that did not pass: the name of the check of the
-/// group that decided it (the innermost one, when that was a summary too), so that a
-/// validation policy's level for that check reaches the summary.
-pub const DETAIL_DECIDING_CHECK: &str = "deciding_check";
+/// Detail of a check made by [`summarize`] that did not pass: the names of the checks of the
+/// group that did not pass, the deciding one first (those of an inner summary in its place),
+/// so that a validation policy's levels for them reach the summary.
+pub const DETAIL_FAILING_CHECKS: &str = "failing_checks";
 
 /// One check named `name` standing for a group of checks (a chain, a time-stamp): the
-/// deciding check's status, reason and message (and its name as the detail
-/// [`DETAIL_DECIDING_CHECK`]), or PASSED with `passed_message`.
+/// deciding check's status, reason and message (and the names of the group's checks that did
+/// not pass as the detail [`DETAIL_FAILING_CHECKS`]), or PASSED with `passed_message`.
 pub fn summarize(name: &str, checks: &[Check], passed_message: String) -> Check {
     match deciding(checks) {
         Some(c) => {
-            let inner = c
-                .details
-                .get(DETAIL_DECIDING_CHECK)
-                .cloned()
-                .unwrap_or_else(|| c.name.clone().into());
+            let mut failing: Vec<serde_json::Value> = Vec::new();
+            for check in std::iter::once(c).chain(checks.iter().filter(|k| k.status != Status::Passed)) {
+                let names = match check.details.get(DETAIL_FAILING_CHECKS).and_then(|v| v.as_array()) {
+                    Some(inner) => inner.clone(),
+                    None => vec![check.name.clone().into()],
+                };
+                for n in names {
+                    if !failing.contains(&n) {
+                        failing.push(n);
+                    }
+                }
+            }
             let mut check = Check::failed(
                 name,
                 c.reason.unwrap_or(Reason::Malformed),
                 format!("{}: {}", c.name, c.message),
             )
-            .with_detail(DETAIL_DECIDING_CHECK, inner);
+            .with_detail(DETAIL_FAILING_CHECKS, failing);
             check.status = c.status;
             check
         }
