@@ -390,7 +390,7 @@ mod tests {
         let check = report.parts[0]
             .checks
             .iter()
-            .find(|c| c.details.get("policy_level").is_some())
+            .find(|c| c.details.contains_key("policy_level"))
             .expect("a check carries the level");
         assert_eq!(check.details["original_reason"], "RevocationUnknown");
         // A forgery stays FAILED whatever the revocation level.

@@ -30,7 +30,7 @@ pub(crate) enum CertCommand {
         #[command(flatten)]
         policy: Box<PolicyArgs>,
         #[command(flatten)]
-        trust: TrustArgs,
+        trust: Box<TrustArgs>,
         #[command(flatten)]
         output: OutputArgs,
     },

@@ -28,7 +28,7 @@ pub(crate) enum CmsCommand {
         #[arg(long)]
         accept_sm2_without_z: bool,
         #[command(flatten)]
-        trust: TrustArgs,
+        trust: Box<TrustArgs>,
         #[command(flatten)]
         output: OutputArgs,
     },
