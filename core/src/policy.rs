@@ -189,10 +189,15 @@ impl PolicyError {
 }
 
 impl Default for ValidationPolicy {
-    /// The shipped default policy ([`DEFAULT_POLICY_JSON`]).
+    /// The shipped default policy ([`DEFAULT_POLICY_JSON`]), parsed once.
     fn default() -> Self {
-        // The shipped file is valid: a unit test parses it.
-        ValidationPolicy::parse_complete(DEFAULT_POLICY_JSON).unwrap_or_else(|_| ValidationPolicy::fallback())
+        static DEFAULT: std::sync::OnceLock<ValidationPolicy> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                // The shipped file is valid: a unit test parses it.
+                ValidationPolicy::parse_complete(DEFAULT_POLICY_JSON).unwrap_or_else(|_| ValidationPolicy::fallback())
+            })
+            .clone()
     }
 }
 
