@@ -246,9 +246,16 @@ impl ValidationPolicy {
     /// INFORM becomes PASSED, keeping its message, with details `policy_level`,
     /// `original_status` and `original_reason`; at IGNORE likewise, marked `IGNORE` (kept in
     /// the report so that what was not judged stays visible). A FAIL check is left as it is.
+    /// A report the levels change nowhere is left exactly as it is (not even re-finished).
     pub fn apply(&self, report: &mut Report) {
+        self.apply_levels(report);
+    }
+
+    /// [`ValidationPolicy::apply`]; whether anything in `report` changed.
+    fn apply_levels(&self, report: &mut Report) -> bool {
+        let mut changed = false;
         for part in &mut report.parts {
-            self.apply(part);
+            changed |= self.apply_levels(part);
         }
         for check in &mut report.checks {
             if check.status == Status::Passed {
@@ -259,6 +266,7 @@ impl ValidationPolicy {
                 None | Some(Level::Fail) => continue,
                 Some(level) => level,
             };
+            changed = true;
             let original_status = check.status;
             let original_reason = check.reason.take();
             check.status = Status::Passed;
@@ -273,8 +281,11 @@ impl ValidationPolicy {
                     .insert(DETAIL_ORIGINAL_REASON.to_owned(), reason.as_str().into());
             }
         }
-        let taken = std::mem::replace(report, Report::new(String::new()));
-        *report = taken.finish();
+        if changed {
+            let taken = std::mem::replace(report, Report::new(String::new()));
+            *report = taken.finish();
+        }
+        changed
     }
 
     /// The level a rule of `levels` gives the check `name`: an exact entry, else the longest
@@ -616,6 +627,12 @@ mod tests {
         ValidationPolicy::default().apply(&mut r);
         assert_eq!(r, before);
         assert_eq!(r.status, Status::Failed);
+        // Not even a report whose verdict its verifier set otherwise than `finish` would.
+        let mut odd = report();
+        odd.summary = "set by its verifier".to_owned();
+        let before = odd.clone();
+        ValidationPolicy::default().apply(&mut odd);
+        assert_eq!(odd, before);
     }
 
     #[test]
