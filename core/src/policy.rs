@@ -681,6 +681,34 @@ mod tests {
     }
 
     #[test]
+    fn a_check_standing_for_a_whole_report_follows_its_parts() {
+        // As invoice.document / licence.document stand for the document report.
+        let document = report();
+        let mut outer = Report::new("invoice");
+        let mut check = Check::failed("invoice.document", Reason::ModifiedAfterSigning, "the document failed")
+            .with_detail(crate::report::DETAIL_FAILING_CHECKS, document.failing_checks());
+        check.status = document.status;
+        outer.push(check);
+        outer.parts.push(document);
+        let outer = outer.finish();
+        assert_eq!(
+            outer.checks[0].details[crate::report::DETAIL_FAILING_CHECKS],
+            serde_json::json!(["pdf.modifications", "x509.revocation"])
+        );
+        let mut half = outer.clone();
+        ValidationPolicy::from_json(r#"{"levels": {"pdf.modifications": "WARN"}}"#)
+            .unwrap()
+            .apply(&mut half);
+        assert_eq!(half.status, Status::Failed);
+        assert_eq!(half.parts[0].status, Status::Indeterminate);
+        let mut all = outer;
+        ValidationPolicy::from_json(r#"{"levels": {"pdf.modifications": "WARN", "x509.*": "INFORM"}}"#)
+            .unwrap()
+            .apply(&mut all);
+        assert_eq!(all.status, Status::Passed, "{}", all.to_text());
+    }
+
+    #[test]
     fn the_most_specific_entry_wins() {
         let policy = ValidationPolicy::from_json(
             r#"{"levels": {"*": "IGNORE", "x509.*": "WARN", "x509.revocation": "FAIL", "pdf.*": "INFORM"}}"#,
