@@ -66,6 +66,7 @@ pub mod licence;
 pub mod ltv;
 pub mod ofd;
 pub mod pdf;
+pub mod policy;
 pub mod report;
 pub mod seal;
 pub mod sm;
@@ -76,6 +77,7 @@ pub mod vectors;
 pub mod verifier;
 pub mod x509;
 
+pub use policy::ValidationPolicy;
 pub use report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 pub use time::Time;
 pub use verifier::{Clock, DocumentKind, Verifier};

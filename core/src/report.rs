@@ -451,6 +451,20 @@ impl Report {
         self
     }
 
+    /// The names of the checks that did not pass, in this report and its parts, once each
+    /// (the value of [`DETAIL_FAILING_CHECKS`] for a check standing for this whole report).
+    pub fn failing_checks(&self) -> Vec<serde_json::Value> {
+        fn walk(report: &Report, out: &mut Vec<serde_json::Value>) {
+            collect_failing(&report.checks, out);
+            for part in &report.parts {
+                walk(part, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+
     /// The first check with this name, if any.
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
@@ -502,6 +516,22 @@ impl Report {
     }
 }
 
+/// Adds to `out`, once each, the names of the checks of `checks` that did not pass (for a
+/// summary check, the names it lists in [`DETAIL_FAILING_CHECKS`]).
+fn collect_failing(checks: &[Check], out: &mut Vec<serde_json::Value>) {
+    for check in checks.iter().filter(|c| c.status != Status::Passed) {
+        let names = match check.details.get(DETAIL_FAILING_CHECKS).and_then(|v| v.as_array()) {
+            Some(inner) => inner.clone(),
+            None => vec![check.name.clone().into()],
+        };
+        for name in names {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+}
+
 /// The worst status among `checks`: FAILED > INDETERMINATE > PASSED; INDETERMINATE when
 /// nothing was checked.
 pub fn worst(checks: &[Check]) -> Status {
@@ -514,16 +544,26 @@ pub fn deciding(checks: &[Check]) -> Option<&Check> {
     checks.iter().find(|c| c.status == status && status != Status::Passed)
 }
 
+/// Detail of a check made by [`summarize`] that did not pass: the names of the checks of the
+/// group that did not pass, the deciding one first (those of an inner summary in its place),
+/// so that a validation policy's levels for them reach the summary.
+pub const DETAIL_FAILING_CHECKS: &str = "failing_checks";
+
 /// One check named `name` standing for a group of checks (a chain, a time-stamp): the
-/// deciding check's status, reason and message, or PASSED with `passed_message`.
+/// deciding check's status, reason and message (and the names of the group's checks that did
+/// not pass as the detail [`DETAIL_FAILING_CHECKS`]), or PASSED with `passed_message`.
 pub fn summarize(name: &str, checks: &[Check], passed_message: String) -> Check {
     match deciding(checks) {
         Some(c) => {
+            let mut failing = Vec::new();
+            collect_failing(std::slice::from_ref(c), &mut failing);
+            collect_failing(checks, &mut failing);
             let mut check = Check::failed(
                 name,
                 c.reason.unwrap_or(Reason::Malformed),
                 format!("{}: {}", c.name, c.message),
-            );
+            )
+            .with_detail(DETAIL_FAILING_CHECKS, failing);
             check.status = c.status;
             check
         }

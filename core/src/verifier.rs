@@ -19,6 +19,7 @@
 //! serve connections.
 
 use crate::licence::qr::{verify_qr, IssuerList, QrOptions};
+use crate::policy::ValidationPolicy;
 use crate::report::{Check, Reason, Report};
 use crate::seal::{verify_seal, DocumentOptions, SealOptions};
 use crate::time::{Time, TimeError};
@@ -102,14 +103,15 @@ pub struct Verifier {
     signer_certificates: Vec<Certificate>,
     crls: Vec<Crl>,
     ocsp: Vec<OcspResponseInfo>,
-    revocation: RevocationPolicy,
+    policy: ValidationPolicy,
     clock: Clock,
     licence_issuers: IssuerList,
 }
 
 impl Verifier {
-    /// A verifier trusting `trust`, taking its validation time from `clock`; revocation status
-    /// required (supply CRLs or OCSP responses, or relax it with [`Verifier::revocation`]).
+    /// A verifier trusting `trust`, taking its validation time from `clock`, under the default
+    /// validation policy ([`ValidationPolicy::default`]): revocation status required (supply
+    /// CRLs or OCSP responses, or relax it with [`Verifier::revocation`]).
     pub fn new(trust: TrustStore, clock: Clock) -> Verifier {
         Verifier {
             trust,
@@ -117,7 +119,7 @@ impl Verifier {
             signer_certificates: Vec::new(),
             crls: Vec::new(),
             ocsp: Vec::new(),
-            revocation: RevocationPolicy::Required,
+            policy: ValidationPolicy::default(),
             clock,
             licence_issuers: IssuerList::new(),
         }
@@ -147,10 +149,23 @@ impl Verifier {
         self
     }
 
-    /// Whether an unknown revocation status lowers the verdict (it is reported either way).
+    /// Whether an unknown revocation status lowers the verdict (it is reported either way):
+    /// sets the validation policy's `revocation.required`.
     pub fn revocation(mut self, policy: RevocationPolicy) -> Verifier {
-        self.revocation = policy;
+        self.policy.revocation.required = policy == RevocationPolicy::Required;
         self
+    }
+
+    /// The validation policy (replacing the whole of the current one, its revocation rule
+    /// included): its knobs go into every verification's options, its levels into every report.
+    pub fn policy(mut self, policy: ValidationPolicy) -> Verifier {
+        self.policy = policy;
+        self
+    }
+
+    /// The validation policy in force.
+    pub fn validation_policy(&self) -> &ValidationPolicy {
+        &self.policy
     }
 
     /// The issuers whose signed licence QR codes are accepted.
@@ -161,7 +176,11 @@ impl Verifier {
 
     /// Whether an unknown revocation status lowers the verdict.
     pub fn revocation_policy(&self) -> RevocationPolicy {
-        self.revocation
+        if self.policy.revocation.required {
+            RevocationPolicy::Required
+        } else {
+            RevocationPolicy::NotRequired
+        }
     }
 
     /// The trust anchors.
@@ -185,11 +204,12 @@ impl Verifier {
         options
     }
 
-    /// Seal options (trust, chain options with the revocation data) for validation at `at`.
+    /// Seal options (trust, chain options configured by the policy, with the revocation data)
+    /// for validation at `at`.
     pub fn seal_options(&self, at: Time) -> SealOptions<'_> {
         let mut options = SealOptions::new(&self.trust, at);
         options.intermediates = self.intermediates.clone();
-        options.chain.revocation = self.revocation;
+        self.policy.configure(&mut options.chain);
         options.chain.crls = self.crls.clone();
         options.chain.ocsp = self.ocsp.clone();
         options
@@ -221,9 +241,9 @@ impl Verifier {
         }
     }
 
-    /// Verifies `input` as the given kind at `at`.
+    /// Verifies `input` as the given kind at `at`; the policy's levels applied to the report.
     pub fn verify_kind(&self, kind: DocumentKind, input: &[u8], at: Time) -> Report {
-        match kind {
+        let mut report = match kind {
             DocumentKind::Ofd => crate::ofd::verify_ofd_bytes(input, &self.document_options(at)),
             DocumentKind::Pdf => crate::pdf::verify_pdf(input, &self.document_options(at)),
             DocumentKind::Seal => verify_seal(input, &self.seal_options(at)),
@@ -231,27 +251,33 @@ impl Verifier {
                 let text = String::from_utf8_lossy(input);
                 verify_qr(text.trim(), &self.licence_issuers, &QrOptions::new(at))
             }
-            DocumentKind::Cms => self.verify_cms(input, None, at),
+            // Its own levels applied there.
+            DocumentKind::Cms => return self.verify_cms(input, None, at),
             DocumentKind::Invoice => crate::invoice::verify_invoice(input, &self.document_options(at)),
-        }
+        };
+        self.policy.apply(&mut report);
+        report
     }
 
     /// Verifies a CMS / PKCS#7 signature (DER, BER, PEM or base64) at `at`: over `content` when
-    /// it is detached, else over the encapsulated content; one report part per SignerInfo.
+    /// it is detached, else over the encapsulated content; one report part per SignerInfo; the
+    /// policy's levels applied to the report.
     pub fn verify_cms(&self, signature: &[u8], content: Option<&[u8]>, at: Time) -> Report {
         let der = match crate::cms::file::decode_input(signature) {
             Ok(der) => der,
             Err(e) => return unrecognised(Check::failed("cms.parse", e.reason(), e.to_string())),
         };
         let seal = self.seal_options(at);
-        crate::cms::file::verify_report(
+        let mut report = crate::cms::file::verify_report(
             &der,
             content,
             &self.trust,
             &seal.chain,
             &self.intermediates,
             &crate::cms::CmsOptions::default(),
-        )
+        );
+        self.policy.apply(&mut report);
+        report
     }
 }
 
@@ -275,6 +301,7 @@ fn unrecognised(check: Check) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::ValidationPolicy;
     use crate::report::Status;
 
     fn assert_send_sync<T: Send + Sync>() {}
@@ -332,6 +359,43 @@ mod tests {
             verifier.verify_cms(&detached, Some(&tampered), at).status,
             Status::Failed
         );
+    }
+
+    #[test]
+    fn the_policy_configures_and_judges_every_verification() {
+        let mut trust = TrustStore::new();
+        trust.add_pem(&cms_vector("pki/root.pem")).unwrap();
+        let at = Time::parse("2026-12-01T00:00:00Z").unwrap();
+        let verifier = Verifier::new(trust, Clock::Fixed(at));
+        assert_eq!(verifier.validation_policy(), &ValidationPolicy::default());
+        assert_eq!(verifier.revocation_policy(), RevocationPolicy::Required);
+        let detached = cms_vector("rsa-detached.der");
+        let content = cms_vector("content.bin");
+        // No CRL: INDETERMINATE under the default policy, which requires revocation status.
+        let report = verifier.verify_cms(&detached, Some(&content), at);
+        assert_eq!(report.status, Status::Indeterminate, "{}", report.to_text());
+        assert_eq!(report.reason, Some(Reason::RevocationUnknown));
+
+        let policy = ValidationPolicy::from_json(r#"{"revocation": {"required": false}}"#).unwrap();
+        let relaxed = verifier.clone().policy(policy);
+        assert_eq!(relaxed.revocation_policy(), RevocationPolicy::NotRequired);
+        assert_eq!(relaxed.seal_options(at).chain.revocation, RevocationPolicy::NotRequired);
+        assert_eq!(relaxed.verify_cms(&detached, Some(&content), at).status, Status::Passed);
+
+        // The same through a level: the chain check, decided by x509.revocation, only warns.
+        let policy = ValidationPolicy::from_json(r#"{"levels": {"x509.revocation": "WARN"}}"#).unwrap();
+        let warned = verifier.clone().policy(policy);
+        let report = warned.verify_cms(&detached, Some(&content), at);
+        assert_eq!(report.status, Status::Passed, "{}", report.to_json_pretty());
+        let check = report.parts[0]
+            .checks
+            .iter()
+            .find(|c| c.details.contains_key("policy_level"))
+            .expect("a check carries the level");
+        assert_eq!(check.details["original_reason"], "RevocationUnknown");
+        // A forgery stays FAILED whatever the revocation level.
+        let tampered = cms_vector("content-tampered.bin");
+        assert_eq!(warned.verify_cms(&detached, Some(&tampered), at).status, Status::Failed);
     }
 
     #[test]

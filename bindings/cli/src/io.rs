@@ -42,6 +42,12 @@ pub(crate) fn emit(report: &Report, json: bool) -> ExitCode {
     })
 }
 
+/// Applies the validation policy's levels to a report, then prints it as [`emit`] does.
+pub(crate) fn emit_under(policy: &yinjian::ValidationPolicy, mut report: Report, json: bool) -> ExitCode {
+    policy.apply(&mut report);
+    emit(&report, json)
+}
+
 pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }

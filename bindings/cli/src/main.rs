@@ -12,7 +12,7 @@ mod cmd;
 mod io;
 mod options;
 
-use cmd::{cert, cms, id, invoice, licence, ofd, pdf, qr, seal, serve, sm2, token};
+use cmd::{cert, cms, id, invoice, licence, ofd, pdf, policy, qr, seal, serve, sm2, token};
 use options::{OutputArgs, TrustArgs};
 
 /// Exit code for usage and input errors.
@@ -93,6 +93,10 @@ enum Command {
     /// Serve verification over HTTP (`POST /v1/verify`, `GET /v1/health`, `GET /v1/openapi.json`)
     /// for backends in any language; loopback only unless told otherwise.
     Serve(serve::ServeArgs),
+    /// Validation policies (docs/POLICY.md, `--policy FILE` of the verifying commands): print
+    /// the default, check a file.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// E-invoices: verify one (seal, shown = signed, QR code, arithmetic, tax IDs), or list
     /// many with the invoices seen twice flagged.
     #[command(subcommand)]
@@ -141,5 +145,6 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Cms(command) => cms::run(command),
         Command::Invoice(command) => invoice::run(command),
         Command::Licence(command) => licence::run(command),
+        Command::Policy(command) => policy::run(command),
     }
 }

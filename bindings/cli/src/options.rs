@@ -1,20 +1,22 @@
-//! The option groups several subcommands share: trust, policy, output and time, SM2 IDs.
+//! The option groups several subcommands share: trust and validation policy, certificate
+//! policy, output and time, SM2 IDs.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use yinjian::policy::{ValidationPolicy, MAX_POLICY_BYTES};
 use yinjian::sm::sm2::{self, SignatureEncoding};
 use yinjian::{x509, Time};
 
-use crate::io::{now, read_certs, read_file};
+use crate::io::{now, read_certs, read_file, read_limited};
 
 #[derive(Args)]
 pub(crate) struct PolicyArgs {
     /// Certificate policy the path must be valid for (RFC 5280 user-initial-policy-set;
     /// dotted OID or anyPolicy; repeatable). Default: any policy.
-    #[arg(long = "policy", value_name = "OID")]
+    #[arg(long = "cert-policy", value_name = "OID")]
     pub(crate) policies: Vec<String>,
-    /// Require the path to be valid for a policy of --policy (initial-explicit-policy).
+    /// Require the path to be valid for a policy of --cert-policy (initial-explicit-policy).
     #[arg(long)]
     pub(crate) explicit_policy: bool,
     /// Refuse policy mappings (initial-policy-mapping-inhibit).
@@ -23,7 +25,8 @@ pub(crate) struct PolicyArgs {
     /// Do not honour anyPolicy in certificates (initial-any-policy-inhibit).
     #[arg(long)]
     pub(crate) inhibit_any_policy: bool,
-    /// Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them.
+    /// Fail on RFC 5280 issuer rules and CA/B Forum rules instead of noting them (as the
+    /// validation policy's `certificates.strict_profile` does).
     #[arg(long)]
     pub(crate) strict_profile: bool,
 }
@@ -39,7 +42,7 @@ impl PolicyArgs {
         opts.explicit_policy = self.explicit_policy;
         opts.inhibit_policy_mapping = self.inhibit_policy_mapping;
         opts.inhibit_any_policy = self.inhibit_any_policy;
-        opts.strict_profile = self.strict_profile;
+        opts.strict_profile |= self.strict_profile;
         Ok(())
     }
 }
@@ -65,15 +68,41 @@ pub(crate) struct TrustArgs {
     /// SHA-256 fingerprints (hex) of certificates to refuse.
     #[arg(long, num_args = 1..)]
     pub(crate) distrust: Vec<String>,
+    /// Validation policy (JSON, docs/POLICY.md): check levels, algorithm end dates, revocation
+    /// and signing-time rules. Default: the shipped policy (`yinjian policy default`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+}
+
+/// What [`TrustArgs::load`] gives: the trust store, the extra certificates, chain options
+/// configured by the validation policy, and the policy (to apply to the report).
+pub(crate) type Loaded = (
+    x509::TrustStore,
+    Vec<x509::Certificate>,
+    x509::ChainOptions,
+    ValidationPolicy,
+);
+
+/// Reads a validation policy file; the error names the file and the key that is wrong.
+pub(crate) fn read_policy(path: &std::path::Path) -> Result<ValidationPolicy, String> {
+    let bytes = read_limited(path, MAX_POLICY_BYTES as u64)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| format!("{}: the policy is not UTF-8", path.display()))?;
+    ValidationPolicy::from_json(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 impl TrustArgs {
-    /// The trust store, the extra certificates, and chain options for `usage` at `at`.
-    pub(crate) fn load(
-        &self,
-        at: Time,
-        usage: x509::Usage,
-    ) -> Result<(x509::TrustStore, Vec<x509::Certificate>, x509::ChainOptions), String> {
+    /// The validation policy: `--policy`'s file, else the default.
+    pub(crate) fn validation_policy(&self) -> Result<ValidationPolicy, String> {
+        match &self.policy {
+            Some(path) => read_policy(path),
+            None => Ok(ValidationPolicy::default()),
+        }
+    }
+
+    /// The trust store, the extra certificates, and chain options for `usage` at `at`
+    /// configured by the validation policy (then by `--no-revocation`), and the policy.
+    pub(crate) fn load(&self, at: Time, usage: x509::Usage) -> Result<Loaded, String> {
+        let policy = self.validation_policy()?;
         let mut trust = x509::TrustStore::new();
         for path in &self.anchors {
             trust.add_path(path).map_err(|e| e.to_string())?;
@@ -86,6 +115,7 @@ impl TrustArgs {
             pool.extend(read_certs(file)?);
         }
         let mut opts = x509::ChainOptions::new(at, usage);
+        policy.configure(&mut opts);
         if self.no_revocation {
             opts.revocation = x509::RevocationPolicy::NotRequired;
         }
@@ -98,7 +128,7 @@ impl TrustArgs {
                 x509::OcspResponseInfo::from_der(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?,
             );
         }
-        Ok((trust, pool, opts))
+        Ok((trust, pool, opts, policy))
     }
 }
 

@@ -391,6 +391,22 @@ fn cert_show_and_verify() {
         verify("leaf-serverauth.pem", &["--no-revocation", "--usage", "nonsense"]),
         Some(3)
     );
+    // RFC 5280 certificate-policy inputs are --cert-policy (--policy is the validation policy).
+    assert_eq!(
+        verify("leaf.pem", &["--no-revocation", "--cert-policy", "anyPolicy"]),
+        Some(0)
+    );
+    assert_eq!(
+        verify(
+            "leaf.pem",
+            &["--no-revocation", "--cert-policy", "1.2.3.4.5", "--explicit-policy"]
+        ),
+        Some(1)
+    );
+    assert_eq!(
+        verify("leaf.pem", &["--no-revocation", "--policy", "1.2.3.4.5"]),
+        Some(3)
+    );
 }
 
 #[test]
@@ -1138,4 +1154,89 @@ fn cms_verify_show_and_verify_routing() {
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["ber"], true);
     assert_eq!(shown["signers"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn validation_policy_file_levels_and_errors() {
+    let cms = repo().join("test-vectors/cms");
+    let root = cms.join("pki/root.pem");
+    let dir = tmp();
+    // A detached signature beside content that is not what was signed: `verify` finds the
+    // content by the name without `.p7s`, and the message digest does not match.
+    let doc = dir.path().join("doc");
+    std::fs::copy(cms.join("content-tampered.bin"), &doc).unwrap();
+    let sig = dir.path().join("doc.p7s");
+    std::fs::copy(cms.join("rsa-detached.der"), &sig).unwrap();
+    let base = [
+        "verify",
+        s(&sig),
+        "--anchors",
+        s(&root),
+        "--at",
+        "2026-12-01T00:00:00Z",
+        "--json",
+    ];
+    let out = yinjian(&base);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // WARN on that check (and revocation not required): PASSED, the check says what it was.
+    let policy = dir.path().join("warn.json");
+    std::fs::write(
+        &policy,
+        r#"{"levels": {"cms.message-digest": "WARN"}, "revocation": {"required": false}}"#,
+    )
+    .unwrap();
+    let out = yinjian(&[&base[..], &["--policy", s(&policy)]].concat());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["status"], "PASSED");
+    let check = report["parts"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "cms.message-digest")
+        .unwrap();
+    assert_eq!(check["status"], "PASSED");
+    assert_eq!(check["details"]["policy_level"], "WARN");
+    assert_eq!(check["details"]["original_status"], "FAILED");
+    assert_eq!(check["details"]["original_reason"], "HashMismatch");
+
+    // The right content without revocation data: INDETERMINATE by default, PASSED when the
+    // x509 checks only warn; `--no-revocation` still relaxes what the policy requires.
+    std::fs::copy(cms.join("content.bin"), &doc).unwrap();
+    assert_eq!(yinjian(&base).status.code(), Some(2));
+    let x509_warn = dir.path().join("x509.json");
+    std::fs::write(&x509_warn, r#"{"levels": {"x509.*": "INFORM"}}"#).unwrap();
+    assert_eq!(
+        yinjian(&[&base[..], &["--policy", s(&x509_warn)]].concat())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        yinjian(&[&base[..], &["--no-revocation"]].concat()).status.code(),
+        Some(0)
+    );
+
+    // A bad policy is a usage error naming the file and the key.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"levels": {"x509.*": "WARN"}, "revocation": {"fresh": 1}}"#).unwrap();
+    let out = yinjian(&[&base[..], &["--policy", s(&bad)]].concat());
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.json") && err.contains("revocation.fresh"), "{err}");
+    let out = yinjian(&[&base[..], &["--policy", s(&dir.path().join("missing.json"))]].concat());
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(yinjian(&["policy", "check", s(&bad)]).status.code(), Some(3));
+
+    // The default policy printed is a valid policy file.
+    let out = yinjian(&["policy", "default"]);
+    assert_eq!(out.status.code(), Some(0));
+    let default = dir.path().join("default.json");
+    std::fs::write(&default, &out.stdout).unwrap();
+    let out = yinjian(&["policy", "check", s(&default)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(checked["algorithms"]["sha1_until"], "2017-01-01T00:00:00Z");
 }

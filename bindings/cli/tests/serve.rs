@@ -225,6 +225,29 @@ fn valid_requests_get_documented_reports() {
 }
 
 #[test]
+fn the_server_judges_every_report_by_its_validation_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"levels": {"x509.revocation": "WARN"}}"#).unwrap();
+    let server = Server::start(&["--policy", policy.to_str().unwrap()]);
+    // Revocation required and no CRLs: INDETERMINATE under the default policy (above), PASSED
+    // here, the check that decided it saying it only warns.
+    let (status, body) = server.post(&format!("/v1/verify?{AT}&revocation=required"), &sample());
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "PASSED", "{body}");
+    assert!(body.to_string().contains(r#""policy_level":"WARN""#), "{body}");
+    assert_documented("post", "/v1/verify", 200, &body);
+    // A bad policy file stops the server from starting.
+    std::fs::write(&policy, r#"{"levels": {"x509.revocation": "WARNING"}}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--policy", policy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("levels.x509.revocation"));
+}
+
+#[test]
 fn the_documented_reasons_are_every_reason() {
     let doc = openapi();
     let listed: Vec<&str> = doc["components"]["schemas"]["Reason"]["enum"]

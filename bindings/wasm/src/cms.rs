@@ -25,9 +25,8 @@ pub fn verify_cms(
     let cms = yinjian::cms::CmsOptions {
         accept_sm2_without_z: option_value(o.object.as_ref(), "acceptSm2WithoutZ").as_bool() == Some(true),
     };
-    let mut chain = o.chain;
-    chain.allow_sha1 = option_value(o.object.as_ref(), "allowSha1").as_bool() == Some(true);
+    // `allowSha1` is read with the chain options.
     let report =
-        yinjian::cms::file::verify_report(&der, content.as_deref(), &trust.inner, &chain, &o.intermediates, &cms);
-    to_js(&report)
+        yinjian::cms::file::verify_report(&der, content.as_deref(), &trust.inner, &o.chain, &o.intermediates, &cms);
+    to_js(&judged(&o.policy, report))
 }

@@ -3,6 +3,7 @@
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use yinjian::policy::ValidationPolicy;
 use yinjian::seal::{self};
 use yinjian::sm::sm2::DEFAULT_DISTID;
 use yinjian::time::Time;
@@ -139,14 +140,32 @@ pub(crate) fn option_value(options: Option<&Object>, name: &str) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Validation time and revocation data from an options object.
-pub(crate) fn chain_options(options: Option<&Object>, usage: Usage) -> Result<ChainOptions, Failure> {
+/// The validation policy of an options object (`policy`: JSON text or an object, completed
+/// with the default; docs/POLICY.md), else the default policy.
+pub(crate) fn policy_option(options: Option<&Object>) -> Result<ValidationPolicy, Failure> {
+    let value = option_value(options, "policy");
+    if value.is_undefined() || value.is_null() {
+        return Ok(ValidationPolicy::default());
+    }
+    let text = json_text(&value, "option \"policy\"")?;
+    ValidationPolicy::from_json(&text)
+        .map_err(|e| Failure::new(ErrorCode::InvalidOption, format!("option \"policy\": {e}")))
+}
+
+/// Validation time, revocation data and the other chain inputs from an options object, with
+/// the validation policy (`policy`) that configured them and is to judge the report.
+pub(crate) fn chain_options(
+    options: Option<&Object>,
+    usage: Usage,
+) -> Result<(ChainOptions, ValidationPolicy), Failure> {
+    let policy = policy_option(options)?;
     let at = match string_option(options, "at")? {
         Some(text) => Time::parse(&text).map_err(|e| Failure::new(ErrorCode::InvalidOption, e.to_string()))?,
         None => Time::from_unix((js_sys::Date::now() / 1000.0) as i64)
             .map_err(|e| Failure::new(ErrorCode::InvalidOption, e.to_string()))?,
     };
     let mut opts = ChainOptions::new(at, usage);
+    policy.configure(&mut opts);
     if option_value(options, "revocationRequired").as_bool() == Some(false) {
         opts.revocation = RevocationPolicy::NotRequired;
     }
@@ -164,14 +183,17 @@ pub(crate) fn chain_options(options: Option<&Object>, usage: Usage) -> Result<Ch
     opts.explicit_policy = flag("explicitPolicy");
     opts.inhibit_policy_mapping = flag("inhibitPolicyMapping");
     opts.inhibit_any_policy = flag("inhibitAnyPolicy");
-    opts.strict_profile = flag("strictProfile");
-    Ok(opts)
+    opts.strict_profile |= flag("strictProfile");
+    opts.allow_sha1 |= flag("allowSha1");
+    Ok((opts, policy))
 }
 
 /// Trust, time, certificates and the progress callback for a signed document (OFD or PDF),
 /// from the options object.
 pub(crate) struct DocumentOptions {
     pub(crate) chain: ChainOptions,
+    /// The validation policy, to judge the report with ([`judged`]).
+    pub(crate) policy: ValidationPolicy,
     pub(crate) intermediates: Vec<x509::Certificate>,
     pub(crate) signer_certificates: Vec<x509::Certificate>,
     pub(crate) on_progress: Option<js_sys::Function>,
@@ -181,8 +203,9 @@ pub(crate) struct DocumentOptions {
 }
 
 /// The option names every document verification takes.
-pub(crate) const DOCUMENT_OPTIONS: [&str; 7] = [
+pub(crate) const DOCUMENT_OPTIONS: [&str; 8] = [
     "at",
+    "policy",
     "revocationRequired",
     "intermediates",
     "crls",
@@ -194,7 +217,7 @@ pub(crate) const DOCUMENT_OPTIONS: [&str; 7] = [
 pub(crate) fn document_options(options: &JsValue, more: &[&str]) -> Result<DocumentOptions, Failure> {
     let allowed: Vec<&str> = DOCUMENT_OPTIONS.iter().chain(more).copied().collect();
     let options = options_object(Some(options), &allowed)?;
-    let chain = chain_options(options.as_ref(), Usage::DocumentSigning)?;
+    let (chain, policy) = chain_options(options.as_ref(), Usage::DocumentSigning)?;
     let certs = |name: &str| -> Result<Vec<x509::Certificate>, Failure> {
         let mut out = Vec::new();
         for der in byte_list(&option_value(options.as_ref(), name), name)? {
@@ -214,6 +237,7 @@ pub(crate) fn document_options(options: &JsValue, more: &[&str]) -> Result<Docum
     };
     Ok(DocumentOptions {
         chain,
+        policy,
         intermediates: certs("intermediates")?,
         signer_certificates: certs("signerCertificates")?,
         on_progress,
@@ -221,14 +245,20 @@ pub(crate) fn document_options(options: &JsValue, more: &[&str]) -> Result<Docum
     })
 }
 
-/// Runs `verify` with the library's document options made from `o` and `trust`; the
-/// progress callback, if any, is called as `onProgress({ step, done, total })` (a throwing
+/// `report` judged by the validation policy's levels.
+pub(crate) fn judged(policy: &ValidationPolicy, mut report: yinjian::report::Report) -> yinjian::report::Report {
+    policy.apply(&mut report);
+    report
+}
+
+/// Runs `verify` with the library's document options made from `o` and `trust`, its report
+/// judged by the options' validation policy; the progress callback, if any, is called as `onProgress({ step, done, total })` (a throwing
 /// callback is ignored: it cannot stop the verification).
-pub(crate) fn with_document_options<T>(
+pub(crate) fn with_document_options(
     o: DocumentOptions,
     trust: &TrustStore,
-    verify: impl FnOnce(yinjian::seal::DocumentOptions<'_>) -> T,
-) -> T {
+    verify: impl FnOnce(yinjian::seal::DocumentOptions<'_>) -> yinjian::report::Report,
+) -> yinjian::report::Report {
     let callback = o.on_progress;
     let tell = |p: yinjian::seal::Progress| {
         if let (Some(f), Ok(value)) = (&callback, to_js(&p)) {
@@ -244,7 +274,7 @@ pub(crate) fn with_document_options<T>(
     if callback.is_some() {
         opts.progress = Some(yinjian::seal::ProgressFn(&tell));
     }
-    verify(opts)
+    judged(&o.policy, verify(opts))
 }
 
 pub(crate) fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {

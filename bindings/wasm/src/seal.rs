@@ -39,10 +39,10 @@ pub fn verify_seal_signature(
     let options = optional(options);
     let options = options_object(
         Some(&options),
-        &["at", "revocationRequired", "intermediates", "crls", "ocsp"],
+        &["at", "policy", "revocationRequired", "intermediates", "crls", "ocsp"],
     )
     .map_err(throw)?;
-    let chain = chain_options(options.as_ref(), Usage::DocumentSigning).map_err(throw)?;
+    let (chain, policy) = chain_options(options.as_ref(), Usage::DocumentSigning).map_err(throw)?;
     let mut intermediates = Vec::new();
     for der in byte_list(&option_value(options.as_ref(), "intermediates"), "intermediates").map_err(throw)? {
         intermediates.extend(x509::parse_all(&der).map_err(throw)?);
@@ -53,7 +53,7 @@ pub fn verify_seal_signature(
         intermediates,
     };
     let report = seal::verify_seal_signature(&signed_value, seal::ProtectedData::Bytes(&data), &opts);
-    to_js(&report)
+    to_js(&judged(&policy, report))
 }
 
 /// The seal picture behind each signature of an OFD or PDF document, in the order of the

@@ -79,7 +79,10 @@ pub(crate) fn token_report(
                 .map_err(|e| throw(Failure::new(ErrorCode::MalformedKey, e.to_string())))?;
         }
     }
-    let at = chain_options(options.as_ref(), Usage::TokenSigning).map_err(throw)?.at;
+    let at = chain_options(options.as_ref(), Usage::TokenSigning)
+        .map_err(throw)?
+        .0
+        .at;
     let algorithms = string_list_option(options.as_ref(), "algorithms").map_err(throw)?;
     if algorithms.is_empty() {
         return Err(throw(Failure::new(

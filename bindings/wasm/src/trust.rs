@@ -13,13 +13,15 @@ pub fn chain_json(
     intermediates: &[Vec<u8>],
     trust: &TrustStore,
     opts: &ChainOptions,
+    policy: &yinjian::policy::ValidationPolicy,
 ) -> Result<String, Failure> {
     let leaf = x509::parse_all(leaf)?.remove(0);
     let mut pool = Vec::new();
     for der_or_pem in intermediates {
         pool.extend(x509::parse_all(der_or_pem)?);
     }
-    let report = x509::chain_report(&leaf, &pool, trust, opts);
+    let mut report = x509::chain_report(&leaf, &pool, trust, opts);
+    policy.apply(&mut report);
     serde_json::to_string(&report).map_err(|e| Failure::new(ErrorCode::Io, format!("report to JSON: {e}")))
 }
 
@@ -107,6 +109,7 @@ pub fn verify_certificate_chain(
         &[
             "at",
             "usage",
+            "policy",
             "revocationRequired",
             "crls",
             "ocsp",
@@ -123,8 +126,7 @@ pub fn verify_certificate_chain(
         Some(name) => parse_usage(&name).map_err(throw)?,
         None => Usage::DocumentSigning,
     };
-    let mut opts = chain_options(options.as_ref(), usage).map_err(throw)?;
-    opts.allow_sha1 = option_value(options.as_ref(), "allowSha1").as_bool() == Some(true);
-    let json = chain_json(&leaf, &pool, &anchors.inner, &opts).map_err(throw)?;
+    let (opts, policy) = chain_options(options.as_ref(), usage).map_err(throw)?;
+    let json = chain_json(&leaf, &pool, &anchors.inner, &opts, &policy).map_err(throw)?;
     js_sys::JSON::parse(&json)
 }

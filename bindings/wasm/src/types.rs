@@ -208,11 +208,39 @@ export interface SealDetails {
   height_mm: number;
 }
 
+/** A check level of a validation policy (EU DSS constraint levels; docs/POLICY.md). */
+export type PolicyLevel = "FAIL" | "WARN" | "INFORM" | "IGNORE";
+
+/** A validation policy (docs/POLICY.md, `yinjian policy default`); keys left out take the
+ * default policy's values. */
+export interface ValidationPolicy {
+  name?: string;
+  description?: string;
+  /** Level per check name (`pdf.modifications`) or pattern (`x509.*`, `*`); others FAIL. A
+   * check that did not pass at WARN, INFORM or IGNORE becomes PASSED with `details.policy_level`,
+   * `original_status` and `original_reason`. */
+  levels?: Record<string, PolicyLevel>;
+  algorithms?: {
+    min_rsa_bits?: number;
+    min_ec_bits?: number;
+    allow_sha1?: boolean;
+    /** RFC 3339; SHA-1 acceptable for signatures proven before it; null: never. */
+    sha1_until?: string | null;
+    legacy_rsa?: { bits: number; until: string } | null;
+  };
+  revocation?: { required?: boolean; freshness_seconds?: number };
+  signing_time?: { claimed_time_counts?: boolean };
+  certificates?: { strict_profile?: boolean };
+}
+
 /** Options of `verifySealSignature` (also accepted by `verifySeal`). */
 export interface SealVerifyOptions {
   /** Validation time, RFC 3339; default now. */
   at?: string;
-  /** Require revocation status; default true. */
+  /** Validation policy: JSON text or an object; default the shipped policy. */
+  policy?: string | ValidationPolicy;
+  /** Require revocation status; default true (overrides the policy's `revocation.required`
+   * when false). */
   revocationRequired?: boolean;
   /** Intermediate CA certificates (PEM text or DER). */
   intermediates?: Array<string | Uint8Array>;
@@ -335,6 +363,8 @@ export interface ChainOptions {
   at?: string;
   /** What the leaf must be fit for; default `document-signing`. */
   usage?: Usage;
+  /** Validation policy: JSON text or an object; default the shipped policy. */
+  policy?: string | ValidationPolicy;
   /** Require revocation status for every certificate below the anchor; default true. */
   revocationRequired?: boolean;
   /** CRLs (PEM text or DER bytes). */

@@ -10,6 +10,18 @@ use crate::time::Time;
 
 use super::{key_info, DigestAlgorithm, KeyInfo, SignatureAlgorithm};
 
+/// Default end of SHA-1 for signatures: 2017-01-01T00:00:00Z (Unix seconds), when browsers and
+/// the CA/Browser Forum had ended SHA-1 certificates; the default validation policy's date
+/// (`core/src/policy/default.json`, which a test keeps equal).
+pub const DEFAULT_SHA1_UNTIL: i64 = 1_483_228_800;
+
+/// Default legacy RSA size: 1024-bit keys, acceptable until [`DEFAULT_LEGACY_RSA_UNTIL`].
+pub const DEFAULT_LEGACY_RSA_BITS: u32 = 1024;
+
+/// Default end of 1024-bit RSA: 2014-01-01T00:00:00Z (Unix seconds; NIST SP 800-131A
+/// disallowed it for signature generation after 2013).
+pub const DEFAULT_LEGACY_RSA_UNTIL: i64 = 1_388_534_400;
+
 /// The algorithms and key sizes acceptable for signatures, used by every verifier (CMS,
 /// X.509 chains, time-stamps, PDF, OFD). SM2/SM3 and Ed25519 are always acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,14 +30,16 @@ pub struct CryptoConstraints {
     pub min_rsa_bits: u32,
     /// Smallest acceptable elliptic-curve size, in bits (default 256).
     pub min_ec_bits: u32,
-    /// Whether SHA-1 is acceptable as the digest of a signature (default no: ETSI TS 119 312
-    /// no longer lists it for signatures).
+    /// Whether SHA-1 is acceptable as the digest of a signature whatever its time (default no:
+    /// ETSI TS 119 312 no longer lists it for signatures).
     pub allow_sha1: bool,
     /// SHA-1 is acceptable for a signature proven to exist before this time (a validation
-    /// policy's end date for the algorithm; see [`CryptoConstraints::at`]).
+    /// policy's end date for the algorithm; see [`CryptoConstraints::at`]; default
+    /// [`DEFAULT_SHA1_UNTIL`]).
     pub sha1_until: Option<Time>,
     /// RSA (and DSA) keys of at least `.0` bits are acceptable for a signature proven to exist
-    /// before `.1` (a validation policy's end date for the smaller size).
+    /// before `.1` (a validation policy's end date for the smaller size; default 1024 bits until
+    /// [`DEFAULT_LEGACY_RSA_UNTIL`]).
     pub legacy_rsa: Option<(u32, Time)>,
 }
 
@@ -35,8 +49,11 @@ impl Default for CryptoConstraints {
             min_rsa_bits: 2048,
             min_ec_bits: 256,
             allow_sha1: false,
-            sha1_until: None,
-            legacy_rsa: None,
+            sha1_until: Some(Time::from_unix(DEFAULT_SHA1_UNTIL).unwrap_or(Time::UNIX_EPOCH)),
+            legacy_rsa: Some((
+                DEFAULT_LEGACY_RSA_BITS,
+                Time::from_unix(DEFAULT_LEGACY_RSA_UNTIL).unwrap_or(Time::UNIX_EPOCH),
+            )),
         }
     }
 }

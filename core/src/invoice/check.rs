@@ -118,7 +118,8 @@ fn document_check(document: &Report) -> Check {
     } else {
         document.summary.clone()
     };
-    let mut check = Check::failed("invoice.document", reason, message);
+    let mut check = Check::failed("invoice.document", reason, message)
+        .with_detail(crate::report::DETAIL_FAILING_CHECKS, document.failing_checks());
     check.status = document.status;
     check
 }

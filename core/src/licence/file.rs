@@ -167,7 +167,8 @@ fn licence_report(
                 "licence.document",
                 document.reason.unwrap_or(Reason::Malformed),
                 document.summary.clone(),
-            );
+            )
+            .with_detail(crate::report::DETAIL_FAILING_CHECKS, document.failing_checks());
             check.status = status;
             check
         }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use yinjian::x509;
 
-use crate::io::{emit, read_certs};
+use crate::io::{emit_under, read_certs};
 use crate::options::{OutputArgs, PolicyArgs, TrustArgs};
 
 #[derive(Subcommand)]
@@ -30,7 +30,7 @@ pub(crate) enum CertCommand {
         #[command(flatten)]
         policy: Box<PolicyArgs>,
         #[command(flatten)]
-        trust: TrustArgs,
+        trust: Box<TrustArgs>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -62,9 +62,13 @@ pub(crate) fn run(command: CertCommand) -> Result<ExitCode, String> {
         } => {
             let leaf_cert = read_certs(&leaf)?.remove(0);
             let usage = x509::Usage::parse(&usage).ok_or("unknown usage")?;
-            let (store, pool, mut opts) = trust.load(output.validation_time()?, usage)?;
+            let (store, pool, mut opts, judge) = trust.load(output.validation_time()?, usage)?;
             policy.apply(&mut opts)?;
-            Ok(emit(&x509::chain_report(&leaf_cert, &pool, &store, &opts), output.json))
+            Ok(emit_under(
+                &judge,
+                x509::chain_report(&leaf_cert, &pool, &store, &opts),
+                output.json,
+            ))
         }
     }
 }

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use yinjian::cms::{self, file, CmsOptions, SignedData, MAX_CMS_SIZE};
 use yinjian::x509;
 
-use crate::io::{emit, read_limited};
+use crate::io::{emit_under, read_limited};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest detached content read into memory by `cms verify`.
@@ -28,7 +28,7 @@ pub(crate) enum CmsCommand {
         #[arg(long)]
         accept_sm2_without_z: bool,
         #[command(flatten)]
-        trust: TrustArgs,
+        trust: Box<TrustArgs>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -74,10 +74,10 @@ pub(crate) fn run(command: CmsCommand) -> Result<ExitCode, String> {
             }
             let der = read_signature(&signature)?;
             let content = content.map(|p| read_content(&p)).transpose()?;
-            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let opts = CmsOptions { accept_sm2_without_z };
             let report = file::verify_report(&der, content.as_deref(), &store, &chain, &pool, &opts);
-            Ok(emit(&report, output.json))
+            Ok(emit_under(&policy, report, output.json))
         }
         CmsCommand::Show { signature } => {
             let der = read_signature(&signature)?;

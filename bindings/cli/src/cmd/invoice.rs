@@ -8,7 +8,7 @@ use clap::Subcommand;
 use yinjian::invoice::{mark_duplicates, model::cents, verify_invoice, verify_invoice_with_data, InvoiceRow};
 use yinjian::{seal, x509, Status};
 
-use crate::io::{emit, read_certs, read_limited};
+use crate::io::{emit_under, read_certs, read_limited};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Largest invoice file read (real ones are tens of KB).
@@ -62,7 +62,7 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
             trust,
             output,
         } => {
-            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
                 trust: &store,
                 chain,
@@ -72,7 +72,7 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
                 opts.signer_certificates.extend(read_certs(path)?);
             }
             let bytes = read_invoice(&file)?;
-            Ok(emit(&verify_invoice(&bytes, &opts), output.json))
+            Ok(emit_under(&policy, verify_invoice(&bytes, &opts), output.json))
         }
         InvoiceCommand::List {
             paths,
@@ -82,7 +82,7 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
             at,
         } => {
             let output = OutputArgs { json: jsonl, at };
-            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
                 trust: &store,
                 chain,
@@ -101,7 +101,8 @@ pub(crate) fn run(command: InvoiceCommand) -> Result<ExitCode, String> {
                     let name = path.display().to_string();
                     match read_invoice(path) {
                         Ok(bytes) => {
-                            let (report, invoice) = verify_invoice_with_data(&bytes, &opts);
+                            let (mut report, invoice) = verify_invoice_with_data(&bytes, &opts);
+                            policy.apply(&mut report);
                             InvoiceRow::new(name, &report, invoice)
                         }
                         Err(e) => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use yinjian::{seal, x509};
 
-use crate::io::{emit, read_file, revocation_list};
+use crate::io::{emit_under, read_file, revocation_list};
 use crate::options::{OutputArgs, TrustArgs};
 
 #[derive(Subcommand)]
@@ -40,7 +40,7 @@ pub(crate) fn run(command: LicenceCommand) -> Result<ExitCode, String> {
             output,
         } => {
             use yinjian::licence::file::{verify_licence_file, LicenceFileOptions};
-            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let mut opts = LicenceFileOptions::new(yinjian::ofd::OfdOptions::new(seal::SealOptions {
                 trust: &store,
                 chain,
@@ -59,7 +59,7 @@ pub(crate) fn run(command: LicenceCommand) -> Result<ExitCode, String> {
             if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"%PDF-") {
                 return Err(format!("{}: neither an OFD package nor a PDF", file.display()));
             }
-            Ok(emit(&verify_licence_file(&bytes, &opts), output.json))
+            Ok(emit_under(&policy, verify_licence_file(&bytes, &opts), output.json))
         }
     }
 }

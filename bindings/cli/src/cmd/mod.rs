@@ -7,6 +7,7 @@ pub(crate) mod invoice;
 pub(crate) mod licence;
 pub(crate) mod ofd;
 pub(crate) mod pdf;
+pub(crate) mod policy;
 pub(crate) mod qr;
 pub(crate) mod seal;
 pub(crate) mod serve;

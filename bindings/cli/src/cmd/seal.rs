@@ -7,7 +7,7 @@ use clap::Subcommand;
 use yinjian::sm::sm2::PrivateKey;
 use yinjian::{seal, x509, Time};
 
-use crate::io::{emit, first_cert_der, now, open, read_file, read_small};
+use crate::io::{emit_under, first_cert_der, now, open, read_file, read_small};
 use crate::options::{OutputArgs, TrustArgs};
 
 #[derive(Subcommand)]
@@ -227,14 +227,14 @@ pub(crate) fn run(command: SealCommand) -> Result<ExitCode, String> {
             output,
         } => {
             let der = read_file(&file)?;
-            let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+            let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
             let opts = seal::SealOptions {
                 trust: &store,
                 chain,
                 intermediates: pool,
             };
             if seal::SesSignature::decode(&der).is_err() && seal::Seal::decode(&der).is_ok() {
-                return Ok(emit(&seal::verify_seal(&der, &opts), output.json));
+                return Ok(emit_under(&policy, seal::verify_seal(&der, &opts), output.json));
             }
             let digest;
             let content;
@@ -249,7 +249,11 @@ pub(crate) fn run(command: SealCommand) -> Result<ExitCode, String> {
                 }
                 (None, None) => return Err("a seal signature needs --data FILE or --hash HEX".into()),
             };
-            Ok(emit(&seal::verify_seal_signature(&der, protected, &opts), output.json))
+            Ok(emit_under(
+                &policy,
+                seal::verify_seal_signature(&der, protected, &opts),
+                output.json,
+            ))
         }
         SealCommand::Make {
             maker_key,

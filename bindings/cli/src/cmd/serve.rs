@@ -10,7 +10,8 @@
 //! Query parameters of `/v1/verify`: `at` (RFC 3339 validation time; default the clock at the
 //! request), `revocation` (`required` | `not-required`; default as the server was started).
 //!
-//! Trust, revocation data and policy are loaded once at start. Verification runs on a bounded
+//! Trust, revocation data and the validation policy (`--policy FILE`, docs/POLICY.md) are
+//! loaded once at start. Verification runs on a bounded
 //! blocking pool (`--workers`); each request has a time limit (`--timeout`), each body a size
 //! limit (`--max-body`) and a time limit for arriving (`--body-timeout`); at most
 //! `--max-requests` requests are in the server at once. Every refusal is a JSON error
@@ -91,6 +92,9 @@ pub struct ServeArgs {
     /// Do not require revocation status (reported, but does not lower the verdict).
     #[arg(long)]
     pub no_revocation: bool,
+    /// Validation policy (JSON, docs/POLICY.md) for every request; default the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 impl Default for ServeArgs {
@@ -109,6 +113,7 @@ impl Default for ServeArgs {
             crl: Vec::new(),
             ocsp: Vec::new(),
             no_revocation: false,
+            policy: None,
         }
     }
 }
@@ -151,16 +156,20 @@ impl ServeArgs {
                     .map_err(|e| format!("{}: {e}", path.display()))?,
             );
         }
-        let revocation = if self.no_revocation {
-            RevocationPolicy::NotRequired
-        } else {
-            RevocationPolicy::Required
+        let policy = match &self.policy {
+            Some(path) => crate::options::read_policy(path)?,
+            None => yinjian::ValidationPolicy::default(),
         };
-        Ok(Verifier::new(trust, Clock::System)
+        let verifier = Verifier::new(trust, Clock::System)
             .intermediates(intermediates)
             .crls(crls)
             .ocsp(ocsp)
-            .revocation(revocation))
+            .policy(policy);
+        Ok(if self.no_revocation {
+            verifier.revocation(RevocationPolicy::NotRequired)
+        } else {
+            verifier
+        })
     }
 
     fn workers(&self) -> usize {

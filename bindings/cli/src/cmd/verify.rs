@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use yinjian::{seal, x509};
 
 use super::cms;
-use crate::io::{emit, read_certs};
+use crate::io::{emit_under, read_certs};
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Maps a file read-only, so a large PDF is hashed in place without being copied into memory.
@@ -29,7 +29,7 @@ pub(crate) fn run(
     trust: TrustArgs,
     output: OutputArgs,
 ) -> Result<ExitCode, String> {
-    let (store, pool, chain) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
+    let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
     let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
         trust: &store,
         chain,
@@ -42,14 +42,19 @@ pub(crate) fn run(
     let mut magic = [0u8; 5];
     let _ = (&file).read(&mut magic);
     if &magic[..4] == b"PK\x03\x04" {
-        return Ok(emit(
-            &yinjian::ofd::verify_ofd(BufReader::new(file), &opts),
+        return Ok(emit_under(
+            &policy,
+            yinjian::ofd::verify_ofd(BufReader::new(file), &opts),
             output.json,
         ));
     }
     if &magic == b"%PDF-" {
         let mapped = map_file(&file).map_err(|e| format!("{}: {e}", document.display()))?;
-        return Ok(emit(&yinjian::pdf::verify_pdf(&mapped, &opts), output.json));
+        return Ok(emit_under(
+            &policy,
+            yinjian::pdf::verify_pdf(&mapped, &opts),
+            output.json,
+        ));
     }
     let mut head = [0u8; 64];
     let n = File::open(&document)
@@ -73,7 +78,7 @@ pub(crate) fn run(
             &opts.seal.intermediates,
             &yinjian::cms::CmsOptions::default(),
         );
-        return Ok(emit(&report, output.json));
+        return Ok(emit_under(&policy, report, output.json));
     }
     Err(format!(
         "{}: neither an OFD package, a PDF nor a CMS signature",

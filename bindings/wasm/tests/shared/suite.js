@@ -222,6 +222,19 @@ export function chainChecks(lines) {
       eq(report.kind, "x509-chain", "kind");
       eq(report.status, c.expect, `${c.id} status (${report.summary})`);
       if (c.expect !== "PASSED" && c.reason) eq(report.reason, c.reason, `${c.id} reason`);
+      if (c.expect !== "PASSED") {
+        // A validation policy putting every check at WARN: PASSED, each changed check says so.
+        const warned = lib.verifyCertificateChain(c.leaf, c.intermediates, trust, {
+          at: c.at,
+          usage: c.usage,
+          revocationRequired: c.revocation_required === true,
+          crls: c.crls ?? [],
+          ocsp: (c.ocsp ?? []).map(unhex),
+          policy: { levels: { "*": "WARN" } },
+        });
+        eq(warned.status, "PASSED", `${c.id} under a WARN policy (${warned.summary})`);
+        ok(warned.checks.some((k) => k.details?.policy_level === "WARN"), `${c.id}: a check has policy_level`);
+      }
       trust.free();
     }]);
   }
@@ -231,6 +244,8 @@ export function chainChecks(lines) {
     throwsCode(() => trust.addPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", ["nope"]), "InvalidOption", "addPem bad usage");
     throwsCode(() => lib.verifyCertificateChain("junk", [], trust, {}), "MalformedCertificate", "junk leaf");
     throwsCode(() => lib.verifyCertificateChain("junk", [], trust, { colour: "red" }), "InvalidOption", "unknown option");
+    throwsCode(() => lib.verifyCertificateChain("junk", [], trust, { policy: { levelz: {} } }), "InvalidOption", "unknown policy key");
+    throwsCode(() => lib.verifyCertificateChain("junk", [], trust, { policy: "{\"levels\": {\"x509.*\": \"WARNING\"}}" }), "InvalidOption", "bad policy level");
     trust.free();
   }]);
   return checks;

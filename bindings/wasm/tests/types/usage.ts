@@ -37,6 +37,7 @@ import init, {
   type SealDetails,
   type SealPicture,
   type Status,
+  type ValidationPolicy,
 } from "../../pkg-web/index.js";
 
 export async function usage(bytes: Uint8Array, pem: string, token: string, jwks: object): Promise<Status[]> {
@@ -72,6 +73,11 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const signer: string | undefined = ofd.parts?.[0]?.subject.signer;
   const seal: SealDetails = parseSeal(bytes);
   const chain: Report = verifyCertificateChain(pem, [pem], trust, { usage: "seal-making", allowSha1: false });
+  const policy: ValidationPolicy = { levels: { "x509.*": "WARN" }, algorithms: { sha1_until: null } };
+  const judged: Report = verifyPdf(bytes, trust, { policy });
+  const judgedText: Report = verifyCms(bytes, null, trust, { policy: JSON.stringify(policy) });
+  void judged;
+  void judgedText;
   const sealSignature: Report = verifySealSignature(bytes, bytes, trust);
   const tokenReport: Report = verifyToken(token, jwks, { algorithms: ["SM2SM3"], issuers: ["https://id.example.gov.cn"], audience: "portal" });
   const keys: number = trust.addJwks(jwks);
@@ -110,6 +116,8 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   verifyOfd(bytes, trust, { atTime: "2026-06-01T00:00:00Z" });
   // @ts-expect-error the trust is a TrustStore, not PEM text
   verifyPdf(bytes, pem);
+  // @ts-expect-error a policy level is FAIL, WARN, INFORM or IGNORE
+  verifyPdf(bytes, trust, { policy: { levels: { "x509.*": "WARNING" } } });
   // @ts-expect-error a status is one of three
   const bad: Status = "OK";
   // @ts-expect-error a progress step is "signature" or "hash"
