@@ -307,3 +307,20 @@ fn refusals_and_gaps() {
     let crls = entry.get(b"CRL").and_then(Object::as_array).unwrap();
     assert_eq!(crls.len(), 1);
 }
+
+#[test]
+fn data_given_twice_is_listed_once() {
+    let mut data = validation_data();
+    data.crls.push(data.crls[0].clone());
+    data.ocsps.push(data.ocsps[0].clone());
+    let once = dss(&signed(), &data);
+    // Again, with the same data already in the DSS.
+    let (twice, summary) = add_validation_data(&once, &data, None).unwrap();
+    assert_eq!(
+        (summary.crls_added, summary.ocsps_added, summary.certs_added),
+        (0, 0, 0)
+    );
+    assert_eq!((summary.signatures[0].crls, summary.signatures[0].ocsps), (1, 1));
+    let (dss, vri) = dss_of(&twice);
+    assert_eq!((dss.crls.len(), dss.ocsps.len(), vri.len()), (1, 1, 1));
+}

@@ -198,20 +198,21 @@ pub fn add_validation_data(
     // data given and already in the DSS (parsed once).
     let mut cert_pool: Vec<Certificate> = data.certs.clone();
     cert_pool.extend(certs.entries.iter().filter_map(|(d, _)| Certificate::from_der(d).ok()));
-    let mut crl_list: Vec<(Vec<u8>, Option<Crl>)> =
-        data.crls.iter().map(|c| (c.der().to_vec(), Some(c.clone()))).collect();
-    crl_list.extend(crls.entries.iter().map(|(d, _)| (d.clone(), Crl::from_der(d).ok())));
-    let mut ocsp_list: Vec<(Vec<u8>, Option<OcspResponseInfo>)> = data
-        .ocsps
-        .iter()
-        .map(|d| (d.clone(), OcspResponseInfo::from_der(d).ok()))
-        .collect();
-    ocsp_list.extend(
-        ocsps
-            .entries
-            .iter()
-            .map(|(d, _)| (d.clone(), OcspResponseInfo::from_der(d).ok())),
-    );
+    // Each CRL and OCSP response once: those given, then those already in the DSS.
+    let mut crl_list: Vec<(Vec<u8>, Option<Crl>)> = Vec::new();
+    let old_crls = crls.entries.iter().map(|(d, _)| (d.as_slice(), None));
+    for (der, parsed) in data.crls.iter().map(|c| (c.der(), Some(c))).chain(old_crls) {
+        if !crl_list.iter().any(|(d, _)| d == der) {
+            let parsed = parsed.cloned().or_else(|| Crl::from_der(der).ok());
+            crl_list.push((der.to_vec(), parsed));
+        }
+    }
+    let mut ocsp_list: Vec<(Vec<u8>, Option<OcspResponseInfo>)> = Vec::new();
+    for der in data.ocsps.iter().chain(ocsps.entries.iter().map(|(d, _)| d)) {
+        if !ocsp_list.iter().any(|(d, _)| d == der) {
+            ocsp_list.push((der.clone(), OcspResponseInfo::from_der(der).ok()));
+        }
+    }
 
     let mut summary = DssSummary {
         signatures: Vec::new(),
@@ -288,13 +289,17 @@ pub fn add_validation_data(
     for c in &data.certs {
         certs.reference(c.der(), &mut update)?;
     }
-    for (i, (der, _)) in crl_list.iter().enumerate().take(data.crls.len()) {
-        crls.reference(der, &mut update)?;
-        summary.unmatched += usize::from(!used_crl[i]);
+    for (i, (der, _)) in crl_list.iter().enumerate() {
+        if data.crls.iter().any(|c| c.der() == der) {
+            crls.reference(der, &mut update)?;
+            summary.unmatched += usize::from(!used_crl[i]);
+        }
     }
-    for (i, (der, _)) in ocsp_list.iter().enumerate().take(data.ocsps.len()) {
-        ocsps.reference(der, &mut update)?;
-        summary.unmatched += usize::from(!used_ocsp[i]);
+    for (i, (der, _)) in ocsp_list.iter().enumerate() {
+        if data.ocsps.contains(der) {
+            ocsps.reference(der, &mut update)?;
+            summary.unmatched += usize::from(!used_ocsp[i]);
+        }
     }
     summary.certs_added = certs.added;
     summary.crls_added = crls.added;
