@@ -4,8 +4,10 @@
 //!   (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1 §5.4.2): the chain certificates, CRLs and OCSP
 //!   responses of every signature and document time-stamp in the file, each also listed in a
 //!   /VRI entry keyed by the upper-case hex SHA-1 of the signature's /Contents string. What an
-//!   earlier DSS had is kept (its streams are referenced again, its /VRI entries merged), so
-//!   running it again years later extends the data (archive renewal).
+//!   earlier DSS had is kept (its streams are referenced again, its /VRI entries left as they
+//!   were: a signature that already has one gets no new one and its new data goes into the
+//!   DSS arrays only, as a changed /VRI entry is a modification pyHanko refuses), so running
+//!   it again years later extends the data (archive renewal).
 //! - [`add_document_timestamp`] writes a second update with a document time-stamp
 //!   (`/Type /DocTimeStamp /SubFilter /ETSI.RFC3161`) over everything before it, the token
 //!   made by the caller's TSA ([`crate::cms::build::sign_timestamp_token`]);
@@ -316,26 +318,12 @@ pub fn add_validation_data(
         .and_then(|o| o.as_dict().ok())
         .map(|v| v.iter().map(|(k, o)| (k.clone(), o.clone())).collect())
         .unwrap_or_default();
-    for (key, mut entry) in vri_new {
-        if let Some(old) = vri_all
-            .get(key.as_bytes())
-            .and_then(|o| deref(doc, Some(o)))
-            .and_then(|o| o.as_dict().ok())
-        {
-            for k in [b"Cert".as_slice(), b"CRL", b"OCSP"] {
-                let mut list: Vec<Object> = deref(doc, old.get(k).ok())
-                    .and_then(|o| o.as_array().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                for r in entry.get(k).and_then(Object::as_array).cloned().unwrap_or_default() {
-                    if !list.contains(&r) {
-                        list.push(r);
-                    }
-                }
-                entry.set(k, Object::Array(list));
-            }
-        }
-        vri_all.insert(key.into_bytes(), Object::Dictionary(entry));
+    // An existing entry is left as it was: readers (pyHanko) refuse a later update that
+    // changes one, and the new data is in the DSS arrays anyway.
+    for (key, entry) in vri_new {
+        vri_all
+            .entry(key.into_bytes())
+            .or_insert(Object::Dictionary(entry));
     }
     let mut vri = Dictionary::new();
     for (k, v) in vri_all {
