@@ -321,9 +321,7 @@ pub fn add_validation_data(
     // An existing entry is left as it was: readers (pyHanko) refuse a later update that
     // changes one, and the new data is in the DSS arrays anyway.
     for (key, entry) in vri_new {
-        vri_all
-            .entry(key.into_bytes())
-            .or_insert(Object::Dictionary(entry));
+        vri_all.entry(key.into_bytes()).or_insert(Object::Dictionary(entry));
     }
     let mut vri = Dictionary::new();
     for (k, v) in vri_all {
