@@ -324,3 +324,32 @@ fn data_given_twice_is_listed_once() {
     let (dss, vri) = dss_of(&twice);
     assert_eq!((dss.crls.len(), dss.ocsps.len(), vri.len()), (1, 1, 1));
 }
+
+#[test]
+fn a_certification_allowing_no_changes_stays_passed() {
+    // pyHanko certified it with DocMDP P=1 and a signature time-stamp (B-T).
+    let certified = read("pdf/ltv/pyhanko-certified-p1.pdf");
+    let report = verify(&certified);
+    assert_ne!(report.status, Status::Passed, "no revocation data yet");
+    // The DSS after a signature time-stamp: B-LT at once.
+    let b_lt = dss(&certified, &validation_data());
+    let (formats, modifications) = levels(&b_lt);
+    assert_eq!(formats, ["PAdES-B-LT"]);
+    assert_eq!(modifications, "LTA_UPDATES");
+    assert_eq!(detail(&verify(&b_lt).parts[0], "pdf.modifications", "permission"), "1");
+    // The signature time-stamp's TSA is in the /VRI entry's chain.
+    let (dss, _) = dss_of(&b_lt);
+    assert!(dss.certs.iter().any(|d| d == pem_cert("rsa-tsa").der()));
+    let b_lta = timestamp(&b_lt, "ec-tsa", "2027-05-02T08:00:00Z");
+    let (formats, modifications) = levels(&b_lta);
+    assert_eq!(formats, ["PAdES-B-LTA", "PAdES-DTS"]);
+    assert_eq!(modifications, "LTA_UPDATES");
+    // Signing it is refused (P=1 allows validation data and time-stamps only).
+    let (key, cert) = (pem_key("ec-signer"), pem_cert("ec-signer"));
+    let signer = PdfSigner {
+        key: &key,
+        certificate: &cert,
+        chain: &[],
+    };
+    assert!(sign_pdf(&b_lta, &signer, &PdfSignOptions::new(t(SIGNING_TIME))).is_err());
+}
