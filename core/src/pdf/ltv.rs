@@ -61,7 +61,8 @@ pub struct ValidationData {
     pub ocsps: Vec<Vec<u8>>,
 }
 
-/// What a DSS update added for one signature.
+/// What a DSS update found for one signature: listed in its new /VRI entry, or, when an
+/// earlier DSS already has an entry for it (kept as it was), in the DSS arrays only.
 #[derive(Debug, Clone, Serialize)]
 pub struct VriSummary {
     /// The signature field's name.
@@ -307,7 +308,7 @@ pub fn add_validation_data(
     summary.crls_added = crls.added;
     summary.ocsps_added = ocsps.added;
 
-    // The DSS: the old one's keys kept, arrays extended, /VRI merged.
+    // The DSS: the old one's keys kept, arrays extended, new /VRI entries added.
     let mut dss = old_dss.cloned().unwrap_or_default();
     dss.set("Type", Object::Name(b"DSS".to_vec()));
     dss.set("Certs", certs.array());
