@@ -353,3 +353,12 @@ fn a_certification_allowing_no_changes_stays_passed() {
     };
     assert!(sign_pdf(&b_lta, &signer, &PdfSignOptions::new(t(SIGNING_TIME))).is_err());
 }
+
+#[test]
+fn an_ocsp_response_mentions_only_its_certificate() {
+    let ocsp = yinjian::x509::OcspResponseInfo::from_der(&read("pdf/ltv/rsa-signer-ocsp.der")).unwrap();
+    assert!(ocsp.mentions(&pem_cert("rsa-signer")));
+    for other in ["ec-signer", "rsa-tsa", "root"] {
+        assert!(!ocsp.mentions(&pem_cert(other)), "{other}");
+    }
+}
