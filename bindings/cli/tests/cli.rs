@@ -1240,3 +1240,217 @@ fn validation_policy_file_levels_and_errors() {
     let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(checked["algorithms"]["sha1_until"], "2017-01-01T00:00:00Z");
 }
+
+/// The document time-stamp tokens (DER, padding dropped) of a PDF and the SHA-256 digests of
+/// their byte ranges.
+fn doc_timestamps(pdf: &[u8]) -> Vec<(Vec<u8>, String)> {
+    use yinjian::pdf::document::{signature_fields, PdfDocument, SignatureKind, SignatureValue};
+    let parsed = PdfDocument::parse(pdf).unwrap();
+    let last = parsed.last();
+    let mut out = Vec::new();
+    for field in signature_fields(last).unwrap() {
+        let value = SignatureValue::read(last, field.value.as_ref().unwrap());
+        if value.kind() != Some(SignatureKind::DocTimeStamp) {
+            continue;
+        }
+        let contents = value.contents.unwrap();
+        // A DER SEQUENCE with a two-byte long-form length: the token's own length.
+        assert_eq!(&contents[..2], &[0x30, 0x82]);
+        let len = 4 + usize::from(u16::from_be_bytes([contents[2], contents[3]]));
+        let r: Vec<usize> = value.byte_range.unwrap().iter().map(|n| *n as usize).collect();
+        let mut signed = pdf[r[0]..r[0] + r[1]].to_vec();
+        signed.extend_from_slice(&pdf[r[2]..r[2] + r[3]]);
+        out.push((
+            contents[..len].to_vec(),
+            hex::encode(yinjian::alg::DigestAlgorithm::Sha256.digest(&signed)),
+        ));
+    }
+    out
+}
+
+#[test]
+fn pdf_ltv_with_a_local_and_an_outside_tsa() {
+    let dir = tmp();
+    let v = repo().join("test-vectors");
+    let cms = v.join("cms/pki");
+    let signed = dir.path().join("signed.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "sign",
+        s(&v.join("pdf/unsigned.pdf")),
+        "-o",
+        s(&signed),
+        "--key",
+        s(&cms.join("rsa-signer.key.pem")),
+        "--cert",
+        s(&cms.join("rsa-signer.pem")),
+        "--time",
+        "2027-05-01T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // Revocation data required (the default): only the DSS has it.
+    let verify = |pdf: &Path| {
+        let out = yinjian(&[
+            "verify",
+            s(pdf),
+            "--json",
+            "--anchors",
+            s(&cms.join("root.pem")),
+            "--at",
+            "2027-06-01T00:00:00Z",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), report)
+    };
+    assert_ne!(verify(&signed).0, Some(0), "no revocation data yet");
+
+    // DSS and a document time-stamp by the local test TSA.
+    let lta = dir.path().join("lta.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "ltv",
+        s(&signed),
+        "-o",
+        s(&lta),
+        "--certs",
+        s(&cms.join("root.pem")),
+        "--crl",
+        s(&v.join("pdf/ltv/root.crl")),
+        "--ocsp",
+        s(&v.join("pdf/ltv/rsa-signer-ocsp.der")),
+        "--tsa-key",
+        s(&cms.join("rsa-tsa.key.pem")),
+        "--tsa-cert",
+        s(&cms.join("rsa-tsa.pem")),
+        "--at",
+        "2027-05-02T08:00:00Z",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["signatures"][0]["crls"], 1);
+    assert_eq!(summary["signatures"][0]["ocsps"], 1);
+    let bytes = std::fs::read(&lta).unwrap();
+    assert!(bytes.starts_with(&std::fs::read(&signed).unwrap()), "append only");
+    let (code, report) = verify(&lta);
+    assert_eq!(code, Some(0), "{report}");
+    let level = |report: &serde_json::Value, part: usize| {
+        report["parts"][part]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "pdf.format")
+            .unwrap()["details"]["level"]
+            .clone()
+    };
+    assert_eq!(level(&report, 0), "PAdES-B-LTA");
+
+    // Two steps with OpenSSL as the outside TSA.
+    let prepared = dir.path().join("prepared.pdf");
+    let out = yinjian(&[
+        "pdf",
+        "ltv",
+        s(&lta),
+        "-o",
+        s(&prepared),
+        "--crl",
+        s(&v.join("pdf/ltv/root.crl")),
+        "--prepare-timestamp",
+        "--at",
+        "2027-05-03T08:00:00Z",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let digest = stdout.lines().last().unwrap().trim().to_owned();
+    assert_eq!(digest.len(), 64, "{stdout}");
+    let (query, token, conf) = (
+        dir.path().join("q.tsq"),
+        dir.path().join("token.der"),
+        dir.path().join("tsa.cnf"),
+    );
+    std::fs::write(
+        &conf,
+        format!(
+            "[tsa]\ndefault_tsa = t\n[t]\nserial = {}\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\n\
+             digests = sha256\ness_cert_id_alg = sha256\n",
+            dir.path().join("serial").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("serial"), "01\n").unwrap();
+    let q = openssl(&[
+        "ts",
+        "-query",
+        "-digest",
+        &digest,
+        "-sha256",
+        "-cert",
+        "-no_nonce",
+        "-out",
+        s(&query),
+    ]);
+    assert!(q.status.success(), "{q:?}");
+    let r = openssl(&[
+        "ts",
+        "-reply",
+        "-config",
+        s(&conf),
+        "-queryfile",
+        s(&query),
+        "-signer",
+        s(&cms.join("rsa-tsa.pem")),
+        "-inkey",
+        s(&cms.join("rsa-tsa.key.pem")),
+        "-token_out",
+        "-out",
+        s(&token),
+    ]);
+    assert!(r.status.success(), "{r:?}");
+    let done = dir.path().join("done.pdf");
+    let out = yinjian(&["pdf", "ltv", s(&prepared), "-o", s(&done), "--tsa-token", s(&token)]);
+    assert!(out.status.success(), "{out:?}");
+    let (code, report) = verify(&done);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["parts"].as_array().unwrap().len(), 3);
+
+    // OpenSSL verifies both document time-stamps over the byte ranges: the one yinjian made
+    // as the TSA and the one OpenSSL made.
+    let stamps = doc_timestamps(&std::fs::read(&done).unwrap());
+    assert_eq!(stamps.len(), 2);
+    for (i, (der, digest)) in stamps.iter().enumerate() {
+        let path = dir.path().join(format!("stamp{i}.der"));
+        std::fs::write(&path, der).unwrap();
+        let check = openssl(&[
+            "ts",
+            "-verify",
+            "-digest",
+            digest,
+            "-in",
+            s(&path),
+            "-token_in",
+            "-CAfile",
+            s(&cms.join("root.pem")),
+            "-untrusted",
+            s(&cms.join("rsa-tsa.pem")),
+        ]);
+        assert!(
+            String::from_utf8_lossy(&check.stdout).contains("Verification: OK"),
+            "time-stamp {i}: {check:?}"
+        );
+    }
+    // A changed digest is refused by OpenSSL (the control).
+    let wrong = openssl(&[
+        "ts",
+        "-verify",
+        "-digest",
+        &"00".repeat(32),
+        "-in",
+        s(&dir.path().join("stamp0.der")),
+        "-token_in",
+        "-CAfile",
+        s(&cms.join("root.pem")),
+        "-untrusted",
+        s(&cms.join("rsa-tsa.pem")),
+    ]);
+    assert!(!String::from_utf8_lossy(&wrong.stdout).contains("Verification: OK"));
+}

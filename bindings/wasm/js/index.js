@@ -156,6 +156,7 @@ export const parseSeal = guard("parseSeal");
 export const verifySealSignature = guard("verifySealSignature");
 export const verifyOfd = guard("verifyOfd");
 export const verifyPdf = guard("verifyPdf");
+export const pdfAddValidationData = guard("pdfAddValidationData");
 export const sealPictures = guard("sealPictures");
 export const verifyToken = guard("verifyToken");
 export const verifyTokenWithTrust = guard("verifyTokenWithTrust");

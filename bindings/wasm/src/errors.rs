@@ -2,6 +2,7 @@
 
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
+use yinjian::pdf::PdfError;
 use yinjian::seal::SealError;
 use yinjian::sm::sm2::Sm2Error;
 use yinjian::x509::X509Error;
@@ -142,6 +143,18 @@ impl From<X509Error> for Failure {
             X509Error::Malformed(_) | X509Error::Io(_) => ErrorCode::MalformedCertificate,
             X509Error::TooLarge(_) => ErrorCode::TooLarge,
             X509Error::Unsupported(_) => ErrorCode::Unsupported,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<PdfError> for Failure {
+    fn from(e: PdfError) -> Failure {
+        let code = match &e {
+            // A document that is not a usable signed PDF: the argument is wrong.
+            PdfError::Malformed(_) => ErrorCode::InvalidArgument,
+            PdfError::TooLarge(_) => ErrorCode::TooLarge,
+            PdfError::Unsupported(_) => ErrorCode::Unsupported,
         };
         Failure::new(code, e.to_string())
     }

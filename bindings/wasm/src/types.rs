@@ -250,6 +250,19 @@ export interface SealVerifyOptions {
   ocsp?: Uint8Array[];
 }
 
+/** The validation data `pdfAddValidationData` puts into a PDF's DSS (nothing is fetched). */
+export interface PdfValidationData {
+  /** Certificates to add and build chains with: intermediates, roots, TSA certificates (PEM
+   * text or DER). */
+  certs?: Array<string | Uint8Array>;
+  /** CRLs (PEM text or DER bytes). */
+  crls?: Array<string | Uint8Array>;
+  /** OCSP responses (DER bytes). */
+  ocsps?: Uint8Array[];
+  /** Written as each new /VRI entry's /TU (RFC 3339); none by default. */
+  at?: string;
+}
+
 /** Options of `verifyCms`. */
 export interface CmsVerifyOptions extends SealVerifyOptions {
   /** Accept SM2 signatures made without the Z value (legacy products): the check passes and
@@ -400,6 +413,10 @@ extern "C" {
     /// The options object of `verifyOfd` and `verifyPdf`.
     #[wasm_bindgen(typescript_type = "DocumentVerifyOptions")]
     pub type JsDocumentVerifyOptions;
+
+    /// The validation data of `pdfAddValidationData`.
+    #[wasm_bindgen(typescript_type = "PdfValidationData")]
+    pub type JsPdfValidationData;
 
     /// The options object of `verifyCms`.
     #[wasm_bindgen(typescript_type = "CmsVerifyOptions")]

@@ -605,7 +605,7 @@ pub fn embedded_files(doc: &Document, max_size: usize) -> Vec<(String, Vec<u8>)>
 
 /// A stream's decoded content within `max_size` bytes (None when its content was dropped while
 /// loading, or it does not decode).
-fn stream_bytes(stream: &lopdf::Stream, max_size: usize) -> Option<Vec<u8>> {
+pub(super) fn stream_bytes(stream: &lopdf::Stream, max_size: usize) -> Option<Vec<u8>> {
     if stream.dict.has(DROPPED_CONTENT_KEY) {
         return None;
     }

@@ -8,6 +8,7 @@
 //! - [`verify`]: the document report ([`verify_pdf`]).
 //! - [`prehash`]: the digest of a large file computed while it is parsed.
 //! - [`sign`]: adding a signature as an incremental update.
+//! - [`ltv`]: making a signed PDF LTV: the DSS and document time-stamps (PAdES B-LT, B-LTA).
 //!
 //! Parsing uses `lopdf` (see `docs/pdf.md` for why it was chosen over `pdf`): each revision
 //! is loaded from its own prefix of the file, so every revision is seen exactly as a reader
@@ -15,6 +16,7 @@
 
 pub mod changes;
 pub mod document;
+pub mod ltv;
 pub mod prehash;
 pub mod sign;
 pub mod verify;
@@ -25,6 +27,10 @@ use crate::report::Reason;
 
 pub use changes::{ChangeLevel, Coverage};
 pub use document::{PdfDocument, SignatureField, SignatureKind};
+pub use ltv::{
+    add_document_timestamp, add_validation_data, embed_document_timestamp, prepare_document_timestamp, DssSummary,
+    ValidationData,
+};
 pub use sign::{sign_pdf, PdfSignOptions, PdfSigner, SignatureAppearance};
 pub use verify::{seal_pictures, verify_pdf, PdfOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
 

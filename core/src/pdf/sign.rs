@@ -127,6 +127,79 @@ impl PdfSignOptions {
 /// allowed (DocMDP P=1); [`PdfError::TooLarge`] when the CMS
 /// does not fit the reserved space or a named limit is exceeded.
 pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> Result<Vec<u8>, PdfError> {
+    let parsed = PdfDocument::parse(input)?;
+    let doc = parsed.last();
+    // A certification signature allowing no changes (DocMDP P=1) forbids adding signatures.
+    for field in signature_fields(doc)? {
+        if let Some(dict) = &field.value {
+            if SignatureValue::read(doc, dict).docmdp == Some(1) {
+                return Err(PdfError::Unsupported(format!(
+                    "the document is certified by {} with no changes allowed (DocMDP P=1)",
+                    field.name
+                )));
+            }
+        }
+    }
+    let prepared = prepare_field(input, doc, FieldValue::Signature(signer), opts)?;
+    let digest = prepared.digest(signer.key.digest_algorithm());
+    let cms = sign_detached_digest(signer.key, signer.certificate, signer.chain, &digest, opts.time)
+        .map_err(|e| PdfError::Malformed(format!("making the CMS: {e}")))?;
+    prepared.fill(&cms)
+}
+
+/// What a new signature field holds.
+#[derive(Clone, Copy)]
+pub(super) enum FieldValue<'s> {
+    /// A CMS signature by this signer (`/Type /Sig`).
+    Signature(&'s PdfSigner<'s>),
+    /// An RFC 3161 document time-stamp (`/Type /DocTimeStamp /SubFilter /ETSI.RFC3161`).
+    DocTimeStamp,
+}
+
+/// A file with a new signature field whose `/Contents` is reserved (zeros) and whose
+/// `/ByteRange` is final: what remains is to make the signature over [`Prepared::digest`]
+/// and [`Prepared::fill`] it in.
+#[derive(Debug, Clone)]
+pub(super) struct Prepared {
+    /// The whole file.
+    pub out: Vec<u8>,
+    /// Offsets of the `/Contents` hex string: `<` and just after `>`.
+    pub contents: (usize, usize),
+}
+
+impl Prepared {
+    /// The digest of the byte ranges (everything but the `/Contents` string).
+    pub fn digest(&self, alg: DigestAlgorithm) -> Vec<u8> {
+        let mut h = alg.hasher();
+        h.update(&self.out[..self.contents.0]);
+        h.update(&self.out[self.contents.1..]);
+        h.finalize()
+    }
+
+    /// Writes `der` into the reserved `/Contents` space.
+    pub fn fill(mut self, der: &[u8]) -> Result<Vec<u8>, PdfError> {
+        let reserved = (self.contents.1 - self.contents.0 - 2) / 2;
+        if der.len() > reserved {
+            return Err(PdfError::TooLarge(format!(
+                "the signature has {} bytes but only {reserved} are reserved in /Contents",
+                der.len()
+            )));
+        }
+        let hex = hex::encode_upper(der);
+        let at = self.contents.0 + 1;
+        self.out[at..at + hex.len()].copy_from_slice(hex.as_bytes());
+        Ok(self.out)
+    }
+}
+
+/// Adds a signature field holding `value` to `input` (whose last revision is `doc`) as one
+/// incremental update, `/Contents` reserved and `/ByteRange` final.
+pub(super) fn prepare_field(
+    input: &[u8],
+    doc: &Document,
+    value: FieldValue<'_>,
+    opts: &PdfSignOptions,
+) -> Result<Prepared, PdfError> {
     if opts.reserved_bytes == 0 || opts.reserved_bytes > MAX_RESERVED_BYTES {
         return Err(PdfError::TooLarge(format!(
             "reserved /Contents size must be 1..={MAX_RESERVED_BYTES} bytes"
@@ -140,42 +213,17 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
             return Err(PdfError::TooLarge(format!("a text over {MAX_TEXT_CHARS} characters")));
         }
     }
-    let parsed = PdfDocument::parse(input)?;
-    let doc = parsed.last();
-    if doc.trailer.has(b"Encrypt") {
-        return Err(PdfError::Unsupported("signing an encrypted document".into()));
-    }
-    // A certification signature allowing no changes (DocMDP P=1) forbids adding signatures.
-    for field in signature_fields(doc)? {
-        if let Some(dict) = &field.value {
-            if SignatureValue::read(doc, dict).docmdp == Some(1) {
-                return Err(PdfError::Unsupported(format!(
-                    "the document is certified by {} with no changes allowed (DocMDP P=1)",
-                    field.name
-                )));
-            }
-        }
-    }
-    let base = memmem::find(&input[..input.len().min(1024)], b"%PDF-").unwrap_or(0);
-    let prev = last_startxref(input)?;
-    let prev_is_stream = !input
-        .get(base + prev..)
-        .map(|rest| {
-            let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
-            rest[start..].starts_with(b"xref")
-        })
-        .unwrap_or(false);
-
-    let root_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|_| PdfError::Malformed("the trailer has no /Root reference".into()))?;
+    let appearance = match value {
+        FieldValue::Signature(signer) => opts.appearance.map(|a| (a, signer.certificate)),
+        FieldValue::DocTimeStamp => None,
+    };
+    let mut update = Increment::new(input, doc)?;
+    let root_id = update.root_id;
     let catalog = doc
         .get_dictionary(root_id)
         .map_err(|_| PdfError::Malformed("the catalog is not a dictionary".into()))?
         .clone();
-    let page_index = opts.appearance.map(|a| a.page).unwrap_or(0);
+    let page_index = appearance.map(|(a, _)| a.page).unwrap_or(0);
     let pages = doc.get_pages();
     let page_id = *pages.values().nth(page_index).ok_or_else(|| {
         PdfError::Malformed(format!(
@@ -185,23 +233,9 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     })?;
     let field_name = field_name(doc, opts.field_name.as_deref())?;
 
-    let mut next_id = doc
-        .trailer
-        .get(b"Size")
-        .and_then(Object::as_i64)
-        .ok()
-        .and_then(|s| u32::try_from(s).ok())
-        .unwrap_or(0)
-        .max(doc.max_id.saturating_add(1))
-        .max(1);
-    let mut new_id = || {
-        let id = (next_id, 0u16);
-        next_id = next_id.saturating_add(1);
-        id
-    };
-    let sig_id = new_id();
-    let field_id = new_id();
-    let ap_id = opts.appearance.map(|_| new_id());
+    let sig_id = update.new_id();
+    let field_id = update.new_id();
+    let ap_id = appearance.map(|_| update.new_id());
 
     // What changes to reach the new field.
     let mut changed: Vec<(ObjectId, Object)> = Vec::new();
@@ -225,7 +259,7 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
             }
         }
         _ => {
-            let form_id = new_id();
+            let form_id = update.new_id();
             let mut form = Dictionary::new();
             form.set("Fields", Object::Array(vec![field_ref.clone()]));
             form.set("SigFlags", 3);
@@ -267,8 +301,8 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     }
 
     // The field, merged with its widget.
-    let rect = match opts.appearance {
-        Some(a) => {
+    let rect = match appearance {
+        Some((a, _)) => {
             let ok = [a.x, a.y, a.width, a.height]
                 .iter()
                 .all(|v| v.is_finite() && v.abs() < 1e6);
@@ -297,36 +331,17 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     }
 
     // Write the update.
-    let mut w = UpdateWriter::new(input, base);
-    let slots = w.signature_dictionary(sig_id, signer.sub_filter(), opts)?;
-    w.object(field_id, &Object::Dictionary(field))?;
-    if let (Some(ap), Some(a)) = (ap_id, opts.appearance) {
-        w.appearance(ap, a, signer.certificate, opts.time)?;
+    let slots = update.w.signature_dictionary(sig_id, value, opts)?;
+    update.w.object(field_id, &Object::Dictionary(field))?;
+    if let (Some(ap), Some((a, cert))) = (ap_id, appearance) {
+        update.w.appearance(ap, a, cert, opts.time)?;
     }
     for (id, object) in &changed {
-        w.object(*id, object)?;
+        update.w.object(*id, object)?;
     }
-    // The previous trailer's entries carry over (a verifier flags a dropped key as a change),
-    // but not its cross-reference bookkeeping.
-    let mut trailer = doc.trailer.clone();
-    for key in XREF_SECTION_KEYS {
-        trailer.remove(key);
-    }
-    trailer.set("Root", Object::Reference(root_id));
-    let fresh_id = DigestAlgorithm::Sha256.digest(format!("{prev} {} {field_name}", opts.time).as_bytes());
-    let fresh_id = Object::String(fresh_id[..16].to_vec(), StringFormat::Hexadecimal);
-    let first_id = match doc.trailer.get(b"ID").and_then(Object::as_array) {
-        Ok(ids) if !ids.is_empty() => ids[0].clone(),
-        _ => fresh_id.clone(),
-    };
-    trailer.set("ID", Object::Array(vec![first_id, fresh_id]));
-    trailer.set("Prev", i64::try_from(prev).unwrap_or(i64::MAX));
-    let xref_id = prev_is_stream.then(&mut new_id);
-    let size = next_id;
-    w.finish(trailer, size, xref_id)?;
-    let mut out = w.out;
+    let mut out = update.finish(doc, &format!("{} {field_name}", opts.time))?;
 
-    // Byte ranges, digest, CMS.
+    // Byte ranges.
     let (contents_start, contents_end, range_slot) = slots;
     let total = out.len();
     let ranges = [0, contents_start, contents_end, total - contents_end];
@@ -342,23 +357,93 @@ pub fn sign_pdf(input: &[u8], signer: &PdfSigner<'_>, opts: &PdfSignOptions) -> 
     }
     text.push(']');
     out[range_slot.0..range_slot.1].copy_from_slice(text.as_bytes());
-    let alg = signer.key.digest_algorithm();
-    let mut h = alg.hasher();
-    h.update(&out[..contents_start]);
-    h.update(&out[contents_end..]);
-    let digest = h.finalize();
-    let cms = sign_detached_digest(signer.key, signer.certificate, signer.chain, &digest, opts.time)
-        .map_err(|e| PdfError::Malformed(format!("making the CMS: {e}")))?;
-    if cms.len() > opts.reserved_bytes {
-        return Err(PdfError::TooLarge(format!(
-            "the CMS has {} bytes but only {} are reserved in /Contents",
-            cms.len(),
-            opts.reserved_bytes
-        )));
+    Ok(Prepared {
+        out,
+        contents: (contents_start, contents_end),
+    })
+}
+
+/// One incremental update being written: the input copied, new object numbers handed out
+/// from the previous /Size, and on [`Increment::finish`] a cross-reference section of the
+/// same kind as the input's last one (a table, or an uncompressed cross-reference stream)
+/// whose trailer points back with `/Prev`.
+pub(super) struct Increment {
+    /// The output so far.
+    pub w: UpdateWriter,
+    /// The catalog.
+    pub root_id: ObjectId,
+    prev: usize,
+    prev_is_stream: bool,
+    next_id: u32,
+}
+
+impl Increment {
+    /// Starts an update of `input`, whose last revision is `doc`.
+    pub fn new(input: &[u8], doc: &Document) -> Result<Increment, PdfError> {
+        if doc.trailer.has(b"Encrypt") {
+            return Err(PdfError::Unsupported("updating an encrypted document".into()));
+        }
+        let base = memmem::find(&input[..input.len().min(1024)], b"%PDF-").unwrap_or(0);
+        let prev = last_startxref(input)?;
+        let prev_is_stream = !input
+            .get(base + prev..)
+            .map(|rest| {
+                let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+                rest[start..].starts_with(b"xref")
+            })
+            .unwrap_or(false);
+        let root_id = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .map_err(|_| PdfError::Malformed("the trailer has no /Root reference".into()))?;
+        let next_id = doc
+            .trailer
+            .get(b"Size")
+            .and_then(Object::as_i64)
+            .ok()
+            .and_then(|s| u32::try_from(s).ok())
+            .unwrap_or(0)
+            .max(doc.max_id.saturating_add(1))
+            .max(1);
+        Ok(Increment {
+            w: UpdateWriter::new(input, base),
+            root_id,
+            prev,
+            prev_is_stream,
+            next_id,
+        })
     }
-    let hex = hex::encode_upper(&cms);
-    out[contents_start + 1..contents_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-    Ok(out)
+
+    /// A new object number.
+    pub fn new_id(&mut self) -> ObjectId {
+        let id = (self.next_id, 0u16);
+        self.next_id = self.next_id.saturating_add(1);
+        id
+    }
+
+    /// Writes the cross-reference section and trailer (the previous trailer's entries carried
+    /// over, a new second /ID made from `seed`) and returns the file.
+    pub fn finish(mut self, doc: &Document, seed: &str) -> Result<Vec<u8>, PdfError> {
+        // The previous trailer's entries carry over (a verifier flags a dropped key as a
+        // change), but not its cross-reference bookkeeping.
+        let mut trailer = doc.trailer.clone();
+        for key in XREF_SECTION_KEYS {
+            trailer.remove(key);
+        }
+        trailer.set("Root", Object::Reference(self.root_id));
+        let fresh_id = DigestAlgorithm::Sha256.digest(format!("{} {seed}", self.prev).as_bytes());
+        let fresh_id = Object::String(fresh_id[..16].to_vec(), StringFormat::Hexadecimal);
+        let first_id = match doc.trailer.get(b"ID").and_then(Object::as_array) {
+            Ok(ids) if !ids.is_empty() => ids[0].clone(),
+            _ => fresh_id.clone(),
+        };
+        trailer.set("ID", Object::Array(vec![first_id, fresh_id]));
+        trailer.set("Prev", i64::try_from(self.prev).unwrap_or(i64::MAX));
+        let xref_id = self.prev_is_stream.then(|| self.new_id());
+        self.w.finish(trailer, self.next_id, xref_id)?;
+        Ok(self.w.out)
+    }
 }
 
 /// Appends the field to the form's /Fields; returns the form dictionary when it changed
@@ -476,13 +561,13 @@ fn number(v: f64) -> Object {
 }
 
 /// `D:YYYYMMDDHHmmSSZ`.
-fn pdf_date(t: Time) -> String {
+pub(super) fn pdf_date(t: Time) -> String {
     let digits: String = t.to_string().chars().filter(char::is_ascii_digit).take(14).collect();
     format!("D:{digits}Z")
 }
 
 /// Appends objects and the cross-reference section to a copy of the input.
-struct UpdateWriter {
+pub(super) struct UpdateWriter {
     out: Vec<u8>,
     base: usize,
     /// (object number, generation, offset from `%PDF-`).
@@ -516,7 +601,8 @@ impl UpdateWriter {
         lopdf::Writer::write_object(&mut self.out, object).map_err(|e| PdfError::Malformed(format!("writing: {e}")))
     }
 
-    fn object(&mut self, id: ObjectId, object: &Object) -> Result<(), PdfError> {
+    /// Writes one indirect object.
+    pub(super) fn object(&mut self, id: ObjectId, object: &Object) -> Result<(), PdfError> {
         self.begin(id);
         self.value(object)?;
         self.end();
@@ -528,13 +614,17 @@ impl UpdateWriter {
     fn signature_dictionary(
         &mut self,
         id: ObjectId,
-        sub_filter: &str,
+        value: FieldValue<'_>,
         opts: &PdfSignOptions,
     ) -> Result<(usize, usize, (usize, usize)), PdfError> {
         self.begin(id);
+        let (type_name, sub_filter) = match value {
+            FieldValue::Signature(signer) => ("Sig", signer.sub_filter()),
+            FieldValue::DocTimeStamp => ("DocTimeStamp", "ETSI.RFC3161"),
+        };
         let _ = write!(
             self.out,
-            "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /ByteRange "
+            "<</Type /{type_name} /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /ByteRange "
         );
         let range_start = self.out.len();
         let placeholder = format!("[0 {0} {0} {0}]", "0".repeat(BYTE_RANGE_DIGITS));
@@ -546,6 +636,12 @@ impl UpdateWriter {
         self.out.resize(self.out.len() + 2 * opts.reserved_bytes, b'0');
         self.out.push(b'>');
         let contents_end = self.out.len();
+        if matches!(value, FieldValue::DocTimeStamp) {
+            // The token's genTime is the time; a document time-stamp has no /M or names.
+            self.out.extend_from_slice(b">>");
+            self.end();
+            return Ok((contents_start, contents_end, (range_start, range_end)));
+        }
         self.out.extend_from_slice(b" /M ");
         self.value(&Object::String(pdf_date(opts.time).into_bytes(), StringFormat::Literal))?;
         for (key, text) in [

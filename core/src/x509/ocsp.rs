@@ -191,6 +191,21 @@ impl OcspResponseInfo {
         x509_time(&x509_cert::time::Time::GeneralTime(self.data.produced_at))
     }
 
+    /// Whether one of the responses is about `cert`: same serial number and issuer name hash
+    /// (the issuer key hash is not compared, so no issuer certificate is needed; nothing is
+    /// verified). For choosing which responses to keep with a signature, not for validation.
+    pub fn mentions(&self, cert: &Certificate) -> bool {
+        let Ok(issuer_name) = cert.inner().tbs_certificate().issuer().to_der() else {
+            return false;
+        };
+        self.data.responses.iter().any(|single| {
+            let id = &single.cert_id;
+            id.serial_number.as_bytes() == cert.serial_bytes()
+                && DigestAlgorithm::from_oid(&id.hash_algorithm.oid)
+                    .is_some_and(|d| d.digest(&issuer_name) == id.issuer_name_hash.as_bytes())
+        })
+    }
+
     /// The status of `cert` (issued by `issuer`) at `at`, after checking the response's
     /// signature and the responder's authority. `Err` says why the response cannot be used.
     /// `freshness` says when the response is usable (current at `at`, or fresh for a past time).
