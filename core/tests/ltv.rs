@@ -21,23 +21,6 @@ use yinjian::seal::SealOptions;
 use yinjian::x509::{parse_all, Crl, RevocationPolicy, TrustStore};
 use yinjian::{Report, Status};
 
-/// The cases that the library already decides as expected; the rest wait for the past
-/// validation engine of issue 17 (`all_ltv_cases`, ignored until then).
-const PASSING_TODAY: &[&str] = &[
-    "b-b.pdf",
-    "b-t.pdf",
-    "b-lt.pdf",
-    "b-lta.pdf",
-    "b-lta-3.pdf",
-    "revoked-after-ts.pdf",
-    "revoked-before-ts.pdf",
-    "tsa-expired.pdf",
-    "tsa-expired-archived.pdf",
-    "crl-stale.pdf",
-    "sha1-no-ts.pdf",
-    "dss-page-changed.pdf",
-];
-
 /// The lines of `cases.ndjson`.
 fn cases() -> Vec<Value> {
     let text = std::fs::read_to_string(vectors().join("ltv/cases.ndjson")).unwrap();
@@ -171,23 +154,8 @@ fn run(cases: &[Value]) {
     );
 }
 
-/// The cases decided as expected today stay so.
-#[test]
-fn ltv_cases_passing_today() {
-    let all = cases();
-    for name in PASSING_TODAY {
-        assert!(all.iter().any(|c| c["file"] == *name), "{name} is not in cases.ndjson");
-    }
-    let today: Vec<Value> = all
-        .into_iter()
-        .filter(|c| PASSING_TODAY.contains(&c["file"].as_str().unwrap()))
-        .collect();
-    run(&today);
-}
-
 /// Every case of `cases.ndjson`.
 #[test]
-#[ignore = "issue 17: past validation engine in progress"]
 fn all_ltv_cases() {
     run(&cases());
 }
