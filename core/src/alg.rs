@@ -22,9 +22,11 @@ use crate::sm::sm3::{Sm3Hasher, STREAM_CHUNK};
 
 mod dsa;
 pub use dsa::{inherit_dsa_parameters, ID_DSA};
+mod cache;
 mod constraints;
 mod rustcrypto;
 
+pub use cache::{SignatureCache, MAX_CACHED_SIGNATURES};
 pub use constraints::CryptoConstraints;
 pub use rustcrypto::{MAX_RSA_BITS, MIN_RSA_BITS};
 

@@ -23,7 +23,7 @@ use super::changes::{compare, ChangeLevel, Coverage, RevisionChanges};
 use super::document::{self, Dss, PdfDocument, SignatureField, SignatureKind, SignatureValue};
 use super::PdfError;
 use crate::alg::{verify_signature, DigestAlgorithm, Hasher, SignatureAlgorithm};
-use crate::cms::tsp::{verify_signature_timestamp_protected, TimeStampToken};
+use crate::cms::tsp::TimeStampToken;
 use crate::cms::{oid as cms_oid, Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
 use crate::ltv::{DataSource, ValidationData};
 use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
@@ -218,6 +218,8 @@ struct Context<'o, 'a> {
     dss: Dss,
     /// How many of `pool` (the first) came from the DSS.
     dss_certs: usize,
+    /// Signature verifications of this document's chains ([`Context::chain_options`]).
+    signature_cache: crate::alg::SignatureCache,
     /// The usable document time-stamps found so far (newest first are verified first): the
     /// revision each was added in and the time it proves for everything before it.
     doc_poes: Vec<(usize, ProofOfExistence)>,
@@ -264,7 +266,17 @@ impl<'o, 'a> Context<'o, 'a> {
             doc_poes: Vec::new(),
             dss: dss.clone(),
             dss_certs,
+            signature_cache: crate::alg::SignatureCache::new(),
         }
+    }
+
+    /// The caller's chain options with this document's signature cache: the signatures,
+    /// time-stamps and validations in the past of one document check each certificate and
+    /// CRL signature once.
+    fn chain_options(&self) -> crate::x509::ChainOptions {
+        let mut chain = self.opts.seal.chain.clone();
+        chain.signature_cache = self.signature_cache.clone();
+        chain
     }
 
     /// Lists the DSS's data, this signature's VRI entry and the caller's data in `data`.
@@ -776,7 +788,7 @@ fn cms_checks(
     // Validation data: the signature's own, CAdES values, the signature time-stamp's, the
     // DSS and this signature's VRI, and the caller's; each listed with where it was found.
     let mut data = ValidationData::default();
-    let mut chain = ctx.opts.seal.chain.clone();
+    let mut chain = ctx.chain_options();
     chain.usage = Usage::DocumentSigning;
     let mut pool = sd.certificates.clone();
     let own_ocsp: Vec<OcspResponseInfo> = sd
@@ -820,7 +832,9 @@ fn cms_checks(
         chain.crls.extend(cades.crls);
         chain.ocsp.extend(cades.ocsp);
     }
-    if let Some(Ok(token)) = crate::cms::tsp::signature_timestamp(sd, 0) {
+    // The signature time-stamp, decoded once: its data listed here, verified below.
+    let token = crate::cms::tsp::signature_timestamp(sd, 0);
+    if let Some(Ok(token)) = &token {
         let tsd = &token.signed_data;
         tsd.certificates
             .iter()
@@ -835,7 +849,9 @@ fn cms_checks(
     // document time-stamp after it) and the document time-stamps after this revision.
     let mut poes: Vec<ProofOfExistence> = later.into_iter().cloned().collect();
     let mut timestamp_check = None;
-    if let Some(ts) = verify_signature_timestamp_protected(sd, 0, ctx.opts.seal.trust, &chain, later) {
+    let stamped = sd.signers.first().map(|s| s.signature.as_slice()).unwrap_or_default();
+    let verified = token.map(|t| t.map(|t| t.verify_protected(stamped, ctx.opts.seal.trust, &chain, later)));
+    if let Some(ts) = verified {
         timestamp_check = Some(match ts {
             Ok(tv) => match crate::report::deciding(&tv.checks) {
                 None => {
@@ -1058,7 +1074,7 @@ fn rsa_sha1_checks(
             report.push(Check::failed(NAME, Reason::BadSignature, "no signature"));
         }
     }
-    let mut chain = ctx.opts.seal.chain.clone();
+    let mut chain = ctx.chain_options();
     chain.usage = Usage::DocumentSigning;
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
@@ -1116,7 +1132,7 @@ fn doc_timestamp_checks(
         return;
     };
     let digest = ctx.digest(alg, bytes, ranges);
-    let mut chain = ctx.opts.seal.chain.clone();
+    let mut chain = ctx.chain_options();
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
     let verification = token.verify_digest_protected(&digest, ctx.opts.seal.trust, &chain, later);

@@ -12,7 +12,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use super::cert::{x509_time, Certificate};
 use super::name::{self, NameKey};
 use super::X509Error;
-use crate::alg::{verify_signature, SignatureAlgorithm};
+use crate::alg::SignatureAlgorithm;
 use crate::time::Time;
 
 /// Largest CRL accepted.
@@ -321,6 +321,16 @@ impl Crl {
 
     /// Verifies the CRL's signature with the key in `spki` (DER SubjectPublicKeyInfo).
     pub fn verify_signature(&self, spki: &[u8], allow_sha1: bool) -> Result<(), String> {
+        self.verify_signature_with(spki, allow_sha1, &crate::alg::SignatureCache::new())
+    }
+
+    /// [`Crl::verify_signature`] through a cache of verifications.
+    pub fn verify_signature_with(
+        &self,
+        spki: &[u8],
+        allow_sha1: bool,
+        cache: &crate::alg::SignatureCache,
+    ) -> Result<(), String> {
         let alg = self.signature_algorithm()?;
         if alg.is_weak() && !allow_sha1 {
             return Err(format!("{} signatures are not accepted (legacy SHA-1)", alg.name()));
@@ -330,7 +340,9 @@ impl Crl {
             .signature
             .as_bytes()
             .ok_or("CRL signature BIT STRING has unused bits")?;
-        verify_signature(alg, spki, &self.der[self.tbs.clone()], sig).map_err(|e| format!("CRL signature: {e}"))?;
+        cache
+            .verify(alg, spki, &self.der[self.tbs.clone()], sig)
+            .map_err(|e| format!("CRL signature: {e}"))?;
         Ok(())
     }
 

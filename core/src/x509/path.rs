@@ -16,7 +16,7 @@ use super::policy::{self, CertPolicies, PolicyInputs};
 use super::profile::{self, Role};
 use super::trust::TrustStore;
 use super::{RevocationPolicy, Usage};
-use crate::alg::{verify_signature, CryptoConstraints};
+use crate::alg::CryptoConstraints;
 use crate::report::{Check, Reason, Report};
 use crate::time::Time;
 
@@ -88,6 +88,10 @@ pub struct ChainOptions {
     /// chain is then validated at the claimed time and the check says so. Off by default
     /// (ETSI: INDETERMINATE, OUT_OF_BOUNDS_NO_POE).
     pub claimed_time_counts: bool,
+    /// Signature verifications already made (certificates, CRLs), shared by every clone of
+    /// these options: one document's signatures, time-stamps and validations in the past
+    /// check each signature once.
+    pub signature_cache: crate::alg::SignatureCache,
 }
 
 impl ChainOptions {
@@ -110,6 +114,7 @@ impl ChainOptions {
             revocation_fresh_for: None,
             revocation_freshness: 0,
             claimed_time_counts: false,
+            signature_cache: crate::alg::SignatureCache::new(),
         }
     }
 
@@ -543,7 +548,9 @@ impl<'a> Search<'a> {
         }
         self.sig_checks += 1;
         let result = child.signature_algorithm().map_err(|e| e.to_string()).and_then(|alg| {
-            verify_signature(alg, issuer_spki, child.tbs_der(), child.signature()).map_err(|e| e.to_string())?;
+            self.opts
+                .signature_cache
+                .verify(alg, issuer_spki, child.tbs_der(), child.signature())?;
             self.opts
                 .crypto_constraints()
                 .check_spki(alg, None, issuer_spki)

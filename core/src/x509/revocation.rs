@@ -346,7 +346,11 @@ impl<'p> Context<'p, '_> {
             ));
         }
         self.sig_checks += 1;
-        let result = crl.verify_signature(spki, self.opts.crypto_constraints().allow_sha1);
+        let result = crl.verify_signature_with(
+            spki,
+            self.opts.crypto_constraints().allow_sha1,
+            &self.opts.signature_cache,
+        );
         self.sig_cache.insert(key, result.clone());
         result
     }

@@ -1,0 +1,70 @@
+//! A cache of signature verifications, shared by every clone of one set of chain options:
+//! validating a document whose signatures and time-stamps share CAs — and validating a chain
+//! again at a proof of existence — checks each certificate's and CRL's signature once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
+
+/// Most results one cache keeps; beyond it, verifications are made and not remembered.
+pub const MAX_CACHED_SIGNATURES: usize = 4096;
+
+/// Signature verification results keyed by the SHA-256 of everything verified (algorithm,
+/// key, message, signature), so a hit is exactly the verification it replaces. Clones share
+/// the results.
+#[derive(Clone, Default)]
+pub struct SignatureCache(Arc<Mutex<HashMap<[u8; 32], Result<(), String>>>>);
+
+impl std::fmt::Debug for SignatureCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map(|m| m.len()).unwrap_or(0);
+        write!(f, "SignatureCache({n} results)")
+    }
+}
+
+impl SignatureCache {
+    /// An empty cache.
+    pub fn new() -> SignatureCache {
+        SignatureCache::default()
+    }
+
+    /// [`verify_signature`] through the cache; the error is its message.
+    pub fn verify(
+        &self,
+        alg: SignatureAlgorithm,
+        spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), String> {
+        let mut h = DigestAlgorithm::Sha256.hasher();
+        for part in [alg.name().as_bytes(), spki_der, message, signature] {
+            h.update(&(part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&h.finalize());
+        if let Some(known) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return known;
+        }
+        let result = verify_signature(alg, spki_der, message, signature)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() < MAX_CACHED_SIGNATURES {
+                map.insert(key, result.clone());
+            }
+        }
+        result
+    }
+
+    /// How many results the cache holds.
+    pub fn len(&self) -> usize {
+        self.0.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Whether the cache holds no result.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
