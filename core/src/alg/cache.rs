@@ -10,11 +10,14 @@ use super::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
 /// Most results one cache keeps; beyond it, verifications are made and not remembered.
 pub const MAX_CACHED_SIGNATURES: usize = 4096;
 
+/// Verification results by the SHA-256 of what was verified.
+type Results = HashMap<[u8; 32], Result<(), String>>;
+
 /// Signature verification results keyed by the SHA-256 of everything verified (algorithm,
 /// key, message, signature), so a hit is exactly the verification it replaces. Clones share
 /// the results.
 #[derive(Clone, Default)]
-pub struct SignatureCache(Arc<Mutex<HashMap<[u8; 32], Result<(), String>>>>);
+pub struct SignatureCache(Arc<Mutex<Results>>);
 
 impl std::fmt::Debug for SignatureCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
