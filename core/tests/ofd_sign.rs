@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
-use common::{cert, key, openssl_sm2_verify, t, vectors, TestPki};
+use common::{cert, key, openssl_sm2_verify, raw_entries, read_entry, t, vectors, TestPki};
 use yinjian::ofd::{sign_ofd, verify_ofd_bytes, OfdOptions, OfdSigner, StampPlacement};
 use yinjian::x509::Certificate;
 use yinjian::{Reason, Report, Status};
@@ -69,28 +69,6 @@ fn references_detail(part: &Report, key: &str) -> Vec<String> {
                 .filter_map(|v| v.as_str().or_else(|| v["file"].as_str()).map(str::to_owned))
                 .collect()
         })
-}
-
-/// name → (raw compressed bytes, CRC-32, compression method) of every entry.
-fn raw_entries(doc: &[u8]) -> Vec<(String, Vec<u8>, u32, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index_raw(i).unwrap();
-            let name = file.name().unwrap().into_owned();
-            let (crc, method) = (file.crc32(), format!("{:?}", file.compression()));
-            let mut raw = Vec::new();
-            file.read_to_end(&mut raw).unwrap();
-            (name, raw, crc, method)
-        })
-        .collect()
-}
-
-fn read_entry(doc: &[u8], name: &str) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    let mut out = Vec::new();
-    archive.by_name(name).unwrap().read_to_end(&mut out).unwrap();
-    out
 }
 
 /// The package with one entry's content replaced (every other entry copied raw).

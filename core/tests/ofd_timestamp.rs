@@ -6,9 +6,9 @@
 #[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-use common::{cert, key, t, vectors, TestPki};
+use common::{cert, key, raw_entries, read_entry, t, vectors, TestPki};
 use yinjian::cms::build::{CmsKey, Tsa, DEFAULT_TSA_POLICY};
 use yinjian::ofd::{
     sign_ofd, timestamp_signatures, verify_ofd_bytes, OfdError, OfdOptions, OfdSigner, SkipReason, StampOutcome,
@@ -92,28 +92,6 @@ fn status(part: &Report, check: &str) -> Status {
     part.check(check)
         .unwrap_or_else(|| panic!("no {check} in\n{}", part.to_text()))
         .status
-}
-
-/// name, raw compressed bytes, CRC-32 and method of every entry, in order.
-fn raw_entries(doc: &[u8]) -> Vec<(String, Vec<u8>, u32, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index_raw(i).unwrap();
-            let name = file.name().unwrap().into_owned();
-            let (crc, method) = (file.crc32(), format!("{:?}", file.compression()));
-            let mut raw = Vec::new();
-            file.read_to_end(&mut raw).unwrap();
-            (name, raw, crc, method)
-        })
-        .collect()
-}
-
-fn read_entry(doc: &[u8], name: &str) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    let mut out = Vec::new();
-    archive.by_name(name).unwrap().read_to_end(&mut out).unwrap();
-    out
 }
 
 /// The entries that differ between two packages with the same names in the same order.

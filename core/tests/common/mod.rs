@@ -136,3 +136,31 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
     }
     None
 }
+
+/// Name, raw compressed bytes, CRC-32 and compression method of every entry of an OFD (ZIP)
+/// package, in order (for tests that check entries are kept byte for byte).
+#[allow(dead_code)] // the OFD writing tests
+pub fn raw_entries(doc: &[u8]) -> Vec<(String, Vec<u8>, u32, String)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index_raw(i).unwrap();
+            let name = file.name().unwrap().into_owned();
+            let (crc, method) = (file.crc32(), format!("{:?}", file.compression()));
+            let mut raw = Vec::new();
+            file.read_to_end(&mut raw).unwrap();
+            (name, raw, crc, method)
+        })
+        .collect()
+}
+
+/// The decompressed bytes of entry `name` of an OFD (ZIP) package.
+#[allow(dead_code)] // the OFD writing tests
+pub fn read_entry(doc: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc)).unwrap();
+    let mut out = Vec::new();
+    archive.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+    out
+}
