@@ -1053,3 +1053,29 @@ fn several_certificates_with_the_same_subject_and_key_identifier() {
     );
     assert_eq!(v.status(), Status::Passed, "{:?}", v.checks);
 }
+
+/// A CMS with a signature time-stamp lists where its validation data came from (the CMS's
+/// own certificates, the TSA's inside the token) and the time-stamp as a proof of existence.
+#[test]
+fn validation_data_and_proof_of_existence_of_a_time_stamped_cms() {
+    let content = read("content.bin");
+    let report = detached(&read("rsa-detached-sigts.der"), &content, &trust("root"), &opts());
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    let data = report.check("cms.validation-data").expect("cms.validation-data");
+    let items = data.details["items"].as_array().unwrap();
+    for source in ["signature", "timestamp"] {
+        assert!(
+            items
+                .iter()
+                .any(|i| i["type"] == "certificate" && i["source"] == source),
+            "no certificate from {source}: {}",
+            data.message
+        );
+    }
+    assert_eq!(report.proofs_of_existence.len(), 1);
+    assert_eq!(
+        report.proofs_of_existence[0].source,
+        yinjian::PoeSource::SignatureTimestamp
+    );
+    assert_eq!(report.subject.signing_time, Some(report.proofs_of_existence[0].time));
+}

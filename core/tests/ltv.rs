@@ -104,6 +104,18 @@ fn judge(case: &Value) -> Result<(), String> {
                 case["poe"]["source"]
             ));
         }
+        // …and lists it among the signature's proofs of existence, with its source.
+        let source = case["poe"]["source"].as_str().unwrap_or_default();
+        let listed = part
+            .proofs_of_existence
+            .iter()
+            .any(|p| p.time.to_string() == poe && p.source.as_str() == source);
+        if !listed {
+            wrong.push(format!(
+                "the POE {poe} ({source}) is not in proofs_of_existence {:?}",
+                part.proofs_of_existence
+            ));
+        }
     }
     let checks: Vec<String> = part
         .checks
@@ -184,4 +196,34 @@ fn ltv_cases_are_complete() {
         assert_eq!(case["reason"].is_null(), expect == "PASSED", "{case}");
         t(case["at"].as_str().unwrap());
     }
+}
+
+/// The validation data of a B-LTA signature is listed with where each piece was found: the
+/// signer's chain in the CMS, the TSA's inside the time-stamp token, CRLs in the DSS, the
+/// caller's CRLs; a document time-stamp is among its proofs of existence.
+#[test]
+fn validation_data_and_proofs_are_listed_by_source() {
+    let case = cases().into_iter().find(|c| c["file"] == "b-lta.pdf").unwrap();
+    let report = verify_case(&case);
+    let part = signature_part(&report).unwrap();
+    let data = part.check("pdf.validation-data").expect("pdf.validation-data");
+    assert_eq!(data.status, Status::Passed);
+    let items = data.details["items"].as_array().unwrap();
+    let has = |kind: &str, source: &str| items.iter().any(|i| i["type"] == kind && i["source"] == source);
+    for (kind, source) in [
+        ("certificate", "signature"),
+        ("certificate", "timestamp"),
+        ("crl", "dss"),
+        ("crl", "caller"),
+    ] {
+        assert!(has(kind, source), "no {kind} from {source}: {}", data.message);
+    }
+    let sources: Vec<&str> = part.proofs_of_existence.iter().map(|p| p.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        ["signature-timestamp", "document-timestamp"],
+        "{:?}",
+        part.proofs_of_existence
+    );
+    assert!(part.proofs_of_existence[0].time < part.proofs_of_existence[1].time);
 }

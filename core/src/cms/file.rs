@@ -7,8 +7,9 @@ use serde_json::json;
 
 use super::tsp::verify_signature_timestamp;
 use super::{oid, CmsError, CmsOptions, Content, SignedData, MAX_CMS_SIZE, REPORT_KIND};
+use crate::ltv::{DataSource, ValidationData};
 use crate::report::{summarize, Check, PoeSource, ProofOfExistence, Reason, Report, Status};
-use crate::x509::{Certificate, ChainOptions, TrustStore};
+use crate::x509::{Certificate, ChainOptions, OcspResponseInfo, TrustStore};
 
 /// The report kind of one SignerInfo's part.
 pub const SIGNER_REPORT_KIND: &str = "cms-signer";
@@ -110,20 +111,49 @@ pub fn verify_report(
     let mut pool = sd.certificates.clone();
     pool.extend(intermediates.iter().cloned());
     let mut chain = chain_opts.clone();
+    let own_ocsp: Vec<OcspResponseInfo> = sd
+        .ocsp_responses
+        .iter()
+        .filter_map(|d| OcspResponseInfo::from_der(d).ok())
+        .collect();
+    // Where the validation data comes from, listed in each part (`cms.validation-data`).
+    let mut shared = ValidationData::default();
+    sd.certificates
+        .iter()
+        .for_each(|c| shared.certificate(c, DataSource::Signature));
+    sd.crls.iter().for_each(|c| shared.crl(c, DataSource::Signature));
+    own_ocsp.iter().for_each(|r| shared.ocsp(r, DataSource::Signature));
+    intermediates
+        .iter()
+        .for_each(|c| shared.certificate(c, DataSource::Caller));
+    chain_opts.crls.iter().for_each(|c| shared.crl(c, DataSource::Caller));
+    chain_opts.ocsp.iter().for_each(|r| shared.ocsp(r, DataSource::Caller));
     chain.crls.extend(sd.crls.iter().cloned());
-    chain.ocsp.extend(
-        sd.ocsp_responses
-            .iter()
-            .filter_map(|d| crate::x509::OcspResponseInfo::from_der(d).ok()),
-    );
+    chain.ocsp.extend(own_ocsp);
     for index in 0..sd.signers.len() {
-        // CAdES certificate-values and revocation-values of this signer count for its chain.
+        // CAdES certificate-values and revocation-values of this signer count for its chain,
+        // and so do the certificates and CRLs inside its signature time-stamp.
         let cades = sd.signers[index].cades_values();
-        let (mut pool, mut chain) = (pool.clone(), chain.clone());
+        let (mut pool, mut chain, mut data) = (pool.clone(), chain.clone(), shared.clone());
+        cades
+            .certificates
+            .iter()
+            .for_each(|c| data.certificate(c, DataSource::CadesValues));
+        cades.crls.iter().for_each(|c| data.crl(c, DataSource::CadesValues));
+        cades.ocsp.iter().for_each(|r| data.ocsp(r, DataSource::CadesValues));
+        if let Some(Ok(token)) = super::tsp::signature_timestamp(&sd, index) {
+            let tsd = &token.signed_data;
+            tsd.certificates
+                .iter()
+                .for_each(|c| data.certificate(c, DataSource::Timestamp));
+            tsd.crls.iter().for_each(|c| data.crl(c, DataSource::Timestamp));
+            chain.crls.extend(tsd.crls.iter().cloned());
+        }
         pool.extend(cades.certificates);
         chain.crls.extend(cades.crls);
         chain.ocsp.extend(cades.ocsp);
-        let part = signer_part(&sd, index, content, &pool, trust, &chain, intermediates, opts);
+        let data = data.check("cms.validation-data");
+        let part = signer_part(&sd, index, content, &pool, trust, &chain, intermediates, opts, data);
         if report.subject.signer.is_none() {
             report.subject.signer = part.subject.signer.clone();
             report.subject.signing_time = part.subject.signing_time;
@@ -143,6 +173,7 @@ fn signer_part(
     chain: &ChainOptions,
     intermediates: &[Certificate],
     opts: &CmsOptions,
+    validation_data: Check,
 ) -> Report {
     let mut part = Report::new(SIGNER_REPORT_KIND);
     part.subject.validation_time = Some(chain.at);
@@ -192,6 +223,7 @@ fn signer_part(
         }
     }
     part.checks.extend(timestamp_check);
+    part.push(validation_data);
     match &v.signer_certificate {
         Some(cert) => {
             part.subject.signer = Some(cert.subject());
