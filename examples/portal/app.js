@@ -477,6 +477,7 @@ function signatureCard(part, index, picture) {
         [t("印章", "Seal"), s.seal],
         [t("签名时间", "Signing time"), s.signing_time],
         [t("吊销状态", "Revocation"), revocationText(part)],
+        [t("存在性证明", "Proofs of existence"), poeText(part)],
         [t("格式级别", "Format level"), part.checks.find((c) => c.name === "pdf.format")?.details?.level],
         [t("原因", "Reason"), part.reason ? reasonText(part.reason) : null],
         [t("ETSI 结论", "ETSI indication"), part.indication ? [part.indication, part.sub_indication].filter(Boolean).join(" / ") : null],
@@ -494,6 +495,20 @@ function signatureCard(part, index, picture) {
       : null,
     checkTable(part.checks),
   );
+}
+
+const POE_SOURCES = {
+  "signature-timestamp": ["签名时间戳", "signature time-stamp"],
+  "document-timestamp": ["文档时间戳", "document time-stamp"],
+  "archive-timestamp": ["归档时间戳", "archive time-stamp"],
+  "seal-timestamp": ["签章时间戳", "seal time-stamp"],
+};
+
+/** The time-stamps proving when the signature existed (long-term validation), earliest first. */
+function poeText(part) {
+  const poes = part.proofs_of_existence ?? [];
+  if (!poes.length) return null;
+  return poes.map((p, i) => [i ? "; " : null, p.time, " (", t(...(POE_SOURCES[p.source] ?? [p.source, p.source])), ")"]);
 }
 
 /** What the signature's chain checks say about revocation: the least reassuring entry. */
