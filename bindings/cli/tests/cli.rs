@@ -738,6 +738,21 @@ fn id_check() {
     assert_eq!(yinjian(&["id", "check", "110105194912310021"]).status.code(), Some(1));
     let licence = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
     assert_eq!(yinjian(&["id", "check", licence]).status.code(), Some(0));
+
+    // Shapes that fit no kind: every kind tried, each refusal said, with the right article.
+    for (value, says) in [
+        ("", "the identifier is empty"),
+        ("中文", "'中' is not a letter or digit"),
+        ("12345678901234567", "17 characters: a resident identity number has 18 digits"),
+    ] {
+        let out = yinjian(&["id", "check", value]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says), "{value:?}: {text}");
+        assert!(text.contains("fits no kind of identifier"), "{value:?}: {text}");
+        assert!(text.contains("as an organisation code: ") && text.contains("as an e-licence identifier: "), "{text}");
+        assert!(!text.contains("as a organisation") && !text.contains("as a e-"), "{text}");
+    }
 }
 
 #[test]
