@@ -712,21 +712,56 @@ fn token_sign_verify_inspect() {
         "{stderr}"
     );
 
-    let garbage = yinjian(&[
-        "token",
-        "verify",
-        "not.a-token",
-        "--key",
-        &cert,
-        "--any-iss",
-        "--at",
-        at,
-        "--json",
-    ]);
+    let verify_arg = |arg: &str| {
+        yinjian(&[
+            "token", "verify", arg, "--key", &cert, "--any-iss", "--any-aud", "--at", at, "--json",
+        ])
+    };
+    // Shaped like a token but not one: the report says so.
+    let garbage = verify_arg("bm90.YS10b2tlbg.c2ln");
     assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
     let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();
     assert_eq!(report["status"], "FAILED");
     assert_eq!(report["reason"], "Malformed");
+
+    // The token from a file: by its name, as @FILE, and from standard input.
+    let file = dir.path().join("good.jwt");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let at_file = format!("@{}", s(&file));
+    for arg in [s(&file), at_file.as_str()] {
+        let out = verify_arg(arg);
+        assert_eq!(out.status.code(), Some(0), "{arg}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(["token", "inspect", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
+    let inspect = child.wait_with_output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(shown["header"]["kid"], "k1");
+
+    // A file that is not there, and an argument that is neither a file nor a token.
+    let missing = dir.path().join("missing.jwt");
+    let at_missing = format!("@{}", s(&missing));
+    for (arg, says) in [
+        (at_missing.as_str(), "file not found"),
+        ("good.jwt", "no such file, and not a token"),
+        ("not.a-token", "no such file, and not a token"),
+    ] {
+        let out = verify_arg(arg);
+        assert_eq!(out.status.code(), Some(3), "{arg}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says) && stderr.contains("@FILE"), "{arg}: {stderr}");
+    }
+    // A file that holds no text is not a token.
+    let binary = dir.path().join("binary.jwt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let out = verify_arg(s(&binary));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a token"), "{out:?}");
 }
 
 #[test]
