@@ -1126,6 +1126,20 @@ fn cert_inputs_bundles_self_anchor_and_crls() {
     let out = verify(&[s(&leaf), "--at", at, "--no-revocation"]);
     assert_ne!(out.status.code(), Some(0));
     assert!(text(&out).contains("no trust anchors were given"), "{}", text(&out));
+    // Nor as a new user first tries it (revocation not waived, the clock's time), nor in JSON.
+    let out = verify(&[s(&leaf)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no trust anchors were given"), "{}", text(&out));
+    let out = verify(&[s(&leaf), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["reason"], "UntrustedChain", "{report}");
+    assert!(report["summary"].as_str().unwrap_or_default().contains("no trust anchors were given"), "{report}");
+    // An anchors folder with no certificate in it is named, not taken for "no anchors".
+    let empty = work.path().join("no-anchors-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = verify(&[s(&leaf), "--anchors", s(&empty), "--at", at]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("no certificate in it to use as a trust anchor"), "{}", text(&out));
 
     // A bad anchor or intermediate file is named.
     let bad = work.path().join("not-a-cert.pem");

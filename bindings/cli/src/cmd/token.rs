@@ -184,9 +184,7 @@ pub(crate) fn run(command: TokenCommand) -> Result<ExitCode, String> {
                 opts.chain = Some(chain);
             }
             let mut trust = x509::TrustStore::new();
-            for path in &anchors {
-                trust.add_path(path).map_err(|e| e.to_string())?;
-            }
+            crate::options::add_anchors(&mut trust, &anchors)?;
             let trust = (!anchors.is_empty()).then_some(&trust);
             Ok(emit(
                 &token::verify_token(&token_text(&token)?, &keys, trust, &opts),
