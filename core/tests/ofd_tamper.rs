@@ -435,6 +435,56 @@ fn a_file_added_after_signing_is_uncovered_but_breaks_nothing() {
 /// The first signature of a document.
 const FIRST_SIG: &str = "Doc_0/Signs/Sign_0/Signature.xml";
 
+const SM3_OID: &str = r#"CheckMethod="1.2.156.10197.1.401""#;
+
+/// The CheckMethod `n.ofd`-style documents carry (the SM3 OID with `.2`): not supported.
+const UNSUPPORTED_METHOD: &str = r#"CheckMethod="1.2.156.10197.1.401.2""#;
+
+/// `ofd.coverage` when a signature's CheckMethod is not supported: not PASSED, and the
+/// message says why rather than only listing files "no signature covers".
+fn assert_coverage_unknown(report: &Report, signature: &str) {
+    let coverage = check(report, "ofd.coverage");
+    assert_eq!(coverage.status, Status::Indeterminate, "{}", report.to_text());
+    assert_eq!(coverage.reason, Some(Reason::Unsupported));
+    assert!(
+        coverage.message.starts_with("what the signatures cover cannot be established")
+            && coverage.message.contains("1.2.156.10197.1.401.2\", which is not supported"),
+        "{}",
+        coverage.message
+    );
+    assert_eq!(strings(coverage.details.get("unchecked_signatures")), vec![signature.to_owned()]);
+    assert_ne!(report.status, Status::Passed);
+}
+
+#[test]
+fn an_unsupported_check_method_leaves_coverage_unknown() {
+    // A document this project made (no corpus needed).
+    let mut entries = unpack_vector("sealed.ofd");
+    let report = verify(&rezip(&entries));
+    assert_eq!(reason(&report, "ofd.coverage"), None, "the baseline is covered");
+    replace_text(file(&mut entries, FIRST_SIG), SM3_OID, UNSUPPORTED_METHOD);
+    let report = verify(&rezip(&entries));
+    assert_coverage_unknown(&report, FIRST_SIG);
+    assert_eq!(reason(&report.parts[0], "ofd.references"), Some(Reason::Unsupported));
+    // Before, the pages and OFD.xml were listed as files no signature covers.
+    assert!(
+        check(&report, "ofd.coverage").message.contains("no checked signature covers: ")
+            && uncovered(&report).contains(&"Doc_0/Pages/Page_0/Content.xml".to_owned()),
+        "{}",
+        check(&report, "ofd.coverage").message
+    );
+
+    // A real product's document, one of its two signatures so changed: still unknown.
+    if common::corpus("ofd").is_none() {
+        return;
+    }
+    let report = tampered("zsbk.ofd", |e| {
+        replace_text(file(e, "Doc_0/Signs/Sign_1/Signature.xml"), SM3_OID, UNSUPPORTED_METHOD)
+    });
+    assert_coverage_unknown(&report, "Doc_0/Signs/Sign_1/Signature.xml");
+    assert_eq!(reason(&report.parts[0], "ofd.references"), Some(Reason::ModifiedAfterSigning));
+}
+
 /// `ofd.stamp` shows the page number in document order; the page's object ID is a detail.
 #[test]
 fn stamps_show_the_page_number_not_the_page_object_id() {

@@ -11,6 +11,10 @@
 //! | `cms.*`, `ofd.sign.*` | Type=Sign: a CMS SignedData or a bare SM2 signature over Signature.xml, and the signer's chain |
 //! | `ofd.seal-file` | the Seal.esl named in Signature.xml is the seal inside the signature |
 //! | `ofd.stamp` | where the stamp shows (page number in document order, boundary), for display; detail `annotations` keeps each `PageRef` (the page's object ID) |
+//!
+//! The document report's `ofd.coverage` lists the files no signature covers; when a
+//! signature's references cannot be checked (an unsupported CheckMethod, an unreadable
+//! Signature.xml) what is covered is not known, and the check is not PASSED (`Unsupported`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Seek};
@@ -228,11 +232,42 @@ fn coverage_check<R: Read + Seek>(pkg: &Package<R>, found: &[Found]) -> Check {
         .map(|e| e.name.clone())
         .filter(|n| !covered.contains(&n.to_lowercase()))
         .collect();
-    let message = match uncovered.len() {
-        0 => "every file of the package is covered by a signature".to_owned(),
-        n => format!("{n} file(s) no signature covers: {}", uncovered.join(", ")),
+    // Signatures whose references could not be checked: what they cover is not known.
+    let mut unchecked = Vec::new();
+    let mut why = Vec::new();
+    let mut reason = None;
+    for sig in found {
+        match &sig.xml {
+            Ok((_, parsed)) if sig.refs.is_none() => {
+                why.push(format!(
+                    "{} uses CheckMethod {:?}, which is not supported, so the files it references cannot be checked",
+                    sig.path, parsed.check_method
+                ));
+                reason = Some(Reason::Unsupported);
+            }
+            Ok(_) => continue,
+            Err(e) => {
+                why.push(format!("{} cannot be read ({e})", sig.path));
+                reason = reason.or(Some(e.reason()));
+            }
+        }
+        unchecked.push(sig.path.clone());
+    }
+    let files = |n: usize, whom: &str| format!("{n} file(s) no {whom} covers: {}", uncovered.join(", "));
+    let Some(reason) = reason else {
+        let message = match uncovered.len() {
+            0 => "every file of the package is covered by a signature".to_owned(),
+            n => files(n, "signature"),
+        };
+        return Check::passed("ofd.coverage", message).with_detail("uncovered", uncovered);
     };
-    Check::passed("ofd.coverage", message).with_detail("uncovered", uncovered)
+    let mut message = format!("what the signatures cover cannot be established: {}", why.join("; "));
+    if !uncovered.is_empty() {
+        message = format!("{message}; {}", files(uncovered.len(), "checked signature"));
+    }
+    Check::failed("ofd.coverage", reason, message)
+        .with_detail("uncovered", uncovered)
+        .with_detail("unchecked_signatures", unchecked)
 }
 
 fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, opts: &OfdOptions<'_>) -> Report {
