@@ -14,7 +14,8 @@
 //!
 //! The document report's `ofd.coverage` lists the files no signature covers; when a
 //! signature's references cannot be checked (an unsupported CheckMethod, an unreadable
-//! Signature.xml) what is covered is not known, and the check is not PASSED (`Unsupported`).
+//! Signature.xml) what is covered is not known, and the check is not PASSED (`Unsupported`,
+//! or the reason Signature.xml cannot be read), its message saying why.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Seek};
