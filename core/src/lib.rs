@@ -106,13 +106,13 @@ mod tests {
     #[test]
     fn front_page_names_every_module() {
         let source = include_str!("lib.rs");
-        let doc: String = source
-            .lines()
-            .filter_map(|l| l.strip_prefix("//!"))
-            .collect();
+        let doc: String = source.lines().filter_map(|l| l.strip_prefix("//!")).collect();
         for module in source.lines().filter_map(|l| l.strip_prefix("pub mod ")) {
             let name = module.trim_end_matches(';');
-            assert!(doc.contains(&format!("[`{name}`]")), "module {name} is not on the front page");
+            assert!(
+                doc.contains(&format!("[`{name}`]")),
+                "module {name} is not on the front page"
+            );
         }
     }
 }

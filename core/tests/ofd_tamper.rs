@@ -447,12 +447,19 @@ fn assert_coverage_unknown(report: &Report, signature: &str) {
     assert_eq!(coverage.status, Status::Indeterminate, "{}", report.to_text());
     assert_eq!(coverage.reason, Some(Reason::Unsupported));
     assert!(
-        coverage.message.starts_with("what the signatures cover cannot be established")
-            && coverage.message.contains("1.2.156.10197.1.401.2\", which is not supported"),
+        coverage
+            .message
+            .starts_with("what the signatures cover cannot be established")
+            && coverage
+                .message
+                .contains("1.2.156.10197.1.401.2\", which is not supported"),
         "{}",
         coverage.message
     );
-    assert_eq!(strings(coverage.details.get("unchecked_signatures")), vec![signature.to_owned()]);
+    assert_eq!(
+        strings(coverage.details.get("unchecked_signatures")),
+        vec![signature.to_owned()]
+    );
     assert_ne!(report.status, Status::Passed);
 }
 
@@ -468,7 +475,9 @@ fn an_unsupported_check_method_leaves_coverage_unknown() {
     assert_eq!(reason(&report.parts[0], "ofd.references"), Some(Reason::Unsupported));
     // Before, the pages and OFD.xml were listed as files no signature covers.
     assert!(
-        check(&report, "ofd.coverage").message.contains("no checked signature covers: ")
+        check(&report, "ofd.coverage")
+            .message
+            .contains("no checked signature covers: ")
             && uncovered(&report).contains(&"Doc_0/Pages/Page_0/Content.xml".to_owned()),
         "{}",
         check(&report, "ofd.coverage").message
@@ -482,7 +491,10 @@ fn an_unsupported_check_method_leaves_coverage_unknown() {
         replace_text(file(e, "Doc_0/Signs/Sign_1/Signature.xml"), SM3_OID, UNSUPPORTED_METHOD)
     });
     assert_coverage_unknown(&report, "Doc_0/Signs/Sign_1/Signature.xml");
-    assert_eq!(reason(&report.parts[0], "ofd.references"), Some(Reason::ModifiedAfterSigning));
+    assert_eq!(
+        reason(&report.parts[0], "ofd.references"),
+        Some(Reason::ModifiedAfterSigning)
+    );
 }
 
 /// `ofd.stamp` shows the page number in document order; the page's object ID is a detail.
@@ -492,7 +504,11 @@ fn stamps_show_the_page_number_not_the_page_object_id() {
     let mut entries = unpack_vector("sealed.ofd");
     // Page 1 given object ID 1021 (Document.xml and the stamp's PageRef alike), then a
     // second page before it.
-    replace_text(file(&mut entries, "Doc_0/Document.xml"), r#"<ofd:Page ID="1" "#, r#"<ofd:Page ID="1021" "#);
+    replace_text(
+        file(&mut entries, "Doc_0/Document.xml"),
+        r#"<ofd:Page ID="1" "#,
+        r#"<ofd:Page ID="1021" "#,
+    );
     replace_text(file(&mut entries, FIRST_SIG), r#"PageRef="1""#, r#"PageRef="1021""#);
     let one = stamp(&entries);
     assert_eq!(one.message, "stamp shown on page 1 at [120 60 40 40]");
@@ -520,7 +536,9 @@ fn stamps_show_the_page_number_not_the_page_object_id() {
     let report = tampered("V4RideRight.ofd", |_| {});
     let riding = check(&report.parts[0], "ofd.stamp");
     assert!(
-        riding.message.starts_with("stamp shown on page 1 at [202 40 40 40]; page 2 at [194 40 40 40]; page 3 at")
+        riding
+            .message
+            .starts_with("stamp shown on page 1 at [202 40 40 40]; page 2 at [194 40 40 40]; page 3 at")
             && riding.message.ends_with("page 5 at [170 40 40 40]"),
         "{}",
         riding.message

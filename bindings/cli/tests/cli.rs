@@ -714,7 +714,16 @@ fn token_sign_verify_inspect() {
 
     let verify_arg = |arg: &str| {
         yinjian(&[
-            "token", "verify", arg, "--key", &cert, "--any-iss", "--any-aud", "--at", at, "--json",
+            "token",
+            "verify",
+            arg,
+            "--key",
+            &cert,
+            "--any-iss",
+            "--any-aud",
+            "--at",
+            at,
+            "--json",
         ])
     };
     // Shaped like a token but not one: the report says so.
@@ -730,7 +739,12 @@ fn token_sign_verify_inspect() {
     let at_file = format!("@{}", s(&file));
     for arg in [s(&file), at_file.as_str()] {
         let out = verify_arg(arg);
-        assert_eq!(out.status.code(), Some(0), "{arg}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{arg}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .args(["token", "inspect", "-"])
@@ -778,15 +792,24 @@ fn id_check() {
     for (value, says) in [
         ("", "the identifier is empty"),
         ("中文", "'中' is not a letter or digit"),
-        ("12345678901234567", "17 characters: a resident identity number has 18 digits"),
+        (
+            "12345678901234567",
+            "17 characters: a resident identity number has 18 digits",
+        ),
     ] {
         let out = yinjian(&["id", "check", value]);
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(says), "{value:?}: {text}");
         assert!(text.contains("fits no kind of identifier"), "{value:?}: {text}");
-        assert!(text.contains("as an organisation code: ") && text.contains("as an e-licence identifier: "), "{text}");
-        assert!(!text.contains("as a organisation") && !text.contains("as a e-"), "{text}");
+        assert!(
+            text.contains("as an organisation code: ") && text.contains("as an e-licence identifier: "),
+            "{text}"
+        );
+        assert!(
+            !text.contains("as a organisation") && !text.contains("as a e-"),
+            "{text}"
+        );
     }
 }
 
@@ -1133,13 +1156,23 @@ fn cert_inputs_bundles_self_anchor_and_crls() {
     let out = verify(&[s(&leaf), "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["reason"], "UntrustedChain", "{report}");
-    assert!(report["summary"].as_str().unwrap_or_default().contains("no trust anchors were given"), "{report}");
+    assert!(
+        report["summary"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no trust anchors were given"),
+        "{report}"
+    );
     // An anchors folder with no certificate in it is named, not taken for "no anchors".
     let empty = work.path().join("no-anchors-here");
     std::fs::create_dir_all(&empty).unwrap();
     let out = verify(&[s(&leaf), "--anchors", s(&empty), "--at", at]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-    assert!(text(&out).contains("no certificate in it to use as a trust anchor"), "{}", text(&out));
+    assert!(
+        text(&out).contains("no certificate in it to use as a trust anchor"),
+        "{}",
+        text(&out)
+    );
 
     // A bad anchor or intermediate file is named.
     let bad = work.path().join("not-a-cert.pem");

@@ -433,7 +433,10 @@ pub fn check_identifier(value: &str) -> Report {
             Check::failed(
                 "id.valid",
                 Reason::Malformed,
-                format!("{lead}the shape fits no kind of identifier; tried {} kinds: {each}", failures.len()),
+                format!(
+                    "{lead}the shape fits no kind of identifier; tried {} kinds: {each}",
+                    failures.len()
+                ),
             )
         }
     };
@@ -511,7 +514,10 @@ mod tests {
             ("", "the identifier is empty"),
             ("  ", "the identifier is empty"),
             ("中文", "'中' is not a letter or digit"),
-            ("12345678901234567", "17 characters: a resident identity number has 18 digits"),
+            (
+                "12345678901234567",
+                "17 characters: a resident identity number has 18 digits",
+            ),
         ] {
             let check = failed(value);
             assert!(check.message.contains(says), "{value:?}: {}", check.message);
@@ -523,21 +529,35 @@ mod tests {
                 );
             }
             assert_eq!(check.details["tried"].as_array().unwrap().len(), 4, "{value:?}");
-            assert!(check.details.get("kind").is_none(), "no one kind was meant: {value:?}");
+            assert!(!check.details.contains_key("kind"), "no one kind was meant: {value:?}");
         }
         let check = failed("12345678901234567");
-        assert!(check.message.contains("as a unified social credit code: 17 characters"), "{}", check.message);
-        assert!(failed("中文").message.contains("as a resident identity number: 2 characters"));
+        assert!(
+            check.message.contains("as a unified social credit code: 17 characters"),
+            "{}",
+            check.message
+        );
+        assert!(failed("中文")
+            .message
+            .contains("as a resident identity number: 2 characters"));
 
         // A shape that fits one kind is judged as that kind alone.
         let wrong_check = check_identifier("D2143569-Y");
         assert_eq!(wrong_check.reason, Some(Reason::HashMismatch));
         let check = wrong_check.check("id.valid").unwrap();
-        assert!(check.message.starts_with("as an organisation code: check character"), "{}", check.message);
+        assert!(
+            check.message.starts_with("as an organisation code: check character"),
+            "{}",
+            check.message
+        );
         assert_eq!(check.details["kind"], "organisation-code");
         let licence = check_identifier("1.2.156.3005.2.x");
         let check = licence.check("id.valid").unwrap();
-        assert!(check.message.starts_with("as an e-licence identifier: "), "{}", check.message);
+        assert!(
+            check.message.starts_with("as an e-licence identifier: "),
+            "{}",
+            check.message
+        );
     }
 
     /// Found by the `identifier` fuzz target: a licence type of 21 bytes holding a multi-byte

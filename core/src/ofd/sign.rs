@@ -355,16 +355,13 @@ fn stamp_annot(
     }
     let document = xml::parse(&pkg.read(doc_root)?, doc_root)?;
     let pages = xml::page_ids(&document);
-    let page_id = pages
-        .get(p.page_index)
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            OfdError::Missing(format!(
-                "page {} (the document has {} page(s), counted from 0)",
-                p.page_index,
-                pages.len()
-            ))
-        })?;
+    let page_id = pages.get(p.page_index).filter(|id| !id.is_empty()).ok_or_else(|| {
+        OfdError::Missing(format!(
+            "page {} (the document has {} page(s), counted from 0)",
+            p.page_index,
+            pages.len()
+        ))
+    })?;
     Ok(format!(
         "<ofd:StampAnnot ID=\"{id}\" PageRef=\"{}\" Boundary=\"{} {} {} {}\"/>",
         escape(page_id),
