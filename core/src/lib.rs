@@ -3,7 +3,8 @@
 //! Verify — and where needed make — the trust objects of Chinese digital government: OFD and
 //! PDF documents with every seal and signature in them, electronic seals (GB/T 38540, GM/T
 //! 0031), X.509 chains with cross-certified CAs, CRLs and OCSP, CMS and RFC 3161 time-stamps,
-//! identity tokens (JWS/JWT with SM2), e-licences and their signed QR codes, SM2 and SM3.
+//! identity tokens (JWS/JWT with SM2), e-licences and their signed QR codes, e-invoices, SM2
+//! and SM3 — and, years later, long-term validation by proofs of existence.
 //!
 //! Every verification returns a [`Report`]: PASSED / FAILED / INDETERMINATE with a list of
 //! checks and machine-readable [`Reason`]s (`docs/REPORT.md`). Parsers take bytes only; no
@@ -30,9 +31,6 @@
 //! connections — one large PDF verified inline stalls every other request on that thread.
 //! `Clock::System` takes "now" at each call; `Clock::Fixed` validates as of a given time.
 //!
-//! The modules: [`ofd`], [`pdf`], [`seal`], [`x509`], [`cms`], [`token`], [`licence`], [`sm`]
-//! (SM2, SM3), [`alg`] (every other algorithm), [`report`], [`verifier`].
-//!
 //! SM2 on its own:
 //!
 //! ```
@@ -47,6 +45,26 @@
 //! assert_eq!(yinjian::sm::sm3::sm3(b"abc")[0], 0x66);
 //! # Ok::<(), yinjian::sm::sm2::Sm2Error>(())
 //! ```
+//!
+//! ## Modules
+//! | module | what is there |
+//! |---|---|
+//! | [`verifier`] | [`Verifier`]: trust, revocation data, policy and clock set once; any document verified with it |
+//! | [`ofd`] | OFD documents (GB/T 33190): every seal and signature verified, what changed after signing; sealing and signing |
+//! | [`pdf`] | PDF signatures (PAdES, GB/T 38540 seals in PDF): byte ranges, CMS and seal signatures, what later revisions changed, document time-stamps; signing |
+//! | [`seal`] | electronic seals (GB/T 38540 v4, GM/T 0031 v1): decode, verify, make |
+//! | [`x509`] | certificates, path building over cross-certified CAs, trust stores, CRL and OCSP revocation |
+//! | [`cms`] | CMS SignedData (RFC 5652, GM/T 0010), RFC 3161 time-stamp tokens, detached signing |
+//! | [`ltv`] | long-term validation (ETSI EN 319 102-1 §5.6): judging a signature by its proofs of existence |
+//! | [`policy`] | the validation policy: check levels, algorithm end dates, revocation freshness |
+//! | [`token`] | JWS/JWT/OIDC ID tokens with SM2 and the standard algorithms |
+//! | [`licence`] | e-licences: identifiers (resident number, credit code, licence ID), licence data, signed QR codes |
+//! | [`invoice`] | e-invoices: fields of an invoice OFD checked against what is signed and shown |
+//! | [`sm`] | SM2 signatures and SM3 digests |
+//! | [`alg`] | every other digest and signature algorithm, by OID and name |
+//! | [`codec`] | input forms shared by the parsers: PEM, hex or raw bytes |
+//! | [`report`] | the one result shape: [`Report`], [`Status`], [`Reason`] |
+//! | [`time`] | the validation time, [`Time`] |
 //!
 //! ## Features
 //! | feature | default | what it adds |
@@ -81,3 +99,20 @@ pub use policy::ValidationPolicy;
 pub use report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 pub use time::Time;
 pub use verifier::{Clock, DocumentKind, Verifier};
+
+#[cfg(test)]
+mod tests {
+    /// The crate's front page names every public module (the module table must grow with them).
+    #[test]
+    fn front_page_names_every_module() {
+        let source = include_str!("lib.rs");
+        let doc: String = source.lines().filter_map(|l| l.strip_prefix("//!")).collect();
+        for module in source.lines().filter_map(|l| l.strip_prefix("pub mod ")) {
+            let name = module.trim_end_matches(';');
+            assert!(
+                doc.contains(&format!("[`{name}`]")),
+                "module {name} is not on the front page"
+            );
+        }
+    }
+}

@@ -98,7 +98,16 @@ fn corpus(name: &str) -> PathBuf {
 
 /// The entries of a corpus document, in archive order.
 fn unpack(name: &str) -> Vec<(String, Vec<u8>)> {
-    let bytes = std::fs::read(corpus(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    unpack_bytes(std::fs::read(corpus(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
+}
+
+/// The entries of the OFD test vector `name` (`test-vectors/ofd`, made by this project).
+fn unpack_vector(name: &str) -> Vec<(String, Vec<u8>)> {
+    unpack_bytes(std::fs::read(common::vectors().join("ofd").join(name)).unwrap())
+}
+
+/// The entries of a package, in archive order.
+fn unpack_bytes(bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..zip.len())
         .filter_map(|i| {
@@ -421,6 +430,124 @@ fn a_file_added_after_signing_is_uncovered_but_breaks_nothing() {
     assert_eq!(reason(&report, "ofd.coverage"), None);
     assert_eq!(uncovered(&report), vec!["Doc_0/Attachs/added-later.xml"]);
     assert_eq!(report.status, Status::Indeterminate, "only trust is unknown");
+}
+
+/// The first signature of a document.
+const FIRST_SIG: &str = "Doc_0/Signs/Sign_0/Signature.xml";
+
+const SM3_OID: &str = r#"CheckMethod="1.2.156.10197.1.401""#;
+
+/// The CheckMethod `n.ofd`-style documents carry (the SM3 OID with `.2`): not supported.
+const UNSUPPORTED_METHOD: &str = r#"CheckMethod="1.2.156.10197.1.401.2""#;
+
+/// `ofd.coverage` when a signature's CheckMethod is not supported: not PASSED, and the
+/// message says why rather than only listing files "no signature covers".
+fn assert_coverage_unknown(report: &Report, signature: &str) {
+    let coverage = check(report, "ofd.coverage");
+    assert_eq!(coverage.status, Status::Indeterminate, "{}", report.to_text());
+    assert_eq!(coverage.reason, Some(Reason::Unsupported));
+    assert!(
+        coverage
+            .message
+            .starts_with("what the signatures cover cannot be established")
+            && coverage
+                .message
+                .contains("1.2.156.10197.1.401.2\", which is not supported"),
+        "{}",
+        coverage.message
+    );
+    assert_eq!(
+        strings(coverage.details.get("unchecked_signatures")),
+        vec![signature.to_owned()]
+    );
+    assert_ne!(report.status, Status::Passed);
+}
+
+#[test]
+fn an_unsupported_check_method_leaves_coverage_unknown() {
+    // A document this project made (no corpus needed).
+    let mut entries = unpack_vector("sealed.ofd");
+    let report = verify(&rezip(&entries));
+    assert_eq!(reason(&report, "ofd.coverage"), None, "the baseline is covered");
+    replace_text(file(&mut entries, FIRST_SIG), SM3_OID, UNSUPPORTED_METHOD);
+    let report = verify(&rezip(&entries));
+    assert_coverage_unknown(&report, FIRST_SIG);
+    assert_eq!(reason(&report.parts[0], "ofd.references"), Some(Reason::Unsupported));
+    // Before, the pages and OFD.xml were listed as files no signature covers.
+    assert!(
+        check(&report, "ofd.coverage")
+            .message
+            .contains("no checked signature covers: ")
+            && uncovered(&report).contains(&"Doc_0/Pages/Page_0/Content.xml".to_owned()),
+        "{}",
+        check(&report, "ofd.coverage").message
+    );
+
+    // A real product's document, one of its two signatures so changed: still unknown.
+    if common::corpus("ofd").is_none() {
+        return;
+    }
+    let report = tampered("zsbk.ofd", |e| {
+        replace_text(file(e, "Doc_0/Signs/Sign_1/Signature.xml"), SM3_OID, UNSUPPORTED_METHOD)
+    });
+    assert_coverage_unknown(&report, "Doc_0/Signs/Sign_1/Signature.xml");
+    assert_eq!(
+        reason(&report.parts[0], "ofd.references"),
+        Some(Reason::ModifiedAfterSigning)
+    );
+}
+
+/// `ofd.stamp` shows the page number in document order; the page's object ID is a detail.
+#[test]
+fn stamps_show_the_page_number_not_the_page_object_id() {
+    let stamp = |entries: &[(String, Vec<u8>)]| check(&verify(&rezip(entries)).parts[0], "ofd.stamp").clone();
+    let mut entries = unpack_vector("sealed.ofd");
+    // Page 1 given object ID 1021 (Document.xml and the stamp's PageRef alike), then a
+    // second page before it.
+    replace_text(
+        file(&mut entries, "Doc_0/Document.xml"),
+        r#"<ofd:Page ID="1" "#,
+        r#"<ofd:Page ID="1021" "#,
+    );
+    replace_text(file(&mut entries, FIRST_SIG), r#"PageRef="1""#, r#"PageRef="1021""#);
+    let one = stamp(&entries);
+    assert_eq!(one.message, "stamp shown on page 1 at [120 60 40 40]");
+    assert_eq!(one.details["annotations"][0]["page_ref"], "1021");
+    assert_eq!(one.details["annotations"][0]["page"], 1);
+    replace_text(
+        file(&mut entries, "Doc_0/Document.xml"),
+        r#"<ofd:Page ID="1021" "#,
+        r#"<ofd:Page ID="7" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="1021" "#,
+    );
+    assert_eq!(stamp(&entries).message, "stamp shown on page 2 at [120 60 40 40]");
+    // A PageRef no page has: said so, by its ID.
+    replace_text(file(&mut entries, FIRST_SIG), r#"PageRef="1021""#, r#"PageRef="99""#);
+    let stray = stamp(&entries);
+    assert_eq!(
+        stray.message,
+        "stamp shown on page object 99 (not a page of the document) at [120 60 40 40]"
+    );
+    assert_eq!(stray.details["annotations"][0]["page"], serde_json::Value::Null);
+
+    // Real documents: page objects 1, 21, 43, 63, 83 are pages 1 to 5; 677 is page 2.
+    if common::corpus("ofd").is_none() {
+        return;
+    }
+    let report = tampered("V4RideRight.ofd", |_| {});
+    let riding = check(&report.parts[0], "ofd.stamp");
+    assert!(
+        riding
+            .message
+            .starts_with("stamp shown on page 1 at [202 40 40 40]; page 2 at [194 40 40 40]; page 3 at")
+            && riding.message.ends_with("page 5 at [170 40 40 40]"),
+        "{}",
+        riding.message
+    );
+    assert_eq!(riding.details["annotations"][4]["page_ref"], "83");
+    let report = tampered("zsbk.ofd", |_| {});
+    let zsbk = check(&report.parts[0], "ofd.stamp");
+    assert_eq!(zsbk.message, "stamp shown on page 2 at [142.00 243.50 45.00 45.00]");
+    assert_eq!(zsbk.details["annotations"][0]["page_ref"], "677");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -432,7 +432,8 @@ function reportBody(report, pictures) {
   const s = report.subject ?? {};
   const licence = licenceData(report);
   const isDocument = report.kind === "ofd" || report.kind === "pdf";
-  const uncovered = report.checks.find((c) => c.name === "ofd.coverage")?.details?.uncovered ?? [];
+  const coverage = report.checks.find((c) => c.name === "ofd.coverage");
+  const uncovered = coverage?.details?.uncovered ?? [];
   return [
     fields([
       [t("签署者", "Signer"), s.signer],
@@ -442,9 +443,11 @@ function reportBody(report, pictures) {
     ]),
     licence ? [h("h3", null, t("证照信息", "Licence data")), licenceTable(licence)] : null,
     report.checks.length ? [h("h3", null, t("检查项", "Checks")), checkTable(report.checks)] : null,
-    uncovered.length
-      ? h("p", { class: "hint" }, t("未被任何签名覆盖的文件", "Files no signature covers"), ": ", uncovered.join(", "))
-      : null,
+    coverage && coverage.status !== "PASSED"
+      ? h("p", { class: "hint" }, t("无法确定签名覆盖的文件", "What the signatures cover cannot be established"), ": ", coverage.message)
+      : uncovered.length
+        ? h("p", { class: "hint" }, t("未被任何签名覆盖的文件", "Files no signature covers"), ": ", uncovered.join(", "))
+        : null,
     (report.parts ?? []).map((part, i) =>
       isDocument ? signatureCard(part, i, pictures?.[i]) : documentBlock(part, pictures),
     ),

@@ -90,6 +90,21 @@ pub(crate) fn read_policy(path: &std::path::Path) -> Result<ValidationPolicy, St
     ValidationPolicy::from_json(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Adds every certificate of each `--anchors` file or folder to `trust`; a file or folder that
+/// holds none is an error naming it (an empty folder is not silently "no trust anchors").
+pub(crate) fn add_anchors(trust: &mut x509::TrustStore, paths: &[std::path::PathBuf]) -> Result<(), String> {
+    for path in paths {
+        let added = trust.add_path(path).map_err(|e| e.to_string())?;
+        if added == 0 {
+            return Err(format!(
+                "{}: no certificate in it to use as a trust anchor (--anchors takes PEM or DER files, or folders of them)",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl TrustArgs {
     /// The validation policy: `--policy`'s file, else the default.
     pub(crate) fn validation_policy(&self) -> Result<ValidationPolicy, String> {
@@ -104,9 +119,7 @@ impl TrustArgs {
     pub(crate) fn load(&self, at: Time, usage: x509::Usage) -> Result<Loaded, String> {
         let policy = self.validation_policy()?;
         let mut trust = x509::TrustStore::new();
-        for path in &self.anchors {
-            trust.add_path(path).map_err(|e| e.to_string())?;
-        }
+        add_anchors(&mut trust, &self.anchors)?;
         for fp in &self.distrust {
             trust.distrust_hex(fp).map_err(|e| e.to_string())?;
         }

@@ -712,21 +712,70 @@ fn token_sign_verify_inspect() {
         "{stderr}"
     );
 
-    let garbage = yinjian(&[
-        "token",
-        "verify",
-        "not.a-token",
-        "--key",
-        &cert,
-        "--any-iss",
-        "--at",
-        at,
-        "--json",
-    ]);
+    let verify_arg = |arg: &str| {
+        yinjian(&[
+            "token",
+            "verify",
+            arg,
+            "--key",
+            &cert,
+            "--any-iss",
+            "--any-aud",
+            "--at",
+            at,
+            "--json",
+        ])
+    };
+    // Shaped like a token but not one: the report says so.
+    let garbage = verify_arg("bm90.YS10b2tlbg.c2ln");
     assert_eq!(garbage.status.code(), Some(1), "{garbage:?}");
     let report: serde_json::Value = serde_json::from_slice(&garbage.stdout).unwrap();
     assert_eq!(report["status"], "FAILED");
     assert_eq!(report["reason"], "Malformed");
+
+    // The token from a file: by its name, as @FILE, and from standard input.
+    let file = dir.path().join("good.jwt");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let at_file = format!("@{}", s(&file));
+    for arg in [s(&file), at_file.as_str()] {
+        let out = verify_arg(arg);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{arg}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .args(["token", "inspect", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
+    let inspect = child.wait_with_output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(shown["header"]["kid"], "k1");
+
+    // A file that is not there, and an argument that is neither a file nor a token.
+    let missing = dir.path().join("missing.jwt");
+    let at_missing = format!("@{}", s(&missing));
+    for (arg, says) in [
+        (at_missing.as_str(), "file not found"),
+        ("good.jwt", "no such file, and not a token"),
+        ("not.a-token", "no such file, and not a token"),
+    ] {
+        let out = verify_arg(arg);
+        assert_eq!(out.status.code(), Some(3), "{arg}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says) && stderr.contains("@FILE"), "{arg}: {stderr}");
+    }
+    // A file that holds no text is not a token.
+    let binary = dir.path().join("binary.jwt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let out = verify_arg(s(&binary));
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a token"), "{out:?}");
 }
 
 #[test]
@@ -738,6 +787,30 @@ fn id_check() {
     assert_eq!(yinjian(&["id", "check", "110105194912310021"]).status.code(), Some(1));
     let licence = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
     assert_eq!(yinjian(&["id", "check", licence]).status.code(), Some(0));
+
+    // Shapes that fit no kind: every kind tried, each refusal said, with the right article.
+    for (value, says) in [
+        ("", "the identifier is empty"),
+        ("中文", "'中' is not a letter or digit"),
+        (
+            "12345678901234567",
+            "17 characters: a resident identity number has 18 digits",
+        ),
+    ] {
+        let out = yinjian(&["id", "check", value]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says), "{value:?}: {text}");
+        assert!(text.contains("fits no kind of identifier"), "{value:?}: {text}");
+        assert!(
+            text.contains("as an organisation code: ") && text.contains("as an e-licence identifier: "),
+            "{text}"
+        );
+        assert!(
+            !text.contains("as a organisation") && !text.contains("as a e-"),
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -1076,6 +1149,30 @@ fn cert_inputs_bundles_self_anchor_and_crls() {
     let out = verify(&[s(&leaf), "--at", at, "--no-revocation"]);
     assert_ne!(out.status.code(), Some(0));
     assert!(text(&out).contains("no trust anchors were given"), "{}", text(&out));
+    // Nor as a new user first tries it (revocation not waived, the clock's time), nor in JSON.
+    let out = verify(&[s(&leaf)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no trust anchors were given"), "{}", text(&out));
+    let out = verify(&[s(&leaf), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["reason"], "UntrustedChain", "{report}");
+    assert!(
+        report["summary"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no trust anchors were given"),
+        "{report}"
+    );
+    // An anchors folder with no certificate in it is named, not taken for "no anchors".
+    let empty = work.path().join("no-anchors-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = verify(&[s(&leaf), "--anchors", s(&empty), "--at", at]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("no certificate in it to use as a trust anchor"),
+        "{}",
+        text(&out)
+    );
 
     // A bad anchor or intermediate file is named.
     let bad = work.path().join("not-a-cert.pem");

@@ -171,10 +171,11 @@ pub fn resident_id(value: &str) -> Result<Identifier, IdError> {
             body.push(check);
             body
         }
-        18 => v,
-        n => {
+        18 if v.is_ascii() => v,
+        _ => {
             return Err(IdError::Format(format!(
-                "{n} characters: a resident identity number has 18 (or 15 in the legacy form)"
+                "{} characters: a resident identity number has 18 digits (or 15 in the legacy form)",
+                v.chars().count()
             )))
         }
     };
@@ -256,9 +257,10 @@ pub fn credit_code(value: &str) -> Result<Identifier, IdError> {
 pub fn organisation_code(value: &str) -> Result<Identifier, IdError> {
     let v = prepare(value)?.replace('-', "");
     if v.len() != 9 || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(IdError::Format(
-            "an organisation code is 8 letters or digits and a check character".into(),
-        ));
+        return Err(IdError::Format(format!(
+            "{} characters: an organisation code is 8 letters or digits and a check character",
+            v.chars().count()
+        )));
     }
     let expected = organisation_code_check(&v[..8]).ok_or_else(|| IdError::Format("bad character".into()))?;
     check_char(char::from(v.as_bytes()[8]), expected)?;
@@ -327,25 +329,84 @@ pub fn licence_id(value: &str) -> Result<Identifier, IdError> {
 /// A validator of one kind of identifier.
 pub type Validator = fn(&str) -> Result<Identifier, IdError>;
 
+/// Every kind, in the order [`check_identifier`] reports them when the shape fits none.
+pub const ALL_KINDS: [IdKind; 4] = [
+    IdKind::ResidentId,
+    IdKind::CreditCode,
+    IdKind::OrganisationCode,
+    IdKind::LicenceId,
+];
+
+impl IdKind {
+    /// The validator of this kind.
+    pub fn validator(self) -> Validator {
+        match self {
+            IdKind::ResidentId => resident_id,
+            IdKind::CreditCode => credit_code,
+            IdKind::OrganisationCode => organisation_code,
+            IdKind::LicenceId => licence_id,
+        }
+    }
+
+    /// The kind's name in English, with its article ("a resident identity number",
+    /// "an organisation code").
+    pub fn with_article(self) -> &'static str {
+        match self {
+            IdKind::ResidentId => "a resident identity number",
+            IdKind::CreditCode => "a unified social credit code",
+            IdKind::OrganisationCode => "an organisation code",
+            IdKind::LicenceId => "an e-licence identifier",
+        }
+    }
+}
+
+/// The kinds whose shape `v` (trimmed, upper case) has; empty when it has none of them.
+fn kinds_by_shape(v: &str) -> Vec<IdKind> {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let alnum = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric());
+    if v.starts_with("1.2.156.") {
+        vec![IdKind::LicenceId]
+    } else if !v.is_ascii() {
+        Vec::new()
+    } else if v.len() == 18 && digits(&v[..17]) {
+        vec![IdKind::ResidentId, IdKind::CreditCode]
+    } else if v.len() == 18 && alnum(v) {
+        vec![IdKind::CreditCode]
+    } else if v.len() == 15 && digits(v) {
+        vec![IdKind::ResidentId]
+    } else if (v.len() == 9 && alnum(v)) || (v.len() == 10 && v.as_bytes()[8] == b'-') {
+        vec![IdKind::OrganisationCode]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Why `v` has the shape of no kind, in general terms, when there is more to say than each
+/// kind's own refusal.
+fn shape_problem(v: &str) -> Option<String> {
+    if v.is_empty() {
+        return Some("the identifier is empty".into());
+    }
+    v.chars()
+        .find(|c| !c.is_ascii_alphanumeric() && !matches!(c, '.' | '-'))
+        .map(|c| format!("{c:?} is not a letter or digit: identifiers are written in ASCII letters and digits"))
+}
+
 /// Recognises the kind from the shape and validates; returns a report (kind `identifier`)
-/// with the parts as details, or the precise reason.
+/// with the parts as details, or the precise reason. An input whose shape fits no kind is
+/// tried as every kind, and the message says why each refuses it.
 pub fn check_identifier(value: &str) -> Report {
     let mut report = Report::new(REPORT_KIND);
     let v = value.trim().to_ascii_uppercase();
-    let attempts: Vec<(IdKind, Validator)> = if v.starts_with("1.2.156.") {
-        vec![(IdKind::LicenceId, licence_id)]
-    } else if v.len() == 18 && v.bytes().take(17).all(|b| b.is_ascii_digit()) {
-        vec![(IdKind::ResidentId, resident_id), (IdKind::CreditCode, credit_code)]
-    } else if v.len() == 18 {
-        vec![(IdKind::CreditCode, credit_code)]
-    } else if v.len() == 15 && v.bytes().all(|b| b.is_ascii_digit()) {
-        vec![(IdKind::ResidentId, resident_id)]
+    let by_shape = kinds_by_shape(&v);
+    let attempts = if by_shape.is_empty() {
+        ALL_KINDS.to_vec()
     } else {
-        vec![(IdKind::OrganisationCode, organisation_code)]
+        by_shape.clone()
     };
     let mut failures = Vec::new();
-    for (kind, validate) in &attempts {
-        match validate(&v) {
+    for kind in &attempts {
+        match kind.validator()(&v) {
             Ok(id) => {
                 let mut check = Check::passed("id.valid", format!("a valid {}: {}", kind_name(*kind), id.value))
                     .with_detail("kind", serde_json::to_value(kind).unwrap_or_default());
@@ -355,19 +416,31 @@ pub fn check_identifier(value: &str) -> Report {
                 report.push(check);
                 return report.finish();
             }
-            Err(e) => failures.push((kind, e)),
+            Err(e) => failures.push((*kind, e)),
         }
     }
-    let (kind, err) = &failures[0];
-    let message = failures
+    let each = failures
         .iter()
-        .map(|(k, e)| format!("as a {}: {e}", kind_name(**k)))
+        .map(|(k, e)| format!("as {}: {e}", k.with_article()))
         .collect::<Vec<_>>()
         .join("; ");
-    report.push(
-        Check::failed("id.valid", err.reason(), message)
+    let tried = serde_json::to_value(&attempts).unwrap_or_default();
+    let check = match (by_shape.is_empty(), &failures[..]) {
+        (false, [(kind, err), ..]) => Check::failed("id.valid", err.reason(), each)
             .with_detail("kind", serde_json::to_value(kind).unwrap_or_default()),
-    );
+        _ => {
+            let lead = shape_problem(&v).map_or(String::new(), |p| format!("{p}; "));
+            Check::failed(
+                "id.valid",
+                Reason::Malformed,
+                format!(
+                    "{lead}the shape fits no kind of identifier; tried {} kinds: {each}",
+                    failures.len()
+                ),
+            )
+        }
+    };
+    report.push(check.with_detail("tried", tried));
     report.finish()
 }
 
@@ -421,6 +494,69 @@ mod tests {
         assert_eq!(
             check_identifier(&LICENCE.replace(".S", ".T")).reason,
             Some(Reason::HashMismatch)
+        );
+    }
+
+    /// An input of no known shape is tried as every kind, and the message says why each
+    /// refuses it, with the right article; a known shape names its kind.
+    #[test]
+    fn unknown_shapes_say_what_was_tried() {
+        let failed = |value: &str| {
+            let report = check_identifier(value);
+            assert_eq!(report.status, Status::Failed, "{value:?}");
+            assert_eq!(report.reason, Some(Reason::Malformed), "{value:?}");
+            let check = report.check("id.valid").unwrap().clone();
+            assert!(!check.message.contains("as a organisation"), "{}", check.message);
+            assert!(!check.message.contains("as a e-"), "{}", check.message);
+            check
+        };
+        for (value, says) in [
+            ("", "the identifier is empty"),
+            ("  ", "the identifier is empty"),
+            ("中文", "'中' is not a letter or digit"),
+            (
+                "12345678901234567",
+                "17 characters: a resident identity number has 18 digits",
+            ),
+        ] {
+            let check = failed(value);
+            assert!(check.message.contains(says), "{value:?}: {}", check.message);
+            for kind in ALL_KINDS {
+                assert!(
+                    check.message.contains(&format!("as {}: ", kind.with_article())),
+                    "{value:?}: {}",
+                    check.message
+                );
+            }
+            assert_eq!(check.details["tried"].as_array().unwrap().len(), 4, "{value:?}");
+            assert!(!check.details.contains_key("kind"), "no one kind was meant: {value:?}");
+        }
+        let check = failed("12345678901234567");
+        assert!(
+            check.message.contains("as a unified social credit code: 17 characters"),
+            "{}",
+            check.message
+        );
+        assert!(failed("中文")
+            .message
+            .contains("as a resident identity number: 2 characters"));
+
+        // A shape that fits one kind is judged as that kind alone.
+        let wrong_check = check_identifier("D2143569-Y");
+        assert_eq!(wrong_check.reason, Some(Reason::HashMismatch));
+        let check = wrong_check.check("id.valid").unwrap();
+        assert!(
+            check.message.starts_with("as an organisation code: check character"),
+            "{}",
+            check.message
+        );
+        assert_eq!(check.details["kind"], "organisation-code");
+        let licence = check_identifier("1.2.156.3005.2.x");
+        let check = licence.check("id.valid").unwrap();
+        assert!(
+            check.message.starts_with("as an e-licence identifier: "),
+            "{}",
+            check.message
         );
     }
 

@@ -354,19 +354,14 @@ fn stamp_annot(
         )));
     }
     let document = xml::parse(&pkg.read(doc_root)?, doc_root)?;
-    let page_count = document
-        .child("Pages")
-        .map_or(0, |pages| pages.children_named("Page").count());
-    let page_id = document
-        .child("Pages")
-        .and_then(|pages| pages.children_named("Page").nth(p.page_index))
-        .and_then(|page| page.attr("ID"))
-        .ok_or_else(|| {
-            OfdError::Missing(format!(
-                "page {} (the document has {page_count} page(s), counted from 0)",
-                p.page_index
-            ))
-        })?;
+    let pages = xml::page_ids(&document);
+    let page_id = pages.get(p.page_index).filter(|id| !id.is_empty()).ok_or_else(|| {
+        OfdError::Missing(format!(
+            "page {} (the document has {} page(s), counted from 0)",
+            p.page_index,
+            pages.len()
+        ))
+    })?;
     Ok(format!(
         "<ofd:StampAnnot ID=\"{id}\" PageRef=\"{}\" Boundary=\"{} {} {} {}\"/>",
         escape(page_id),

@@ -10,10 +10,16 @@
 //! | `seal.*` | Type=Seal: the GB/T 38540 procedure over the exact bytes of Signature.xml |
 //! | `cms.*`, `ofd.sign.*` | Type=Sign: a CMS SignedData or a bare SM2 signature over Signature.xml, and the signer's chain |
 //! | `ofd.seal-file` | the Seal.esl named in Signature.xml is the seal inside the signature |
-//! | `ofd.stamp` | where the stamp shows (page, boundary), for display |
+//! | `ofd.stamp` | where the stamp shows (page number in document order, boundary), for display; detail `annotations` keeps each `PageRef` (the page's object ID) |
+//!
+//! The document report's `ofd.coverage` lists the files no signature covers; when a
+//! signature's references cannot be checked (an unsupported CheckMethod, an unreadable
+//! Signature.xml) what is covered is not known, and the check is not PASSED (`Unsupported`,
+//! or the reason Signature.xml cannot be read), its message saying why.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Seek};
+use std::rc::Rc;
 
 use super::package::Package;
 use super::xml::{self, SignatureEntry, SignatureType, SignatureXml};
@@ -63,6 +69,9 @@ pub(super) struct Found {
     pub(super) xml: Result<(Vec<u8>, SignatureXml), OfdError>,
     /// Referenced file → status; `None` when CheckMethod is not supported.
     refs: Option<BTreeMap<String, RefStatus>>,
+    /// The page object IDs of the signature's document, in page order (empty when its
+    /// Document.xml cannot be read: stamps then show by page object ID alone).
+    pages: Rc<[String]>,
 }
 
 /// Verifies an OFD document read from `reader` (a file is streamed, never held whole).
@@ -137,6 +146,11 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
     let mut found = Vec::new();
     for body in xml::doc_bodies(&root)? {
         let Some(loc) = body.signatures else { continue };
+        // Display only: a Document.xml that cannot be read costs the page numbers, nothing else.
+        let pages: Rc<[String]> = Package::<R>::resolve(&root_name, &body.doc_root)
+            .and_then(|doc| xml::parse(&pkg.read(&doc).ok()?, &doc).ok())
+            .map_or_else(Vec::new, |document| xml::page_ids(&document))
+            .into();
         let list = Package::<R>::resolve(&root_name, &loc)
             .ok_or_else(|| OfdError::Malformed(format!("bad Signatures location {loc:?}")))?;
         let list_xml = xml::parse(&pkg.read(&list)?, &list)?;
@@ -156,6 +170,7 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
                 list: list.clone(),
                 xml,
                 refs: None,
+                pages: Rc::clone(&pages),
             });
         }
     }
@@ -218,11 +233,42 @@ fn coverage_check<R: Read + Seek>(pkg: &Package<R>, found: &[Found]) -> Check {
         .map(|e| e.name.clone())
         .filter(|n| !covered.contains(&n.to_lowercase()))
         .collect();
-    let message = match uncovered.len() {
-        0 => "every file of the package is covered by a signature".to_owned(),
-        n => format!("{n} file(s) no signature covers: {}", uncovered.join(", ")),
+    // Signatures whose references could not be checked: what they cover is not known.
+    let mut unchecked = Vec::new();
+    let mut why = Vec::new();
+    let mut reason = None;
+    for sig in found {
+        match &sig.xml {
+            Ok((_, parsed)) if sig.refs.is_none() => {
+                why.push(format!(
+                    "{} uses CheckMethod {:?}, which is not supported, so the files it references cannot be checked",
+                    sig.path, parsed.check_method
+                ));
+                reason = Some(Reason::Unsupported);
+            }
+            Ok(_) => continue,
+            Err(e) => {
+                why.push(format!("{} cannot be read ({e})", sig.path));
+                reason = reason.or(Some(e.reason()));
+            }
+        }
+        unchecked.push(sig.path.clone());
+    }
+    let files = |n: usize, whom: &str| format!("{n} file(s) no {whom} covers: {}", uncovered.join(", "));
+    let Some(reason) = reason else {
+        let message = match uncovered.len() {
+            0 => "every file of the package is covered by a signature".to_owned(),
+            n => files(n, "signature"),
+        };
+        return Check::passed("ofd.coverage", message).with_detail("uncovered", uncovered);
     };
-    Check::passed("ofd.coverage", message).with_detail("uncovered", uncovered)
+    let mut message = format!("what the signatures cover cannot be established: {}", why.join("; "));
+    if !uncovered.is_empty() {
+        message = format!("{message}; {}", files(uncovered.len(), "checked signature"));
+    }
+    Check::failed("ofd.coverage", reason, message)
+        .with_detail("uncovered", uncovered)
+        .with_detail("unchecked_signatures", unchecked)
 }
 
 fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, opts: &OfdOptions<'_>) -> Report {
@@ -281,19 +327,31 @@ fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, o
         SignatureType::Sign => sign_checks(&mut report, &signed_value, xml_bytes, parsed, opts),
     }
     if !parsed.stamp_annots.is_empty() {
-        let where_ = parsed
-            .stamp_annots
-            .iter()
-            .map(|a| format!("page {} at [{}]", a.page_ref, a.boundary))
-            .collect::<Vec<_>>();
-        report.push(
-            Check::passed("ofd.stamp", format!("stamp shown on {}", where_.join("; "))).with_detail(
-                "annotations",
-                serde_json::to_value(&parsed.stamp_annots).unwrap_or_default(),
-            ),
-        );
+        report.push(stamp_check(&parsed.stamp_annots, &sig.pages));
     }
     report.finish()
+}
+
+/// `ofd.stamp`: where the stamp shows, by page number (1-based, in document order); the
+/// page object ID `PageRef` names is kept in the `annotations` detail (`page_ref`, with
+/// `page` the number, or null when no page of the document has that ID).
+fn stamp_check(annots: &[xml::StampAnnot], pages: &[String]) -> Check {
+    let mut where_ = Vec::new();
+    let mut details = Vec::new();
+    for annot in annots {
+        let page = pages.iter().position(|id| *id == annot.page_ref.trim()).map(|i| i + 1);
+        where_.push(match page {
+            Some(n) => format!("page {n} at [{}]", annot.boundary),
+            None => format!(
+                "page object {} (not a page of the document) at [{}]",
+                annot.page_ref, annot.boundary
+            ),
+        });
+        let mut detail = serde_json::to_value(annot).unwrap_or_default();
+        detail["page"] = serde_json::json!(page);
+        details.push(detail);
+    }
+    Check::passed("ofd.stamp", format!("stamp shown on {}", where_.join("; "))).with_detail("annotations", details)
 }
 
 /// `ofd.references`: changed files named; a signature list rewritten by a later signature

@@ -177,6 +177,16 @@ pub fn doc_bodies(root: &Node) -> Result<Vec<DocBody>, OfdError> {
         .collect()
 }
 
+/// The `ID` of each `Pages/Page` of a Document.xml, in document order (page 1 first).
+pub fn page_ids(document: &Node) -> Vec<String> {
+    document.child("Pages").map_or(Vec::new(), |pages| {
+        pages
+            .children_named("Page")
+            .map(|page| page.attr("ID").unwrap_or_default().trim().to_owned())
+            .collect()
+    })
+}
+
 /// Seal or plain digital signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum SignatureType {

@@ -238,6 +238,9 @@ try {
     expectVerdict(shown, "FAILED");
     const cards = page.locator("article.signature");
     expect((await cards.count()) === 2, `${await cards.count()} signature cards`);
+    // Sign_0's stamp is on the second page, whose object ID is 677: the number is shown.
+    const first = await cards.first().innerText();
+    expect(first.includes("stamp shown on page 2 at") && !first.includes("page 677"), `stamp page: ${first}`);
     for (const text of await page.locator("article.signature .changes.bad").allInnerTexts()) {
       expect(/Page_0\/Content\.xml/.test(text) && /Page_1\/Content\.xml/.test(text), `changes: ${text}`);
     }

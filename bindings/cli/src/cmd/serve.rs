@@ -137,9 +137,7 @@ impl ServeArgs {
     /// The verifier these options describe (trust loaded once).
     pub fn verifier(&self) -> Result<Verifier, String> {
         let mut trust = yinjian::x509::TrustStore::new();
-        for path in &self.anchors {
-            trust.add_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+        crate::options::add_anchors(&mut trust, &self.anchors)?;
         let mut intermediates = Vec::new();
         for path in &self.intermediates {
             intermediates

@@ -1,7 +1,7 @@
 //! `yinjian token`: verify, sign, inspect.
 
-use std::io::{self, Read};
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -9,14 +9,14 @@ use yinjian::codec::{decode_text_or_binary, Decoded};
 use yinjian::sm::sm2::PrivateKey;
 use yinjian::x509;
 
-use crate::io::{emit, open, read_file, read_small};
+use crate::io::{emit, open, read_file, read_limited, read_small};
 use crate::options::OutputArgs;
 
 #[derive(Subcommand)]
 pub(crate) enum TokenCommand {
-    /// Verify a token (`-` reads it from standard input).
+    /// Verify a token (given as text, a file, `@FILE`, or `-` for standard input).
     Verify {
-        /// The compact token, or `-`.
+        /// The compact token, a file holding it, `@FILE`, or `-` (standard input).
         token: String,
         /// JWKS (or single JWK) file with the issuer's keys.
         #[arg(long, num_args = 1..)]
@@ -78,22 +78,44 @@ pub(crate) enum TokenCommand {
     },
     /// Decode a token without trusting it.
     Inspect {
-        /// The compact token, or `-`.
+        /// The compact token, a file holding it, `@FILE`, or `-` (standard input).
         token: String,
     },
 }
 
+/// Most bytes read for one token (the library refuses tokens over
+/// `yinjian::token::MAX_TOKEN_SIZE` with a report; this bounds the read).
+const MAX_TOKEN_INPUT: u64 = 1 << 20;
+
+/// What to give in place of a token, for the error messages.
+const TOKEN_FORMS: &str = "give the token itself, a file holding it, @FILE, or - for standard input";
+
+/// The token an argument stands for: `-` reads standard input, `@FILE` a file, an existing
+/// file its content; anything else is the token itself, unless it is not shaped like one (a
+/// compact token has at least 3 dot-separated parts), which is an error saying so.
 fn token_text(arg: &str) -> Result<String, String> {
-    if arg != "-" {
-        return Ok(arg.trim().to_owned());
+    let from_file = |path: &Path| -> Result<String, String> {
+        if !crate::io::is_stdin(path) && !path.exists() {
+            return Err(format!("{}: file not found ({TOKEN_FORMS})", path.display()));
+        }
+        let bytes = read_limited(path, MAX_TOKEN_INPUT)?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{}: not a token (not text)", path.display()))?;
+        Ok(text.trim().to_owned())
+    };
+    if let Some(file) = arg.strip_prefix('@') {
+        return from_file(Path::new(file));
     }
-    let mut text = String::new();
-    io::stdin()
-        .lock()
-        .take(1 << 20)
-        .read_to_string(&mut text)
-        .map_err(|e| e.to_string())?;
-    Ok(text.trim().to_owned())
+    let path = Path::new(arg);
+    if arg == "-" || path.is_file() {
+        return from_file(path);
+    }
+    let token = arg.trim();
+    if token.split('.').count() < 3 {
+        return Err(format!(
+            "{arg:?}: no such file, and not a token (a compact token has 3 dot-separated parts); {TOKEN_FORMS}"
+        ));
+    }
+    Ok(token.to_owned())
 }
 
 /// `KID=FILE` or `FILE`.
@@ -162,9 +184,7 @@ pub(crate) fn run(command: TokenCommand) -> Result<ExitCode, String> {
                 opts.chain = Some(chain);
             }
             let mut trust = x509::TrustStore::new();
-            for path in &anchors {
-                trust.add_path(path).map_err(|e| e.to_string())?;
-            }
+            crate::options::add_anchors(&mut trust, &anchors)?;
             let trust = (!anchors.is_empty()).then_some(&trust);
             Ok(emit(
                 &token::verify_token(&token_text(&token)?, &keys, trust, &opts),
