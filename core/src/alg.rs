@@ -1035,6 +1035,7 @@ fn verify_ecdsa(
     for encoding in [Some(named), other_fits.then_some(other)].into_iter().flatten() {
         match rustcrypto::verify_ecdsa(curve, key_bytes, &prehash, signature, encoding) {
             rustcrypto::EcdsaOutcome::BadKey(m) => return Err(AlgError::MalformedKey(m)),
+            rustcrypto::EcdsaOutcome::Unsupported(m) => return Err(AlgError::UnsupportedParameters(m)),
             rustcrypto::EcdsaOutcome::Verified(e) => {
                 verified.ecdsa_encoding = Some(e);
                 if e != named {

@@ -66,37 +66,3 @@ pub fn verify_licence_file(
         yinjian::licence::file::verify_licence_file(&file, &licence)
     }))
 }
-
-/// Adds the validation data of every signature and document time-stamp of a signed PDF as
-/// an incremental update (the DSS with a /VRI entry each, PAdES B-LT; what an earlier DSS
-/// had is kept): the certificates (`certs`: intermediates, roots, TSA certificates), CRLs
-/// (`crls`) and OCSP responses (`ocsps`) the caller supplies — nothing is fetched. `at`
-/// (RFC 3339), when given, is written as the /VRI entries' /TU. Returns the new file; the
-/// input is an exact prefix of it. No document time-stamp is added here (the CLI's
-/// `yinjian pdf ltv --tsa-key` does that).
-#[wasm_bindgen(js_name = pdfAddValidationData)]
-pub fn pdf_add_validation_data(
-    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] pdf: JsValue,
-    data: Option<JsPdfValidationData>,
-) -> Result<Vec<u8>, JsValue> {
-    let pdf = bytes_arg(&pdf, "pdf").map_err(throw)?;
-    let data = optional(data);
-    let o = options_object(Some(&data), &["certs", "crls", "ocsps", "at"]).map_err(throw)?;
-    let mut supplied = yinjian::pdf::ValidationData::default();
-    for der in byte_list(&option_value(o.as_ref(), "certs"), "certs").map_err(throw)? {
-        supplied.certs.extend(yinjian::x509::parse_all(&der).map_err(throw)?);
-    }
-    for crl in byte_list(&option_value(o.as_ref(), "crls"), "crls").map_err(throw)? {
-        supplied
-            .crls
-            .extend(yinjian::x509::Crl::parse_all(&crl).map_err(throw)?);
-    }
-    for der in byte_list(&option_value(o.as_ref(), "ocsps"), "ocsps").map_err(throw)? {
-        yinjian::x509::OcspResponseInfo::from_der(&der).map_err(throw)?;
-        supplied.ocsps.push(der);
-    }
-    let at = time_option(o.as_ref(), "at").map_err(throw)?;
-    yinjian::pdf::add_validation_data(&pdf, &supplied, at)
-        .map(|(out, _)| out)
-        .map_err(throw)
-}

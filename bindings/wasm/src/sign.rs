@@ -1,5 +1,5 @@
-//! Signing from JavaScript (feature `sign`, on by default): SM2 signatures, tokens and
-//! licence QR codes. The verify-only build (`scripts/build-wasm --verify-only`) leaves this
+//! Signing from JavaScript (feature `sign`, on by default): SM2 signatures, tokens, licence
+//! QR codes and a PDF's validation data (making it LTV). The verify-only build (`scripts/build-wasm --verify-only`) leaves this
 //! module out.
 
 use wasm_bindgen::prelude::*;
@@ -195,6 +195,40 @@ fn render_svg(_code: &str) -> Result<String, JsValue> {
         ErrorCode::Unsupported,
         "this build makes QR text only: SVG needs the qr-make feature",
     )))
+}
+
+/// Adds the validation data of every signature and document time-stamp of a signed PDF as
+/// an incremental update (the DSS with a /VRI entry each, PAdES B-LT; what an earlier DSS
+/// had is kept): the certificates (`certs`: intermediates, roots, TSA certificates), CRLs
+/// (`crls`) and OCSP responses (`ocsps`) the caller supplies — nothing is fetched. `at`
+/// (RFC 3339), when given, is written as the /VRI entries' /TU. Returns the new file; the
+/// input is an exact prefix of it. No document time-stamp is added here (the CLI's
+/// `yinjian pdf ltv --tsa-key` does that).
+#[wasm_bindgen(js_name = pdfAddValidationData)]
+pub fn pdf_add_validation_data(
+    #[wasm_bindgen(unchecked_param_type = "ArrayBuffer | ArrayBufferView")] pdf: JsValue,
+    data: Option<crate::types::JsPdfValidationData>,
+) -> Result<Vec<u8>, JsValue> {
+    let pdf = crate::options::bytes_arg(&pdf, "pdf").map_err(throw)?;
+    let data = crate::options::optional(data);
+    let o = crate::options::options_object(Some(&data), &["certs", "crls", "ocsps", "at"]).map_err(throw)?;
+    let mut supplied = yinjian::pdf::ValidationData::default();
+    for der in crate::options::byte_list(&crate::options::option_value(o.as_ref(), "certs"), "certs").map_err(throw)? {
+        supplied.certs.extend(yinjian::x509::parse_all(&der).map_err(throw)?);
+    }
+    for crl in crate::options::byte_list(&crate::options::option_value(o.as_ref(), "crls"), "crls").map_err(throw)? {
+        supplied
+            .crls
+            .extend(yinjian::x509::Crl::parse_all(&crl).map_err(throw)?);
+    }
+    for der in crate::options::byte_list(&crate::options::option_value(o.as_ref(), "ocsps"), "ocsps").map_err(throw)? {
+        yinjian::x509::OcspResponseInfo::from_der(&der).map_err(throw)?;
+        supplied.ocsps.push(der);
+    }
+    let at = crate::options::time_option(o.as_ref(), "at").map_err(throw)?;
+    yinjian::pdf::add_validation_data(&pdf, &supplied, at)
+        .map(|(out, _)| out)
+        .map_err(throw)
 }
 
 #[cfg(test)]

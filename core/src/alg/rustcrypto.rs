@@ -250,6 +250,9 @@ pub(super) enum EcdsaOutcome {
     Verified(EcdsaEncoding),
     /// The signature does not verify (or decodes in neither encoding).
     Failed,
+    /// The curve is not in this build.
+    #[cfg_attr(feature = "extra-curves", allow(dead_code))]
+    Unsupported(String),
 }
 
 macro_rules! ecdsa_verify {
@@ -279,9 +282,19 @@ pub(super) fn verify_ecdsa(
     let result: Result<bool, String> = match curve {
         Curve::P256 => ecdsa_verify!(p256::NistP256, key, prehash, sig, encoding),
         Curve::P384 => ecdsa_verify!(p384::NistP384, key, prehash, sig, encoding),
+        #[cfg(feature = "extra-curves")]
         Curve::P521 => ecdsa_verify!(p521::NistP521, key, prehash, sig, encoding),
+        #[cfg(feature = "extra-curves")]
         Curve::BrainpoolP256r1 => ecdsa_verify!(bp256::BrainpoolP256r1, key, prehash, sig, encoding),
+        #[cfg(feature = "extra-curves")]
         Curve::BrainpoolP384r1 => ecdsa_verify!(bp384::BrainpoolP384r1, key, prehash, sig, encoding),
+        #[cfg(not(feature = "extra-curves"))]
+        Curve::P521 | Curve::BrainpoolP256r1 | Curve::BrainpoolP384r1 => {
+            return EcdsaOutcome::Unsupported(format!(
+                "ECDSA over {} is not in this build (yinjian feature extra-curves)",
+                curve.name()
+            ))
+        }
     };
     match result {
         Err(e) => EcdsaOutcome::BadKey(e),
