@@ -75,10 +75,10 @@ enum Command {
     /// Electronic seals (GB/T 38540 v4, GM/T 0031 v1): show, verify, make, sign.
     #[command(subcommand)]
     Seal(seal::SealCommand),
-    /// OFD documents: sign (verify with `yinjian verify`).
+    /// OFD documents: sign, time-stamp seal signatures (verify with `yinjian verify`).
     #[command(subcommand)]
     Ofd(ofd::OfdCommand),
-    /// PDF documents: sign (verify with `yinjian verify`).
+    /// PDF documents: sign, make LTV (DSS and document time-stamps; verify with `yinjian verify`).
     #[command(subcommand)]
     Pdf(pdf::PdfCommand),
     /// CMS / PKCS#7 signatures (.p7s, .p7m): verify, show.
