@@ -69,7 +69,7 @@
 //! ## Features
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `test-vectors` | no | [`vectors`]: the runner for `test-vectors/*.jsonl`, shared with the WASM tests |
+//! | `test-vectors` | no | `vectors`: the runner for `test-vectors/*.jsonl`, shared with the WASM tests |
 //! | `qr-make` | no | `licence::qr::render`: licence QR codes as PNG and SVG (`qrcode`, `png`) |
 //! | `qr-image` | no | `licence::qr::image`: reading licence QR codes from PNG/JPEG or pixels (`rxing`, `image`) |
 

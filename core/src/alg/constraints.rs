@@ -35,11 +35,11 @@ pub struct CryptoConstraints {
     pub allow_sha1: bool,
     /// SHA-1 is acceptable for a signature proven to exist before this time (a validation
     /// policy's end date for the algorithm; see [`CryptoConstraints::at`]; default
-    /// [`DEFAULT_SHA1_UNTIL`]).
+    /// 2017-01-01, as the default validation policy).
     pub sha1_until: Option<Time>,
     /// RSA (and DSA) keys of at least `.0` bits are acceptable for a signature proven to exist
     /// before `.1` (a validation policy's end date for the smaller size; default 1024 bits until
-    /// [`DEFAULT_LEGACY_RSA_UNTIL`]).
+    /// 2014-01-01, as the default validation policy).
     pub legacy_rsa: Option<(u32, Time)>,
 }
 

@@ -12,7 +12,7 @@
 //! `0x31`, elements in DER order); when a signer signed its own non-DER encoding instead, that
 //! is tried second and the check says so.
 //!
-//! Verification returns [`Check`]s for embedding into a caller's [`Report`] (seal, OFD, PDF):
+//! Verification returns [`Check`]s for embedding into a caller's [`Report`](crate::report::Report) (seal, OFD, PDF):
 //! `cms.encoding` (a note, for BER, zero padding or an empty eContent), `cms.algorithms`,
 //! `cms.signer-certificate`, `cms.signed-attributes`, `cms.message-digest`, `cms.signature`,
 //! `cms.signing-certificate` when an ESS signingCertificate(V2) attribute is present, and

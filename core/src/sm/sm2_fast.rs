@@ -3,7 +3,7 @@
 //! Verification handles only public data (the key, the signature, the digest), so unlike
 //! signing it may branch and index tables on its inputs. This module computes s·G + t·P with
 //!
-//! - a dedicated Montgomery field for the SM2 prime ([`field`]: 4×64-bit limbs natively,
+//! - a dedicated Montgomery field for the SM2 prime (`field`: 4×64-bit limbs natively,
 //!   8×32-bit limbs on wasm32, where 64×64→128-bit products are not native);
 //! - Jacobian coordinates with the a = −3 doubling;
 //! - a width-12 wNAF table of 1024 odd multiples of G in affine coordinates (64 KiB),
