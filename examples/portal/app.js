@@ -96,6 +96,7 @@ const LICENCE_FIELDS = [
 
 const INVOICE_KINDS = {
   "vat-2019": ["增值税电子发票", "VAT e-invoice (2019 schema)"],
+  vat2019: ["增值税电子发票", "VAT e-invoice (2019 schema)"], // as serde spells it in the detail
   digital: ["数电票（全电发票）", "fully digital invoice"],
   railway: ["电子发票（铁路电子客票）", "railway e-ticket invoice"],
 };

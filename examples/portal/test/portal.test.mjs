@@ -258,6 +258,68 @@ try {
     expectVerdict(shown, "INDETERMINATE");
     expect(shown.body.includes("UntrustedChain"), "no UntrustedChain reason shown");
     expect(/: ofd, \d+ bytes/.test(await page.locator("figure.seal-picture").innerText()), "the picture type is not shown");
+    // It is a VAT e-invoice (issue 19): its fields as in its original_invoice.xml.
+    const fields = await page.locator("#invoice").innerText();
+    for (const value of ["033002000211", "83089647", "兰溪市悦济舫餐厅", "江苏京利华新材料有限公司", "526.00"]) {
+      expect(fields.includes(value), `invoice field ${value} not shown: ${fields.slice(0, 600)}`);
+    }
+    // Its tax-side signature comes without a certificate: never PASSED.
+    const tax = page.locator('#invoice li[data-check="invoice.tax-signature"]');
+    expect((await tax.count()) === 1 && !(await tax.getAttribute("class")).includes("passed"), "tax signature shown as passed");
+  });
+
+  await test("invoice", async () => {
+    // test-vectors/invoice/README.md: good.ofd, invoice 044031900111 / 12345678 of 2026-05-20,
+    // 500.00 + 15.00 = 515.00, two goods lines; sealed by the SM2 test PKI (anchors above).
+    const shown = await result(() => upload("#file", join(vectors, "invoice/good.ofd")));
+    expectVerdict(shown, "PASSED");
+    expect(shown.body.includes("电子发票") && shown.body.includes("e-invoice"), "not shown as an e-invoice");
+    const section = page.locator("#invoice");
+    const fields = await section.innerText();
+    for (const value of ["044031900111", "12345678", "江苏样例采购有限公司", "91320115MA202UKD7X", "测试市样例餐饮有限公司", "92330781MA2EDMFU50", "¥500.00", "¥15.00", "¥515.00", "发票号码", "Invoice number", "价税合计", "Total incl. tax"]) {
+      expect(fields.includes(value), `invoice field ${value} not shown: ${fields.slice(0, 600)}`);
+    }
+    expect(/2026\D?05\D?20/.test(fields), "no issue date");
+    const items = await section.locator("table.items tbody tr").allInnerTexts();
+    expect(items.length === 2 && items[0].includes("*餐饮服务*餐费") && items[1].includes("200.00"), `goods lines: ${items}`);
+    // Every invoice check has its verdict; on this invoice all but the tax-side signature
+    // (no certificate supplied) pass.
+    for (const name of ["invoice.coverage", "invoice.shown", "invoice.graph-code", "invoice.arithmetic", "invoice.tax-ids", "invoice.issuer"]) {
+      const cls = await section.locator(`li[data-check="${name}"]`).getAttribute("class");
+      expect(cls === "passed", `${name}: ${cls}`);
+    }
+    // Above the signature card, which is still there.
+    const above = await page.evaluate(() => {
+      const card = document.querySelector("article.signature");
+      return !!card && !!(document.getElementById("invoice").compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    expect(above, "the invoice is not shown above the signature card");
+  });
+
+  await test("invoice-shown-differs", async () => {
+    // amount-page-only.ofd: 615.00 on the page, 515.00 in the XML.
+    const shown = await result(() => upload("#file", join(vectors, "invoice/amount-page-only.ofd")));
+    expectVerdict(shown, "FAILED");
+    const item = page.locator('#invoice li[data-check="invoice.shown"]');
+    expect((await item.getAttribute("class")) === "failed", "invoice.shown not failed");
+    expect((await item.innerText()).includes("PolicyViolation"), `no reason: ${await item.innerText()}`);
+  });
+
+  await test("invoice-batch", async () => {
+    // Three invoices picked at once, two of them the same invoice (good.ofd sealed again a
+    // day later): a table with totals, and the duplicate named with both files.
+    const files = ["good.ofd", "good-again.ofd", "amount-page-only.ofd"].map((f) => join(vectors, "invoice", f));
+    const shown = await result(() => upload("#file", files));
+    expectVerdict(shown, "FAILED");
+    const rows = await page.locator("#invoice-batch tbody tr").allInnerTexts();
+    expect(rows.length === 3, `${rows.length} rows`);
+    expect(rows.every((r) => r.includes("044031900111 / 12345678") && r.includes("¥515.00")), `rows: ${rows}`);
+    expect(rows[0].includes("good-again.ofd") && rows[1].includes("good.ofd"), `duplicates not named: ${rows}`);
+    expect(!rows[0].includes("FAILED") && rows[2].includes("FAILED"), `row verdicts: ${rows}`);
+    expect((await page.locator("#invoice-batch tr.duplicate").count()) === 3, "all three are the same invoice");
+    const totals = await page.locator("#invoice-totals").innerText();
+    expect(totals.includes("3") && totals.includes("¥1545.00"), `totals: ${totals}`);
+    expect(shown.body.includes("重复发票") && shown.body.includes("Duplicate invoices"), "no duplicate warning");
   });
 
   await test("pdf", async () => {
