@@ -742,7 +742,10 @@ function fen(amount) {
 
 const fenText = (value) => `${value < 0 ? "-" : ""}¥${Math.floor(Math.abs(value) / 100)}.${String(Math.abs(value) % 100).padStart(2, "0")}`;
 
-/** Each row's `duplicates`: the other files holding the same invoice. */
+/**
+ * Each row's `duplicates`: the other files holding the same invoice. Returns the files of
+ * each invoice seen more than once, by invoice key.
+ */
 function markDuplicates(rows) {
   const seen = new Map();
   for (const row of rows) {
@@ -753,6 +756,7 @@ function markDuplicates(rows) {
     const names = seen.get(invoiceKey(row.invoice)) ?? [];
     row.duplicates = names.filter((n, i) => n !== row.name || names.indexOf(n) !== i);
   }
+  return [...seen].filter(([, names]) => names.length > 1);
 }
 
 /** Several files: each verified as an invoice, one after the other. */
@@ -769,8 +773,7 @@ async function verifyInvoices(files) {
     }
     bar.value = rows.length;
   }
-  markDuplicates(rows);
-  showInvoiceBatch(rows);
+  showInvoiceBatch(rows, markDuplicates(rows));
 }
 
 /** The batch's verdict: the worst row's; FAILED when an invoice is there twice. */
@@ -782,13 +785,21 @@ function batchStatus(rows) {
   return "PASSED";
 }
 
-function showInvoiceBatch(rows) {
+/** Count and sum of the invoices' totals including tax, in fen; amounts not a number skipped. */
+function invoiceTotals(invoices) {
+  const amounts = invoices.map((inv) => fen(inv.total_including_tax));
+  return {
+    count: invoices.length,
+    sum: amounts.reduce((a, b) => a + (b ?? 0), 0),
+    unreadable: amounts.filter((a) => a == null).length,
+  };
+}
+
+function showInvoiceBatch(rows, duplicated) {
   const status = batchStatus(rows);
-  const invoices = rows.filter((r) => r.invoice);
-  const amounts = invoices.map((r) => fen(r.invoice.total_including_tax));
-  const sum = amounts.reduce((a, b) => a + (b ?? 0), 0);
-  const unreadable = amounts.filter((a) => a == null).length;
-  const duplicated = rows.filter((r) => r.duplicates.length);
+  const invoices = rows.filter((r) => r.invoice).map((r) => r.invoice);
+  const all = invoiceTotals(invoices);
+  const once = invoiceTotals([...new Map(invoices.map((inv) => [invoiceKey(inv) ?? Symbol("no number"), inv])).values()]);
   render(
     h(
       "div",
@@ -802,7 +813,7 @@ function showInvoiceBatch(rows) {
           { class: "reason duplicates" },
           t("重复发票（可能重复报销）", "Duplicate invoices (reimbursed twice?)"),
           ": ",
-          duplicated.map((r, i) => [i ? "; " : null, r.name, " = ", r.duplicates.join(", ")]),
+          duplicated.map(([key, names], i) => [i ? "; " : null, key.replace("/", " / "), " — ", names.join(", ")]),
         )
       : null,
     invoiceBatchTable(rows),
@@ -810,10 +821,11 @@ function showInvoiceBatch(rows) {
       "p",
       { class: "totals", id: "invoice-totals" },
       t("合计", "Total"),
-      `: ${invoices.length} `,
+      `: ${all.count} `,
       t("张发票", "invoices"),
-      `, ${fenText(sum)}`,
-      unreadable ? [" (", t(`${unreadable} 张金额无法读取`, `${unreadable} amounts unreadable`), ")"] : null,
+      `, ${fenText(all.sum)}`,
+      duplicated.length ? ["; ", t("重复的只计一次", "each invoice once"), `: ${once.count}, ${fenText(once.sum)}`] : null,
+      all.unreadable ? [" (", t(`${all.unreadable} 张金额无法读取`, `${all.unreadable} amounts unreadable`), ")"] : null,
     ),
   );
 }

@@ -306,20 +306,25 @@ try {
   });
 
   await test("invoice-batch", async () => {
-    // Three invoices picked at once, two of them the same invoice (good.ofd sealed again a
-    // day later): a table with totals, and the duplicate named with both files.
-    const files = ["good.ofd", "good-again.ofd", "amount-page-only.ofd"].map((f) => join(vectors, "invoice", f));
-    const shown = await result(() => upload("#file", files));
+    // Three files of one invoice picked at once (good.ofd, sealed again a day later, and with
+    // its page changed) and an OFD that is no invoice: a table with totals, and the duplicate
+    // named with all its files.
+    const files = ["invoice/good.ofd", "invoice/good-again.ofd", "invoice/amount-page-only.ofd", "sample/notice.ofd"];
+    const shown = await result(() => upload("#file", files.map((f) => join(vectors, f))));
     expectVerdict(shown, "FAILED");
     const rows = await page.locator("#invoice-batch tbody tr").allInnerTexts();
-    expect(rows.length === 3, `${rows.length} rows`);
-    expect(rows.every((r) => r.includes("044031900111 / 12345678") && r.includes("¥515.00")), `rows: ${rows}`);
+    expect(rows.length === 4, `${rows.length} rows`);
+    expect(rows.slice(0, 3).every((r) => r.includes("044031900111 / 12345678") && r.includes("¥515.00")), `rows: ${rows}`);
+    expect(rows[3].includes("not an e-invoice") && rows[3].includes("Missing"), `no-invoice row: ${rows[3]}`);
     expect(rows[0].includes("good-again.ofd") && rows[1].includes("good.ofd"), `duplicates not named: ${rows}`);
     expect(!rows[0].includes("FAILED") && rows[2].includes("FAILED"), `row verdicts: ${rows}`);
     expect((await page.locator("#invoice-batch tr.duplicate").count()) === 3, "all three are the same invoice");
     const totals = await page.locator("#invoice-totals").innerText();
     expect(totals.includes("3") && totals.includes("¥1545.00"), `totals: ${totals}`);
-    expect(shown.body.includes("重复发票") && shown.body.includes("Duplicate invoices"), "no duplicate warning");
+    expect(totals.includes("each invoice once") && totals.includes("1, ¥515.00"), `totals counted once: ${totals}`);
+    const warning = await page.locator(".duplicates").innerText();
+    expect(warning.includes("重复发票") && warning.includes("Duplicate invoices"), "no duplicate warning");
+    expect(/044031900111 \/ 12345678 — good\.ofd, good-again\.ofd, amount-page-only\.ofd/.test(warning), `warning: ${warning}`);
   });
 
   await test("pdf", async () => {
