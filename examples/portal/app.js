@@ -313,10 +313,14 @@ async function verifyText(text, name = "") {
     if (!jwks) throw Object.assign(new Error("paste or load the JWKS (the token keys) first"), { code: "NoJwks" });
     showBusy(name);
     showReport((await run("token", { token: value, jwks })).report, { name });
+  } else if (value.startsWith("<")) {
+    // A bare invoice XML (the 2019 schema, or a 数电票 XML download).
+    showBusy(name);
+    showReport((await run("invoice", new TextEncoder().encode(value))).report, { name });
   } else if (value.includes("-----BEGIN")) {
     throw Object.assign(new Error("certificates go into the trust lists above"), { code: "UseTrustLists" });
   } else {
-    throw Object.assign(new Error("not an OFD, PDF, seal, token, JWKS or licence QR text"), { code: "Unrecognised" });
+    throw Object.assign(new Error("not an OFD, PDF, seal, token, JWKS, licence QR text or invoice XML"), { code: "Unrecognised" });
   }
 }
 

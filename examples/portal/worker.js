@@ -72,19 +72,24 @@ const tasks = {
     }
   },
 
+  /** An e-invoice: an OFD, or a bare invoice XML (which nothing in it verifies). */
+  invoice(bytes, settings) {
+    const trust = trustStore(settings.anchors);
+    try {
+      return { report: lib.verifyInvoice(bytes, trust, documentOptions(settings)) };
+    } finally {
+      trust.free();
+    }
+  },
+
   /**
    * One file of a batch of invoices: the invoice read (null when there is none), the verdict,
    * and the invoice report's own checks (the OFD's report, its part, is left out).
    */
   invoiceRow(bytes, settings) {
-    const trust = trustStore(settings.anchors);
-    try {
-      const report = lib.verifyInvoice(bytes, trust, documentOptions(settings));
-      const { status, reason, summary, checks } = report;
-      return { status, reason, summary, checks, invoice: invoiceOf(report) };
-    } finally {
-      trust.free();
-    }
+    const { report } = tasks.invoice(bytes, settings);
+    const { status, reason, summary, checks } = report;
+    return { status, reason, summary, checks, invoice: invoiceOf(report) };
   },
 
   /** A seal (.esl) or a seal signature (SignedValue.dat): what it says. */

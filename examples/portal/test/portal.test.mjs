@@ -327,6 +327,34 @@ try {
     expect(/044031900111 \/ 12345678 — good\.ofd, good-again\.ofd, amount-page-only\.ofd/.test(warning), `warning: ${warning}`);
   });
 
+  await test("invoice-xml", async () => {
+    // A bare invoice XML pasted (good.ofd's original_invoice.xml, one goods line): its fields
+    // are shown, but nothing verifies them: never PASSED (NoSignature is INDETERMINATE).
+    const fp = (name, value) => `<fp:${name}>${value}</fp:${name}>`;
+    const xml = [
+      '<?xml version="1.0" encoding="utf-8"?><eInvoice xmlns:fp="http://www.edrm.org.cn/schema/e-invoice/2019" Version="1.0">',
+      fp("InvoiceCode", "044031900111"),
+      fp("InvoiceNo", "12345678"),
+      fp("IssueDate", "2026年05月20日"),
+      fp("Buyer", fp("BuyerName", "江苏样例采购有限公司") + fp("BuyerTaxID", "91320115MA202UKD7X")),
+      fp("Seller", fp("SellerName", "测试市样例餐饮有限公司") + fp("SellerTaxID", "92330781MA2EDMFU50")),
+      fp("TaxInclusiveTotalAmount", "309.00"),
+      fp("TaxTotalAmount", "9.00"),
+      fp("TaxExclusiveTotalAmount", "300.00"),
+      fp("GoodsInfos", fp("GoodsInfo", [fp("Item", "*餐饮服务*餐费"), fp("Price", "300.00"), fp("Quantity", "1"), fp("Amount", "300.00"), fp("TaxScheme", "3%"), fp("TaxAmount", "9.00")].join(""))),
+      "</eInvoice>",
+    ].join("");
+    await page.fill("#text", xml);
+    const shown = await result(() => page.click("#verify-text"));
+    expectVerdict(shown, "INDETERMINATE");
+    expect(shown.body.includes("NoSignature"), "NoSignature not the reason");
+    const section = await page.locator("#invoice").innerText();
+    expect(section.includes("044031900111") && section.includes("¥309.00") && section.includes("*餐饮服务*餐费"), `fields: ${section}`);
+    const document = page.locator('#invoice li[data-check="invoice.document"]');
+    expect((await document.innerText()).includes("NoSignature"), "the missing signature is not the reason");
+    expect((await page.locator("article.signature").count()) === 0, "a signature card for a bare XML");
+  });
+
   await test("pdf", async () => {
     const expected = vectorCase("pdf/cases.jsonl", "pdf-sm2-signed").expect;
     const shown = await result(() => upload("#file", join(vectors, "pdf/sm2-signed.pdf")));
