@@ -28,6 +28,7 @@ const KINDS = {
   token: ["身份令牌", "identity token"],
   "licence-qr": ["电子证照二维码", "e-licence QR code"],
   "licence-file": ["电子证照文件", "e-licence file"],
+  invoice: ["电子发票", "e-invoice"],
 };
 
 /** The revocation entry of a signature's chain checks (`details.revocation.status`). */
@@ -91,6 +92,37 @@ const LICENCE_FIELDS = [
   ["validFrom", "有效期起始", "Valid from"],
   ["validUntil", "有效期截止", "Valid until"],
   ["status", "证照状态", "Status"],
+];
+
+const INVOICE_KINDS = {
+  "vat-2019": ["增值税电子发票", "VAT e-invoice (2019 schema)"],
+  vat2019: ["增值税电子发票", "VAT e-invoice (2019 schema)"], // as serde spells it in the detail
+  digital: ["数电票（全电发票）", "fully digital invoice"],
+  railway: ["电子发票（铁路电子客票）", "railway e-ticket invoice"],
+};
+
+/** The invoice checks (core/src/invoice/check.rs) in words, in the order the report has them. */
+const INVOICE_CHECKS = {
+  "invoice.document": ["文档签章有效", "document seals verify"],
+  "invoice.coverage": ["发票数据已被签章覆盖", "invoice data signed and covered"],
+  "invoice.data": ["发票数据可读", "invoice data read"],
+  "invoice.shown": ["版面所示即所签", "what the page shows = what is signed"],
+  "invoice.graph-code": ["二维码内容一致", "QR (graph code) agrees"],
+  "invoice.arithmetic": ["金额计算正确", "amounts add up"],
+  "invoice.tax-ids": ["纳税人识别号有效", "taxpayer IDs valid"],
+  "invoice.tax-signature": ["税务机关数据签名", "tax authority's data signature"],
+  "invoice.issuer": ["税务机关印章", "tax authority's seal"],
+};
+
+const ITEM_COLUMNS = [
+  ["name", "项目名称", "Item"],
+  ["specification", "规格型号", "Specification"],
+  ["unit", "单位", "Unit"],
+  ["quantity", "数量", "Quantity"],
+  ["price", "单价", "Price"],
+  ["amount", "金额", "Amount"],
+  ["tax_rate", "税率", "Tax rate"],
+  ["tax_amount", "税额", "Tax"],
 ];
 
 const PICTURE_TYPES = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", bmp: "image/bmp" };
@@ -233,6 +265,12 @@ function sniff(bytes) {
   return "text";
 }
 
+/** One file as what it is; several as a batch of e-invoices. */
+async function verifyFiles(files) {
+  if (files.length > 1) await verifyInvoices(files);
+  else if (files.length === 1) await verifyFile(files[0]);
+}
+
 async function verifyFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const kind = sniff(bytes);
@@ -275,10 +313,14 @@ async function verifyText(text, name = "") {
     if (!jwks) throw Object.assign(new Error("paste or load the JWKS (the token keys) first"), { code: "NoJwks" });
     showBusy(name);
     showReport((await run("token", { token: value, jwks })).report, { name });
+  } else if (value.startsWith("<")) {
+    // A bare invoice XML (the 2019 schema, or a 数电票 XML download).
+    showBusy(name);
+    showReport((await run("invoice", new TextEncoder().encode(value))).report, { name });
   } else if (value.includes("-----BEGIN")) {
     throw Object.assign(new Error("certificates go into the trust lists above"), { code: "UseTrustLists" });
   } else {
-    throw Object.assign(new Error("not an OFD, PDF, seal, token, JWKS or licence QR text"), { code: "Unrecognised" });
+    throw Object.assign(new Error("not an OFD, PDF, seal, token, JWKS, licence QR text or invoice XML"), { code: "Unrecognised" });
   }
 }
 
@@ -431,6 +473,7 @@ const reasonText = (reason) => (REASONS[reason] ? `${REASONS[reason]} (${reason}
 function reportBody(report, pictures) {
   const s = report.subject ?? {};
   const licence = licenceData(report);
+  const invoice = report.kind === "invoice" ? invoiceData(report) : null;
   const isDocument = report.kind === "ofd" || report.kind === "pdf";
   const coverage = report.checks.find((c) => c.name === "ofd.coverage");
   const uncovered = coverage?.details?.uncovered ?? [];
@@ -442,6 +485,7 @@ function reportBody(report, pictures) {
       [t("核验时间", "Validation time"), s.validation_time],
     ]),
     licence ? [h("h3", null, t("证照信息", "Licence data")), licenceTable(licence)] : null,
+    invoice ? invoiceSection(invoice, report.checks) : null,
     report.checks.length ? [h("h3", null, t("检查项", "Checks")), checkTable(report.checks)] : null,
     coverage && coverage.status !== "PASSED"
       ? h("p", { class: "hint" }, t("无法确定签名覆盖的文件", "What the signatures cover cannot be established"), ": ", coverage.message)
@@ -627,6 +671,205 @@ function licenceTable(licence) {
 }
 
 // ---------------------------------------------------------------------------------------
+// E-invoices: one invoice's fields, and a batch as a table with totals and duplicates
+// ---------------------------------------------------------------------------------------
+
+/** The invoice an invoice report read (the `invoice` detail of its `invoice.data` check). */
+const invoiceData = (report) => report.checks.find((c) => c.name === "invoice.data")?.details?.invoice ?? null;
+
+/** What identifies an invoice across files: code/number, or the digital invoice's number. */
+const invoiceKey = (inv) => (inv?.number ? (inv.code ? `${inv.code}/${inv.number}` : inv.number) : null);
+
+const yuan = (amount) => (amount == null || amount === "" ? null : `¥${amount}`);
+
+/** The fields of one invoice, its goods lines and its checks' verdicts. */
+function invoiceSection(inv, checks) {
+  const digital = !inv.code;
+  return h(
+    "section",
+    { id: "invoice", class: "invoice" },
+    h("h3", null, t("发票信息", "Invoice"), " ", h("small", null, t(...(INVOICE_KINDS[inv.kind] ?? [inv.kind, inv.kind])))),
+    fields([
+      [t("发票代码", "Invoice code"), inv.code],
+      [digital ? t("数电票号码", "Digital invoice number") : t("发票号码", "Invoice number"), inv.number],
+      [t("开票日期", "Issue date"), inv.issue_date],
+      [t("校验码", "Check code"), inv.check_code],
+      [t("销售方", "Seller"), inv.seller?.name],
+      [t("销售方纳税人识别号", "Seller tax ID"), inv.seller?.tax_id],
+      [t("购买方", "Buyer"), inv.buyer?.name],
+      [t("购买方纳税人识别号", "Buyer tax ID"), inv.buyer?.tax_id],
+      [t("合计金额", "Total excl. tax"), yuan(inv.total_excluding_tax)],
+      [t("合计税额", "Total tax"), yuan(inv.total_tax)],
+      [t("价税合计", "Total incl. tax"), yuan(inv.total_including_tax)],
+      [t("备注", "Note"), inv.note],
+    ]),
+    inv.items?.length ? itemsTable(inv.items) : null,
+    invoiceVerdicts(checks),
+  );
+}
+
+function itemsTable(items) {
+  return h(
+    "table",
+    { class: "checks items" },
+    h("thead", null, h("tr", null, ITEM_COLUMNS.map(([, zh, en]) => h("th", null, t(zh, en))))),
+    h("tbody", null, items.map((item) => h("tr", null, ITEM_COLUMNS.map(([key]) => h("td", null, item[key] ?? ""))))),
+  );
+}
+
+/** One line per invoice check: what it establishes, and its verdict. */
+function invoiceVerdicts(checks) {
+  const known = checks.filter((c) => INVOICE_CHECKS[c.name]);
+  return h(
+    "ul",
+    { class: "invoice-checks" },
+    known.map((c) =>
+      h(
+        "li",
+        { class: c.status.toLowerCase(), "data-check": c.name },
+        statusTag(c.status),
+        " ",
+        t(...INVOICE_CHECKS[c.name]),
+        c.reason ? h("small", null, ` — ${reasonText(c.reason)}`) : null,
+      ),
+    ),
+  );
+}
+
+/** An amount such as "515.00" or "-12.5" in fen (hundredths of a yuan); null if not one. */
+function fen(amount) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(amount ?? "").trim());
+  if (!m) return null;
+  const value = Number(m[2]) * 100 + Number((m[3] ?? "").padEnd(2, "0"));
+  return m[1] ? -value : value;
+}
+
+const fenText = (value) => `${value < 0 ? "-" : ""}¥${Math.floor(Math.abs(value) / 100)}.${String(Math.abs(value) % 100).padStart(2, "0")}`;
+
+/**
+ * Each row's `duplicates`: the other files holding the same invoice. Returns the files of
+ * each invoice seen more than once, by invoice key.
+ */
+function markDuplicates(rows) {
+  const seen = new Map();
+  for (const row of rows) {
+    const key = invoiceKey(row.invoice);
+    if (key) seen.set(key, [...(seen.get(key) ?? []), row.name]);
+  }
+  for (const row of rows) {
+    const names = seen.get(invoiceKey(row.invoice)) ?? [];
+    row.duplicates = names.filter((n, i) => n !== row.name || names.indexOf(n) !== i);
+  }
+  return [...seen].filter(([, names]) => names.length > 1);
+}
+
+/** Several files: each verified as an invoice, one after the other. */
+async function verifyInvoices(files) {
+  const bar = h("progress", { max: files.length, value: 0 });
+  showBusy(`${files.length} files`, h("div", { class: "row" }, bar));
+  const rows = [];
+  for (const file of files) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      rows.push({ name: file.name, ...(await run("invoiceRow", bytes, { transfer: [bytes.buffer] })) });
+    } catch (e) {
+      rows.push({ name: file.name, status: "ERROR", reason: e.code ?? e.name, summary: e.message, invoice: null });
+    }
+    bar.value = rows.length;
+  }
+  showInvoiceBatch(rows, markDuplicates(rows));
+}
+
+/** The batch's verdict: the worst row's; FAILED when an invoice is there twice. */
+function batchStatus(rows) {
+  if (rows.some((r) => r.duplicates.length)) return "FAILED";
+  for (const status of ["FAILED", "ERROR", "INDETERMINATE"]) {
+    if (rows.some((r) => r.status === status)) return status === "ERROR" ? "INDETERMINATE" : status;
+  }
+  return "PASSED";
+}
+
+/** Count and sum of the invoices' totals including tax, in fen; amounts not a number skipped. */
+function invoiceTotals(invoices) {
+  const amounts = invoices.map((inv) => fen(inv.total_including_tax));
+  return {
+    count: invoices.length,
+    sum: amounts.reduce((a, b) => a + (b ?? 0), 0),
+    unreadable: amounts.filter((a) => a == null).length,
+  };
+}
+
+function showInvoiceBatch(rows, duplicated) {
+  const status = batchStatus(rows);
+  const invoices = rows.filter((r) => r.invoice).map((r) => r.invoice);
+  const all = invoiceTotals(invoices);
+  const once = invoiceTotals([...new Map(invoices.map((inv) => [invoiceKey(inv) ?? Symbol("no number"), inv])).values()]);
+  render(
+    h(
+      "div",
+      { id: "verdict", class: `verdict ${status.toLowerCase()}`, "data-status": status },
+      h("span", { class: "verdict-word" }, t(...STATUS[status])),
+    ),
+    h("p", { class: "meta" }, t("电子发票批量核验", "E-invoice batch"), ` · ${rows.length} `, t("个文件", "files")),
+    duplicated.length
+      ? h(
+          "p",
+          { class: "reason duplicates" },
+          t("重复发票（可能重复报销）", "Duplicate invoices (reimbursed twice?)"),
+          ": ",
+          duplicated.map(([key, names], i) => [i ? "; " : null, key.replace("/", " / "), " — ", names.join(", ")]),
+        )
+      : null,
+    invoiceBatchTable(rows),
+    h(
+      "p",
+      { class: "totals", id: "invoice-totals" },
+      t("合计", "Total"),
+      `: ${all.count} `,
+      t("张发票", "invoices"),
+      `, ${fenText(all.sum)}`,
+      duplicated.length ? ["; ", t("重复的只计一次", "each invoice once"), `: ${once.count}, ${fenText(once.sum)}`] : null,
+      all.unreadable ? [" (", t(`${all.unreadable} 张金额无法读取`, `${all.unreadable} amounts unreadable`), ")"] : null,
+    ),
+  );
+}
+
+function invoiceBatchTable(rows) {
+  const head = [
+    ["文件", "File"],
+    ["发票号码", "Number"],
+    ["开票日期", "Date"],
+    ["销售方", "Seller"],
+    ["价税合计", "Total incl. tax"],
+    ["核验结论", "Verdict"],
+    ["重复", "Duplicate"],
+  ];
+  return h(
+    "table",
+    { class: "checks invoices", id: "invoice-batch" },
+    h("thead", null, h("tr", null, head.map(([zh, en]) => h("th", null, t(zh, en))))),
+    h(
+      "tbody",
+      null,
+      rows.map((r) => {
+        const inv = r.invoice;
+        return h(
+          "tr",
+          { class: r.duplicates.length ? "bad duplicate" : r.status === "PASSED" ? "" : `bad ${r.status.toLowerCase()}` },
+          h("td", null, r.name),
+          h("td", null, inv ? invoiceKey(inv).replace("/", " / ") : t("不是电子发票", "not an e-invoice")),
+          h("td", null, inv?.issue_date ?? ""),
+          h("td", null, inv?.seller?.name ?? ""),
+          h("td", { class: "amount" }, yuan(inv?.total_including_tax) ?? ""),
+          h("td", null, statusTag(r.status), r.reason ? h("small", null, ` ${reasonText(r.reason)}`) : null),
+          h("td", null, r.duplicates.length ? [t("与此重复", "same as"), ": ", r.duplicates.join(", ")] : ""),
+        );
+      }),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
 // Wiring
 // ---------------------------------------------------------------------------------------
 
@@ -645,9 +888,9 @@ for (const name of TRUST_LISTS) {
 $("file").addEventListener(
   "change",
   guarded(async () => {
-    const file = $("file").files[0];
+    const files = [...$("file").files];
     $("file").value = "";
-    if (file) await verifyFile(file);
+    await verifyFiles(files);
   }),
 );
 
@@ -662,8 +905,7 @@ drop.addEventListener(
   guarded(async (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    const file = e.dataTransfer.files[0];
-    if (file) await verifyFile(file);
+    await verifyFiles([...e.dataTransfer.files]);
   }),
 );
 

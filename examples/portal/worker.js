@@ -8,6 +8,20 @@ import init, * as lib from "./pkg/index.js";
 const TOKEN_ALGORITHMS = ["SM2SM3", "ES256", "RS256", "EdDSA"];
 const ready = init();
 
+/** Is this a ZIP (an OFD) — the only container an e-invoice comes in here? */
+const isZip = (bytes) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+
+/** The invoice an invoice report read (the `invoice` detail of its `invoice.data` check). */
+const invoiceOf = (report) => report.checks.find((c) => c.name === "invoice.data")?.details?.invoice ?? null;
+
+/** The verification options of a document task. */
+function documentOptions(settings, onProgress) {
+  const opts = { revocationRequired: settings.revocationRequired, intermediates: settings.intermediates };
+  if (onProgress) opts.onProgress = onProgress;
+  if (settings.at) opts.at = settings.at;
+  return opts;
+}
+
 /** A TrustStore of PEM texts; the caller frees it. */
 function trustStore(pems) {
   const store = new lib.TrustStore();
@@ -31,16 +45,18 @@ const tasks = {
   },
 
   /**
-   * An OFD or PDF, verified as an e-licence file; one without licence data is a plain signed
-   * document, and its report (always the one part) is what is shown. Seal pictures come with
-   * it, in the order of the document's signatures.
+   * An OFD or PDF. An OFD is first verified as an e-invoice: when it holds one, that report
+   * (kind `invoice`, the OFD's report its one part) is what is shown. Otherwise it is verified
+   * as an e-licence file; one without licence data is a plain signed document, and its report
+   * (always the one part) is what is shown. Seal pictures come with it, in the order of the
+   * document's signatures.
    */
   document(bytes, settings, onProgress) {
     const trust = trustStore(settings.anchors);
     try {
-      const opts = { revocationRequired: settings.revocationRequired, intermediates: settings.intermediates, onProgress };
-      if (settings.at) opts.at = settings.at;
-      let report = lib.verifyLicenceFile(bytes, trust, opts);
+      const opts = documentOptions(settings, onProgress);
+      const invoice = isZip(bytes) ? lib.verifyInvoice(bytes, trust, opts) : null;
+      let report = invoice && invoiceOf(invoice) ? invoice : lib.verifyLicenceFile(bytes, trust, opts);
       const data = report.checks.find((c) => c.name === "licence.data");
       if (data?.reason === "Missing" && report.parts?.length === 1) report = report.parts[0];
       let pictures = null;
@@ -54,6 +70,26 @@ const tasks = {
     } finally {
       trust.free();
     }
+  },
+
+  /** An e-invoice: an OFD, or a bare invoice XML (which nothing in it verifies). */
+  invoice(bytes, settings) {
+    const trust = trustStore(settings.anchors);
+    try {
+      return { report: lib.verifyInvoice(bytes, trust, documentOptions(settings)) };
+    } finally {
+      trust.free();
+    }
+  },
+
+  /**
+   * One file of a batch of invoices: the invoice read (null when there is none), the verdict,
+   * and the invoice report's own checks (the OFD's report, its part, is left out).
+   */
+  invoiceRow(bytes, settings) {
+    const { report } = tasks.invoice(bytes, settings);
+    const { status, reason, summary, checks } = report;
+    return { status, reason, summary, checks, invoice: invoiceOf(report) };
   },
 
   /** A seal (.esl) or a seal signature (SignedValue.dat): what it says. */

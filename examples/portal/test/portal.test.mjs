@@ -258,6 +258,101 @@ try {
     expectVerdict(shown, "INDETERMINATE");
     expect(shown.body.includes("UntrustedChain"), "no UntrustedChain reason shown");
     expect(/: ofd, \d+ bytes/.test(await page.locator("figure.seal-picture").innerText()), "the picture type is not shown");
+    // It is a VAT e-invoice (issue 19): its fields as in its original_invoice.xml.
+    const fields = await page.locator("#invoice").innerText();
+    for (const value of ["033002000211", "83089647", "兰溪市悦济舫餐厅", "江苏京利华新材料有限公司", "526.00"]) {
+      expect(fields.includes(value), `invoice field ${value} not shown: ${fields.slice(0, 600)}`);
+    }
+    // Its tax-side signature comes without a certificate: never PASSED.
+    const tax = page.locator('#invoice li[data-check="invoice.tax-signature"]');
+    expect((await tax.count()) === 1 && !(await tax.getAttribute("class")).includes("passed"), "tax signature shown as passed");
+  });
+
+  await test("invoice", async () => {
+    // test-vectors/invoice/README.md: good.ofd, invoice 044031900111 / 12345678 of 2026-05-20,
+    // 500.00 + 15.00 = 515.00, two goods lines; sealed by the SM2 test PKI (anchors above).
+    const shown = await result(() => upload("#file", join(vectors, "invoice/good.ofd")));
+    expectVerdict(shown, "PASSED");
+    expect(shown.body.includes("电子发票") && shown.body.includes("e-invoice"), "not shown as an e-invoice");
+    const section = page.locator("#invoice");
+    const fields = await section.innerText();
+    for (const value of ["044031900111", "12345678", "江苏样例采购有限公司", "91320115MA202UKD7X", "测试市样例餐饮有限公司", "92330781MA2EDMFU50", "¥500.00", "¥15.00", "¥515.00", "发票号码", "Invoice number", "价税合计", "Total incl. tax"]) {
+      expect(fields.includes(value), `invoice field ${value} not shown: ${fields.slice(0, 600)}`);
+    }
+    expect(/2026\D?05\D?20/.test(fields), "no issue date");
+    const items = await section.locator("table.items tbody tr").allInnerTexts();
+    expect(items.length === 2 && items[0].includes("*餐饮服务*餐费") && items[1].includes("200.00"), `goods lines: ${items}`);
+    // Every invoice check has its verdict; on this invoice all but the tax-side signature
+    // (no certificate supplied) pass.
+    for (const name of ["invoice.coverage", "invoice.shown", "invoice.graph-code", "invoice.arithmetic", "invoice.tax-ids", "invoice.issuer"]) {
+      const cls = await section.locator(`li[data-check="${name}"]`).getAttribute("class");
+      expect(cls === "passed", `${name}: ${cls}`);
+    }
+    // Above the signature card, which is still there.
+    const above = await page.evaluate(() => {
+      const card = document.querySelector("article.signature");
+      return !!card && !!(document.getElementById("invoice").compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    expect(above, "the invoice is not shown above the signature card");
+  });
+
+  await test("invoice-shown-differs", async () => {
+    // amount-page-only.ofd: 615.00 on the page, 515.00 in the XML.
+    const shown = await result(() => upload("#file", join(vectors, "invoice/amount-page-only.ofd")));
+    expectVerdict(shown, "FAILED");
+    const item = page.locator('#invoice li[data-check="invoice.shown"]');
+    expect((await item.getAttribute("class")) === "failed", "invoice.shown not failed");
+    expect((await item.innerText()).includes("PolicyViolation"), `no reason: ${await item.innerText()}`);
+  });
+
+  await test("invoice-batch", async () => {
+    // Three files of one invoice picked at once (good.ofd, sealed again a day later, and with
+    // its page changed) and an OFD that is no invoice: a table with totals, and the duplicate
+    // named with all its files.
+    const files = ["invoice/good.ofd", "invoice/good-again.ofd", "invoice/amount-page-only.ofd", "sample/notice.ofd"];
+    const shown = await result(() => upload("#file", files.map((f) => join(vectors, f))));
+    expectVerdict(shown, "FAILED");
+    const rows = await page.locator("#invoice-batch tbody tr").allInnerTexts();
+    expect(rows.length === 4, `${rows.length} rows`);
+    expect(rows.slice(0, 3).every((r) => r.includes("044031900111 / 12345678") && r.includes("¥515.00")), `rows: ${rows}`);
+    expect(rows[3].includes("not an e-invoice") && rows[3].includes("Missing"), `no-invoice row: ${rows[3]}`);
+    expect(rows[0].includes("good-again.ofd") && rows[1].includes("good.ofd"), `duplicates not named: ${rows}`);
+    expect(!rows[0].includes("FAILED") && rows[2].includes("FAILED"), `row verdicts: ${rows}`);
+    expect((await page.locator("#invoice-batch tr.duplicate").count()) === 3, "all three are the same invoice");
+    const totals = await page.locator("#invoice-totals").innerText();
+    expect(totals.includes("3") && totals.includes("¥1545.00"), `totals: ${totals}`);
+    expect(totals.includes("each invoice once") && totals.includes("1, ¥515.00"), `totals counted once: ${totals}`);
+    const warning = await page.locator(".duplicates").innerText();
+    expect(warning.includes("重复发票") && warning.includes("Duplicate invoices"), "no duplicate warning");
+    expect(/044031900111 \/ 12345678 — good\.ofd, good-again\.ofd, amount-page-only\.ofd/.test(warning), `warning: ${warning}`);
+  });
+
+  await test("invoice-xml", async () => {
+    // A bare invoice XML pasted (good.ofd's original_invoice.xml, one goods line): its fields
+    // are shown, but nothing verifies them: never PASSED (NoSignature is INDETERMINATE).
+    const fp = (name, value) => `<fp:${name}>${value}</fp:${name}>`;
+    const xml = [
+      '<?xml version="1.0" encoding="utf-8"?><eInvoice xmlns:fp="http://www.edrm.org.cn/schema/e-invoice/2019" Version="1.0">',
+      fp("InvoiceCode", "044031900111"),
+      fp("InvoiceNo", "12345678"),
+      fp("IssueDate", "2026年05月20日"),
+      fp("Buyer", fp("BuyerName", "江苏样例采购有限公司") + fp("BuyerTaxID", "91320115MA202UKD7X")),
+      fp("Seller", fp("SellerName", "测试市样例餐饮有限公司") + fp("SellerTaxID", "92330781MA2EDMFU50")),
+      fp("TaxInclusiveTotalAmount", "309.00"),
+      fp("TaxTotalAmount", "9.00"),
+      fp("TaxExclusiveTotalAmount", "300.00"),
+      fp("GoodsInfos", fp("GoodsInfo", [fp("Item", "*餐饮服务*餐费"), fp("Price", "300.00"), fp("Quantity", "1"), fp("Amount", "300.00"), fp("TaxScheme", "3%"), fp("TaxAmount", "9.00")].join(""))),
+      "</eInvoice>",
+    ].join("");
+    await page.fill("#text", xml);
+    const shown = await result(() => page.click("#verify-text"));
+    expectVerdict(shown, "INDETERMINATE");
+    expect(shown.body.includes("NoSignature"), "NoSignature not the reason");
+    const section = await page.locator("#invoice").innerText();
+    expect(section.includes("044031900111") && section.includes("¥309.00") && section.includes("*餐饮服务*餐费"), `fields: ${section}`);
+    const document = page.locator('#invoice li[data-check="invoice.document"]');
+    expect((await document.innerText()).includes("NoSignature"), "the missing signature is not the reason");
+    expect((await page.locator("article.signature").count()) === 0, "a signature card for a bare XML");
   });
 
   await test("pdf", async () => {
