@@ -292,31 +292,16 @@ impl Crl {
 
     /// Whether the CRL is current at `at`: issued by then and its nextUpdate not passed.
     pub fn check_current(&self, at: Time) -> Result<(), String> {
-        if self.this_update() > at {
-            return Err(format!(
-                "CRL of {} issued {} after the validation time",
-                self.issuer(),
-                self.this_update()
-            ));
-        }
-        if let Some(next) = self.next_update() {
-            if next < at {
-                return Err(format!("CRL of {} is stale: nextUpdate {next}", self.issuer()));
-            }
-        }
-        Ok(())
+        self.check_usable(super::Freshness::Current(at))
     }
 
     /// Whether the CRL is usable under `freshness`: current at the validation time, or, when
     /// validating in the past, issued no earlier than the time it must speak for (less the
     /// window).
     pub fn check_usable(&self, freshness: super::Freshness) -> Result<(), String> {
-        match freshness {
-            super::Freshness::Current(at) => self.check_current(at),
-            super::Freshness::FreshFor { .. } => freshness
-                .check(self.this_update(), self.next_update())
-                .map_err(|m| format!("CRL of {}: {m}", self.issuer())),
-        }
+        freshness
+            .check(self.this_update(), self.next_update())
+            .map_err(|m| format!("CRL of {}: {m}", self.issuer()))
     }
 
     /// Verifies the CRL's signature with the key in `spki` (DER SubjectPublicKeyInfo).
