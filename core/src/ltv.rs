@@ -81,15 +81,9 @@ fn trigger(now: &ChainVerification) -> Option<Trigger> {
     unknown.then_some(Trigger::RevocationUnknown)
 }
 
-/// Whether a chain outcome at the validation time is one that validation in the past may
-/// settle (expiry, revocation, stale revocation data, crypto constraints).
-pub fn needs_past_validation(now: &ChainVerification) -> bool {
-    trigger(now).is_some()
-}
-
 /// The options for validating at `at` in the past, the certificate having been used at
 /// `usage`: revocation data fresh for `usage`, algorithms judged at `at`.
-pub fn past_options(opts: &ChainOptions, at: Time, usage: Time) -> ChainOptions {
+fn past_options(opts: &ChainOptions, at: Time, usage: Time) -> ChainOptions {
     let mut past = opts.clone();
     past.constraints = opts.crypto_constraints().at(at);
     past.at = at;
@@ -196,12 +190,22 @@ pub fn signer_validation(
                 );
             }
         },
-        Trigger::Crypto => {
-            check.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
-        }
+        Trigger::Crypto => mark_no_poe(std::slice::from_mut(&mut check)),
         Trigger::RevocationUnknown => {}
     }
     (check, now)
+}
+
+/// Gives the crypto-constraints failures among `checks` the sub-indication ETSI has for a
+/// signature that nothing proves existed while its algorithms were acceptable
+/// (CRYPTO_CONSTRAINTS_FAILURE_NO_POE).
+pub fn mark_no_poe(checks: &mut [Check]) {
+    for c in checks
+        .iter_mut()
+        .filter(|c| c.reason == Some(Reason::CryptoConstraintsFailure))
+    {
+        c.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
+    }
 }
 
 /// When a CRL among the options lists `cert` as revoked after `t`, the revocation date (for
@@ -251,6 +255,62 @@ impl DataSource {
     }
 }
 
+/// The validation data one SignerInfo carries, for its chain: the CMS's own certificates,
+/// CRLs and OCSP responses (revocationInfoChoices), its CAdES certificate-values and
+/// revocation-values (archive time-stamps' included), and the CRLs inside its signature
+/// time-stamp; with the listing of all of it by source (the time-stamp's certificates are
+/// listed, and serve the time-stamp's own chain).
+#[derive(Debug, Default)]
+pub struct SignerData {
+    /// Certificates paths may go through.
+    pub certificates: Vec<Certificate>,
+    /// CRLs.
+    pub crls: Vec<crate::x509::Crl>,
+    /// OCSP responses.
+    pub ocsp: Vec<crate::x509::OcspResponseInfo>,
+    /// The genTime of each CAdES archive time-stamp (not taken as a proof of existence).
+    pub archive_timestamps: Vec<Time>,
+    /// Everything above (and the time-stamp's certificates), by source.
+    pub listing: ValidationData,
+}
+
+impl SignerData {
+    /// The data of SignerInfo `index` of `sd`, with its decoded signature time-stamp `token`.
+    pub fn of(
+        sd: &crate::cms::SignedData,
+        index: usize,
+        token: Option<&crate::cms::tsp::TimeStampToken>,
+    ) -> SignerData {
+        let mut out = SignerData::default();
+        let own_ocsp: Vec<crate::x509::OcspResponseInfo> = sd
+            .ocsp_responses
+            .iter()
+            .filter_map(|d| crate::x509::OcspResponseInfo::from_der(d).ok())
+            .collect();
+        out.listing
+            .extend(DataSource::Signature, &sd.certificates, &sd.crls, &own_ocsp);
+        out.certificates.extend(sd.certificates.iter().cloned());
+        out.crls.extend(sd.crls.iter().cloned());
+        out.ocsp = own_ocsp;
+        if let Some(signer) = sd.signers.get(index) {
+            let cades = signer.cades_values();
+            out.listing
+                .extend(DataSource::CadesValues, &cades.certificates, &cades.crls, &cades.ocsp);
+            out.certificates.extend(cades.certificates);
+            out.crls.extend(cades.crls);
+            out.ocsp.extend(cades.ocsp);
+            out.archive_timestamps = cades.archive_timestamps;
+        }
+        if let Some(token) = token {
+            let tsd = &token.signed_data;
+            out.listing
+                .extend(DataSource::Timestamp, &tsd.certificates, &tsd.crls, &[]);
+            out.crls.extend(tsd.crls.iter().cloned());
+        }
+        out
+    }
+}
+
 /// The validation data a signature's verification could use, each item with where it came
 /// from: listed in the report (check `<prefix>.validation-data`).
 #[derive(Debug, Default, Clone)]
@@ -286,6 +346,19 @@ impl ValidationData {
             "source": source.as_str(),
             "produced_at": response.produced_at().to_string(),
         }));
+    }
+
+    /// Notes certificates, CRLs and OCSP responses from one source.
+    pub fn extend(
+        &mut self,
+        source: DataSource,
+        certificates: &[Certificate],
+        crls: &[crate::x509::Crl],
+        ocsp: &[crate::x509::OcspResponseInfo],
+    ) {
+        certificates.iter().for_each(|c| self.certificate(c, source));
+        crls.iter().for_each(|c| self.crl(c, source));
+        ocsp.iter().for_each(|r| self.ocsp(r, source));
     }
 
     /// The informational check listing the data: PASSED, with per-source counts in the

@@ -5,11 +5,11 @@
 use base64::Engine;
 use serde_json::json;
 
-use super::tsp::verify_signature_timestamp;
+use super::tsp::TimeStampToken;
 use super::{oid, CmsError, CmsOptions, Content, SignedData, MAX_CMS_SIZE, REPORT_KIND};
-use crate::ltv::{DataSource, ValidationData};
-use crate::report::{summarize, Check, PoeSource, ProofOfExistence, Reason, Report, Status};
-use crate::x509::{Certificate, ChainOptions, OcspResponseInfo, TrustStore};
+use crate::ltv::{DataSource, SignerData};
+use crate::report::{summarize, Check, PoeSource, Reason, Report, Status};
+use crate::x509::{Certificate, ChainOptions, TrustStore};
 
 /// The report kind of one SignerInfo's part.
 pub const SIGNER_REPORT_KIND: &str = "cms-signer";
@@ -108,52 +108,32 @@ pub fn verify_report(
         (Some(c), None) => Content::Bytes(c),
         _ => Content::Encapsulated,
     };
-    let mut pool = sd.certificates.clone();
-    pool.extend(intermediates.iter().cloned());
-    let mut chain = chain_opts.clone();
-    let own_ocsp: Vec<OcspResponseInfo> = sd
-        .ocsp_responses
-        .iter()
-        .filter_map(|d| OcspResponseInfo::from_der(d).ok())
-        .collect();
-    // Where the validation data comes from, listed in each part (`cms.validation-data`).
-    let mut shared = ValidationData::default();
-    sd.certificates
-        .iter()
-        .for_each(|c| shared.certificate(c, DataSource::Signature));
-    sd.crls.iter().for_each(|c| shared.crl(c, DataSource::Signature));
-    own_ocsp.iter().for_each(|r| shared.ocsp(r, DataSource::Signature));
-    intermediates
-        .iter()
-        .for_each(|c| shared.certificate(c, DataSource::Caller));
-    chain_opts.crls.iter().for_each(|c| shared.crl(c, DataSource::Caller));
-    chain_opts.ocsp.iter().for_each(|r| shared.ocsp(r, DataSource::Caller));
-    chain.crls.extend(sd.crls.iter().cloned());
-    chain.ocsp.extend(own_ocsp);
     for index in 0..sd.signers.len() {
-        // CAdES certificate-values and revocation-values of this signer count for its chain,
-        // and so do the certificates and CRLs inside its signature time-stamp.
-        let cades = sd.signers[index].cades_values();
-        let (mut pool, mut chain, mut data) = (pool.clone(), chain.clone(), shared.clone());
-        cades
-            .certificates
-            .iter()
-            .for_each(|c| data.certificate(c, DataSource::CadesValues));
-        cades.crls.iter().for_each(|c| data.crl(c, DataSource::CadesValues));
-        cades.ocsp.iter().for_each(|r| data.ocsp(r, DataSource::CadesValues));
-        if let Some(Ok(token)) = super::tsp::signature_timestamp(&sd, index) {
-            let tsd = &token.signed_data;
-            tsd.certificates
-                .iter()
-                .for_each(|c| data.certificate(c, DataSource::Timestamp));
-            tsd.crls.iter().for_each(|c| data.crl(c, DataSource::Timestamp));
-            chain.crls.extend(tsd.crls.iter().cloned());
-        }
-        pool.extend(cades.certificates);
-        chain.crls.extend(cades.crls);
-        chain.ocsp.extend(cades.ocsp);
+        // The CMS's own data, this signer's CAdES values and signature time-stamp (decoded
+        // once: its CRLs count for the chain, and it is verified in the part), the caller's;
+        // listed in the part by source (`cms.validation-data`).
+        let token = super::tsp::signature_timestamp(&sd, index);
+        let own = SignerData::of(&sd, index, token.as_ref().and_then(|t| t.as_ref().ok()));
+        let mut data = own.listing;
+        data.extend(DataSource::Caller, intermediates, &chain_opts.crls, &chain_opts.ocsp);
+        let mut pool = own.certificates;
+        pool.extend(intermediates.iter().cloned());
+        let mut chain = chain_opts.clone();
+        chain.crls.extend(own.crls);
+        chain.ocsp.extend(own.ocsp);
         let data = data.check("cms.validation-data");
-        let part = signer_part(&sd, index, content, &pool, trust, &chain, intermediates, opts, data);
+        let part = signer_part(
+            &sd,
+            index,
+            content,
+            &pool,
+            trust,
+            &chain,
+            intermediates,
+            opts,
+            token,
+            data,
+        );
         if report.subject.signer.is_none() {
             report.subject.signer = part.subject.signer.clone();
             report.subject.signing_time = part.subject.signing_time;
@@ -173,6 +153,7 @@ fn signer_part(
     chain: &ChainOptions,
     intermediates: &[Certificate],
     opts: &CmsOptions,
+    token: Option<Result<TimeStampToken, CmsError>>,
     validation_data: Check,
 ) -> Report {
     let mut part = Report::new(SIGNER_REPORT_KIND);
@@ -182,20 +163,16 @@ fn signer_part(
     // The signature time-stamp: a proof of existence at its genTime.
     let mut proven = None;
     let mut timestamp_check = None;
-    if let Some(ts) = verify_signature_timestamp(sd, index, trust, chain) {
+    let stamped = sd
+        .signers
+        .get(index)
+        .map(|s| s.signature.as_slice())
+        .unwrap_or_default();
+    if let Some(ts) = token.map(|t| t.map(|t| t.verify(stamped, trust, chain))) {
         timestamp_check = Some(match ts {
             Ok(tv) => {
                 if tv.status() == Status::Passed {
-                    let tsa = tv
-                        .tsa_certificate
-                        .as_ref()
-                        .map(Certificate::subject)
-                        .unwrap_or_default();
-                    proven = Some(ProofOfExistence::new(
-                        tv.gen_time,
-                        PoeSource::SignatureTimestamp,
-                        format!("TSA {tsa}"),
-                    ));
+                    proven = Some(tv.proof(PoeSource::SignatureTimestamp));
                 }
                 summarize(
                     "cms.signature-timestamp",
@@ -214,13 +191,7 @@ fn signer_part(
     v.apply_constraints(&proven.as_ref().map_or(constraints, |p| constraints.at(p.time)));
     part.checks = v.checks.clone();
     if proven.is_none() {
-        for c in part
-            .checks
-            .iter_mut()
-            .filter(|c| c.reason == Some(Reason::CryptoConstraintsFailure))
-        {
-            c.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
-        }
+        crate::ltv::mark_no_poe(&mut part.checks);
     }
     part.checks.extend(timestamp_check);
     part.push(validation_data);

@@ -13,9 +13,9 @@ use der::Decode;
 use super::tlv::{self, read_single, Walker};
 use super::{oid, parse_time, AlgorithmId, CmsError, Content, SignedData, MAX_CMS_SIZE};
 use crate::alg::DigestAlgorithm;
-use crate::report::{Check, ProofOfExistence, Reason, Report, Status};
+use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::time::Time;
-use crate::x509::{verify_chain, Certificate, ChainOptions, TrustStore, Usage};
+use crate::x509::{Certificate, ChainOptions, TrustStore, Usage};
 
 /// The report kind of [`timestamp_report`].
 pub const REPORT_KIND: &str = "timestamp-token";
@@ -160,6 +160,17 @@ pub struct TimestampVerification {
 }
 
 impl TimestampVerification {
+    /// The proof of existence this time-stamp gives (when it verifies): its genTime, from
+    /// `source`, naming the TSA.
+    pub fn proof(&self, source: PoeSource) -> ProofOfExistence {
+        let tsa = self
+            .tsa_certificate
+            .as_ref()
+            .map(Certificate::subject)
+            .unwrap_or_default();
+        ProofOfExistence::new(self.gen_time, source, format!("TSA {tsa}"))
+    }
+
     /// The worst status among the checks.
     pub fn status(&self) -> Status {
         crate::report::worst(&self.checks)
@@ -313,28 +324,28 @@ impl TimeStampToken {
             let mut chain_opts = opts.clone();
             chain_opts.usage = Usage::DocumentSigning;
             chain_opts.crls.extend(sd.crls.iter().cloned());
-            let now = verify_chain(cert, &sd.certificates, trust, &chain_opts);
-            match later {
-                Some(poe) if crate::ltv::needs_past_validation(&now) => {
-                    let past = crate::ltv::past_options(&chain_opts, poe.time, gen);
-                    let then = verify_chain(cert, &sd.certificates, trust, &past);
-                    let at_validation_time = crate::report::deciding(&now.checks)
-                        .map(|c| format!("{}: {}", c.name, c.message))
-                        .unwrap_or_default();
-                    checks.push(
-                        Check::passed(
-                            "tsp.poe",
-                            format!(
-                                "the TSA's chain is judged at {poe}, a later proof that this time-stamp existed; at the validation time: {at_validation_time}"
-                            ),
-                        )
-                        .with_detail("poe", poe.to_json())
-                        .with_detail("at_validation_time", at_validation_time),
-                    );
-                    checks.extend(then.checks);
-                }
-                _ => checks.extend(now.checks),
+            // Judged at the validation time, else (when time has passed) at the later proof.
+            let times = crate::ltv::UseTimes {
+                claimed: None,
+                poe: later.cloned(),
+                usage: Some(gen),
+            };
+            let (summary, decided) =
+                crate::ltv::signer_validation("tsp.chain", cert, &sd.certificates, trust, &chain_opts, &times);
+            if let (Some(poe), Some(at_validation_time)) = (later, summary.details.get("at_validation_time")) {
+                let at_validation_time = at_validation_time.as_str().unwrap_or_default();
+                checks.push(
+                    Check::passed(
+                        "tsp.poe",
+                        format!(
+                            "the TSA's chain is judged at {poe}, a later proof that this time-stamp existed; at the validation time: {at_validation_time}"
+                        ),
+                    )
+                    .with_detail("poe", poe.to_json())
+                    .with_detail("at_validation_time", at_validation_time),
+                );
             }
+            checks.extend(decided.checks);
         }
         TimestampVerification {
             checks,
@@ -387,19 +398,7 @@ pub fn verify_signature_timestamp(
     trust: &TrustStore,
     opts: &ChainOptions,
 ) -> Option<Result<TimestampVerification, CmsError>> {
-    verify_signature_timestamp_protected(signed_data, index, trust, opts, None)
-}
-
-/// [`verify_signature_timestamp`] for a signature that a later proof of existence covers
-/// (see [`TimeStampToken::verify_digest_protected`]).
-pub fn verify_signature_timestamp_protected(
-    signed_data: &SignedData,
-    index: usize,
-    trust: &TrustStore,
-    opts: &ChainOptions,
-    later: Option<&ProofOfExistence>,
-) -> Option<Result<TimestampVerification, CmsError>> {
     let signer = signed_data.signers.get(index)?;
     let token = signature_timestamp(signed_data, index)?;
-    Some(token.map(|t| t.verify_protected(&signer.signature, trust, opts, later)))
+    Some(token.map(|t| t.verify(&signer.signature, trust, opts)))
 }

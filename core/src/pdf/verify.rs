@@ -25,7 +25,7 @@ use super::PdfError;
 use crate::alg::{verify_signature, DigestAlgorithm, Hasher, SignatureAlgorithm};
 use crate::cms::tsp::TimeStampToken;
 use crate::cms::{oid as cms_oid, Content, SignedData, MAX_CMS_SIZE, MAX_CONTENT_WITHOUT_ATTRIBUTES};
-use crate::ltv::{DataSource, ValidationData};
+use crate::ltv::{DataSource, SignerData, ValidationData};
 use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::seal::{picture_of, verify_seal_signature, ProtectedData, SealPicture, SesSignature};
 use crate::time::Time;
@@ -785,63 +785,30 @@ fn cms_checks(
             sd.verify_signer(0, Content::Bytes(&joined), &ctx.opts.signer_certificates)
         }
     };
-    // Validation data: the signature's own, CAdES values, the signature time-stamp's, the
-    // DSS and this signature's VRI, and the caller's; each listed with where it was found.
-    let mut data = ValidationData::default();
+    // Validation data: the signature's own, CAdES values, the signature time-stamp's (decoded
+    // once: listed here, verified below), the DSS and this signature's VRI, and the caller's;
+    // each listed with where it was found.
+    let token = crate::cms::tsp::signature_timestamp(sd, 0);
+    let own = SignerData::of(sd, 0, token.as_ref().and_then(|t| t.as_ref().ok()));
+    if !own.archive_timestamps.is_empty() {
+        let times: Vec<String> = own.archive_timestamps.iter().map(Time::to_string).collect();
+        report.push(
+            Check::passed(
+                "pdf.archive-timestamp",
+                format!(
+                    "CAdES archive time-stamp(s) at {}: their certificates and CRLs are used; not taken as proofs of existence (their imprint is not computed)",
+                    times.join(", ")
+                ),
+            )
+            .with_detail("gen_times", times),
+        );
+    }
+    let mut data = own.listing;
     let mut chain = ctx.chain_options();
     chain.usage = Usage::DocumentSigning;
-    let mut pool = sd.certificates.clone();
-    let own_ocsp: Vec<OcspResponseInfo> = sd
-        .ocsp_responses
-        .iter()
-        .filter_map(|d| OcspResponseInfo::from_der(d).ok())
-        .collect();
-    for c in &sd.certificates {
-        data.certificate(c, DataSource::Signature);
-    }
-    for c in &sd.crls {
-        data.crl(c, DataSource::Signature);
-    }
-    for r in &own_ocsp {
-        data.ocsp(r, DataSource::Signature);
-    }
-    chain.crls.extend(sd.crls.iter().cloned());
-    chain.ocsp.extend(own_ocsp);
-    if let Some(signer) = sd.signers.first() {
-        let cades = signer.cades_values();
-        cades
-            .certificates
-            .iter()
-            .for_each(|c| data.certificate(c, DataSource::CadesValues));
-        cades.crls.iter().for_each(|c| data.crl(c, DataSource::CadesValues));
-        cades.ocsp.iter().for_each(|r| data.ocsp(r, DataSource::CadesValues));
-        if !cades.archive_timestamps.is_empty() {
-            let times: Vec<String> = cades.archive_timestamps.iter().map(Time::to_string).collect();
-            report.push(
-                Check::passed(
-                    "pdf.archive-timestamp",
-                    format!(
-                        "CAdES archive time-stamp(s) at {}: their certificates and CRLs are used; not taken as proofs of existence (their imprint is not computed)",
-                        times.join(", ")
-                    ),
-                )
-                .with_detail("gen_times", times),
-            );
-        }
-        pool.extend(cades.certificates);
-        chain.crls.extend(cades.crls);
-        chain.ocsp.extend(cades.ocsp);
-    }
-    // The signature time-stamp, decoded once: its data listed here, verified below.
-    let token = crate::cms::tsp::signature_timestamp(sd, 0);
-    if let Some(Ok(token)) = &token {
-        let tsd = &token.signed_data;
-        tsd.certificates
-            .iter()
-            .for_each(|c| data.certificate(c, DataSource::Timestamp));
-        tsd.crls.iter().for_each(|c| data.crl(c, DataSource::Timestamp));
-        chain.crls.extend(tsd.crls.iter().cloned());
-    }
+    let mut pool = own.certificates;
+    chain.crls.extend(own.crls);
+    chain.ocsp.extend(own.ocsp);
     ctx.pool_items(&mut data, value);
     chain.crls.extend(ctx.crls.iter().cloned());
     chain.ocsp.extend(ctx.ocsp.iter().cloned());
@@ -855,16 +822,7 @@ fn cms_checks(
         timestamp_check = Some(match ts {
             Ok(tv) => match crate::report::deciding(&tv.checks) {
                 None => {
-                    let tsa = tv
-                        .tsa_certificate
-                        .as_ref()
-                        .map(Certificate::subject)
-                        .unwrap_or_default();
-                    poes.push(ProofOfExistence::new(
-                        tv.gen_time,
-                        PoeSource::SignatureTimestamp,
-                        format!("TSA {tsa}"),
-                    ));
+                    poes.push(tv.proof(PoeSource::SignatureTimestamp));
                     let mut check = Check::passed(
                         "pdf.signature-timestamp",
                         format!("signature time-stamped at {}: proof of existence", tv.gen_time),
@@ -888,12 +846,7 @@ fn cms_checks(
     verification.apply_constraints(&best.as_ref().map_or(constraints, |p| constraints.at(p.time)));
     let mut checks = signer_not_found(&verification.checks, verification.signer_certificate.is_some());
     if best.is_none() {
-        for c in checks
-            .iter_mut()
-            .filter(|c| c.reason == Some(Reason::CryptoConstraintsFailure))
-        {
-            c.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
-        }
+        crate::ltv::mark_no_poe(&mut checks);
     }
     report.checks.extend(checks);
     if let Some(alg) = verification.signature_algorithm {
@@ -1058,7 +1011,7 @@ fn rsa_sha1_checks(
             let constraints = later.map_or(constraints, |p| constraints.at(p.time));
             if let Some(mut check) = constraints.failure_check("pdf.crypto-constraints", alg, None, &spki) {
                 if later.is_none() {
-                    check.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE_NO_POE".into());
+                    crate::ltv::mark_no_poe(std::slice::from_mut(&mut check));
                 }
                 report.push(check);
             }
