@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::io::{Cursor, Write};
-
-use common::{cert, key, openssl_sm2_verify, raw_entries, read_entry, t, vectors, TestPki};
+use common::{cert, key, openssl_sm2_verify, raw_entries, read_entry, replace_entry, t, vectors, TestPki};
 use yinjian::ofd::{sign_ofd, verify_ofd_bytes, OfdOptions, OfdSigner, StampPlacement};
 use yinjian::x509::Certificate;
 use yinjian::{Reason, Report, Status};
@@ -69,23 +67,6 @@ fn references_detail(part: &Report, key: &str) -> Vec<String> {
                 .filter_map(|v| v.as_str().or_else(|| v["file"].as_str()).map(str::to_owned))
                 .collect()
         })
-}
-
-/// The package with one entry's content replaced (every other entry copied raw).
-fn replace_entry(doc: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).unwrap();
-        if file.name().unwrap() == name {
-            drop(file);
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            out.write_all(content).unwrap();
-        } else {
-            out.raw_copy_file(file).unwrap();
-        }
-    }
-    out.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -6,9 +6,7 @@
 #[allow(dead_code)] // each test crate uses part of the shared helpers
 mod common;
 
-use std::io::Cursor;
-
-use common::{cert, key, raw_entries, read_entry, t, vectors, TestPki};
+use common::{cert, key, raw_entries, read_entry, replace_entry, t, vectors, TestPki};
 use yinjian::cms::build::{CmsKey, Tsa, DEFAULT_TSA_POLICY};
 use yinjian::ofd::{
     sign_ofd, timestamp_signatures, verify_ofd_bytes, OfdError, OfdOptions, OfdSigner, SkipReason, StampOutcome,
@@ -290,24 +288,6 @@ fn a_signed_value_another_signature_covers_is_left_alone() {
     let refs = report.parts[1].check("ofd.references").unwrap();
     assert_eq!(refs.reason, Some(Reason::ModifiedAfterSigning));
     assert!(refs.message.contains(first), "{}", refs.message);
-}
-
-/// The package with one entry's content replaced (every other entry copied raw).
-fn replace_entry(doc: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut archive = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).unwrap();
-        if file.name().unwrap() == name {
-            drop(file);
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            out.write_all(content).unwrap();
-        } else {
-            out.raw_copy_file(file).unwrap();
-        }
-    }
-    out.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -164,3 +164,22 @@ pub fn read_entry(doc: &[u8], name: &str) -> Vec<u8> {
     archive.by_name(name).unwrap().read_to_end(&mut out).unwrap();
     out
 }
+
+/// An OFD (ZIP) package with entry `name`'s content replaced, every other entry copied raw.
+#[allow(dead_code)] // the OFD writing tests
+pub fn replace_entry(doc: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).unwrap();
+        if file.name().unwrap() == name {
+            drop(file);
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(content).unwrap();
+        } else {
+            out.raw_copy_file(file).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
