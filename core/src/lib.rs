@@ -77,6 +77,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alg;
+pub mod batch;
 pub mod cms;
 pub mod codec;
 pub mod invoice;

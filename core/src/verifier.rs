@@ -292,7 +292,7 @@ fn is_cms(input: &[u8]) -> bool {
 }
 
 /// The report for an input that could not be verified at all.
-fn unrecognised(check: Check) -> Report {
+pub(crate) fn unrecognised(check: Check) -> Report {
     let mut report = Report::new(UNKNOWN_REPORT_KIND);
     report.push(check);
     report.finish()
