@@ -20,5 +20,10 @@ pub fn verify_invoice(
     options: Option<JsDocumentVerifyOptions>,
 ) -> Result<JsValue, JsValue> {
     let options = optional(options);
-    document_report(&file, &trust.inner, &options, yinjian::invoice::verify_invoice)
+    document_report(
+        &file,
+        &trust.inner,
+        &options,
+        Some(yinjian::verifier::DocumentKind::Invoice),
+    )
 }

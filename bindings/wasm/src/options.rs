@@ -261,8 +261,8 @@ pub(crate) fn with_document_options(
 ) -> yinjian::report::Report {
     let callback = o.on_progress;
     let tell = |p: yinjian::seal::Progress| {
-        if let (Some(f), Ok(value)) = (&callback, to_js(&p)) {
-            let _ = f.call1(&JsValue::NULL, &value);
+        if let Some(f) = &callback {
+            progress_reporter(f)(p);
         }
     };
     let mut opts = yinjian::seal::DocumentOptions::new(seal::SealOptions {
@@ -275,6 +275,16 @@ pub(crate) fn with_document_options(
         opts.progress = Some(yinjian::seal::ProgressFn(&tell));
     }
     judged(&o.policy, verify(opts))
+}
+
+/// The progress callback as the library calls it: `callback({ step, done, total })`; a
+/// throwing callback is ignored (it cannot stop the verification).
+pub(crate) fn progress_reporter(callback: &js_sys::Function) -> impl Fn(yinjian::seal::Progress) + '_ {
+    move |p| {
+        if let Ok(value) = to_js(&p) {
+            let _ = callback.call1(&JsValue::NULL, &value);
+        }
+    }
 }
 
 pub(crate) fn number_option(options: Option<&Object>, name: &str) -> Option<i64> {

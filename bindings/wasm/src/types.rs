@@ -280,6 +280,16 @@ export interface DocumentVerifyOptions extends SealVerifyOptions {
   onProgress?: (progress: Progress) => void;
 }
 
+/** Options of `verifyDocument`: those of `verifyOfd` and `verifyPdf`, and the kind. */
+export interface VerifyDocumentOptions extends DocumentVerifyOptions {
+  /** Verify as this kind instead of the kind the first bytes tell (`invoice` is never told
+   * by them: an e-invoice is an OFD). */
+  kind?: DocumentKind;
+}
+
+/** The kinds of document `verifyDocument` verifies. */
+export type DocumentKind = "ofd" | "pdf" | "seal" | "cms" | "invoice" | "licence-qr";
+
 /** How far a document verification has got (`onProgress`). */
 export interface Progress {
   /** `signature`: `done` of `total` signatures verified; `hash`: `done` of `total` bytes of
@@ -413,6 +423,10 @@ extern "C" {
     /// The options object of `verifyOfd` and `verifyPdf`.
     #[wasm_bindgen(typescript_type = "DocumentVerifyOptions")]
     pub type JsDocumentVerifyOptions;
+
+    /// The options object of `verifyDocument`.
+    #[wasm_bindgen(typescript_type = "VerifyDocumentOptions")]
+    pub type JsVerifyDocumentOptions;
 
     /// The validation data of `pdfAddValidationData`.
     #[wasm_bindgen(typescript_type = "PdfValidationData")]
