@@ -7,7 +7,9 @@ import type { ErrorCode } from "./yinjian_wasm.js";
  * unless given the module, its bytes or a URL); resolves at once in node. Until it has
  * resolved, every call throws a `YinjianError` with code `NotInitialised`; a module that
  * cannot be loaded rejects with the same code. */
-export default function init(module_or_path?: unknown): Promise<unknown>;
+declare function init(module_or_path?: unknown): Promise<unknown>;
+export default init;
+export { init };
 /** Loads the module synchronously from its bytes (browsers); a no-op in node. */
 export function initSync(module: unknown): unknown;
 

@@ -2,9 +2,10 @@
 // error turned into a `YinjianError` subclass that carries a stable `code`.
 //
 // scripts/build-wasm copies this file next to the wasm-bindgen output: as pkg-web/index.js
-// (browsers, bundlers) and as pkg-node/index.mjs (node, where the output is CommonJS). In
-// node there is nothing to initialise; `init()` is still exported so one code path serves
-// both. Bytes (Uint8Array, ArrayBuffer, DataView, other typed arrays) are read by the Rust
+// (browsers, bundlers), pkg-verify/index.js and pkg-node/index.mjs (node, where the output is
+// CommonJS); scripts/build-npm makes pkg-node/index.cjs (require) from it with js/entries.mjs,
+// which is why every export here is an `export class|function|const` statement. In node
+// there is nothing to initialise; `init()` is still exported so one code path serves both. Bytes (Uint8Array, ArrayBuffer, DataView, other typed arrays) are read by the Rust
 // side, which refuses anything else with an InvalidArgument error.
 import * as wasm from "./yinjian_wasm.js";
 
@@ -132,10 +133,13 @@ function loaded(load, args) {
   }
 }
 
-/** Loads the WebAssembly module (browsers); resolves at once in node. */
-export default async function init(...args) {
+/** Loads the WebAssembly module (browsers); resolves at once in node. The default export,
+ * and also exported by name (for `require`). */
+async function init(...args) {
   return needsInit ? loaded(wasm.default, args) : undefined;
 }
+export default init;
+export { init };
 /** Loads the module synchronously from bytes (browsers); a no-op in node. */
 export function initSync(...args) {
   return typeof wasm.initSync === "function" ? loaded(wasm.initSync, args) : undefined;
@@ -154,6 +158,8 @@ export const sm2PublicKey = guard("sm2PublicKey");
 export const verifyCertificateChain = guard("verifyCertificateChain");
 export const parseSeal = guard("parseSeal");
 export const verifySealSignature = guard("verifySealSignature");
+export const verifyDocument = guard("verifyDocument");
+export const verifyCms = guard("verifyCms");
 export const verifyOfd = guard("verifyOfd");
 export const verifyPdf = guard("verifyPdf");
 export const pdfAddValidationData = guard("pdfAddValidationData");
@@ -168,5 +174,7 @@ export const verifyInvoice = guard("verifyInvoice");
 export const verifyLicenceQr = guard("verifyLicenceQr");
 export const makeLicenceQr = guard("makeLicenceQr");
 export const licenceQrFeatures = guard("licenceQrFeatures");
-export const runVector = guard("runVector");
-export const vectorReport = guard("vectorReport");
+
+/** Internal, not part of the API: the guard of the subpath entry `yinjian/test-vectors`
+ * (js/test-vectors.js), which holds runVector and vectorReport. */
+export const _guard = guard;

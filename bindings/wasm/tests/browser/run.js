@@ -3,10 +3,13 @@
 // window.__results = { done, passed, failed, cases, failures: [{ name, message }], sm2VerifyPerSec }.
 // sm2VerifyPerSec is measured last (SM2 verification in this browser, wall clock, about one
 // second), for issue 10's WASM speed figure; run-chromium.mjs prints it.
-import init, * as lib from "/pkg-web/index.js";
+import init, * as entry from "/pkg-web/index.js";
+import * as vectors from "/pkg-web/test-vectors.js";
 import { measureSpeed } from "/tests/shared/speed.js";
 import { apiChecks, chainChecks, checkVectorLine, identifierChecks, isSkippable, ofdChecks, sealChecks, vectorLines } from "/tests/shared/suite.js";
 
+// The test-vector runner is the subpath `yinjian/test-vectors`, not in the default entry.
+const lib = { ...entry, ...vectors };
 const results = { done: false, passed: 0, failed: 0, cases: 0, failures: [] };
 window.__results = results;
 

@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
-const lib = await import("../../pkg-node/index.mjs");
+// The test-vector runner is the subpath `yinjian/test-vectors`, not in the default entry.
+const lib = { ...(await import("../../pkg-node/index.mjs")), ...(await import("../../pkg-node/test-vectors.mjs")) };
 const repo = fileURLToPath(new URL("../../../..", import.meta.url));
 const read = (path) => new Uint8Array(readFileSync(join(repo, path)));
 const text = (path) => readFileSync(join(repo, path), "utf8");

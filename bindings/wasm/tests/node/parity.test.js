@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { vectorFiles } from "../shared/vector-files.mjs";
 import { corpusPath, corpusRoot } from "../shared/corpus.mjs";
 
-const lib = await import("../../pkg-node/index.mjs");
+// The test-vector runner is the subpath `yinjian/test-vectors`, not in the default entry.
+const lib = { ...(await import("../../pkg-node/index.mjs")), ...(await import("../../pkg-node/test-vectors.mjs")) };
 const repo = fileURLToPath(new URL("../../../..", import.meta.url));
 const corpus = ["ofd", "pdf", "x509-limbo/limbo.json"].every((rel) => corpusPath(rel, "parity: the corpus cases"))
   ? corpusRoot

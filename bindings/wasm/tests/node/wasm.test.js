@@ -13,7 +13,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..", "..", "..");
 const vectorDir = join(repo, "test-vectors");
 // The package entry point (errors as YinjianError subclasses), as `import "yinjian"` gives it.
-const lib = await import("../../pkg-node/index.mjs");
+// The test-vector runner is the subpath `yinjian/test-vectors`, not in the default entry.
+const lib = { ...(await import("../../pkg-node/index.mjs")), ...(await import("../../pkg-node/test-vectors.mjs")) };
 
 const files = vectorFiles(vectorDir).map((name) => ({ name, text: readFileSync(join(vectorDir, name), "utf8") }));
 const lines = vectorLines(files);
