@@ -1,5 +1,6 @@
 // Writes the package's entry points around the wasm-bindgen outputs (run by scripts/build-npm;
 // idempotent). Usage: node js/entries.mjs <bindings/wasm>
+//   pkg-web/index.js, pkg-verify/index.js, pkg-node/index.mjs (+ types): js/index.js
 //   pkg-node/index.cjs, index.d.cts   `require("yinjian")` on every node >= 20: js/index.js
 //                                     turned into CommonJS (no require(esm) needed)
 //   pkg-*/test-vectors.*              the subpath `yinjian/test-vectors`
@@ -52,6 +53,12 @@ const vectorsJs = js("test-vectors.js");
 const vectorsDts = js("test-vectors.d.ts");
 const indexDts = js("index.d.ts");
 
+// The ES module entry (also copied by scripts/build-wasm), so that a change to js/ needs no rebuild.
+for (const [dir, name, types] of [["pkg-web", "index.js", "index.d.ts"], ["pkg-verify", "index.js", "index.d.ts"], ["pkg-node", "index.mjs", "index.d.mts"]]) {
+  if (!has(dir)) continue;
+  write(dir, name, js("index.js"));
+  write(dir, types, indexDts);
+}
 if (has("pkg-node")) {
   write("pkg-node", "index.cjs", toCommonJs(js("index.js")));
   write("pkg-node", "index.d.cts", indexDts);

@@ -3,6 +3,15 @@
 export * from "./yinjian_wasm.js";
 import type { ErrorCode } from "./yinjian_wasm.js";
 
+// The classes declare `[Symbol.dispose]` (for `using`); TypeScript's lib has the symbol only
+// from esnext.disposable, so it is declared here for projects on an older lib (the Vite
+// template's ES2020), as @types/node declares it.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Loads the WebAssembly module (browsers: fetches `yinjian_wasm_bg.wasm` next to this file
  * unless given the module, its bytes or a URL); resolves at once in node. Until it has
  * resolved, every call throws a `YinjianError` with code `NotInitialised`; a module that
