@@ -85,10 +85,13 @@ const packed = step("npm pack", () => {
 });
 const verifyWasm = join(wasmDir, "pkg-verify", "yinjian_wasm_bg.wasm");
 if (packed) {
-  const wasm = readFileSync(verifyWasm);
+  const wasmSize = (path) => {
+    const wasm = readFileSync(path);
+    return `${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzip -9`;
+  };
   console.log(
     `npm-package: size: tarball ${packed.size} bytes packed (${mb(packed.size)}), ${packed.unpacked} unpacked (${mb(packed.unpacked)}), ${packed.entries} files; ` +
-      `verify-only .wasm ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzip -9`,
+      `.wasm a page downloads: yinjian ${wasmSize(join(wasmDir, "pkg-web", "yinjian_wasm_bg.wasm"))}, yinjian/verify-only ${wasmSize(verifyWasm)}`,
   );
 }
 
