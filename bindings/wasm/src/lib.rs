@@ -7,7 +7,9 @@
 //! - `sm2Verify(publicKey, message, signature, options?)`, which returns the library's
 //!   verification report as a plain object, exactly as the Rust library writes it in JSON;
 //! - `sm2Sign(privateKey, message, options?)` and `sm2PublicKey(privateKey)`;
-//! - `runVector(line)`, the shared test-vector runner;
+//! - `verifyDocument(bytes, trust, options?)`: any document (OFD, PDF, seal, CMS, licence QR
+//!   text; its kind told by the first bytes, or named), through the library's `Verifier`;
+//! - `runVector(line)`, the shared test-vector runner (npm subpath `yinjian/test-vectors`);
 //! - `verifyLicenceQr(textOrImageData, trust, options?)`, `makeLicenceQr(data, privateKey,
 //!   options)` and `licenceQrFeatures()` for signed licence QR codes (reading `ImageData`
 //!   needs the `qr-image` feature, SVG output the `qr-make` feature);
