@@ -8,7 +8,8 @@
 //      every other JS block runs in node as written (in work/node, beside the sample);
 //   4. a webpack 5 app (webpack/) built with webpack-cli;
 //   5. both apps loaded in headless Chromium, each verifying the bundled sample OFD;
-//   6. node: an ES module and a CommonJS script on the entry points (node/);
+//   6. node: an ES module and a CommonJS script on the entry points (node/); CommonJS (here and
+//      the README's) runs with --no-experimental-require-module, as on node before 20.19;
 //   7. tsc --strict over ts/usage.ts with the Vite template's lib.
 // Needs `npm ci` here (scripts/setup-wasm) and bindings/wasm's node_modules (playwright-core,
 // typescript). Exits non-zero on any failure.
@@ -55,6 +56,8 @@ function run(cmd, args, options = {}) {
   return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
 }
 const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+/** node's arguments for a script: CommonJS without require(esm), as node before 20.19 runs it. */
+const nodeArgs = (name) => (name.endsWith(".cjs") ? ["--no-experimental-require-module", name] : [name]);
 
 if (!existsSync(join(here, "node_modules", "vite"))) {
   console.error("npm-package: bindings/wasm/tests/package/node_modules is missing: run scripts/setup-wasm");
@@ -87,7 +90,7 @@ const verifyWasm = join(wasmDir, "pkg-verify", "yinjian_wasm_bg.wasm");
 if (packed) {
   const wasmSize = (path) => {
     const wasm = readFileSync(path);
-    return `${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzip -9`;
+    return `${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped (zlib level 9)`;
   };
   console.log(
     `npm-package: size: tarball ${packed.size} bytes packed (${mb(packed.size)}), ${packed.unpacked} unpacked (${mb(packed.unpacked)}), ${packed.entries} files; ` +
@@ -163,7 +166,7 @@ for (const { lang, text } of blocks) {
 for (const { name, text } of nodeBlocks) {
   step(`README ${name} runs in node`, () => {
     writeFileSync(join(nodeDir, name), text);
-    const out = run("node", [name], { cwd: nodeDir });
+    const out = run("node", nodeArgs(name), { cwd: nodeDir });
     for (const want of EXPECT[name]) {
       if (!want.test(out)) throw new Error(`${name} printed no ${want}:\n${out}`);
     }
@@ -269,7 +272,7 @@ rmSync(profile, { recursive: true, force: true });
 for (const name of ["exports.mjs", "exports.cjs"]) {
   step(`node ${name}`, () => {
     copyFileSync(join(here, "node", name), join(nodeDir, name));
-    run("node", [name], { cwd: nodeDir });
+    run("node", nodeArgs(name), { cwd: nodeDir });
   });
 }
 
