@@ -148,7 +148,9 @@ impl From<Sm2Error> for Failure {
 impl From<X509Error> for Failure {
     fn from(e: X509Error) -> Failure {
         let code = match &e {
-            X509Error::Malformed(_) | X509Error::Io(_) => ErrorCode::MalformedCertificate,
+            X509Error::Malformed(_) => ErrorCode::MalformedCertificate,
+            // A path argument that cannot be read (the WASM binding reads no files).
+            X509Error::Io(_) => ErrorCode::Io,
             X509Error::TooLarge(_) => ErrorCode::TooLarge,
             X509Error::Unsupported(_) => ErrorCode::Unsupported,
         };
