@@ -83,14 +83,19 @@ def test_verify_document_takes_bytes_and_paths_alike(sample_trust):
 
 
 def test_a_tampered_document_fails_and_junk_is_indeterminate(sample_trust):
-    data = bytearray(SAMPLE.read_bytes())
-    # A byte of the signed page content flipped (Content.xml is stored: find it by its text).
-    at = data.find("统一电子印章".encode())
-    if at < 0:
-        pytest.skip("the sample's content is compressed")
-    data[at] ^= 0x01
-    report = yinjian.verify_document(bytes(data), sample_trust, **DOCUMENT_OPTIONS)
+    # One digit of the signed page content changed, as scripts/make-batch-archive tampers.
+    import importlib.util
+    from importlib.machinery import SourceFileLoader
+
+    loader = SourceFileLoader("make_batch_archive", str(REPO / "scripts" / "make-batch-archive"))
+    archive = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(archive)
+    data = archive.tamper_ofd(SAMPLE.read_bytes())
+    assert data != SAMPLE.read_bytes()
+    report = yinjian.verify_document(data, sample_trust, **DOCUMENT_OPTIONS)
     assert report["status"] == "FAILED", report["summary"]
+    truncated = yinjian.verify_document(SAMPLE.read_bytes()[:3000], sample_trust, **DOCUMENT_OPTIONS)
+    assert truncated["status"] != "PASSED"
     junk = yinjian.verify_document(b"just some text", sample_trust, **DOCUMENT_OPTIONS)
     assert junk["status"] == "INDETERMINATE" and junk["reason"] == "Unsupported"
     assert junk["kind"] == "unknown"
@@ -138,6 +143,8 @@ def test_verify_ofd_and_pdf():
 
 
 def test_verify_cms():
+    # The CMS test PKI is valid from 2026-11-24.
+    AT = "2026-12-01T00:00:00Z"
     trust = yinjian.TrustStore(CMS / "pki" / "root.pem")
     signature = (CMS / "rsa-detached.der").read_bytes()
     content = (CMS / "content.bin").read_bytes()
@@ -158,7 +165,7 @@ def test_verify_certificate_chain():
     report = yinjian.verify_certificate_chain(leaf, [INTERMEDIATE], trust, at=AT, revocation_required=False)
     assert report["kind"] == "x509-chain"
     assert report["status"] == "PASSED", report["summary"]
-    expired = yinjian.verify_certificate_chain(CERTS / "leaf-expired.pem", [INTERMEDIATE], trust, at=AT, revocation_required=False)
+    expired = yinjian.verify_certificate_chain(leaf, [INTERMEDIATE], trust, at="2060-01-01T00:00:00Z", revocation_required=False)
     assert expired["status"] != "PASSED"
     untrusted = yinjian.verify_certificate_chain(leaf, [INTERMEDIATE], None, at=AT, revocation_required=False)
     assert untrusted["status"] == "INDETERMINATE"
