@@ -56,7 +56,7 @@ fn bytes_like<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, [u8]>>
     if let Ok(array) = value.cast::<PyByteArray>() {
         return Ok(Some(Cow::Owned(array.to_vec())));
     }
-    if value.hasattr("__buffer__").unwrap_or(false) || value.get_type().name()?.to_string() == "memoryview" {
+    if value.is_instance_of::<pyo3::types::PyMemoryView>() || value.hasattr("__buffer__").unwrap_or(false) {
         let bytes = value.py().import("builtins")?.getattr("bytes")?.call1((value,))?;
         return Ok(Some(Cow::Owned(bytes.cast::<PyBytes>()?.as_bytes().to_vec())));
     }
@@ -207,7 +207,7 @@ pub(crate) fn json_text(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String
         .import("json")?
         .call_method1("dumps", (value,))
         .map_err(|e| Failure::argument(format!("{what} is not JSON: {e}")))?;
-    Ok(dumped.extract()?)
+    dumped.extract()
 }
 
 /// A validation policy: `None` (the default), a `dict`, JSON text, or a path to a JSON file

@@ -66,6 +66,8 @@ def python_lines(archive) -> dict[str, str]:
 def spark():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # Local mode: bind to the loopback, and say so (no warning about the host name).
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
     start = time.perf_counter()
