@@ -47,6 +47,7 @@ def main() -> None:
     # The first job also starts the Python workers: count a trivial one as start-up.
     spark.sparkContext.parallelize(range(2), 2).map(lambda x: x).collect()
     out["spark_start_s"] = round(time.perf_counter() - start, 2)
+    out["load_during"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         args = verify_archive.parse_args(
             [archive, tmp, "--anchors", root, "--intermediates", int_, "--no-revocation", "--at", at]
