@@ -145,9 +145,9 @@ def test_a_table_of_paths_gives_the_same_records(spark, archive, python_lines, t
 
 
 def batch_cli() -> Path | None:
-    """A built CLI that has `yinjian batch`: $YINJIAN_CLI, else target/release or target/debug."""
-    candidates = [Path(os.environ["YINJIAN_CLI"])] if os.environ.get("YINJIAN_CLI") else []
-    candidates += [target_dir() / "release" / "yinjian", cli()]
+    """A built CLI that has `yinjian batch`: $YINJIAN_CLI, else target/debug (which
+    scripts/test-python keeps fresh), else target/release."""
+    candidates = [cli(), target_dir() / "release" / "yinjian"]
     for path in candidates:
         if path.exists() and subprocess.run([str(path), "batch", "--help"], capture_output=True).returncode == 0:
             return path
