@@ -1,0 +1,228 @@
+"""Verify an archive of documents on Apache Spark with the yinjian Python package.
+
+Reads the documents with Spark's ``binaryFile`` source (a folder, walked recursively; any
+filesystem Spark reads: local, HDFS, S3…) or a table of paths (Parquet, or JSONL of
+``{"path": …}`` lines; the files read by the executors, so the paths must be readable there),
+verifies each inside ``mapPartitions`` with one :class:`yinjian.Verifier` built per partition
+(trust anchors and policy shipped from the driver as bytes), and writes:
+
+- ``OUT/reports/``: Parquet partitioned by verdict (``status=PASSED/FAILED/INDETERMINATE``),
+  one row per document: ``path`` (relative to the input folder), ``kind``, ``reason``,
+  ``record`` (the ``yinjian batch`` JSON line, byte for byte) and ``bytes``;
+- ``OUT/summary.json``: documents per verdict and per reason.
+
+Run locally (the package installed: ``pip install yinjian-*.whl``)::
+
+    spark-submit --master 'local[2]' examples/spark/verify_archive.py ARCHIVE OUT \\
+        --anchors root.pem --intermediates int.pem --no-revocation --at 2026-06-01T00:00:00Z
+
+and on a cluster as docs/scale.md says (the wheel on every executor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+#: Columns of a report row (before Spark adds the partition column `status`).
+REPORT_COLUMNS = ["path", "kind", "status", "reason", "record", "bytes"]
+
+
+def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Verify an archive of documents with yinjian on Spark.")
+    parser.add_argument("input", help="a folder of documents, or a .parquet / .jsonl table with a `path` column")
+    parser.add_argument("out", help="output folder (reports/ as Parquet, summary.json)")
+    parser.add_argument("--anchors", nargs="*", default=[], help="trust anchors: PEM/DER files")
+    parser.add_argument("--intermediates", nargs="*", default=[], help="intermediate certificates")
+    parser.add_argument("--crl", nargs="*", default=[], help="CRL files")
+    parser.add_argument("--ocsp", nargs="*", default=[], help="OCSP response files (DER)")
+    parser.add_argument("--signer-cert", nargs="*", default=[], help="signer certificates for bare SM2 signatures")
+    parser.add_argument("--policy", help="validation policy (JSON file, docs/POLICY.md)")
+    parser.add_argument("--no-revocation", action="store_true", help="do not require revocation status")
+    parser.add_argument("--at", help="validation time (RFC 3339 or Unix seconds); default: the job's start")
+    parser.add_argument(
+        "--root",
+        help="prefix taken off each record's path (default: the input folder; for a table, none)",
+    )
+    parser.add_argument("--partitions", type=int, help="partitions to verify in (default: Spark's)")
+    parser.add_argument(
+        "--open-cost-bytes",
+        type=int,
+        default=64 * 1024,
+        help="spark.sql.files.openCostInBytes for the binaryFile source (default 64 KiB: Spark's 4 MB "
+        "counts each ~30 KB document as 4 MB and splits an archive into one task per few dozen files)",
+    )
+    parser.add_argument("--master", help="Spark master when not run by spark-submit (e.g. local[2])")
+    return parser.parse_args(argv)
+
+
+def read_all(paths: Iterable[str]) -> list[bytes]:
+    return [Path(p).read_bytes() for p in paths]
+
+
+class VerifierConfig:
+    """What every partition needs to build its Verifier: plain bytes and strings, so it pickles
+    and ships to executors without the files."""
+
+    def __init__(self, args: argparse.Namespace, at: str):
+        self.anchors = read_all(args.anchors)
+        self.intermediates = read_all(args.intermediates)
+        self.crls = read_all(args.crl)
+        self.ocsp = read_all(args.ocsp)
+        self.signer_certificates = read_all(args.signer_cert)
+        self.policy = Path(args.policy).read_text(encoding="utf-8") if args.policy else None
+        self.revocation_required = False if args.no_revocation else None
+        self.at = at
+
+    def verifier(self):
+        import yinjian
+
+        trust = yinjian.TrustStore()
+        for anchor in self.anchors:
+            trust.add_pem(anchor)
+        return yinjian.Verifier(
+            trust,
+            at=self.at,
+            policy=self.policy,
+            revocation_required=self.revocation_required,
+            intermediates=self.intermediates,
+            crls=self.crls,
+            ocsp=self.ocsp,
+            signer_certificates=self.signer_certificates,
+        )
+
+
+def relative(path: str, root: str) -> str:
+    """`path` (a URI or a plain path) relative to `root` (the same), else as it is."""
+    prefix = root.rstrip("/") + "/"
+    return path[len(prefix) :] if root and path.startswith(prefix) else path
+
+
+def row_of(line: str, size: int) -> tuple:
+    record = json.loads(line)
+    return (record["path"], record["kind"], record["status"], record.get("reason"), line, size)
+
+
+def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
+    """One partition of `binaryFile` rows (path, content): the Verifier built once, then one
+    record per document, the GIL released while each is verified."""
+    verifier = config.verifier()
+    for row in rows:
+        data = bytes(row["content"])
+        yield row_of(verifier.batch_record(relative(row["path"], root), data), len(data))
+
+
+def verify_paths(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
+    """One partition of a table of paths: each file read on the executor; one that cannot be
+    read gets the `unreadable` record `yinjian batch` writes, never the end of the job."""
+    import yinjian
+
+    verifier = config.verifier()
+    for row in rows:
+        path = row["path"]
+        shown = relative(path, root)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as e:
+            yield row_of(yinjian.Verifier.unreadable_record(shown, e.strerror or str(e)), 0)
+            continue
+        yield row_of(verifier.batch_record(shown, data), len(data))
+
+
+def uri_of(path: str) -> str:
+    """The URI Spark's binaryFile source gives a local path (`file:/abs/path`)."""
+    if "://" in path or path.startswith("file:"):
+        return path
+    return "file:" + str(Path(path).resolve())
+
+
+def run(spark, args: argparse.Namespace):
+    """Runs the job; returns the report DataFrame (as written) and the summary (a dict)."""
+    from pyspark.sql import types as T
+
+    # One validation time for every document, as yinjian batch takes the run's start.
+    at = args.at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    config = VerifierConfig(args, at)
+    if __name__ != "__main__":
+        # Imported (not run by spark-submit): the executors import this module by name.
+        spark.sparkContext.addPyFile(__file__)
+    schema = T.StructType(
+        [
+            T.StructField("path", T.StringType(), False),
+            T.StructField("kind", T.StringType(), False),
+            T.StructField("status", T.StringType(), False),
+            T.StructField("reason", T.StringType(), True),
+            T.StructField("record", T.StringType(), False),
+            T.StructField("bytes", T.LongType(), False),
+        ]
+    )
+    source = args.input
+    source_is_table = source.endswith(".parquet") or source.endswith(".jsonl") or source.endswith(".json")
+    if source_is_table:
+        table = spark.read.parquet(source) if source.endswith(".parquet") else spark.read.json(source)
+        paths = table.select("path")
+        if args.partitions:
+            paths = paths.repartition(args.partitions)
+        root = args.root or ""
+        reports = spark.createDataFrame(paths.rdd.mapPartitions(lambda rows: verify_paths(config, root, rows)), schema)
+    else:
+        spark.conf.set("spark.sql.files.openCostInBytes", str(args.open_cost_bytes))
+        files = (
+            spark.read.format("binaryFile")
+            .option("recursiveFileLookup", "true")
+            .load(source)
+            .select("path", "content")
+        )
+        if args.partitions:
+            files = files.repartition(args.partitions)
+        root = uri_of(args.root or source)
+        # Rows reach Python pickled, in batches; mapInPandas (Arrow) was tried and was no faster
+        # for these small binary rows (docs/PERFORMANCE.md, "Python and Spark").
+        reports = spark.createDataFrame(files.rdd.mapPartitions(lambda rows: verify_contents(config, root, rows)), schema)
+    out = args.out.rstrip("/")
+    reports.write.mode("overwrite").partitionBy("status").parquet(f"{out}/reports")
+    written = spark.read.parquet(f"{out}/reports")
+    by_status: dict = {}
+    by_reason: dict = {}
+    for r in written.groupBy("status", "reason").count().collect():
+        by_status[r["status"]] = by_status.get(r["status"], 0) + r["count"]
+        if r["reason"]:
+            by_reason[r["reason"]] = by_reason.get(r["reason"], 0) + r["count"]
+    summary = {
+        "documents": sum(by_status.values()),
+        "status": dict(sorted(by_status.items())),
+        "reason": dict(sorted(by_reason.items())),
+        "at": at,
+    }
+    summary_path = f"{out}/summary.json"
+    if "://" not in summary_path:
+        Path(summary_path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    else:
+        spark.createDataFrame([(json.dumps(summary),)], ["summary"]).coalesce(1).write.mode("overwrite").text(summary_path)
+    return written, summary
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    from pyspark.sql import SparkSession
+
+    args = parse_args(argv)
+    builder = SparkSession.builder.appName("yinjian-verify-archive")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    try:
+        _, summary = run(spark, args)
+    finally:
+        spark.stop()
+    print(json.dumps(summary, indent=2))
+    status = summary["status"]
+    # The exit code summarises as yinjian batch's: 1 any failed, 2 any indeterminate, else 0.
+    return 1 if status.get("FAILED") else 2 if status.get("INDETERMINATE") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
