@@ -200,13 +200,18 @@ impl<R: Read + Seek> Package<R> {
     /// Reads a small entry whole (at most [`MAX_XML_SIZE`] bytes). An entry is decompressed
     /// once: one read again, or digested, is served from memory.
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, OfdError> {
+        self.read_whole(name, true)
+    }
+
+    /// As [`Package::read`], without keeping the bytes (`keep` false): for files read once.
+    pub(crate) fn read_whole(&mut self, name: &str, keep: bool) -> Result<Vec<u8>, OfdError> {
         let entry = self.checked_entry(name, MAX_XML_SIZE)?;
         if let Some(bytes) = self.kept.get(&entry.index) {
             return Ok(bytes.clone());
         }
         let mut out = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
         self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
-        if entry.size <= MAX_KEPT_SIZE {
+        if keep && entry.size <= MAX_KEPT_SIZE {
             self.kept.insert(entry.index, out.clone());
         }
         Ok(out)
