@@ -2,9 +2,9 @@
 //!
 //! SM3's compression is a serial chain of 64 rounds within one message, so one message cannot
 //! use wide vectors; many messages can. Each round here works on [`LANES`] 32-bit words at
-//! once (`[u32; LANES]`, written lane by lane and vectorised by the compiler): with AVX2 (found
-//! at run time) one 256-bit register holds a word of all eight messages. Elsewhere the same
-//! code is compiled for the baseline target (two SSE2 registers on x86-64, NEON on aarch64),
+//! once: with AVX2 (found at run time) one 256-bit register holds a word of all eight
+//! messages (`core::arch` intrinsics). Elsewhere portable lane code (`[u32; LANES]`, written
+//! lane by lane for the compiler to vectorise) is compiled for the baseline target (two SSE2 registers on x86-64, NEON on aarch64),
 //! with fewer lanes to a register. Messages go longest first, and a lane whose message ends
 //! takes the next one, so messages of different lengths keep the lanes busy.
 //!
@@ -15,8 +15,8 @@
 //! WebAssembly: the same lane code would vectorise with `simd128` (`-C target-feature=+simd128`
 //! for the whole build, as wasm has no run-time detection); not enabled yet.
 //!
-//! The one `unsafe` block calls the AVX2-compiled copy after `is_x86_feature_detected!`
-//! has confirmed the CPU has AVX2.
+//! `unsafe` is confined to the AVX2 copy (register intrinsics, one store into an array) and
+//! its one call, after `is_x86_feature_detected!` has confirmed the CPU has AVX2.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -141,10 +141,89 @@ fn compress_lanes(state: &mut [Lane; 8], blocks: &[&[u8; 64]; LANES]) {
     }
 }
 
+/// The compression in AVX2 registers: one `__m256i` holds a word of all eight lanes.
+///
+/// # Safety
+/// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn compress_avx2(state: &mut [Lane; 8], blocks: &[&[u8; 64]; LANES]) {
-    compress_lanes(state, blocks);
+// The intrinsics are safe to call inside an AVX2 function from Rust 1.87; the block below is
+// for older compilers (the crate's rust-version is 1.85).
+#[allow(unused_unsafe)]
+unsafe fn compress_avx2(state: &mut [Lane; 8], blocks: &[&[u8; 64]; LANES]) {
+    use std::arch::x86_64::*;
+    // SAFETY: register-only AVX2 intrinsics, this function requiring AVX2 of its caller; the
+    // one memory access, `_mm256_storeu_si256`, writes 32 bytes into a `[u32; 8]` (32 bytes,
+    // unaligned stores allowed).
+    unsafe {
+        macro_rules! rotl {
+            ($x:expr, $n:literal) => {{
+                let x = $x;
+                _mm256_or_si256(_mm256_slli_epi32::<$n>(x), _mm256_srli_epi32::<{ 32 - $n }>(x))
+            }};
+        }
+        let xor = |a, b| _mm256_xor_si256(a, b);
+        let add = |a, b| _mm256_add_epi32(a, b);
+        let lane = |v: &Lane| {
+            let v = v.map(|x| x as i32);
+            _mm256_setr_epi32(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+        };
+        let word = |j: usize, l: usize| {
+            let b = &blocks[l][4 * j..4 * j + 4];
+            i32::from_be_bytes([b[0], b[1], b[2], b[3]])
+        };
+        let mut w = [_mm256_setzero_si256(); 68];
+        for (j, wj) in w.iter_mut().take(16).enumerate() {
+            *wj = _mm256_setr_epi32(
+                word(j, 0),
+                word(j, 1),
+                word(j, 2),
+                word(j, 3),
+                word(j, 4),
+                word(j, 5),
+                word(j, 6),
+                word(j, 7),
+            );
+        }
+        for j in 16..68 {
+            let x = xor(xor(w[j - 16], w[j - 9]), rotl!(w[j - 3], 15));
+            let p1 = xor(xor(x, rotl!(x, 15)), rotl!(x, 23));
+            w[j] = xor(xor(p1, rotl!(w[j - 13], 7)), w[j - 6]);
+        }
+        let start: [__m256i; 8] = std::array::from_fn(|i| lane(&state[i]));
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = start;
+        macro_rules! round {
+            ($j:expr, $ff:expr, $gg:expr) => {{
+                let j = $j;
+                let a12 = rotl!(a, 12);
+                let ss1 = rotl!(add(add(a12, e), _mm256_set1_epi32(T[j] as i32)), 7);
+                let ss2 = xor(ss1, a12);
+                let tt1 = add(add($ff, d), add(ss2, xor(w[j], w[j + 4])));
+                let tt2 = add(add($gg, h), add(ss1, w[j]));
+                d = c;
+                c = rotl!(b, 9);
+                b = a;
+                a = tt1;
+                h = g;
+                g = rotl!(f, 19);
+                f = e;
+                e = xor(xor(tt2, rotl!(tt2, 9)), rotl!(tt2, 17));
+            }};
+        }
+        for j in 0..16 {
+            round!(j, xor(xor(a, b), c), xor(xor(e, f), g));
+        }
+        for j in 16..64 {
+            let ff = _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(c, _mm256_or_si256(a, b)));
+            let gg = _mm256_or_si256(_mm256_and_si256(e, f), _mm256_andnot_si256(e, g));
+            round!(j, ff, gg);
+        }
+        for (i, v) in [a, b, c, d, e, f, g, h].into_iter().enumerate() {
+            let mut out = [0u32; LANES];
+            _mm256_storeu_si256(out.as_mut_ptr().cast(), xor(v, start[i]));
+            state[i] = out;
+        }
+    }
 }
 
 fn compress_portable(state: &mut [Lane; 8], blocks: &[&[u8; 64]; LANES]) {
@@ -156,8 +235,8 @@ fn compressor() -> fn(&mut [Lane; 8], &[&[u8; 64]; LANES]) {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         return |state, blocks| {
-            // SAFETY: `compress_avx2` only needs AVX2, which `is_x86_feature_detected!` has
-            // just confirmed this CPU has; it touches nothing but its two arguments.
+            // SAFETY: `compress_avx2` requires AVX2, which `is_x86_feature_detected!` has just
+            // confirmed this CPU has.
             unsafe { compress_avx2(state, blocks) }
         };
     }
