@@ -311,8 +311,9 @@ pub fn sm3_many(inputs: &[&[u8]]) -> Vec<Sm3Digest> {
     out
 }
 
-/// One multi-buffer step costs about this many single-message blocks (measured on x86-64
-/// with AVX2: 8 × 4 KiB messages take 1/2.8 of the time one by one; docs/PERFORMANCE.md).
+/// One multi-buffer step costs about this many single-message blocks: measured on x86-64 with
+/// AVX2, 8 × 4 KiB messages take 1/3.4 of the time one by one (a step ≈ 2.4 blocks,
+/// docs/PERFORMANCE.md); 3 leaves a margin, and covers the slower portable lanes.
 const STEP_COST: usize = 3;
 
 /// Compression blocks of an SM3 message of `len` bytes.
