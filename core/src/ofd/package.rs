@@ -387,6 +387,64 @@ mod tests {
         }
     }
 
+    /// A package of one deflated entry `a.xml` and one stored `b.bin`.
+    fn package(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("a.xml", deflated).unwrap();
+        zip.write_all(data).unwrap();
+        zip.start_file("b.bin", stored).unwrap();
+        zip.write_all(data).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn entries_inflate_and_digest_once_and_alike() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8 ^ (i / 997) as u8).collect();
+        let bytes = package(&data);
+        let mut pkg = Package::open(std::io::Cursor::new(&bytes[..])).unwrap();
+        let want = DigestAlgorithm::Sm3.digest(&data);
+        // Streamed (not read before), then read whole, then digested from what was kept.
+        assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
+        assert_eq!(pkg.read("a.xml").unwrap(), data);
+        assert_eq!(pkg.read("a.xml").unwrap(), data);
+        assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
+        assert_eq!(pkg.read_whole("b.bin", false).unwrap(), data);
+        assert_eq!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
+    }
+
+    #[test]
+    fn corrupt_entries_are_errors() {
+        let data = b"<a>hello hello hello hello hello hello</a>".repeat(50);
+        let good = package(&data);
+        // Any single-byte change in a.xml's compressed data is an error, or (when the inflater
+        // cannot tell) the bytes are still exactly right: never a panic, never wrong bytes.
+        let local = 30 + "a.xml".len();
+        let end = good.windows(4).skip(4).position(|w| w == b"PK\x03\x04").unwrap() + 4;
+        for at in local..end {
+            let mut bad = good.clone();
+            bad[at] ^= 0x55;
+            let Ok(mut pkg) = Package::open(std::io::Cursor::new(&bad[..])) else {
+                continue;
+            };
+            match pkg.read("a.xml") {
+                Ok(read) => assert!(read == data, "byte {at} changed: wrong bytes accepted"),
+                Err(OfdError::Malformed(_) | OfdError::TooLarge(_)) => {}
+                Err(e) => panic!("byte {at}: {e}"),
+            }
+        }
+        // The central directory's CRC-32 (the one readers trust) changed: refused.
+        let central = good.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        let mut bad = good.clone();
+        bad[central + 16] ^= 1;
+        let mut pkg = Package::open(std::io::Cursor::new(&bad[..])).unwrap();
+        let err = pkg.read("a.xml").unwrap_err();
+        assert!(err.to_string().contains("CRC-32"), "{err}");
+        assert!(pkg.digest("a.xml", DigestAlgorithm::Sm3).is_err());
+    }
+
     #[test]
     fn st_loc_resolution() {
         let from = "Doc_0/Signs/Signatures.xml";
