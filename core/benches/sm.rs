@@ -5,6 +5,9 @@
 //! directories under `target/criterion/`) are part of that script's interface:
 //!
 //! - `sm3/16KiB`, `sm3/8MiB`: one-shot SM3, throughput in bytes;
+//! - `sm3_multi/8x4KiB_one_by_one`, `sm3_multi/8x4KiB_multi`: eight 4 KiB messages hashed one
+//!   after the other, and together by `sm3_multi::sm3_many` (aggregate throughput in bytes);
+//!   `sm3_multi/einvoice_files_*`: the same for the sizes of the corpus e-invoice's files;
 //! - `sm2/sign`: sign a 20-byte message (DER), Z precomputed in the signer;
 //! - `sm2/verify`: verify a 20-byte message with a reused `Sm2Verifier` (Z cached), on the
 //!   fast variable-time path every verification in the crate uses;
@@ -18,6 +21,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
 use yinjian::sm::sm3::sm3;
+use yinjian::sm::sm3_multi::sm3_many;
 
 /// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
 /// (and re-initialises its EVP context, so recomputes Z, for every operation).
@@ -39,6 +43,25 @@ fn bench_sm3(c: &mut Criterion) {
             group.sampling_mode(criterion::SamplingMode::Flat);
         }
         group.bench_function(name, |b| b.iter(|| sm3(black_box(&data))));
+    }
+    group.finish();
+}
+
+fn bench_sm3_multi(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sm3_multi");
+    // The sizes of the files the corpus e-invoice's signature references (ofd/1.ofd).
+    let einvoice = [
+        195, 309, 305, 2403, 646, 448, 5896, 463, 389, 212, 2024, 194, 14202, 1219,
+    ];
+    let sets: [(&str, Vec<usize>); 2] = [("8x4KiB", vec![4096; 8]), ("einvoice_files", einvoice.to_vec())];
+    for (name, sizes) in sets {
+        let data: Vec<Vec<u8>> = sizes.iter().map(|&n| filled(n)).collect();
+        let inputs: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
+        group.throughput(Throughput::Bytes(sizes.iter().sum::<usize>() as u64));
+        group.bench_function(format!("{name}_one_by_one"), |b| {
+            b.iter(|| inputs.iter().map(|m| sm3(black_box(m))).collect::<Vec<_>>())
+        });
+        group.bench_function(format!("{name}_multi"), |b| b.iter(|| sm3_many(black_box(&inputs))));
     }
     group.finish();
 }
@@ -84,6 +107,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_sm3, bench_sm2
+    targets = bench_sm3, bench_sm3_multi, bench_sm2
 }
 criterion_main!(benches);

@@ -29,6 +29,15 @@ pub const RATIO_FLOOR: u64 = 1024 * 1024;
 /// Largest XML file read into memory (OFD.xml, Signatures.xml, Signature.xml, seals).
 pub const MAX_XML_SIZE: u64 = 32 * 1024 * 1024;
 
+/// Largest entry [`Package::read`] keeps after reading it, so that the same file read again or
+/// digested (OFD.xml, Document.xml and Signatures.xml are parsed and also referenced by every
+/// signature) is not decompressed twice. Only files read whole are kept, so what is kept is
+/// bounded by what the caller already holds.
+pub const MAX_KEPT_SIZE: u64 = 1024 * 1024;
+
+/// Smallest streaming buffer; it grows to [`STREAM_CHUNK`] for larger entries.
+const MIN_CHUNK: usize = 4096;
+
 /// One entry of the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -46,6 +55,15 @@ pub struct Package<R: Read + Seek> {
     entries: BTreeMap<String, Entry>,
     /// Lower-cased name → name, to resolve the case variants real files use.
     folded: BTreeMap<String, String>,
+    /// Entries read whole (up to [`MAX_KEPT_SIZE`]), by index: read once, served again.
+    kept: BTreeMap<usize, Vec<u8>>,
+    /// The output buffer, allocated once per package and sized to the entries streamed.
+    chunk: Vec<u8>,
+    /// The compressed input buffer, likewise.
+    input: Vec<u8>,
+    /// One raw-deflate decompressor for every entry, reset between them: a new one per entry
+    /// allocated and cleared its window each time.
+    inflater: Option<flate2::Decompress>,
 }
 
 impl<R: Read + Seek> std::fmt::Debug for Package<R> {
@@ -133,7 +151,15 @@ impl<R: Read + Seek> Package<R> {
             }
             entries.insert(name.clone(), Entry { name, index, size });
         }
-        Ok(Package { zip, entries, folded })
+        Ok(Package {
+            zip,
+            entries,
+            folded,
+            kept: BTreeMap::new(),
+            chunk: Vec::new(),
+            input: Vec::new(),
+            inflater: None,
+        })
     }
 
     /// Every entry, by name.
@@ -171,23 +197,39 @@ impl<R: Read + Seek> Package<R> {
         normalise(&parts.join("/"))
     }
 
-    /// Reads a small entry whole (at most [`MAX_XML_SIZE`] bytes).
+    /// Reads a small entry whole (at most [`MAX_XML_SIZE`] bytes). An entry is decompressed
+    /// once: one read again, or digested, is served from memory.
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, OfdError> {
-        let mut out = Vec::new();
-        self.stream(name, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
+        self.read_whole(name, true)
+    }
+
+    /// As [`Package::read`], without keeping the bytes (`keep` false): for files read once.
+    pub(crate) fn read_whole(&mut self, name: &str, keep: bool) -> Result<Vec<u8>, OfdError> {
+        let entry = self.checked_entry(name, MAX_XML_SIZE)?;
+        if let Some(bytes) = self.kept.get(&entry.index) {
+            return Ok(bytes.clone());
+        }
+        let mut out = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+        self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
+        if keep && entry.size <= MAX_KEPT_SIZE {
+            self.kept.insert(entry.index, out.clone());
+        }
         Ok(out)
     }
 
-    /// The digest of an entry, streamed.
+    /// The digest of an entry, streamed (or from memory when it was read whole).
     pub fn digest(&mut self, name: &str, alg: DigestAlgorithm) -> Result<Vec<u8>, OfdError> {
+        let entry = self.checked_entry(name, MAX_ENTRY_SIZE)?;
+        if let Some(bytes) = self.kept.get(&entry.index) {
+            return Ok(alg.digest(bytes));
+        }
         let mut hasher = alg.hasher();
-        self.stream(name, MAX_ENTRY_SIZE, |chunk| hasher.update(chunk))?;
+        self.stream(&entry, MAX_ENTRY_SIZE, |chunk| hasher.update(chunk))?;
         Ok(hasher.finalize())
     }
 
-    /// Feeds an entry's bytes to `sink` in chunks, refusing more than `limit` bytes or more
-    /// than the entry declared (a lying size is how zip bombs get past size checks).
-    fn stream(&mut self, name: &str, limit: u64, mut sink: impl FnMut(&[u8])) -> Result<(), OfdError> {
+    /// The entry `name` designates, when its declared size is within `limit`.
+    fn checked_entry(&self, name: &str, limit: u64) -> Result<Entry, OfdError> {
         let entry = self
             .entry(name)
             .ok_or_else(|| OfdError::Missing(name.to_owned()))?
@@ -198,29 +240,115 @@ impl<R: Read + Seek> Package<R> {
                 entry.name, entry.size
             )));
         }
-        let mut file = self
-            .zip
-            .by_index(entry.index)
-            .map_err(|e| OfdError::Malformed(format!("{}: {e}", entry.name)))?;
-        let mut buf = vec![0u8; STREAM_CHUNK];
-        let mut seen = 0u64;
-        loop {
-            let n = file
-                .read(&mut buf)
-                .map_err(|e| OfdError::Malformed(format!("{}: {e}", entry.name)))?;
-            if n == 0 {
-                return Ok(());
-            }
-            seen += n as u64;
-            if seen > entry.size || seen > limit {
-                return Err(OfdError::TooLarge(format!(
-                    "{}: more data than its declared {} bytes",
-                    entry.name, entry.size
-                )));
-            }
-            sink(&buf[..n]);
-        }
+        Ok(entry)
     }
+
+    /// Feeds an entry's bytes to `sink` in chunks, refusing more than `limit` bytes or more
+    /// than the entry declared (a lying size is how zip bombs get past size checks), and
+    /// checking the CRC-32. Stored and deflated entries are read; others are refused.
+    fn stream(&mut self, entry: &Entry, limit: u64, mut sink: impl FnMut(&[u8])) -> Result<(), OfdError> {
+        let bad = |e: &dyn std::fmt::Display| OfdError::Malformed(format!("{}: {e}", entry.name));
+        let Package {
+            zip,
+            chunk,
+            input,
+            inflater,
+            ..
+        } = self;
+        let mut file = zip.by_index_raw(entry.index).map_err(|e| bad(&e))?;
+        if file.encrypted() {
+            return Err(bad(&"encrypted entries are not supported"));
+        }
+        let (method, declared_crc) = (file.compression(), file.crc32());
+        // Buffers as large as the entry (+1 to see a lying size) up to STREAM_CHUNK, kept for
+        // the next entry: small entries do not pay for zeroing large buffers.
+        let fit = |n: u64| {
+            usize::try_from(n.saturating_add(1))
+                .unwrap_or(STREAM_CHUNK)
+                .clamp(MIN_CHUNK, STREAM_CHUNK)
+        };
+        grow(chunk, fit(entry.size));
+        let mut crc = crc32fast::Hasher::new();
+        let mut seen = 0u64;
+        let mut emit = |data: &[u8]| {
+            seen += data.len() as u64;
+            if seen > entry.size || seen > limit {
+                return Err(too_much(entry));
+            }
+            crc.update(data);
+            sink(data);
+            Ok(())
+        };
+        let read = |file: &mut zip::read::ZipFile<'_, R>, buf: &mut [u8]| loop {
+            match file.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => return other.map_err(|e| bad(&e)),
+            }
+        };
+        match method {
+            zip::CompressionMethod::Stored => loop {
+                let n = read(&mut file, chunk)?;
+                if n == 0 {
+                    break;
+                }
+                emit(&chunk[..n])?;
+            },
+            zip::CompressionMethod::Deflated => {
+                grow(input, fit(file.compressed_size()));
+                let inflater = inflater.get_or_insert_with(|| flate2::Decompress::new(false));
+                inflater.reset(false);
+                let (mut pos, mut filled) = (0, 0);
+                loop {
+                    if pos == filled {
+                        filled = read(&mut file, input)?;
+                        pos = 0;
+                    }
+                    let (before_in, before_out) = (inflater.total_in(), inflater.total_out());
+                    let status = inflater
+                        .decompress(&input[pos..filled], chunk, flate2::FlushDecompress::None)
+                        .map_err(|e| bad(&e))?;
+                    let consumed = (inflater.total_in() - before_in) as usize;
+                    let produced = (inflater.total_out() - before_out) as usize;
+                    pos += consumed;
+                    emit(&chunk[..produced])?;
+                    if status == flate2::Status::StreamEnd {
+                        break;
+                    }
+                    if consumed == 0 && produced == 0 {
+                        // Nothing read (end of the entry's data), or nothing the inflater
+                        // could take: the stream ends early or is broken.
+                        let why = if filled == 0 {
+                            "the compressed data ends early"
+                        } else {
+                            "the compressed data does not decode"
+                        };
+                        if filled == 0 || pos < filled {
+                            return Err(bad(&why));
+                        }
+                    }
+                }
+            }
+            other => return Err(bad(&format!("compression method {other} is not supported"))),
+        }
+        if crc.finalize() != declared_crc {
+            return Err(bad(&"CRC-32 mismatch: the entry is corrupt"));
+        }
+        Ok(())
+    }
+}
+
+/// Grows `buf` to at least `len` bytes (never shrinks it).
+fn grow(buf: &mut Vec<u8>, len: usize) {
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+}
+
+fn too_much(entry: &Entry) -> OfdError {
+    OfdError::TooLarge(format!(
+        "{}: more data than its declared {} bytes",
+        entry.name, entry.size
+    ))
 }
 
 /// The entry count of the ZIP end-of-central-directory record (`None` when it cannot be
@@ -257,6 +385,64 @@ mod tests {
         for bad in ["../etc/passwd", "a/../../b", "C:/x", "", "/", "a\u{0}b"] {
             assert_eq!(normalise(bad), None, "{bad:?}");
         }
+    }
+
+    /// A package of one deflated entry `a.xml` and one stored `b.bin`.
+    fn package(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("a.xml", deflated).unwrap();
+        zip.write_all(data).unwrap();
+        zip.start_file("b.bin", stored).unwrap();
+        zip.write_all(data).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn entries_inflate_and_digest_once_and_alike() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8 ^ (i / 997) as u8).collect();
+        let bytes = package(&data);
+        let mut pkg = Package::open(std::io::Cursor::new(&bytes[..])).unwrap();
+        let want = DigestAlgorithm::Sm3.digest(&data);
+        // Streamed (not read before), then read whole, then digested from what was kept.
+        assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
+        assert_eq!(pkg.read("a.xml").unwrap(), data);
+        assert_eq!(pkg.read("a.xml").unwrap(), data);
+        assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
+        assert_eq!(pkg.read_whole("b.bin", false).unwrap(), data);
+        assert_eq!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
+    }
+
+    #[test]
+    fn corrupt_entries_are_errors() {
+        let data = b"<a>hello hello hello hello hello hello</a>".repeat(50);
+        let good = package(&data);
+        // Any single-byte change in a.xml's compressed data is an error, or (when the inflater
+        // cannot tell) the bytes are still exactly right: never a panic, never wrong bytes.
+        let local = 30 + "a.xml".len();
+        let end = good.windows(4).skip(4).position(|w| w == b"PK\x03\x04").unwrap() + 4;
+        for at in local..end {
+            let mut bad = good.clone();
+            bad[at] ^= 0x55;
+            let Ok(mut pkg) = Package::open(std::io::Cursor::new(&bad[..])) else {
+                continue;
+            };
+            match pkg.read("a.xml") {
+                Ok(read) => assert!(read == data, "byte {at} changed: wrong bytes accepted"),
+                Err(OfdError::Malformed(_) | OfdError::TooLarge(_)) => {}
+                Err(e) => panic!("byte {at}: {e}"),
+            }
+        }
+        // The central directory's CRC-32 (the one readers trust) changed: refused.
+        let central = good.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        let mut bad = good.clone();
+        bad[central + 16] ^= 1;
+        let mut pkg = Package::open(std::io::Cursor::new(&bad[..])).unwrap();
+        let err = pkg.read("a.xml").unwrap_err();
+        assert!(err.to_string().contains("CRC-32"), "{err}");
+        assert!(pkg.digest("a.xml", DigestAlgorithm::Sm3).is_err());
     }
 
     #[test]

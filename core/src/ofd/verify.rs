@@ -180,6 +180,7 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
 /// Digests every referenced file once per algorithm, and records how each compares.
 fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>) -> Vec<Found> {
     let mut cache: BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>> = BTreeMap::new();
+    sm3_small_files(pkg, &found, &mut cache);
     for sig in &mut found {
         let Ok((_, parsed)) = &sig.xml else { continue };
         let Some(alg) = DigestAlgorithm::from_name(&parsed.check_method) else {
@@ -208,6 +209,61 @@ fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>
         sig.refs = Some(refs);
     }
     found
+}
+
+/// Largest referenced file hashed with others at once (multi-buffer SM3); larger ones are
+/// streamed alone.
+const MULTI_MAX_FILE: u64 = 1024 * 1024;
+
+/// Bytes read into memory for one multi-buffer SM3 batch.
+const MULTI_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
+/// The SM3 digests of the small files SM3 references name, hashed together
+/// ([`crate::sm::sm3_multi`]) into `cache`. A file that cannot be read is left out: the
+/// one-by-one pass then meets the same error and records it.
+fn sm3_small_files<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    found: &[Found],
+    cache: &mut BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>>,
+) {
+    let mut names = BTreeSet::new();
+    for sig in found {
+        let Ok((_, parsed)) = &sig.xml else { continue };
+        if DigestAlgorithm::from_name(&parsed.check_method) != Some(DigestAlgorithm::Sm3) {
+            continue;
+        }
+        for reference in &parsed.references {
+            let file =
+                Package::<R>::resolve(&sig.path, &reference.file_ref).unwrap_or_else(|| reference.file_ref.clone());
+            if let Some(entry) = pkg.entry(&file).filter(|e| e.size <= MULTI_MAX_FILE) {
+                names.insert(entry.name.clone());
+            }
+        }
+    }
+    if names.len() < crate::sm::sm3_multi::MIN_MESSAGES {
+        return;
+    }
+    let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut held = 0usize;
+    let flush = |batch: &mut Vec<(String, Vec<u8>)>, cache: &mut BTreeMap<_, _>| {
+        let inputs: Vec<&[u8]> = batch.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+        let digests = crate::sm::sm3_multi::sm3_many(&inputs);
+        for ((name, _), digest) in batch.drain(..).zip(digests) {
+            cache.insert((name, DigestAlgorithm::Sm3.name()), Ok(digest.to_vec()));
+        }
+    };
+    for name in names {
+        let Ok(bytes) = pkg.read_whole(&name, false) else {
+            continue;
+        };
+        held += bytes.len();
+        batch.push((name, bytes));
+        if held >= MULTI_BATCH_BYTES {
+            flush(&mut batch, cache);
+            held = 0;
+        }
+    }
+    flush(&mut batch, cache);
 }
 
 /// Files no signature covers (each signature's own files and the signature lists aside).
