@@ -22,6 +22,7 @@
 //! with one report part per SignerInfo, its chain and signature time-stamp included.
 
 pub mod ber;
+#[cfg(feature = "sign")]
 pub mod build;
 pub mod file;
 mod tlv;

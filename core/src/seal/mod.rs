@@ -6,6 +6,7 @@
 //! - [`make`]: making seals and seal signatures (SM2 with SM3).
 
 pub mod asn1;
+#[cfg(feature = "sign")]
 pub mod make;
 pub mod picture;
 pub mod verify;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 pub use asn1::{CertList, Seal, SealVersion, SesSignature};
+#[cfg(feature = "sign")]
 pub use make::{add_time_stamp, make_seal, sign, signature_value, SealSpec, SignSpec};
 pub use picture::{picture_of, SealPicture};
 pub use verify::{

@@ -15,12 +15,14 @@
 
 pub mod json;
 pub mod jwk;
+#[cfg(feature = "sign")]
 pub mod sign;
 pub mod verify;
 
 use thiserror::Error;
 
 pub use jwk::{KeyEntry, KeySet, VerifyKey};
+#[cfg(feature = "sign")]
 pub use sign::{sign_token, SigningKey};
 pub use verify::{verify_token, Audience, Issuers, ReplayCheck, TokenOptions, REPORT_KIND};
 
