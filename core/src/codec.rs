@@ -8,6 +8,7 @@ pub const MAX_TEXT_INPUT: usize = 64 * 1024;
 
 /// What a byte string turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decoded {
     /// A PEM block: its label (e.g. `PUBLIC KEY`) and the DER it carried.
     Pem {
@@ -24,6 +25,7 @@ pub enum Decoded {
 
 /// Why text could not be decoded.
 #[derive(Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CodecError {
     /// The input is longer than [`MAX_TEXT_INPUT`].
     #[error("input of {0} bytes is longer than the {MAX_TEXT_INPUT}-byte limit for a key or signature")]

@@ -619,6 +619,7 @@ fn pdf_corpus_containers() {
                 match &s.sid {
                     SignerIdentifier::IssuerAndSerialNumber { .. } => "issuerAndSerial",
                     SignerIdentifier::SubjectKeyIdentifier(_) => "ski",
+                    _ => "other",
                 }
             );
             if let Some(signed) = signed {

@@ -45,6 +45,7 @@ pub const MAX_EXTRA: usize = 1024;
 
 /// Why licence data could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DataError {
     /// Not JSON/XML of the expected shape.
     #[error("malformed licence data: {0}")]
@@ -118,6 +119,7 @@ pub struct LicenceData {
 
 /// A core field of [`LicenceData`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Field {
     /// 证照类型代码.
     LicenceTypeCode,

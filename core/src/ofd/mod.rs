@@ -31,6 +31,7 @@ use crate::report::Reason;
 
 /// Why an OFD package or one of its files could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OfdError {
     /// Not a valid package or file.
     #[error("malformed: {0}")]

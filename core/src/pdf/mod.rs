@@ -56,6 +56,7 @@ pub const MAX_OBJECTS: usize = 2_000_000;
 
 /// Why a PDF could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PdfError {
     /// The file is not a PDF or its structure is broken.
     #[error("malformed PDF: {0}")]

@@ -27,6 +27,7 @@ use crate::time::Time;
 
 /// Why a seal or seal signature could not be decoded or made.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SealError {
     /// The bytes are not a seal structure (or a leaf has the wrong type).
     #[error("malformed: {0}")]

@@ -36,6 +36,7 @@ pub const SM2_ALG: &str = "SM2SM3";
 
 /// Why a key or token could not be used.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenError {
     /// A key (JWK, PEM, secret) could not be read or used.
     #[error("key: {0}")]
@@ -64,6 +65,7 @@ impl TokenError {
 
 /// A JWS algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwsAlgorithm {
     /// SM2 with SM3, raw r‖s (yinjian's name: `SM2SM3`).
     Sm2Sm3,

@@ -77,6 +77,7 @@ pub const DEFAULT_LEEWAY: i64 = 60;
 
 /// Why a QR payload could not be made or read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum QrError {
     /// Not a yinjian licence code of a supported version.
     #[error("format: {0}")]
@@ -144,6 +145,7 @@ impl QrError {
 
 /// A signature algorithm of licence QR codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QrAlgorithm {
     /// SM2 with SM3 ([`COSE_ALG_SM2_SM3`]), the default.
     Sm2Sm3,
