@@ -67,9 +67,21 @@
 //! | [`time`] | the validation time, [`Time`] |
 //!
 //! ## Features
+//! Every format and signing are on by default; trim with `default-features = false` and the
+//! ones needed (`docs/FEATURES.md`). A kind whose feature is off is still recognised by the
+//! [`Verifier`], which reports it INDETERMINATE [`Reason::Unsupported`], naming the feature.
+//!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `test-vectors` | no | `vectors`: the runner for `test-vectors/*.jsonl`, shared with the WASM tests |
+//! | `ofd` | yes | `ofd`: OFD documents (zip, quick-xml) |
+//! | `pdf` | yes | `pdf`: PDF signatures and seals (lopdf) |
+//! | `cms` | yes | `cms::file::verify_report`, [`Verifier::verify_cms`]: `.p7s`/`.p7m` files |
+//! | `token` | yes | `token`: JWS/JWT/OIDC ID tokens |
+//! | `licence` | yes | `licence::qr`: signed licence QR codes (COSE, CBOR, Base45); `licence::file` with `ofd` and `pdf` |
+//! | `invoice` | yes | `invoice`: e-invoices (needs `ofd`) |
+//! | `sign` | yes | making seals, OFD/PDF signatures and time-stamps, PDF LTV data, CMS, tokens, licence QR codes |
+//! | `extra-curves` | yes | ECDSA over P-521 and brainpool |
+//! | `test-vectors` | no | `vectors`: the runner for `test-vectors/*.jsonl`, shared with the WASM tests (every format) |
 //! | `qr-make` | no | `licence::qr::render`: licence QR codes as PNG and SVG (`qrcode`, `png`) |
 //! | `qr-image` | no | `licence::qr::image`: reading licence QR codes from PNG/JPEG or pixels (`rxing`, `image`) |
 
