@@ -50,6 +50,7 @@
 //! | module | what is there |
 //! |---|---|
 //! | [`verifier`] | [`Verifier`]: trust, revocation data, policy and clock set once; any document verified with it |
+//! | [`batch`] | one line per verified file, the same from `yinjian batch`, Python and Spark |
 //! | [`ofd`] | OFD documents (GB/T 33190): every seal and signature verified, what changed after signing; sealing and signing |
 //! | [`pdf`] | PDF signatures (PAdES, GB/T 38540 seals in PDF): byte ranges, CMS and seal signatures, what later revisions changed, document time-stamps; signing |
 //! | [`seal`] | electronic seals (GB/T 38540 v4, GM/T 0031 v1): decode, verify, make |
