@@ -102,6 +102,7 @@ pub mod oid {
 
 /// Why an algorithm lookup or a signature verification failed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AlgError {
     /// An algorithm this crate does not implement (its name and OID, or the OID alone).
     #[error("unsupported algorithm {0}")]
@@ -144,6 +145,7 @@ impl AlgError {
 
 /// A digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DigestAlgorithm {
     /// SM3 (GB/T 32905).
     Sm3,
@@ -269,6 +271,7 @@ impl DigestAlgorithm {
 
 /// A streaming digest of any [`DigestAlgorithm`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Hasher {
     /// SM3 (RustCrypto).
     Sm3(Sm3Hasher),
@@ -296,6 +299,7 @@ impl Hasher {
 
 /// A signature algorithm. ECDSA names the hash; the curve comes from the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignatureAlgorithm {
     /// SM2 with SM3 and the default distinguishing ID (GM/T 0015 for certificates).
     Sm2Sm3,
@@ -347,6 +351,7 @@ pub struct PssParams {
 
 /// How an ECDSA signature value is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EcdsaEncoding {
     /// ECDSA-Sig-Value, a DER SEQUENCE of two INTEGERs (RFC 5480, ANSI X9.62).
     Der,
@@ -366,6 +371,7 @@ impl EcdsaEncoding {
 
 /// An elliptic curve ECDSA is verified on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Curve {
     /// NIST P-256 (secp256r1).
     P256,
@@ -420,6 +426,7 @@ impl Curve {
 
 /// What a public key is, as far as verification and crypto constraints care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyInfo {
     /// RSA with a modulus of this many bits.
     Rsa {

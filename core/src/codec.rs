@@ -8,6 +8,7 @@ pub const MAX_TEXT_INPUT: usize = 64 * 1024;
 
 /// What a byte string turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decoded {
     /// A PEM block: its label (e.g. `PUBLIC KEY`) and the DER it carried.
     Pem {
@@ -24,6 +25,7 @@ pub enum Decoded {
 
 /// Why text could not be decoded.
 #[derive(Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CodecError {
     /// The input is longer than [`MAX_TEXT_INPUT`].
     #[error("input of {0} bytes is longer than the {MAX_TEXT_INPUT}-byte limit for a key or signature")]
@@ -64,7 +66,7 @@ pub fn decode_hex_text(text: &[u8]) -> Option<Vec<u8>> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace() && *b != b':')
         .collect();
-    if digits.is_empty() || digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
+    if digits.is_empty() || !digits.len().is_multiple_of(2) || !digits.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     hex::decode(digits).ok()

@@ -50,7 +50,7 @@
 //! | module | what is there |
 //! |---|---|
 //! | [`verifier`] | [`Verifier`]: trust, revocation data, policy and clock set once; any document verified with it |
-//! | [`batch`] | one JSON line per file of a batch run, the same from the CLI, Python and Spark |
+//! | [`batch`] | one JSON line per file of a batch run, the same from `yinjian batch`, Python and Spark |
 //! | [`ofd`] | OFD documents (GB/T 33190): every seal and signature verified, what changed after signing; sealing and signing |
 //! | [`pdf`] | PDF signatures (PAdES, GB/T 38540 seals in PDF): byte ranges, CMS and seal signatures, what later revisions changed, document time-stamps; signing |
 //! | [`seal`] | electronic seals (GB/T 38540 v4, GM/T 0031 v1): decode, verify, make |
@@ -68,9 +68,21 @@
 //! | [`time`] | the validation time, [`Time`] |
 //!
 //! ## Features
+//! Every format and signing are on by default; trim with `default-features = false` and the
+//! ones needed (`docs/FEATURES.md`). A kind whose feature is off is still recognised by the
+//! [`Verifier`], which reports it INDETERMINATE [`Reason::Unsupported`], naming the feature.
+//!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `test-vectors` | no | `vectors`: the runner for `test-vectors/*.jsonl`, shared with the WASM tests |
+//! | `ofd` | yes | `ofd`: OFD documents (zip, quick-xml) |
+//! | `pdf` | yes | `pdf`: PDF signatures and seals (lopdf) |
+//! | `cms` | yes | `cms::file::verify_report`, [`Verifier::verify_cms`]: `.p7s`/`.p7m` files |
+//! | `token` | yes | `token`: JWS/JWT/OIDC ID tokens |
+//! | `licence` | yes | `licence::qr`: signed licence QR codes (COSE, CBOR, Base45); `licence::file` with `ofd` and `pdf` |
+//! | `invoice` | yes | `invoice`: e-invoices (needs `ofd`) |
+//! | `sign` | yes | making seals, OFD/PDF signatures and time-stamps, PDF LTV data, CMS, tokens, licence QR codes |
+//! | `extra-curves` | yes | ECDSA over P-521 and brainpool |
+//! | `test-vectors` | no | `vectors`: the runner for `test-vectors/*.jsonl`, shared with the WASM tests (every format) |
 //! | `qr-make` | no | `licence::qr::render`: licence QR codes as PNG and SVG (`qrcode`, `png`) |
 //! | `qr-image` | no | `licence::qr::image`: reading licence QR codes from PNG/JPEG or pixels (`rxing`, `image`) |
 
@@ -81,16 +93,20 @@ pub mod alg;
 pub mod batch;
 pub mod cms;
 pub mod codec;
+#[cfg(feature = "invoice")]
 pub mod invoice;
 pub mod licence;
 pub mod ltv;
+#[cfg(feature = "ofd")]
 pub mod ofd;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod policy;
 pub mod report;
 pub mod seal;
 pub mod sm;
 pub mod time;
+#[cfg(feature = "token")]
 pub mod token;
 #[cfg(feature = "test-vectors")]
 pub mod vectors;

@@ -48,6 +48,7 @@ pub const DETAIL_ORIGINAL_REASON: &str = "original_reason";
 /// How much a check that does not pass counts (EU DSS constraint levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum Level {
     /// The check decides: its status enters the verdict (the default for every check).
     Fail,
@@ -159,6 +160,7 @@ pub struct ValidationPolicy {
 
 /// Why a policy text was refused.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PolicyError {
     /// The text is larger than [`MAX_POLICY_BYTES`].
     #[error("the policy is {len} bytes, more than the {MAX_POLICY_BYTES} accepted")]

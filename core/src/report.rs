@@ -15,6 +15,9 @@ use crate::time::Time;
 pub const REPORT_FORMAT_VERSION: u32 = 1;
 
 /// Outcome of a whole verification or of one check (ETSI EN 319 102-1 main indication).
+///
+/// Deliberately exhaustive (no `#[non_exhaustive]`, unlike the other public enums): these three
+/// main indications are all there are, and code should match each of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
@@ -63,6 +66,7 @@ impl std::fmt::Display for Status {
 /// EN 319 102-1 has one, the sub-indication users of EU-style validators know
 /// ([`Reason::etsi_sub_indication`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Reason {
     /// A digest of the protected data differs from the one that was signed.
     HashMismatch,
@@ -221,6 +225,7 @@ impl std::fmt::Display for Reason {
 
 /// One step of a verification and its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[must_use = "a check's outcome is its status and reason"]
 pub struct Check {
     /// Stable dotted name of the step, e.g. `sm2.signature`.
     pub name: String,

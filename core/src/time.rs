@@ -19,6 +19,7 @@ pub struct Time {
 
 /// Why a time could not be read.
 #[derive(Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeError {
     /// The text is not an RFC 3339 date-time nor a number of seconds since 1970.
     #[error("not an RFC 3339 time or Unix seconds: {0:?}")]

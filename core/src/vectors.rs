@@ -11,6 +11,7 @@ use crate::sm::sm3::sm3;
 
 /// What running one line did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The line was a case and the library's answer matched; carries the case id.
     Passed(String),

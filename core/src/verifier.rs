@@ -17,7 +17,12 @@
 //! Verification is CPU work (tens of microseconds to seconds for a large PDF): in an async
 //! service run it on a blocking pool (`tokio::task::spawn_blocking`), never on the threads that
 //! serve connections.
+//!
+//! A kind whose crate feature is off in this build (`ofd`, `pdf`, `cms`, `licence`,
+//! `invoice`: [`DocumentKind::feature`]) is still recognised, and verifying it gives an
+//! INDETERMINATE report with [`Reason::Unsupported`] naming the missing feature.
 
+#[cfg(feature = "licence")]
 use crate::licence::qr::{verify_qr, IssuerList, QrOptions};
 use crate::policy::ValidationPolicy;
 use crate::report::{Check, Reason, Report};
@@ -91,6 +96,30 @@ impl DocumentKind {
             DocumentKind::Invoice => "invoice",
         }
     }
+
+    /// The crate feature verifying this kind needs (`None`: always built in).
+    pub fn feature(self) -> Option<&'static str> {
+        match self {
+            DocumentKind::Ofd => Some("ofd"),
+            DocumentKind::Pdf => Some("pdf"),
+            DocumentKind::Seal => None,
+            DocumentKind::LicenceQr => Some("licence"),
+            DocumentKind::Cms => Some("cms"),
+            DocumentKind::Invoice => Some("invoice"),
+        }
+    }
+
+    /// Whether this build verifies the kind (its feature is on).
+    pub fn supported(self) -> bool {
+        match self {
+            DocumentKind::Ofd => cfg!(feature = "ofd"),
+            DocumentKind::Pdf => cfg!(feature = "pdf"),
+            DocumentKind::Seal => true,
+            DocumentKind::LicenceQr => cfg!(feature = "licence"),
+            DocumentKind::Cms => cfg!(feature = "cms"),
+            DocumentKind::Invoice => cfg!(feature = "invoice"),
+        }
+    }
 }
 
 /// Trust anchors, intermediates, revocation data, policy and time source, set once; `Send +
@@ -105,6 +134,7 @@ pub struct Verifier {
     ocsp: Vec<OcspResponseInfo>,
     policy: ValidationPolicy,
     clock: Clock,
+    #[cfg(feature = "licence")]
     licence_issuers: IssuerList,
 }
 
@@ -121,6 +151,7 @@ impl Verifier {
             ocsp: Vec::new(),
             policy: ValidationPolicy::default(),
             clock,
+            #[cfg(feature = "licence")]
             licence_issuers: IssuerList::new(),
         }
     }
@@ -169,6 +200,7 @@ impl Verifier {
     }
 
     /// The issuers whose signed licence QR codes are accepted.
+    #[cfg(feature = "licence")]
     pub fn licence_issuers(mut self, issuers: IssuerList) -> Verifier {
         self.licence_issuers = issuers;
         self
@@ -242,18 +274,26 @@ impl Verifier {
     }
 
     /// Verifies `input` as the given kind at `at`; the policy's levels applied to the report.
+    /// A kind this build leaves out ([`DocumentKind::supported`]) gives an INDETERMINATE
+    /// report naming the missing feature.
     pub fn verify_kind(&self, kind: DocumentKind, input: &[u8], at: Time) -> Report {
         let mut report = match kind {
+            #[cfg(feature = "ofd")]
             DocumentKind::Ofd => crate::ofd::verify_ofd_bytes(input, &self.document_options(at)),
+            #[cfg(feature = "pdf")]
             DocumentKind::Pdf => crate::pdf::verify_pdf(input, &self.document_options(at)),
             DocumentKind::Seal => verify_seal(input, &self.seal_options(at)),
+            #[cfg(feature = "licence")]
             DocumentKind::LicenceQr => {
                 let text = String::from_utf8_lossy(input);
                 verify_qr(text.trim(), &self.licence_issuers, &QrOptions::new(at))
             }
             // Its own levels applied there.
             DocumentKind::Cms => return self.verify_cms(input, None, at),
+            #[cfg(feature = "invoice")]
             DocumentKind::Invoice => crate::invoice::verify_invoice(input, &self.document_options(at)),
+            #[allow(unreachable_patterns)] // with every feature on
+            other => return unsupported(other),
         };
         self.policy.apply(&mut report);
         report
@@ -263,21 +303,29 @@ impl Verifier {
     /// it is detached, else over the encapsulated content; one report part per SignerInfo; the
     /// policy's levels applied to the report.
     pub fn verify_cms(&self, signature: &[u8], content: Option<&[u8]>, at: Time) -> Report {
-        let der = match crate::cms::file::decode_input(signature) {
-            Ok(der) => der,
-            Err(e) => return unrecognised(Check::failed("cms.parse", e.reason(), e.to_string())),
-        };
-        let seal = self.seal_options(at);
-        let mut report = crate::cms::file::verify_report(
-            &der,
-            content,
-            &self.trust,
-            &seal.chain,
-            &self.intermediates,
-            &crate::cms::CmsOptions::default(),
-        );
-        self.policy.apply(&mut report);
-        report
+        #[cfg(not(feature = "cms"))]
+        {
+            let _ = (signature, content, at);
+            unsupported(DocumentKind::Cms)
+        }
+        #[cfg(feature = "cms")]
+        {
+            let der = match crate::cms::file::decode_input(signature) {
+                Ok(der) => der,
+                Err(e) => return unrecognised(Check::failed("cms.parse", e.reason(), e.to_string())),
+            };
+            let seal = self.seal_options(at);
+            let mut report = crate::cms::file::verify_report(
+                &der,
+                content,
+                &self.trust,
+                &seal.chain,
+                &self.intermediates,
+                &crate::cms::CmsOptions::default(),
+            );
+            self.policy.apply(&mut report);
+            report
+        }
     }
 }
 
@@ -289,6 +337,21 @@ fn is_cms(input: &[u8]) -> bool {
         return false;
     }
     crate::cms::file::decode_input(input).is_ok_and(|der| crate::cms::SignedData::from_der(&der).is_ok())
+}
+
+/// The report for an input of a kind this build leaves out: INDETERMINATE, naming the feature.
+fn unsupported(kind: DocumentKind) -> Report {
+    let feature = kind.feature().unwrap_or("?");
+    let mut report = Report::new(kind.name());
+    report.push(Check::failed(
+        "input.kind",
+        Reason::Unsupported,
+        format!(
+            "{} input: this build of yinjian has no `{feature}` feature (enable it in Cargo.toml)",
+            kind.name()
+        ),
+    ));
+    report.finish()
 }
 
 /// The report for an input that could not be verified at all.
@@ -336,6 +399,7 @@ mod tests {
         std::fs::read(format!("{}/../test-vectors/cms/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
+    #[cfg(feature = "cms")]
     #[test]
     fn cms_signatures_are_told_apart_and_verified() {
         let mut trust = TrustStore::new();
@@ -361,6 +425,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "cms")]
     #[test]
     fn the_policy_configures_and_judges_every_verification() {
         let mut trust = TrustStore::new();
@@ -398,6 +463,7 @@ mod tests {
         assert_eq!(warned.verify_cms(&detached, Some(&tampered), at).status, Status::Failed);
     }
 
+    #[cfg(feature = "pdf")]
     #[test]
     fn a_broken_pdf_is_verified_as_a_pdf() {
         let verifier = Verifier::new(TrustStore::new(), Clock::Fixed(Time::UNIX_EPOCH));

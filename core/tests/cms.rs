@@ -15,6 +15,13 @@ use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, DEFAULT_DISTID}
 use yinjian::x509::{parse_all, Certificate, ChainOptions, RevocationPolicy, TrustStore, Usage};
 use yinjian::{Reason, Status, Time};
 
+/// The x509-cert structure of a certificate, to build SignerIdentifiers from (the library's
+/// `Certificate` keeps its own private).
+fn x509(cert: &Certificate) -> x509_cert::Certificate {
+    use der::Decode;
+    x509_cert::Certificate::from_der(cert.der()).expect("a certificate the library parsed")
+}
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/cms")
 }
@@ -387,7 +394,8 @@ fn sm2_cms_signed(content: &[u8], with_attrs: bool, sig_oid: &str, sign: &dyn Fn
         content.to_vec()
     };
     let signature = sign(&signed);
-    let tbs = leaf.inner().tbs_certificate();
+    let parsed = x509(&leaf);
+    let tbs = parsed.tbs_certificate();
     use der::Encode;
     let sid = tlv(
         0x30,
@@ -619,6 +627,7 @@ fn pdf_corpus_containers() {
                 match &s.sid {
                     SignerIdentifier::IssuerAndSerialNumber { .. } => "issuerAndSerial",
                     SignerIdentifier::SubjectKeyIdentifier(_) => "ski",
+                    _ => "other",
                 }
             );
             if let Some(signed) = signed {
@@ -776,7 +785,8 @@ fn sm2_signer_info_sid(
         let n = signature.len() - 2;
         signature[n] ^= 1;
     }
-    let tbs = leaf.inner().tbs_certificate();
+    let parsed = x509(&leaf);
+    let tbs = parsed.tbs_certificate();
     use der::Encode;
     let sid = tlv(
         0x30,
@@ -861,7 +871,8 @@ fn counter_wrapped(signature: &[u8], counter: &[u8], content: &[u8]) -> Vec<u8> 
     let (leaf, _, _) = sm2_pki();
     let mut attrs = content_attrs(content);
     attrs.sort();
-    let tbs = leaf.inner().tbs_certificate();
+    let parsed = x509(&leaf);
+    let tbs = parsed.tbs_certificate();
     use der::Encode;
     let sid = tlv(
         0x30,
@@ -963,7 +974,7 @@ fn signer_found_by_issuer_compared_per_rfc_5280_not_bytes() {
     let (si, _) = sm2_signer_info(&content_attrs(content), &[], false);
     let mut der = sm2_signed_data(&[si], &[&leaf]);
     use der::Encode;
-    let issuer = leaf.inner().tbs_certificate().issuer().to_der().unwrap();
+    let issuer = x509(&leaf).tbs_certificate().issuer().to_der().unwrap();
     let at = der.windows(issuer.len()).rposition(|w| w == issuer).unwrap();
     let c = at + issuer.windows(4).position(|w| w == [0x13, 0x02, b'C', b'N']).unwrap();
     der[c..c + 4].copy_from_slice(&[0x0c, 0x02, b'c', b'n']);

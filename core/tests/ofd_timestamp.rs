@@ -108,8 +108,8 @@ fn skip_reasons(summary: &TimestampSummary) -> Vec<Option<SkipReason>> {
         .signatures
         .iter()
         .map(|s| match &s.outcome {
-            StampOutcome::Stamped { .. } => None,
             StampOutcome::Skipped { why, .. } => Some(*why),
+            _ => None,
         })
         .collect()
 }
@@ -387,7 +387,7 @@ fn corpus_products_keep_their_verdicts_and_gain_a_time_stamp() {
             .iter()
             .filter_map(|s| match &s.outcome {
                 StampOutcome::Stamped { signed_value, .. } => Some(signed_value.clone()),
-                StampOutcome::Skipped { .. } => None,
+                _ => None,
             })
             .collect();
         assert_eq!(changed_entries(&doc, &stamped), rewritten, "{name}");

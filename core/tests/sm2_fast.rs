@@ -135,7 +135,7 @@ fn run_random(seed: u64, count: u64) -> Tally {
             Mutation::TZero => sig.r = sub_be(&ORDER_N, &sig.s),
             Mutation::NearN => {
                 let near = [ORDER_N, n_minus_1][(rng.next() % 2) as usize];
-                if rng.next() % 2 == 0 {
+                if rng.next().is_multiple_of(2) {
                     sig.r = near;
                 } else {
                     sig.s = near;

@@ -140,6 +140,8 @@ impl From<Sm2Error> for Failure {
             Sm2Error::DistIdTooLong(_) => ErrorCode::DistIdTooLong,
             Sm2Error::Signing(_) => ErrorCode::Internal,
             Sm2Error::Io(_) => ErrorCode::Io,
+            // The error enums are non-exhaustive: a kind added later.
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -153,6 +155,8 @@ impl From<X509Error> for Failure {
             X509Error::Io(_) => ErrorCode::Io,
             X509Error::TooLarge(_) => ErrorCode::TooLarge,
             X509Error::Unsupported(_) => ErrorCode::Unsupported,
+            // The error enums are non-exhaustive: a kind added later.
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -164,6 +168,8 @@ impl From<PdfError> for Failure {
             PdfError::Malformed(_) => ErrorCode::InvalidArgument,
             PdfError::TooLarge(_) => ErrorCode::TooLarge,
             PdfError::Unsupported(_) => ErrorCode::Unsupported,
+            // The error enums are non-exhaustive: a kind added later.
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -175,6 +181,8 @@ impl From<SealError> for Failure {
             SealError::Malformed(_) | SealError::Make(_) => ErrorCode::MalformedSeal,
             SealError::TooLarge(_) => ErrorCode::TooLarge,
             SealError::Unsupported(_) => ErrorCode::Unsupported,
+            // The error enums are non-exhaustive: a kind added later.
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }

@@ -132,6 +132,8 @@ impl From<Sm2Error> for Failure {
             Sm2Error::DistIdTooLong(_) => ErrorCode::DistIdTooLong,
             Sm2Error::Signing(_) => ErrorCode::SigningFailed,
             Sm2Error::Io(_) => ErrorCode::Io,
+            // A variant added later (the library's errors are #[non_exhaustive]).
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -143,6 +145,7 @@ impl From<X509Error> for Failure {
             X509Error::Malformed(_) | X509Error::Io(_) => ErrorCode::MalformedCertificate,
             X509Error::TooLarge(_) => ErrorCode::TooLarge,
             X509Error::Unsupported(_) => ErrorCode::Unsupported,
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -155,6 +158,7 @@ impl From<PdfError> for Failure {
             PdfError::Malformed(_) => ErrorCode::InvalidArgument,
             PdfError::TooLarge(_) => ErrorCode::TooLarge,
             PdfError::Unsupported(_) => ErrorCode::Unsupported,
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }
@@ -166,6 +170,7 @@ impl From<SealError> for Failure {
             SealError::Malformed(_) | SealError::Make(_) => ErrorCode::MalformedSeal,
             SealError::TooLarge(_) => ErrorCode::TooLarge,
             SealError::Unsupported(_) => ErrorCode::Unsupported,
+            _ => ErrorCode::Internal,
         };
         Failure::new(code, e.to_string())
     }

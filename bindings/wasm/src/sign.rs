@@ -90,6 +90,10 @@ pub fn sign_token(
             | yinjian::codec::Decoded::Hex(der)
             | yinjian::codec::Decoded::Binary(der),
         ) => Ok(der),
+        Ok(other) => Err(throw(Failure::new(
+            ErrorCode::MalformedKey,
+            format!("unexpected key form {other:?}"),
+        ))),
         Err(e) => Err(throw(Failure::new(ErrorCode::MalformedKey, e.to_string()))),
     };
     let signing = match alg {

@@ -30,6 +30,7 @@ pub const MAX_KEY_SIZE: usize = 64 * 1024;
 pub const MAX_CHAIN: usize = 16;
 
 /// A signing key for CMS.
+#[non_exhaustive]
 pub enum CmsKey {
     /// SM2 with SM3 (GM/T 0010 OIDs).
     Sm2(PrivateKey),

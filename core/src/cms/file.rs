@@ -1,16 +1,24 @@
 //! A CMS signature file as a whole (`.p7s`, `.p7m`, PKCS#7 from e-contract services, CFCA
 //! SADK, GmSSL): attached or detached, DER/BER, PEM or base64; one report part per SignerInfo
 //! with its chain and signature time-stamp.
+//!
+//! Decoding the input ([`decode_input`]) is always built in; verifying and describing a CMS
+//! file need the `cms` feature.
 
 use base64::Engine;
-use serde_json::json;
 
-use super::tsp::TimeStampToken;
-use super::{oid, CmsError, CmsOptions, Content, SignedData, MAX_CMS_SIZE, REPORT_KIND};
-use crate::ltv::{DataSource, SignerData};
-use crate::report::{summarize, Check, PoeSource, Reason, Report, Status};
-use crate::x509::{Certificate, ChainOptions, TrustStore};
+use super::{CmsError, MAX_CMS_SIZE};
+#[cfg(feature = "cms")]
+use {
+    super::tsp::TimeStampToken,
+    super::{oid, CmsOptions, Content, SignedData, REPORT_KIND},
+    crate::ltv::{DataSource, SignerData},
+    crate::report::{summarize, Check, PoeSource, Reason, Report, Status},
+    crate::x509::{Certificate, ChainOptions, TrustStore},
+    serde_json::json,
+};
 
+#[cfg(feature = "cms")]
 /// The report kind of one SignerInfo's part.
 pub const SIGNER_REPORT_KIND: &str = "cms-signer";
 
@@ -51,6 +59,7 @@ fn base64_text(text: &[u8]) -> Option<Vec<u8>> {
     .find_map(|engine| engine.decode(&compact).ok())
 }
 
+#[cfg(feature = "cms")]
 /// Verifies every SignerInfo of the CMS `signature` (DER or BER) over `content` (detached) or
 /// the encapsulated content (`None`): a report of kind [`REPORT_KIND`] with one part of kind
 /// [`SIGNER_REPORT_KIND`] per SignerInfo. Each part holds the CMS checks, a valid signature
@@ -143,6 +152,7 @@ pub fn verify_report(
     report.finish()
 }
 
+#[cfg(feature = "cms")]
 #[allow(clippy::too_many_arguments)]
 fn signer_part(
     sd: &SignedData,
@@ -239,6 +249,7 @@ fn signer_part(
     part
 }
 
+#[cfg(feature = "cms")]
 /// What a CMS holds, for `cms show`: content type, encoding, certificates and each signer's
 /// identifier, algorithms and attributes.
 pub fn describe(sd: &SignedData) -> serde_json::Value {

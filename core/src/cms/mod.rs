@@ -22,6 +22,7 @@
 //! with one report part per SignerInfo, its chain and signature time-stamp included.
 
 pub mod ber;
+#[cfg(feature = "sign")]
 pub mod build;
 pub mod file;
 mod tlv;
@@ -96,6 +97,7 @@ pub mod oid {
 
 /// Why CMS input could not be used.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CmsError {
     /// Not DER, or not the structure RFC 5652 / RFC 3161 describe.
     #[error("malformed CMS: {0}")]
@@ -146,6 +148,7 @@ pub struct Attribute {
 
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignerIdentifier {
     /// issuerAndSerialNumber.
     IssuerAndSerialNumber {
@@ -290,6 +293,7 @@ pub struct SignedData {
 
 /// The content a signature is verified over.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Content<'a> {
     /// The content bytes (detached content).
     Bytes(&'a [u8]),
@@ -311,6 +315,7 @@ pub struct CmsOptions {
 
 /// What [`SignedData::verify_signer`] found.
 #[derive(Debug, Clone)]
+#[must_use = "a signer's outcome is in its checks: check its status"]
 pub struct SignerVerification {
     /// Which SignerInfo.
     pub index: usize,

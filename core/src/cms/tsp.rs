@@ -150,6 +150,7 @@ pub struct TimeStampToken {
 
 /// What [`TimeStampToken::verify`] found.
 #[derive(Debug, Clone)]
+#[must_use = "a time-stamp's outcome is in its checks: check its status"]
 pub struct TimestampVerification {
     /// The checks: `cms.*` for the token's signature, `tsp.*`, and the TSA chain's `x509.*`.
     pub checks: Vec<Check>,

@@ -29,6 +29,7 @@ use crate::report::Reason;
 
 /// Why a file could not be read as an invoice.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InvoiceError {
     /// The file is not (recognised as) an invoice.
     #[error("not an invoice: {0}")]

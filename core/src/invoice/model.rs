@@ -23,6 +23,7 @@ pub const NS_2019: &str = "http://www.edrm.org.cn/schema/e-invoice/2019";
 /// Which form the invoice takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum InvoiceKind {
     /// VAT e-invoice in the 2019 schema (`original_invoice.xml`), invoice code + number.
     Vat2019,
@@ -46,6 +47,7 @@ impl InvoiceKind {
 /// Where the invoice's fields were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Source {
     /// The 2019-schema invoice XML.
     Xml2019,

@@ -45,6 +45,7 @@ pub const MAX_EXTRA: usize = 1024;
 
 /// Why licence data could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DataError {
     /// Not JSON/XML of the expected shape.
     #[error("malformed licence data: {0}")]
@@ -52,6 +53,9 @@ pub enum DataError {
     /// Beyond a named limit.
     #[error("licence data too large: {0}")]
     TooLarge(String),
+    /// A form this build cannot read (XML without the `ofd` feature).
+    #[error("licence data not supported: {0}")]
+    Unsupported(String),
 }
 
 impl DataError {
@@ -60,6 +64,7 @@ impl DataError {
         match self {
             DataError::Malformed(_) => Reason::Malformed,
             DataError::TooLarge(_) => Reason::TooLarge,
+            DataError::Unsupported(_) => Reason::Unsupported,
         }
     }
 }
@@ -114,6 +119,7 @@ pub struct LicenceData {
 
 /// A core field of [`LicenceData`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Field {
     /// 证照类型代码.
     LicenceTypeCode,
@@ -368,6 +374,7 @@ impl LicenceData {
         Ok(data)
     }
 
+    #[cfg(feature = "ofd")]
     /// Reads licence data from metadata XML: every element with text, at any depth, is
     /// matched by local name; unmatched ones go to `extra` (the name of a repeated unknown
     /// element gets `#2`, `#3`, … appended).
@@ -406,7 +413,12 @@ impl LicenceData {
     pub fn parse(bytes: &[u8]) -> Result<LicenceData, DataError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            #[cfg(feature = "ofd")]
             Some(b'<') => LicenceData::from_xml(bytes),
+            #[cfg(not(feature = "ofd"))]
+            Some(b'<') => Err(DataError::Unsupported(
+                "XML licence data needs the `ofd` feature of yinjian".into(),
+            )),
             _ => LicenceData::from_json(bytes),
         }
     }

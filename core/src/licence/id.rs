@@ -27,6 +27,7 @@ pub const LICENCE_ROOT: &str = "1.2.156.3005.2.";
 /// What kind of identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum IdKind {
     /// 居民身份号码 (GB 11643).
     ResidentId,
@@ -51,6 +52,7 @@ pub struct Identifier {
 
 /// Why an identifier is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IdError {
     /// Wrong length, characters or structure.
     #[error("{0}")]

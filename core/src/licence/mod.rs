@@ -2,10 +2,15 @@
 //! QR codes for offline checking.
 
 pub mod data;
+#[cfg(all(feature = "ofd", feature = "pdf", feature = "licence"))]
 pub mod file;
 pub mod id;
+#[cfg(feature = "licence")]
 pub mod qr;
 
 pub use data::{DataError, LicenceData};
 pub use id::{check_identifier, IdError, IdKind, Identifier};
-pub use qr::{make_payload, verify_qr, IssuerList, MakeOptions, QrError, QrOptions, QrSigner};
+#[cfg(all(feature = "licence", feature = "sign"))]
+pub use qr::{make_payload, MakeOptions, QrSigner};
+#[cfg(feature = "licence")]
+pub use qr::{verify_qr, IssuerList, QrError, QrOptions};

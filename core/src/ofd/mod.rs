@@ -10,14 +10,18 @@
 //!   CMS SignedData), the seal file, and the changes between signatures.
 
 pub mod package;
+#[cfg(feature = "sign")]
 pub mod sign;
+#[cfg(feature = "sign")]
 pub mod timestamp;
 pub mod verify;
 pub mod xml;
 
 use thiserror::Error;
 
+#[cfg(feature = "sign")]
 pub use sign::{sign_ofd, OfdSigner, StampPlacement};
+#[cfg(feature = "sign")]
 pub use timestamp::{timestamp_signatures, SignatureStamp, SkipReason, StampOutcome, TimestampSummary};
 pub use verify::{
     seal_pictures, verify_ofd, verify_ofd_bytes, OfdOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND,
@@ -27,6 +31,7 @@ use crate::report::Reason;
 
 /// Why an OFD package or one of its files could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OfdError {
     /// Not a valid package or file.
     #[error("malformed: {0}")]

@@ -48,6 +48,7 @@ pub const PROVIDER_NAME: &str = "yinjian";
 
 /// Who signs, and how.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum OfdSigner<'a> {
     /// An electronic seal: `Type="Seal"`. SignedValue.dat is an SES_Signature in the layout of
     /// the seal's version (GB/T 38540 v4 or GM/T 0031 v1), and the seal is written next to it

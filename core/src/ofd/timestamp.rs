@@ -50,6 +50,7 @@ pub const SERIAL_LEN: usize = 16;
 /// What [`timestamp_signatures`] did, signature by signature (in the order of the document
 /// report's `parts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "says which signatures were stamped and which skipped"]
 pub struct TimestampSummary {
     /// The time written into every new token.
     pub gen_time: Time,
@@ -84,6 +85,7 @@ pub struct SignatureStamp {
 /// Stamped, or left as it was and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StampOutcome {
     /// A token was added to the SignedValue file.
     Stamped {
@@ -106,6 +108,7 @@ pub enum StampOutcome {
 /// Why a signature was not time-stamped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SkipReason {
     /// Its SES_Signature already has a `timeStamp`.
     AlreadyTimeStamped,

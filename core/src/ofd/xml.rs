@@ -189,6 +189,7 @@ pub fn page_ids(document: &Node) -> Vec<String> {
 
 /// Seal or plain digital signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub enum SignatureType {
     /// `Type="Seal"` (the default): SignedValue is an SES_Signature.
     Seal,

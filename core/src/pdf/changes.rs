@@ -25,6 +25,7 @@ use super::document::{acro_form, decode_text, deref, DROPPED_CONTENT_KEY, XREF_S
 /// How much of the file a signature's byte range covers (the classes pyHanko and EU DSS use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum Coverage {
     /// Everything but the /Contents hex string, to the end of the file.
     EntireFile,
@@ -51,6 +52,7 @@ impl Coverage {
 /// How far the updates after a signature went, least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum ChangeLevel {
     /// Nothing changed.
     None,

@@ -215,6 +215,7 @@ fn load_prefix(prefix: &[u8]) -> Result<Document, PdfError> {
 /// What a signature dictionary is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SignatureKind {
     /// `/Type /Sig` (or no /Type): an approval or certification signature.
     Signature,

@@ -84,6 +84,7 @@ pub struct VriSummary {
 
 /// What one DSS update did.
 #[derive(Debug, Clone, Serialize)]
+#[must_use = "says what went into the DSS and what matched no signature"]
 pub struct DssSummary {
     /// Per signature and document time-stamp, in document order.
     pub signatures: Vec<VriSummary>,

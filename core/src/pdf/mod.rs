@@ -16,8 +16,10 @@
 
 pub mod changes;
 pub mod document;
+#[cfg(feature = "sign")]
 pub mod ltv;
 pub mod prehash;
+#[cfg(feature = "sign")]
 pub mod sign;
 pub mod verify;
 
@@ -27,10 +29,12 @@ use crate::report::Reason;
 
 pub use changes::{ChangeLevel, Coverage};
 pub use document::{PdfDocument, SignatureField, SignatureKind};
+#[cfg(feature = "sign")]
 pub use ltv::{
     add_document_timestamp, add_validation_data, embed_document_timestamp, prepare_document_timestamp, DssSummary,
     ValidationData,
 };
+#[cfg(feature = "sign")]
 pub use sign::{sign_pdf, PdfSignOptions, PdfSigner, SignatureAppearance};
 pub use verify::{seal_pictures, verify_pdf, PdfOptions, DOCUMENT_REPORT_KIND, SIGNATURE_REPORT_KIND};
 
@@ -52,6 +56,7 @@ pub const MAX_OBJECTS: usize = 2_000_000;
 
 /// Why a PDF could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PdfError {
     /// The file is not a PDF or its structure is broken.
     #[error("malformed PDF: {0}")]

@@ -498,7 +498,7 @@ fn check_byte_range(
             .with_detail("coverage", Coverage::Unclear.as_str())
             .with_detail("byte_range", br.to_vec())
     };
-    if br.len() % 2 != 0 || br.is_empty() {
+    if !br.len().is_multiple_of(2) || br.is_empty() {
         return Err(unclear(format!(
             "/ByteRange has {} numbers; pairs of offset and length are needed",
             br.len()

@@ -19,6 +19,7 @@ pub const MAX_CERT_LIST: usize = 64;
 
 /// Which standard a structure follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
 pub enum SealVersion {
     /// GM/T 0031-2014.
     V1,
@@ -699,6 +700,7 @@ pub fn parse_time_text(text: &[u8], utc_time: bool) -> Option<Time> {
 
 /// The certificate list of a seal.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CertList {
     /// DER certificates of the signers allowed to use the seal.
     Certificates(Vec<Vec<u8>>),

@@ -6,6 +6,7 @@
 //! - [`make`]: making seals and seal signatures (SM2 with SM3).
 
 pub mod asn1;
+#[cfg(feature = "sign")]
 pub mod make;
 pub mod picture;
 pub mod verify;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 pub use asn1::{CertList, Seal, SealVersion, SesSignature};
+#[cfg(feature = "sign")]
 pub use make::{add_time_stamp, make_seal, sign, signature_value, SealSpec, SignSpec};
 pub use picture::{picture_of, SealPicture};
 pub use verify::{
@@ -25,6 +27,7 @@ use crate::time::Time;
 
 /// Why a seal or seal signature could not be decoded or made.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SealError {
     /// The bytes are not a seal structure (or a leaf has the wrong type).
     #[error("malformed: {0}")]

@@ -31,6 +31,7 @@ pub const SEAL_REPORT_KIND: &str = "seal";
 
 /// The data a seal signature protects.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum ProtectedData<'a> {
     /// The bytes themselves (for OFD: the exact bytes of Signature.xml).
     Bytes(&'a [u8]),

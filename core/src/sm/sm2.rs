@@ -70,6 +70,7 @@ pub const SM2P256V1: CurveParams<'static> = CurveParams {
 
 /// Why an SM2 operation failed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Sm2Error {
     /// Key bytes could not be decoded, or the point is not on the curve.
     #[error("malformed SM2 key: {0}")]
@@ -111,6 +112,7 @@ impl Sm2Error {
 /// How a signature was (or is to be) encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SignatureEncoding {
     /// DER `SEQUENCE { r INTEGER, s INTEGER }` (GM/T 0009, what OpenSSL writes).
     Der,

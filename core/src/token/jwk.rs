@@ -17,6 +17,7 @@ pub const MAX_KEYS: usize = 256;
 
 /// A public (or shared) key, by family.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum VerifyKey {
     /// SM2 public key.
     Sm2(Sm2PublicKey),

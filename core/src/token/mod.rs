@@ -15,12 +15,14 @@
 
 pub mod json;
 pub mod jwk;
+#[cfg(feature = "sign")]
 pub mod sign;
 pub mod verify;
 
 use thiserror::Error;
 
 pub use jwk::{KeyEntry, KeySet, VerifyKey};
+#[cfg(feature = "sign")]
 pub use sign::{sign_token, SigningKey};
 pub use verify::{verify_token, Audience, Issuers, ReplayCheck, TokenOptions, REPORT_KIND};
 
@@ -34,6 +36,7 @@ pub const SM2_ALG: &str = "SM2SM3";
 
 /// Why a key or token could not be used.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenError {
     /// A key (JWK, PEM, secret) could not be read or used.
     #[error("key: {0}")]
@@ -62,6 +65,7 @@ impl TokenError {
 
 /// A JWS algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwsAlgorithm {
     /// SM2 with SM3, raw r‖s (yinjian's name: `SM2SM3`).
     Sm2Sm3,

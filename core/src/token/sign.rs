@@ -8,6 +8,7 @@ use super::{JwsAlgorithm, TokenError};
 use crate::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, DEFAULT_DISTID};
 
 /// A key to sign tokens with.
+#[non_exhaustive]
 pub enum SigningKey {
     /// SM2 (alg `SM2SM3`).
     Sm2(PrivateKey),

@@ -212,8 +212,10 @@ impl Certificate {
         &self.der[self.tbs.clone()]
     }
 
-    /// The x509-cert structure.
-    pub fn inner(&self) -> &x509_cert::Certificate {
+    /// The x509-cert structure (crate-internal: the public API does not expose x509-cert types,
+    /// so that crate can be upgraded without breaking users; [`Certificate::der`] gives the
+    /// bytes to parse with it).
+    pub(crate) fn inner(&self) -> &x509_cert::Certificate {
         &self.inner
     }
 

@@ -63,6 +63,7 @@ struct Entry {
 
 /// What a CRL says of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CrlStatus {
     /// Listed as revoked at this time, with the CRLReason code when given.
     Revoked(Time, Option<u8>),

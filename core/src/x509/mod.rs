@@ -32,6 +32,7 @@ use crate::time::Time;
 
 /// How revocation data (a CRL, an OCSP response) is judged usable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Freshness {
     /// Current at this time: issued by then, its nextUpdate not passed (validation at the
     /// present).
@@ -80,6 +81,7 @@ impl Freshness {
 
 /// Why certificate or CRL input could not be used.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum X509Error {
     /// Not valid DER/PEM, or violates the certificate profile.
     #[error("malformed: {0}")]
@@ -120,6 +122,7 @@ impl X509Error {
 /// What the leaf certificate must be fit for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Usage {
     /// Signing documents and seal signatures: digitalSignature or nonRepudiation, and a
     /// document-signing purpose when extKeyUsage is present.
@@ -168,6 +171,7 @@ impl Usage {
 /// Whether revocation status must be established for every certificate below the anchor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum RevocationPolicy {
     /// Unknown status makes the chain INDETERMINATE (`RevocationUnknown`).
     Required,

@@ -49,7 +49,7 @@ pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
             .map(|s| s.as_str().to_owned())
             .or_else(|| Some(bytes.iter().map(|&b| b as char).collect())),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();

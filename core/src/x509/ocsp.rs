@@ -123,6 +123,7 @@ pub struct OcspResponseInfo {
 
 /// What an OCSP response says of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OcspStatus {
     /// Good at the validation time.
     Good,

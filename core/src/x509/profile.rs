@@ -19,6 +19,7 @@ use crate::alg::oid;
 
 /// Where a certificate stands in the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Role {
     /// The trust anchor.
     Anchor,

@@ -200,6 +200,7 @@ fn summary_text(summary: &yinjian::ofd::TimestampSummary, out: &std::path::Path)
                     .unwrap_or_default();
                 format!("skipped ({why}): {message}")
             }
+            other => format!("{other:?}"),
         };
         text.push_str(&format!("  {} [{}, {:?}] {what}\n", sig.signature, sig.id, sig.kind));
     }

@@ -273,9 +273,10 @@ pub struct ServerState {
 impl ServerState {
     /// State for a server verifying with `verifier` under `limits`.
     pub fn new(verifier: Verifier, limits: Limits) -> ServerState {
-        let other = match verifier.revocation_policy() {
-            RevocationPolicy::Required => RevocationPolicy::NotRequired,
-            RevocationPolicy::NotRequired => RevocationPolicy::Required,
+        let other = if verifier.revocation_policy() == RevocationPolicy::Required {
+            RevocationPolicy::NotRequired
+        } else {
+            RevocationPolicy::Required
         };
         ServerState {
             other_revocation: verifier.clone().revocation(other),

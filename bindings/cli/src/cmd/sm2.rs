@@ -100,6 +100,7 @@ pub(crate) fn run(command: Sm2Command) -> Result<ExitCode, String> {
                 Decoded::Pem { label, .. } => {
                     return Err(format!("{}: PEM {label:?} is not a signature", sig.display()))
                 }
+                other => return Err(format!("{}: {other:?} is not a signature", sig.display())),
             };
             let verifier = Sm2Verifier::new(&public, &id.bytes()?).map_err(|e| e.to_string())?;
             let at = output.validation_time()?;

@@ -197,6 +197,7 @@ pub(crate) fn run(command: TokenCommand) -> Result<ExitCode, String> {
             let pkcs8 = || -> Result<Vec<u8>, String> {
                 match decode_text_or_binary(&bytes).map_err(|e| e.to_string())? {
                     Decoded::Pem { der, .. } | Decoded::Hex(der) | Decoded::Binary(der) => Ok(der),
+                    other => Err(format!("{}: unexpected key form {other:?}", key.display())),
                 }
             };
             let signing = match alg {

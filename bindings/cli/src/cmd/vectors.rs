@@ -25,7 +25,7 @@ pub(crate) fn run(files: &[PathBuf], reports: bool) -> Result<ExitCode, String> 
             }
             match yinjian::vectors::run_case(line) {
                 Ok(yinjian::vectors::Outcome::Passed(_)) => passed += 1,
-                Ok(yinjian::vectors::Outcome::Skipped) => {}
+                Ok(_) => {} // skipped
                 Err(e) => {
                     failed += 1;
                     eprintln!("FAILED {where_}: {e}");

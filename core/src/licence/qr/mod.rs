@@ -36,8 +36,15 @@ pub mod render;
 pub mod trust;
 
 use coset::iana::{self, EnumI64};
-use coset::{CoseSign1, CoseSign1Builder, HeaderBuilder, RegisteredLabelWithPrivate, TaggedCborSerializable};
+use coset::{CoseSign1, RegisteredLabelWithPrivate, TaggedCborSerializable};
 use thiserror::Error;
+#[cfg(feature = "sign")]
+use {
+    crate::sm::sm2::PrivateKey,
+    crate::token::{SigningKey, VerifyKey},
+    crate::x509::Certificate,
+    coset::{CoseSign1Builder, HeaderBuilder},
+};
 
 pub use claims::{LicenceClaims, LICENCE_CLAIM};
 pub use trust::{certificate_kid, Issuer, IssuerList, Kid, KID_LEN};
@@ -45,10 +52,8 @@ pub use trust::{certificate_kid, Issuer, IssuerList, Kid, KID_LEN};
 use crate::licence::data::LicenceData;
 use crate::licence::id;
 use crate::report::{Check, Reason, Report};
-use crate::sm::sm2::PrivateKey;
 use crate::time::Time;
-use crate::token::{JwsAlgorithm, SigningKey, VerifyKey};
-use crate::x509::Certificate;
+use crate::token::JwsAlgorithm;
 
 /// The report kind of [`verify_qr`].
 pub const REPORT_KIND: &str = "licence-qr";
@@ -72,6 +77,7 @@ pub const DEFAULT_LEEWAY: i64 = 60;
 
 /// Why a QR payload could not be made or read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum QrError {
     /// Not a yinjian licence code of a supported version.
     #[error("format: {0}")]
@@ -139,6 +145,7 @@ impl QrError {
 
 /// A signature algorithm of licence QR codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QrAlgorithm {
     /// SM2 with SM3 ([`COSE_ALG_SM2_SM3`]), the default.
     Sm2Sm3,
@@ -174,6 +181,7 @@ impl QrAlgorithm {
         }
     }
 
+    #[cfg(feature = "sign")]
     fn label(self) -> coset::Algorithm {
         match self {
             QrAlgorithm::Sm2Sm3 => RegisteredLabelWithPrivate::PrivateUse(COSE_ALG_SM2_SM3),
@@ -182,6 +190,7 @@ impl QrAlgorithm {
     }
 }
 
+#[cfg(feature = "sign")]
 /// An issuing authority's signing key for QR codes, with the kid codes will carry.
 #[derive(Debug)]
 pub struct QrSigner {
@@ -189,6 +198,7 @@ pub struct QrSigner {
     kid: Kid,
 }
 
+#[cfg(feature = "sign")]
 impl QrSigner {
     /// An SM2 signer; the kid comes from `certificate` (the issuer's signing certificate,
     /// which verifiers trust), or from the public key when there is none.
@@ -249,6 +259,7 @@ impl QrSigner {
     }
 }
 
+#[cfg(feature = "sign")]
 /// What goes into a code besides the licence data.
 #[derive(Debug, Clone)]
 pub struct MakeOptions {
@@ -264,6 +275,7 @@ pub struct MakeOptions {
     pub binding: Option<Vec<u8>>,
 }
 
+#[cfg(feature = "sign")]
 impl MakeOptions {
     /// Options with the given issue and expiry times, compression on, no binding.
     pub fn new(issued_at: Time, expires: Time) -> MakeOptions {
@@ -277,6 +289,7 @@ impl MakeOptions {
     }
 }
 
+#[cfg(feature = "sign")]
 /// Signs licence data into a QR text (`YJ1:…`).
 pub fn make_payload(data: &LicenceData, signer: &QrSigner, opts: &MakeOptions) -> Result<String, QrError> {
     if opts.expires < opts.issued_at {
