@@ -19,6 +19,9 @@
 //! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
 //! crate's constant-time verification as the reference it is tested against.
 
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod adx;
 mod field;
 mod point;
 
@@ -238,3 +241,52 @@ fn sub_mod_n(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 
 #[cfg(test)]
 mod tests;
+
+/// The field multiplication's two paths, for the differential fuzz target and the
+/// benchmarks (not an API: hidden from the docs, may change at any time). Values are 64-bit
+/// little-endian limbs in Montgomery form; inputs at or above p are reduced first.
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub mod internals {
+    use super::field::Fe64;
+
+    fn reduced(a: &[u64; 4]) -> [u64; 4] {
+        if super::lt(a, &super::P) {
+            *a
+        } else {
+            super::sub_limbs(a, &super::P).0
+        }
+    }
+
+    /// a·b·2⁻²⁵⁶ mod p on the portable path.
+    pub fn mul_portable(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+        Fe64::mul_limbs(&reduced(a), &reduced(b))
+    }
+
+    /// a²·2⁻²⁵⁶ mod p on the portable path.
+    pub fn square_portable(a: &[u64; 4]) -> [u64; 4] {
+        Fe64::square_limbs(&reduced(a))
+    }
+
+    /// a·b·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.
+    pub fn mul_accelerated(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::mul(&reduced(a), &reduced(b));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = (a, b);
+            None
+        };
+    }
+
+    /// a²·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.
+    pub fn square_accelerated(a: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::square(&reduced(a));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = a;
+            None
+        };
+    }
+}

@@ -15,6 +15,24 @@
 
 use super::point::Affine;
 
+/// The accelerated 64-bit multiplication and squaring where there is one (x86-64 with
+/// BMI2 and ADX, detected at run time): `None` means "use the portable code".
+#[cfg(target_arch = "x86_64")]
+use super::adx as accel;
+
+/// No accelerated 64-bit arithmetic on this architecture.
+#[cfg(not(target_arch = "x86_64"))]
+mod accel {
+    #[inline(always)]
+    pub(crate) fn mul(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn square(_: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+}
+
 /// The field operations the point arithmetic needs. Values are always fully reduced (< p),
 /// so the derived equality is equality in the field.
 pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
@@ -78,7 +96,7 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -200,8 +218,9 @@ macro_rules! montgomery_field {
                 Self::reduce_once(&hi, top)
             }
 
+            /// The portable multiplication (the reference of the accelerated one).
             #[inline(always)]
-            fn mul_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) fn mul_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
                 let mut t = [0; 2 * $n];
                 for i in 0..$n {
                     let mut carry: $wide = 0;
@@ -215,8 +234,9 @@ macro_rules! montgomery_field {
                 Self::montgomery_reduce(&mut t)
             }
 
+            /// The portable squaring (the reference of the accelerated one).
             #[inline(always)]
-            fn square_limbs(a: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) fn square_limbs(a: &[$limb; $n]) -> [$limb; $n] {
                 // Products a[i]·a[j] with i < j once, doubled, then the squares a[i]².
                 let mut t = [0; 2 * $n];
                 for i in 0..$n {
@@ -314,12 +334,18 @@ macro_rules! montgomery_field {
 
             #[inline(always)]
             fn mul(&self, rhs: &Self) -> Self {
-                $name(Self::mul_limbs(&self.0, &rhs.0))
+                match $accel_mul(&self.0, &rhs.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::mul_limbs(&self.0, &rhs.0)),
+                }
             }
 
             #[inline(always)]
             fn square(&self) -> Self {
-                $name(Self::square_limbs(&self.0))
+                match $accel_square(&self.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::square_limbs(&self.0)),
+                }
             }
 
             fn generator_table() -> &'static [Affine<Self>] {
@@ -338,7 +364,9 @@ montgomery_field!(
     u128,
     4,
     [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
-    reduction_multiple_64
+    reduction_multiple_64,
+    accel::mul,
+    accel::square
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -349,8 +377,24 @@ montgomery_field!(
     u64,
     8,
     [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe],
-    reduction_multiple_32
+    reduction_multiple_32,
+    no_accel_mul,
+    no_accel_square
 );
+
+/// The 32-bit layout has no accelerated multiplication.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_mul(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated squaring.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_square(_: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
 
 /// a − b for little-endian limb arrays with a ≥ b.
 macro_rules! sub_exact {

@@ -345,3 +345,48 @@ fn signature_whose_point_is_infinity_is_rejected() {
         Err(FastVerifyError::Infinity)
     );
 }
+
+/// The accelerated multiplication and squaring (x86-64 MULX/ADX where this CPU has them)
+/// against the portable ones, on edge values and random ones.
+#[test]
+fn accelerated_field_matches_portable() {
+    use super::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    let p_minus = |d: u64| sub_limbs(&P, &[d, 0, 0, 0]).0;
+    let mut values = vec![
+        [0u64; 4],
+        [1, 0, 0, 0],
+        [2, 0, 0, 0],
+        p_minus(1),
+        p_minus(2),
+        [u64::MAX, 0, 0, 0],
+        [0, 0, 0, 1 << 63],
+        [u64::MAX, u64::MAX, u64::MAX, 0],
+        [0, 0xffff_ffff_0000_0000, u64::MAX, 0xffff_fffe_ffff_ffff],
+        // R mod p and R² mod p (1 and R in Montgomery form).
+        sub_limbs(&[0; 4], &P).0,
+    ];
+    let mut rng = Rng(0xad_0c);
+    for _ in 0..2000 {
+        let mut v = [rng.next(), rng.next(), rng.next(), rng.next()];
+        match rng.next() % 4 {
+            0 => v[3] = u64::MAX,
+            1 => v[0] = u64::MAX,
+            _ => {}
+        }
+        if lt(&v, &P) {
+            values.push(v);
+        }
+    }
+    let Some(_) = mul_accelerated(&[0; 4], &[0; 4]) else {
+        eprintln!("no accelerated field arithmetic on this CPU: only the portable path runs");
+        return;
+    };
+    for (i, a) in values.iter().enumerate() {
+        for b in [&values[(i * 13 + 5) % values.len()], &values[i % 10], a] {
+            let expected = mul_portable(a, b);
+            assert!(lt(&expected, &P));
+            assert_eq!(mul_accelerated(a, b), Some(expected), "mul {a:x?} {b:x?}");
+        }
+        assert_eq!(square_accelerated(a), Some(square_portable(a)), "square {a:x?}");
+    }
+}
