@@ -10,7 +10,10 @@
 //!   fast variable-time path every verification in the crate uses;
 //! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification;
 //! - `sm2/verify_reference`: as `sm2/verify`, on the RustCrypto reference path
-//!   (`Sm2Verifier::verify_digest_reference`), for the fast/reference ratio.
+//!   (`Sm2Verifier::verify_digest_reference`), for the fast/reference ratio;
+//! - `sm2_field/{mul,square}_{accelerated,portable}`: one Montgomery multiplication or
+//!   squaring modulo the SM2 prime, on the x86-64 MULX/ADX path (when the CPU has it) and on
+//!   the portable one (inputs through `black_box`, so each call is computed).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -75,6 +78,37 @@ fn bench_sm2(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_sm2_field(c: &mut Criterion) {
+    use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    let a = [
+        0x0123_4567_89ab_cdef,
+        0xfedc_ba98_7654_3210,
+        0x0f1e_2d3c_4b5a_6978,
+        0x7f6e_5d4c_3b2a_1908,
+    ];
+    let b = [
+        0x1111_2222_3333_4444,
+        0x5555_6666_7777_8888,
+        0x9999_aaaa_bbbb_cccc,
+        0x0ddd_eeee_ffff_0000,
+    ];
+    let mut group = c.benchmark_group("sm2_field");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("mul_portable", |bench| {
+        bench.iter(|| mul_portable(black_box(&a), black_box(&b)))
+    });
+    group.bench_function("square_portable", |bench| bench.iter(|| square_portable(black_box(&a))));
+    if mul_accelerated(&a, &b).is_some() {
+        group.bench_function("mul_accelerated", |bench| {
+            bench.iter(|| mul_accelerated(black_box(&a), black_box(&b)))
+        });
+        group.bench_function("square_accelerated", |bench| {
+            bench.iter(|| square_accelerated(black_box(&a)))
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -84,6 +118,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_sm3, bench_sm2
+    targets = bench_sm3, bench_sm2, bench_sm2_field
 }
 criterion_main!(benches);

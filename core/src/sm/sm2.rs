@@ -14,6 +14,7 @@ use der::{Decode, Encode, Reader};
 use serde::{Deserialize, Serialize};
 use sm2::dsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use sm2::elliptic_curve::sec1::ToSec1Point;
+use sm2::elliptic_curve::zeroize::Zeroizing;
 use thiserror::Error;
 
 use crate::alg::oid;
@@ -615,11 +616,18 @@ impl Sm2Verifier {
 }
 
 /// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically
-/// (RFC 6979 with SM3), so signing needs no random source.
+/// (RFC 6979 with SM3, as the RustCrypto `sm2` crate does), so signing needs no random
+/// source and gives the very signatures that crate gives.
+///
+/// k·G is computed with the constant-time fixed-base comb of `sm2_fast` (a table of 43 × 32
+/// multiples of G built once per process), the scalar arithmetic modulo n with the `sm2`
+/// crate's constant-time scalars; (1 + d)⁻¹ is computed once per signer.
 #[derive(Clone)]
 pub struct Sm2Signer {
     verifier: Sm2Verifier,
     inner: sm2::dsa::SigningKey,
+    /// (1 + d)⁻¹ mod n, wiped on drop.
+    d_plus_1_inv: Zeroizing<sm2::Scalar>,
 }
 
 impl Sm2Signer {
@@ -628,7 +636,14 @@ impl Sm2Signer {
         let verifier = Sm2Verifier::new(&key.public_key(), distid)?;
         let inner = sm2::dsa::SigningKey::new("", &key.inner)
             .map_err(|_| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
-        Ok(Sm2Signer { verifier, inner })
+        let d: &sm2::Scalar = inner.as_nonzero_scalar();
+        let d_plus_1_inv = Option::<sm2::Scalar>::from((*d + sm2::Scalar::ONE).invert())
+            .ok_or_else(|| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
+        Ok(Sm2Signer {
+            verifier,
+            inner,
+            d_plus_1_inv: Zeroizing::new(d_plus_1_inv),
+        })
     }
 
     /// The verifier for this signer's public key and ID.
@@ -641,8 +656,49 @@ impl Sm2Signer {
         Ok(self.sign_digest(&self.verifier.digest(message))?.encode(encoding))
     }
 
-    /// Signs a precomputed e = SM3(Z ‖ M).
+    /// Signs a precomputed e = SM3(Z ‖ M) (GB/T 32918.2 §6.1 steps A2–A7).
     pub fn sign_digest(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
+        use sm2::elliptic_curve::ops::Reduce;
+        use sm2::elliptic_curve::{Curve, PrimeField};
+        let degenerate = || Sm2Error::Signing("degenerate nonce".into());
+        let d: &sm2::Scalar = self.inner.as_nonzero_scalar();
+        let e = <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(e));
+        // A3: k from HMAC-DRBG (RFC 6979 with SM3) over d and e, as the `sm2` crate draws it.
+        let mut kgen =
+            rfc6979::KGenerator::<sm3::Sm3, sm2::U256>::new(&d.to_repr(), &e.to_bytes(), &[], &sm2::Sm2::ORDER);
+        let mut k_bytes = Zeroizing::new(sm2::FieldBytes::default());
+        kgen.fill_next_k(&mut k_bytes);
+        let k = Zeroizing::new(Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(*k_bytes)).ok_or_else(degenerate)?);
+        self.sign_with_nonce(&e, &k)
+    }
+
+    /// Steps A4–A7 for e (reduced modulo n) and the nonce k in [1, n − 1].
+    fn sign_with_nonce(&self, e: &sm2::Scalar, k: &sm2::Scalar) -> Result<Sm2Signature, Sm2Error> {
+        use sm2::elliptic_curve::ops::Reduce;
+        let degenerate = || Sm2Error::Signing("degenerate nonce".into());
+        let d: &sm2::Scalar = self.inner.as_nonzero_scalar();
+        // A4: x₁ of k·G, on the constant-time fixed-base table.
+        let k_array: Zeroizing<[u8; 32]> = Zeroizing::new(k.to_bytes().into());
+        let x1 = crate::sm::sm2_fast::mul_base_x(&k_array);
+        // A5: r = (e + x₁) mod n, neither 0 nor n − k.
+        let r = *e + <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(&x1));
+        if bool::from(r.is_zero() | (r + k).is_zero()) {
+            return Err(degenerate());
+        }
+        // A6: s = (1 + d)⁻¹·(k − r·d) mod n.
+        let s = *self.d_plus_1_inv * (*k - r * d);
+        if bool::from(s.is_zero()) {
+            return Err(degenerate());
+        }
+        Ok(Sm2Signature {
+            r: r.to_bytes().into(),
+            s: s.to_bytes().into(),
+        })
+    }
+
+    /// As [`Sm2Signer::sign_digest`], on the RustCrypto `sm2` crate's signing: the reference
+    /// the fast signing is tested against (both give the same signature).
+    pub fn sign_digest_reference(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
         let sig: sm2::dsa::Signature = self
             .inner
             .sign_prehash(e)
@@ -746,6 +802,61 @@ mod tests {
                 Err(Sm2Error::BadSignature(_))
             ));
         }
+    }
+
+    /// The fast signing gives the `sm2` crate's signatures (same RFC 6979 nonce, so equal
+    /// bytes), over keys and digests at the edges (d = 1, d = n − 2, e = 0, e ≥ n), and the
+    /// reference verification accepts them.
+    #[test]
+    fn fast_signing_equals_the_reference() {
+        let mut n_minus_2 = ORDER_N;
+        n_minus_2[31] -= 2;
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let mut keys = vec![one, n_minus_2, [7u8; 32]];
+        let mut digests = vec![[0u8; 32], [0xff; 32], ORDER_N, one];
+        let mut seed = [0x5au8; 32];
+        for _ in 0..12 {
+            seed = sm3(&seed);
+            keys.push(seed);
+            digests.push(sm3(&keys[keys.len() - 1]));
+        }
+        for (i, raw) in keys.iter().enumerate() {
+            let Ok(key) = PrivateKey::from_raw(raw) else { continue };
+            let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+            for e in digests.iter().skip(i % 3).step_by(3) {
+                let fast = signer.sign_digest(e).unwrap();
+                let reference = signer.sign_digest_reference(e).unwrap();
+                assert_eq!(fast, reference, "key {}", hex::encode(raw));
+                assert!(signer.verifier().verify_digest_reference(e, &fast).is_ok());
+                assert!(signer.verifier().verify_digest(e, &fast).is_ok());
+            }
+        }
+    }
+
+    /// GB/T 32918.5-2017 Annex A: d_A, the nonce k and e as printed give the printed r, s.
+    #[test]
+    fn fixed_nonce_signature_of_the_standard() {
+        use sm2::elliptic_curve::PrimeField;
+        let key = PrivateKey::from_raw(&hex32(
+            "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8",
+        ))
+        .unwrap();
+        let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+        let e = hex32("f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640");
+        assert_eq!(signer.verifier().digest(b"message digest"), e);
+        let scalar = |h: &str| sm2::Scalar::from_repr(hex32(h).into()).unwrap();
+        let k = scalar("59276e27d506861a16680f3ad9c02dccef3cc1fa3cdbe4ce6d54b80deac1bc21");
+        let e_scalar = scalar("f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640");
+        let sig = signer.sign_with_nonce(&e_scalar, &k).unwrap();
+        assert_eq!(
+            sig.r,
+            hex32("f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3")
+        );
+        assert_eq!(
+            sig.s,
+            hex32("b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa")
+        );
     }
 
     #[test]

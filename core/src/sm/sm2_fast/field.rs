@@ -46,8 +46,12 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     /// A big-endian integer below p; `None` if it is ≥ p.
     fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self>;
     /// The canonical big-endian encoding.
-    #[cfg(test)]
     fn to_be_bytes(&self) -> [u8; 32];
+    /// `b` if `pick_b`, else `a`, without a branch on `pick_b` (for signing).
+    fn select(a: &Self, b: &Self, pick_b: bool) -> Self;
+    /// self |= other if `take`, without a branch on `take` (a constant-time table scan ORs
+    /// the one matching entry into zero).
+    fn or_masked(&mut self, other: &Self, take: bool);
     /// self + rhs.
     fn add(&self, rhs: &Self) -> Self;
     /// self − rhs.
@@ -90,6 +94,10 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     }
     /// The precomputed odd multiples of the generator for this field representation.
     fn generator_table() -> &'static [Affine<Self>];
+    /// The generator's split tables (prepared-key verification) for this representation.
+    fn generator_split_tables() -> &'static [Vec<Affine<Self>>];
+    /// The fixed-base comb table of signing for this field representation.
+    fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]];
 }
 
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
@@ -310,7 +318,6 @@ macro_rules! montgomery_field {
                 Some($name(Self::mul_limbs(&limbs, &Self::R2)))
             }
 
-            #[cfg(test)]
             fn to_be_bytes(&self) -> [u8; 32] {
                 let mut t = [0; 2 * $n];
                 t[..$n].copy_from_slice(&self.0);
@@ -346,6 +353,32 @@ macro_rules! montgomery_field {
                     Some(limbs) => $name(limbs),
                     None => $name(Self::square_limbs(&self.0)),
                 }
+            }
+
+            #[inline(always)]
+            fn select(a: &Self, b: &Self, pick_b: bool) -> Self {
+                // black_box keeps the optimiser from turning the mask back into a branch.
+                let mask = core::hint::black_box((0 as $limb).wrapping_sub(pick_b as $limb));
+                $name(core::array::from_fn(|i| (a.0[i] & !mask) | (b.0[i] & mask)))
+            }
+
+            #[inline(always)]
+            fn or_masked(&mut self, other: &Self, take: bool) {
+                let mask = core::hint::black_box((0 as $limb).wrapping_sub(take as $limb));
+                for i in 0..$n {
+                    self.0[i] |= other.0[i] & mask;
+                }
+            }
+
+            fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
+                static TABLE: std::sync::OnceLock<Vec<[Affine<$name>; super::base::PER_WINDOW]>> =
+                    std::sync::OnceLock::new();
+                TABLE.get_or_init(super::base::build_table::<$name>)
+            }
+
+            fn generator_split_tables() -> &'static [Vec<Affine<Self>>] {
+                static TABLES: std::sync::OnceLock<Vec<Vec<Affine<$name>>>> = std::sync::OnceLock::new();
+                TABLES.get_or_init(super::point::generator_split_tables::<$name>)
             }
 
             fn generator_table() -> &'static [Affine<Self>] {
