@@ -13,7 +13,9 @@
 //! ones, −p⁻¹ mod 2⁶⁴ = 1 and m is the low limb itself; because of p's shape,
 //! (t + m·p)/2⁶⁴ = (t ≫ 64) + m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1), which is two shifts and a
 //! subtraction chain instead of four products. The accumulator stays below 2p between rounds
-//! (inputs below p), and one conditional subtraction of p ends it.
+//! (inputs below p), and one conditional subtraction of p ends it. The squaring computes
+//! each cross product once, doubles them, adds the squares, and reduces the low half only
+//! (adding the high half after).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -130,7 +132,131 @@ pub(crate) fn mul(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
 /// a²·2⁻²⁵⁶ mod p for a below p, or `None` without BMI2/ADX.
 #[inline(always)]
 pub(crate) fn square(a: &[u64; 4]) -> Option<[u64; 4]> {
-    mul(a, a)
+    if !available() {
+        return None;
+    }
+    // SAFETY: BMI2 and ADX were detected above.
+    Some(unsafe { square_adx(a) })
+}
+
+/// One reduction round of the squaring: acc (r8..r11, below 2²⁵⁶) becomes
+/// (acc + m·p)/2⁶⁴ for m = r8, which stays below 2²⁵⁶ (no carry out).
+macro_rules! square_round {
+    () => {
+        concat!(
+            "mov rdx, r8\n",
+            "mov rax, r8\n",
+            "shl rax, 32\n",
+            "mov rcx, r8\n",
+            "shr rcx, 32\n",
+            "sub r8, rax\n",
+            "mov esi, 0\n",
+            "sbb rsi, rcx\n",
+            "mov edi, 0\n",
+            "sbb rdi, rax\n",
+            "sbb rdx, rcx\n",
+            "add r9, r8\n",
+            "adc r10, rsi\n",
+            "adc r11, rdi\n",
+            "adc rdx, 0\n",
+            "mov r8, r9\n",
+            "mov r9, r10\n",
+            "mov r10, r11\n",
+            "mov r11, rdx\n",
+        )
+    };
+}
+
+/// # Safety
+/// The CPU must support BMI2 and ADX.
+///
+/// a² = L + H·2²⁵⁶ (the cross products once, doubled, plus the squares), then
+/// (L + m·p)/2²⁵⁶ by four rounds on L alone (below p + 1), plus H (below p): below 2p, one
+/// conditional subtraction.
+#[inline(always)]
+unsafe fn square_adx(a: &[u64; 4]) -> [u64; 4] {
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: as in `mul_adx`: the caller guarantees MULX/ADCX/ADOX; the block reads
+    // a[0..4] through a pointer from a reference to [u64; 4], writes only declared registers,
+    // uses no stack, and clobbers the flags (no `preserves_flags`).
+    unsafe {
+        core::arch::asm!(
+            // Cross products a_i·a_j, i < j, into r9..r14 (r8 = r15 = 0).
+            "xor r8d, r8d",
+            "mov rdx, qword ptr [rsi]",
+            "mulx r10, r9, qword ptr [rsi + 8]",
+            "mulx r11, rax, qword ptr [rsi + 16]",
+            "add r10, rax",
+            "mulx r12, rax, qword ptr [rsi + 24]",
+            "adc r11, rax",
+            "adc r12, 0",
+            "mov rdx, qword ptr [rsi + 8]",
+            "xor r15d, r15d",
+            "mulx rcx, rax, qword ptr [rsi + 16]",
+            "adcx r11, rax",
+            "adox r12, rcx",
+            "mulx r13, rax, qword ptr [rsi + 24]",
+            "adcx r12, rax",
+            "adox r13, r15",
+            "adcx r13, r15",
+            "mov rdx, qword ptr [rsi + 16]",
+            "mulx r14, rax, qword ptr [rsi + 24]",
+            "add r13, rax",
+            "adc r14, 0",
+            // Doubled.
+            "add r9, r9",
+            "adc r10, r10",
+            "adc r11, r11",
+            "adc r12, r12",
+            "adc r13, r13",
+            "adc r14, r14",
+            "adc r15, 0",
+            // Plus the squares a_i².
+            "mov rdx, qword ptr [rsi]",
+            "mulx rcx, r8, rdx",
+            "add r9, rcx",
+            "mov rdx, qword ptr [rsi + 8]",
+            "mulx rcx, rax, rdx",
+            "adc r10, rax",
+            "adc r11, rcx",
+            "mov rdx, qword ptr [rsi + 16]",
+            "mulx rcx, rax, rdx",
+            "adc r12, rax",
+            "adc r13, rcx",
+            "mov rdx, qword ptr [rsi + 24]",
+            "mulx rcx, rax, rdx",
+            "adc r14, rax",
+            "adc r15, rcx",
+            // L = r8..r11 reduced, H = r12..r15 added.
+            square_round!(),
+            square_round!(),
+            square_round!(),
+            square_round!(),
+            "add r8, r12",
+            "adc r9, r13",
+            "adc r10, r14",
+            "adc r11, r15",
+            "mov r12d, 0",
+            "adc r12, 0",
+            final_reduce!(),
+            "mov rsi, r14",
+            inout("rsi") a.as_ptr() => r3,
+            out("rax") r0,
+            out("rcx") r1,
+            out("rdx") r2,
+            out("rdi") _,
+            out("r8") _,
+            out("r9") _,
+            out("r10") _,
+            out("r11") _,
+            out("r12") _,
+            out("r13") _,
+            out("r14") _,
+            out("r15") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    [r0, r1, r2, r3]
 }
 
 /// # Safety
