@@ -17,15 +17,18 @@
 //! - `sm2_cpu/…`: the SM2 operations timed in CPU time of the benchmark thread (Linux's
 //!   `/proc/thread-self/schedstat`; wall time elsewhere), which a machine shared with other
 //!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
-//!   `verify_new_verifier`, `sign`, and a chain of 1000 dependent field multiplications
+//!   `verify_new_verifier`, `sign`, `verify_batch_64` (64 signatures by 64 keys through
+//!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
 //!   (`mul_chain_1000_{accelerated,portable}`).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
-use yinjian::sm::sm3::sm3;
+use yinjian::sm::sm2::{
+    verify_batch, PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID,
+};
+use yinjian::sm::sm3::{sm3, Sm3Digest};
 
 /// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
 /// (and re-initialises its EVP context, so recomputes Z, for every operation).
@@ -142,6 +145,10 @@ fn bench_sm2_cpu(c: &mut Criterion) {
     let sig = signer.sign(&msg, SignatureEncoding::Der).expect("sign");
     let verifier = Sm2Verifier::new(&public, DEFAULT_DISTID).expect("verifier");
     let mut group = c.benchmark_group("sm2_cpu");
+    // The kernel's per-thread CPU time advances in scheduler ticks: few, long, equal samples.
+    group.sample_size(10);
+    group.sampling_mode(criterion::SamplingMode::Flat);
+    group.measurement_time(Duration::from_secs(15));
     group.throughput(Throughput::Elements(1));
     group.bench_function("verify", |b| {
         b.iter_custom(|n| cpu_timed(n, || verifier.verify(black_box(&msg), black_box(&sig))))
