@@ -164,6 +164,21 @@ fn bench_sm2_cpu(c: &mut Criterion) {
     group.bench_function("sign", |b| {
         b.iter_custom(|n| cpu_timed(n, || signer.sign(black_box(&msg), SignatureEncoding::Der)))
     });
+    // 64 signatures by 64 keys (verifiers made once), each triple with its own verdict.
+    let batch: Vec<(Sm2Verifier, Sm3Digest, Sm2Signature)> = (1u8..=64)
+        .map(|i| {
+            let key = PrivateKey::from_raw(&[i; 32]).expect("valid scalar");
+            let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
+            let e = signer.verifier().digest(&[i]);
+            let sig = signer.sign_digest(&e).expect("sign");
+            (signer.verifier().clone(), e, sig)
+        })
+        .collect();
+    let items: Vec<_> = batch.iter().map(|(v, e, s)| (v, e, s)).collect();
+    group.throughput(Throughput::Elements(items.len() as u64));
+    group.bench_function("verify_batch_64", |b| {
+        b.iter_custom(|n| cpu_timed(n, || verify_batch(black_box(&items))))
+    });
     let a = [
         0x0123_4567_89ab_cdef,
         0xfedc_ba98_7654_3210,
