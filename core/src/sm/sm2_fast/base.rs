@@ -54,7 +54,7 @@ pub(crate) fn build_table<F: Field>() -> Vec<[Affine<F>; PER_WINDOW]> {
 /// Bit `i` of k (little-endian limbs), 0 past the top.
 #[inline(always)]
 fn bit(k: &[u64; 4], i: i32) -> u32 {
-    if i < 0 || i >= 256 {
+    if !(0..256).contains(&i) {
         return 0;
     }
     ((k[(i / 64) as usize] >> (i % 64)) & 1) as u32
