@@ -12,8 +12,17 @@
 //! - a width-5 wNAF of the variable point: its 8 odd multiples in Jacobian coordinates with
 //!   Z² and Z³ kept, computed once per key ([`FastPublicKey`]);
 //! - both scalars interleaved over one chain of doublings (Straus/Shamir);
+//! - from a key's second verification on (or after [`FastPublicKey::prepare`]), affine split
+//!   tables of P, 2⁶⁴P, 2¹²⁸P, 2¹⁹²P (and of G likewise, once per process), so the chain
+//!   has 64 doublings instead of 256;
+//! - on x86-64 with BMI2 and ADX (detected at run time), the field multiplication and
+//!   squaring in assembly (`adx`, the crate's only `unsafe` code), the portable code
+//!   otherwise;
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
+//!
+//! Signing's k·G (`base`) is the one constant-time part: a fixed-base comb with masked table
+//! scans, used by [`crate::sm::sm2::Sm2Signer`].
 //!
 //! [`crate::sm::sm2::Sm2Verifier`] uses it for every SM2 verification in the crate;
 //! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
