@@ -13,14 +13,25 @@
 //!   fast variable-time path every verification in the crate uses;
 //! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification;
 //! - `sm2/verify_reference`: as `sm2/verify`, on the RustCrypto reference path
-//!   (`Sm2Verifier::verify_digest_reference`), for the fast/reference ratio.
+//!   (`Sm2Verifier::verify_digest_reference`), for the fast/reference ratio;
+//! - `sm2_field/{mul,square}_{accelerated,portable}`: one Montgomery multiplication or
+//!   squaring modulo the SM2 prime, on the x86-64 MULX/ADX path (when the CPU has it) and on
+//!   the portable one (inputs through `black_box`, so each call is computed);
+//! - `sm2_cpu/…`: the SM2 operations timed in CPU time of the benchmark thread (Linux's
+//!   `/proc/thread-self/schedstat`; wall time elsewhere), which a machine shared with other
+//!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
+//!   `verify_new_verifier`, `sign`, `verify_batch_64` (64 signatures by 64 keys through
+//!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
+//!   (`mul_chain_1000_{accelerated,portable}`).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
-use yinjian::sm::sm3::sm3;
+use yinjian::sm::sm2::{
+    verify_batch, PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID,
+};
+use yinjian::sm::sm3::{sm3, Sm3Digest};
 use yinjian::sm::sm3_multi::sm3_many;
 
 /// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
@@ -98,6 +109,133 @@ fn bench_sm2(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_sm2_field(c: &mut Criterion) {
+    use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    let a = [
+        0x0123_4567_89ab_cdef,
+        0xfedc_ba98_7654_3210,
+        0x0f1e_2d3c_4b5a_6978,
+        0x7f6e_5d4c_3b2a_1908,
+    ];
+    let b = [
+        0x1111_2222_3333_4444,
+        0x5555_6666_7777_8888,
+        0x9999_aaaa_bbbb_cccc,
+        0x0ddd_eeee_ffff_0000,
+    ];
+    let mut group = c.benchmark_group("sm2_field");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("mul_portable", |bench| {
+        bench.iter(|| mul_portable(black_box(&a), black_box(&b)))
+    });
+    group.bench_function("square_portable", |bench| bench.iter(|| square_portable(black_box(&a))));
+    if mul_accelerated(&a, &b).is_some() {
+        group.bench_function("mul_accelerated", |bench| {
+            bench.iter(|| mul_accelerated(black_box(&a), black_box(&b)))
+        });
+        group.bench_function("square_accelerated", |bench| {
+            bench.iter(|| square_accelerated(black_box(&a)))
+        });
+    }
+    group.finish();
+}
+
+/// Nanoseconds this thread has run on a CPU, when the kernel says (Linux).
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
+/// `iters` runs of `f`, timed in thread CPU time where available, else in wall time.
+fn cpu_timed<O>(iters: u64, mut f: impl FnMut() -> O) -> Duration {
+    let (cpu0, wall0) = (thread_cpu_ns(), std::time::Instant::now());
+    for _ in 0..iters {
+        black_box(f());
+    }
+    let wall = wall0.elapsed();
+    match (cpu0, thread_cpu_ns()) {
+        (Some(a), Some(b)) if b >= a => Duration::from_nanos(b - a),
+        _ => wall,
+    }
+}
+
+fn bench_sm2_cpu(c: &mut Criterion) {
+    use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable};
+    let key = PrivateKey::from_raw(&filled(32)).expect("fixed test scalar is a valid key");
+    let public = key.public_key();
+    let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
+    let msg = filled(SM2_MSG_LEN);
+    let sig = signer.sign(&msg, SignatureEncoding::Der).expect("sign");
+    let verifier = Sm2Verifier::new(&public, DEFAULT_DISTID).expect("verifier");
+    let mut group = c.benchmark_group("sm2_cpu");
+    // The kernel's per-thread CPU time advances in scheduler ticks: few, long, equal samples.
+    group.sample_size(10);
+    group.sampling_mode(criterion::SamplingMode::Flat);
+    group.measurement_time(Duration::from_secs(15));
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("verify", |b| {
+        b.iter_custom(|n| cpu_timed(n, || verifier.verify(black_box(&msg), black_box(&sig))))
+    });
+    group.bench_function("verify_new_verifier", |b| {
+        b.iter_custom(|n| {
+            cpu_timed(n, || {
+                let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
+                v.verify(black_box(&msg), black_box(&sig))
+            })
+        })
+    });
+    group.bench_function("sign", |b| {
+        b.iter_custom(|n| cpu_timed(n, || signer.sign(black_box(&msg), SignatureEncoding::Der)))
+    });
+    // 64 signatures by 64 keys (verifiers made once), each triple with its own verdict.
+    let batch: Vec<(Sm2Verifier, Sm3Digest, Sm2Signature)> = (1u8..=64)
+        .map(|i| {
+            let key = PrivateKey::from_raw(&[i; 32]).expect("valid scalar");
+            let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
+            let e = signer.verifier().digest(&[i]);
+            let sig = signer.sign_digest(&e).expect("sign");
+            (signer.verifier().clone(), e, sig)
+        })
+        .collect();
+    let items: Vec<_> = batch.iter().map(|(v, e, s)| (v, e, s)).collect();
+    group.throughput(Throughput::Elements(items.len() as u64));
+    group.bench_function("verify_batch_64", |b| {
+        b.iter_custom(|n| cpu_timed(n, || verify_batch(black_box(&items))))
+    });
+    let a = [
+        0x0123_4567_89ab_cdef,
+        0xfedc_ba98_7654_3210,
+        0x0f1e_2d3c_4b5a_6978,
+        0x7f6e_5d4c_3b2a_1908,
+    ];
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("mul_chain_1000_portable", |b| {
+        b.iter_custom(|n| {
+            cpu_timed(n, || {
+                let mut x = black_box(a);
+                for _ in 0..1000 {
+                    x = mul_portable(&x, &a);
+                }
+                x
+            })
+        })
+    });
+    if mul_accelerated(&a, &a).is_some() {
+        group.bench_function("mul_chain_1000_accelerated", |b| {
+            b.iter_custom(|n| {
+                cpu_timed(n, || {
+                    let mut x = black_box(a);
+                    for _ in 0..1000 {
+                        x = mul_accelerated(&x, &a).unwrap_or(x);
+                    }
+                    x
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -107,6 +245,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_sm3, bench_sm3_multi, bench_sm2
+    targets = bench_sm3, bench_sm3_multi, bench_sm2, bench_sm2_field, bench_sm2_cpu
 }
 criterion_main!(benches);

@@ -9,6 +9,11 @@
 //! - 4: the key is the point with x = k (compressed, y parity from bit 16), when there is one:
 //!   keys whose discrete logarithm nobody knows;
 //! - 8: replace r by n − s (t = 0) and 32: replace s by n − 1 or n (bit 64 picks).
+//!
+//! Every input also checks the field arithmetic's two paths (x86-64 MULX/ADX assembly where
+//! the CPU has it, portable) on k and e as field values (reduced below p first), and, when
+//! there is a signer, the fast constant-time signing against the `sm2` crate's (same RFC 6979
+//! nonce, so the same signature).
 
 #![no_main]
 
@@ -39,10 +44,26 @@ fn sub_be(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
     out
 }
 
+fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
+    std::array::from_fn(|i| u64::from_be_bytes(bytes[24 - 8 * i..32 - 8 * i].try_into().expect("8 bytes")))
+}
+
+fn check_field(a: &[u8; 32], b: &[u8; 32]) {
+    use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    let (a, b) = (limbs(a), limbs(b));
+    if let Some(product) = mul_accelerated(&a, &b) {
+        assert_eq!(product, mul_portable(&a, &b), "mul {a:x?} {b:x?}");
+    }
+    if let Some(square) = square_accelerated(&a) {
+        assert_eq!(square, square_portable(&a), "square {a:x?}");
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let fixed = common::fixed();
     let Some(&mode) = data.first() else { return };
     let (k, e, r, s) = (part(data, 0), part(data, 1), part(data, 2), part(data, 3));
+    check_field(&k, &e);
 
     let mut signer: Option<Sm2Signer> = None;
     let mut key: PublicKey = fixed.public.clone();
@@ -69,6 +90,11 @@ fuzz_target!(|data: &[u8]| {
     if mode & 2 != 0 {
         let signer = signer.as_ref().unwrap_or(&fixed.signer);
         if signer.verifier().key() == &key {
+            assert_eq!(
+                signer.sign_digest(&e).ok(),
+                signer.sign_digest_reference(&e).ok(),
+                "fast and reference signatures differ"
+            );
             if let Ok(valid) = signer.sign_digest(&e) {
                 if r == [0u8; 32] && s == [0u8; 32] {
                     assert!(verifier.verify_digest(&e, &valid).is_ok(), "a fresh signature must verify");

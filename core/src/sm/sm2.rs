@@ -14,6 +14,7 @@ use der::{Decode, Encode, Reader};
 use serde::{Deserialize, Serialize};
 use sm2::dsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use sm2::elliptic_curve::sec1::ToSec1Point;
+use sm2::elliptic_curve::zeroize::Zeroizing;
 use thiserror::Error;
 
 use crate::alg::oid;
@@ -565,6 +566,13 @@ impl Sm2Verifier {
         })
     }
 
+    /// Builds the key's split tables now (see [`FastPublicKey`]): for a verifier about to
+    /// check many signatures (a CA's key in chain validation, one signer's documents). Without
+    /// it the verifier's second verification builds them.
+    pub fn prepare(&self) {
+        self.fast.prepare();
+    }
+
     /// As [`Sm2Verifier::verify_digest`], on the RustCrypto `sm2` crate's constant-time
     /// verification: the reference the fast path is tested and fuzzed against. Both accept
     /// exactly the same signatures; error messages may differ.
@@ -616,12 +624,135 @@ impl Sm2Verifier {
     }
 }
 
+/// Verifies many (verifier, e = SM3(Z ‖ M), signature) triples and returns each one's own
+/// verdict, in the order given: a batch with one bad signature names it by its index.
+///
+/// Verifiers that appear more than once in the batch are prepared first
+/// ([`Sm2Verifier::prepare`]), so every signature by a repeated key (a chain's CA, one
+/// signer of many documents) is verified with 64 doublings instead of 256. The triples are
+/// then verified one after the other on the fast path; verdicts are exactly those of
+/// [`Sm2Verifier::verify_digest`].
+pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
+    let mut seen = std::collections::HashMap::<*const Sm2Verifier, usize>::new();
+    for (verifier, _, _) in items {
+        let count = seen.entry(*verifier as *const Sm2Verifier).or_default();
+        *count += 1;
+        if *count == 2 {
+            verifier.prepare();
+        }
+    }
+    items
+        .iter()
+        .map(|(verifier, e, sig)| verifier.verify_digest(e, sig))
+        .collect()
+}
+
 /// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically
-/// (RFC 6979 with SM3), so signing needs no random source.
+/// (RFC 6979 with SM3, as the RustCrypto `sm2` crate does), so signing needs no random
+/// source and gives the very signatures that crate gives.
+///
+/// k·G is computed with the constant-time fixed-base comb of `sm2_fast` (a table of 43 × 32
+/// multiples of G built once per process), the scalar arithmetic modulo n with the `sm2`
+/// crate's constant-time scalars; (1 + d)⁻¹ is computed once per signer.
 #[derive(Clone)]
 pub struct Sm2Signer {
     verifier: Sm2Verifier,
     inner: sm2::dsa::SigningKey,
+    /// (1 + d)⁻¹ mod n, wiped on drop.
+    d_plus_1_inv: Zeroizing<sm2::Scalar>,
+    /// The RFC 6979 generator's first HMAC with its fixed parts absorbed.
+    nonces: NonceBase,
+}
+
+/// HMAC-SM3 (RFC 2104) under one 32-byte key, its two padded-key states computed once.
+#[derive(Clone)]
+struct HmacSm3 {
+    inner: Sm3Hasher,
+    outer: Sm3Hasher,
+}
+
+impl HmacSm3 {
+    fn new(key: &[u8; 32]) -> HmacSm3 {
+        let mut ipad = Zeroizing::new([0x36u8; 64]);
+        let mut opad = Zeroizing::new([0x5cu8; 64]);
+        for i in 0..32 {
+            ipad[i] ^= key[i];
+            opad[i] ^= key[i];
+        }
+        let (mut inner, mut outer) = (Sm3Hasher::new(), Sm3Hasher::new());
+        inner.update(&*ipad);
+        outer.update(&*opad);
+        HmacSm3 { inner, outer }
+    }
+
+    /// The MAC of `inner` (a clone of `self.inner` with the message fed).
+    fn finish(&self, inner: Sm3Hasher) -> Zeroizing<[u8; 32]> {
+        let mut outer = self.outer.clone();
+        outer.update(&inner.finalize());
+        Zeroizing::new(outer.finalize())
+    }
+
+    fn mac(&self, parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+        let mut inner = self.inner.clone();
+        for part in parts {
+            inner.update(part);
+        }
+        self.finish(inner)
+    }
+}
+
+/// The nonce generator of RFC 6979 §3.2 with HMAC-SM3 for one private key x: the value
+/// `rfc6979::KGenerator::<Sm3, _>` gives (the `sm2` crate's signing nonce), in 15 SM3
+/// compressions instead of about 30: the padded-key states of each K are computed once and
+/// reused, the first HMAC (under the all-zero K) has V₀ ‖ 0x00 ‖ x absorbed per signer, and
+/// the state update after an accepted k (needed only for a next k) is skipped.
+#[derive(Clone)]
+struct NonceBase {
+    x: Zeroizing<[u8; 32]>,
+    /// HMAC under K₀ = 0…0, inner state after V₀ ‖ 0x00 ‖ x.
+    first: HmacSm3,
+}
+
+impl NonceBase {
+    const V0: [u8; 32] = [0x01; 32];
+
+    fn new(x: &[u8; 32]) -> NonceBase {
+        let mut first = HmacSm3::new(&[0u8; 32]);
+        first.inner.update(&Self::V0);
+        first.inner.update(&[0x00]);
+        first.inner.update(x);
+        NonceBase {
+            x: Zeroizing::new(*x),
+            first,
+        }
+    }
+
+    /// k for the digest h (already reduced modulo n), in [1, n − 1].
+    fn nonce(&self, h: &[u8; 32]) -> sm2::Scalar {
+        use sm2::elliptic_curve::PrimeField;
+        // Step d: K = HMAC_K(V ‖ 0x00 ‖ x ‖ h); e: V = HMAC_K(V).
+        let mut inner = self.first.inner.clone();
+        inner.update(h);
+        let k1 = self.first.finish(inner);
+        let mac = HmacSm3::new(&k1);
+        let v = mac.mac(&[&Self::V0]);
+        // f: K = HMAC_K(V ‖ 0x01 ‖ x ‖ h); g: V = HMAC_K(V).
+        let k2 = mac.mac(&[&*v, &[0x01], &*self.x, h]);
+        let mut mac = HmacSm3::new(&k2);
+        let mut v = mac.mac(&[&*v]);
+        loop {
+            // h: T = V = HMAC_K(V) (qlen = hlen = 256: one block), k = bits2int(T).
+            v = mac.mac(&[&*v]);
+            let k = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr((*v).into()));
+            if let Some(k) = k.filter(|k| !bool::from(k.is_zero())) {
+                return k;
+            }
+            // k ∉ [1, n − 1] (probability about 2⁻³²): K = HMAC_K(V ‖ 0x00), V = HMAC_K(V).
+            let k_next = mac.mac(&[&*v, &[0x00]]);
+            mac = HmacSm3::new(&k_next);
+            v = mac.mac(&[&*v]);
+        }
+    }
 }
 
 impl Sm2Signer {
@@ -630,7 +761,16 @@ impl Sm2Signer {
         let verifier = Sm2Verifier::new(&key.public_key(), distid)?;
         let inner = sm2::dsa::SigningKey::new("", &key.inner)
             .map_err(|_| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
-        Ok(Sm2Signer { verifier, inner })
+        let d: &sm2::Scalar = inner.as_nonzero_scalar();
+        let d_plus_1_inv = Option::<sm2::Scalar>::from((*d + sm2::Scalar::ONE).invert())
+            .ok_or_else(|| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
+        let nonces = NonceBase::new(&d.to_bytes().into());
+        Ok(Sm2Signer {
+            verifier,
+            inner,
+            d_plus_1_inv: Zeroizing::new(d_plus_1_inv),
+            nonces,
+        })
     }
 
     /// The verifier for this signer's public key and ID.
@@ -643,8 +783,42 @@ impl Sm2Signer {
         Ok(self.sign_digest(&self.verifier.digest(message))?.encode(encoding))
     }
 
-    /// Signs a precomputed e = SM3(Z ‖ M).
+    /// Signs a precomputed e = SM3(Z ‖ M) (GB/T 32918.2 §6.1 steps A2–A7).
     pub fn sign_digest(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
+        use sm2::elliptic_curve::ops::Reduce;
+        let e = <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(e));
+        // A3: k from HMAC-DRBG (RFC 6979 with SM3) over d and e, as the `sm2` crate draws it.
+        let k = Zeroizing::new(self.nonces.nonce(&e.to_bytes().into()));
+        self.sign_with_nonce(&e, &k)
+    }
+
+    /// Steps A4–A7 for e (reduced modulo n) and the nonce k in [1, n − 1].
+    fn sign_with_nonce(&self, e: &sm2::Scalar, k: &sm2::Scalar) -> Result<Sm2Signature, Sm2Error> {
+        use sm2::elliptic_curve::ops::Reduce;
+        let degenerate = || Sm2Error::Signing("degenerate nonce".into());
+        let d: &sm2::Scalar = self.inner.as_nonzero_scalar();
+        // A4: x₁ of k·G, on the constant-time fixed-base table.
+        let k_array: Zeroizing<[u8; 32]> = Zeroizing::new(k.to_bytes().into());
+        let x1 = crate::sm::sm2_fast::mul_base_x(&k_array);
+        // A5: r = (e + x₁) mod n, neither 0 nor n − k.
+        let r = *e + <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(&x1));
+        if bool::from(r.is_zero() | (r + k).is_zero()) {
+            return Err(degenerate());
+        }
+        // A6: s = (1 + d)⁻¹·(k − r·d) mod n.
+        let s = *self.d_plus_1_inv * (*k - r * d);
+        if bool::from(s.is_zero()) {
+            return Err(degenerate());
+        }
+        Ok(Sm2Signature {
+            r: r.to_bytes().into(),
+            s: s.to_bytes().into(),
+        })
+    }
+
+    /// As [`Sm2Signer::sign_digest`], on the RustCrypto `sm2` crate's signing: the reference
+    /// the fast signing is tested against (both give the same signature).
+    pub fn sign_digest_reference(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
         let sig: sm2::dsa::Signature = self
             .inner
             .sign_prehash(e)
@@ -747,6 +921,97 @@ mod tests {
                 other_id.verify(b"hello", &sig),
                 Err(Sm2Error::BadSignature(_))
             ));
+        }
+    }
+
+    /// The fast signing gives the `sm2` crate's signatures (same RFC 6979 nonce, so equal
+    /// bytes), over keys and digests at the edges (d = 1, d = n − 2, e = 0, e ≥ n), and the
+    /// reference verification accepts them.
+    #[test]
+    fn fast_signing_equals_the_reference() {
+        let mut n_minus_2 = ORDER_N;
+        n_minus_2[31] -= 2;
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let mut keys = vec![one, n_minus_2, [7u8; 32]];
+        let mut digests = vec![[0u8; 32], [0xff; 32], ORDER_N, one];
+        let mut seed = [0x5au8; 32];
+        for _ in 0..12 {
+            seed = sm3(&seed);
+            keys.push(seed);
+            digests.push(sm3(&keys[keys.len() - 1]));
+        }
+        for (i, raw) in keys.iter().enumerate() {
+            let Ok(key) = PrivateKey::from_raw(raw) else { continue };
+            let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+            for e in digests.iter().skip(i % 3).step_by(3) {
+                let fast = signer.sign_digest(e).unwrap();
+                let reference = signer.sign_digest_reference(e).unwrap();
+                assert_eq!(fast, reference, "key {}", hex::encode(raw));
+                assert!(signer.verifier().verify_digest_reference(e, &fast).is_ok());
+                assert!(signer.verifier().verify_digest(e, &fast).is_ok());
+            }
+        }
+    }
+
+    /// GB/T 32918.5-2017 Annex A: d_A, the nonce k and e as printed give the printed r, s.
+    #[test]
+    fn fixed_nonce_signature_of_the_standard() {
+        use sm2::elliptic_curve::PrimeField;
+        let key = PrivateKey::from_raw(&hex32(
+            "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8",
+        ))
+        .unwrap();
+        let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+        let e = hex32("f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640");
+        assert_eq!(signer.verifier().digest(b"message digest"), e);
+        let scalar = |h: &str| sm2::Scalar::from_repr(hex32(h).into()).unwrap();
+        let k = scalar("59276e27d506861a16680f3ad9c02dccef3cc1fa3cdbe4ce6d54b80deac1bc21");
+        let e_scalar = scalar("f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640");
+        let sig = signer.sign_with_nonce(&e_scalar, &k).unwrap();
+        assert_eq!(
+            sig.r,
+            hex32("f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3")
+        );
+        assert_eq!(
+            sig.s,
+            hex32("b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa")
+        );
+    }
+
+    /// A batch's verdicts are the single verifications' ones, the bad signature named.
+    #[test]
+    fn batch_verdicts_equal_single_verification() {
+        let keys: Vec<PrivateKey> = (1u8..4).map(|i| PrivateKey::from_raw(&[i; 32]).unwrap()).collect();
+        let signers: Vec<Sm2Signer> = keys
+            .iter()
+            .map(|k| Sm2Signer::new(k, DEFAULT_DISTID).unwrap())
+            .collect();
+        let mut triples = Vec::new();
+        for i in 0..12u8 {
+            let signer = &signers[usize::from(i % 3)];
+            let e = sm3(&[i]);
+            let mut sig = signer.sign_digest(&e).unwrap();
+            if i == 7 {
+                sig.s[5] ^= 0x10;
+            }
+            if i == 10 {
+                sig.r = [0u8; 32];
+            }
+            triples.push((signer.verifier(), e, sig));
+        }
+        let items: Vec<_> = triples.iter().map(|(v, e, s)| (*v, e, s)).collect();
+        let verdicts = verify_batch(&items);
+        let bad: Vec<usize> = verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_err())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(bad, vec![7, 10]);
+        for ((v, e, s), verdict) in triples.iter().zip(&verdicts) {
+            assert_eq!(verdict, &v.verify_digest(e, s));
+            assert_eq!(verdict.is_ok(), v.verify_digest_reference(e, s).is_ok());
         }
     }
 

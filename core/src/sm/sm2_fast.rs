@@ -12,15 +12,31 @@
 //! - a width-5 wNAF of the variable point: its 8 odd multiples in Jacobian coordinates with
 //!   Z² and Z³ kept, computed once per key ([`FastPublicKey`]);
 //! - both scalars interleaved over one chain of doublings (Straus/Shamir);
+//! - from a key's second verification on (or after [`FastPublicKey::prepare`]), affine split
+//!   tables of P, 2⁶⁴P, 2¹²⁸P, 2¹⁹²P (and of G likewise, once per process), so the chain
+//!   has 64 doublings instead of 256;
+//! - on x86-64 with BMI2 and ADX (detected at run time), the field multiplication and
+//!   squaring in assembly (`adx`, the crate's only `unsafe` code), the portable code
+//!   otherwise;
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
+//!
+//! Signing's k·G (`base`) is the one constant-time part: a fixed-base comb with masked table
+//! scans, used by [`crate::sm::sm2::Sm2Signer`].
 //!
 //! [`crate::sm::sm2::Sm2Verifier`] uses it for every SM2 verification in the crate;
 //! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
 //! crate's constant-time verification as the reference it is tested against.
 
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod adx;
+mod base;
 mod field;
 mod point;
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
 
 use thiserror::Error;
 
@@ -73,11 +89,32 @@ pub enum FastVerifyError {
     Mismatch,
 }
 
+/// Points per part in a prepared key's split tables.
+const P_SPLIT_LEN: usize = 1 << (point::WNAF_WIDTH_P_SPLIT - 2);
+
 /// A public key prepared for the fast verification: its odd multiples P, 3P, …, 15P (the
-/// wNAF table of the variable point), computed once per key.
-#[derive(Debug, Clone)]
+/// wNAF table of the variable point), computed once per key; and, from the second
+/// verification on (or after [`FastPublicKey::prepare`]), the odd multiples of 2⁶⁴·P, 2¹²⁸·P
+/// and 2¹⁹²·P too, in affine coordinates, which cut the doublings of every later
+/// verification from 256 to 64 (building them costs about one verification).
+#[derive(Debug)]
 pub struct FastPublicKey {
+    point: Affine<Fe>,
     table: [Cached<Fe>; point::P_TABLE_LEN],
+    /// Verifications so far, saturating (the split tables are built on the second).
+    uses: AtomicU8,
+    split: OnceLock<Vec<Vec<Affine<Fe>>>>,
+}
+
+impl Clone for FastPublicKey {
+    fn clone(&self) -> FastPublicKey {
+        FastPublicKey {
+            point: self.point,
+            table: self.table,
+            uses: AtomicU8::new(self.uses.load(Ordering::Relaxed)),
+            split: self.split.clone(),
+        }
+    }
 }
 
 impl FastPublicKey {
@@ -85,14 +122,35 @@ impl FastPublicKey {
     /// point on the curve.
     pub fn from_affine(x: &[u8; 32], y: &[u8; 32]) -> Result<FastPublicKey, FastVerifyError> {
         affine_from_bytes(x, y).map(|point| FastPublicKey {
+            point,
             table: point::variable_point_table(&point),
+            uses: AtomicU8::new(0),
+            split: OnceLock::new(),
         })
+    }
+
+    /// Builds the split tables now, for a key about to verify many signatures (a CA's key in
+    /// chain validation, a signer's key in a batch); otherwise the second verification does.
+    pub fn prepare(&self) {
+        self.split_tables();
+    }
+
+    fn split_tables(&self) -> &[Vec<Affine<Fe>>] {
+        self.split.get_or_init(|| point::split_tables(&self.point, P_SPLIT_LEN))
     }
 
     /// Verifies (r, s) over e = SM3(Z ‖ M), all big-endian: GB/T 32918.2 §7.2 steps B1, B2
     /// and B4–B7 (e is reduced modulo n like the reference does).
     pub fn verify(&self, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<(), FastVerifyError> {
-        verify_with(&self.table, e, r, s)
+        let split = match self.split.get() {
+            Some(tables) => Some(tables.as_slice()),
+            None if self.uses.fetch_add(1, Ordering::Relaxed) >= 1 => Some(self.split_tables()),
+            None => None,
+        };
+        match split {
+            Some(tables) => verify_with(e, r, s, |s, t| point::mul_g_add_mul_split(s, tables, t)),
+            None => verify_with(e, r, s, |s, t| point::mul_g_add_mul_table(s, &self.table, t)),
+        }
     }
 }
 
@@ -107,13 +165,13 @@ fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, 
     Ok(point)
 }
 
-/// The verification on any field representation (the tests run both), for the key given by
-/// its table of odd multiples.
+/// The verification on any field representation (the tests run both), with `mul(s, t)`
+/// computing s·G + t·P for the key.
 fn verify_with<F: Field>(
-    key: &[Cached<F>; point::P_TABLE_LEN],
     e: &[u8; 32],
     r: &[u8; 32],
     s: &[u8; 32],
+    mul: impl FnOnce(&[u64; 4], &[u64; 4]) -> Jacobian<F>,
 ) -> Result<(), FastVerifyError> {
     let r = limbs_from_be(r);
     let s = limbs_from_be(s);
@@ -127,7 +185,7 @@ fn verify_with<F: Field>(
     if is_zero(&t) {
         return Err(FastVerifyError::TIsZero);
     }
-    let point = point::mul_g_add_mul_table(&s, key, &t);
+    let point = mul(&s, &t);
     if point.is_infinity() {
         return Err(FastVerifyError::Infinity);
     }
@@ -142,6 +200,12 @@ fn verify_with<F: Field>(
         return Ok(());
     }
     Err(FastVerifyError::Mismatch)
+}
+
+/// The affine x-coordinate of k·G, big-endian, for signing: constant time in k (see
+/// `base`). k (big-endian) must be in [1, n − 1].
+pub(crate) fn mul_base_x(k: &[u8; 32]) -> [u8; 32] {
+    base::mul_base_x::<Fe>(&limbs_from_be(k)).to_be_bytes()
 }
 
 /// X / Z² == v for an integer v below p, without inverting Z.
@@ -238,3 +302,52 @@ fn sub_mod_n(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 
 #[cfg(test)]
 mod tests;
+
+/// The field multiplication's two paths, for the differential fuzz target and the
+/// benchmarks (not an API: hidden from the docs, may change at any time). Values are 64-bit
+/// little-endian limbs in Montgomery form; inputs at or above p are reduced first.
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub mod internals {
+    use super::field::Fe64;
+
+    fn reduced(a: &[u64; 4]) -> [u64; 4] {
+        if super::lt(a, &super::P) {
+            *a
+        } else {
+            super::sub_limbs(a, &super::P).0
+        }
+    }
+
+    /// a·b·2⁻²⁵⁶ mod p on the portable path.
+    pub fn mul_portable(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+        Fe64::mul_limbs(&reduced(a), &reduced(b))
+    }
+
+    /// a²·2⁻²⁵⁶ mod p on the portable path.
+    pub fn square_portable(a: &[u64; 4]) -> [u64; 4] {
+        Fe64::square_limbs(&reduced(a))
+    }
+
+    /// a·b·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.
+    pub fn mul_accelerated(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::mul(&reduced(a), &reduced(b));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = (a, b);
+            None
+        };
+    }
+
+    /// a²·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.
+    pub fn square_accelerated(a: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::square(&reduced(a));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = a;
+            None
+        };
+    }
+}

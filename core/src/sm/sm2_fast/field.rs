@@ -15,6 +15,24 @@
 
 use super::point::Affine;
 
+/// The accelerated 64-bit multiplication and squaring where there is one (x86-64 with
+/// BMI2 and ADX, detected at run time): `None` means "use the portable code".
+#[cfg(target_arch = "x86_64")]
+use super::adx as accel;
+
+/// No accelerated 64-bit arithmetic on this architecture.
+#[cfg(not(target_arch = "x86_64"))]
+mod accel {
+    #[inline(always)]
+    pub(crate) fn mul(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn square(_: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+}
+
 /// The field operations the point arithmetic needs. Values are always fully reduced (< p),
 /// so the derived equality is equality in the field.
 pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
@@ -28,8 +46,12 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     /// A big-endian integer below p; `None` if it is ≥ p.
     fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self>;
     /// The canonical big-endian encoding.
-    #[cfg(test)]
     fn to_be_bytes(&self) -> [u8; 32];
+    /// `b` if `pick_b`, else `a`, without a branch on `pick_b` (for signing).
+    fn select(a: &Self, b: &Self, pick_b: bool) -> Self;
+    /// self |= other if `take`, without a branch on `take` (a constant-time table scan ORs
+    /// the one matching entry into zero).
+    fn or_masked(&mut self, other: &Self, take: bool);
     /// self + rhs.
     fn add(&self, rhs: &Self) -> Self;
     /// self − rhs.
@@ -72,13 +94,17 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     }
     /// The precomputed odd multiples of the generator for this field representation.
     fn generator_table() -> &'static [Affine<Self>];
+    /// The generator's split tables (prepared-key verification) for this representation.
+    fn generator_split_tables() -> &'static [Vec<Affine<Self>>];
+    /// The fixed-base comb table of signing for this field representation.
+    fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]];
 }
 
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -200,8 +226,9 @@ macro_rules! montgomery_field {
                 Self::reduce_once(&hi, top)
             }
 
+            /// The portable multiplication (the reference of the accelerated one).
             #[inline(always)]
-            fn mul_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) fn mul_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
                 let mut t = [0; 2 * $n];
                 for i in 0..$n {
                     let mut carry: $wide = 0;
@@ -215,8 +242,9 @@ macro_rules! montgomery_field {
                 Self::montgomery_reduce(&mut t)
             }
 
+            /// The portable squaring (the reference of the accelerated one).
             #[inline(always)]
-            fn square_limbs(a: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) fn square_limbs(a: &[$limb; $n]) -> [$limb; $n] {
                 // Products a[i]·a[j] with i < j once, doubled, then the squares a[i]².
                 let mut t = [0; 2 * $n];
                 for i in 0..$n {
@@ -290,7 +318,6 @@ macro_rules! montgomery_field {
                 Some($name(Self::mul_limbs(&limbs, &Self::R2)))
             }
 
-            #[cfg(test)]
             fn to_be_bytes(&self) -> [u8; 32] {
                 let mut t = [0; 2 * $n];
                 t[..$n].copy_from_slice(&self.0);
@@ -314,12 +341,44 @@ macro_rules! montgomery_field {
 
             #[inline(always)]
             fn mul(&self, rhs: &Self) -> Self {
-                $name(Self::mul_limbs(&self.0, &rhs.0))
+                match $accel_mul(&self.0, &rhs.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::mul_limbs(&self.0, &rhs.0)),
+                }
             }
 
             #[inline(always)]
             fn square(&self) -> Self {
-                $name(Self::square_limbs(&self.0))
+                match $accel_square(&self.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::square_limbs(&self.0)),
+                }
+            }
+
+            #[inline(always)]
+            fn select(a: &Self, b: &Self, pick_b: bool) -> Self {
+                // black_box keeps the optimiser from turning the mask back into a branch.
+                let mask = core::hint::black_box((0 as $limb).wrapping_sub(pick_b as $limb));
+                $name(core::array::from_fn(|i| (a.0[i] & !mask) | (b.0[i] & mask)))
+            }
+
+            #[inline(always)]
+            fn or_masked(&mut self, other: &Self, take: bool) {
+                let mask = core::hint::black_box((0 as $limb).wrapping_sub(take as $limb));
+                for i in 0..$n {
+                    self.0[i] |= other.0[i] & mask;
+                }
+            }
+
+            fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
+                static TABLE: std::sync::OnceLock<Vec<[Affine<$name>; super::base::PER_WINDOW]>> =
+                    std::sync::OnceLock::new();
+                TABLE.get_or_init(super::base::build_table::<$name>)
+            }
+
+            fn generator_split_tables() -> &'static [Vec<Affine<Self>>] {
+                static TABLES: std::sync::OnceLock<Vec<Vec<Affine<$name>>>> = std::sync::OnceLock::new();
+                TABLES.get_or_init(super::point::generator_split_tables::<$name>)
             }
 
             fn generator_table() -> &'static [Affine<Self>] {
@@ -338,7 +397,9 @@ montgomery_field!(
     u128,
     4,
     [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
-    reduction_multiple_64
+    reduction_multiple_64,
+    accel::mul,
+    accel::square
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -349,8 +410,24 @@ montgomery_field!(
     u64,
     8,
     [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe],
-    reduction_multiple_32
+    reduction_multiple_32,
+    no_accel_mul,
+    no_accel_square
 );
+
+/// The 32-bit layout has no accelerated multiplication.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_mul(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated squaring.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_square(_: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
 
 /// a − b for little-endian limb arrays with a ≥ b.
 macro_rules! sub_exact {

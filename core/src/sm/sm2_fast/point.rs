@@ -389,3 +389,79 @@ pub(crate) fn mul_g_add_mul_table<F: Field>(
     }
     acc
 }
+
+/// Parts a 256-bit scalar is split into by the prepared-key verification (k = Σ kⱼ·2⁶⁴ʲ):
+/// 64 doublings instead of 256, for four tables per point.
+pub(crate) const SPLIT_PARTS: usize = 4;
+
+/// Bits per part.
+const SPLIT_BITS: usize = 64;
+
+/// wNAF width for the generator's parts (4 tables of 64 affine points, 16 KiB).
+pub(crate) const WNAF_WIDTH_G_SPLIT: u32 = 8;
+
+/// wNAF width for the prepared key's parts (4 tables of 8 affine points).
+pub(crate) const WNAF_WIDTH_P_SPLIT: u32 = 5;
+
+/// Odd multiples of 2⁰·Q, 2⁶⁴·Q, 2¹²⁸·Q, 2¹⁹²·Q for a finite Q, in affine coordinates (one
+/// batched inversion for all of them), `count` per part.
+pub(crate) fn split_tables<F: Field>(q: &Affine<F>, count: usize) -> Vec<Vec<Affine<F>>> {
+    let mut jacobian = Vec::with_capacity(SPLIT_PARTS * count);
+    let mut base = *q;
+    for part in 0..SPLIT_PARTS {
+        jacobian.extend(odd_multiples(&base, count));
+        if part + 1 < SPLIT_PARTS {
+            let mut next = Jacobian::from(&base);
+            for _ in 0..SPLIT_BITS {
+                next = next.double();
+            }
+            // 2⁶⁴ʲ·Q is finite (n is prime): this normalisation cannot fail.
+            base = batch_to_affine(&[next])[0].unwrap_or(base);
+        }
+    }
+    let affine: Vec<Affine<F>> = batch_to_affine(&jacobian).into_iter().flatten().collect();
+    affine.chunks_exact(count).map(<[Affine<F>]>::to_vec).collect()
+}
+
+/// The generator's split tables for this field representation (built once per process).
+pub(crate) fn generator_split_tables<F: Field>() -> Vec<Vec<Affine<F>>> {
+    split_tables(&Affine::generator(), 1 << (WNAF_WIDTH_G_SPLIT - 2))
+}
+
+/// The wNAF digits of the four 64-bit parts of a scalar.
+fn split_wnaf(k: &[u64; 4], w: u32) -> [[i16; WNAF_DIGITS]; SPLIT_PARTS] {
+    std::array::from_fn(|j| wnaf(&[k[j], 0, 0, 0], w))
+}
+
+/// Adds the table entry for a wNAF digit (nothing for 0).
+#[inline(always)]
+fn add_digit<F: Field>(acc: &Jacobian<F>, table: &[Affine<F>], d: i16) -> Jacobian<F> {
+    if d > 0 {
+        acc.add_affine(&table[(d >> 1) as usize])
+    } else if d < 0 {
+        acc.add_affine(&table[((-d) >> 1) as usize].neg())
+    } else {
+        *acc
+    }
+}
+
+/// s·G + t·P with P given by its split tables ([`split_tables`] with 2^(W − 2) points per
+/// part for W = [`WNAF_WIDTH_P_SPLIT`]): one chain of 65 doublings, the digits of all eight
+/// 64-bit parts added in as it goes.
+pub(crate) fn mul_g_add_mul_split<F: Field>(s: &[u64; 4], p_tables: &[Vec<Affine<F>>], t: &[u64; 4]) -> Jacobian<F> {
+    let g_tables = F::generator_split_tables();
+    let ds = split_wnaf(s, WNAF_WIDTH_G_SPLIT);
+    let dt = split_wnaf(t, WNAF_WIDTH_P_SPLIT);
+    // A 64-bit part's wNAF has at most 65 digits.
+    let mut acc = Jacobian::infinity();
+    for i in (0..=SPLIT_BITS).rev() {
+        if !acc.is_infinity() {
+            acc = acc.double();
+        }
+        for j in 0..SPLIT_PARTS {
+            acc = add_digit(&acc, &g_tables[j], ds[j][i]);
+            acc = add_digit(&acc, &p_tables[j], dt[j][i]);
+        }
+    }
+    acc
+}

@@ -216,6 +216,9 @@ fn check_double_scalar<F: Field>() {
         let want = g * scalar(&be_from_limbs(&s)) + key * scalar(&be_from_limbs(&t));
         let got = point::mul_g_add_mul_p(&s, &affine_of::<F>(&key), &t);
         assert_eq!(ours_xy(&got), reference_xy(&want), "case {case}");
+        let split = point::split_tables(&affine_of::<F>(&key), 1 << (point::WNAF_WIDTH_P_SPLIT - 2));
+        let got = point::mul_g_add_mul_split(&s, &split, &t);
+        assert_eq!(ours_xy(&got), reference_xy(&want), "split, case {case}");
     }
 }
 
@@ -242,6 +245,12 @@ fn infinity_in_and_out_of_the_chain() {
         let got = point::mul_g_add_mul_p::<Fe32>(&s, &affine_of(&key), &t);
         assert!(got.is_infinity());
     }
+    let split = |key: &ProjectivePoint| point::split_tables::<Fe64>(&affine_of(key), 8);
+    for (s, key, t) in [(one, g, n_minus_1), (one, -g, one), (n_minus_1, g, one)] {
+        assert!(point::mul_g_add_mul_split(&s, &split(&key), &t).is_infinity());
+    }
+    let got = point::mul_g_add_mul_split(&one, &split(&g), &one);
+    assert_eq!(ours_xy(&got), reference_xy(&g.double()));
     // Additions that meet their own input (P = G, equal digits) go through doubling.
     let got = point::mul_g_add_mul_p::<Fe64>(&one, &affine_of(&g), &one);
     assert_eq!(ours_xy(&got), reference_xy(&g.double()));
@@ -320,16 +329,21 @@ fn signature_with_x1_above_n() -> (Affine<Fe64>, [u8; 32], [u8; 32], [u8; 32]) {
 #[test]
 fn x1_at_or_above_n_uses_the_second_candidate() {
     let (key, e, r, s) = signature_with_x1_above_n();
-    let table = point::variable_point_table(&key);
-    assert_eq!(verify_with(&table, &e, &r, &s), Ok(()));
     let mut e2 = e;
     e2[31] ^= 1;
-    assert_eq!(verify_with(&table, &e2, &r, &s), Err(FastVerifyError::Mismatch));
+    // Through the public key, three times: the first verifications on the plain table, the
+    // later ones on the split tables.
+    let fast = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+    for _ in 0..3 {
+        assert_eq!(fast.verify(&e, &r, &s), Ok(()));
+        assert_eq!(fast.verify(&e2, &r, &s), Err(FastVerifyError::Mismatch));
+    }
     // The same through the 32-bit layout.
     let key32: Affine<Fe32> = affine_from_bytes(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
     let table32 = point::variable_point_table(&key32);
-    assert_eq!(verify_with(&table32, &e, &r, &s), Ok(()));
-    assert_eq!(verify_with(&table32, &e2, &r, &s), Err(FastVerifyError::Mismatch));
+    let mul32 = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, &table32, t);
+    assert_eq!(verify_with(&e, &r, &s, mul32), Ok(()));
+    assert_eq!(verify_with(&e2, &r, &s, mul32), Err(FastVerifyError::Mismatch));
 }
 
 #[test]
@@ -340,8 +354,97 @@ fn signature_whose_point_is_infinity_is_rejected() {
     let s = -(r * d) * (Scalar::ONE + d).invert().unwrap();
     let key = affine_of::<Fe64>(&(ProjectivePoint::generator() * d));
     let to_be = |v: Scalar| -> [u8; 32] { v.to_bytes().into() };
-    assert_eq!(
-        verify_with(&point::variable_point_table(&key), &[1u8; 32], &to_be(r), &to_be(s)),
-        Err(FastVerifyError::Infinity)
-    );
+    let fast = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            fast.verify(&[1u8; 32], &to_be(r), &to_be(s)),
+            Err(FastVerifyError::Infinity)
+        );
+    }
+}
+
+/// The accelerated multiplication and squaring (x86-64 MULX/ADX where this CPU has them)
+/// against the portable ones, on edge values and random ones.
+#[test]
+fn accelerated_field_matches_portable() {
+    use super::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    let p_minus = |d: u64| sub_limbs(&P, &[d, 0, 0, 0]).0;
+    let mut values = vec![
+        [0u64; 4],
+        [1, 0, 0, 0],
+        [2, 0, 0, 0],
+        p_minus(1),
+        p_minus(2),
+        [u64::MAX, 0, 0, 0],
+        [0, 0, 0, 1 << 63],
+        [u64::MAX, u64::MAX, u64::MAX, 0],
+        [0, 0xffff_ffff_0000_0000, u64::MAX, 0xffff_fffe_ffff_ffff],
+        // R mod p and R² mod p (1 and R in Montgomery form).
+        sub_limbs(&[0; 4], &P).0,
+    ];
+    let mut rng = Rng(0xad_0c);
+    for _ in 0..2000 {
+        let mut v = [rng.next(), rng.next(), rng.next(), rng.next()];
+        match rng.next() % 4 {
+            0 => v[3] = u64::MAX,
+            1 => v[0] = u64::MAX,
+            _ => {}
+        }
+        if lt(&v, &P) {
+            values.push(v);
+        }
+    }
+    let Some(_) = mul_accelerated(&[0; 4], &[0; 4]) else {
+        eprintln!("no accelerated field arithmetic on this CPU: only the portable path runs");
+        return;
+    };
+    for (i, a) in values.iter().enumerate() {
+        for b in [&values[(i * 13 + 5) % values.len()], &values[i % 10], a] {
+            let expected = mul_portable(a, b);
+            assert!(lt(&expected, &P));
+            assert_eq!(mul_accelerated(a, b), Some(expected), "mul {a:x?} {b:x?}");
+        }
+        assert_eq!(square_accelerated(a), Some(square_portable(a)), "square {a:x?}");
+    }
+}
+
+fn check_base_multiplication<F: Field>() {
+    let n_be = be_from_limbs(&N);
+    let mut ks: Vec<[u8; 32]> = Vec::new();
+    for small in [1u64, 2, 3, 31, 32, 33, 63, 64, 65, 127, 4096] {
+        ks.push(be_from_limbs(&[small, 0, 0, 0]));
+    }
+    for d in [1u64, 2, 32, 64] {
+        ks.push(be_from_limbs(&sub_limbs(&N, &[d, 0, 0, 0]).0));
+    }
+    // Top windows: 2²⁵², 2²⁵⁵ and runs of ones across window borders.
+    ks.push(be_from_limbs(&[0, 0, 0, 1 << 60]));
+    ks.push(be_from_limbs(&[0, 0, 0, 1 << 63]));
+    ks.push(be_from_limbs(&[u64::MAX, u64::MAX, u64::MAX, 0]));
+    let mut rng = Rng(0xba5e);
+    for _ in 0..40 {
+        let k = rng.interesting(&n_be);
+        if lt(&limbs_from_be(&k), &N) && k != [0u8; 32] {
+            ks.push(k);
+        }
+    }
+    for k in ks {
+        let expected = ProjectivePoint::mul_by_generator(&scalar(&k));
+        let (x, _) = reference_xy(&expected).unwrap();
+        assert_eq!(
+            super::base::mul_base_x::<F>(&limbs_from_be(&k)).to_be_bytes(),
+            x,
+            "k = {k:02x?}"
+        );
+    }
+}
+
+#[test]
+fn base_multiplication_matches_reference_64() {
+    check_base_multiplication::<Fe64>();
+}
+
+#[test]
+fn base_multiplication_matches_reference_32() {
+    check_base_multiplication::<Fe32>();
 }
