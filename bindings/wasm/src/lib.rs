@@ -27,6 +27,7 @@ mod sign;
 #[cfg(feature = "vectors")]
 mod vectors;
 
+mod batch;
 mod cms;
 mod documents;
 mod errors;
@@ -39,6 +40,7 @@ mod token;
 mod trust;
 mod types;
 
+pub use batch::*;
 pub use cms::*;
 pub use documents::*;
 pub use errors::*;
