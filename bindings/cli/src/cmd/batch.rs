@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -129,6 +129,18 @@ impl Budget {
     }
 }
 
+/// What the producer, the pool and the writer share.
+#[derive(Default)]
+struct Shared {
+    budget: Budget,
+    /// Set when the output cannot be written: the producer stops.
+    stop: AtomicBool,
+    /// Files handed to the pool so far.
+    found: AtomicU64,
+    /// Files the inputs hold, counted beside the run for the progress line (0 until known).
+    counted: Arc<AtomicU64>,
+}
+
 /// How an input file is read: by its name's ending.
 #[derive(Clone, Copy)]
 enum Container {
@@ -181,12 +193,10 @@ fn too_large(size: u64) -> String {
 /// Walks the inputs in order and hands every file to the pool.
 struct Producer<'a> {
     tx: SyncSender<Job>,
-    budget: &'a Budget,
+    shared: &'a Shared,
     done_before: &'a HashSet<String>,
     /// The output file, not to be verified when a walk meets it.
     out: Option<PathBuf>,
-    stop: &'a AtomicBool,
-    found: &'a AtomicU64,
     seq: u64,
     skipped: u64,
 }
@@ -220,8 +230,8 @@ impl Producer<'_> {
         if self.done_before(&path) {
             return;
         }
-        self.budget.take(input.as_ref().map_or(0, |b| b.len() as u64));
-        self.found.fetch_add(1, Ordering::Relaxed);
+        self.shared.budget.take(input.as_ref().map_or(0, |b| b.len() as u64));
+        self.shared.found.fetch_add(1, Ordering::Relaxed);
         let seq = self.seq;
         self.seq += 1;
         // The pool only goes away once this sender is dropped.
@@ -230,7 +240,7 @@ impl Producer<'_> {
 
     /// A file, a folder (recursively, in name order) or an archive.
     fn walk(&mut self, path: &Path) {
-        if self.stop.load(Ordering::Relaxed) {
+        if self.shared.stop.load(Ordering::Relaxed) {
             return;
         }
         let shown = path.to_string_lossy().into_owned();
@@ -309,7 +319,7 @@ impl Producer<'_> {
             return self.send(shown, input);
         }
         for index in 0..archive.len() {
-            if self.stop.load(Ordering::Relaxed) {
+            if self.shared.stop.load(Ordering::Relaxed) {
                 return;
             }
             let name = match archive.name_for_index(index) {
@@ -343,7 +353,7 @@ impl Producer<'_> {
             Err(e) => return self.send(shown.to_string(), Err(format!("not a TAR archive: {e}"))),
         };
         for entry in entries {
-            if self.stop.load(Ordering::Relaxed) {
+            if self.shared.stop.load(Ordering::Relaxed) {
                 return;
             }
             let entry = match entry {
@@ -372,7 +382,7 @@ impl Producer<'_> {
     fn list(&mut self, mut reader: impl BufRead, source: &str, json: bool) {
         let mut line = Vec::new();
         for number in 1.. {
-            if self.stop.load(Ordering::Relaxed) {
+            if self.shared.stop.load(Ordering::Relaxed) {
                 return;
             }
             line.clear();
@@ -559,29 +569,53 @@ fn read_done(out: &Path, tally: &mut Tally) -> Result<HashSet<String>, String> {
     Ok(done)
 }
 
+/// How many files `input` holds, for the progress line's ETA: folders walked, ZIP members
+/// counted from the central directory, a TAR or a list counted as one (their count is known
+/// only once read), standard input as none.
+fn count(input: &Path) -> u64 {
+    if crate::io::is_stdin(input) {
+        return 0;
+    }
+    if input.to_str().is_some_and(|s| s.starts_with('@')) {
+        return 1;
+    }
+    match fs::metadata(input) {
+        Ok(meta) if meta.is_dir() => fs::read_dir(input).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| !e.file_type().is_ok_and(|t| t.is_symlink()) || e.path().is_file())
+                .map(|e| count(&e.path()))
+                .sum()
+        }),
+        Ok(_) if matches!(Container::of(input), Some(Container::Zip)) => File::open(input)
+            .ok()
+            .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok())
+            .map_or(1, |z| z.len() as u64),
+        _ => 1,
+    }
+}
+
 /// The progress line on a terminal: files, MB, rate, ETA.
 fn progress_bar() -> Option<ProgressBar> {
     if !io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{pos}/{len} files  {msg}  {per_sec}  {elapsed} elapsed, ETA {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{pos}/{len} files  {msg}  {elapsed} elapsed, ETA {eta}") {
         bar.set_style(style);
     }
     Some(bar)
 }
 
-/// Writes each line as it comes (or in input order), until the pool is done. A write error
-/// stops the producer and is returned once the pool has drained.
+/// Writes each line as it comes (or in input order), until the pool is done; the progress
+/// line's total is what the producer `found` or, when larger, what the inputs were `counted`
+/// to hold. A write error stops the producer and is returned once the pool has drained.
 fn write_lines(
     done: Receiver<Done>,
     sink: &mut dyn Write,
     ordered: bool,
-    budget: &Budget,
     tally: &mut Tally,
-    stop: &AtomicBool,
-    found: &AtomicU64,
+    shared: &Shared,
 ) -> io::Result<()> {
     let bar = progress_bar();
     let start = Instant::now();
@@ -595,19 +629,21 @@ fn write_lines(
                 .and_then(|()| sink.write_all(b"\n"))
                 .and_then(|()| sink.flush());
             if let Err(e) = written {
-                stop.store(true, Ordering::Relaxed);
+                shared.stop.store(true, Ordering::Relaxed);
                 failed = Some(e);
             }
         }
         tally.add(&d);
-        budget.free_file();
+        shared.budget.free_file();
         if let Some(bar) = &bar {
-            bar.set_length(found.load(Ordering::Relaxed));
+            let counted = shared.counted.load(Ordering::Relaxed);
+            bar.set_length(shared.found.load(Ordering::Relaxed).max(counted));
             bar.set_position(tally.verified);
-            let mb = tally.bytes as f64 / 1e6;
+            let (mb, secs) = (tally.bytes as f64 / 1e6, start.elapsed().as_secs_f64().max(1e-3));
             bar.set_message(format!(
-                "{mb:.1} MB, {:.1} MB/s",
-                mb / start.elapsed().as_secs_f64().max(1e-3)
+                "{mb:.1} MB  {:.0} files/s  {:.1} MB/s",
+                tally.verified as f64 / secs,
+                mb / secs
             ));
         }
     };
@@ -659,20 +695,23 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         None => Box::new(io::stdout().lock()),
     };
     let out = args.out.as_ref().and_then(|p| fs::canonicalize(p).ok());
+    let shared = Shared::default();
+    if io::stderr().is_terminal() {
+        // Counted beside the run, for the progress line's ETA only.
+        let (inputs, counted) = (args.inputs.clone(), Arc::clone(&shared.counted));
+        std::thread::spawn(move || counted.store(inputs.iter().map(|i| count(i)).sum(), Ordering::Relaxed));
+    }
 
-    let (budget, stop, found) = (Budget::default(), AtomicBool::new(false), AtomicU64::new(0));
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(2 * jobs);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let (written, skipped) = std::thread::scope(|scope| {
-        let (budget, stop, found, done_before, inputs) = (&budget, &stop, &found, &done_before, &args.inputs);
+        let (shared, done_before, inputs) = (&shared, &done_before, &args.inputs);
         let producer = scope.spawn(move || {
             let mut producer = Producer {
                 tx: job_tx,
-                budget,
+                shared,
                 done_before,
                 out,
-                stop,
-                found,
                 seq: 0,
                 skipped: 0,
             };
@@ -686,11 +725,11 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         scope.spawn(move || {
             pool.install(|| {
                 job_rx.into_iter().par_bridge().for_each_with(done_tx, |tx, job| {
-                    let _ = tx.send(verify(verifier, budget, job));
+                    let _ = tx.send(verify(verifier, &shared.budget, job));
                 });
             });
         });
-        let written = write_lines(done_rx, &mut *sink, args.ordered, budget, &mut tally, stop, found);
+        let written = write_lines(done_rx, &mut *sink, args.ordered, &mut tally, shared);
         (written, producer.join().unwrap_or(0))
     });
     written.map_err(|e| format!("writing the lines: {e}"))?;
