@@ -82,13 +82,10 @@ struct Job {
     input: Result<Vec<u8>, String>,
 }
 
-/// One file verified, for the writer.
+/// One file verified, for the writer (which serialises it, off the verifying threads).
 struct Done {
     seq: u64,
-    line: String,
-    path: String,
-    status: Status,
-    reason: Option<&'static str>,
+    record: BatchRecord,
     bytes: u64,
     took: Duration,
 }
@@ -437,10 +434,7 @@ fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
     budget.free_bytes(bytes);
     Done {
         seq: job.seq,
-        line: record.to_json_line(),
-        path: job.path,
-        status: record.status,
-        reason: record.reason.map(|r| r.as_str()),
+        record,
         bytes,
         took: start.elapsed(),
     }
@@ -467,11 +461,11 @@ impl Tally {
     }
 
     fn add(&mut self, done: &Done) {
-        self.count(done.status, done.reason);
+        self.count(done.record.status, done.record.reason.map(|r| r.as_str()));
         self.verified += 1;
         self.bytes += done.bytes;
         if self.slowest.len() < SLOWEST_SHOWN || self.slowest.last().is_some_and(|(t, _)| *t < done.took) {
-            self.slowest.push((done.took, done.path.clone()));
+            self.slowest.push((done.took, done.record.path.clone()));
             self.slowest.sort_by(|a, b| b.0.cmp(&a.0));
             self.slowest.truncate(SLOWEST_SHOWN);
         }
@@ -624,10 +618,9 @@ fn write_lines(
     let mut failed = None;
     let mut write = |d: Done, tally: &mut Tally| {
         if failed.is_none() {
-            let written = sink
-                .write_all(d.line.as_bytes())
-                .and_then(|()| sink.write_all(b"\n"))
-                .and_then(|()| sink.flush());
+            let mut line = d.record.to_json_line();
+            line.push('\n');
+            let written = sink.write_all(line.as_bytes()).and_then(|()| sink.flush());
             if let Err(e) = written {
                 shared.stop.store(true, Ordering::Relaxed);
                 failed = Some(e);
