@@ -253,6 +253,24 @@ fn zip_and_tar_gz_members_match_the_folder() {
 }
 
 #[test]
+fn licence_qr_texts_are_judged_by_the_licence_issuers_given() {
+    let qr = repo().join("test-vectors/licence/sample-code.txt");
+    let issuer = repo().join("test-vectors/licence/issuer.pem");
+    let other = repo().join("test-vectors/licence/other.pem");
+    let trusted = batch(&[s(&qr), "--licence-issuers", s(&issuer)], b"");
+    assert_eq!(
+        trusted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&trusted.stdout)
+    );
+    let got = verdicts(&lines(&trusted.stdout));
+    assert_eq!(got[s(&qr)].0, "licence-qr");
+    let untrusted = batch(&[s(&qr), "--licence-issuers", s(&other)], b"");
+    assert_eq!(verdicts(&lines(&untrusted.stdout))[s(&qr)].1, "INDETERMINATE");
+}
+
+#[test]
 fn ordered_output_is_the_input_order_every_time() {
     let dir = tempfile::tempdir().unwrap();
     let root = write_fixture(dir.path());

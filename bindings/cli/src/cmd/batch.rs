@@ -24,6 +24,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::Deserialize;
 use yinjian::batch::BatchRecord;
+use yinjian::licence::qr::IssuerList;
 use yinjian::{Clock, Status, Verifier};
 
 use crate::options::{validation_time, TrustArgs};
@@ -71,6 +72,10 @@ pub(crate) struct BatchArgs {
     /// Certificates of signers whose signatures carry none (bare SM2 Type=Sign signatures).
     #[arg(long, num_args = 1..)]
     signer_cert: Vec<PathBuf>,
+    /// Issuers whose signed licence QR codes are trusted: certificates or public keys (PEM or
+    /// DER), as `yinjian qr verify --trust` takes them.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    licence_issuers: Vec<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
 }
@@ -660,7 +665,16 @@ fn write_lines(
 /// Runs `yinjian batch`.
 pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
     let at = validation_time(args.at.as_deref())?;
-    let verifier = args.trust.verifier(Clock::Fixed(at), &args.signer_cert)?;
+    let mut issuers = IssuerList::new();
+    for path in &args.licence_issuers {
+        issuers
+            .add_pem(&crate::io::read_file(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let verifier = args
+        .trust
+        .verifier(Clock::Fixed(at), &args.signer_cert)?
+        .licence_issuers(issuers);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
