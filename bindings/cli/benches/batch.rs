@@ -41,13 +41,13 @@ fn main() {
     let start = Instant::now();
     for i in 0..n {
         let record = BatchRecord::verify(&verifier, format!("f{i}.ofd"), &bytes);
-        std::hint::black_box(record);
+        let _ = std::hint::black_box(record);
     }
     let verify = start.elapsed().as_secs_f64() / n as f64;
     let start = Instant::now();
     for i in 0..n {
         let line = BatchRecord::verify(&verifier, format!("f{i}.ofd"), &bytes).to_json_line();
-        std::hint::black_box(line);
+        let _ = std::hint::black_box(line);
     }
     let with_line = start.elapsed().as_secs_f64() / n as f64;
     println!(

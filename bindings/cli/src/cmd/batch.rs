@@ -471,7 +471,7 @@ impl Tally {
         self.bytes += done.bytes;
         if self.slowest.len() < SLOWEST_SHOWN || self.slowest.last().is_some_and(|(t, _)| *t < done.took) {
             self.slowest.push((done.took, done.record.path.clone()));
-            self.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            self.slowest.sort_by_key(|(took, _)| std::cmp::Reverse(*took));
             self.slowest.truncate(SLOWEST_SHOWN);
         }
     }
