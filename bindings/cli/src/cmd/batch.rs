@@ -453,6 +453,8 @@ struct Tally {
     reasons: BTreeMap<String, u64>,
     slowest: Vec<(Duration, String)>,
     verified: u64,
+    /// Time spent in the library call (`BatchRecord::verify`), summed over the files.
+    verifying: Duration,
     bytes: u64,
     kept: u64,
 }
@@ -468,6 +470,7 @@ impl Tally {
     fn add(&mut self, done: &Done) {
         self.count(done.record.status, done.record.reason.map(|r| r.as_str()));
         self.verified += 1;
+        self.verifying += done.took;
         self.bytes += done.bytes;
         if self.slowest.len() < SLOWEST_SHOWN || self.slowest.last().is_some_and(|(t, _)| *t < done.took) {
             self.slowest.push((done.took, done.record.path.clone()));
@@ -502,6 +505,14 @@ impl Tally {
             for (reason, n) in reasons {
                 t += &format!("{reason:<24}{n:>9}\n");
             }
+        }
+        if self.verified > 0 {
+            t += &format!(
+                "\nverified in this run: {} file(s), {:.1} MB; library call {:.1} µs/file on average\n",
+                self.verified,
+                self.bytes as f64 / 1e6,
+                self.verifying.as_secs_f64() * 1e6 / self.verified as f64
+            );
         }
         if !self.slowest.is_empty() {
             t += "\nslowest files                 ms\n";
