@@ -29,6 +29,8 @@ const KINDS = {
   "licence-qr": ["电子证照二维码", "e-licence QR code"],
   "licence-file": ["电子证照文件", "e-licence file"],
   invoice: ["电子发票", "e-invoice"],
+  seal: ["电子印章", "electronic seal"],
+  cms: ["CMS 签名", "CMS signature"],
 };
 
 /** The revocation entry of a signature's chain checks (`details.revocation.status`). */
@@ -165,11 +167,13 @@ function fields(rows) {
 // The verifier worker
 // ---------------------------------------------------------------------------------------
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+/** Most verifier workers a batch runs at once (one per core up to this). */
+const MAX_WORKERS = 8;
+const workers = [];
 const jobs = new Map();
 let nextJob = 0;
 
-worker.onmessage = ({ data }) => {
+function onWorkerMessage({ data }) {
   const job = jobs.get(data.id);
   if (!job) return;
   if (data.progress) {
@@ -179,20 +183,38 @@ worker.onmessage = ({ data }) => {
   jobs.delete(data.id);
   if (data.error) job.reject(Object.assign(new Error(data.error.message), data.error));
   else job.resolve(data.result);
-};
+}
 
-worker.onerror = (event) => {
-  event.preventDefault();
-  const error = Object.assign(new Error(event.message || "the verifier could not start"), { code: "WorkerFailed" });
-  for (const job of jobs.values()) job.reject(error);
-  jobs.clear();
-};
+/** A verifier worker; one that fails to start rejects the jobs it was given. */
+function spawnWorker() {
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const error = Object.assign(new Error(event.message || "the verifier could not start"), { code: "WorkerFailed" });
+    for (const [id, job] of jobs) {
+      if (job.worker !== worker) continue;
+      job.reject(error);
+      jobs.delete(id);
+    }
+  };
+  workers.push(worker);
+  return worker;
+}
+spawnWorker();
 
-/** Runs one task in the worker with the current settings. */
-function run(task, input, { transfer = [], onProgress } = {}) {
+/** The workers of a batch: one per core (`navigator.hardwareConcurrency`), at most MAX_WORKERS. */
+function workerPool() {
+  const size = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, MAX_WORKERS));
+  while (workers.length < size) spawnWorker();
+  return workers.slice(0, size);
+}
+
+/** Runs one task in a worker (the first unless told) with the current settings. */
+function run(task, input, { transfer = [], onProgress, worker = workers[0] } = {}) {
   return new Promise((resolve, reject) => {
     const id = ++nextJob;
-    jobs.set(id, { resolve, reject, onProgress });
+    jobs.set(id, { resolve, reject, onProgress, worker });
     worker.postMessage({ id, task, input, settings: settings() }, transfer);
   });
 }
@@ -265,10 +287,13 @@ function sniff(bytes) {
   return "text";
 }
 
-/** One file as what it is; several as a batch of e-invoices. */
+/** One file as what it is; several, or a ZIP archive of documents, as a batch. */
 async function verifyFiles(files) {
-  if (files.length > 1) await verifyInvoices(files);
-  else if (files.length === 1) await verifyFile(files[0]);
+  if (files.length === 1 && !isArchiveName(files[0].name)) return verifyFile(files[0]);
+  if (!files.length) return;
+  const entries = await batchEntries(files);
+  if (entries.length === 1 && entries[0].name === files[0].name) return verifyFile(files[0]); // an OFD named .zip
+  return verifyBatch(entries);
 }
 
 async function verifyFile(file) {
@@ -763,28 +788,180 @@ function markDuplicates(rows) {
   return [...seen].filter(([, names]) => names.length > 1);
 }
 
-/** Several files: each verified as an invoice, one after the other. */
-async function verifyInvoices(files) {
-  const bar = h("progress", { max: files.length, value: 0 });
-  showBusy(`${files.length} files`, h("div", { class: "row" }, bar));
-  const rows = [];
-  for (const file of files) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      rows.push({ name: file.name, ...(await run("invoiceRow", bytes, { transfer: [bytes.buffer] })) });
-    } catch (e) {
-      rows.push({ name: file.name, status: "ERROR", reason: e.code ?? e.name, summary: e.message, invoice: null });
-    }
-    bar.value = rows.length;
+/** A ZIP archive by its name (an OFD package is told apart by its OFD.xml). */
+const isArchiveName = (name) => /\.zip$/i.test(name);
+
+/** Largest ZIP member the portal inflates. */
+const MAX_MEMBER_BYTES = 128 * 1024 * 1024;
+
+const coded = (message, code) => Object.assign(new Error(message), { code });
+
+/** A ZIP member's name: UTF-8 when flagged or valid, else GBK (Chinese archivers' default). */
+function memberName(bytes, utf8) {
+  try {
+    return new TextDecoder("utf-8", { fatal: !utf8 }).decode(bytes);
+  } catch {
+    return new TextDecoder("gbk").decode(bytes);
   }
-  showInvoiceBatch(rows, markDuplicates(rows));
+}
+
+/**
+ * The members of a ZIP archive from its central directory (read from the file's end, nothing
+ * inflated yet), or null when it is an OFD package (an OFD.xml at its root). ZIP64 archives
+ * are refused.
+ */
+async function zipMembers(file) {
+  const tailLength = Math.min(file.size, 22 + 0xffff);
+  const tail = new DataView(await file.slice(file.size - tailLength).arrayBuffer());
+  let end = -1;
+  for (let i = tailLength - 22; i >= 0; i--) {
+    if (tail.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw coded("not a ZIP archive (no end of central directory)", "Malformed");
+  const count = tail.getUint16(end + 10, true);
+  const size = tail.getUint32(end + 12, true);
+  const offset = tail.getUint32(end + 16, true);
+  if (count === 0xffff || offset === 0xffffffff) throw coded("a ZIP64 archive: unpack it first", "Unsupported");
+  const dir = new DataView(await file.slice(offset, offset + size).arrayBuffer());
+  const members = [];
+  for (let p = 0, n = 0; n < count; n++) {
+    if (p + 46 > dir.byteLength || dir.getUint32(p, true) !== 0x02014b50) throw coded("a damaged ZIP central directory", "Malformed");
+    const flags = dir.getUint16(p + 8, true);
+    const nameLength = dir.getUint16(p + 28, true);
+    const name = memberName(new Uint8Array(dir.buffer, dir.byteOffset + p + 46, nameLength), flags & 0x800);
+    if (name === "OFD.xml") return null;
+    if (!name.endsWith("/")) {
+      members.push({
+        name,
+        encrypted: flags & 1,
+        method: dir.getUint16(p + 10, true),
+        compressed: dir.getUint32(p + 20, true),
+        size: dir.getUint32(p + 24, true),
+        local: dir.getUint32(p + 42, true),
+      });
+    }
+    p += 46 + nameLength + dir.getUint16(p + 30, true) + dir.getUint16(p + 32, true);
+  }
+  return members;
+}
+
+/** One member's bytes, inflated (stored and deflated members; at most MAX_MEMBER_BYTES). */
+async function memberBytes(file, m) {
+  if (m.encrypted) throw coded("an encrypted ZIP member", "Unsupported");
+  if (m.size > MAX_MEMBER_BYTES) throw coded(`${m.size} bytes, over the portal's limit of ${MAX_MEMBER_BYTES}`, "TooLarge");
+  const head = new DataView(await file.slice(m.local, m.local + 30).arrayBuffer());
+  if (head.byteLength < 30 || head.getUint32(0, true) !== 0x04034b50) throw coded("a damaged ZIP member header", "Malformed");
+  const start = m.local + 30 + head.getUint16(26, true) + head.getUint16(28, true);
+  const data = file.slice(start, start + m.compressed);
+  if (m.method === 0) return new Uint8Array(await data.arrayBuffer());
+  if (m.method !== 8) throw coded(`ZIP compression method ${m.method}`, "Unsupported");
+  const reader = data.stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_MEMBER_BYTES) {
+      await reader.cancel();
+      throw coded(`over the portal's limit of ${MAX_MEMBER_BYTES} bytes`, "TooLarge");
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
+/**
+ * The files of a batch, each read only when a worker takes it: dropped files, and in place of
+ * a ZIP archive its members (named `archive.zip!member`, as `yinjian batch` names them).
+ */
+async function batchEntries(files) {
+  const entries = [];
+  for (const file of files) {
+    const whole = { name: file.name, bytes: async () => new Uint8Array(await file.arrayBuffer()) };
+    if (!isArchiveName(file.name)) {
+      entries.push(whole);
+      continue;
+    }
+    let members;
+    try {
+      members = await zipMembers(file);
+    } catch (e) {
+      entries.push({ name: file.name, bytes: () => Promise.reject(e) });
+      continue;
+    }
+    if (members === null) entries.push(whole);
+    else for (const m of members) entries.push({ name: `${file.name}!${m.name}`, bytes: () => memberBytes(file, m) });
+  }
+  return entries;
+}
+
+/** The line of a file that could not be read, shaped as `yinjian batch` writes one. */
+function unreadableRecord(path, e) {
+  const message = `${e.code ? `${e.code}: ` : ""}${e.message ?? e}`;
+  const check = { name: "input.read", status: "INDETERMINATE", reason: "Unsupported", message };
+  const report = {
+    version: 1,
+    kind: "unknown",
+    status: "INDETERMINATE",
+    reason: "Unsupported",
+    indication: "INDETERMINATE",
+    summary: `unknown: INDETERMINATE at input.read: ${message}`,
+    subject: {},
+    checks: [check],
+  };
+  return { path, kind: "unknown", status: "INDETERMINATE", reason: "Unsupported", report };
+}
+
+/**
+ * Several files (or a ZIP's members), verified in a pool of workers, one per core: each row
+ * the line `yinjian batch` would write, and for an e-invoice the invoice and its checks'
+ * verdict; then the table, its summary and the JSONL to download.
+ */
+async function verifyBatch(entries) {
+  const pool = workerPool();
+  const bar = h("progress", { max: entries.length, value: 0 });
+  showBusy(`${entries.length} files`, h("div", { class: "row" }, bar));
+  $("result").dataset.workers = String(pool.length);
+  const rows = new Array(entries.length);
+  let next = 0;
+  let done = 0;
+  const lane = async (worker) => {
+    while (next < entries.length) {
+      const i = next++;
+      const { name } = entries[i];
+      let row;
+      try {
+        const bytes = await entries[i].bytes();
+        row = await run("batchRow", { path: name, bytes }, { transfer: [bytes.buffer], worker });
+      } catch (e) {
+        row = { record: unreadableRecord(name, e), invoice: null };
+      }
+      // An e-invoice is judged by its invoice checks (which include its seals).
+      const status = row.invoice ? row.status : row.record.status;
+      const reason = row.invoice ? row.reason : row.record.reason;
+      rows[i] = { name, ...row, status, reason };
+      bar.value = ++done;
+    }
+  };
+  await Promise.all(pool.map(lane));
+  showBatch(rows, markDuplicates(rows));
 }
 
 /** The batch's verdict: the worst row's; FAILED when an invoice is there twice. */
 function batchStatus(rows) {
   if (rows.some((r) => r.duplicates.length)) return "FAILED";
-  for (const status of ["FAILED", "ERROR", "INDETERMINATE"]) {
-    if (rows.some((r) => r.status === status)) return status === "ERROR" ? "INDETERMINATE" : status;
+  for (const status of ["FAILED", "INDETERMINATE"]) {
+    if (rows.some((r) => r.status === status)) return status;
   }
   return "PASSED";
 }
@@ -799,18 +976,30 @@ function invoiceTotals(invoices) {
   };
 }
 
-function showInvoiceBatch(rows, duplicated) {
+/** The batch's lines as JSONL (input order), the same `yinjian batch --ordered` writes. */
+const batchJsonl = (rows) => rows.map((r) => JSON.stringify(r.record) + "\n").join("");
+
+function showBatch(rows, duplicated) {
   const status = batchStatus(rows);
   const invoices = rows.filter((r) => r.invoice).map((r) => r.invoice);
   const all = invoiceTotals(invoices);
   const once = invoiceTotals([...new Map(invoices.map((inv) => [invoiceKey(inv) ?? Symbol("no number"), inv])).values()]);
+  const download = URL.createObjectURL(new Blob([batchJsonl(rows)], { type: "application/x-ndjson" }));
   render(
     h(
       "div",
       { id: "verdict", class: `verdict ${status.toLowerCase()}`, "data-status": status },
       h("span", { class: "verdict-word" }, t(...STATUS[status])),
     ),
-    h("p", { class: "meta" }, t("电子发票批量核验", "E-invoice batch"), ` · ${rows.length} `, t("个文件", "files")),
+    h(
+      "p",
+      { class: "meta" },
+      invoices.length ? t("批量核验（含电子发票）", "Batch (with e-invoices)") : t("批量核验", "Batch"),
+      ` · ${rows.length} `,
+      t("个文件", "files"),
+      ` · ${$("result").dataset.workers} `,
+      t("个并行核验线程", "workers"),
+    ),
     duplicated.length
       ? h(
           "p",
@@ -820,51 +1009,87 @@ function showInvoiceBatch(rows, duplicated) {
           duplicated.map(([key, names], i) => [i ? "; " : null, key.replace("/", " / "), " — ", names.join(", ")]),
         )
       : null,
-    invoiceBatchTable(rows),
+    batchTable(rows, invoices.length > 0),
+    invoices.length
+      ? h(
+          "p",
+          { class: "totals", id: "invoice-totals" },
+          t("合计", "Total"),
+          `: ${all.count} `,
+          t("张发票", "invoices"),
+          `, ${fenText(all.sum)}`,
+          duplicated.length ? ["; ", t("重复的只计一次", "each invoice once"), `: ${once.count}, ${fenText(once.sum)}`] : null,
+          all.unreadable ? [" (", t(`${all.unreadable} 张金额无法读取`, `${all.unreadable} amounts unreadable`), ")"] : null,
+        )
+      : null,
     h(
       "p",
-      { class: "totals", id: "invoice-totals" },
-      t("合计", "Total"),
-      `: ${all.count} `,
-      t("张发票", "invoices"),
-      `, ${fenText(all.sum)}`,
-      duplicated.length ? ["; ", t("重复的只计一次", "each invoice once"), `: ${once.count}, ${fenText(once.sum)}`] : null,
-      all.unreadable ? [" (", t(`${all.unreadable} 张金额无法读取`, `${all.unreadable} amounts unreadable`), ")"] : null,
+      null,
+      h("a", { id: "batch-jsonl", href: download, download: "yinjian-batch.jsonl" }, t("下载 JSONL 报告", "Download the JSONL reports")),
+      " ",
+      h("small", { class: "hint" }, t("每行一个文件，与 yinjian batch 的输出相同", "one line per file, as yinjian batch writes them")),
     ),
   );
 }
 
-function invoiceBatchTable(rows) {
+/** One row per file (file, kind, verdict, reason; the invoice columns when there are invoices), and a summary row. */
+function batchTable(rows, withInvoices) {
   const head = [
     ["文件", "File"],
-    ["发票号码", "Number"],
-    ["开票日期", "Date"],
-    ["销售方", "Seller"],
-    ["价税合计", "Total incl. tax"],
+    ["类型", "Kind"],
     ["核验结论", "Verdict"],
-    ["重复", "Duplicate"],
+    ...(withInvoices
+      ? [
+          ["发票号码", "Number"],
+          ["开票日期", "Date"],
+          ["销售方", "Seller"],
+          ["价税合计", "Total incl. tax"],
+          ["重复", "Duplicate"],
+        ]
+      : []),
   ];
+  const counts = Object.keys(STATUS).map((s) => [s, rows.filter((r) => r.status === s).length]);
   return h(
     "table",
-    { class: "checks invoices", id: "invoice-batch" },
+    { class: "checks batch", id: "batch-table" },
     h("thead", null, h("tr", null, head.map(([zh, en]) => h("th", null, t(zh, en))))),
     h(
       "tbody",
       null,
       rows.map((r) => {
         const inv = r.invoice;
+        const kind = inv ? "invoice" : r.record.kind;
         return h(
           "tr",
-          { class: r.duplicates.length ? "bad duplicate" : r.status === "PASSED" ? "" : `bad ${r.status.toLowerCase()}` },
+          {
+            class: r.duplicates.length ? "bad duplicate" : r.status === "PASSED" ? "" : `bad ${r.status.toLowerCase()}`,
+            "data-status": r.status,
+            "data-kind": kind,
+          },
           h("td", null, r.name),
-          h("td", null, inv ? invoiceKey(inv).replace("/", " / ") : t("不是电子发票", "not an e-invoice")),
-          h("td", null, inv?.issue_date ?? ""),
-          h("td", null, inv?.seller?.name ?? ""),
-          h("td", { class: "amount" }, yuan(inv?.total_including_tax) ?? ""),
+          h("td", null, kind === "unknown" ? t("无法识别", "not recognised") : kindLabel(kind)),
           h("td", null, statusTag(r.status), r.reason ? h("small", null, ` ${reasonText(r.reason)}`) : null),
-          h("td", null, r.duplicates.length ? [t("与此重复", "same as"), ": ", r.duplicates.join(", ")] : ""),
+          withInvoices
+            ? [
+                h("td", null, inv ? invoiceKey(inv).replace("/", " / ") : t("不是电子发票", "not an e-invoice")),
+                h("td", null, inv?.issue_date ?? ""),
+                h("td", null, inv?.seller?.name ?? ""),
+                h("td", { class: "amount" }, yuan(inv?.total_including_tax) ?? ""),
+                h("td", null, r.duplicates.length ? [t("与此重复", "same as"), ": ", r.duplicates.join(", ")] : ""),
+              ]
+            : null,
         );
       }),
+    ),
+    h(
+      "tfoot",
+      null,
+      h(
+        "tr",
+        { id: "batch-summary" },
+        h("td", null, t("合计", "Total"), `: ${rows.length} `, t("个文件", "files")),
+        h("td", { colSpan: head.length - 1 }, counts.filter(([, n]) => n).map(([s, n], i) => [i ? " · " : null, statusTag(s), ` ${n}`])),
+      ),
     ),
   );
 }

@@ -83,13 +83,21 @@ const tasks = {
   },
 
   /**
-   * One file of a batch of invoices: the invoice read (null when there is none), the verdict,
-   * and the invoice report's own checks (the OFD's report, its part, is left out).
+   * One file of a batch: its line as `yinjian batch` writes it (`batchRecord`); for an OFD
+   * that is an e-invoice, also the invoice read and the invoice report's verdict.
    */
-  invoiceRow(bytes, settings) {
-    const { report } = tasks.invoice(bytes, settings);
-    const { status, reason, summary, checks } = report;
-    return { status, reason, summary, checks, invoice: invoiceOf(report) };
+  batchRow({ path, bytes }, settings) {
+    const trust = trustStore(settings.anchors);
+    try {
+      const opts = documentOptions(settings);
+      const record = lib.batchRecord(path, bytes, trust, opts);
+      if (record.kind !== "ofd") return { record, invoice: null };
+      const report = lib.verifyInvoice(bytes, trust, opts);
+      const invoice = invoiceOf(report);
+      return invoice ? { record, invoice, status: report.status, reason: report.reason } : { record, invoice: null };
+    } finally {
+      trust.free();
+    }
   },
 
   /** A seal (.esl) or a seal signature (SignedValue.dat): what it says. */

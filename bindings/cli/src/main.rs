@@ -12,7 +12,7 @@ mod cmd;
 mod io;
 mod options;
 
-use cmd::{cert, cms, id, invoice, licence, ofd, pdf, policy, qr, seal, serve, sm2, token};
+use cmd::{batch, cert, cms, id, invoice, licence, ofd, pdf, policy, qr, seal, serve, sm2, token};
 use options::{OutputArgs, TrustArgs};
 
 /// Exit code for usage and input errors.
@@ -41,7 +41,8 @@ enum Command {
         #[arg(long)]
         reports: bool,
     },
-    /// Verify every signature of a signed document (OFD or PDF), with a report per signature.
+    /// Verify every signature of a signed document (OFD, PDF, CMS), a seal or a licence QR
+    /// text, with a report per signature.
     Verify {
         /// The document.
         document: PathBuf,
@@ -53,6 +54,10 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Verify every document under folders, in ZIP/TAR archives and in lists on all cores: one
+    /// JSON line per file (`{"path", "kind", "status", "reason", "report"}`); exit 0 all
+    /// passed, 1 any failed, 2 any indeterminate.
+    Batch(Box<batch::BatchArgs>),
     /// SM3 digests of files, printed like sm3sum (`-` reads standard input).
     Sm3 {
         /// Files to hash.
@@ -127,6 +132,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Sm3 { files } => cmd::sm3::run(&files),
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Batch(args) => batch::run(*args),
         Command::Vectors { files, reports } => cmd::vectors::run(&files, reports),
         Command::Verify {
             document,

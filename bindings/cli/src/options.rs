@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use yinjian::policy::{ValidationPolicy, MAX_POLICY_BYTES};
 use yinjian::sm::sm2::{self, SignatureEncoding};
-use yinjian::{x509, Time};
+use yinjian::{x509, Clock, Time, Verifier};
 
 use crate::io::{now, read_certs, read_file, read_limited};
 
@@ -114,35 +114,94 @@ impl TrustArgs {
         }
     }
 
-    /// The trust store, the extra certificates, and chain options for `usage` at `at`
-    /// configured by the validation policy (then by `--no-revocation`), and the policy.
-    pub(crate) fn load(&self, at: Time, usage: x509::Usage) -> Result<Loaded, String> {
+    /// What the options name, read once: the trust store (distrusted certificates marked),
+    /// the extra certificates, CRLs, OCSP responses and the validation policy.
+    fn read_sources(&self) -> Result<Sources, String> {
         let policy = self.validation_policy()?;
         let mut trust = x509::TrustStore::new();
         add_anchors(&mut trust, &self.anchors)?;
         for fp in &self.distrust {
             trust.distrust_hex(fp).map_err(|e| e.to_string())?;
         }
-        let mut pool = Vec::new();
+        let mut intermediates = Vec::new();
         for file in &self.intermediates {
-            pool.extend(read_certs(file)?);
+            intermediates.extend(read_certs(file)?);
         }
+        let mut crls = Vec::new();
+        for file in &self.crl {
+            crls.extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        let mut ocsp = Vec::new();
+        for file in &self.ocsp {
+            ocsp.push(
+                x509::OcspResponseInfo::from_der(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?,
+            );
+        }
+        Ok(Sources {
+            trust,
+            intermediates,
+            crls,
+            ocsp,
+            policy,
+        })
+    }
+
+    /// The trust store, the extra certificates, and chain options for `usage` at `at`
+    /// configured by the validation policy (then by `--no-revocation`), and the policy.
+    pub(crate) fn load(&self, at: Time, usage: x509::Usage) -> Result<Loaded, String> {
+        let Sources {
+            trust,
+            intermediates,
+            crls,
+            ocsp,
+            policy,
+        } = self.read_sources()?;
         let mut opts = x509::ChainOptions::new(at, usage);
         policy.configure(&mut opts);
         if self.no_revocation {
             opts.revocation = x509::RevocationPolicy::NotRequired;
         }
-        for file in &self.crl {
-            opts.crls
-                .extend(x509::Crl::parse_all(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?);
-        }
-        for file in &self.ocsp {
-            opts.ocsp.push(
-                x509::OcspResponseInfo::from_der(&read_file(file)?).map_err(|e| format!("{}: {e}", file.display()))?,
-            );
-        }
-        Ok((trust, pool, opts, policy))
+        opts.crls = crls;
+        opts.ocsp = ocsp;
+        Ok((trust, intermediates, opts, policy))
     }
+
+    /// The one [`Verifier`] these options describe (trust, revocation data and policy read
+    /// once), with the certificates of `signer_certs` for signatures that carry none: what
+    /// `yinjian verify`, `yinjian batch` and `yinjian serve` verify with.
+    pub(crate) fn verifier(&self, clock: Clock, signer_certs: &[PathBuf]) -> Result<Verifier, String> {
+        let Sources {
+            trust,
+            intermediates,
+            crls,
+            ocsp,
+            policy,
+        } = self.read_sources()?;
+        let mut signers = Vec::new();
+        for file in signer_certs {
+            signers.extend(read_certs(file)?);
+        }
+        let verifier = Verifier::new(trust, clock)
+            .intermediates(intermediates)
+            .signer_certificates(signers)
+            .crls(crls)
+            .ocsp(ocsp)
+            .policy(policy);
+        Ok(if self.no_revocation {
+            verifier.revocation(x509::RevocationPolicy::NotRequired)
+        } else {
+            verifier
+        })
+    }
+}
+
+/// What [`TrustArgs`] name, read from their files.
+struct Sources {
+    trust: x509::TrustStore,
+    intermediates: Vec<x509::Certificate>,
+    crls: Vec<x509::Crl>,
+    ocsp: Vec<x509::OcspResponseInfo>,
+    policy: ValidationPolicy,
 }
 
 #[derive(Args)]
@@ -177,10 +236,15 @@ pub(crate) struct OutputArgs {
 
 impl OutputArgs {
     pub(crate) fn validation_time(&self) -> Result<Time, String> {
-        match &self.at {
-            Some(text) => Time::parse(text).map_err(|e| format!("--at: {e}")),
-            None => now(),
-        }
+        validation_time(self.at.as_deref())
+    }
+}
+
+/// The validation time `--at` gives (RFC 3339 or Unix seconds), else now.
+pub(crate) fn validation_time(at: Option<&str>) -> Result<Time, String> {
+    match at {
+        Some(text) => Time::parse(text).map_err(|e| format!("--at: {e}")),
+        None => now(),
     }
 }
 

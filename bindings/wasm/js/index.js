@@ -171,6 +171,7 @@ export const signToken = guard("signToken");
 export const checkIdentifier = guard("checkIdentifier");
 export const verifyLicenceFile = guard("verifyLicenceFile");
 export const verifyInvoice = guard("verifyInvoice");
+export const batchRecord = guard("batchRecord");
 export const verifyLicenceQr = guard("verifyLicenceQr");
 export const makeLicenceQr = guard("makeLicenceQr");
 export const licenceQrFeatures = guard("licenceQrFeatures");

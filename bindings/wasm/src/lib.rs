@@ -29,6 +29,7 @@ mod sign;
 #[cfg(feature = "vectors")]
 mod vectors;
 
+mod batch;
 mod cms;
 mod documents;
 mod errors;
@@ -41,6 +42,7 @@ mod token;
 mod trust;
 mod types;
 
+pub use batch::*;
 pub use cms::*;
 pub use documents::*;
 pub use errors::*;

@@ -129,6 +129,20 @@ export interface Report {
   proofs_of_existence?: ProofOfExistence[];
 }
 
+/** One line of a batch (`batchRecord`, `yinjian batch`, the Python package, the Spark job). */
+export interface BatchRecord {
+  /** Where the file came from: its path, or `archive.zip!member` for a member of an archive. */
+  path: string;
+  /** The kind it was taken for: `ofd`, `pdf`, `seal`, `cms`, `licence-qr`, or `unknown`. */
+  kind: string;
+  /** The overall outcome (the report's). */
+  status: Status;
+  /** The reason of the overall outcome, absent when PASSED. */
+  reason?: Reason;
+  /** The whole report. */
+  report: Report;
+}
+
 /** Where a proof of existence comes from. */
 export type PoeSource = "signature-timestamp" | "document-timestamp" | "archive-timestamp" | "seal-timestamp";
 

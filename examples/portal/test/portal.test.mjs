@@ -7,7 +7,8 @@
 // One full-page screenshot per case in test-output/portal-<case>.png. Prints
 // "portal: N passed, M failed"; exit code 0 when nothing failed. Needs the package built by
 // scripts/build-wasm --features qr-image,qr-make.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -312,19 +313,114 @@ try {
     const files = ["invoice/good.ofd", "invoice/good-again.ofd", "invoice/amount-page-only.ofd", "sample/notice.ofd"];
     const shown = await result(() => upload("#file", files.map((f) => join(vectors, f))));
     expectVerdict(shown, "FAILED");
-    const rows = await page.locator("#invoice-batch tbody tr").allInnerTexts();
+    const rows = await page.locator("#batch-table tbody tr").allInnerTexts();
     expect(rows.length === 4, `${rows.length} rows`);
     expect(rows.slice(0, 3).every((r) => r.includes("044031900111 / 12345678") && r.includes("¥515.00")), `rows: ${rows}`);
-    expect(rows[3].includes("not an e-invoice") && rows[3].includes("Missing"), `no-invoice row: ${rows[3]}`);
+    expect(rows[3].includes("not an e-invoice") && rows[3].includes("PASSED"), `no-invoice row: ${rows[3]}`);
     expect(rows[0].includes("good-again.ofd") && rows[1].includes("good.ofd"), `duplicates not named: ${rows}`);
     expect(!rows[0].includes("FAILED") && rows[2].includes("FAILED"), `row verdicts: ${rows}`);
-    expect((await page.locator("#invoice-batch tr.duplicate").count()) === 3, "all three are the same invoice");
+    expect((await page.locator("#batch-table tr.duplicate").count()) === 3, "all three are the same invoice");
     const totals = await page.locator("#invoice-totals").innerText();
     expect(totals.includes("3") && totals.includes("¥1545.00"), `totals: ${totals}`);
     expect(totals.includes("each invoice once") && totals.includes("1, ¥515.00"), `totals counted once: ${totals}`);
     const warning = await page.locator(".duplicates").innerText();
     expect(warning.includes("重复发票") && warning.includes("Duplicate invoices"), "no duplicate warning");
     expect(/044031900111 \/ 12345678 — good\.ofd, good-again\.ofd, amount-page-only\.ofd/.test(warning), `warning: ${warning}`);
+  });
+
+  // The files of the batch cases: a good and a tampered OFD, a PDF, a seal, a CMS signature,
+  // a text file and an empty one.
+  const batchFiles = () => {
+    const edited = Buffer.from(vectorCase("ofd/cases.jsonl", "ofd-page-edited").document_hex, "hex");
+    return [
+      ["notice.ofd", readFileSync(join(vectors, "sample/notice.ofd"))],
+      ["page-edited.ofd", edited],
+      ["signed.pdf", readFileSync(join(vectors, "pdf/sm2-signed.pdf"))],
+      ["v4.esl", readFileSync(join(vectors, "seal/v4.esl"))],
+      ["notes.txt", Buffer.from("not a document\n")],
+      ["empty.bin", Buffer.alloc(0)],
+    ];
+  };
+  const BATCH_EXPECTED = {
+    "notice.ofd": ["ofd", "PASSED"],
+    "page-edited.ofd": ["ofd", "FAILED"],
+    "signed.pdf": ["pdf", "PASSED"],
+    "v4.esl": ["seal", "PASSED"],
+    "notes.txt": ["unknown", "INDETERMINATE"],
+    "empty.bin": ["unknown", "INDETERMINATE"],
+  };
+
+  /** The batch shown: rows by file, the summary row, and the downloaded JSONL's records. */
+  async function batchShown() {
+    const rows = await page.locator("#batch-table tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ file: tr.cells[0].innerText, kind: tr.dataset.kind, status: tr.dataset.status })),
+    );
+    const summary = await page.locator("#batch-summary").innerText();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#batch-jsonl")]);
+    const jsonl = readFileSync(await download.path(), "utf8");
+    const records = jsonl.trimEnd().split("\n").map((l) => JSON.parse(l));
+    return { rows, summary, jsonl, records };
+  }
+
+  await test("batch", async () => {
+    // Several files dropped: one row each (file, kind, verdict, reason) in a pool of workers,
+    // a summary row, and the JSONL download in input order.
+    const files = batchFiles();
+    const shown = await result(() =>
+      upload("#file", files.map(([name, buffer]) => ({ name, mimeType: "application/octet-stream", buffer }))),
+    );
+    expectVerdict(shown, "FAILED");
+    const workers = Number(await page.getAttribute("#result", "data-workers"));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(workers === Math.min(Math.max(cores, 1), 8), `${workers} workers for ${cores} cores`);
+    const { rows, summary, records } = await batchShown();
+    expect(rows.length === files.length, `${rows.length} rows`);
+    for (const [i, [name]] of files.entries()) {
+      const [kind, status] = BATCH_EXPECTED[name];
+      expect(rows[i].file === name && rows[i].kind === kind && rows[i].status === status, `row ${i}: ${JSON.stringify(rows[i])}`);
+      const r = records[i];
+      expect(r.path === name && r.kind === kind && r.status === status && r.report.status === status, `line ${i}: ${JSON.stringify(r).slice(0, 200)}`);
+    }
+    expect(records[1].reason === "ModifiedAfterSigning", `tampered reason ${records[1].reason}`);
+    expect(records[4].reason === "Unsupported" && records[4].report.checks[0].name === "input.kind", "junk line");
+    expect(/6/.test(summary) && /PASSED\s*3/.test(summary) && /FAILED\s*1/.test(summary) && /INDETERMINATE\s*2/.test(summary), `summary: ${summary}`);
+  });
+
+  await test("batch-zip", async () => {
+    // The same files in a ZIP (deflated, in a folder): the same verdicts, members named
+    // archive.zip!member as yinjian batch names them; the JSONL equal to yinjian batch's when
+    // the CLI is built.
+    const files = batchFiles();
+    const dir = mkdtempSync(join(tmpdir(), "yinjian-batch-"));
+    try {
+      mkdirSync(join(dir, "docs"));
+      for (const [name, buffer] of files) writeFileSync(join(dir, "docs", name), buffer);
+      execFileSync("zip", ["-q", "-r", "docs.zip", "docs"], { cwd: dir });
+      const shown = await result(() => upload("#file", join(dir, "docs.zip")));
+      expectVerdict(shown, "FAILED");
+      const { rows, records, jsonl } = await batchShown();
+      const byName = Object.fromEntries(records.map((r) => [r.path, r]));
+      expect(rows.length === files.length, `${rows.length} rows: ${JSON.stringify(rows)}`);
+      for (const [name] of files) {
+        const r = byName[`docs.zip!docs/${name}`];
+        expect(r && r.kind === BATCH_EXPECTED[name][0] && r.status === BATCH_EXPECTED[name][1], `${name}: ${JSON.stringify(r)?.slice(0, 200)}`);
+      }
+      const cli = [process.env.YINJIAN_CLI, join(repo, "target/debug/yinjian"), join(repo, "target/release/yinjian")].find((p) => p && existsSync(p));
+      if (!cli) {
+        console.log("     (no yinjian CLI built: the JSONL not compared with yinjian batch)");
+        return;
+      }
+      const pki = join(vectors, "x509/sm2/certs");
+      const out = spawnSync(
+        cli,
+        ["batch", "docs.zip", "--ordered", "--anchors", join(pki, "root.pem"), "--intermediates", join(pki, "int.pem"), "--no-revocation", "--at", `${DOCUMENT_TIME}Z`],
+        { cwd: dir, encoding: "utf8" },
+      );
+      expect(out.status === 1, `yinjian batch exit ${out.status}: ${out.stderr}`);
+      expect(out.stdout === jsonl, `the portal's JSONL differs from yinjian batch's:\n${out.stdout.slice(0, 300)}\n${jsonl.slice(0, 300)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await test("invoice-xml", async () => {

@@ -1,5 +1,6 @@
 //! One module per subcommand family.
 
+pub(crate) mod batch;
 pub(crate) mod cert;
 pub(crate) mod cms;
 pub(crate) mod id;

@@ -134,40 +134,19 @@ impl ServeArgs {
         Ok(from_file)
     }
 
-    /// The verifier these options describe (trust loaded once).
+    /// The verifier these options describe (trust loaded once), built as `yinjian verify`
+    /// and `yinjian batch` build theirs ([`crate::options::TrustArgs::verifier`]).
     pub fn verifier(&self) -> Result<Verifier, String> {
-        let mut trust = yinjian::x509::TrustStore::new();
-        crate::options::add_anchors(&mut trust, &self.anchors)?;
-        let mut intermediates = Vec::new();
-        for path in &self.intermediates {
-            intermediates
-                .extend(yinjian::x509::parse_all(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
-        }
-        let mut crls = Vec::new();
-        for path in &self.crl {
-            crls.extend(yinjian::x509::Crl::parse_all(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
-        }
-        let mut ocsp = Vec::new();
-        for path in &self.ocsp {
-            ocsp.push(
-                yinjian::x509::OcspResponseInfo::from_der(&read(path)?)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            );
-        }
-        let policy = match &self.policy {
-            Some(path) => crate::options::read_policy(path)?,
-            None => yinjian::ValidationPolicy::default(),
+        let trust = crate::options::TrustArgs {
+            anchors: self.anchors.clone(),
+            intermediates: self.intermediates.clone(),
+            crl: self.crl.clone(),
+            ocsp: self.ocsp.clone(),
+            no_revocation: self.no_revocation,
+            distrust: Vec::new(),
+            policy: self.policy.clone(),
         };
-        let verifier = Verifier::new(trust, Clock::System)
-            .intermediates(intermediates)
-            .crls(crls)
-            .ocsp(ocsp)
-            .policy(policy);
-        Ok(if self.no_revocation {
-            verifier.revocation(RevocationPolicy::NotRequired)
-        } else {
-            verifier
-        })
+        trust.verifier(Clock::System, &[])
     }
 
     fn workers(&self) -> usize {
@@ -175,10 +154,6 @@ impl ServeArgs {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from))
             .max(1)
     }
-}
-
-fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Runs the server until interrupted (Ctrl-C or SIGTERM).

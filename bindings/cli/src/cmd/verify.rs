@@ -1,14 +1,16 @@
-//! `yinjian verify`: every signature of an OFD, PDF or CMS file.
+//! `yinjian verify`: every signature of an OFD, PDF or CMS file, a seal or a licence QR text,
+//! through the library's one [`Verifier`](yinjian::Verifier) (built as `yinjian batch` and
+//! `yinjian serve` build theirs).
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use yinjian::{seal, x509};
+use yinjian::{Clock, DocumentKind};
 
 use super::cms;
-use crate::io::{emit_under, read_certs};
+use crate::io::emit;
 use crate::options::{OutputArgs, TrustArgs};
 
 /// Maps a file read-only, so a large PDF is hashed in place without being copied into memory.
@@ -22,66 +24,48 @@ fn map_file(file: &File) -> io::Result<memmap2::Mmap> {
     }
 }
 
-/// Verifies `document` (OFD, PDF, or a CMS signature with its content beside it).
+/// The content of a detached CMS signature `document` (`X.p7s` or `X.sig`): the file `X`
+/// beside it, when there is one.
+fn detached_content(document: &Path) -> Result<Option<Vec<u8>>, String> {
+    let detached =
+        document.extension().is_some_and(|e| e == "p7s" || e == "sig") && document.with_extension("").is_file();
+    if detached {
+        cms::read_content(&document.with_extension("")).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Verifies `document` (OFD, PDF, a CMS signature with its content beside it, a seal or a
+/// licence QR text).
 pub(crate) fn run(
     document: PathBuf,
     signer_cert: Vec<PathBuf>,
     trust: TrustArgs,
     output: OutputArgs,
 ) -> Result<ExitCode, String> {
-    let (store, pool, chain, policy) = trust.load(output.validation_time()?, x509::Usage::DocumentSigning)?;
-    let mut opts = yinjian::ofd::OfdOptions::new(seal::SealOptions {
-        trust: &store,
-        chain,
-        intermediates: pool,
-    });
-    for file in &signer_cert {
-        opts.signer_certificates.extend(read_certs(file)?);
+    let at = output.validation_time()?;
+    let verifier = trust.verifier(Clock::Fixed(at), &signer_cert)?;
+    let name = |e: &dyn std::fmt::Display| format!("{}: {e}", document.display());
+    let file = File::open(&document).map_err(|e| name(&e))?;
+    let empty = file.metadata().map_err(|e| name(&e))?.len() == 0;
+    if empty {
+        return Err(name(&"empty file"));
     }
-    let file = File::open(&document).map_err(|e| format!("{}: {e}", document.display()))?;
-    let mut magic = [0u8; 5];
-    let _ = (&file).read(&mut magic);
-    if &magic[..4] == b"PK\x03\x04" {
-        return Ok(emit_under(
-            &policy,
-            yinjian::ofd::verify_ofd(BufReader::new(file), &opts),
-            output.json,
-        ));
-    }
-    if &magic == b"%PDF-" {
-        let mapped = map_file(&file).map_err(|e| format!("{}: {e}", document.display()))?;
-        return Ok(emit_under(
-            &policy,
-            yinjian::pdf::verify_pdf(&mapped, &opts),
-            output.json,
-        ));
-    }
-    let mut head = [0u8; 64];
-    let n = File::open(&document)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| format!("{}: {e}", document.display()))?;
-    if cms::looks_like_cms(&head[..n]) {
-        // A CMS signature file: attached content, or the document name without .p7s.
-        let der = cms::read_signature(&document)?;
-        let detached =
-            document.extension().is_some_and(|e| e == "p7s" || e == "sig") && document.with_extension("").is_file();
-        let content = if detached {
-            Some(cms::read_content(&document.with_extension(""))?)
-        } else {
-            None
-        };
-        let report = yinjian::cms::file::verify_report(
-            &der,
-            content.as_deref(),
-            &store,
-            &opts.seal.chain,
-            &opts.seal.intermediates,
-            &yinjian::cms::CmsOptions::default(),
-        );
-        return Ok(emit_under(&policy, report, output.json));
-    }
-    Err(format!(
-        "{}: neither an OFD package, a PDF nor a CMS signature",
-        document.display()
-    ))
+    let mapped = map_file(&file).map_err(|e| name(&e))?;
+    let report = match DocumentKind::detect(&mapped) {
+        Some(DocumentKind::Cms) => verifier.verify_cms(&mapped, detached_content(&document)?.as_deref(), at),
+        Some(kind) => verifier.verify_kind(kind, &mapped, at),
+        // Base64 text of a CMS signature, which the first bytes do not tell.
+        None if cms::looks_like_cms(&mapped[..mapped.len().min(64)]) => {
+            let der = cms::read_signature(&document)?;
+            verifier.verify_cms(&der, detached_content(&document)?.as_deref(), at)
+        }
+        None => {
+            return Err(name(
+                &"neither an OFD package, a PDF, a CMS signature, a seal nor a licence QR text",
+            ))
+        }
+    };
+    Ok(emit(&report, output.json))
 }

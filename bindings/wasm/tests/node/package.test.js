@@ -86,6 +86,17 @@ test("verifyLicenceFile: a document without licence metadata is not a valid lice
   assert.ok(report.checks.some((c) => c.status !== "PASSED"), "a failing check says why");
 });
 
+test("batchRecord: the line yinjian batch writes, the kind told by the first bytes", () => {
+  const options = { ...sampleOptions(), at: "2027-06-01T00:00:00Z" };
+  const good = lib.batchRecord("a/good.ofd", read("test-vectors/invoice/good.ofd"), sampleTrust(), options);
+  assert.deepEqual([good.path, good.kind, good.status, good.reason], ["a/good.ofd", "ofd", "PASSED", undefined]);
+  assert.equal(good.report.kind, "ofd");
+  assert.deepEqual(Object.keys(good), ["path", "kind", "status", "report"]);
+  const junk = lib.batchRecord("x.zip!notes.txt", new TextEncoder().encode("hello"), sampleTrust(), options);
+  assert.deepEqual([junk.kind, junk.status, junk.reason], ["unknown", "INDETERMINATE", "Unsupported"]);
+  assert.equal(junk.report.checks[0].name, "input.kind");
+});
+
 test("verifyInvoice: a generated invoice passes with its fields; one whose page shows another amount fails", () => {
   const options = { ...sampleOptions(), at: "2027-06-01T00:00:00Z" };
   const good = lib.verifyInvoice(read("test-vectors/invoice/good.ofd"), sampleTrust(), options);

@@ -3,6 +3,7 @@
 // called as the README shows it, and the `@ts-expect-error` lines are mistakes the types
 // must refuse (tsc fails if one is accepted). Never run, only compiled.
 import init, {
+  batchRecord,
   buildFeatures,
   checkIdentifier,
   InvalidArgumentError,
@@ -27,6 +28,7 @@ import init, {
   verifyToken,
   verifyTokenWithTrust,
   YinjianError,
+  type BatchRecord,
   type BuildFeatures,
   type Check,
   type DocumentVerifyOptions,
@@ -60,6 +62,9 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const attached: Report = verifyCms(bytes, null, trust);
   const licence: Report = verifyLicenceFile(bytes, trust, { revoked: ["91350100M000100Y43"] });
   const invoice: Report = verifyInvoice(bytes, trust, options);
+  const line: BatchRecord = batchRecord("a/b.ofd", bytes, trust, { at: "2027-06-01T00:00:00Z" });
+  const lineStatus: Status = line.status;
+  void lineStatus;
   const pictures: Array<SealPicture | null> = sealPictures(bytes);
   const picture = pictures[0];
   if (picture) {

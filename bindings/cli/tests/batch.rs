@@ -1,0 +1,377 @@
+//! `yinjian batch` on the repository's test vectors: a folder of good, tampered and junk files,
+//! the same files in a ZIP and a TAR.GZ, input order, resuming a cut-off run, exit codes, a
+//! list file and JSONL on standard input.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Trusts the test PKI (SM2 root and intermediate, the CMS vectors' root) at a time inside
+/// every certificate's validity, without revocation data.
+fn trust() -> Vec<String> {
+    let v = repo().join("test-vectors");
+    [
+        "--anchors",
+        s(&v.join("x509/sm2/certs/root.pem")),
+        s(&v.join("cms/pki/root.pem")),
+        "--intermediates",
+        s(&v.join("x509/sm2/certs/int.pem")),
+        "--no-revocation",
+        "--at",
+        "2027-06-01T00:00:00Z",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Runs `yinjian batch ARGS… <trust>` with `stdin` as standard input.
+fn batch(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .arg("batch")
+        .args(args)
+        .args(trust())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run yinjian");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(text: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// path → (kind, status, reason) of every line; a path twice is an error.
+fn verdicts(records: &[Value]) -> BTreeMap<String, (String, String, String)> {
+    let mut out = BTreeMap::new();
+    for r in records {
+        let verdict = (
+            r["kind"].as_str().unwrap().to_string(),
+            r["status"].as_str().unwrap().to_string(),
+            r["reason"].as_str().unwrap_or("-").to_string(),
+        );
+        assert_eq!(r["status"], r["report"]["status"]);
+        assert!(
+            out.insert(r["path"].as_str().unwrap().to_string(), verdict).is_none(),
+            "{} twice",
+            r["path"]
+        );
+    }
+    out
+}
+
+/// An OFD with one entry's content replaced (every other entry copied raw).
+fn replace_entry(doc: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).unwrap();
+        if file.name().unwrap() == name {
+            drop(file);
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(content).unwrap();
+        } else {
+            out.raw_copy_file(file).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The files of the fixture folder: (relative name, bytes).
+fn fixture_files() -> Vec<(String, Vec<u8>)> {
+    let v = repo().join("test-vectors");
+    let read = |p: &str| std::fs::read(v.join(p)).unwrap();
+    let notice = read("sample/notice.ofd");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&notice[..])).unwrap();
+    let mut content = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("Doc_0/Pages/Page_0/Content.xml").unwrap(),
+        &mut content,
+    )
+    .unwrap();
+    let altered = content.replacen("各区人民政府", "各县人民政府", 1);
+    assert_ne!(altered, content);
+    let tampered = replace_entry(&notice, "Doc_0/Pages/Page_0/Content.xml", altered.as_bytes());
+    let mut pdf = read("pdf/sm2-signed.pdf");
+    // A byte of the signed range (the header comment) changed.
+    let at = pdf.iter().position(|&b| b == b'\n').unwrap() + 3;
+    pdf[at] ^= 0x01;
+    vec![
+        ("good/notice.ofd".into(), notice),
+        ("good/sealed.ofd".into(), read("ofd/sealed.ofd")),
+        ("good/signed.pdf".into(), read("pdf/sm2-signed.pdf")),
+        ("good/attached.p7m".into(), read("cms/rsa-ber-attached.der")),
+        ("good/v4.esl".into(), read("seal/v4.esl")),
+        ("bad/tampered.ofd".into(), tampered),
+        ("bad/tampered.pdf".into(), pdf),
+        ("junk/notes.txt".into(), b"not a document\n".to_vec()),
+        ("junk/empty.ofd".into(), Vec::new()),
+        ("junk/zipped-garbage.ofd".into(), b"PK\x03\x04garbage".to_vec()),
+    ]
+}
+
+/// The fixture folder in `dir`.
+fn write_fixture(dir: &Path) -> PathBuf {
+    let root = dir.join("docs");
+    for (name, bytes) in fixture_files() {
+        let path = root.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    root
+}
+
+#[test]
+fn a_folder_gives_a_verdict_per_file_and_failed_wins_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let out = batch(&[s(&root), "--summary"], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = verdicts(&lines(&out.stdout));
+    let prefix = format!("{}/", root.display());
+    let got: BTreeMap<_, _> = got
+        .into_iter()
+        .map(|(k, v)| (k.strip_prefix(&prefix).unwrap().to_string(), v))
+        .collect();
+    let v = |k: &str, st: &str, r: &str| (k.to_string(), st.to_string(), r.to_string());
+    assert_eq!(got.len(), fixture_files().len());
+    assert_eq!(got["good/notice.ofd"], v("ofd", "PASSED", "-"));
+    assert_eq!(got["good/sealed.ofd"], v("ofd", "PASSED", "-"));
+    assert_eq!(got["good/signed.pdf"], v("pdf", "PASSED", "-"));
+    assert_eq!(got["good/attached.p7m"], v("cms", "PASSED", "-"));
+    assert_eq!(got["good/v4.esl"], v("seal", "PASSED", "-"));
+    assert_eq!(got["bad/tampered.ofd"].1, "FAILED", "{:?}", got["bad/tampered.ofd"]);
+    assert_eq!(got["bad/tampered.pdf"].1, "FAILED", "{:?}", got["bad/tampered.pdf"]);
+    assert_eq!(got["junk/notes.txt"], v("unknown", "INDETERMINATE", "Unsupported"));
+    assert_eq!(got["junk/empty.ofd"], v("unknown", "INDETERMINATE", "Unsupported"));
+    assert_eq!(got["junk/zipped-garbage.ofd"].0, "ofd");
+    assert_ne!(got["junk/zipped-garbage.ofd"].1, "PASSED");
+    // The summary table: counts per verdict, reasons, the slowest files.
+    let table = String::from_utf8_lossy(&out.stderr);
+    assert!(table.contains("PASSED                          5"), "{table}");
+    assert!(table.contains("total                          10"), "{table}");
+    assert!(table.contains("Unsupported"), "{table}");
+    assert!(table.contains("slowest files"), "{table}");
+}
+
+#[test]
+fn exit_codes_summarise_the_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let good = batch(&[s(&root.join("good"))], b"");
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    let undecided = batch(
+        &[
+            s(&root.join("good")),
+            s(&root.join("junk/notes.txt")),
+            s(&root.join("junk/empty.ofd")),
+        ],
+        b"",
+    );
+    assert_eq!(undecided.status.code(), Some(2));
+    let failed = batch(&[s(&root.join("junk")), s(&root.join("bad"))], b"");
+    assert_eq!(failed.status.code(), Some(1));
+    // A path that does not exist is a record, not the end of the run.
+    let missing = batch(&[s(&root.join("good")), "/nonexistent/x.ofd"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    let records = lines(&missing.stdout);
+    let gone = records.iter().find(|r| r["path"] == "/nonexistent/x.ofd").unwrap();
+    assert_eq!(gone["report"]["checks"][0]["name"], "input.read");
+    assert_eq!(gone["reason"], "Unsupported");
+}
+
+/// A ZIP and a TAR.GZ of the fixture give the verdicts the folder gives, member by member.
+#[test]
+fn zip_and_tar_gz_members_match_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let files = fixture_files();
+    let zip_path = dir.path().join("docs.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    zip.add_directory("good/", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    for (name, bytes) in &files {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    let tgz_path = dir.path().join("docs.tar.gz");
+    let gz = flate2::write::GzEncoder::new(std::fs::File::create(&tgz_path).unwrap(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in &files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, &bytes[..]).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+
+    let strip = |records: Vec<Value>, prefix: String| -> BTreeMap<_, _> {
+        verdicts(&records)
+            .into_iter()
+            .map(|(k, v)| (k.strip_prefix(&prefix).unwrap_or_else(|| panic!("{k}")).to_string(), v))
+            .collect()
+    };
+    let folder = strip(lines(&batch(&[s(&root)], b"").stdout), format!("{}/", root.display()));
+    let zipped = strip(
+        lines(&batch(&[s(&zip_path)], b"").stdout),
+        format!("{}!", zip_path.display()),
+    );
+    let tarred = strip(
+        lines(&batch(&[s(&tgz_path)], b"").stdout),
+        format!("{}!", tgz_path.display()),
+    );
+    assert_eq!(folder.len(), files.len());
+    assert_eq!(zipped, folder);
+    assert_eq!(tarred, folder);
+
+    // A folder holding the archives walks into them; an archive that is not one is a record.
+    let broken = dir.path().join("broken.tar.gz");
+    std::fs::write(&broken, b"not gzip").unwrap();
+    let both = batch(&[s(dir.path())], b"");
+    let all = verdicts(&lines(&both.stdout));
+    assert_eq!(all.len(), 3 * files.len() + 1);
+    assert_eq!(all[s(&broken)].2, "Unsupported");
+}
+
+#[test]
+fn licence_qr_texts_are_judged_by_the_licence_issuers_given() {
+    let qr = repo().join("test-vectors/licence/sample-code.txt");
+    let issuer = repo().join("test-vectors/licence/issuer.pem");
+    let other = repo().join("test-vectors/licence/other.pem");
+    let trusted = batch(&[s(&qr), "--licence-issuers", s(&issuer)], b"");
+    assert_eq!(
+        trusted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&trusted.stdout)
+    );
+    let got = verdicts(&lines(&trusted.stdout));
+    assert_eq!(got[s(&qr)].0, "licence-qr");
+    let untrusted = batch(&[s(&qr), "--licence-issuers", s(&other)], b"");
+    assert_eq!(verdicts(&lines(&untrusted.stdout))[s(&qr)].1, "INDETERMINATE");
+}
+
+#[test]
+fn ordered_output_is_the_input_order_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let first = batch(&[s(&root), "--ordered", "--jobs", "2"], b"");
+    let second = batch(&[s(&root), "--ordered", "--jobs", "3"], b"");
+    assert_eq!(first.stdout, second.stdout);
+    let paths: Vec<String> = lines(&first.stdout)
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "a folder is walked in name order");
+}
+
+#[test]
+fn resume_after_a_cut_off_run_redoes_nothing_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let full = dir.path().join("full.jsonl");
+    let whole = batch(&[s(&root), "--out", s(&full)], b"");
+    assert_eq!(whole.status.code(), Some(1));
+    let reference = std::fs::read_to_string(&full).unwrap();
+    let all: Vec<&str> = reference.lines().collect();
+    assert_eq!(all.len(), fixture_files().len());
+
+    // A run killed while writing its fifth line: four whole lines and half of the fifth.
+    let cut = dir.path().join("cut.jsonl");
+    let mut partial = (all[..4].join("\n") + "\n").into_bytes();
+    partial.extend_from_slice(&all[4].as_bytes()[..all[4].len() / 2]);
+    std::fs::write(&cut, &partial).unwrap();
+    let resumed = batch(&[s(&root), "--out", s(&cut), "--resume", "--summary"], b"");
+    assert_eq!(
+        resumed.status.code(),
+        Some(1),
+        "the resumed lines count in the exit code"
+    );
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("4 file(s) already in the output, skipped"), "{stderr}");
+    assert!(stderr.contains("cut-off last line"), "{stderr}");
+    let summary = String::from_utf8_lossy(&resumed.stdout);
+    assert!(summary.contains("of which 4 from the run resumed"), "{summary}");
+    let text = std::fs::read_to_string(&cut).unwrap();
+    let mut got: Vec<&str> = text.lines().collect();
+    assert_eq!(got.len(), all.len(), "every file once, none twice");
+    let mut want = all.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+
+    // Resuming a finished run verifies nothing.
+    let again = batch(&[s(&root), "--out", s(&cut), "--resume"], b"");
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&cut).unwrap(), text);
+    // A damaged line before the last is refused, not silently redone.
+    std::fs::write(&cut, format!("{}\nnot json\n{}\n", all[0], all[1])).unwrap();
+    let refused = batch(&[s(&root), "--out", s(&cut), "--resume"], b"");
+    assert_eq!(refused.status.code(), Some(3));
+}
+
+#[test]
+fn a_list_file_and_jsonl_on_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_fixture(dir.path());
+    let list = dir.path().join("list.txt");
+    let notice = root.join("good/notice.ofd");
+    let tampered = root.join("bad/tampered.ofd");
+    std::fs::write(
+        &list,
+        format!(
+            "# documents\n{}\n\n{}\n/nonexistent/y.pdf\n",
+            notice.display(),
+            root.join("junk").display()
+        ),
+    )
+    .unwrap();
+    let listed = batch(&[&format!("@{}", list.display()), "--ordered"], b"");
+    let paths: Vec<Value> = lines(&listed.stdout).iter().map(|r| r["path"].clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            s(&notice).to_string(),
+            format!("{}/junk/empty.ofd", root.display()),
+            format!("{}/junk/notes.txt", root.display()),
+            format!("{}/junk/zipped-garbage.ofd", root.display()),
+            "/nonexistent/y.pdf".to_string(),
+        ]
+    );
+    // junk/zipped-garbage.ofd, a broken OFD package, is FAILED.
+    assert_eq!(listed.status.code(), Some(1));
+
+    let stdin = format!(
+        "{{\"path\": {:?}}}\nnot json\n{{\"path\": {:?}, \"batch\": 7}}\n",
+        s(&notice),
+        s(&tampered)
+    );
+    let piped = batch(&["-", "--ordered"], stdin.as_bytes());
+    let got = verdicts(&lines(&piped.stdout));
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[s(&notice)].1, "PASSED");
+    assert_eq!(got[s(&tampered)].1, "FAILED");
+    assert_eq!(got["-:2"].2, "Unsupported");
+    assert_eq!(piped.status.code(), Some(1));
+}
