@@ -8,6 +8,15 @@
 //! on, whatever the input claims; the curve comes from the key, the digest from the algorithm.
 //! Whether an algorithm and key size are *acceptable* is a separate question, answered by
 //! [`CryptoConstraints`].
+//!
+//! ```
+//! use yinjian::alg::DigestAlgorithm;
+//!
+//! let sha256 = DigestAlgorithm::from_name("SHA-256").expect("a known name");
+//! assert_eq!(sha256.output_len(), 32);
+//! assert_eq!(sha256.oid().to_string(), "2.16.840.1.101.3.4.2.1");
+//! assert!(DigestAlgorithm::from_name("SHA-1").is_some_and(|sha1| sha1.is_weak()));
+//! ```
 
 use std::io::{self, Read};
 

@@ -1,5 +1,19 @@
 //! One line of a batch run: the verdict on one file, the same whichever face made it
 //! (`yinjian batch`, the Python package, a Spark job), so their outputs compare line by line.
+//!
+//! ```
+//! use yinjian::batch::BatchRecord;
+//! use yinjian::report::Status;
+//! use yinjian::time::Time;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let verifier = Verifier::new(TrustStore::new(), Clock::Fixed(Time::parse("2026-01-01T00:00:00Z")?));
+//! let record = BatchRecord::verify(&verifier, "inbox/readme.txt", b"not a signed document");
+//! assert_eq!((record.kind.as_str(), record.status), ("unknown", Status::Indeterminate));
+//! println!("{}", record.to_json_line()); // {"path":"inbox/readme.txt","kind":"unknown",…}
+//! # Ok::<(), yinjian::time::TimeError>(())
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,12 @@
 //! Input forms shared by every parser: PEM text, hex text, or raw bytes.
+//!
+//! ```
+//! use yinjian::codec::decode_hex_text;
+//!
+//! // Hex as people paste it: any case, spaces, colons or line breaks between bytes.
+//! assert_eq!(decode_hex_text(b"DE:AD be ef"), Some(vec![0xde, 0xad, 0xbe, 0xef]));
+//! assert_eq!(decode_hex_text(b"not hex"), None);
+//! ```
 
 use thiserror::Error;
 

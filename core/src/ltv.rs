@@ -24,6 +24,18 @@
 //! When the policy lets claimed signing times count
 //! ([`ChainOptions::claimed_time_counts`]), a claimed time stands in for a missing POE and the
 //! check says so.
+//!
+//! ```
+//! use yinjian::ltv::earliest;
+//! use yinjian::report::{PoeSource, ProofOfExistence};
+//! use yinjian::time::Time;
+//!
+//! let signature_ts = ProofOfExistence::new(Time::parse("2019-03-01T00:00:00Z")?, PoeSource::SignatureTimestamp, "TSA A");
+//! let document_ts = ProofOfExistence::new(Time::parse("2024-03-01T00:00:00Z")?, PoeSource::DocumentTimestamp, "TSA B");
+//! // The earliest proof is the time the signer's chain is judged at once it no longer holds now.
+//! assert_eq!(earliest([document_ts, signature_ts.clone()]), Some(signature_ts));
+//! # Ok::<(), yinjian::time::TimeError>(())
+//! ```
 
 use crate::report::{Check, ProofOfExistence, Reason, Status};
 use crate::time::Time;

@@ -10,6 +10,16 @@
 //!
 //! A policy acts twice: [`ValidationPolicy::configure`] writes its knobs into the chain options
 //! before verifying, [`ValidationPolicy::apply`] applies its levels to the report after.
+//!
+//! ```
+//! use yinjian::policy::ValidationPolicy;
+//!
+//! let default = ValidationPolicy::default();
+//! assert_eq!(ValidationPolicy::from_json(&default.to_json_pretty())?, default);
+//! // A misspelt key is an error naming it, never silently ignored.
+//! assert!(ValidationPolicy::from_json(r#"{"revocaton": {}}"#).is_err());
+//! # Ok::<(), yinjian::policy::PolicyError>(())
+//! ```
 
 use std::collections::BTreeMap;
 

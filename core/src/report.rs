@@ -4,6 +4,21 @@
 //! FAILED or INDETERMINATE), the list of [`Check`]s that led to it, each with its own status
 //! and machine-readable [`Reason`], and a [`Subject`] naming what was verified (signer, seal,
 //! times). It serialises to the stable JSON documented in `docs/REPORT.md`.
+//!
+//! ```
+//! use yinjian::report::{Check, Reason, Report, Status};
+//!
+//! let mut report = Report::new("example");
+//! report.push(Check::passed("format", "well formed"));
+//! report.push(Check::failed("signature", Reason::BadSignature, "the value does not verify"));
+//! let report = report.finish();
+//! assert_eq!(report.status, Status::Failed);
+//! assert_eq!(report.reason, Some(Reason::BadSignature));
+//! // The JSON carries the reason and the ETSI EN 319 102-1 sub-indication beside it.
+//! let json = report.to_json_pretty();
+//! assert!(json.contains(r#""reason": "BadSignature""#));
+//! assert!(json.contains(r#""sub_indication": "SIG_CRYPTO_FAILURE""#));
+//! ```
 
 use std::collections::BTreeMap;
 

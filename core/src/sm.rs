@@ -1,4 +1,20 @@
 //! The Chinese commercial cryptography algorithms: SM2 signatures and SM3 digests.
+//!
+//! ```
+//! use yinjian::sm::sm2::{PrivateKey, SignatureEncoding, Sm2Signer, DEFAULT_DISTID};
+//! use yinjian::sm::sm3::sm3;
+//!
+//! // SM3 of "abc" (GB/T 32905 appendix A.1).
+//! assert_eq!(hex::encode(sm3(b"abc")), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+//!
+//! // An SM2 signature with SM3 and the default distinguishing ID, verified.
+//! let key = PrivateKey::from_raw(&[7u8; 32])?;
+//! let signer = Sm2Signer::new(&key, DEFAULT_DISTID)?;
+//! let signature = signer.sign(b"message", SignatureEncoding::Der)?;
+//! assert_eq!(signer.verifier().verify(b"message", &signature)?, SignatureEncoding::Der);
+//! assert!(signer.verifier().verify(b"massage", &signature).is_err());
+//! # Ok::<(), yinjian::sm::sm2::Sm2Error>(())
+//! ```
 
 pub mod sm2;
 pub mod sm2_fast;

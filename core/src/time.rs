@@ -3,6 +3,15 @@
 //! No verifier in this crate reads a clock: each takes the time it validates for as a [`Time`]
 //! argument. [`Time::now`] is there for callers that want "now" (the CLI's default), and a
 //! [`crate::verifier::Verifier`] reads it only when built with `Clock::System`.
+//!
+//! ```
+//! use yinjian::time::Time;
+//!
+//! let at = Time::parse("2024-05-01T08:00:00Z")?;
+//! assert_eq!(at, Time::from_unix(1_714_550_400)?);
+//! assert_eq!(Time::from_utc_fields(2024, 5, 1, 8, 0, 0), Some(at));
+//! # Ok::<(), yinjian::time::TimeError>(())
+//! ```
 
 use std::fmt;
 

@@ -2,6 +2,15 @@
 //!
 //! One runner for every face: the native tests call [`run_case`] on each line, and the WASM
 //! binding exports the same function to the node and Chromium tests.
+//!
+//! ```
+//! use yinjian::vectors::{run_case, Outcome};
+//!
+//! let line = r#"{"id":"abc","op":"sm3","msg_ascii":"abc","digest_hex":"66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"}"#;
+//! assert!(matches!(run_case(line), Ok(Outcome::Passed(id)) if id == "abc"));
+//! // A wrong expectation is a failure naming the case.
+//! assert!(run_case(&line.replace("66c7", "76c7")).is_err_and(|e| e.starts_with("abc:")));
+//! ```
 
 use serde_json::Value;
 

@@ -20,6 +20,16 @@
 //! Z or with an empty ID is [`Reason::NonStandardSm2`] unless [`CmsOptions`] accepts the
 //! no-Z variant. [`file::verify_report`] verifies a whole `.p7s`/`.p7m` (attached or detached)
 //! with one report part per SignerInfo, its chain and signature time-stamp included.
+//!
+//! ```no_run
+//! use yinjian::cms::SignedData;
+//!
+//! let signed = SignedData::from_der(&std::fs::read("document.p7s")?)?;
+//! for signer in &signed.signers {
+//!     println!("{:?} signed at {:?}", signer.signature_algorithm()?, signer.signing_time());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod ber;
 #[cfg(feature = "sign")]

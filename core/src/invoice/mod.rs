@@ -12,6 +12,24 @@
 //! - [`list`]: one row per invoice for `invoice list`, and duplicate detection.
 //!
 //! docs/invoice.md describes the formats, the checks and what is not established.
+//!
+//! ```no_run
+//! use yinjian::invoice::verify_invoice_with_data;
+//! use yinjian::time::Time;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("tax-seal-ca.pem")?)?;
+//! let at = Time::now()?;
+//! let verifier = Verifier::new(trust, Clock::Fixed(at));
+//! let (report, invoice) = verify_invoice_with_data(&std::fs::read("invoice.ofd")?, &verifier.document_options(at));
+//! if let Some(invoice) = invoice {
+//!     println!("{:?} {:?} {:?}", invoice.code, invoice.number, invoice.total_including_tax);
+//! }
+//! println!("{:?}: {}", report.status, report.summary);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod check;
 pub mod list;

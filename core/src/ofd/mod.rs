@@ -8,6 +8,23 @@
 //!   of existence).
 //! - [`verify`]: references, signature values (SES seal signatures, bare SM2 signatures,
 //!   CMS SignedData), the seal file, and the changes between signatures.
+//!
+//! ```no_run
+//! use yinjian::ofd::verify_ofd_bytes;
+//! use yinjian::time::Time;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("seal-ca.pem")?)?;
+//! let at = Time::now()?;
+//! let verifier = Verifier::new(trust, Clock::Fixed(at));
+//! let report = verify_ofd_bytes(&std::fs::read("notice.ofd")?, &verifier.document_options(at));
+//! for signature in &report.parts {
+//!     println!("{:?}: {}", signature.status, signature.summary);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod package;
 #[cfg(feature = "sign")]

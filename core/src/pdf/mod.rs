@@ -13,6 +13,24 @@
 //! Parsing uses `lopdf` (see `docs/pdf.md` for why it was chosen over `pdf`): each revision
 //! is loaded from its own prefix of the file, so every revision is seen exactly as a reader
 //! saw it when the signature over it was made.
+//!
+//! ```no_run
+//! use yinjian::pdf::verify_pdf;
+//! use yinjian::time::Time;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("root.pem")?)?;
+//! let at = Time::now()?;
+//! let verifier = Verifier::new(trust, Clock::Fixed(at));
+//! let report = verify_pdf(&std::fs::read("contract.pdf")?, &verifier.document_options(at));
+//! // One part per signature, with what changed after it ("pdf.changes").
+//! for signature in &report.parts {
+//!     println!("{:?}: {}", signature.status, signature.summary);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod changes;
 pub mod document;

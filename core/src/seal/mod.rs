@@ -4,6 +4,23 @@
 //! - [`asn1`]: the structures, decoded and re-encoded byte for byte.
 //! - [`verify`]: the GB/T 38540 verification procedure, each step its own check.
 //! - [`make`]: making seals and seal signatures (SM2 with SM3).
+//!
+//! ```no_run
+//! use yinjian::seal::{verify_seal, Seal};
+//! use yinjian::time::Time;
+//! use yinjian::verifier::{Clock, Verifier};
+//! use yinjian::x509::TrustStore;
+//!
+//! let der = std::fs::read("company.esl")?;
+//! let seal = Seal::decode(&der)?; // GB/T 38540 (v4) or GM/T 0031 (v1)
+//! println!("{:?}", seal.details()?);
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("seal-ca.pem")?)?;
+//! let at = Time::now()?;
+//! let report = verify_seal(&der, &Verifier::new(trust, Clock::Fixed(at)).seal_options(at));
+//! println!("{}", report.to_text());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod asn1;
 #[cfg(feature = "sign")]

@@ -12,6 +12,22 @@
 //! lets the key decide the algorithm family (an RSA or SM2 key is never an HMAC secret), never trusts keys from the
 //! token's own headers (`jwk`, `jku`, `x5u`; `x5c` only through a trust store), and rejects
 //! `crit` and `b64: false`.
+//!
+//! ```no_run
+//! use yinjian::token::{verify_token, Audience, Issuers, KeySet, TokenOptions};
+//! use yinjian::time::Time;
+//!
+//! let keys = KeySet::from_jwks(&std::fs::read("jwks.json")?)?;
+//! let options = TokenOptions::new(
+//!     Time::now()?,
+//!     &["SM2SM3", "ES256"],
+//!     Issuers::OneOf(vec!["https://id.gov.example".into()]),
+//!     Audience::OneOf(vec!["portal".into()]),
+//! )?;
+//! let report = verify_token(&std::fs::read_to_string("token.jwt")?, &keys, None, &options);
+//! println!("{:?}: {}", report.status, report.summary);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod json;
 pub mod jwk;

@@ -5,6 +5,19 @@
 //! The crate uses RustCrypto `x509-cert` (on `der`) rather than `x509-parser`: it shares the
 //! strict-DER `der`/`spki` stack the SM2 keys already use, gives exact round trips (so the
 //! signed TBS bytes are the bytes decoded), and its `cms` sibling serves GM/T 0010 CMS later.
+//!
+//! ```no_run
+//! use yinjian::time::Time;
+//! use yinjian::x509::{chain_report, parse_all, ChainOptions, TrustStore, Usage};
+//!
+//! let mut trust = TrustStore::new();
+//! trust.add_pem(&std::fs::read("root.pem")?)?; // PEM bundle or DER
+//! let chain = parse_all(&std::fs::read("signer-and-intermediates.pem")?)?;
+//! let options = ChainOptions::new(Time::now()?, Usage::DocumentSigning);
+//! let report = chain_report(&chain[0], &chain[1..], &trust, &options);
+//! println!("{}", report.to_text());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod cert;
 pub mod crl;
