@@ -63,6 +63,7 @@
 //! | [`invoice`] | e-invoices: fields of an invoice OFD checked against what is signed and shown |
 //! | [`sm`] | SM2 signatures and SM3 digests |
 //! | [`alg`] | every other digest and signature algorithm, by OID and name |
+//! | [`error_code`] | the stable error codes the bindings raise, and each library error's code |
 //! | [`codec`] | input forms shared by the parsers: PEM, hex or raw bytes |
 //! | [`report`] | the one result shape: [`Report`], [`Status`], [`Reason`] |
 //! | [`time`] | the validation time, [`Time`] |
@@ -96,6 +97,7 @@ pub mod alg;
 pub mod batch;
 pub mod cms;
 pub mod codec;
+pub mod error_code;
 #[cfg(feature = "invoice")]
 pub mod invoice;
 pub mod licence;

@@ -8,77 +8,12 @@ use yinjian::seal::SealError;
 use yinjian::sm::sm2::Sm2Error;
 use yinjian::x509::X509Error;
 
-/// The stable `code` of a raised error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ErrorCode {
-    /// Key bytes could not be decoded, or the point is not on the curve.
-    MalformedKey,
-    /// A well-formed key that is not an SM2 key (or is encrypted).
-    UnsupportedKey,
-    /// Signature bytes are neither DER nor 64-byte r‖s, or not a CMS signature.
-    MalformedSignature,
-    /// A well-formed signature that does not verify.
-    BadSignature,
-    /// The distinguishing ID is too long.
-    DistIdTooLong,
-    /// Reading input failed (a file that cannot be read).
-    Io,
-    /// An argument has the wrong type or value.
-    InvalidArgument,
-    /// An option has a bad value.
-    InvalidOption,
-    /// A test-vector line is not a valid case.
-    VectorMismatch,
-    /// A certificate, CRL or OCSP response cannot be decoded.
-    MalformedCertificate,
-    /// A seal or seal signature cannot be decoded.
-    MalformedSeal,
-    /// An input is larger than a named limit.
-    TooLarge,
-    /// An input uses something this library does not implement.
-    Unsupported,
-    /// The native code failed unexpectedly (a bug).
-    Internal,
-}
+pub(crate) use yinjian::error_code::ErrorCode;
 
-impl ErrorCode {
-    /// Every code this binding raises.
-    pub(crate) const ALL: [ErrorCode; 14] = [
-        ErrorCode::MalformedKey,
-        ErrorCode::UnsupportedKey,
-        ErrorCode::MalformedSignature,
-        ErrorCode::BadSignature,
-        ErrorCode::DistIdTooLong,
-        ErrorCode::Io,
-        ErrorCode::InvalidArgument,
-        ErrorCode::InvalidOption,
-        ErrorCode::VectorMismatch,
-        ErrorCode::MalformedCertificate,
-        ErrorCode::MalformedSeal,
-        ErrorCode::TooLarge,
-        ErrorCode::Unsupported,
-        ErrorCode::Internal,
-    ];
-
-    /// The code as Python sees it (`error.code`), as in JavaScript.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MalformedKey => "MalformedKey",
-            ErrorCode::UnsupportedKey => "UnsupportedKey",
-            ErrorCode::MalformedSignature => "MalformedSignature",
-            ErrorCode::BadSignature => "BadSignature",
-            ErrorCode::DistIdTooLong => "DistIdTooLong",
-            ErrorCode::Io => "Io",
-            ErrorCode::InvalidArgument => "InvalidArgument",
-            ErrorCode::InvalidOption => "InvalidOption",
-            ErrorCode::VectorMismatch => "VectorMismatch",
-            ErrorCode::MalformedCertificate => "MalformedCertificate",
-            ErrorCode::MalformedSeal => "MalformedSeal",
-            ErrorCode::TooLarge => "TooLarge",
-            ErrorCode::Unsupported => "Unsupported",
-            ErrorCode::Internal => "Internal",
-        }
-    }
+/// The codes Python raises: every code but `NotInitialised` (the extension module is loaded on
+/// import, there is no `init()`).
+pub(crate) fn python_codes() -> impl Iterator<Item = ErrorCode> {
+    ErrorCode::ALL.into_iter().filter(|c| *c != ErrorCode::NotInitialised)
 }
 
 /// An error before it becomes a Python exception: made without the GIL, raised with it.
@@ -132,64 +67,30 @@ impl From<Failure> for PyErr {
 
 impl From<Sm2Error> for Failure {
     fn from(e: Sm2Error) -> Failure {
-        let code = match &e {
-            Sm2Error::MalformedKey(_) => ErrorCode::MalformedKey,
-            Sm2Error::UnsupportedKey(_) => ErrorCode::UnsupportedKey,
-            Sm2Error::MalformedSignature(_) => ErrorCode::MalformedSignature,
-            Sm2Error::BadSignature(_) => ErrorCode::BadSignature,
-            Sm2Error::DistIdTooLong(_) => ErrorCode::DistIdTooLong,
-            Sm2Error::Signing(_) => ErrorCode::Internal,
-            Sm2Error::Io(_) => ErrorCode::Io,
-            // The error enums are non-exhaustive: a kind added later.
-            _ => ErrorCode::Internal,
-        };
-        Failure::new(code, e.to_string())
+        Failure::new(e.code(), e.to_string())
     }
 }
 
 impl From<X509Error> for Failure {
     fn from(e: X509Error) -> Failure {
-        let code = match &e {
-            X509Error::Malformed(_) => ErrorCode::MalformedCertificate,
-            // A path argument that cannot be read (the WASM binding reads no files).
-            X509Error::Io(_) => ErrorCode::Io,
-            X509Error::TooLarge(_) => ErrorCode::TooLarge,
-            X509Error::Unsupported(_) => ErrorCode::Unsupported,
-            // The error enums are non-exhaustive: a kind added later.
-            _ => ErrorCode::Internal,
-        };
-        Failure::new(code, e.to_string())
+        Failure::new(e.code(), e.to_string())
     }
 }
 
 impl From<PdfError> for Failure {
     fn from(e: PdfError) -> Failure {
-        let code = match &e {
-            PdfError::Malformed(_) => ErrorCode::InvalidArgument,
-            PdfError::TooLarge(_) => ErrorCode::TooLarge,
-            PdfError::Unsupported(_) => ErrorCode::Unsupported,
-            // The error enums are non-exhaustive: a kind added later.
-            _ => ErrorCode::Internal,
-        };
-        Failure::new(code, e.to_string())
+        Failure::new(e.code(), e.to_string())
     }
 }
 
 impl From<SealError> for Failure {
     fn from(e: SealError) -> Failure {
-        let code = match &e {
-            SealError::Malformed(_) | SealError::Make(_) => ErrorCode::MalformedSeal,
-            SealError::TooLarge(_) => ErrorCode::TooLarge,
-            SealError::Unsupported(_) => ErrorCode::Unsupported,
-            // The error enums are non-exhaustive: a kind added later.
-            _ => ErrorCode::Internal,
-        };
-        Failure::new(code, e.to_string())
+        Failure::new(e.code(), e.to_string())
     }
 }
 
 /// Every code, for the tests that compare them with the exception classes and the WASM codes.
 #[pyfunction]
 pub(crate) fn error_codes() -> Vec<&'static str> {
-    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+    python_codes().map(ErrorCode::as_str).collect()
 }

@@ -43,6 +43,12 @@ class DistIdTooLongError(YinjianError, ValueError):
     code = "DistIdTooLong"
 
 
+class SigningFailedError(YinjianError):
+    """Signing failed (a key the signer cannot use)."""
+
+    code = "SigningFailed"
+
+
 class IoError(YinjianError, OSError):
     """A file named by a path argument could not be read."""
 
@@ -106,6 +112,7 @@ ERRORS: dict[str, type[YinjianError]] = {
         MalformedSignatureError,
         BadSignatureError,
         DistIdTooLongError,
+        SigningFailedError,
         IoError,
         InvalidArgumentError,
         InvalidOptionError,
