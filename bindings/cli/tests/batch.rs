@@ -9,30 +9,16 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{repo, s, test_pki_trust};
+#[allow(dead_code)] // the library tests' helpers: this crate uses the OFD entry replacer
+#[path = "../../../core/tests/common/mod.rs"]
+mod library;
+use library::replace_entry;
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Trusts the test PKI (SM2 root and intermediate, the CMS vectors' root) at a time inside
-/// every certificate's validity, without revocation data.
+/// Trusts the test PKI and the CMS vectors' root.
 fn trust() -> Vec<String> {
-    let v = repo().join("test-vectors");
-    [
-        "--anchors",
-        s(&v.join("x509/sm2/certs/root.pem")),
-        s(&v.join("cms/pki/root.pem")),
-        "--intermediates",
-        s(&v.join("x509/sm2/certs/int.pem")),
-        "--no-revocation",
-        "--at",
-        "2027-06-01T00:00:00Z",
-    ]
-    .map(String::from)
-    .to_vec()
+    test_pki_trust(&["test-vectors/cms/pki/root.pem"])
 }
 
 /// Runs `yinjian batch ARGS… <trust>` with `stdin` as standard input.
@@ -74,23 +60,6 @@ fn verdicts(records: &[Value]) -> BTreeMap<String, (String, String, String)> {
         );
     }
     out
-}
-
-/// An OFD with one entry's content replaced (every other entry copied raw).
-fn replace_entry(doc: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(doc)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).unwrap();
-        if file.name().unwrap() == name {
-            drop(file);
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            out.write_all(content).unwrap();
-        } else {
-            out.raw_copy_file(file).unwrap();
-        }
-    }
-    out.finish().unwrap().into_inner()
 }
 
 /// The files of the fixture folder: (relative name, bytes).

@@ -2,10 +2,18 @@
 //! `openssl dgst -sm3` prints, and `yinjian sm2 verify` must agree with
 //! `openssl pkeyutl -verify` on every generated SM2 vector.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use yinjian::sm::sm2::{PublicKey, Sm2Signature};
+
+mod common;
+use common::{repo, s};
+
+/// The test PKI trusted, as most commands here take it.
+fn test_pki_trust() -> Vec<String> {
+    common::test_pki_trust(&[])
+}
 
 fn yinjian(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_yinjian"))
@@ -22,33 +30,8 @@ fn openssl(args: &[&str]) -> Output {
         .expect("openssl 3 must be installed")
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Arguments that trust the test PKI (its root as anchor, its intermediate) at a time inside
-/// every one of its certificates' validity, without revocation data.
-fn test_pki_trust() -> Vec<String> {
-    let certs = repo().join("test-vectors/x509/sm2/certs");
-    [
-        "--anchors",
-        s(&certs.join("root.pem")),
-        "--intermediates",
-        s(&certs.join("int.pem")),
-        "--no-revocation",
-        "--at",
-        "2027-06-01T00:00:00Z",
-    ]
-    .map(String::from)
-    .to_vec()
 }
 
 #[test]
