@@ -15,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::Deserialize;
 use yinjian::batch::BatchRecord;
 use yinjian::licence::qr::IssuerList;
-use yinjian::{Clock, Status, Verifier};
+use yinjian::{Clock, Reason, Status, Verifier};
 
 use crate::options::{validation_time, TrustArgs};
 
@@ -87,10 +87,15 @@ struct Job {
     input: Result<Vec<u8>, String>,
 }
 
-/// One file verified, for the writer (which serialises it, off the verifying threads).
+/// One file verified, for the writer: its JSON line and what the summary counts. The record is
+/// serialised and dropped on the verifying thread, so the writer only writes, the work spreads
+/// over every core, and no report is freed by another thread than the one that built it.
 struct Done {
     seq: u64,
-    record: BatchRecord,
+    path: String,
+    status: Status,
+    reason: Option<Reason>,
+    line: String,
     bytes: u64,
     took: Duration,
 }
@@ -437,11 +442,17 @@ fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
         Err(why) => (BatchRecord::unreadable(job.path.clone(), why), 0),
     };
     budget.free_bytes(bytes);
+    let took = start.elapsed();
+    let mut line = record.to_json_line();
+    line.push('\n');
     Done {
         seq: job.seq,
-        record,
+        status: record.status,
+        reason: record.reason,
+        path: record.path,
+        line,
         bytes,
-        took: start.elapsed(),
+        took,
     }
 }
 
@@ -468,12 +479,12 @@ impl Tally {
     }
 
     fn add(&mut self, done: &Done) {
-        self.count(done.record.status, done.record.reason.map(|r| r.as_str()));
+        self.count(done.status, done.reason.map(|r| r.as_str()));
         self.verified += 1;
         self.verifying += done.took;
         self.bytes += done.bytes;
         if self.slowest.len() < SLOWEST_SHOWN || self.slowest.last().is_some_and(|(t, _)| *t < done.took) {
-            self.slowest.push((done.took, done.record.path.clone()));
+            self.slowest.push((done.took, done.path.clone()));
             self.slowest.sort_by_key(|(took, _)| std::cmp::Reverse(*took));
             self.slowest.truncate(SLOWEST_SHOWN);
         }
@@ -617,7 +628,9 @@ fn progress_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Writes each line as it comes (or in input order), until the pool is done; the progress
+/// Writes each line as it comes (or in input order), until the pool is done, flushing
+/// whenever no line is waiting (a killed run loses at most the lines of its last moment,
+/// without a write call per line while lines keep coming); the progress
 /// line's total is what the producer `found` or, when larger, what the inputs were `counted`
 /// to hold. A write error stops the producer and is returned once the pool has drained.
 fn write_lines(
@@ -631,17 +644,16 @@ fn write_lines(
     let start = Instant::now();
     let mut waiting = BTreeMap::new();
     let mut next = 0u64;
-    let mut failed = None;
-    let mut write = |d: Done, tally: &mut Tally| {
-        if failed.is_none() {
-            let mut line = d.record.to_json_line();
-            line.push('\n');
-            let written = sink.write_all(line.as_bytes()).and_then(|()| sink.flush());
-            if let Err(e) = written {
-                shared.stop.store(true, Ordering::Relaxed);
-                failed = Some(e);
-            }
+    let mut failed: Option<io::Error> = None;
+    // The first write error stops the producer; later lines are still counted, not written.
+    let keep = |result: io::Result<()>, failed: &mut Option<io::Error>| {
+        if let (Err(e), None) = (result, &failed) {
+            shared.stop.store(true, Ordering::Relaxed);
+            *failed = Some(e);
         }
+    };
+    let write = |d: Done, sink: &mut dyn Write, failed: &mut Option<io::Error>, tally: &mut Tally| {
+        let result = if failed.is_none() { sink.write_all(d.line.as_bytes()) } else { Ok(()) };
         tally.add(&d);
         shared.budget.free_file();
         if let Some(bar) = &bar {
@@ -655,21 +667,36 @@ fn write_lines(
                 mb / secs
             ));
         }
+        result
     };
-    for d in done {
+    loop {
+        let d = match done.try_recv() {
+            Ok(d) => d,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                keep(sink.flush(), &mut failed);
+                match done.recv() {
+                    Ok(d) => d,
+                    Err(_) => break,
+                }
+            }
+        };
         if !ordered {
-            write(d, tally);
+            let result = write(d, sink, &mut failed, tally);
+            keep(result, &mut failed);
             continue;
         }
         waiting.insert(d.seq, d);
         while let Some(d) = waiting.remove(&next) {
-            write(d, tally);
+            let result = write(d, sink, &mut failed, tally);
+            keep(result, &mut failed);
             next += 1;
         }
     }
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    keep(sink.flush(), &mut failed);
     failed.map_or(Ok(()), Err)
 }
 
