@@ -26,7 +26,7 @@ use ring::signature as rs;
 use thiserror::Error;
 
 use crate::report::Reason;
-use crate::sm::sm2::{PublicKey as Sm2PublicKey, SignatureEncoding, Sm2Error, Sm2Verifier, DEFAULT_DISTID};
+use crate::sm::sm2::{SignatureEncoding, Sm2Error, Sm2Verifier, DEFAULT_DISTID};
 use crate::sm::sm3::{Sm3Hasher, STREAM_CHUNK};
 
 mod dsa;
@@ -842,11 +842,11 @@ pub fn verify_signature(
         return Ok(Verified::new(KeyInfo::Dsa { bits }, alg));
     }
     if alg == SignatureAlgorithm::Sm2Sm3 {
-        let key = Sm2PublicKey::from_spki_der(spki_der).map_err(|e| match e {
+        let verifier = Sm2Verifier::cached_from_spki(spki_der, DEFAULT_DISTID).map_err(|e| match e {
             Sm2Error::UnsupportedKey(m) => AlgError::KeyMismatch(m),
             other => AlgError::Sm2(other),
         })?;
-        let encoding = Sm2Verifier::new(&key, DEFAULT_DISTID)?.verify(message, signature)?;
+        let encoding = verifier.verify(message, signature)?;
         return Ok(Verified {
             sm2_encoding: Some(encoding),
             ..Verified::new(KeyInfo::Sm2, alg)

@@ -1067,10 +1067,9 @@ fn signature_check(
 /// 3.0's default) are not GB/T 32918 signatures: INDETERMINATE [`Reason::NonStandardSm2`]
 /// unless [`CmsOptions::accept_sm2_without_z`] accepts the first.
 fn sm2_variants(spki: &[u8], message: &[u8], signature: &[u8], attrs: bool, opts: &CmsOptions) -> Option<Check> {
-    use crate::sm::sm2::{PublicKey, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
+    use crate::sm::sm2::{Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
     const NAME: &str = "cms.signature";
-    let key = PublicKey::from_spki_der(spki).ok()?;
-    let verifier = Sm2Verifier::new(&key, DEFAULT_DISTID).ok()?;
+    let verifier = Sm2Verifier::cached_from_spki(spki, DEFAULT_DISTID).ok()?;
     let (sig, enc) = Sm2Signature::decode(signature).ok()?;
     let digest = crate::sm::sm3::sm3(message);
     if !attrs && verifier.verify(&digest, signature).is_ok() {
@@ -1110,7 +1109,7 @@ fn sm2_variants(spki: &[u8], message: &[u8], signature: &[u8], attrs: bool, opts
                 .with_detail("signature_encoding", enc.as_str()),
         );
     }
-    let empty_id = Sm2Verifier::new(&key, b"").ok()?;
+    let empty_id = Sm2Verifier::new(verifier.key(), b"").ok()?;
     if empty_id.verify(message, signature).is_ok() {
         return Some(
             Check::failed(

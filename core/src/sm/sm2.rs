@@ -490,6 +490,18 @@ pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
     za_on_curve(&SM2P256V1, distid, &key.x(), &key.y())
 }
 
+/// Keys each thread keeps a verifier for (see [`Sm2Verifier::cached_from_spki`]): a verifier
+/// with its prepared tables is about 30 KiB.
+pub const MAX_CACHED_VERIFIERS: usize = 64;
+
+/// A thread's most recently used verifiers, most recent first, by (SPKI DER, distinguishing
+/// ID).
+type VerifierCache = Vec<(Box<[u8]>, Box<[u8]>, std::rc::Rc<Sm2Verifier>)>;
+
+thread_local! {
+    static VERIFIERS: std::cell::RefCell<VerifierCache> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Verifies SM2 signatures made by one key with one distinguishing ID; Z is computed once.
 ///
 /// Verification runs on the variable-time fast path of [`crate::sm::sm2_fast`] (all its
@@ -504,6 +516,31 @@ pub struct Sm2Verifier {
 }
 
 impl Sm2Verifier {
+    /// The verifier of the SM2 key in `spki_der` (DER SubjectPublicKeyInfo) with `distid`,
+    /// taken from this thread's cache of the [`MAX_CACHED_VERIFIERS`] most recently used
+    /// keys, or made and put there. A key met again — a CA's key across a chain, one seal or
+    /// signer across the documents of a batch — keeps its decoded point and Z and, from its
+    /// second verification on, its prepared tables: what it verifies is exactly what a new
+    /// verifier verifies. Keys that cannot be decoded are not kept.
+    pub(crate) fn cached_from_spki(spki_der: &[u8], distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
+        let hit = VERIFIERS.with_borrow_mut(|cache| {
+            let i = cache
+                .iter()
+                .position(|(spki, id, _)| **spki == *spki_der && **id == *distid)?;
+            cache[..=i].rotate_right(1);
+            Some(std::rc::Rc::clone(&cache[0].2))
+        });
+        if let Some(verifier) = hit {
+            return Ok(verifier);
+        }
+        let verifier = std::rc::Rc::new(Sm2Verifier::new(&PublicKey::from_spki_der(spki_der)?, distid)?);
+        VERIFIERS.with_borrow_mut(|cache| {
+            cache.truncate(MAX_CACHED_VERIFIERS - 1);
+            cache.insert(0, (spki_der.into(), distid.into(), std::rc::Rc::clone(&verifier)));
+        });
+        Ok(verifier)
+    }
+
     /// A verifier for `key` and `distid` (use [`DEFAULT_DISTID`] unless told otherwise).
     pub fn new(key: &PublicKey, distid: &[u8]) -> Result<Sm2Verifier, Sm2Error> {
         let za = za(key, distid)?;
