@@ -136,6 +136,9 @@ pub struct Verifier {
     clock: Clock,
     #[cfg(feature = "licence")]
     licence_issuers: IssuerList,
+    /// Certificate and CRL signature verifications, shared by every document this verifier
+    /// (and its clones) checks: the CAs of a batch are verified once, not once per document.
+    signature_cache: crate::alg::SignatureCache,
 }
 
 impl Verifier {
@@ -151,6 +154,7 @@ impl Verifier {
             ocsp: Vec::new(),
             policy: ValidationPolicy::default(),
             clock,
+            signature_cache: crate::alg::SignatureCache::new(),
             #[cfg(feature = "licence")]
             licence_issuers: IssuerList::new(),
         }
@@ -244,6 +248,7 @@ impl Verifier {
         self.policy.configure(&mut options.chain);
         options.chain.crls = self.crls.clone();
         options.chain.ocsp = self.ocsp.clone();
+        options.chain.signature_cache = self.signature_cache.clone();
         options
     }
 

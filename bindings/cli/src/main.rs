@@ -12,6 +12,12 @@ mod cmd;
 mod io;
 mod options;
 
+/// mimalloc: a verification makes many small allocations (parsed XML, certificates, report
+/// strings); with the system allocator they took about an eighth of `yinjian batch`'s time,
+/// and threads freeing into each other's arenas slowed the pool (docs/PERFORMANCE.md, Batch).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cmd::{batch, cert, cms, id, invoice, licence, ofd, pdf, policy, qr, seal, serve, sm2, token};
 use options::{OutputArgs, TrustArgs};
 

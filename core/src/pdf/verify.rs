@@ -266,13 +266,14 @@ impl<'o, 'a> Context<'o, 'a> {
             doc_poes: Vec::new(),
             dss: dss.clone(),
             dss_certs,
-            signature_cache: crate::alg::SignatureCache::new(),
+            signature_cache: opts.seal.chain.signature_cache.clone(),
         }
     }
 
-    /// The caller's chain options with this document's signature cache: the signatures,
-    /// time-stamps and validations in the past of one document check each certificate and
-    /// CRL signature once.
+    /// The caller's chain options with the caller's signature cache (a [`crate::Verifier`]'s
+    /// lives as long as it does): the signatures, time-stamps and validations in the past of
+    /// one document, and the documents after it, check each certificate and CRL signature
+    /// once.
     fn chain_options(&self) -> crate::x509::ChainOptions {
         let mut chain = self.opts.seal.chain.clone();
         chain.signature_cache = self.signature_cache.clone();

@@ -35,6 +35,18 @@ pub(crate) const MAX_FILE_BYTES: u64 = 128 << 20;
 pub(crate) const MAX_BYTES_IN_FLIGHT: u64 = 128 << 20;
 /// Most files read and not yet written at once: bounds the `--ordered` reorder buffer.
 pub(crate) const MAX_FILES_IN_FLIGHT: usize = 1024;
+/// Longest a written line stays in the output buffer while the writer waits for the next:
+/// a killed run loses at most the lines of its last moments (and `--resume` verifies those
+/// files again), without a write call per line.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+/// The output buffer: a line is a whole report (about 5 KB for an e-invoice), so the default
+/// 8 KB buffer made a write call per line.
+const OUTPUT_BUFFER: usize = 1 << 20;
+/// How long the writer sleeps when no line is waiting.
+const WRITER_POLL: Duration = Duration::from_millis(2);
+/// Files read ahead for the pool (at least two per thread): enough that a thread never waits
+/// for the reader between two small files; the budget still bounds their bytes.
+const JOBS_QUEUED: usize = 64;
 /// Longest line of a list file or of standard input.
 const MAX_LIST_LINE: u64 = 64 * 1024;
 /// Slowest files named by `--summary`.
@@ -103,36 +115,57 @@ struct Done {
 /// Files and bytes read and not yet done with; the producer waits while either is at its cap.
 #[derive(Default)]
 struct Budget {
-    /// (files read and not yet written, bytes read and not yet verified)
-    state: Mutex<(usize, u64)>,
+    state: Mutex<InFlight>,
     freed: Condvar,
 }
 
+/// What [`Budget`] counts.
+#[derive(Default)]
+struct InFlight {
+    /// Files read and not yet written.
+    files: usize,
+    /// Bytes read and not yet verified.
+    bytes: u64,
+    /// Whether the producer waits for room (only then is it woken: a wake-up is a system
+    /// call, and this is done twice per file).
+    waiting: bool,
+}
+
 impl Budget {
-    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, u64)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, InFlight> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits for room for one more file of `bytes`, then takes it.
     fn take(&self, bytes: u64) {
         let mut state = self.lock();
-        while state.0 >= MAX_FILES_IN_FLIGHT || (state.1 > 0 && state.1 + bytes > MAX_BYTES_IN_FLIGHT) {
+        while state.files >= MAX_FILES_IN_FLIGHT || (state.bytes > 0 && state.bytes + bytes > MAX_BYTES_IN_FLIGHT) {
+            state.waiting = true;
             state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
-        state.0 += 1;
-        state.1 += bytes;
+        state.waiting = false;
+        state.files += 1;
+        state.bytes += bytes;
+    }
+
+    /// Frees room, waking the producer if it waits for it.
+    fn free(&self, files: usize, bytes: u64) {
+        let mut state = self.lock();
+        state.files -= files;
+        state.bytes -= bytes;
+        if state.waiting {
+            self.freed.notify_all();
+        }
     }
 
     /// A file's bytes are verified and dropped.
     fn free_bytes(&self, bytes: u64) {
-        self.lock().1 -= bytes;
-        self.freed.notify_all();
+        self.free(0, bytes);
     }
 
     /// A file's line is written.
     fn free_file(&self) {
-        self.lock().0 -= 1;
-        self.freed.notify_all();
+        self.free(1, 0);
     }
 }
 
@@ -442,8 +475,10 @@ fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
         Err(why) => (BatchRecord::unreadable(job.path.clone(), why), 0),
     };
     budget.free_bytes(bytes);
-    let took = start.elapsed();
+    // The library call every face makes per file: the record and its line (the Python
+    // package's `batch_record` returns the same line).
     let mut line = record.to_json_line();
+    let took = start.elapsed();
     line.push('\n');
     Done {
         seq: job.seq,
@@ -464,7 +499,8 @@ struct Tally {
     reasons: BTreeMap<String, u64>,
     slowest: Vec<(Duration, String)>,
     verified: u64,
-    /// Time spent in the library call (`BatchRecord::verify`), summed over the files.
+    /// Time spent in the library call (`BatchRecord::verify` and its JSON line, as the Python
+    /// package's `batch_record` makes it), summed over the files.
     verifying: Duration,
     bytes: u64,
     kept: u64,
@@ -669,16 +705,21 @@ fn write_lines(
         }
         result
     };
+    let mut flushed = Instant::now();
     loop {
         let d = match done.try_recv() {
             Ok(d) => d,
             Err(TryRecvError::Disconnected) => break,
             Err(TryRecvError::Empty) => {
-                keep(sink.flush(), &mut failed);
-                match done.recv() {
-                    Ok(d) => d,
-                    Err(_) => break,
+                // Nothing waiting: flush what was written (at most every FLUSH_EVERY), then
+                // look again after a short sleep rather than be woken for every line (a
+                // wake-up per file cost the pool more than the writing).
+                if flushed.elapsed() >= FLUSH_EVERY {
+                    keep(sink.flush(), &mut failed);
+                    flushed = Instant::now();
                 }
+                std::thread::sleep(WRITER_POLL);
+                continue;
             }
         };
         if !ordered {
@@ -728,7 +769,8 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         _ => HashSet::new(),
     };
     let mut sink: Box<dyn Write> = match &args.out {
-        Some(out) => Box::new(BufWriter::new(
+        Some(out) => Box::new(BufWriter::with_capacity(
+            OUTPUT_BUFFER,
             OpenOptions::new()
                 .create(true)
                 .write(true)
@@ -737,7 +779,7 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
                 .open(out)
                 .map_err(|e| format!("{}: {e}", out.display()))?,
         )),
-        None => Box::new(io::stdout().lock()),
+        None => Box::new(BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock())),
     };
     let out = args.out.as_ref().and_then(|p| fs::canonicalize(p).ok());
     let shared = Shared::default();
@@ -747,7 +789,7 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         std::thread::spawn(move || counted.store(inputs.iter().map(|i| count(i)).sum(), Ordering::Relaxed));
     }
 
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(2 * jobs);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(JOBS_QUEUED.max(2 * jobs));
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let (written, skipped) = std::thread::scope(|scope| {
         let (shared, done_before, inputs) = (&shared, &done_before, &args.inputs);
