@@ -664,9 +664,9 @@ fn progress_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Writes each line as it comes (or in input order), until the pool is done, flushing
-/// whenever no line is waiting (a killed run loses at most the lines of its last moment,
-/// without a write call per line while lines keep coming); the progress
+/// Writes each line as it comes (or in input order), until the pool is done, flushing when no
+/// line is waiting, at most every [`FLUSH_EVERY`] (a killed run loses the lines of its last
+/// moments, which `--resume` verifies again, and lines go out in large writes); the progress
 /// line's total is what the producer `found` or, when larger, what the inputs were `counted`
 /// to hold. A write error stops the producer and is returned once the pool has drained.
 fn write_lines(
