@@ -178,6 +178,26 @@ impl BatchRecord {
         BatchRecord::new(path, UNKNOWN_REPORT_KIND, report)
     }
 
+    /// `line` (a record's JSON line whose `duplicate_of` is empty, its newline kept if it has
+    /// one) with `duplicate_of` set to `earlier`: the line the record with `duplicate_of` set
+    /// gives, made without the record — a run's writer holds lines only (`yinjian batch`
+    /// serialises each record on the thread that verified it). The key goes right before
+    /// `report`: the first `,"report":` of a line is that key, since a `"` inside a string
+    /// value is written escaped. A line without `report` is given back unchanged.
+    pub fn line_with_duplicate_of(line: &str, earlier: &[String]) -> String {
+        let Some(at) = line.find(r#","report":"#).filter(|_| !earlier.is_empty()) else {
+            return line.to_owned();
+        };
+        // A list of strings: serialising cannot fail.
+        let list = serde_json::to_string(earlier).unwrap_or_default();
+        let mut out = String::with_capacity(line.len() + list.len() + 16);
+        out.push_str(&line[..at]);
+        out.push_str(r#","duplicate_of":"#);
+        out.push_str(&list);
+        out.push_str(&line[at..]);
+        out
+    }
+
     /// The record as one line of JSON, without the newline.
     pub fn to_json_line(&self) -> String {
         // A record holds strings, numbers, times and enums only: serialising cannot fail.
@@ -210,6 +230,24 @@ mod tests {
         assert_eq!(value["path"], "a/b.txt");
         assert_eq!(value["status"], "INDETERMINATE");
         assert_eq!(value["reason"], "Unsupported");
+    }
+
+    #[test]
+    fn duplicate_of_goes_into_a_line_as_into_the_record() {
+        let mut record = BatchRecord::verify(&verifier(), r#"x,"report":{}"#, b"hello");
+        record.invoice = Some(InvoiceFields {
+            key: Some(r#"1/2","report":"#.into()),
+            kind: "vat-2019".into(),
+            ..InvoiceFields::default()
+        });
+        let line = record.to_json_line();
+        let earlier = vec![r#"a/"report".ofd"#.to_owned(), "b.ofd".to_owned()];
+        let spliced = BatchRecord::line_with_duplicate_of(&line, &earlier);
+        record.duplicate_of = earlier;
+        assert_eq!(spliced, record.to_json_line());
+        assert_eq!(BatchRecord::line_with_duplicate_of(&line, &[]), line);
+        let with_newline = BatchRecord::line_with_duplicate_of(&format!("{line}\n"), &record.duplicate_of);
+        assert_eq!(with_newline, record.to_json_line() + "\n");
     }
 
     #[test]
