@@ -471,3 +471,38 @@ fn a_resumed_run_flags_duplicates_as_an_uninterrupted_one() {
         );
     }
 }
+
+#[test]
+fn a_copy_altered_after_sealing_fails_and_is_still_the_same_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(repo().join("test-vectors/invoice/good.ofd")).unwrap();
+    let xml = String::from_utf8(library::read_entry(&good, "Doc_0/Attachs/original_invoice.xml")).unwrap();
+    let altered = xml.replace(">515.00<", ">615.00<");
+    assert_ne!(altered, xml);
+    let root = dir.path().join("claims");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("1-original.ofd"), &good).unwrap();
+    let forged = replace_entry(&good, "Doc_0/Attachs/original_invoice.xml", altered.as_bytes());
+    std::fs::write(root.join("2-altered.ofd"), forged).unwrap();
+    let run = batch(&[s(&root), "--ordered"], b"");
+    assert_eq!(run.status.code(), Some(1));
+    let records = lines(&run.stdout);
+    let altered = &records[1];
+    assert_eq!(
+        (altered["kind"].as_str(), altered["status"].as_str()),
+        (Some("invoice"), Some("FAILED"))
+    );
+    let document = altered["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "invoice.document")
+        .unwrap();
+    assert_eq!(document["reason"], "ModifiedAfterSigning", "{document}");
+    // Its fields are what the altered file says; its number is the original's: a duplicate.
+    assert_eq!(altered["invoice"]["total_including_tax"], "615.00");
+    assert_eq!(
+        altered["duplicate_of"],
+        serde_json::json!([s(&root.join("1-original.ofd"))])
+    );
+}
