@@ -976,8 +976,23 @@ function invoiceTotals(invoices) {
   };
 }
 
-/** The batch's lines as JSONL (input order), the same `yinjian batch --ordered` writes. */
-const batchJsonl = (rows) => rows.map((r) => JSON.stringify(r.record) + "\n").join("");
+/**
+ * The batch's lines as JSONL (input order), the same `yinjian batch --ordered` writes: a later
+ * copy of an invoice names the earlier paths in `duplicate_of` (after `invoice`, before `report`).
+ */
+function batchJsonl(rows) {
+  const seen = new Map();
+  const line = ({ record }) => {
+    const key = record.invoice?.key;
+    const earlier = (key && seen.get(key)) || [];
+    if (!key || earlier.includes(record.path)) return record;
+    seen.set(key, [...earlier, record.path]);
+    if (!earlier.length) return record;
+    const { report, ...head } = record;
+    return { ...head, duplicate_of: earlier, report };
+  };
+  return rows.map((r) => JSON.stringify(line(r)) + "\n").join("");
+}
 
 function showBatch(rows, duplicated) {
   const status = batchStatus(rows);

@@ -83,18 +83,16 @@ const tasks = {
   },
 
   /**
-   * One file of a batch: its line as `yinjian batch` writes it (`batchRecord`); for an OFD
-   * that is an e-invoice, also the invoice read and the invoice report's verdict.
+   * One file of a batch: its line as `yinjian batch` writes it (`batchRecord`, which verifies
+   * an OFD once and, when it is an e-invoice, gives the invoice report: kind `invoice`); for an
+   * invoice also the whole invoice read (from its report) and the verdict.
    */
   batchRow({ path, bytes }, settings) {
     const trust = trustStore(settings.anchors);
     try {
-      const opts = documentOptions(settings);
-      const record = lib.batchRecord(path, bytes, trust, opts);
-      if (record.kind !== "ofd") return { record, invoice: null };
-      const report = lib.verifyInvoice(bytes, trust, opts);
-      const invoice = invoiceOf(report);
-      return invoice ? { record, invoice, status: report.status, reason: report.reason } : { record, invoice: null };
+      const record = lib.batchRecord(path, bytes, trust, documentOptions(settings));
+      const invoice = record.kind === "invoice" ? invoiceOf(record.report) : null;
+      return invoice ? { record, invoice, status: record.status, reason: record.reason } : { record, invoice: null };
     } finally {
       trust.free();
     }

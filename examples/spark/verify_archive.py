@@ -8,8 +8,10 @@ verifies each inside ``mapPartitions`` with one :class:`yinjian.Verifier` built 
 
 - ``OUT/reports/``: Parquet partitioned by verdict (``status=PASSED/FAILED/INDETERMINATE``),
   one row per document: ``path`` (relative to the input folder), ``kind``, ``reason``,
-  ``record`` (the ``yinjian batch`` JSON line, byte for byte) and ``bytes``;
-- ``OUT/summary.json``: documents per verdict and per reason.
+  ``record`` (the ``yinjian batch`` JSON line, byte for byte, without the run-level
+  ``duplicate_of``), ``bytes`` and ``invoice_key`` (an e-invoice's code/number, else null);
+- ``OUT/summary.json``: documents per verdict and per reason, and ``duplicates``: each
+  e-invoice held by more than one document, with all their paths (sorted).
 
 Run locally (the package installed: ``pip install yinjian-*.whl``)::
 
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 #: Columns of a report row (before Spark adds the partition column `status`).
-REPORT_COLUMNS = ["path", "kind", "status", "reason", "record", "bytes"]
+REPORT_COLUMNS = ["path", "kind", "status", "reason", "record", "bytes", "invoice_key"]
 
 
 def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
@@ -104,7 +106,8 @@ def relative(path: str, root: str) -> str:
 
 def row_of(line: str, size: int) -> tuple:
     record = json.loads(line)
-    return (record["path"], record["kind"], record["status"], record.get("reason"), line, size)
+    key = (record.get("invoice") or {}).get("key")
+    return (record["path"], record["kind"], record["status"], record.get("reason"), line, size, key)
 
 
 def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
@@ -158,6 +161,7 @@ def run(spark, args: argparse.Namespace):
             T.StructField("reason", T.StringType(), True),
             T.StructField("record", T.StringType(), False),
             T.StructField("bytes", T.LongType(), False),
+            T.StructField("invoice_key", T.StringType(), True),
         ]
     )
     source = args.input
@@ -192,10 +196,23 @@ def run(spark, args: argparse.Namespace):
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["count"]
         if r["reason"]:
             by_reason[r["reason"]] = by_reason.get(r["reason"], 0) + r["count"]
+    # The reimbursement-fraud check: an invoice held by several documents (yinjian batch flags
+    # the later ones in `duplicate_of`; here the groups, whose paths are all known at the end).
+    from pyspark.sql import functions as F
+
+    duplicates = {
+        r["invoice_key"]: sorted(r["paths"])
+        for r in written.where(F.col("invoice_key").isNotNull())
+        .groupBy("invoice_key")
+        .agg(F.collect_list("path").alias("paths"))
+        .where(F.size("paths") > 1)
+        .collect()
+    }
     summary = {
         "documents": sum(by_status.values()),
         "status": dict(sorted(by_status.items())),
         "reason": dict(sorted(by_reason.items())),
+        "duplicates": dict(sorted(duplicates.items())),
         "at": at,
     }
     summary_path = f"{out}/summary.json"
@@ -220,8 +237,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         spark.stop()
     print(json.dumps(summary, indent=2))
     status = summary["status"]
-    # The exit code summarises as yinjian batch's: 1 any failed, 2 any indeterminate, else 0.
-    return 1 if status.get("FAILED") else 2 if status.get("INDETERMINATE") else 0
+    # The exit code summarises as yinjian batch's: 1 any failed or any invoice held twice, 2 any
+    # indeterminate, else 0.
+    return 1 if status.get("FAILED") or summary["duplicates"] else 2 if status.get("INDETERMINATE") else 0
 
 
 if __name__ == "__main__":

@@ -61,8 +61,10 @@ enum Command {
         output: OutputArgs,
     },
     /// Verify every document under folders, in ZIP/TAR archives and in lists on all cores: one
-    /// JSON line per file (`{"path", "kind", "status", "reason", "report"}`); exit 0 all
-    /// passed, 1 any failed, 2 any indeterminate.
+    /// JSON line per file (`{"path", "kind", "status", "reason", "invoice", "duplicate_of",
+    /// "report"}`; an e-invoice OFD is kind `invoice` with its fields, and a later copy of an
+    /// invoice already seen names the earlier paths in `duplicate_of`); exit 0 all passed, 1
+    /// any failed or any invoice seen twice (as `invoice list`), 2 any indeterminate.
     Batch(Box<batch::BatchArgs>),
     /// SM3 digests of files, printed like sm3sum (`-` reads standard input).
     Sm3 {

@@ -1,6 +1,6 @@
 //! `yinjian batch` on the repository's test vectors: a folder of good, tampered and junk files,
 //! the same files in a ZIP and a TAR.GZ, input order, resuming a cut-off run, exit codes, a
-//! list file and JSONL on standard input.
+//! list file and JSONL on standard input; e-invoices seen more than once flagged, resumed or not.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -343,4 +343,166 @@ fn a_list_file_and_jsonl_on_stdin() {
     assert_eq!(got[s(&tampered)].1, "FAILED");
     assert_eq!(got["-:2"].2, "Unsupported");
     assert_eq!(piped.status.code(), Some(1));
+}
+
+/// A folder with one e-invoice three times (`a/good.ofd`, its byte copy `b/good.ofd`, and
+/// `b/good-again.ofd`, the same invoice sealed a day later) and a plain OFD.
+fn write_invoices(dir: &Path) -> PathBuf {
+    let v = repo().join("test-vectors");
+    let root = dir.join("inbox");
+    for (name, source) in [
+        ("a/good.ofd", "invoice/good.ofd"),
+        ("b/good.ofd", "invoice/good.ofd"),
+        ("b/good-again.ofd", "invoice/good-again.ofd"),
+        ("c/notice.ofd", "sample/notice.ofd"),
+    ] {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(v.join(source), path).unwrap();
+    }
+    root
+}
+
+/// `duplicate_of` of each line, by path relative to `root` (its entries relative too).
+fn duplicates_of(records: &[Value], root: &Path) -> Vec<(String, Vec<String>)> {
+    let rel = |p: &Value| {
+        let p = p.as_str().unwrap();
+        p.strip_prefix(&format!("{}/", root.display())).unwrap_or(p).to_string()
+    };
+    records
+        .iter()
+        .map(|r| {
+            let of = r.get("duplicate_of").map_or_else(Vec::new, |d| {
+                assert!(!d.as_array().unwrap().is_empty(), "an empty duplicate_of is left out");
+                d.as_array().unwrap().iter().map(rel).collect()
+            });
+            (rel(&r["path"]), of)
+        })
+        .collect()
+}
+
+#[test]
+fn an_invoice_seen_again_is_flagged_with_the_earlier_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_invoices(dir.path());
+    let out = dir.path().join("out.jsonl");
+    let run = batch(&[s(&root), "--ordered", "--summary", "--out", s(&out)], b"");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let records = lines(text.as_bytes());
+    let s_ = |v: &[&str]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        duplicates_of(&records, &root),
+        [
+            ("a/good.ofd".to_string(), vec![]),
+            ("b/good-again.ofd".to_string(), s_(&["a/good.ofd"])),
+            ("b/good.ofd".to_string(), s_(&["a/good.ofd", "b/good-again.ofd"])),
+            ("c/notice.ofd".to_string(), vec![]),
+        ]
+    );
+    // The invoice lines: kind invoice, the fields, PASSED; the plain OFD stays an OFD.
+    for r in &records[..3] {
+        assert_eq!(
+            (r["kind"].as_str(), r["status"].as_str()),
+            (Some("invoice"), Some("PASSED"))
+        );
+        assert_eq!(r["invoice"]["key"], "044031900111/12345678");
+        assert_eq!(r["invoice"]["total_including_tax"], "515.00");
+        assert_eq!(r["report"]["kind"], "invoice");
+    }
+    assert_eq!(records[3]["kind"], "ofd");
+    assert!(records[3].get("invoice").is_none());
+    // Key order: duplicate_of after invoice, before report.
+    let flagged = text.lines().nth(1).unwrap();
+    let at = |k: &str| flagged.find(&format!("\"{k}\":")).unwrap();
+    assert!(at("invoice") < at("duplicate_of") && at("duplicate_of") < at("report"));
+    // Every file PASSED, yet a duplicate makes the run's exit code 1, as `invoice list`'s.
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(summary.contains("duplicated invoices: 1 (3 files)"), "{summary}");
+    assert!(summary.contains("044031900111/12345678  3 files"), "{summary}");
+    for p in ["a/good.ofd", "b/good-again.ofd", "b/good.ofd"] {
+        assert!(summary.contains(s(&root.join(p))), "{p} in {summary}");
+    }
+
+    // One copy of the invoice: nothing flagged, exit 0, no duplicate section.
+    let once = batch(
+        &[
+            s(&root.join("a")),
+            s(&root.join("c")),
+            s(&root.join("a/good.ofd")),
+            "--summary",
+        ],
+        b"",
+    );
+    let records = lines(&once.stdout);
+    assert_eq!(records.len(), 3, "a file named twice is verified twice…");
+    assert!(
+        records.iter().all(|r| r.get("duplicate_of").is_none()),
+        "…but is not its own duplicate"
+    );
+    assert_eq!(once.status.code(), Some(0), "{}", String::from_utf8_lossy(&once.stderr));
+    assert!(!String::from_utf8_lossy(&once.stderr).contains("duplicated invoices"));
+}
+
+#[test]
+fn a_resumed_run_flags_duplicates_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_invoices(dir.path());
+    let full = dir.path().join("full.jsonl");
+    batch(&[s(&root), "--ordered", "--out", s(&full)], b"");
+    let reference = std::fs::read_to_string(&full).unwrap();
+    let all: Vec<&str> = reference.lines().collect();
+    assert_eq!(all.len(), 4);
+    assert!(all[2].contains("\"duplicate_of\""));
+    // Killed after 1, 2 or 3 whole lines (and half of the next): the resumed output is the
+    // uninterrupted one, byte for byte, the earlier lines' invoices counting as seen.
+    for kept in 1..=3 {
+        let cut = dir.path().join(format!("cut-{kept}.jsonl"));
+        let mut partial = (all[..kept].join("\n") + "\n").into_bytes();
+        partial.extend_from_slice(&all[kept].as_bytes()[..all[kept].len() / 2]);
+        std::fs::write(&cut, partial).unwrap();
+        let resumed = batch(&[s(&root), "--ordered", "--out", s(&cut), "--resume", "--summary"], b"");
+        assert_eq!(resumed.status.code(), Some(1), "cut after {kept}");
+        assert_eq!(std::fs::read_to_string(&cut).unwrap(), reference, "cut after {kept}");
+        let summary = String::from_utf8_lossy(&resumed.stdout);
+        assert!(
+            summary.contains("duplicated invoices: 1 (3 files)"),
+            "cut after {kept}: {summary}"
+        );
+    }
+}
+
+#[test]
+fn a_copy_altered_after_sealing_fails_and_is_still_the_same_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(repo().join("test-vectors/invoice/good.ofd")).unwrap();
+    let xml = String::from_utf8(library::read_entry(&good, "Doc_0/Attachs/original_invoice.xml")).unwrap();
+    let altered = xml.replace(">515.00<", ">615.00<");
+    assert_ne!(altered, xml);
+    let root = dir.path().join("claims");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("1-original.ofd"), &good).unwrap();
+    let forged = replace_entry(&good, "Doc_0/Attachs/original_invoice.xml", altered.as_bytes());
+    std::fs::write(root.join("2-altered.ofd"), forged).unwrap();
+    let run = batch(&[s(&root), "--ordered"], b"");
+    assert_eq!(run.status.code(), Some(1));
+    let records = lines(&run.stdout);
+    let altered = &records[1];
+    assert_eq!(
+        (altered["kind"].as_str(), altered["status"].as_str()),
+        (Some("invoice"), Some("FAILED"))
+    );
+    let document = altered["report"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "invoice.document")
+        .unwrap();
+    assert_eq!(document["reason"], "ModifiedAfterSigning", "{document}");
+    // Its fields are what the altered file says; its number is the original's: a duplicate.
+    assert_eq!(altered["invoice"]["total_including_tax"], "615.00");
+    assert_eq!(
+        altered["duplicate_of"],
+        serde_json::json!([s(&root.join("1-original.ofd"))])
+    );
 }

@@ -358,7 +358,9 @@ impl PyVerifier {
 
     /// The `yinjian batch` JSON line (`{"path", "kind", "status", "reason", "report"}`,
     /// without the newline) of `data`, the contents of the file at `path`: byte for byte the
-    /// line `yinjian batch` writes for it with the same trust and policy.
+    /// line `yinjian batch` writes for it with the same trust and policy (an e-invoice OFD:
+    /// kind `invoice` with its fields in `invoice`), less the run-level `duplicate_of`, which
+    /// one file cannot know.
     fn batch_record(&self, py: Python<'_>, path: &str, data: &Bound<'_, PyAny>) -> PyResult<String> {
         let bytes = args::data(data, "data")?;
         let verifier = &self.inner;

@@ -252,3 +252,13 @@ def test_batch_record_is_the_yinjian_batch_line(sample_trust):
     ]
     unreadable = json.loads(yinjian.Verifier.unreadable_record("x.ofd", "permission denied"))
     assert unreadable["report"]["checks"][0]["name"] == "input.read"
+
+
+def test_an_invoice_ofd_is_an_invoice_line_with_its_fields(sample_trust):
+    verifier = yinjian.Verifier(sample_trust, **DOCUMENT_OPTIONS)
+    good = VECTORS / "invoice" / "good.ofd"
+    record = json.loads(verifier.batch_record("good.ofd", good.read_bytes()))
+    assert list(record)[-2:] == ["invoice", "report"] and "duplicate_of" not in record
+    assert record["kind"] == "invoice" and record["report"] == verifier.verify(good, kind="invoice")
+    assert record["invoice"]["key"] == "044031900111/12345678"
+    assert record["invoice"]["total_including_tax"] == "515.00"

@@ -1,7 +1,8 @@
 """The Spark job (examples/spark/verify_archive.py) in local[2] over a generated archive of at
 least 2,000 documents: its records equal the in-process Python `batch_record` lines and, when
 the CLI has `yinjian batch`, that command's lines, byte for byte, by path relative to the
-archive root."""
+archive root (the CLI's run-level `duplicate_of` taken out, and checked on its own against the
+invoices the Python lines hold more than once)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,27 @@ def archive(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("batch") / "archive"
     subprocess.run([str(REPO / "scripts" / "make-batch-archive"), str(out), str(DOCUMENTS)], check=True)
     return out
+
+
+def invoice_groups(lines: dict[str, str]) -> dict[str, list[str]]:
+    """key -> the sorted paths of every e-invoice held by more than one line."""
+    groups: dict[str, list[str]] = {}
+    for path, line in lines.items():
+        key = (json.loads(line).get("invoice") or {}).get("key")
+        if key:
+            groups.setdefault(key, []).append(path)
+    return {key: sorted(paths) for key, paths in sorted(groups.items()) if len(paths) > 1}
+
+
+def without_duplicate_of(line: str) -> tuple[str, list[str]]:
+    """A `yinjian batch` line without its `duplicate_of` (written as serde_json writes it),
+    and that list."""
+    earlier = json.loads(line).get("duplicate_of", [])
+    if not earlier:
+        return line, []
+    written = ',"duplicate_of":' + json.dumps(earlier, ensure_ascii=False, separators=(",", ":"))
+    assert line.count(written) == 1, line[:300]
+    return line.replace(written, "", 1), earlier
 
 
 def files_of(root: Path) -> list[Path]:
@@ -92,6 +114,11 @@ def test_the_archive_is_big_and_mixed(archive, python_lines):
     assert {"copy", "tampered", "truncated", "junk"} <= set(names)
     statuses = Counter(json.loads(line)["status"] for line in python_lines.values())
     assert statuses["PASSED"] and statuses["FAILED"] and statuses["INDETERMINATE"], statuses
+    # Copies of the generated invoices: invoice lines, the same invoices several times over.
+    kinds = Counter(json.loads(line)["kind"] for line in python_lines.values())
+    assert kinds["invoice"] and kinds["ofd"], kinds
+    assert invoice_groups(python_lines), "the archive holds invoices more than once"
+    assert not any("duplicate_of" in json.loads(line) for line in python_lines.values()), "one file, no run"
     # Every tampered copy of a document that passed fails (or is not verifiable at all).
     for path, line in python_lines.items():
         if "-tampered-" in path:
@@ -127,6 +154,8 @@ def test_spark_records_equal_the_python_lines(spark, archive, python_lines, tmp_
     assert summary["status"] == dict(want) and summary["documents"] == len(python_lines)
     reasons = Counter(json.loads(line).get("reason") for line in python_lines.values())
     assert summary["reason"] == {k: v for k, v in reasons.items() if k}
+    # The invoices held more than once, each with all its paths.
+    assert summary["duplicates"] == invoice_groups(python_lines)
 
 
 def test_a_table_of_paths_gives_the_same_records(spark, archive, python_lines, tmp_path):
@@ -173,9 +202,22 @@ def test_yinjian_batch_writes_the_same_lines(archive, python_lines, tmp_path):
     assert run.returncode in (0, 1, 2), run.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     print(f"yinjian batch: {len(lines)} documents in {took:.1f} s (--jobs 2)")
-    batch = {json.loads(line)["path"]: line for line in lines}
+    # duplicate_of is the run's (the Python line is one file's): compared apart.
+    stripped = [without_duplicate_of(line) for line in lines]
+    batch = {json.loads(line)["path"]: line for line, _ in stripped}
     assert len(batch) == len(lines) == len(python_lines)
     # --ordered: the lines in the walk's order (folders and names sorted).
     assert [json.loads(line)["path"] for line in lines] == sorted(python_lines)
     differ = [p for p in python_lines if batch.get(p) != python_lines[p]]
     assert differ == [], f"{len(differ)} differ, first {differ[:3]}"
+    # Each line of an invoice seen before names every earlier path of it, in input order; the
+    # groups are those of equal invoice keys among the Python lines.
+    groups = invoice_groups(python_lines)
+    flagged = {json.loads(line)["path"]: earlier for line, earlier in stripped if earlier}
+    for paths in groups.values():
+        assert paths[0] not in flagged
+        for i, path in enumerate(paths[1:], 1):
+            # The first MAX_DUPLICATE_OF (16) earlier paths (bindings/cli/src/cmd/batch.rs).
+            assert flagged.pop(path) == paths[: min(i, 16)], path
+    assert flagged == {}, f"flagged outside the groups: {list(flagged)[:3]}"
+    assert run.returncode == 1, "duplicates (and failures) make the exit code 1"

@@ -11,7 +11,8 @@ use crate::types::*;
 
 /// Verifies one file of a batch as `yinjian batch` does (its kind told by its first bytes:
 /// OFD, PDF, seal, CMS with attached content, licence QR text; anything else INDETERMINATE
-/// `Unsupported`) and returns its line `{ path, kind, status, reason, report }`, the JSON
+/// `Unsupported`; an OFD that is an e-invoice gets kind `invoice`, the invoice report and its
+/// fields) and returns its line `{ path, kind, status, reason, invoice, report }`, the JSON
 /// `yinjian batch`, the Python package and the Spark job write. Takes the document options
 /// (time, policy, revocation data, intermediates, signer certificates; not `onProgress`).
 #[wasm_bindgen(js_name = batchRecord, unchecked_return_type = "BatchRecord")]

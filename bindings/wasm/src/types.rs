@@ -133,14 +133,37 @@ export interface Report {
 export interface BatchRecord {
   /** Where the file came from: its path, or `archive.zip!member` for a member of an archive. */
   path: string;
-  /** The kind it was taken for: `ofd`, `pdf`, `seal`, `cms`, `licence-qr`, or `unknown`. */
+  /** The kind it was taken for: `ofd`, `invoice` (an OFD that is an e-invoice), `pdf`, `seal`, `cms`, `licence-qr`, or `unknown`. */
   kind: string;
   /** The overall outcome (the report's). */
   status: Status;
   /** The reason of the overall outcome, absent when PASSED. */
   reason?: Reason;
+  /** The invoice's fields, when the file is an e-invoice (kind `invoice`). */
+  invoice?: BatchInvoice;
+  /** Earlier paths of the same run holding the same invoice: written by `yinjian batch`, never by `batchRecord` (one file). */
+  duplicate_of?: string[];
   /** The whole report. */
   report: Report;
+}
+
+/** An e-invoice's fields on its batch line (the columns of `yinjian invoice list --csv`), `null` when not given. */
+export interface BatchInvoice {
+  /** What makes two files the same invoice: `code/number`, or the 20-digit number. */
+  key: string | null;
+  /** `vat-2019`, `digital` or `railway`. */
+  kind: string;
+  code: string | null;
+  number: string | null;
+  /** `YYYY-MM-DD`. */
+  issue_date: string | null;
+  seller: string | null;
+  seller_tax_id: string | null;
+  buyer: string | null;
+  buyer_tax_id: string | null;
+  total_excluding_tax: string | null;
+  total_tax: string | null;
+  total_including_tax: string | null;
 }
 
 /** Where a proof of existence comes from. */

@@ -42,22 +42,39 @@ pub fn verify_invoice(bytes: &[u8], opts: &OfdOptions<'_>) -> Report {
 
 /// As [`verify_invoice`], also giving the invoice read (for listings), if one was.
 pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report, Option<Invoice>) {
-    let mut report = Report::new(REPORT_KIND);
-    report.subject.validation_time = Some(opts.seal.chain.at);
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        let mut report = Report::new(REPORT_KIND);
+        report.subject.validation_time = Some(opts.seal.chain.at);
         return verify_xml(bytes, report);
     }
     let document = verify_ofd_bytes(bytes, opts);
-    report.push(document_check(&document));
-    let file = match read_invoice_ofd(bytes) {
-        Ok(file) => file,
+    match read_invoice_ofd(bytes) {
+        Ok(file) => {
+            let (report, invoice) = check_invoice_ofd(document, file, opts);
+            (report, Some(invoice))
+        }
         Err(e) => {
+            let mut report = Report::new(REPORT_KIND);
+            report.subject.validation_time = Some(opts.seal.chain.at);
+            report.push(document_check(&document));
             report.push(Check::failed("invoice.data", e.reason(), e.to_string()));
             report.parts.push(document);
-            return (report.finish(), None);
+            (report.finish(), None)
         }
-    };
+    }
+}
+
+/// The invoice checks of an OFD already verified: `document` is its OFD report
+/// ([`verify_ofd_bytes`] with `opts`, no policy applied) and `file` the invoice read from the
+/// same bytes ([`read_invoice_ofd`]). Gives the invoice report (kind [`REPORT_KIND`], `document`
+/// its part) and the invoice, exactly as [`verify_invoice_with_data`] does, without verifying
+/// the OFD a second time (`yinjian batch` verifies every OFD once, then sees whether it is an
+/// invoice).
+pub fn check_invoice_ofd(document: Report, file: InvoiceFile, opts: &OfdOptions<'_>) -> (Report, Invoice) {
+    let mut report = Report::new(REPORT_KIND);
+    report.subject.validation_time = Some(opts.seal.chain.at);
+    report.push(document_check(&document));
     report.push(coverage_check(&document, &file));
     report.push(data_check(
         &file.invoice,
@@ -75,7 +92,7 @@ pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report,
     report.subject.seal = document.parts.iter().find_map(|p| p.subject.seal.clone());
     report.subject.signing_time = document.parts.iter().find_map(|p| p.subject.signing_time);
     report.parts.push(document);
-    (report.finish(), Some(file.invoice))
+    (report.finish(), file.invoice)
 }
 
 /// A bare invoice XML (a 数电票 XML download): nothing in the file verifies it.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::model::Invoice;
+use crate::batch::InvoiceFields;
 use crate::report::{Report, Status};
 
 /// One invoice of a listing.
@@ -41,27 +42,27 @@ impl InvoiceRow {
         }
     }
 
-    /// The CSV header of [`InvoiceRow::csv`].
+    /// The CSV header of [`InvoiceRow::csv`] (the invoice columns are [`InvoiceFields`], as
+    /// `yinjian batch` lines carry them).
     pub const CSV_HEADER: &'static str = "path,kind,code,number,issue_date,seller,seller_tax_id,buyer,buyer_tax_id,\
 total_excluding_tax,total_tax,total_including_tax,status,reason,duplicate_of";
 
     /// The row as one CSV line (RFC 4180 quoting).
     pub fn csv(&self) -> String {
-        let inv = self.invoice.as_ref();
-        let field = |f: fn(&Invoice) -> Option<&str>| inv.and_then(f).unwrap_or_default().to_owned();
+        let f = self.invoice.as_ref().map(InvoiceFields::from).unwrap_or_default();
         let cells = [
             self.path.clone(),
-            inv.map(|i| i.kind.as_str().to_owned()).unwrap_or_default(),
-            field(|i| i.code.as_deref()),
-            field(|i| i.number.as_deref()),
-            field(|i| i.issue_date.as_deref()),
-            field(|i| i.seller.name.as_deref()),
-            field(|i| i.seller.tax_id.as_deref()),
-            field(|i| i.buyer.name.as_deref()),
-            field(|i| i.buyer.tax_id.as_deref()),
-            field(|i| i.total_excluding_tax.as_deref()),
-            field(|i| i.total_tax.as_deref()),
-            field(|i| i.total_including_tax.as_deref()),
+            f.kind,
+            f.code.unwrap_or_default(),
+            f.number.unwrap_or_default(),
+            f.issue_date.unwrap_or_default(),
+            f.seller.unwrap_or_default(),
+            f.seller_tax_id.unwrap_or_default(),
+            f.buyer.unwrap_or_default(),
+            f.buyer_tax_id.unwrap_or_default(),
+            f.total_excluding_tax.unwrap_or_default(),
+            f.total_tax.unwrap_or_default(),
+            f.total_including_tax.unwrap_or_default(),
             self.status.as_str().to_owned(),
             self.reason.clone().unwrap_or_default(),
             self.duplicate_of.join(";"),

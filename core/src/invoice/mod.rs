@@ -38,7 +38,7 @@ pub mod package;
 
 use thiserror::Error;
 
-pub use check::{verify_invoice, verify_invoice_with_data, REPORT_KIND};
+pub use check::{check_invoice_ofd, verify_invoice, verify_invoice_with_data, REPORT_KIND};
 pub use list::{mark_duplicates, InvoiceRow};
 pub use model::{parse_invoice_xml, Invoice, InvoiceKind, Item, Party, Source};
 pub use package::{read_invoice_ofd, InvoiceFile};

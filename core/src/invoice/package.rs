@@ -195,6 +195,16 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
         }
     }
 
+    // Neither invoice data, nor tags, nor a CustomData invoice number: no invoice (what
+    // `from_page` would say once the pages were read). Known before reading any page, so a
+    // plain OFD met in a batch costs two small XML files here, not its pages.
+    if data.is_none() && tags.is_empty() && !custom_data.iter().any(|(n, v)| n == "发票号码" && !v.trim().is_empty())
+    {
+        return Err(InvoiceError::NotInvoice(
+            "no invoice XML attached, and neither CustomTags nor CustomData give an invoice number".into(),
+        ));
+    }
+
     // Page text: the pages the tags name, else the first page.
     let mut wanted: Vec<&(String, String)> = pages
         .iter()

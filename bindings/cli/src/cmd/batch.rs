@@ -6,9 +6,16 @@
 //! one, never unpacked to disk); a bounded channel and a budget of files and bytes in flight
 //! hand them to a rayon pool; the calling thread writes each line as it comes, or in input
 //! order with `--ordered` (a reorder buffer the same budget bounds). Memory stays under
-//! [`MAX_BYTES_IN_FLIGHT`] + [`MAX_FILE_BYTES`] of documents whatever the inputs' size.
+//! [`MAX_BYTES_IN_FLIGHT`] + [`MAX_FILE_BYTES`] of documents whatever the inputs' size, plus
+//! the duplicate index: one key and path per e-invoice seen (about 250 bytes each).
+//!
+//! Duplicates: the writer keeps every e-invoice's key ([`yinjian::batch::InvoiceFields::key`])
+//! with the paths written under it; a line whose invoice was already written (or already in the
+//! output a `--resume` continues) gets `duplicate_of`: the earlier paths (the first
+//! [`MAX_DUPLICATE_OF`]). With `--ordered` the flagged line is always the later one in input
+//! order, and a resumed run flags exactly as an uninterrupted one.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -51,6 +58,9 @@ const JOBS_QUEUED: usize = 64;
 const MAX_LIST_LINE: u64 = 64 * 1024;
 /// Slowest files named by `--summary`.
 const SLOWEST_SHOWN: usize = 5;
+/// Most earlier paths a line's `duplicate_of` names (the first ones written): a line stays
+/// small when one invoice is in thousands of files; `--summary` lists every path.
+pub(crate) const MAX_DUPLICATE_OF: usize = 16;
 
 /// `yinjian batch` options.
 #[derive(Args)]
@@ -74,8 +84,9 @@ pub(crate) struct BatchArgs {
     /// Write the lines in input order (default: as each file finishes).
     #[arg(long)]
     ordered: bool,
-    /// End with a table: files per verdict and per reason, the slowest files (on standard
-    /// output with --out, else on standard error).
+    /// End with a table: files per verdict and per reason, the e-invoices seen more than once
+    /// (each with all its paths), the slowest files (on standard output with --out, else on
+    /// standard error).
     #[arg(long)]
     summary: bool,
     /// Validation time of every file (RFC 3339 or Unix seconds); default the run's start.
@@ -107,6 +118,9 @@ struct Done {
     path: String,
     status: Status,
     reason: Option<Reason>,
+    /// The e-invoice's key, for the duplicate check (the writer puts `duplicate_of` into the
+    /// line).
+    invoice_key: Option<String>,
     line: String,
     bytes: u64,
     took: Duration,
@@ -484,6 +498,7 @@ fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
         seq: job.seq,
         status: record.status,
         reason: record.reason,
+        invoice_key: record.invoice.and_then(|i| i.key),
         path: record.path,
         line,
         bytes,
@@ -504,6 +519,10 @@ struct Tally {
     verifying: Duration,
     bytes: u64,
     kept: u64,
+    /// E-invoice key → the paths written under it, in the order written.
+    invoices: HashMap<String, Vec<Arc<str>>>,
+    /// The paths of the invoice lines written (a path met again is not its own duplicate).
+    invoice_paths: HashSet<Arc<str>>,
 }
 
 impl Tally {
@@ -512,6 +531,30 @@ impl Tally {
         if let Some(reason) = reason {
             *self.reasons.entry(reason.to_string()).or_default() += 1;
         }
+    }
+
+    /// Notes that `path` holds the invoice `key`; gives the paths written under that key
+    /// before, the first [`MAX_DUPLICATE_OF`] (a path met again, as when an input is named
+    /// twice, is not its own duplicate).
+    fn invoice(&mut self, key: &str, path: &str) -> Vec<String> {
+        if self.invoice_paths.contains(path) {
+            return Vec::new();
+        }
+        let path: Arc<str> = Arc::from(path);
+        self.invoice_paths.insert(Arc::clone(&path));
+        let paths = self.invoices.entry(key.to_owned()).or_default();
+        let earlier = paths.iter().take(MAX_DUPLICATE_OF).map(|p| p.to_string()).collect();
+        paths.push(path);
+        earlier
+    }
+
+    /// The invoices written under more than one path, by key.
+    fn duplicates(&self) -> BTreeMap<&str, &[Arc<str>]> {
+        self.invoices
+            .iter()
+            .filter(|(_, paths)| paths.len() > 1)
+            .map(|(key, paths)| (key.as_str(), paths.as_slice()))
+            .collect()
     }
 
     fn add(&mut self, done: &Done) {
@@ -526,8 +569,12 @@ impl Tally {
         }
     }
 
-    /// 0 all PASSED, 1 any FAILED, 2 any INDETERMINATE (FAILED wins).
+    /// 0 all PASSED, 1 any FAILED or any e-invoice seen twice, 2 any INDETERMINATE (FAILED
+    /// and duplicates win), as `yinjian invoice list`.
     fn exit_code(&self) -> ExitCode {
+        if !self.duplicates().is_empty() {
+            return ExitCode::from(1);
+        }
         ExitCode::from(match self.statuses.keys().max() {
             Some(Status::Failed) => 1,
             Some(Status::Indeterminate) => 2,
@@ -551,6 +598,17 @@ impl Tally {
             reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             for (reason, n) in reasons {
                 t += &format!("{reason:<24}{n:>9}\n");
+            }
+        }
+        let duplicates = self.duplicates();
+        if !duplicates.is_empty() {
+            let files: usize = duplicates.values().map(|p| p.len()).sum();
+            t += &format!("\nduplicated invoices: {} ({files} files)\n", duplicates.len());
+            for (key, paths) in duplicates {
+                t += &format!("  {key}  {} files\n", paths.len());
+                for path in paths {
+                    t += &format!("    {path}\n");
+                }
             }
         }
         if self.verified > 0 {
@@ -578,10 +636,20 @@ struct Seen {
     status: Status,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    invoice: Option<SeenInvoice>,
 }
 
-/// The paths an earlier run wrote to `out` (counted into `tally`); a truncated last line (a
-/// run killed while writing it) is cut off the file, so that its file is verified again.
+/// The invoice of an earlier line, as far as duplicates need it.
+#[derive(Deserialize)]
+struct SeenInvoice {
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// The paths an earlier run wrote to `out` (counted into `tally`, their invoices' keys too,
+/// so that this run flags duplicates of them); a truncated last line (a run killed while
+/// writing it) is cut off the file, so that its file is verified again.
 fn read_done(out: &Path, tally: &mut Tally) -> Result<HashSet<String>, String> {
     let name = |e: &dyn std::fmt::Display| format!("{}: {e}", out.display());
     let file = match File::open(out) {
@@ -606,6 +674,9 @@ fn read_done(out: &Path, tally: &mut Tally) -> Result<HashSet<String>, String> {
             Ok(seen) if line.ends_with(b"\n") => {
                 tally.count(seen.status, seen.reason.as_deref());
                 tally.kept += 1;
+                if let Some(key) = seen.invoice.and_then(|i| i.key) {
+                    tally.invoice(&key, &seen.path);
+                }
                 done.insert(seen.path);
                 good += n as u64;
             }
@@ -688,8 +759,18 @@ fn write_lines(
             *failed = Some(e);
         }
     };
-    let write = |d: Done, sink: &mut dyn Write, failed: &mut Option<io::Error>, tally: &mut Tally| {
-        let result = if failed.is_none() { sink.write_all(d.line.as_bytes()) } else { Ok(()) };
+    let write = |mut d: Done, sink: &mut dyn Write, failed: &mut Option<io::Error>, tally: &mut Tally| {
+        if let Some(key) = &d.invoice_key {
+            let earlier = tally.invoice(key, &d.path);
+            if !earlier.is_empty() {
+                d.line = BatchRecord::line_with_duplicate_of(&d.line, &earlier);
+            }
+        }
+        let result = if failed.is_none() {
+            sink.write_all(d.line.as_bytes())
+        } else {
+            Ok(())
+        };
         tally.add(&d);
         shared.budget.free_file();
         if let Some(bar) = &bar {

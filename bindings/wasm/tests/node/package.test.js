@@ -89,9 +89,13 @@ test("verifyLicenceFile: a document without licence metadata is not a valid lice
 test("batchRecord: the line yinjian batch writes, the kind told by the first bytes", () => {
   const options = { ...sampleOptions(), at: "2027-06-01T00:00:00Z" };
   const good = lib.batchRecord("a/good.ofd", read("test-vectors/invoice/good.ofd"), sampleTrust(), options);
-  assert.deepEqual([good.path, good.kind, good.status, good.reason], ["a/good.ofd", "ofd", "PASSED", undefined]);
-  assert.equal(good.report.kind, "ofd");
-  assert.deepEqual(Object.keys(good), ["path", "kind", "status", "report"]);
+  assert.deepEqual([good.path, good.kind, good.status, good.reason], ["a/good.ofd", "invoice", "PASSED", undefined]);
+  assert.equal(good.report.kind, "invoice");
+  assert.equal(good.report.parts[0].kind, "ofd");
+  assert.deepEqual(Object.keys(good), ["path", "kind", "status", "invoice", "report"]);
+  assert.equal(good.invoice.key, "044031900111/12345678");
+  const notice = lib.batchRecord("notice.ofd", read("test-vectors/sample/notice.ofd"), sampleTrust(), options);
+  assert.deepEqual([notice.kind, notice.invoice], ["ofd", undefined]);
   const junk = lib.batchRecord("x.zip!notes.txt", new TextEncoder().encode("hello"), sampleTrust(), options);
   assert.deepEqual([junk.kind, junk.status, junk.reason], ["unknown", "INDETERMINATE", "Unsupported"]);
   assert.equal(junk.report.checks[0].name, "input.kind");

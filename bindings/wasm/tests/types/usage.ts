@@ -64,7 +64,11 @@ export async function usage(bytes: Uint8Array, pem: string, token: string, jwks:
   const invoice: Report = verifyInvoice(bytes, trust, options);
   const line: BatchRecord = batchRecord("a/b.ofd", bytes, trust, { at: "2027-06-01T00:00:00Z" });
   const lineStatus: Status = line.status;
+  const lineKey: string | null | undefined = line.invoice?.key;
+  const flagged: string[] | undefined = line.duplicate_of;
   void lineStatus;
+  void lineKey;
+  void flagged;
   const pictures: Array<SealPicture | null> = sealPictures(bytes);
   const picture = pictures[0];
   if (picture) {
