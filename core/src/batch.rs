@@ -153,9 +153,9 @@ impl BatchRecord {
     #[cfg(feature = "invoice")]
     fn verify_ofd(verifier: &Verifier, path: impl Into<String>, bytes: &[u8], at: crate::time::Time) -> BatchRecord {
         let opts = verifier.document_options(at);
-        let mut document = crate::ofd::verify_ofd_bytes(bytes, &opts);
+        let (mut document, read) = crate::invoice::check::verify_and_read(bytes, &opts);
         let policy = verifier.validation_policy();
-        match crate::invoice::read_invoice_ofd(bytes) {
+        match read {
             Ok(file) => {
                 let (mut report, invoice) = crate::invoice::check_invoice_ofd(document, file, &opts);
                 policy.apply(&mut report);

@@ -20,10 +20,11 @@ use serde_json::json;
 use super::model::{
     cents, date, decimal, parse_graph_code, parse_invoice_xml, squeeze, strip_currency, Invoice, InvoiceKind, Source,
 };
-use super::package::{custom, read_invoice_ofd, InvoiceFile};
+use super::package::{custom, read_invoice_ofd, read_invoice_package, InvoiceFile};
+use super::InvoiceError;
 use crate::cms::SignedData;
 use crate::licence::id::{credit_code, organisation_code, resident_id, IdError};
-use crate::ofd::{verify_ofd_bytes, OfdOptions};
+use crate::ofd::OfdOptions;
 use crate::report::{Check, Reason, Report, Status};
 use crate::x509::Certificate;
 
@@ -48,8 +49,8 @@ pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report,
         report.subject.validation_time = Some(opts.seal.chain.at);
         return verify_xml(bytes, report);
     }
-    let document = verify_ofd_bytes(bytes, opts);
-    match read_invoice_ofd(bytes) {
+    let (document, read) = verify_and_read(bytes, opts);
+    match read {
         Ok(file) => {
             let (report, invoice) = check_invoice_ofd(document, file, opts);
             (report, Some(invoice))
@@ -65,8 +66,19 @@ pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report,
     }
 }
 
+/// Verifies an OFD held in memory and reads the invoice out of it, through the package the
+/// verification read (its small files kept in memory): what both read is inflated once.
+pub(crate) fn verify_and_read(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report, Result<InvoiceFile, InvoiceError>) {
+    let (document, package) = crate::ofd::verify::verify_ofd_bytes_keeping(bytes, opts);
+    let read = match package {
+        Some(mut package) => read_invoice_package(&mut package),
+        None => read_invoice_ofd(bytes),
+    };
+    (document, read)
+}
+
 /// The invoice checks of an OFD already verified: `document` is its OFD report
-/// ([`verify_ofd_bytes`] with `opts`, no policy applied) and `file` the invoice read from the
+/// ([`verify_ofd_bytes`](crate::ofd::verify_ofd_bytes) with `opts`, no policy applied) and `file` the invoice read from the
 /// same bytes ([`read_invoice_ofd`]). Gives the invoice report (kind [`REPORT_KIND`], `document`
 /// its part) and the invoice, exactly as [`verify_invoice_with_data`] does, without verifying
 /// the OFD a second time (`yinjian batch` verifies every OFD once, then sees whether it is an

@@ -117,12 +117,17 @@ fn locate(pkg: &Package<Cursor<&[u8]>>, referring: &str, loc: &str) -> Option<St
 /// Reads an OFD invoice held in memory. Fails with [`InvoiceError::NotInvoice`] when the
 /// document carries no invoice XML, no invoice CustomTags and no invoice CustomData.
 pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
-    let mut pkg = Package::open(Cursor::new(bytes))?;
+    read_invoice_package(&mut Package::open(Cursor::new(bytes))?)
+}
+
+/// As [`read_invoice_ofd`], from a package already open (the one the OFD verification kept
+/// its files in: see [`crate::ofd::verify::verify_ofd_bytes_keeping`]).
+pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<InvoiceFile, InvoiceError> {
     let root_name = pkg
         .entry("OFD.xml")
         .map(|e| e.name.clone())
         .ok_or_else(|| InvoiceError::NotInvoice("no OFD.xml".into()))?;
-    let root = read_xml(&mut pkg, &root_name)?;
+    let root = read_xml(pkg, &root_name)?;
     let body = xml::doc_bodies(&root)?
         .into_iter()
         .next()
@@ -135,9 +140,9 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
         .filter_map(|c| Some((c.attr("Name")?.to_owned(), c.text.trim().to_owned())))
         .take(MAX_PARTS * 4)
         .collect();
-    let doc_name = locate(&pkg, &root_name, &body.doc_root)
+    let doc_name = locate(pkg, &root_name, &body.doc_root)
         .ok_or_else(|| InvoiceError::Malformed(format!("DocRoot {} is not in the package", body.doc_root)))?;
-    let doc = read_xml(&mut pkg, &doc_name)?;
+    let doc = read_xml(pkg, &doc_name)?;
     let mut structure_files = vec![root_name.clone(), doc_name.clone()];
 
     // Pages.
@@ -148,7 +153,7 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
                 .filter_map(|page| {
                     Some((
                         page.attr("ID")?.to_owned(),
-                        locate(&pkg, &doc_name, page.attr("BaseLoc")?)?,
+                        locate(pkg, &doc_name, page.attr("BaseLoc")?)?,
                     ))
                 })
                 .take(MAX_PAGES)
@@ -158,17 +163,17 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
 
     // Attachments: the first that is invoice data.
     let mut data: Option<(String, Node)> = None;
-    if let Some(list_name) = doc.child_text("Attachments").and_then(|l| locate(&pkg, &doc_name, l)) {
+    if let Some(list_name) = doc.child_text("Attachments").and_then(|l| locate(pkg, &doc_name, l)) {
         structure_files.push(list_name.clone());
-        let list = read_xml(&mut pkg, &list_name)?;
+        let list = read_xml(pkg, &list_name)?;
         for att in list.children_named("Attachment").take(MAX_PARTS) {
-            let Some(file) = att.child_text("FileLoc").and_then(|l| locate(&pkg, &list_name, l)) else {
+            let Some(file) = att.child_text("FileLoc").and_then(|l| locate(pkg, &list_name, l)) else {
                 continue;
             };
             if !file.to_lowercase().ends_with(".xml") {
                 continue;
             }
-            if let Ok(node) = read_xml(&mut pkg, &file) {
+            if let Ok(node) = read_xml(pkg, &file) {
                 if xml_kind(&node).is_some() {
                     data = Some((file, node));
                     break;
@@ -180,16 +185,16 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
     // CustomTags.
     let mut tag_files = Vec::new();
     let mut tags = Vec::new();
-    if let Some(list_name) = doc.child_text("CustomTags").and_then(|l| locate(&pkg, &doc_name, l)) {
+    if let Some(list_name) = doc.child_text("CustomTags").and_then(|l| locate(pkg, &doc_name, l)) {
         tag_files.push(list_name.clone());
-        let list = read_xml(&mut pkg, &list_name)?;
+        let list = read_xml(pkg, &list_name)?;
         for tag in list.children_named("CustomTag").take(MAX_PARTS) {
-            let Some(file) = tag.child_text("FileLoc").and_then(|l| locate(&pkg, &list_name, l)) else {
+            let Some(file) = tag.child_text("FileLoc").and_then(|l| locate(pkg, &list_name, l)) else {
                 continue;
             };
             tag_files.push(file.clone());
             // An empty or unreadable tag file maps nothing (seen in the wild).
-            if let Ok(node) = read_xml(&mut pkg, &file) {
+            if let Ok(node) = read_xml(pkg, &file) {
                 collect_tags(&node, "", &mut tags);
             }
         }
@@ -213,11 +218,11 @@ pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
     if wanted.is_empty() {
         wanted.extend(pages.first());
     }
-    let resources = media_files(&mut pkg, &doc, &doc_name);
+    let resources = media_files(pkg, &doc, &doc_name);
     let mut page_text = BTreeMap::new();
     let mut images = Vec::new();
     for (id, file) in wanted {
-        let node = read_xml(&mut pkg, file)?;
+        let node = read_xml(pkg, file)?;
         let mut texts = BTreeMap::new();
         let mut image_ids = Vec::new();
         walk_page(&node, &mut texts, &mut image_ids);

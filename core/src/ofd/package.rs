@@ -35,6 +35,10 @@ pub const MAX_XML_SIZE: u64 = 32 * 1024 * 1024;
 /// bounded by what the caller already holds.
 pub const MAX_KEPT_SIZE: u64 = 1024 * 1024;
 
+/// Most bytes of entries one package keeps in memory once read (beyond, entries are read
+/// again when asked for again).
+pub const MAX_KEPT_TOTAL: u64 = 16 * 1024 * 1024;
+
 /// Smallest streaming buffer; it grows to [`STREAM_CHUNK`] for larger entries.
 const MIN_CHUNK: usize = 4096;
 
@@ -57,6 +61,8 @@ pub struct Package<R: Read + Seek> {
     folded: BTreeMap<String, String>,
     /// Entries read whole (up to [`MAX_KEPT_SIZE`]), by index: read once, served again.
     kept: BTreeMap<usize, Vec<u8>>,
+    /// Bytes in `kept` (at most [`MAX_KEPT_TOTAL`]).
+    kept_bytes: u64,
     /// The output buffer, allocated once per package and sized to the entries streamed.
     chunk: Vec<u8>,
     /// The compressed input buffer, likewise.
@@ -156,6 +162,7 @@ impl<R: Read + Seek> Package<R> {
             entries,
             folded,
             kept: BTreeMap::new(),
+            kept_bytes: 0,
             chunk: Vec::new(),
             input: Vec::new(),
             inflater: None,
@@ -211,7 +218,9 @@ impl<R: Read + Seek> Package<R> {
         }
         let mut out = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
         self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
-        if keep && entry.size <= MAX_KEPT_SIZE {
+        let len = out.len() as u64;
+        if keep && len <= MAX_KEPT_SIZE && self.kept_bytes + len <= MAX_KEPT_TOTAL {
+            self.kept_bytes += len;
             self.kept.insert(entry.index, out.clone());
         }
         Ok(out)

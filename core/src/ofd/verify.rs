@@ -76,13 +76,34 @@ pub(super) struct Found {
 
 /// Verifies an OFD document read from `reader` (a file is streamed, never held whole).
 pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
+    verify_opened(Package::open(reader), opts, false).0
+}
+
+/// As [`verify_ofd_bytes`], also giving the package back with the small files the
+/// verification read kept in memory (up to [`super::package::MAX_KEPT_TOTAL`]), so that a
+/// reader of the same document afterwards (the invoice checks) inflates nothing twice; `None`
+/// when the package could not be opened.
+pub(crate) fn verify_ofd_bytes_keeping<'b>(
+    bytes: &'b [u8],
+    opts: &OfdOptions<'_>,
+) -> (Report, Option<Package<Cursor<&'b [u8]>>>) {
+    verify_opened(Package::open(Cursor::new(bytes)), opts, true)
+}
+
+/// [`verify_ofd`] of a package opened (or not), keeping the referenced files it reads whole
+/// when `keep`.
+fn verify_opened<R: Read + Seek>(
+    opened: Result<Package<R>, OfdError>,
+    opts: &OfdOptions<'_>,
+    keep: bool,
+) -> (Report, Option<Package<R>>) {
     let mut report = Report::new(DOCUMENT_REPORT_KIND);
     report.subject.validation_time = Some(opts.seal.chain.at);
-    let mut pkg = match Package::open(reader) {
+    let mut pkg = match opened {
         Ok(pkg) => pkg,
         Err(e) => {
             report.push(Check::failed("ofd.package", e.reason(), e.to_string()));
-            return report.finish();
+            return (report.finish(), None);
         }
     };
     report.push(Check::passed("ofd.package", format!("{} files", pkg.entries().count())));
@@ -90,7 +111,7 @@ pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
         Ok(found) => found,
         Err(e) => {
             report.push(Check::failed("ofd.signatures", e.reason(), e.to_string()));
-            return report.finish();
+            return (report.finish(), Some(pkg));
         }
     };
     if found.is_empty() {
@@ -102,10 +123,10 @@ pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
             );
         }
         report.push(check);
-        return report.finish();
+        return (report.finish(), Some(pkg));
     }
     report.push(Check::passed("ofd.signatures", format!("{} signature(s)", found.len())));
-    let found = digest_references(&mut pkg, found);
+    let found = digest_references(&mut pkg, found, keep);
     report.push(coverage_check(&pkg, &found));
     let total = found.len() as u64;
     opts.report_progress("signature", 0, total);
@@ -113,7 +134,7 @@ pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
         report.parts.push(verify_one(&mut pkg, &found, i, opts));
         opts.report_progress("signature", i as u64 + 1, total);
     }
-    report.finish()
+    (report.finish(), Some(pkg))
 }
 
 /// The seal picture of each signature of an OFD document held in memory, in the order of
@@ -178,9 +199,9 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
 }
 
 /// Digests every referenced file once per algorithm, and records how each compares.
-fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>) -> Vec<Found> {
+fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>, keep: bool) -> Vec<Found> {
     let mut cache: BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>> = BTreeMap::new();
-    sm3_small_files(pkg, &found, &mut cache);
+    sm3_small_files(pkg, &found, &mut cache, keep);
     for sig in &mut found {
         let Ok((_, parsed)) = &sig.xml else { continue };
         let Some(alg) = DigestAlgorithm::from_name(&parsed.check_method) else {
@@ -220,11 +241,13 @@ const MULTI_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// The SM3 digests of the small files SM3 references name, hashed together
 /// ([`crate::sm::sm3_multi`]) into `cache`. A file that cannot be read is left out: the
-/// one-by-one pass then meets the same error and records it.
+/// one-by-one pass then meets the same error and records it. The files are kept in the
+/// package when `keep`.
 fn sm3_small_files<R: Read + Seek>(
     pkg: &mut Package<R>,
     found: &[Found],
     cache: &mut BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>>,
+    keep: bool,
 ) {
     let mut names = BTreeSet::new();
     for sig in found {
@@ -253,7 +276,7 @@ fn sm3_small_files<R: Read + Seek>(
         }
     };
     for name in names {
-        let Ok(bytes) = pkg.read_whole(&name, false) else {
+        let Ok(bytes) = pkg.read_whole(&name, keep) else {
             continue;
         };
         held += bytes.len();
