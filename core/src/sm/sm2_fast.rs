@@ -33,6 +33,9 @@
 mod adx;
 mod base;
 mod field;
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+pub(crate) mod ifma;
 mod point;
 
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -133,6 +136,11 @@ impl FastPublicKey {
     /// chain validation, a signer's key in a batch); otherwise the second verification does.
     pub fn prepare(&self) {
         self.split_tables();
+    }
+
+    /// Whether the split tables are built (see [`FastPublicKey::prepare`]).
+    pub(crate) fn is_prepared(&self) -> bool {
+        self.split.get().is_some()
     }
 
     fn split_tables(&self) -> &[Vec<Affine<Fe>>] {
@@ -336,6 +344,23 @@ pub mod internals {
         #[cfg(not(target_arch = "x86_64"))]
         return {
             let _ = (a, b);
+            None
+        };
+    }
+
+    /// Eight field operations at once on the AVX-512 IFMA lanes of batch verification: `op` 0
+    /// is a·b·2⁻²⁵⁶, 1 is a²·2⁻²⁵⁶, 2 is a + b, 3 is a − b, all modulo p and fully reduced;
+    /// inputs may be any 256-bit values (below 2p). `None` where this CPU has no IFMA.
+    pub fn lanes_accelerated(op: u8, a: &[[u64; 4]; 8], b: &[[u64; 4]; 8]) -> Option<[[u64; 4]; 8]> {
+        #[cfg(target_arch = "x86_64")]
+        return {
+            use super::ifma::Ops;
+            let op = [Ops::Mul, Ops::Square, Ops::Add, Ops::Sub][usize::from(op & 3)];
+            super::ifma::field_op(op, a, b)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = (op, a, b);
             None
         };
     }
