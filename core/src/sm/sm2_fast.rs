@@ -138,11 +138,6 @@ impl FastPublicKey {
         self.split_tables();
     }
 
-    /// Whether the split tables are built (see [`FastPublicKey::prepare`]).
-    pub(crate) fn is_prepared(&self) -> bool {
-        self.split.get().is_some()
-    }
-
     fn split_tables(&self) -> &[Vec<Affine<Fe>>] {
         self.split.get_or_init(|| point::split_tables(&self.point, P_SPLIT_LEN))
     }

@@ -525,7 +525,7 @@ fn batch_verdicts_equal_single_verification() {
         let items: Vec<_> = cases[..take].iter().map(|(k, e, sig)| (&vs[*k], e, sig)).collect();
         assert_eq!(verify_batch(&items), expected[..take], "first {take}");
     }
-    // Prepared keys take the scalar path; the verdicts stay the same.
+    // Prepared keys: the verdicts stay the same.
     let vs = fresh();
     vs.iter().step_by(2).for_each(Sm2Verifier::prepare);
     let items: Vec<_> = cases.iter().map(|(k, e, sig)| (&vs[*k], e, sig)).collect();
