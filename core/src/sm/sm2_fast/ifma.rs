@@ -4,7 +4,8 @@
 //!
 //! - **Field**: a value modulo p is five 52-bit limbs, limb i of all eight lanes in one vector;
 //!   Montgomery form with R = 2²⁶⁰, every value kept below 2p (an "almost Montgomery"
-//!   multiplication: inputs below 4p give an output below 2p, since 16p < R). Products are
+//!   multiplication: inputs below 4p give an output below 2p, since 16p < R, so a sum or
+//!   difference that only feeds a multiplication is not reduced). Products are
 //!   `vpmadd52luq`/`vpmadd52huq` into ten 64-bit accumulators with the carries left for the
 //!   end. The reduction uses the shape of p: its limbs 0, 2 and 3 are 2⁵² − 1, so
 //!   −p⁻¹ mod 2⁵² = 1 (m is the low limb itself) and m·p needs only two of the five products
@@ -232,6 +233,26 @@ fn sub(a: &Fe8, b: &Fe8) -> Fe8 {
     reduce_below_2p(l)
 }
 
+/// a + b as a multiplication's input only: limbs normalised, value below 4p, not reduced.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn add_lazy(a: &Fe8, b: &Fe8) -> Fe8 {
+    let mut l = a.0;
+    for i in 0..5 {
+        l[i] = _mm512_add_epi64(a.0[i], b.0[i]);
+    }
+    Fe8(normalize(l))
+}
+
+/// a − b (as a − b + 2p) as a multiplication's input only: value below 4p, not reduced.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn sub_lazy(a: &Fe8, b: &Fe8) -> Fe8 {
+    let mut l = a.0;
+    for i in 0..5 {
+        l[i] = _mm512_add_epi64(_mm512_sub_epi64(a.0[i], b.0[i]), splat(P2_52[i]));
+    }
+    Fe8(normalize(l))
+}
+
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn double(a: &Fe8) -> Fe8 {
     add(a, a)
@@ -356,13 +377,13 @@ fn point_double(q: &Point8) -> Point8 {
     let delta = square(&q.z);
     let gamma = square(&q.y);
     let beta = mul(&q.x, &gamma);
-    let t = mul(&sub(&q.x, &delta), &add(&q.x, &delta));
+    let t = mul(&sub_lazy(&q.x, &delta), &add_lazy(&q.x, &delta));
     let alpha = add(&double(&t), &t);
     let beta4 = double(&double(&beta));
     let x3 = sub(&square(&alpha), &double(&beta4));
-    let z3 = sub(&sub(&square(&add(&q.y, &q.z)), &gamma), &delta);
+    let z3 = sub(&sub(&square(&add_lazy(&q.y, &q.z)), &gamma), &delta);
     let gamma2_8 = double(&double(&double(&square(&gamma))));
-    let y3 = sub(&mul(&alpha, &sub(&beta4, &x3)), &gamma2_8);
+    let y3 = sub(&mul(&alpha, &sub_lazy(&beta4, &x3)), &gamma2_8);
     Point8 { x: x3, y: y3, z: z3 }
 }
 
@@ -379,7 +400,7 @@ fn point_add_affine(acc: &Point8, x: &Fe8, y: &Fe8, exceptional: &mut __mmask8) 
     let hhh = mul(&h, &hh);
     let v = mul(&acc.x, &hh);
     let x3 = sub(&sub(&square(&r), &hhh), &double(&v));
-    let y3 = sub(&mul(&r, &sub(&v, &x3)), &mul(&acc.y, &hhh));
+    let y3 = sub(&mul(&r, &sub_lazy(&v, &x3)), &mul(&acc.y, &hhh));
     let z3 = mul(&acc.z, &h);
     Point8 { x: x3, y: y3, z: z3 }
 }
@@ -399,7 +420,7 @@ fn point_add_cached(acc: &Point8, q: &Cached8, exceptional: &mut __mmask8) -> Po
     let hhh = mul(&h, &hh);
     let v = mul(&u1, &hh);
     let x3 = sub(&sub(&square(&r), &hhh), &double(&v));
-    let y3 = sub(&mul(&r, &sub(&v, &x3)), &mul(&s1, &hhh));
+    let y3 = sub(&mul(&r, &sub_lazy(&v, &x3)), &mul(&s1, &hhh));
     let z3 = mul(&mul(&acc.z, &q.z), &h);
     Point8 { x: x3, y: y3, z: z3 }
 }
