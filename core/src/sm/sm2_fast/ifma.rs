@@ -681,18 +681,223 @@ fn lane_input(p: &Affine<Fe>, s: &[u64; 4], t: &[u64; 4]) -> LaneInput {
     }
 }
 
+/// Digits of a 64-bit part of s (plus one when even): positions 0, 7, …, 63.
+const SPLIT_DIGITS_G: usize = 10;
+/// Digits of a 64-bit part of t (plus one when even): positions 0, 4, …, 64.
+const SPLIT_DIGITS_P: usize = 17;
+/// Parts of a scalar in the prepared-key multiplication.
+const PARTS: usize = super::point::SPLIT_PARTS;
+/// Entries per part of a prepared key's split tables (odd multiples 1 … 15).
+const SPLIT_P: usize = super::P_SPLIT_LEN;
+
+/// An affine point, Montgomery form in 52-bit limbs: [x, y].
+type Entry = [[u64; 5]; 2];
+
+/// G's split tables for the kernel (odd multiples 1 … 127 of 2⁶⁴ʲ·G), built once per process.
+static G_SPLIT: OnceLock<Box<[GTable; PARTS]>> = OnceLock::new();
+
+/// Affine points of the scalar code in the kernel's form, eight at a time.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn convert(points: &[Affine<Fe>; LANES]) -> [Entry; LANES] {
+    let xs = store(&to_montgomery(&load(&points.each_ref().map(|p| fe_limbs52(&p.x)))));
+    let ys = store(&to_montgomery(&load(&points.each_ref().map(|p| fe_limbs52(&p.y)))));
+    std::array::from_fn(|j| [xs[j], ys[j]])
+}
+
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn build_g_split() -> Box<[GTable; PARTS]> {
+    let tables = Fe::generator_split_tables();
+    let mut out = Box::new([[[[0u64; 5]; 2]; TABLE_G]; PARTS]);
+    for (part, table) in out.iter_mut().enumerate() {
+        for (k, chunk) in table.chunks_exact_mut(LANES).enumerate() {
+            let points: [Affine<Fe>; LANES] = std::array::from_fn(|j| tables[part][k * LANES + j]);
+            chunk.copy_from_slice(&convert(&points));
+        }
+    }
+    out
+}
+
+/// Per lane, the entry `entries[lane]`, negated in the lanes of `negate`.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn select_entries(entries: [&Entry; LANES], negate: __mmask8) -> (Fe8, Fe8) {
+    let mut coords = [Fe8([_mm512_setzero_si512(); 5]); 2];
+    for (c, coord) in coords.iter_mut().enumerate() {
+        for i in 0..5 {
+            coord.0[i] = gather(&entries.map(|e| e[c][i]));
+        }
+    }
+    (coords[0], neg_in(&coords[1], negate))
+}
+
+/// `b` in the lanes of `lanes`, `a` elsewhere.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn blend_point(lanes: __mmask8, a: &Point8, b: &Point8) -> Point8 {
+    let mut out = *a;
+    for (dst, src) in [(&mut out.x, &b.x), (&mut out.y, &b.y), (&mut out.z, &b.z)] {
+        for i in 0..5 {
+            dst.0[i] = _mm512_mask_blend_epi64(lanes, dst.0[i], src.0[i]);
+        }
+    }
+    out
+}
+
+/// One lane's input for a prepared key: its split tables and the digits of the 64-bit parts
+/// of s and t, each part made odd by adding one (`fix_*`: subtract the part's base point at
+/// the end).
+struct SplitInput<'a> {
+    tables: &'a [Vec<Affine<Fe>>],
+    s: [[i8; SPLIT_DIGITS_G]; PARTS],
+    t: [[i8; SPLIT_DIGITS_P]; PARTS],
+    fix_s: __mmask8,
+    fix_t: __mmask8,
+}
+
+/// Splits k into 64-bit parts made odd, their digits, and which parts had one added.
+fn split_digits<const D: usize>(k: &[u64; 4], w: u32) -> ([[i8; D]; PARTS], [bool; PARTS]) {
+    let mut fixed = [false; PARTS];
+    let digits = std::array::from_fn(|j| {
+        let part = if k[j] & 1 == 1 {
+            [k[j], 0, 0, 0]
+        } else {
+            fixed[j] = true;
+            super::add_limbs(&[k[j], 0, 0, 0], &[1, 0, 0, 0]).0
+        };
+        recode::<D>(&part, w)
+    });
+    (digits, fixed)
+}
+
+/// As [`kernel`] for keys with split tables: 64 doublings, the digits of the four 64-bit parts
+/// of s and t added as it goes (the prepared-key verification of `point`, in lanes).
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn kernel_split(inputs: &[SplitInput<'_>; LANES]) -> [Option<([u64; 4], [u64; 4])>; LANES] {
+    let mut exceptional: __mmask8 = 0;
+    let g: &[GTable; PARTS] = match G_SPLIT.get() {
+        Some(tables) => tables,
+        None => {
+            let built = build_g_split();
+            G_SPLIT.get_or_init(|| built)
+        }
+    };
+    // Each lane's split tables in the kernel's form.
+    let mut p = vec![[[[[0u64; 5]; 2]; SPLIT_P]; PARTS]; LANES];
+    for part in 0..PARTS {
+        for k in 0..SPLIT_P {
+            let points: [Affine<Fe>; LANES] = std::array::from_fn(|j| inputs[j].tables[part][k]);
+            let converted = convert(&points);
+            for (lane, entry) in p.iter_mut().zip(converted) {
+                lane[part][k] = entry;
+            }
+        }
+    }
+    let p_entry = |part: usize, pos: usize| -> ([&Entry; LANES], __mmask8) {
+        let mut negate: __mmask8 = 0;
+        let entries = std::array::from_fn(|j| {
+            let d = inputs[j].t[part][pos];
+            negate |= u8::from(d < 0) << j;
+            &p[j][part][usize::from(d.unsigned_abs() >> 1)]
+        });
+        (entries, negate)
+    };
+    let g_entry = |part: usize, pos: usize| -> ([&Entry; LANES], __mmask8) {
+        let mut negate: __mmask8 = 0;
+        let entries = std::array::from_fn(|j| {
+            let d = inputs[j].s[part][pos];
+            negate |= u8::from(d < 0) << j;
+            &g[part][usize::from(d.unsigned_abs() >> 1)]
+        });
+        (entries, negate)
+    };
+
+    // t's top digits (position 64) are 1 in every part.
+    let (entries, negate) = p_entry(0, SPLIT_DIGITS_P - 1);
+    let (x, y) = select_entries(entries, negate);
+    let mut acc = Point8 {
+        x,
+        y,
+        z: constant(&ONE_52),
+    };
+    for part in 1..PARTS {
+        let (entries, negate) = p_entry(part, SPLIT_DIGITS_P - 1);
+        let (x, y) = select_entries(entries, negate);
+        acc = point_add_affine(&acc, &x, &y, &mut exceptional);
+    }
+    for pos in (0..(W_P as usize * (SPLIT_DIGITS_P - 1))).rev() {
+        acc = point_double(&acc);
+        if pos % W_G as usize == 0 && pos / (W_G as usize) < SPLIT_DIGITS_G {
+            for part in 0..PARTS {
+                let (entries, negate) = g_entry(part, pos / W_G as usize);
+                let (x, y) = select_entries(entries, negate);
+                acc = point_add_affine(&acc, &x, &y, &mut exceptional);
+            }
+        }
+        if pos % W_P as usize == 0 {
+            for part in 0..PARTS {
+                let (entries, negate) = p_entry(part, pos / W_P as usize);
+                let (x, y) = select_entries(entries, negate);
+                acc = point_add_affine(&acc, &x, &y, &mut exceptional);
+            }
+        }
+    }
+    // Parts that had one added: subtract their base point 2⁶⁴ʲ·G or 2⁶⁴ʲ·P in those lanes.
+    for part in 0..PARTS {
+        let fix_s: __mmask8 = (0..LANES).fold(0, |m, j| m | (((inputs[j].fix_s >> part) & 1) << j));
+        if fix_s != 0 {
+            let (x, y) = select_entries([&g[part][0]; LANES], 0xff);
+            let mut met: __mmask8 = 0;
+            let sum = point_add_affine(&acc, &x, &y, &mut met);
+            exceptional |= met & fix_s;
+            acc = blend_point(fix_s, &acc, &sum);
+        }
+        let fix_t: __mmask8 = (0..LANES).fold(0, |m, j| m | (((inputs[j].fix_t >> part) & 1) << j));
+        if fix_t != 0 {
+            let (x, y) = select_entries(std::array::from_fn(|j| &p[j][part][0]), 0xff);
+            let mut met: __mmask8 = 0;
+            let sum = point_add_affine(&acc, &x, &y, &mut met);
+            exceptional |= met & fix_t;
+            acc = blend_point(fix_t, &acc, &sum);
+        }
+    }
+    exceptional |= zero_lanes(&acc.z);
+
+    let x = store(&canonical(&acc.x));
+    let z = store(&canonical(&acc.z));
+    std::array::from_fn(|j| (exceptional & (1 << j) == 0).then(|| (limbs64(&x[j]), limbs64(&z[j]))))
+}
+
+/// The prepared-key lane input for split tables and the scalars s, t.
+fn split_input<'a>(tables: &'a [Vec<Affine<Fe>>], s: &[u64; 4], t: &[u64; 4]) -> SplitInput<'a> {
+    let (s, fix_s) = split_digits::<SPLIT_DIGITS_G>(s, W_G);
+    let (t, fix_t) = split_digits::<SPLIT_DIGITS_P>(t, W_P);
+    let mask = |f: [bool; PARTS]| f.iter().enumerate().fold(0u8, |m, (i, &b)| m | (u8::from(b) << i));
+    SplitInput {
+        tables,
+        s,
+        t,
+        fix_s: mask(fix_s),
+        fix_t: mask(fix_t),
+    }
+}
+
+/// Whether the key has its split tables (then the kernel takes the 64-doubling path).
+pub(crate) fn is_prepared(key: &FastPublicKey) -> bool {
+    key.split.get().is_some()
+}
+
 /// One (key, e, r, s) to verify, all big-endian.
 pub(crate) type Job<'a> = (&'a FastPublicKey, &'a [u8; 32], &'a [u8; 32], &'a [u8; 32]);
 
 /// Verifies up to [`LANES`] signatures on the 8-lane kernel, each with exactly the verdict of
-/// [`FastPublicKey::verify`]; `None` (nothing done) where the CPU lacks AVX-512F or IFMA.
+/// [`FastPublicKey::verify`]; `None` (nothing done) where the CPU lacks AVX-512F or IFMA. When
+/// every key has its split tables ([`FastPublicKey::prepare`]) the chain has 64 doublings
+/// instead of 256.
 pub(crate) fn verify_lanes(jobs: &[Job<'_>]) -> Option<Vec<Result<(), FastVerifyError>>> {
     if !available() || jobs.len() > LANES {
         return None;
     }
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
-    let mut lanes: Vec<(usize, LaneInput)> = Vec::with_capacity(LANES);
-    for (i, &(key, e, r, s)) in jobs.iter().enumerate() {
+    let mut lanes: Vec<(usize, ([u64; 4], [u64; 4]))> = Vec::with_capacity(LANES);
+    for (i, &(_, e, r, s)) in jobs.iter().enumerate() {
         // The scalar path's own checks: an error here is the verdict; otherwise (s, t) come out
         // through the multiplication callback, which the kernel then does instead.
         let mut scalars = None;
@@ -701,17 +906,35 @@ pub(crate) fn verify_lanes(jobs: &[Job<'_>]) -> Option<Vec<Result<(), FastVerify
             Jacobian::infinity()
         });
         match scalars {
-            Some((s, t)) => lanes.push((i, lane_input(&key.point, &s, &t))),
+            Some(st) => lanes.push((i, st)),
             None => verdicts[i] = Some(checked),
         }
     }
-    if let Some(&(_, first)) = lanes.first() {
-        let mut inputs = [first; LANES];
-        for (slot, (_, input)) in inputs.iter_mut().zip(&lanes) {
-            *slot = *input;
-        }
-        // SAFETY: `available()` above confirmed AVX-512F and AVX-512 IFMA on this CPU.
-        let points = unsafe { kernel(&inputs) };
+    if !lanes.is_empty() {
+        // Lanes past the last job repeat the first one.
+        let job = |j: usize| lanes.get(j).unwrap_or(&lanes[0]);
+        let split: Option<Vec<&[Vec<Affine<Fe>>]>> = lanes
+            .iter()
+            .map(|&(i, _)| jobs[i].0.split.get().map(Vec::as_slice))
+            .collect();
+        let points = match split {
+            Some(tables) => {
+                let inputs: [SplitInput<'_>; LANES] = std::array::from_fn(|j| {
+                    let (s, t) = &job(j).1;
+                    split_input(tables.get(j).copied().unwrap_or(tables[0]), s, t)
+                });
+                // SAFETY: `available()` above confirmed AVX-512F and AVX-512 IFMA on this CPU.
+                unsafe { kernel_split(&inputs) }
+            }
+            None => {
+                let inputs: [LaneInput; LANES] = std::array::from_fn(|j| {
+                    let (i, (s, t)) = job(j);
+                    lane_input(&jobs[*i].0.point, s, t)
+                });
+                // SAFETY: `available()` above confirmed AVX-512F and AVX-512 IFMA on this CPU.
+                unsafe { kernel(&inputs) }
+            }
+        };
         for (&(i, _), point) in lanes.iter().zip(points) {
             let (key, e, r, s) = jobs[i];
             let point = point.and_then(|(x, z)| {

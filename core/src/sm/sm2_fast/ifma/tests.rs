@@ -293,3 +293,44 @@ fn infinity_gives_up_the_lane() {
         }
     }
 }
+
+#[test]
+fn prepared_key_multiplication_matches_the_scalar_code() {
+    if skip() {
+        return;
+    }
+    let mut rng = Rng(0x5911);
+    let n_minus_1 = sub_limbs(&N, &[1, 0, 0, 0]).0;
+    // Parts that are even, odd, 0, 2⁶⁴ − 1 (one added: a 65-bit part), and random.
+    let fixed = [
+        [1, 0, 0, 0],
+        [2, 0, 0, 0],
+        n_minus_1,
+        [u64::MAX, u64::MAX - 1, 0, 1],
+        [0, 0, 0, 1 << 63],
+        [u64::MAX - 1, 2, u64::MAX, 4],
+    ];
+    for round in 0..10 {
+        let cases: Vec<(Affine<Fe>, [u64; 4], [u64; 4])> = (0..LANES)
+            .map(|j| {
+                let p = key(&rng.uniform_below_n());
+                let (mut s, mut t) = (rng.uniform_below_n(), rng.uniform_below_n());
+                if round < 2 {
+                    s = fixed[(round * LANES + j) % fixed.len()];
+                    t = fixed[(round * LANES + j + 2) % fixed.len()];
+                }
+                (p, s, t)
+            })
+            .collect();
+        let tables: Vec<Vec<Vec<Affine<Fe>>>> = cases.iter().map(|(p, _, _)| point::split_tables(p, SPLIT_P)).collect();
+        let inputs: [SplitInput<'_>; LANES] =
+            std::array::from_fn(|j| split_input(&tables[j], &cases[j].1, &cases[j].2));
+        // SAFETY: `skip()` returned false: the CPU has AVX-512F and IFMA.
+        let got = unsafe { kernel_split(&inputs) };
+        for (j, (p, s, t)) in cases.iter().enumerate() {
+            let want = point::mul_g_add_mul_p(s, p, t).to_affine().map(|a| a.x.to_be_bytes());
+            let got = got[j].map(|(x, z)| affine_x(&x, &z));
+            assert_eq!(got, want, "round {round} lane {j}");
+        }
+    }
+}
