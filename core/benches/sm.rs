@@ -27,7 +27,8 @@
 //!   fresh clones of verifiers never used (a batch of documents by different signers):
 //!   `verify_batch_64_fresh` through `verify_batch` (the 8-lane AVX-512 IFMA kernel where the
 //!   CPU has it) against `verify_digest_64_fresh`, 64 calls of `verify_digest`; and
-//!   `verify_digest_64_prepared`, the same calls on prepared verifiers (split tables built).
+//!   `verify_digest_64_prepared` and `verify_batch_64_prepared`, the same on prepared
+//!   verifiers (split tables built).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -293,6 +294,10 @@ fn bench_sm2_batch(c: &mut Criterion) {
                     .collect::<Vec<_>>()
             })
         })
+    });
+    group.bench_function("verify_batch_64_prepared", |b| {
+        let items: Vec<_> = batch.iter().map(|(v, e, s)| (v, e, s)).collect();
+        b.iter_custom(|n| cpu_timed(n, || verify_batch(black_box(&items))))
     });
     group.finish();
 }
