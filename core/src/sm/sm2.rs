@@ -642,6 +642,7 @@ fn fast_error(err: FastVerifyError) -> Sm2Error {
 /// instead of 256. Verdicts, errors included, are exactly those of
 /// [`Sm2Verifier::verify_digest`].
 pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
     let mut verdicts: Vec<Option<Result<(), Sm2Error>>> = vec![None; items.len()];
     #[cfg(target_arch = "x86_64")]
     verify_batch_lanes(items, &mut verdicts);

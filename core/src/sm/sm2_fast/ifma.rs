@@ -29,6 +29,8 @@
 //! functions inside the feature-enabled functions; no pointer is read or written.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+// Limb i of several values at once is the natural loop here (and the one that unrolls).
+#![allow(clippy::needless_range_loop)]
 
 use core::arch::x86_64::*;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -607,7 +609,7 @@ fn kernel(inputs: &[LaneInput; LANES]) -> [Option<([u64; 4], [u64; 4])>; LANES] 
         }
     };
 
-    let digit = |d: i8| -> (u8, bool) { (((d.unsigned_abs()) >> 1) as u8, d < 0) };
+    let digit = |d: i8| -> (u8, bool) { (d.unsigned_abs() >> 1, d < 0) };
     let p_digit = |pos: usize| -> ([u8; LANES], __mmask8) {
         let mut index = [0u8; LANES];
         let mut negate: __mmask8 = 0;
@@ -884,6 +886,9 @@ pub(crate) fn is_prepared(key: &FastPublicKey) -> bool {
     key.split.get().is_some()
 }
 
+/// s and t of one verification, little-endian 64-bit limbs.
+type Scalars = ([u64; 4], [u64; 4]);
+
 /// One (key, e, r, s) to verify, all big-endian.
 pub(crate) type Job<'a> = (&'a FastPublicKey, &'a [u8; 32], &'a [u8; 32], &'a [u8; 32]);
 
@@ -896,7 +901,7 @@ pub(crate) fn verify_lanes(jobs: &[Job<'_>]) -> Option<Vec<Result<(), FastVerify
         return None;
     }
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
-    let mut lanes: Vec<(usize, ([u64; 4], [u64; 4]))> = Vec::with_capacity(LANES);
+    let mut lanes: Vec<(usize, Scalars)> = Vec::with_capacity(LANES);
     for (i, &(_, e, r, s)) in jobs.iter().enumerate() {
         // The scalar path's own checks: an error here is the verdict; otherwise (s, t) come out
         // through the multiplication callback, which the kernel then does instead.
