@@ -16,8 +16,10 @@
 //!   tables of P, 2⁶⁴P, 2¹²⁸P, 2¹⁹²P (and of G likewise, once per process), so the chain
 //!   has 64 doublings instead of 256;
 //! - on x86-64 with BMI2 and ADX (detected at run time), the field multiplication and
-//!   squaring in assembly (`adx`, the crate's only `unsafe` code), the portable code
-//!   otherwise;
+//!   squaring in assembly (`adx`, one of the crate's few `unsafe` modules), the portable
+//!   code otherwise;
+//! - for batches, on x86-64 with AVX-512 IFMA (detected at run time), eight verifications
+//!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]);
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
 //!
