@@ -334,3 +334,43 @@ fn prepared_key_multiplication_matches_the_scalar_code() {
         }
     }
 }
+
+#[test]
+fn verify_lanes_gives_the_scalar_verdicts() {
+    use crate::sm::sm2::{PrivateKey, Sm2Signer, DEFAULT_DISTID};
+    if skip() {
+        return;
+    }
+    let mut keys = Vec::new();
+    let mut triples = Vec::new();
+    for i in 1..=LANES as u8 {
+        let signer = Sm2Signer::new(&PrivateKey::from_raw(&[i; 32]).unwrap(), DEFAULT_DISTID).unwrap();
+        let key = signer.verifier().key();
+        keys.push(FastPublicKey::from_affine(&key.x(), &key.y()).unwrap());
+        let mut e = signer.verifier().digest(&[i]);
+        let mut sig = signer.sign_digest(&e).unwrap();
+        match i {
+            2 => e[5] ^= 1,
+            3 => sig.s[31] ^= 4,
+            5 => sig.r = [0; 32],
+            _ => {}
+        }
+        triples.push((e, sig.r, sig.s));
+    }
+    for (take, good) in [(1, 1), (2, 1), (LANES, LANES - 3)] {
+        let jobs: Vec<Job<'_>> = keys
+            .iter()
+            .zip(&triples)
+            .take(take)
+            .map(|(k, (e, r, s))| (k, e, r, s))
+            .collect();
+        let want: Vec<_> = jobs.iter().map(|(k, e, r, s)| k.verify(e, r, s)).collect();
+        assert_eq!(verify_lanes(&jobs), Some(want.clone()), "{take} jobs");
+        assert_eq!(want.iter().filter(|v| v.is_ok()).count(), good);
+    }
+    // Prepared keys: the 64-doubling kernel.
+    keys.iter().for_each(FastPublicKey::prepare);
+    let jobs: Vec<Job<'_>> = keys.iter().zip(&triples).map(|(k, (e, r, s))| (k, e, r, s)).collect();
+    let want: Vec<_> = jobs.iter().map(|(k, e, r, s)| k.verify(e, r, s)).collect();
+    assert_eq!(verify_lanes(&jobs), Some(want));
+}
