@@ -5,7 +5,8 @@
 //! - **Field**: a value modulo p is five 52-bit limbs, limb i of all eight lanes in one vector;
 //!   Montgomery form with R = 2²⁶⁰, every value kept below 2p (an "almost Montgomery"
 //!   multiplication: inputs below 4p give an output below 2p, since 16p < R, so a sum or
-//!   difference that only feeds a multiplication is not reduced). Products are
+//!   difference that only feeds a multiplication is not reduced); other sums and differences
+//!   fold their bits from 2²⁵⁶ up back in as multiples of 2²⁵⁶ mod p, with no comparison. Products are
 //!   `vpmadd52luq`/`vpmadd52huq` into ten 64-bit accumulators with the carries left for the
 //!   end. The reduction uses the shape of p: its limbs 0, 2 and 3 are 2⁵² − 1, so
 //!   −p⁻¹ mod 2⁵² = 1 (m is the low limb itself) and m·p needs only two of the five products
@@ -59,6 +60,15 @@ const P2_52: [u64; 5] = [
     0xfffffffffffff,
     0xfffffffffffff,
     0x1fffffffdffff,
+];
+/// 2p with limbs 0–3 raised by 2⁵² (borrowed from the limb above), so that a − b + 2p has no
+/// negative limb for a, b below 2p.
+const P2_BORROWED: [u64; 5] = [
+    0x1ffffffffffffe,
+    0x1fe00000001ffe,
+    0x1ffffffffffffe,
+    0x1ffffffffffffe,
+    0x1fffffffdfffe,
 ];
 /// R² mod p = 2⁵²⁰ mod p: multiplying by it enters Montgomery form.
 const R2_52: [u64; 5] = [0x20000000300, 0xffffffff00000, 0x100000002, 0x200000001000, 0x4000000];
@@ -200,21 +210,20 @@ fn normalize(mut l: [__m512i; 5]) -> [__m512i; 5] {
     l
 }
 
-/// The value of `l` (unnormalised limbs, value in [0, 4p)) reduced below 2p.
+/// A value below 4p in non-negative unnormalised limbs (limbs 0–3 below 2⁵⁴) brought below
+/// 2p without a comparison: its bits from 2²⁵⁶ up, H ≤ 3, are folded back as
+/// H·(2²⁵⁶ mod p) = H·(2²²⁴ + 2⁹⁶ − 2⁶⁴ + 1), which leaves less than 2²⁵⁶ + 2²³⁰ < 2p.
 #[target_feature(enable = "avx512f,avx512ifma")]
-fn reduce_below_2p(l: [__m512i; 5]) -> Fe8 {
-    let v = normalize(l);
-    let mut t = v;
-    for i in 0..5 {
-        t[i] = _mm512_sub_epi64(v[i], splat(P2_52[i]));
-    }
-    let t = normalize(t);
-    let negative = _mm512_cmplt_epi64_mask(t[4], _mm512_setzero_si512());
-    let mut out = v;
-    for i in 0..5 {
-        out[i] = _mm512_mask_blend_epi64(negative, t[i], v[i]);
-    }
-    Fe8(out)
+fn fold(mut l: [__m512i; 5]) -> Fe8 {
+    let h = _mm512_srli_epi64::<48>(l[4]);
+    l[4] = _mm512_and_si512(l[4], splat((1 << 48) - 1));
+    l[0] = _mm512_add_epi64(l[0], h);
+    l[1] = _mm512_add_epi64(
+        l[1],
+        _mm512_sub_epi64(_mm512_slli_epi64::<44>(h), _mm512_slli_epi64::<12>(h)),
+    );
+    l[4] = _mm512_add_epi64(l[4], _mm512_slli_epi64::<16>(h));
+    Fe8(normalize(l))
 }
 
 #[target_feature(enable = "avx512f,avx512ifma")]
@@ -223,16 +232,16 @@ fn add(a: &Fe8, b: &Fe8) -> Fe8 {
     for i in 0..5 {
         l[i] = _mm512_add_epi64(a.0[i], b.0[i]);
     }
-    reduce_below_2p(l)
+    fold(l)
 }
 
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn sub(a: &Fe8, b: &Fe8) -> Fe8 {
     let mut l = a.0;
     for i in 0..5 {
-        l[i] = _mm512_add_epi64(_mm512_sub_epi64(a.0[i], b.0[i]), splat(P2_52[i]));
+        l[i] = _mm512_add_epi64(_mm512_sub_epi64(a.0[i], b.0[i]), splat(P2_BORROWED[i]));
     }
-    reduce_below_2p(l)
+    fold(l)
 }
 
 /// a + b as a multiplication's input only: limbs normalised, value below 4p, not reduced.
