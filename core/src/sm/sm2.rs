@@ -633,8 +633,8 @@ fn fast_error(err: FastVerifyError) -> Sm2Error {
 /// verdict, in the order given: a batch with one bad signature names it by its index.
 ///
 /// On x86-64 CPUs with AVX-512 IFMA (detected at run time), the triples are verified eight at
-/// a time, one per vector lane (`sm2_fast::ifma`: about 3.8× the throughput of single
-/// verification, 1.9× that of a prepared verifier; verifiers with eight or more signatures in
+/// a time, one per vector lane (`sm2_fast::ifma`: about 4× the throughput of single
+/// verification, 2× that of a prepared verifier; verifiers with eight or more signatures in
 /// the batch are prepared first and their groups run a quarter of the doublings). Elsewhere —
 /// and for a last group of one or two — they are verified one after the other on the fast path, with verifiers that
 /// appear more than once prepared first ([`Sm2Verifier::prepare`]), so every signature by a
@@ -662,7 +662,7 @@ pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<
 }
 
 /// Fewest triples worth one call of the 8-lane kernel, which costs the same for 1 or 8
-/// (about 8 × 16 µs here, against 61 µs for one unprepared verification, 31 µs prepared).
+/// (about 8 × 15 µs here, against 61 µs for one unprepared verification, 31 µs prepared).
 #[cfg(target_arch = "x86_64")]
 const MIN_LANES: usize = 3;
 
