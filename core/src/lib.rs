@@ -88,9 +88,10 @@
 //! | `qr-image` | no | `licence::qr::image`: reading licence QR codes from PNG/JPEG or pixels (`rxing`, `image`) |
 
 #![deny(missing_docs)]
-// Denied, not forbidden: two modules are allowed `unsafe`, each for one CPU feature found at
-// run time: `sm::sm2_fast::adx` (the SM2 field multiplication in x86-64 assembly, MULX/ADX)
-// and `sm::sm3_multi` (eight SM3 messages in the lanes of one AVX2 vector).
+// Denied, not forbidden: three modules are allowed `unsafe`, each for one CPU feature found at
+// run time: `sm::sm2_fast::adx` (the SM2 field multiplication in x86-64 assembly, MULX/ADX),
+// `sm::sm2_fast::ifma` (eight SM2 verifications in the lanes of AVX-512 IFMA vectors) and
+// `sm::sm3_multi` (eight SM3 messages in the lanes of one AVX2 vector).
 #![deny(unsafe_code)]
 
 pub mod alg;

@@ -597,10 +597,7 @@ impl Sm2Verifier {
     pub fn verify_digest(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
         check_range(&sig.r, "r")?;
         check_range(&sig.s, "s")?;
-        self.fast.verify(e, &sig.r, &sig.s).map_err(|err| match err {
-            FastVerifyError::Mismatch => Sm2Error::BadSignature("r does not match (e + x1) mod n".into()),
-            other => Sm2Error::BadSignature(other.to_string()),
-        })
+        self.fast.verify(e, &sig.r, &sig.s).map_err(fast_error)
     }
 
     /// Builds the key's split tables now (see [`FastPublicKey`]): for a verifier about to
@@ -661,17 +658,33 @@ impl Sm2Verifier {
     }
 }
 
+/// The error [`Sm2Verifier::verify_digest`] reports for a fast-path rejection.
+fn fast_error(err: FastVerifyError) -> Sm2Error {
+    match err {
+        FastVerifyError::Mismatch => Sm2Error::BadSignature("r does not match (e + x1) mod n".into()),
+        other => Sm2Error::BadSignature(other.to_string()),
+    }
+}
+
 /// Verifies many (verifier, e = SM3(Z ‖ M), signature) triples and returns each one's own
 /// verdict, in the order given: a batch with one bad signature names it by its index.
 ///
-/// Verifiers that appear more than once in the batch are prepared first
-/// ([`Sm2Verifier::prepare`]), so every signature by a repeated key (a chain's CA, one
-/// signer of many documents) is verified with 64 doublings instead of 256. The triples are
-/// then verified one after the other on the fast path; verdicts are exactly those of
+/// On x86-64 CPUs with AVX-512 IFMA (detected at run time), the triples are verified eight at
+/// a time, one per vector lane (`sm2_fast::ifma`: about 4× the throughput of single
+/// verification, 2× that of a prepared verifier; verifiers with eight or more signatures in
+/// the batch are prepared first and their groups run a quarter of the doublings). Elsewhere —
+/// and for a last group of one or two — they are verified one after the other on the fast path, with verifiers that
+/// appear more than once prepared first ([`Sm2Verifier::prepare`]), so every signature by a
+/// repeated key (a chain's CA, one signer of many documents) is verified with 64 doublings
+/// instead of 256. Verdicts, errors included, are exactly those of
 /// [`Sm2Verifier::verify_digest`].
 pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
+    let mut verdicts: Vec<Option<Result<(), Sm2Error>>> = vec![None; items.len()];
+    #[cfg(target_arch = "x86_64")]
+    verify_batch_lanes(items, &mut verdicts);
     let mut seen = std::collections::HashMap::<*const Sm2Verifier, usize>::new();
-    for (verifier, _, _) in items {
+    for ((verifier, _, _), _) in items.iter().zip(&verdicts).filter(|(_, v)| v.is_none()) {
         let count = seen.entry(*verifier as *const Sm2Verifier).or_default();
         *count += 1;
         if *count == 2 {
@@ -680,8 +693,70 @@ pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<
     }
     items
         .iter()
-        .map(|(verifier, e, sig)| verifier.verify_digest(e, sig))
+        .zip(verdicts)
+        .map(|((verifier, e, sig), done)| done.unwrap_or_else(|| verifier.verify_digest(e, sig)))
         .collect()
+}
+
+/// Fewest triples worth one call of the 8-lane kernel, which costs the same for 1 or 8
+/// (about 8 × 15 µs here, against 61 µs for one unprepared verification, 31 µs prepared).
+#[cfg(target_arch = "x86_64")]
+const MIN_LANES: usize = 3;
+
+/// Signatures by one verifier from which [`verify_batch`] prepares it for the 8-lane kernel
+/// (preparing costs about one verification and saves about half of each lane's work).
+#[cfg(target_arch = "x86_64")]
+const PREPARE_FOR_LANES: usize = 8;
+
+/// The verdicts of the triples [`verify_batch`] gives the 8-lane kernel, where the CPU has
+/// one: those with r and s in range (the range errors come first, as in
+/// [`Sm2Verifier::verify_digest`]), in groups of prepared and of unprepared verifiers (a group
+/// of prepared ones runs 64 doublings instead of 256); verifiers with many signatures in the
+/// batch are prepared first.
+#[cfg(target_arch = "x86_64")]
+fn verify_batch_lanes(
+    items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)],
+    verdicts: &mut [Option<Result<(), Sm2Error>>],
+) {
+    use crate::sm::sm2_fast::ifma;
+    if !ifma::available() {
+        return;
+    }
+    let eligible: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            let sig = items[i].2;
+            check_range(&sig.r, "r").is_ok() && check_range(&sig.s, "s").is_ok()
+        })
+        .collect();
+    let mut seen = std::collections::HashMap::<*const Sm2Verifier, usize>::new();
+    for &i in &eligible {
+        let verifier = items[i].0;
+        let count = seen.entry(verifier as *const Sm2Verifier).or_default();
+        *count += 1;
+        if *count == PREPARE_FOR_LANES {
+            verifier.prepare();
+        }
+    }
+    let (prepared, fresh): (Vec<usize>, Vec<usize>) =
+        eligible.into_iter().partition(|&i| ifma::is_prepared(&items[i].0.fast));
+    for group in prepared.chunks(ifma::LANES).chain(fresh.chunks(ifma::LANES)) {
+        if group.len() < MIN_LANES {
+            continue;
+        }
+        let jobs: Vec<ifma::Job<'_>> = group
+            .iter()
+            .map(|&i| {
+                let (verifier, e, sig) = items[i];
+                (&verifier.fast, e, &sig.r, &sig.s)
+            })
+            .collect();
+        let Some(results) = ifma::verify_lanes(&jobs) else {
+            return;
+        };
+        for (&i, result) in group.iter().zip(results) {
+            verdicts[i] = Some(result.map_err(fast_error));
+        }
+    }
 }
 
 /// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically

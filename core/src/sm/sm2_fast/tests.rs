@@ -448,3 +448,88 @@ fn base_multiplication_matches_reference_64() {
 fn base_multiplication_matches_reference_32() {
     check_base_multiplication::<Fe32>();
 }
+
+/// `verify_batch` (on the 8-lane AVX-512 IFMA kernel where this CPU has one) gives every
+/// triple exactly the verdict of `verify_digest`, errors included: good and bad signatures
+/// mixed (r or e altered, r or s out of range, t = 0), a sum at infinity, x₁ in [n, p), keys
+/// used more than once, groups of every size and a padded last group.
+#[test]
+fn batch_verdicts_equal_single_verification() {
+    use crate::sm::sm2::{
+        verify_batch, PrivateKey, PublicKey, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID, ORDER_N,
+    };
+    let verifier_of = |key: &Affine<Fe64>| {
+        let mut sec1 = [4u8; 65];
+        sec1[1..33].copy_from_slice(&key.x.to_be_bytes());
+        sec1[33..].copy_from_slice(&key.y.to_be_bytes());
+        Sm2Verifier::new(&PublicKey::from_sec1(&sec1).unwrap(), DEFAULT_DISTID).unwrap()
+    };
+    let mut verifiers = Vec::new();
+    let mut cases: Vec<(usize, [u8; 32], Sm2Signature)> = Vec::new();
+    for i in 1..=24u8 {
+        let signer = Sm2Signer::new(&PrivateKey::from_raw(&[i; 32]).unwrap(), DEFAULT_DISTID).unwrap();
+        let mut e = signer.verifier().digest(&[i]);
+        let mut sig = signer.sign_digest(&e).unwrap();
+        verifiers.push(signer.verifier().clone());
+        match i % 8 {
+            0 => sig.r[31] ^= 1,
+            1 => e[0] ^= 0x80,
+            2 => sig.s = ORDER_N,
+            3 => sig.r = be_from_limbs(&sub_limbs(&N, &limbs_from_be(&sig.s)).0),
+            4 => sig.r = [0; 32],
+            _ => {}
+        }
+        cases.push((verifiers.len() - 1, e, sig));
+        if i % 5 == 0 {
+            // The same key again, with its own good signature.
+            let e = signer.verifier().digest(b"again");
+            cases.push((verifiers.len() - 1, e, signer.sign_digest(&e).unwrap()));
+        }
+    }
+    let (key, e, r, s) = signature_with_x1_above_n();
+    verifiers.push(verifier_of(&key));
+    cases.insert(3, (verifiers.len() - 1, e, Sm2Signature { r, s }));
+    let d = scalar(&[0x33; 32]);
+    let r = scalar(&[0x44; 32]);
+    let s = -(r * d) * (Scalar::ONE + d).invert().unwrap();
+    verifiers.push(verifier_of(&affine_of(&(ProjectivePoint::generator() * d))));
+    let to_be = |v: Scalar| -> [u8; 32] { v.to_bytes().into() };
+    cases.insert(
+        10,
+        (
+            verifiers.len() - 1,
+            [1; 32],
+            Sm2Signature {
+                r: to_be(r),
+                s: to_be(s),
+            },
+        ),
+    );
+
+    // Clones of verifiers never used: each batch sees unprepared keys, as a fresh batch does.
+    let fresh = || verifiers.to_vec();
+    let expected: Vec<_> = {
+        let vs = fresh();
+        cases.iter().map(|(k, e, sig)| vs[*k].verify_digest(e, sig)).collect()
+    };
+    let vs = fresh();
+    for ((k, e, sig), want) in cases.iter().zip(&expected) {
+        assert_eq!(vs[*k].verify_digest_reference(e, sig).is_ok(), want.is_ok());
+    }
+    assert!(expected.iter().filter(|v| v.is_ok()).count() >= 12);
+    assert!(expected
+        .iter()
+        .any(|v| v.as_ref().is_err_and(|e| e.to_string().contains("infinity"))));
+    for take in [1, 2, 3, 7, 8, 9, 16, 17, cases.len()] {
+        let vs = fresh();
+        let items: Vec<_> = cases[..take].iter().map(|(k, e, sig)| (&vs[*k], e, sig)).collect();
+        assert_eq!(verify_batch(&items), expected[..take], "first {take}");
+    }
+    // Prepared keys (the kernel's 64-doubling path), some or all: the verdicts stay the same.
+    for step in [2, 1] {
+        let vs = fresh();
+        vs.iter().step_by(step).for_each(Sm2Verifier::prepare);
+        let items: Vec<_> = cases.iter().map(|(k, e, sig)| (&vs[*k], e, sig)).collect();
+        assert_eq!(verify_batch(&items), expected, "every {step}th key prepared");
+    }
+}
