@@ -194,15 +194,7 @@ fn bench_sm2_cpu(c: &mut Criterion) {
         b.iter_custom(|n| cpu_timed(n, || signer.sign(black_box(&msg), SignatureEncoding::Der)))
     });
     // 64 signatures by 64 keys (verifiers made once), each triple with its own verdict.
-    let batch: Vec<(Sm2Verifier, Sm3Digest, Sm2Signature)> = (1u8..=64)
-        .map(|i| {
-            let key = PrivateKey::from_raw(&[i; 32]).expect("valid scalar");
-            let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
-            let e = signer.verifier().digest(&[i]);
-            let sig = signer.sign_digest(&e).expect("sign");
-            (signer.verifier().clone(), e, sig)
-        })
-        .collect();
+    let batch = signatures_by_64_keys();
     let items: Vec<_> = batch.iter().map(|(v, e, s)| (v, e, s)).collect();
     group.throughput(Throughput::Elements(items.len() as u64));
     group.bench_function("verify_batch_64", |b| {
@@ -242,9 +234,9 @@ fn bench_sm2_cpu(c: &mut Criterion) {
     group.finish();
 }
 
-/// 64 signatures by 64 keys, in batch and one by one (see the module documentation).
-fn bench_sm2_batch(c: &mut Criterion) {
-    let batch: Vec<(Sm2Verifier, Sm3Digest, Sm2Signature)> = (1u8..=64)
+/// 64 signatures, each by its own key, with the verifier of each.
+fn signatures_by_64_keys() -> Vec<(Sm2Verifier, Sm3Digest, Sm2Signature)> {
+    (1u8..=64)
         .map(|i| {
             let key = PrivateKey::from_raw(&[i; 32]).expect("valid scalar");
             let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
@@ -252,7 +244,12 @@ fn bench_sm2_batch(c: &mut Criterion) {
             let sig = signer.sign_digest(&e).expect("sign");
             (signer.verifier().clone(), e, sig)
         })
-        .collect();
+        .collect()
+}
+
+/// 64 signatures by 64 keys, in batch and one by one (see the module documentation).
+fn bench_sm2_batch(c: &mut Criterion) {
+    let batch = signatures_by_64_keys();
     let fresh = || -> Vec<Sm2Verifier> { batch.iter().map(|(v, _, _)| v.clone()).collect() };
     let mut group = c.benchmark_group("sm2_batch");
     group.sample_size(10);

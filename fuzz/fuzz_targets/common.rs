@@ -20,6 +20,60 @@ pub fn fixed() -> &'static Fixed {
         let public = key.public_key();
         let signer = Sm2Signer::new(&key, DEFAULT_DISTID).expect("signer");
         let verifier = Sm2Verifier::new(&public, DEFAULT_DISTID).expect("verifier");
-        Fixed { public, signer, verifier }
+        Fixed {
+            public,
+            signer,
+            verifier,
+        }
     })
+}
+
+/// The 32 bytes of `data` from `start` (zero-padded past its end).
+#[allow(dead_code)]
+pub fn bytes32(data: &[u8], start: usize) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if let Some(bytes) = data.get(start..) {
+        let n = bytes.len().min(32);
+        out[..n].copy_from_slice(&bytes[..n]);
+    }
+    out
+}
+
+/// a − b on 32-byte big-endian numbers (modulo 2²⁵⁶).
+#[allow(dead_code)]
+pub fn sub_be(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = a[i] as i16 - b[i] as i16 - borrow;
+        borrow = i16::from(d < 0);
+        out[i] = d.rem_euclid(256) as u8;
+    }
+    out
+}
+
+/// A 32-byte big-endian number as little-endian 64-bit limbs.
+#[allow(dead_code)]
+pub fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
+    std::array::from_fn(|i| u64::from_be_bytes(bytes[24 - 8 * i..32 - 8 * i].try_into().expect("8 bytes")))
+}
+
+/// The key a differential input names by its mode byte: bit 0, the key of the private scalar
+/// `k` (with its signer); else bit 2, the point of x = `k` (bit 4 its parity); else, or when
+/// `k` is no valid key, the fixed key.
+#[allow(dead_code)]
+pub fn key_of(mode: u8, k: &[u8; 32]) -> (PublicKey, Option<Sm2Signer>) {
+    if mode & 1 != 0 {
+        if let Ok(private) = PrivateKey::from_raw(k) {
+            return (private.public_key(), Sm2Signer::new(&private, DEFAULT_DISTID).ok());
+        }
+    } else if mode & 4 != 0 {
+        let mut sec1 = [0u8; 33];
+        sec1[0] = 2 + ((mode >> 4) & 1);
+        sec1[1..].copy_from_slice(k);
+        if let Ok(point) = PublicKey::from_sec1(&sec1) {
+            return (point, None);
+        }
+    }
+    (fixed().public.clone(), None)
 }

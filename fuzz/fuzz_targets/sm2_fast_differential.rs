@@ -18,35 +18,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use yinjian::sm::sm2::{PrivateKey, PublicKey, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID, ORDER_N};
+use yinjian::sm::sm2::{Sm2Signature, Sm2Verifier, DEFAULT_DISTID, ORDER_N};
 
 #[path = "common.rs"]
 mod common;
 
-fn part(data: &[u8], index: usize) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    let start = 1 + 32 * index;
-    if let Some(bytes) = data.get(start..) {
-        let n = bytes.len().min(32);
-        out[..n].copy_from_slice(&bytes[..n]);
-    }
-    out
-}
-
-fn sub_be(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = a[i] as i16 - b[i] as i16 - borrow;
-        borrow = i16::from(d < 0);
-        out[i] = d.rem_euclid(256) as u8;
-    }
-    out
-}
-
-fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
-    std::array::from_fn(|i| u64::from_be_bytes(bytes[24 - 8 * i..32 - 8 * i].try_into().expect("8 bytes")))
-}
+use common::{bytes32, limbs, sub_be};
 
 fn check_field(a: &[u8; 32], b: &[u8; 32]) {
     use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
@@ -62,24 +39,15 @@ fn check_field(a: &[u8; 32], b: &[u8; 32]) {
 fuzz_target!(|data: &[u8]| {
     let fixed = common::fixed();
     let Some(&mode) = data.first() else { return };
-    let (k, e, r, s) = (part(data, 0), part(data, 1), part(data, 2), part(data, 3));
+    let (k, e, r, s) = (
+        bytes32(data, 1),
+        bytes32(data, 33),
+        bytes32(data, 65),
+        bytes32(data, 97),
+    );
     check_field(&k, &e);
 
-    let mut signer: Option<Sm2Signer> = None;
-    let mut key: PublicKey = fixed.public.clone();
-    if mode & 1 != 0 {
-        if let Ok(private) = PrivateKey::from_raw(&k) {
-            key = private.public_key();
-            signer = Sm2Signer::new(&private, DEFAULT_DISTID).ok();
-        }
-    } else if mode & 4 != 0 {
-        let mut sec1 = [0u8; 33];
-        sec1[0] = 2 + ((mode >> 4) & 1);
-        sec1[1..].copy_from_slice(&k);
-        if let Ok(point) = PublicKey::from_sec1(&sec1) {
-            key = point;
-        }
-    }
+    let (key, signer) = common::key_of(mode, &k);
     let verifier = if key == fixed.public {
         fixed.verifier.clone()
     } else {
@@ -97,7 +65,10 @@ fuzz_target!(|data: &[u8]| {
             );
             if let Ok(valid) = signer.sign_digest(&e) {
                 if r == [0u8; 32] && s == [0u8; 32] {
-                    assert!(verifier.verify_digest(&e, &valid).is_ok(), "a fresh signature must verify");
+                    assert!(
+                        verifier.verify_digest(&e, &valid).is_ok(),
+                        "a fresh signature must verify"
+                    );
                 }
                 sig.r = std::array::from_fn(|i| valid.r[i] ^ r[i]);
                 sig.s = std::array::from_fn(|i| valid.s[i] ^ s[i]);

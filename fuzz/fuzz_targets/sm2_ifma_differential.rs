@@ -22,43 +22,19 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use yinjian::sm::sm2::{
-    verify_batch, PrivateKey, PublicKey, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID, ORDER_N,
-};
+use yinjian::sm::sm2::{verify_batch, Sm2Signature, Sm2Verifier, DEFAULT_DISTID, ORDER_N};
 
 #[path = "common.rs"]
 mod common;
 
+use common::{bytes32, limbs, sub_be};
+
 const TRIPLE: usize = 1 + 4 * 32;
-
-fn part(data: &[u8], start: usize) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    if let Some(bytes) = data.get(start..) {
-        let n = bytes.len().min(32);
-        out[..n].copy_from_slice(&bytes[..n]);
-    }
-    out
-}
-
-fn sub_be(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = a[i] as i16 - b[i] as i16 - borrow;
-        borrow = i16::from(d < 0);
-        out[i] = d.rem_euclid(256) as u8;
-    }
-    out
-}
-
-fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
-    std::array::from_fn(|i| u64::from_be_bytes(bytes[24 - 8 * i..32 - 8 * i].try_into().expect("8 bytes")))
-}
 
 fn check_field(data: &[u8]) {
     use yinjian::sm::sm2_fast::internals::{lanes_accelerated, mul_portable, square_portable};
-    let a: [[u64; 4]; 8] = std::array::from_fn(|j| limbs(&part(data, 1 + 32 * j)));
-    let b: [[u64; 4]; 8] = std::array::from_fn(|j| limbs(&part(data, 1 + 32 * (j + 8))));
+    let a: [[u64; 4]; 8] = std::array::from_fn(|j| limbs(&bytes32(data, 1 + 32 * j)));
+    let b: [[u64; 4]; 8] = std::array::from_fn(|j| limbs(&bytes32(data, 1 + 32 * (j + 8))));
     if let Some(product) = lanes_accelerated(0, &a, &b) {
         for j in 0..8 {
             assert_eq!(product[j], mul_portable(&a[j], &b[j]), "mul {:x?} {:x?}", a[j], b[j]);
@@ -75,22 +51,13 @@ fn check_field(data: &[u8]) {
 fn triple(chunk: &[u8], previous: Option<&Sm2Verifier>) -> (Option<Sm2Verifier>, [u8; 32], Sm2Signature) {
     let fixed = common::fixed();
     let mode = chunk.first().copied().unwrap_or(0);
-    let (k, e, r, s) = (part(chunk, 1), part(chunk, 33), part(chunk, 65), part(chunk, 97));
-    let mut signer: Option<Sm2Signer> = None;
-    let mut key: PublicKey = fixed.public.clone();
-    if mode & 1 != 0 {
-        if let Ok(private) = PrivateKey::from_raw(&k) {
-            key = private.public_key();
-            signer = Sm2Signer::new(&private, DEFAULT_DISTID).ok();
-        }
-    } else if mode & 4 != 0 {
-        let mut sec1 = [0u8; 33];
-        sec1[0] = 2 + ((mode >> 4) & 1);
-        sec1[1..].copy_from_slice(&k);
-        if let Ok(point) = PublicKey::from_sec1(&sec1) {
-            key = point;
-        }
-    }
+    let (k, e, r, s) = (
+        bytes32(chunk, 1),
+        bytes32(chunk, 33),
+        bytes32(chunk, 65),
+        bytes32(chunk, 97),
+    );
+    let (mut key, signer) = common::key_of(mode, &k);
     let verifier = match previous {
         Some(previous) if mode & 128 != 0 => {
             key = previous.key().clone();
@@ -136,7 +103,10 @@ fuzz_target!(|data: &[u8]| {
     }
     // Single verification on clones, so the batch below sees the verifiers unused.
     let clones = verifiers.clone();
-    let expected: Vec<_> = triples.iter().map(|(k, e, sig)| clones[*k].verify_digest(e, sig)).collect();
+    let expected: Vec<_> = triples
+        .iter()
+        .map(|(k, e, sig)| clones[*k].verify_digest(e, sig))
+        .collect();
     let items: Vec<_> = triples.iter().map(|(k, e, sig)| (&verifiers[*k], e, sig)).collect();
     let got = verify_batch(&items);
     assert_eq!(got, expected, "batch and single verdicts differ");

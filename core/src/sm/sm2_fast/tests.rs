@@ -14,11 +14,12 @@ use super::*;
 /// Random cases per property (the unit tests run unoptimised in CI).
 const CASES: usize = 300;
 
-/// splitmix64: reproducible test inputs without a dependency.
-struct Rng(u64);
+/// splitmix64: reproducible test inputs without a dependency (the IFMA kernel's tests use it
+/// too).
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

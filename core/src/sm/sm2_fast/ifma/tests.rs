@@ -6,21 +6,11 @@ use sm2::elliptic_curve::bigint::{NonZero, U256};
 
 use super::super::field::{Fe64, Field};
 use super::super::point::{self, Affine};
+use super::super::tests::Rng;
 use super::super::{add_limbs, be_from_limbs, lt, sub_limbs, N, P};
 use super::*;
 
-/// splitmix64: reproducible inputs.
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     fn limbs(&mut self) -> [u64; 4] {
         [self.next(), self.next(), self.next(), self.next()]
     }
