@@ -41,60 +41,6 @@ fn detect() -> bool {
     yes
 }
 
-/// One round: acc (t0..t4, below 2p) += a·rdx, then Montgomery-reduce by the low limb and
-/// shift, leaving the new accumulator in t0..t4 (t5 scratch). `$i` is the byte offset of
-/// b_i. Registers: a in rsi, b in rdi, t0..t5 in r8..r13, scratch rax, rcx, rdx, r14, r15.
-macro_rules! round {
-    ($b:literal) => {
-        concat!(
-            "mov rdx, qword ptr [rdi + ",
-            $b,
-            "]\n",
-            // acc += a·b_i: low halves on the CF chain, high halves on the OF chain.
-            "xor r14d, r14d\n",
-            "mulx r15, rax, qword ptr [rsi]\n",
-            "adcx r8, rax\n",
-            "adox r9, r15\n",
-            "mulx r15, rax, qword ptr [rsi + 8]\n",
-            "adcx r9, rax\n",
-            "adox r10, r15\n",
-            "mulx r15, rax, qword ptr [rsi + 16]\n",
-            "adcx r10, rax\n",
-            "adox r11, r15\n",
-            "mulx r15, rax, qword ptr [rsi + 24]\n",
-            "adcx r11, rax\n",
-            "adox r12, r15\n",
-            "mov r13d, 0\n",
-            "adcx r12, r14\n",
-            "adox r13, r14\n",
-            "adcx r13, r14\n",
-            // q = m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1) = [m, 0, 0, m] − [m≪32, m≫32, m≪32, m≫32].
-            "mov rdx, r8\n",
-            "mov rax, r8\n",
-            "shl rax, 32\n",
-            "mov r15, r8\n",
-            "shr r15, 32\n",
-            "sub r8, rax\n",
-            "mov ecx, 0\n",
-            "sbb rcx, r15\n",
-            "mov r14d, 0\n",
-            "sbb r14, rax\n",
-            "sbb rdx, r15\n",
-            // (t ≫ 64) + q, into r8..r12.
-            "add r9, r8\n",
-            "adc r10, rcx\n",
-            "adc r11, r14\n",
-            "adc r12, rdx\n",
-            "adc r13, 0\n",
-            "mov r8, r9\n",
-            "mov r9, r10\n",
-            "mov r10, r11\n",
-            "mov r11, r12\n",
-            "mov r12, r13\n",
-        )
-    };
-}
-
 /// acc (r8..r12, below 2p) reduced below p into rax, rcx, rdx, r14.
 macro_rules! final_reduce {
     () => {
@@ -119,6 +65,130 @@ macro_rules! final_reduce {
     };
 }
 
+/// Row i ≥ 1 of the product a·b (a at rsi, b at rdi): t_i … t_{i+4} += a·b_i, with the low
+/// halves on the CF chain (ADCX) and the high halves on the OF chain (ADOX), the register
+/// of the new top limb t_{i+4} zeroed first (which also clears both flags). `$b` is the byte
+/// offset of b_i; scratch rax, rcx, rdx.
+macro_rules! product_row {
+    ($b:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal) => {
+        concat!(
+            "mov rdx, qword ptr [rdi + ",
+            $b,
+            "]\n",
+            "xor ",
+            $t4,
+            "d, ",
+            $t4,
+            "d\n",
+            "mulx rcx, rax, qword ptr [rsi]\n",
+            "adcx ",
+            $t0,
+            ", rax\n",
+            "adox ",
+            $t1,
+            ", rcx\n",
+            "mulx rcx, rax, qword ptr [rsi + 8]\n",
+            "adcx ",
+            $t1,
+            ", rax\n",
+            "adox ",
+            $t2,
+            ", rcx\n",
+            "mulx rcx, rax, qword ptr [rsi + 16]\n",
+            "adcx ",
+            $t2,
+            ", rax\n",
+            "adox ",
+            $t3,
+            ", rcx\n",
+            "mulx rcx, rax, qword ptr [rsi + 24]\n",
+            "adcx ",
+            $t3,
+            ", rax\n",
+            "adox ",
+            $t4,
+            ", rcx\n",
+            // The top limb takes the last carry of the CF chain (no carry out of a row).
+            "adc ",
+            $t4,
+            ", 0\n",
+        )
+    };
+}
+
+/// One Montgomery reduction round of a 256-bit value (limbs $m, $a, $b, $c from the
+/// bottom): (t + m·p)/2⁶⁴ with m = $m. By p's shape that is (t ≫ 64) + m·2¹⁹² + m − m·2¹⁶⁰
+/// − m·2³², i.e. the limbs ($a, $b, $c, m) plus m at the bottom minus
+/// (m≪32, m≫32, m≪32, m≫32): one addition and one subtraction chain, computed modulo 2²⁵⁶
+/// (the true result is below 2²⁵⁶, so a carry of the first chain is cancelled by a borrow of
+/// the second). The result's limbs are $a, $b, $c, $m from the bottom (the registers rotate,
+/// no moves). Scratch rax, rcx.
+///
+/// The dependency chain from m to the next round's m is two instructions (add, subtract):
+/// the rounds overlap with each other and with the product's last rows.
+macro_rules! reduce_round {
+    ($m:literal, $a:literal, $b:literal, $c:literal) => {
+        concat!(
+            "mov rax, ",
+            $m,
+            "\n",
+            "shl rax, 32\n",
+            "mov rcx, ",
+            $m,
+            "\n",
+            "shr rcx, 32\n",
+            "add ",
+            $a,
+            ", ",
+            $m,
+            "\n",
+            "adc ",
+            $b,
+            ", 0\n",
+            "adc ",
+            $c,
+            ", 0\n",
+            "adc ",
+            $m,
+            ", 0\n",
+            "sub ",
+            $a,
+            ", rax\n",
+            "sbb ",
+            $b,
+            ", rcx\n",
+            "sbb ",
+            $c,
+            ", rax\n",
+            "sbb ",
+            $m,
+            ", rcx\n",
+        )
+    };
+}
+
+/// The 512-bit a·b or a² in r8..r15 (L = r8..r11, H = r12..r15) to L·R⁻¹ + H mod p: four
+/// reduction rounds on L alone give (L + M·p)/2²⁵⁶ ≤ p (M < 2²⁵⁶), plus H < p (a, b < p),
+/// below 2p with its carry in r12, then one conditional subtraction of p into rax, rcx, rdx,
+/// r14. Scratch rax, rcx, r13, r15.
+macro_rules! reduce_product {
+    () => {
+        concat!(
+            reduce_round!("r8", "r9", "r10", "r11"),
+            reduce_round!("r9", "r10", "r11", "r8"),
+            reduce_round!("r10", "r11", "r8", "r9"),
+            reduce_round!("r11", "r8", "r9", "r10"),
+            "add r8, r12\n",
+            "adc r9, r13\n",
+            "adc r10, r14\n",
+            "adc r11, r15\n",
+            "mov r12d, 0\n",
+            "adc r12, 0\n",
+            final_reduce!(),
+        )
+    };
+}
+
 /// a·b·2⁻²⁵⁶ mod p for a, b below p (Montgomery form), or `None` without BMI2/ADX.
 #[inline(always)]
 pub(crate) fn mul(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
@@ -139,32 +209,93 @@ pub(crate) fn square(a: &[u64; 4]) -> Option<[u64; 4]> {
     Some(unsafe { square_adx(a) })
 }
 
-/// One reduction round of the squaring: acc (r8..r11, below 2²⁵⁶) becomes
-/// (acc + m·p)/2⁶⁴ for m = r8, which stays below 2²⁵⁶ (no carry out).
-macro_rules! square_round {
-    () => {
-        concat!(
-            "mov rdx, r8\n",
-            "mov rax, r8\n",
-            "shl rax, 32\n",
-            "mov rcx, r8\n",
-            "shr rcx, 32\n",
-            "sub r8, rax\n",
-            "mov esi, 0\n",
-            "sbb rsi, rcx\n",
-            "mov edi, 0\n",
-            "sbb rdi, rax\n",
-            "sbb rdx, rcx\n",
-            "add r9, r8\n",
-            "adc r10, rsi\n",
-            "adc r11, rdi\n",
-            "adc rdx, 0\n",
-            "mov r8, r9\n",
-            "mov r9, r10\n",
-            "mov r10, r11\n",
-            "mov r11, rdx\n",
-        )
-    };
+/// a + b mod p for a, b below p, or `None` without BMI2/ADX (the instructions are plain
+/// x86-64, but the portable code's carry handling compiles to three times as many: the
+/// addition goes with the accelerated multiplication).
+#[inline(always)]
+pub(crate) fn add(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+    if !available() {
+        return None;
+    }
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: the block reads a[0..4] and b[0..4] through pointers from references to
+    // [u64; 4] (valid, aligned, 32 bytes), writes only the registers declared as outputs or
+    // clobbers, uses no stack and clobbers the flags; its instructions are base x86-64.
+    unsafe {
+        core::arch::asm!(
+            "mov r8, qword ptr [rsi]",
+            "mov r9, qword ptr [rsi + 8]",
+            "mov r10, qword ptr [rsi + 16]",
+            "mov r11, qword ptr [rsi + 24]",
+            "xor r12d, r12d",
+            "add r8, qword ptr [rdi]",
+            "adc r9, qword ptr [rdi + 8]",
+            "adc r10, qword ptr [rdi + 16]",
+            "adc r11, qword ptr [rdi + 24]",
+            "adc r12, 0",
+            // Below 2p with its carry in r12: one conditional subtraction.
+            final_reduce!(),
+            in("rsi") a.as_ptr(),
+            in("rdi") b.as_ptr(),
+            out("rax") r0,
+            out("rcx") r1,
+            out("rdx") r2,
+            out("r14") r3,
+            out("r8") _,
+            out("r9") _,
+            out("r10") _,
+            out("r11") _,
+            out("r12") _,
+            out("r13") _,
+            out("r15") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
+}
+
+/// a − b mod p for a, b below p, or `None` without BMI2/ADX (as [`add`]).
+#[inline(always)]
+pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+    if !available() {
+        return None;
+    }
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: as in `add`: reads a[0..4] and b[0..4] through pointers from references to
+    // [u64; 4], writes only declared registers, no stack, flags clobbered, base x86-64.
+    unsafe {
+        core::arch::asm!(
+            "mov r8, qword ptr [rsi]",
+            "mov r9, qword ptr [rsi + 8]",
+            "mov r10, qword ptr [rsi + 16]",
+            "mov r11, qword ptr [rsi + 24]",
+            "sub r8, qword ptr [rdi]",
+            "sbb r9, qword ptr [rdi + 8]",
+            "sbb r10, qword ptr [rdi + 16]",
+            "sbb r11, qword ptr [rdi + 24]",
+            // rax = all ones on a borrow (a < b), then p & rax added back.
+            "sbb rax, rax",
+            "mov rcx, 0xffffffff00000000",
+            "and rcx, rax",
+            "mov rdx, 0xfffffffeffffffff",
+            "and rdx, rax",
+            "add r8, rax",
+            "adc r9, rcx",
+            "adc r10, rax",
+            "adc r11, rdx",
+            in("rsi") a.as_ptr(),
+            in("rdi") b.as_ptr(),
+            out("r8") r0,
+            out("r9") r1,
+            out("r10") r2,
+            out("r11") r3,
+            out("rax") _,
+            out("rcx") _,
+            out("rdx") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
 }
 
 /// # Safety
@@ -228,22 +359,12 @@ unsafe fn square_adx(a: &[u64; 4]) -> [u64; 4] {
             "adc r14, rax",
             "adc r15, rcx",
             // L = r8..r11 reduced, H = r12..r15 added.
-            square_round!(),
-            square_round!(),
-            square_round!(),
-            square_round!(),
-            "add r8, r12",
-            "adc r9, r13",
-            "adc r10, r14",
-            "adc r11, r15",
-            "mov r12d, 0",
-            "adc r12, 0",
-            final_reduce!(),
-            "mov rsi, r14",
-            inout("rsi") a.as_ptr() => r3,
+            reduce_product!(),
+            inout("rsi") a.as_ptr() => _,
             out("rax") r0,
             out("rcx") r1,
             out("rdx") r2,
+            out("r14") r3,
             out("rdi") _,
             out("r8") _,
             out("r9") _,
@@ -251,7 +372,6 @@ unsafe fn square_adx(a: &[u64; 4]) -> [u64; 4] {
             out("r11") _,
             out("r12") _,
             out("r13") _,
-            out("r14") _,
             out("r15") _,
             options(pure, readonly, nostack),
         );
@@ -270,18 +390,22 @@ unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
     // no stack, and the flags are declared clobbered (no `preserves_flags`).
     unsafe {
         core::arch::asm!(
-            "xor r8d, r8d",
-            "xor r9d, r9d",
-            "xor r10d, r10d",
-            "xor r11d, r11d",
-            "xor r12d, r12d",
-            round!("0"),
-            round!("8"),
-            round!("16"),
-            round!("24"),
-            final_reduce!(),
-            in("rsi") a.as_ptr(),
-            in("rdi") b.as_ptr(),
+            // Row 0: t0..t4 = a·b0, one carry chain.
+            "mov rdx, qword ptr [rdi]",
+            "mulx r9, r8, qword ptr [rsi]",
+            "mulx r10, rax, qword ptr [rsi + 8]",
+            "add r9, rax",
+            "mulx r11, rax, qword ptr [rsi + 16]",
+            "adc r10, rax",
+            "mulx r12, rax, qword ptr [rsi + 24]",
+            "adc r11, rax",
+            "adc r12, 0",
+            product_row!("8", "r9", "r10", "r11", "r12", "r13"),
+            product_row!("16", "r10", "r11", "r12", "r13", "r14"),
+            product_row!("24", "r11", "r12", "r13", "r14", "r15"),
+            reduce_product!(),
+            inout("rsi") a.as_ptr() => _,
+            inout("rdi") b.as_ptr() => _,
             out("rax") r0,
             out("rcx") r1,
             out("rdx") r2,
