@@ -419,18 +419,21 @@ macro_rules! montgomery_field {
             }
 
             /// One pass over the table with a limb mask per entry, the OR of every entry
-            /// under its mask accumulated in plain limb arrays (which the compiler keeps in
-            /// vector registers): the mask is all ones for the entry `index − 1` only, computed
-            /// with arithmetic from `index` (hidden from the optimiser by `black_box`, so it
-            /// cannot turn the selection into a branch or an indexed load).
+            /// under its mask accumulated in plain limb arrays (kept in registers): the mask is
+            /// all ones for the entry `index − 1` only, computed with arithmetic from `index`.
+            /// Each mask passes through `black_box`, so the optimiser cannot see that it is
+            /// 0 or all ones: without that, LLVM turned this very loop into a countdown and a
+            /// branch that ORs only the matching entry (seen in the disassembly), a
+            /// secret-dependent branch.
             #[inline(always)]
             fn lookup(table: &[Affine<Self>], index: u32) -> Affine<Self> {
-                let index = core::hint::black_box(index);
                 let (mut x, mut y) = ([0 as $limb; $n], [0 as $limb; $n]);
                 for (j, entry) in table.iter().enumerate() {
                     let d = (j as u32 + 1) ^ index;
                     // (d | −d) has its top bit set exactly when d ≠ 0: mask = 0 − [d = 0].
-                    let mask = (((d | d.wrapping_neg()) >> 31) as $limb).wrapping_sub(1);
+                    let mask = core::hint::black_box(
+                        (((d | d.wrapping_neg()) >> 31) as $limb).wrapping_sub(1),
+                    );
                     for i in 0..$n {
                         x[i] |= entry.x.0[i] & mask;
                         y[i] |= entry.y.0[i] & mask;
