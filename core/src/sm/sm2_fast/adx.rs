@@ -5,8 +5,8 @@
 //! The only `unsafe` code of the crate: `lib.rs` denies `unsafe_code` everywhere and allows it
 //! for this module alone. Every `asm!` block only reads the two 32-byte inputs through the
 //! references it is given, writes nothing but registers, and is reached only after
-//! [`available`] saw BMI2 and ADX at run time; [`mul`], [`square`], [`add`] and [`sub`] are
-//! safe functions that return `None` without them, so the portable path (`field::Fe64`)
+//! [`available`] saw BMI2 and ADX at run time; [`mul`], [`square`], [`add`], [`sub`] and
+//! [`mul_small`] are safe functions that return `None` without them, so the portable path (`field::Fe64`)
 //! stays the fallback and the reference the tests and the fuzz target compare this code with
 //! (the fuzz target compares the multiplication and squaring; the unit tests all four).
 //!
@@ -300,6 +300,60 @@ pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
             out("rax") _,
             out("rcx") _,
             out("rdx") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
+}
+
+/// a·k mod p for a below p and a small k (1 ≤ k ≤ 8), or `None` without BMI2/ADX: one
+/// multiplication instead of two or three additions (the doubling's 3·t, 4·β, 8·β, 8·γ²).
+#[inline(always)]
+pub(crate) fn mul_small(a: &[u64; 4], k: u64) -> Option<[u64; 4]> {
+    if !available() {
+        return None;
+    }
+    debug_assert!((1..=8).contains(&k));
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: BMI2 was detected above (MULX). The block reads a[0..4] through a pointer from
+    // a reference to [u64; 4], writes only declared registers, uses no stack and clobbers
+    // the flags.
+    unsafe {
+        core::arch::asm!(
+            // a·k = l + h·2²⁵⁶ with l in r8..r11 and h = r12 < 8.
+            "mulx r9, r8, qword ptr [rsi]",
+            "mulx r10, rax, qword ptr [rsi + 8]",
+            "add r9, rax",
+            "mulx r11, rax, qword ptr [rsi + 16]",
+            "adc r10, rax",
+            "mulx r12, rax, qword ptr [rsi + 24]",
+            "adc r11, rax",
+            "adc r12, 0",
+            // 2²⁵⁶ ≡ 2²²⁴ + 2⁹⁶ − 2⁶⁴ + 1 (mod p): add h·that = [h, h·2³² − h, 0, h·2³²].
+            "mov rax, r12",
+            "shl rax, 32",
+            "mov rcx, rax",
+            "sub rcx, r12",
+            "add r8, r12",
+            "adc r9, rcx",
+            "adc r10, 0",
+            "adc r11, rax",
+            "mov r12d, 0",
+            "adc r12, 0",
+            // Below 2²⁵⁶ + 2²²⁷ < 2p: one conditional subtraction.
+            final_reduce!(),
+            in("rsi") a.as_ptr(),
+            inout("rdx") k => r2,
+            out("rax") r0,
+            out("rcx") r1,
+            out("r14") r3,
+            out("r8") _,
+            out("r9") _,
+            out("r10") _,
+            out("r11") _,
+            out("r12") _,
+            out("r13") _,
+            out("r15") _,
             options(pure, readonly, nostack),
         );
     }

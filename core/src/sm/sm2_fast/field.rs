@@ -40,6 +40,10 @@ mod accel {
     pub(crate) fn sub(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
         None
     }
+    #[inline(always)]
+    pub(crate) fn mul_small(_: &[u64; 4], _: u64) -> Option<[u64; 4]> {
+        None
+    }
 }
 
 /// The field operations the point arithmetic needs. Values are always fully reduced (< p),
@@ -89,6 +93,10 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     /// 2 · self.
     fn double(&self) -> Self {
         self.add(self)
+    }
+    /// k · self for a small k ≥ 1 (the doubling's 3, 4 and 8).
+    fn mul_small(&self, k: u32) -> Self {
+        small_multiple_by_additions(self, k)
     }
     /// −self.
     fn neg(&self) -> Self {
@@ -140,11 +148,28 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]];
 }
 
+/// k · a by additions: two for 3 and 4, three for 8 (k − 1 for other k ≥ 1).
+#[inline(always)]
+fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
+    match k {
+        3 => a.double().add(a),
+        4 => a.double().double(),
+        8 => a.double().double().double(),
+        _ => {
+            let mut acc = *a;
+            for _ in 1..k {
+                acc = acc.add(a);
+            }
+            acc
+        }
+    }
+}
+
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -404,6 +429,14 @@ macro_rules! montgomery_field {
             }
 
             #[inline(always)]
+            fn mul_small(&self, k: u32) -> Self {
+                match $accel_mul_small(&self.0, k) {
+                    Some(limbs) => $name(limbs),
+                    None => small_multiple_by_additions(self, k),
+                }
+            }
+
+            #[inline(always)]
             fn select(a: &Self, b: &Self, pick_b: bool) -> Self {
                 // black_box keeps the optimiser from turning the mask back into a branch.
                 let mask = core::hint::black_box((0 as $limb).wrapping_sub(pick_b as $limb));
@@ -473,7 +506,8 @@ montgomery_field!(
     accel::mul,
     accel::square,
     accel::add,
-    accel::sub
+    accel::sub,
+    mul_small_64
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -488,7 +522,8 @@ montgomery_field!(
     no_accel_mul,
     no_accel_square,
     no_accel_add,
-    no_accel_sub
+    no_accel_sub,
+    no_accel_mul_small
 );
 
 /// The 32-bit layout has no accelerated multiplication.
@@ -502,6 +537,24 @@ fn no_accel_mul(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
 #[cfg(any(test, target_arch = "wasm32"))]
 #[inline(always)]
 fn no_accel_square(_: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
+
+/// The accelerated k·a for 1 ≤ k ≤ 8 (`None`, the additions, for other k or without one).
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[inline(always)]
+fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
+    if (1..=8).contains(&k) {
+        accel::mul_small(a, k as u64)
+    } else {
+        None
+    }
+}
+
+/// The 32-bit layout has no accelerated multiplication by a small constant.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
     None
 }
 

@@ -103,6 +103,10 @@ fn check_field<F: Field>() {
         assert_eq!(a.square().to_be_bytes(), bytes(&x.mul_mod(&x, &modulus)), "square");
         assert_eq!(a.neg().to_be_bytes(), bytes(&U256::ZERO.sub_mod(&x, &modulus)), "neg");
         assert_eq!(a.double(), a.add(&a));
+        for k in 1..=9u32 {
+            let expected = x.mul_mod(&U256::from_u32(k), &modulus);
+            assert_eq!(a.mul_small(k).to_be_bytes(), bytes(&expected), "{k}·a");
+        }
         if i % 10 == 0 {
             let inv = a.invert();
             if a.is_zero() {
