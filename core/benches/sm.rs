@@ -22,7 +22,8 @@
 //!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
 //!   `verify_new_verifier`, `sign`, `verify_batch_64` (64 signatures by 64 keys through
 //!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
-//!   (`mul_chain_1000_{accelerated,portable}`).
+//!   (`mul_chain_1000_{accelerated,portable}`; through the `internals` wrapper, which
+//!   range-checks and copies both inputs, so it measures more than the multiplication).
 
 use std::hint::black_box;
 use std::time::Duration;
