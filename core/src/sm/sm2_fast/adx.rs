@@ -306,6 +306,98 @@ pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
     Some([r0, r1, r2, r3])
 }
 
+/// 0: not yet detected, 1: absent, 2: present.
+static AVX2: AtomicU8 = AtomicU8::new(0);
+
+/// Whether this CPU has AVX2 (detected once, then cached).
+#[inline(always)]
+fn avx2() -> bool {
+    match AVX2.load(Ordering::Relaxed) {
+        2 => true,
+        1 => false,
+        _ => {
+            let yes = std::is_x86_feature_detected!("avx2");
+            AVX2.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+            yes
+        }
+    }
+}
+
+// The table read below walks `&[Affine<Fe64>]` as 64-byte rows, x's four limbs then y's.
+const _: () = {
+    assert!(core::mem::size_of::<super::field::Fe64>() == 32);
+    assert!(core::mem::size_of::<super::point::Affine<super::field::Fe64>>() == 64);
+    assert!(core::mem::offset_of!(super::point::Affine<super::field::Fe64>, x) == 0);
+    assert!(core::mem::offset_of!(super::point::Affine<super::field::Fe64>, y) == 32);
+};
+
+/// The signing comb's table read with AVX2: x and y limbs of `table[index − 1]` for `index`
+/// in 1..=`table.len()`, zeros for any other index, or `None` without AVX2. Every entry is
+/// loaded and ANDed with a mask from a vector compare of a running counter with `index`
+/// (`vpcmpeqd`): the instructions run and the memory read do not depend on `index`, and the
+/// compiler sees no mask to turn into a branch. Two 256-bit loads, ANDs and ORs per entry,
+/// half the instructions of the SSE2 code the compiler makes of the portable loop.
+#[inline(always)]
+pub(crate) fn lookup(table: &[super::point::Affine<super::field::Fe64>], index: u32) -> Option<[u64; 8]> {
+    if !avx2() || table.is_empty() {
+        return None;
+    }
+    // SAFETY: AVX2 was detected above.
+    Some(unsafe { lookup_avx2(table, index) })
+}
+
+/// # Safety
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn lookup_avx2(table: &[super::point::Affine<super::field::Fe64>], index: u32) -> [u64; 8] {
+    let mut out = [0u64; 8];
+    // SAFETY: the caller guarantees AVX2. The block reads `table.len()` (≥ 1) rows of 64
+    // bytes from `table.as_ptr()`, which is the slice's memory by the layout asserted above,
+    // and writes 64 bytes to `out`, a local [u64; 8]; it uses no stack beyond that, clobbers
+    // the flags and the declared registers, and ends with `vzeroupper`. The loop's branch
+    // depends on the public table length only.
+    unsafe {
+        core::arch::asm!(
+            "vmovd xmm2, {index:e}",
+            "vpbroadcastd ymm2, xmm2",
+            "mov {one:e}, 1",
+            "vmovd xmm3, {one:e}",
+            "vpbroadcastd ymm3, xmm3",
+            "vmovdqa ymm4, ymm3",
+            "vpxor xmm0, xmm0, xmm0",
+            "vpxor xmm1, xmm1, xmm1",
+            "2:",
+            "vpcmpeqd ymm5, ymm4, ymm2",
+            "vpand ymm6, ymm5, ymmword ptr [{ptr}]",
+            "vpand ymm7, ymm5, ymmword ptr [{ptr} + 32]",
+            "vpor ymm0, ymm0, ymm6",
+            "vpor ymm1, ymm1, ymm7",
+            "vpaddd ymm4, ymm4, ymm3",
+            "add {ptr}, 64",
+            "dec {len}",
+            "jnz 2b",
+            "vmovdqu ymmword ptr [{out}], ymm0",
+            "vmovdqu ymmword ptr [{out} + 32], ymm1",
+            "vzeroupper",
+            index = in(reg) index,
+            one = out(reg) _,
+            ptr = inout(reg) table.as_ptr() => _,
+            len = inout(reg) table.len() => _,
+            out = in(reg) out.as_mut_ptr(),
+            out("ymm0") _,
+            out("ymm1") _,
+            out("ymm2") _,
+            out("ymm3") _,
+            out("ymm4") _,
+            out("ymm5") _,
+            out("ymm6") _,
+            out("ymm7") _,
+            options(nostack),
+        );
+    }
+    out
+}
+
 /// a·k mod p for a below p and a small k (1 ≤ k ≤ 8), or `None` without BMI2/ADX: one
 /// multiplication instead of two or three additions (the doubling's 3·t, 4·β, 8·β, 8·γ²).
 #[inline(always)]

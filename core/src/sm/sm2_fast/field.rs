@@ -44,6 +44,10 @@ mod accel {
     pub(crate) fn mul_small(_: &[u64; 4], _: u64) -> Option<[u64; 4]> {
         None
     }
+    #[inline(always)]
+    pub(crate) fn lookup<A>(_: &[A], _: u32) -> Option<[u64; 8]> {
+        None
+    }
 }
 
 /// The field operations the point arithmetic needs. Values are always fully reduced (< p),
@@ -169,7 +173,7 @@ fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -460,6 +464,12 @@ macro_rules! montgomery_field {
             /// secret-dependent branch.
             #[inline(always)]
             fn lookup(table: &[Affine<Self>], index: u32) -> Affine<Self> {
+                if let Some(limbs) = $accel_lookup(table, index) {
+                    return Affine {
+                        x: $name(core::array::from_fn(|i| limbs[i])),
+                        y: $name(core::array::from_fn(|i| limbs[$n + i])),
+                    };
+                }
                 let (mut x, mut y) = ([0 as $limb; $n], [0 as $limb; $n]);
                 for (j, entry) in table.iter().enumerate() {
                     let d = (j as u32 + 1) ^ index;
@@ -507,7 +517,8 @@ montgomery_field!(
     accel::square,
     accel::add,
     accel::sub,
-    mul_small_64
+    mul_small_64,
+    accel::lookup
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -523,7 +534,8 @@ montgomery_field!(
     no_accel_square,
     no_accel_add,
     no_accel_sub,
-    no_accel_mul_small
+    no_accel_mul_small,
+    no_accel_lookup
 );
 
 /// The 32-bit layout has no accelerated multiplication.
@@ -555,6 +567,13 @@ fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
 #[cfg(any(test, target_arch = "wasm32"))]
 #[inline(always)]
 fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated table read.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_lookup(_: &[Affine<Fe32>], _: u32) -> Option<[u32; 16]> {
     None
 }
 
