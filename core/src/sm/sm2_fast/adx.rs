@@ -1,14 +1,16 @@
 //! Montgomery multiplication and squaring modulo the SM2 prime in x86-64 assembly with
 //! MULX (BMI2) and the two carry chains of ADCX/ADOX (ADX), and addition and subtraction
-//! beside them, used when the CPU has both.
+//! beside them, used when the CPU has both; and the signing comb's constant-time table read
+//! with AVX2, used when the CPU has that.
 //!
-//! The only `unsafe` code of the crate: `lib.rs` denies `unsafe_code` everywhere and allows it
-//! for this module alone. Every `asm!` block only reads the two 32-byte inputs through the
-//! references it is given, writes nothing but registers, and is reached only after
-//! [`available`] saw BMI2 and ADX at run time; [`mul`], [`square`], [`add`], [`sub`] and
-//! [`mul_small`] are safe functions that return `None` without them, so the portable path (`field::Fe64`)
-//! stays the fallback and the reference the tests and the fuzz target compare this code with
-//! (the fuzz target compares the multiplication and squaring; the unit tests all four).
+//! The crate's `unsafe` code is denied everywhere else (`lib.rs`). Every arithmetic `asm!`
+//! block only reads its 32-byte inputs through the references it is given and writes
+//! nothing but registers; the table read reads the slice it is given and writes a local
+//! array. Each is reached only after [`available`] saw BMI2 and ADX (the table read: AVX2)
+//! at run time: [`mul`], [`square`], [`add`], [`sub`], [`mul_small`] and [`lookup`] are safe
+//! functions that return `None` without them, so the portable path (`field::Fe64`) stays the
+//! fallback and the reference the tests and the fuzz target compare this code with (the
+//! fuzz target compares the multiplication and squaring; the unit tests all of them).
 //!
 //! The multiplication computes the whole 512-bit product first (four rows of MULX, each
 //! row's low halves on the CF chain of ADCX and its high halves on the OF chain of ADOX), then
