@@ -22,7 +22,8 @@
 //!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
 //!   `verify_new_verifier`, `sign`, `verify_batch_64` (64 signatures by 64 keys through
 //!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
-//!   (`mul_chain_1000_{accelerated,portable}`);
+//!   (`mul_chain_1000_{accelerated,portable}`; through the `internals` wrapper, which
+//!   range-checks and copies both inputs, so it measures more than the multiplication).
 //! - `sm2_batch/…` (CPU time, throughput per signature): 64 signatures by 64 keys, each run on
 //!   fresh clones of verifiers never used (a batch of documents by different signers):
 //!   `verify_batch_64_fresh` through `verify_batch` (the 8-lane AVX-512 IFMA kernel where the

@@ -19,6 +19,7 @@
 pub mod sm2;
 pub mod sm2_fast;
 pub mod sm3;
-// The one module with `unsafe`: a call of its AVX2-compiled function after run-time detection.
+// One of the three modules with `unsafe` (with sm2_fast::{adx, ifma}): a call of its
+// AVX2-compiled function after run-time detection.
 #[allow(unsafe_code)]
 pub mod sm3_multi;

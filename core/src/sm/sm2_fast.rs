@@ -308,7 +308,8 @@ fn sub_mod_n(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 #[cfg(test)]
 mod tests;
 
-/// The field multiplication's two paths, for the differential fuzz target and the
+/// The field multiplication's (and squaring's, addition's, subtraction's) two paths, for the
+/// differential fuzz target and the
 /// benchmarks (not an API: hidden from the docs, may change at any time). Values are 64-bit
 /// little-endian limbs in Montgomery form; inputs at or above p are reduced first.
 #[doc(hidden)]
@@ -332,6 +333,38 @@ pub mod internals {
     /// a²·2⁻²⁵⁶ mod p on the portable path.
     pub fn square_portable(a: &[u64; 4]) -> [u64; 4] {
         Fe64::square_limbs(&reduced(a))
+    }
+
+    /// a + b mod p on the portable path.
+    pub fn add_portable(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+        Fe64::add_limbs(&reduced(a), &reduced(b))
+    }
+
+    /// a − b mod p on the portable path.
+    pub fn sub_portable(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+        Fe64::sub_limbs(&reduced(a), &reduced(b))
+    }
+
+    /// a + b mod p on the accelerated path; `None` where this CPU has none.
+    pub fn add_accelerated(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::add(&reduced(a), &reduced(b));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = (a, b);
+            None
+        };
+    }
+
+    /// a − b mod p on the accelerated path; `None` where this CPU has none.
+    pub fn sub_accelerated(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+        #[cfg(target_arch = "x86_64")]
+        return super::adx::sub(&reduced(a), &reduced(b));
+        #[cfg(not(target_arch = "x86_64"))]
+        return {
+            let _ = (a, b);
+            None
+        };
     }
 
     /// a·b·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.

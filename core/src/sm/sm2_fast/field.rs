@@ -15,8 +15,9 @@
 
 use super::point::Affine;
 
-/// The accelerated 64-bit multiplication and squaring where there is one (x86-64 with
-/// BMI2 and ADX, detected at run time): `None` means "use the portable code".
+/// The accelerated 64-bit multiplication, squaring, addition and subtraction where there are
+/// some (x86-64 with BMI2 and ADX, detected at run time): `None` means "use the portable
+/// code".
 #[cfg(target_arch = "x86_64")]
 use super::adx as accel;
 
@@ -29,6 +30,22 @@ mod accel {
     }
     #[inline(always)]
     pub(crate) fn square(_: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn add(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn sub(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn mul_small(_: &[u64; 4], _: u64) -> Option<[u64; 4]> {
+        None
+    }
+    #[inline(always)]
+    pub(crate) fn lookup<A>(_: &[A], _: u32) -> Option<[u64; 8]> {
         None
     }
 }
@@ -52,6 +69,23 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     /// self |= other if `take`, without a branch on `take` (a constant-time table scan ORs
     /// the one matching entry into zero).
     fn or_masked(&mut self, other: &Self, take: bool);
+    /// `table[index − 1]` for `index` in 1..=`table.len()`, (0, 0) for any other index,
+    /// reading every entry and combining them with masks: which memory is read and which
+    /// instructions run do not depend on `index` (the signing comb's secret digit).
+    fn lookup(table: &[Affine<Self>], index: u32) -> Affine<Self> {
+        let mut out = Affine {
+            x: Self::ZERO,
+            y: Self::ZERO,
+        };
+        for (j, entry) in table.iter().enumerate() {
+            let d = std::hint::black_box(j as u32 + 1) ^ index;
+            // (d | −d) has its top bit set exactly when d ≠ 0.
+            let hit = ((d | d.wrapping_neg()) >> 31) == 0;
+            out.x.or_masked(&entry.x, hit);
+            out.y.or_masked(&entry.y, hit);
+        }
+        out
+    }
     /// self + rhs.
     fn add(&self, rhs: &Self) -> Self;
     /// self − rhs.
@@ -64,6 +98,10 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn double(&self) -> Self {
         self.add(self)
     }
+    /// k · self for a small k ≥ 1 (the doubling's 3, 4 and 8).
+    fn mul_small(&self, k: u32) -> Self {
+        small_multiple_by_additions(self, k)
+    }
     /// −self.
     fn neg(&self) -> Self {
         Self::ZERO.sub(self)
@@ -72,25 +110,39 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn is_zero(&self) -> bool {
         *self == Self::ZERO
     }
-    /// self⁻¹ (Fermat: self^(p−2)); 0 for 0. Variable time, used only for precomputation.
-    fn invert(&self) -> Self {
-        // p − 2, big-endian bits, scanned with a 4-bit fixed window.
-        const P_MINUS_2: [u8; 32] =
-            crate::sm::sm2::hex32("fffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffd");
-        let mut table = [Self::ONE; 16];
-        for i in 1..16 {
-            table[i] = table[i - 1].mul(self);
-        }
-        let mut acc = Self::ONE;
-        for byte in P_MINUS_2 {
-            for nibble in [byte >> 4, byte & 0x0f] {
-                for _ in 0..4 {
-                    acc = acc.square();
-                }
-                acc = acc.mul(&table[nibble as usize]);
-            }
+    /// self^(2ⁿ) (n squarings).
+    fn square_times(&self, n: u32) -> Self {
+        let mut acc = *self;
+        for _ in 0..n {
+            acc = acc.square();
         }
         acc
+    }
+    /// self⁻¹ (Fermat: self^(p−2)); 0 for 0. A fixed sequence of operations (so constant
+    /// time): an addition chain of 256 squarings and 15 multiplications (square-and-multiply
+    /// with a 4-bit window took 256 squarings and 79 multiplications).
+    ///
+    /// p − 2 in binary is 1³¹ 0 1¹²⁸ 0³² 1³² 1³⁰ 0 1 (1ᵏ: k ones). With xₖ = self^(2ᵏ − 1) (k
+    /// ones), built as x₂, x₃, x₆, x₁₂, x₁₅, x₃₀, x₃₁, x₃₂, the exponent is read from the top:
+    /// x₃₁, one 0, four times 32 ones, 32 zeros, 32 ones, 30 ones, then 0 1.
+    fn invert(&self) -> Self {
+        let x1 = *self;
+        let x2 = x1.square().mul(&x1);
+        let x3 = x2.square().mul(&x1);
+        let x6 = x3.square_times(3).mul(&x3);
+        let x12 = x6.square_times(6).mul(&x6);
+        let x15 = x12.square_times(3).mul(&x3);
+        let x30 = x15.square_times(15).mul(&x15);
+        let x31 = x30.square().mul(&x1);
+        let x32 = x31.square().mul(&x1);
+        let mut acc = x31.square();
+        for _ in 0..4 {
+            acc = acc.square_times(32).mul(&x32);
+        }
+        acc = acc.square_times(32);
+        acc = acc.square_times(32).mul(&x32);
+        acc = acc.square_times(30).mul(&x30);
+        acc.square_times(2).mul(&x1)
     }
     /// The precomputed odd multiples of the generator for this field representation.
     fn generator_table() -> &'static [Affine<Self>];
@@ -100,11 +152,28 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]];
 }
 
+/// k · a by additions: two for 3 and 4, three for 8 (k − 1 for other k ≥ 1).
+#[inline(always)]
+fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
+    match k {
+        3 => a.double().add(a),
+        4 => a.double().double(),
+        8 => a.double().double().double(),
+        _ => {
+            let mut acc = *a;
+            for _ in 1..k {
+                acc = acc.add(a);
+            }
+            acc
+        }
+    }
+}
+
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -164,8 +233,9 @@ macro_rules! montgomery_field {
                 out
             }
 
+            /// The portable addition (the reference of the accelerated one).
             #[inline(always)]
-            const fn add_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) const fn add_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
                 let mut s = [0; $n];
                 let mut carry: $limb = 0;
                 let mut i = 0;
@@ -178,8 +248,9 @@ macro_rules! montgomery_field {
                 Self::reduce_once(&s, carry)
             }
 
+            /// The portable subtraction (the reference of the accelerated one).
             #[inline(always)]
-            fn sub_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
+            pub(super) fn sub_limbs(a: &[$limb; $n], b: &[$limb; $n]) -> [$limb; $n] {
                 let mut d = [0; $n];
                 let mut borrow: $limb = 0;
                 for i in 0..$n {
@@ -331,12 +402,18 @@ macro_rules! montgomery_field {
 
             #[inline(always)]
             fn add(&self, rhs: &Self) -> Self {
-                $name(Self::add_limbs(&self.0, &rhs.0))
+                match $accel_add(&self.0, &rhs.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::add_limbs(&self.0, &rhs.0)),
+                }
             }
 
             #[inline(always)]
             fn sub(&self, rhs: &Self) -> Self {
-                $name(Self::sub_limbs(&self.0, &rhs.0))
+                match $accel_sub(&self.0, &rhs.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::sub_limbs(&self.0, &rhs.0)),
+                }
             }
 
             #[inline(always)]
@@ -356,6 +433,14 @@ macro_rules! montgomery_field {
             }
 
             #[inline(always)]
+            fn mul_small(&self, k: u32) -> Self {
+                match $accel_mul_small(&self.0, k) {
+                    Some(limbs) => $name(limbs),
+                    None => small_multiple_by_additions(self, k),
+                }
+            }
+
+            #[inline(always)]
             fn select(a: &Self, b: &Self, pick_b: bool) -> Self {
                 // black_box keeps the optimiser from turning the mask back into a branch.
                 let mask = core::hint::black_box((0 as $limb).wrapping_sub(pick_b as $limb));
@@ -368,6 +453,36 @@ macro_rules! montgomery_field {
                 for i in 0..$n {
                     self.0[i] |= other.0[i] & mask;
                 }
+            }
+
+            /// One pass over the table with a limb mask per entry, the OR of every entry
+            /// under its mask accumulated in plain limb arrays (kept in registers): the mask is
+            /// all ones for the entry `index − 1` only, computed with arithmetic from `index`.
+            /// Each mask passes through `black_box`, so the optimiser cannot see that it is
+            /// 0 or all ones: without that, LLVM turned this very loop into a countdown and a
+            /// branch that ORs only the matching entry (seen in the disassembly), a
+            /// secret-dependent branch.
+            #[inline(always)]
+            fn lookup(table: &[Affine<Self>], index: u32) -> Affine<Self> {
+                if let Some(limbs) = $accel_lookup(table, index) {
+                    return Affine {
+                        x: $name(core::array::from_fn(|i| limbs[i])),
+                        y: $name(core::array::from_fn(|i| limbs[$n + i])),
+                    };
+                }
+                let (mut x, mut y) = ([0 as $limb; $n], [0 as $limb; $n]);
+                for (j, entry) in table.iter().enumerate() {
+                    let d = (j as u32 + 1) ^ index;
+                    // (d | −d) has its top bit set exactly when d ≠ 0: mask = 0 − [d = 0].
+                    let mask = core::hint::black_box(
+                        (((d | d.wrapping_neg()) >> 31) as $limb).wrapping_sub(1),
+                    );
+                    for i in 0..$n {
+                        x[i] |= entry.x.0[i] & mask;
+                        y[i] |= entry.y.0[i] & mask;
+                    }
+                }
+                Affine { x: $name(x), y: $name(y) }
             }
 
             fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
@@ -399,7 +514,11 @@ montgomery_field!(
     [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
     reduction_multiple_64,
     accel::mul,
-    accel::square
+    accel::square,
+    accel::add,
+    accel::sub,
+    mul_small_64,
+    accel::lookup
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -412,7 +531,11 @@ montgomery_field!(
     [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe],
     reduction_multiple_32,
     no_accel_mul,
-    no_accel_square
+    no_accel_square,
+    no_accel_add,
+    no_accel_sub,
+    no_accel_mul_small,
+    no_accel_lookup
 );
 
 /// The 32-bit layout has no accelerated multiplication.
@@ -426,6 +549,45 @@ fn no_accel_mul(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
 #[cfg(any(test, target_arch = "wasm32"))]
 #[inline(always)]
 fn no_accel_square(_: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
+
+/// The accelerated k·a for 1 ≤ k ≤ 8 (`None`, the additions, for other k or without one).
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[inline(always)]
+fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
+    if (1..=8).contains(&k) {
+        accel::mul_small(a, k as u64)
+    } else {
+        None
+    }
+}
+
+/// The 32-bit layout has no accelerated multiplication by a small constant.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated table read.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_lookup(_: &[Affine<Fe32>], _: u32) -> Option<[u32; 16]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated addition.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_add(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
+
+/// The 32-bit layout has no accelerated subtraction.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_accel_sub(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
     None
 }
 

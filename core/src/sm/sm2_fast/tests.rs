@@ -104,6 +104,10 @@ fn check_field<F: Field>() {
         assert_eq!(a.square().to_be_bytes(), bytes(&x.mul_mod(&x, &modulus)), "square");
         assert_eq!(a.neg().to_be_bytes(), bytes(&U256::ZERO.sub_mod(&x, &modulus)), "neg");
         assert_eq!(a.double(), a.add(&a));
+        for k in 1..=9u32 {
+            let expected = x.mul_mod(&U256::from_u32(k), &modulus);
+            assert_eq!(a.mul_small(k).to_be_bytes(), bytes(&expected), "{k}·a");
+        }
         if i % 10 == 0 {
             let inv = a.invert();
             if a.is_zero() {
@@ -368,7 +372,10 @@ fn signature_whose_point_is_infinity_is_rejected() {
 /// against the portable ones, on edge values and random ones.
 #[test]
 fn accelerated_field_matches_portable() {
-    use super::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    use super::internals::{
+        add_accelerated, add_portable, mul_accelerated, mul_portable, square_accelerated, square_portable,
+        sub_accelerated, sub_portable,
+    };
     let p_minus = |d: u64| sub_limbs(&P, &[d, 0, 0, 0]).0;
     let mut values = vec![
         [0u64; 4],
@@ -404,6 +411,9 @@ fn accelerated_field_matches_portable() {
             let expected = mul_portable(a, b);
             assert!(lt(&expected, &P));
             assert_eq!(mul_accelerated(a, b), Some(expected), "mul {a:x?} {b:x?}");
+            assert_eq!(add_accelerated(a, b), Some(add_portable(a, b)), "add {a:x?} {b:x?}");
+            assert_eq!(sub_accelerated(a, b), Some(sub_portable(a, b)), "sub {a:x?} {b:x?}");
+            assert_eq!(sub_accelerated(b, a), Some(sub_portable(b, a)), "sub {b:x?} {a:x?}");
         }
         assert_eq!(square_accelerated(a), Some(square_portable(a)), "square {a:x?}");
     }
@@ -533,4 +543,51 @@ fn batch_verdicts_equal_single_verification() {
         let items: Vec<_> = cases.iter().map(|(k, e, sig)| (&vs[*k], e, sig)).collect();
         assert_eq!(verify_batch(&items), expected, "every {step}th key prepared");
     }
+}
+
+/// The signing comb's masked table read: every index of a window, 0 and past the end.
+fn check_lookup<F: Field>() {
+    let window = &F::base_table()[5];
+    let zero = Affine { x: F::ZERO, y: F::ZERO };
+    assert_eq!(F::lookup(window, 0), zero);
+    for (j, entry) in window.iter().enumerate() {
+        assert_eq!(F::lookup(window, j as u32 + 1), *entry);
+    }
+    assert_eq!(F::lookup(window, window.len() as u32 + 1), zero);
+    assert_eq!(F::lookup(window, u32::MAX), zero);
+}
+
+#[test]
+fn lookup_reads_the_indexed_entry() {
+    check_lookup::<Fe64>();
+    check_lookup::<Fe32>();
+}
+
+/// Fermat's inversion (the addition chain) on the edges and random values, both layouts.
+fn check_invert<F: Field>() {
+    let mut rng = Rng(0x1_0e7);
+    let mut p_minus_1 = P_BE;
+    p_minus_1[31] -= 1;
+    let (mut one, mut two) = ([0u8; 32], [0u8; 32]);
+    one[31] = 1;
+    two[31] = 2;
+    let mut values = vec![one, two, p_minus_1];
+    for _ in 0..CASES / 10 {
+        values.push(below_p(&mut rng));
+    }
+    assert!(F::ZERO.invert().is_zero());
+    let odd_p = sm2::elliptic_curve::bigint::Odd::new(*p().as_ref()).unwrap();
+    for v in values {
+        let a = F::from_be_bytes(&v).unwrap();
+        let inverse = a.invert();
+        assert_eq!(inverse.mul(&a), F::ONE, "{v:02x?}");
+        let expected: [u8; 32] = big(&v).invert_odd_mod(&odd_p).unwrap().to_be_bytes().into();
+        assert_eq!(inverse.to_be_bytes(), expected);
+    }
+}
+
+#[test]
+fn inversion_chain_inverts() {
+    check_invert::<Fe64>();
+    check_invert::<Fe32>();
 }
