@@ -83,6 +83,7 @@ pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
 /// verification read kept in memory (up to [`super::package::MAX_KEPT_TOTAL`]), so that a
 /// reader of the same document afterwards (the invoice checks) inflates nothing twice; `None`
 /// when the package could not be opened.
+#[cfg(feature = "invoice")]
 pub(crate) fn verify_ofd_bytes_keeping<'b>(
     bytes: &'b [u8],
     opts: &OfdOptions<'_>,

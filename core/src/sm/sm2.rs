@@ -490,8 +490,9 @@ pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
     za_on_curve(&SM2P256V1, distid, &key.x(), &key.y())
 }
 
-/// Keys each thread keeps a verifier for (see [`Sm2Verifier::cached_from_spki`]): a verifier
-/// with its prepared tables is about 30 KiB.
+/// Keys each thread keeps a verifier for: the SM2 keys that certificate, CRL, seal and CMS
+/// signatures are verified with, most recently used first, so that a key met again keeps its
+/// Z and prepared tables. A verifier with its prepared tables is about 30 KiB.
 pub const MAX_CACHED_VERIFIERS: usize = 64;
 
 /// A thread's most recently used verifiers, most recent first, by (SPKI DER, distinguishing
