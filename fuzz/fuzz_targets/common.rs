@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use yinjian::sm::sm2::{PrivateKey, PublicKey, Sm2Signer, Sm2Verifier, DEFAULT_DISTID};
+use yinjian::sm::sm2::{PrivateKey, PublicKey, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID, ORDER_N};
 
 // Each target uses only some of the fields.
 #[allow(dead_code)]
@@ -76,4 +76,18 @@ pub fn key_of(mode: u8, k: &[u8; 32]) -> (PublicKey, Option<Sm2Signer>) {
         }
     }
     (fixed().public.clone(), None)
+}
+
+/// The edge cases a differential input's mode byte asks of a signature: bit 3, r = n − s (so
+/// r + s ≡ 0); bit 5, s = n − 1, or with bit 6 s = n (out of range).
+#[allow(dead_code)]
+pub fn edge_signature(mode: u8, sig: &mut Sm2Signature) {
+    if mode & 8 != 0 {
+        sig.r = sub_be(&ORDER_N, &sig.s);
+    }
+    if mode & 32 != 0 {
+        let mut n_minus_1 = ORDER_N;
+        n_minus_1[31] -= 1;
+        sig.s = if mode & 64 != 0 { ORDER_N } else { n_minus_1 };
+    }
 }

@@ -22,12 +22,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use yinjian::sm::sm2::{verify_batch, Sm2Signature, Sm2Verifier, DEFAULT_DISTID, ORDER_N};
+use yinjian::sm::sm2::{verify_batch, Sm2Signature, Sm2Verifier, DEFAULT_DISTID};
 
 #[path = "common.rs"]
 mod common;
 
-use common::{bytes32, limbs, sub_be};
+use common::{bytes32, limbs};
 
 const TRIPLE: usize = 1 + 4 * 32;
 
@@ -76,14 +76,7 @@ fn triple(chunk: &[u8], previous: Option<&Sm2Verifier>) -> (Option<Sm2Verifier>,
             }
         }
     }
-    if mode & 8 != 0 {
-        sig.r = sub_be(&ORDER_N, &sig.s);
-    }
-    if mode & 32 != 0 {
-        let mut n_minus_1 = ORDER_N;
-        n_minus_1[31] -= 1;
-        sig.s = if mode & 64 != 0 { ORDER_N } else { n_minus_1 };
-    }
+    common::edge_signature(mode, &mut sig);
     (verifier, e, sig)
 }
 
