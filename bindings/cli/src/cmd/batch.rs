@@ -766,11 +766,9 @@ fn write_lines(
                 d.line = BatchRecord::line_with_duplicate_of(&d.line, &earlier);
             }
         }
-        let result = if failed.is_none() {
-            sink.write_all(d.line.as_bytes())
-        } else {
-            Ok(())
-        };
+        if failed.is_none() {
+            keep(sink.write_all(d.line.as_bytes()), failed);
+        }
         tally.add(&d);
         shared.budget.free_file();
         if let Some(bar) = &bar {
@@ -784,7 +782,6 @@ fn write_lines(
                 mb / secs
             ));
         }
-        result
     };
     let mut flushed = Instant::now();
     loop {
@@ -804,14 +801,12 @@ fn write_lines(
             }
         };
         if !ordered {
-            let result = write(d, sink, &mut failed, tally);
-            keep(result, &mut failed);
+            write(d, sink, &mut failed, tally);
             continue;
         }
         waiting.insert(d.seq, d);
         while let Some(d) = waiting.remove(&next) {
-            let result = write(d, sink, &mut failed, tally);
-            keep(result, &mut failed);
+            write(d, sink, &mut failed, tally);
             next += 1;
         }
     }
