@@ -22,7 +22,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -52,7 +52,10 @@ const OUTPUT_BUFFER: usize = 1 << 20;
 /// How long the writer sleeps when no line is waiting.
 const WRITER_POLL: Duration = Duration::from_millis(2);
 /// Files read ahead for the pool (at least two per thread): enough that a thread never waits
-/// for the reader between two small files; the budget still bounds their bytes.
+/// for the reader between two small files; the budget still bounds their bytes. A producer
+/// that filled the queue waits until the pool has taken half of it, so that it is woken once
+/// per half queue rather than once per file (each wake-up is a system call and a context
+/// switch on a core the pool needs).
 const JOBS_QUEUED: usize = 64;
 /// Longest line of a list file or of standard input.
 const MAX_LIST_LINE: u64 = 64 * 1024;
@@ -126,11 +129,13 @@ struct Done {
     took: Duration,
 }
 
-/// Files and bytes read and not yet done with; the producer waits while either is at its cap.
-#[derive(Default)]
+/// Files and bytes read and not yet done with; the producer waits while either is at its cap,
+/// or while the pool's queue is full (then until it is half empty).
 struct Budget {
     state: Mutex<InFlight>,
     freed: Condvar,
+    /// Most files read and not yet taken by a verifying thread.
+    queue: usize,
 }
 
 /// What [`Budget`] counts.
@@ -140,12 +145,36 @@ struct InFlight {
     files: usize,
     /// Bytes read and not yet verified.
     bytes: u64,
+    /// Files read and not yet taken by a verifying thread.
+    queued: usize,
     /// Whether the producer waits for room (only then is it woken: a wake-up is a system
-    /// call, and this is done twice per file).
+    /// call, and this is done three times per file).
     waiting: bool,
 }
 
+impl InFlight {
+    /// Whether one more file of `bytes` must wait; a producer already waiting for the queue
+    /// waits until half of it is taken.
+    fn full(&self, bytes: u64, queue: usize) -> bool {
+        let queue_full = if self.waiting {
+            self.queued > queue / 2
+        } else {
+            self.queued >= queue
+        };
+        queue_full || self.files >= MAX_FILES_IN_FLIGHT || (self.bytes > 0 && self.bytes + bytes > MAX_BYTES_IN_FLIGHT)
+    }
+}
+
 impl Budget {
+    /// A budget for a pool that should have `queue` files waiting for it.
+    fn new(queue: usize) -> Budget {
+        Budget {
+            state: Mutex::default(),
+            freed: Condvar::new(),
+            queue,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, InFlight> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -153,38 +182,43 @@ impl Budget {
     /// Waits for room for one more file of `bytes`, then takes it.
     fn take(&self, bytes: u64) {
         let mut state = self.lock();
-        while state.files >= MAX_FILES_IN_FLIGHT || (state.bytes > 0 && state.bytes + bytes > MAX_BYTES_IN_FLIGHT) {
+        while state.full(bytes, self.queue) {
             state.waiting = true;
             state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
         state.waiting = false;
         state.files += 1;
         state.bytes += bytes;
+        state.queued += 1;
     }
 
-    /// Frees room, waking the producer if it waits for it.
-    fn free(&self, files: usize, bytes: u64) {
+    /// Frees room, waking the producer if it waits and now has room (for a file of the
+    /// smallest size: it looks again itself).
+    fn free(&self, change: impl FnOnce(&mut InFlight)) {
         let mut state = self.lock();
-        state.files -= files;
-        state.bytes -= bytes;
-        if state.waiting {
+        change(&mut state);
+        if state.waiting && !state.full(0, self.queue) {
             self.freed.notify_all();
         }
     }
 
+    /// A verifying thread took a file.
+    fn started(&self) {
+        self.free(|s| s.queued -= 1);
+    }
+
     /// A file's bytes are verified and dropped.
     fn free_bytes(&self, bytes: u64) {
-        self.free(0, bytes);
+        self.free(|s| s.bytes -= bytes);
     }
 
     /// A file's line is written.
     fn free_file(&self) {
-        self.free(1, 0);
+        self.free(|s| s.files -= 1);
     }
 }
 
 /// What the producer, the pool and the writer share.
-#[derive(Default)]
 struct Shared {
     budget: Budget,
     /// Set when the output cannot be written: the producer stops.
@@ -246,7 +280,8 @@ fn too_large(size: u64) -> String {
 
 /// Walks the inputs in order and hands every file to the pool.
 struct Producer<'a> {
-    tx: SyncSender<Job>,
+    /// The pool's queue (bounded by the budget, not by the channel).
+    tx: Sender<Job>,
     shared: &'a Shared,
     done_before: &'a HashSet<String>,
     /// The output file, not to be verified when a walk meets it.
@@ -472,6 +507,7 @@ impl Producer<'_> {
 
 /// Verifies one file (a panic in the library becomes a record, never the end of the run).
 fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
+    budget.started();
     let start = Instant::now();
     let (record, bytes) = match job.input {
         Ok(input) => {
@@ -858,14 +894,19 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         None => Box::new(BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock())),
     };
     let out = args.out.as_ref().and_then(|p| fs::canonicalize(p).ok());
-    let shared = Shared::default();
+    let shared = Shared {
+        budget: Budget::new(JOBS_QUEUED.max(2 * jobs)),
+        stop: AtomicBool::new(false),
+        found: AtomicU64::new(0),
+        counted: Arc::default(),
+    };
     if io::stderr().is_terminal() {
         // Counted beside the run, for the progress line's ETA only.
         let (inputs, counted) = (args.inputs.clone(), Arc::clone(&shared.counted));
         std::thread::spawn(move || counted.store(inputs.iter().map(|i| count(i)).sum(), Ordering::Relaxed));
     }
 
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(JOBS_QUEUED.max(2 * jobs));
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let (written, skipped) = std::thread::scope(|scope| {
         let (shared, done_before, inputs) = (&shared, &done_before, &args.inputs);
@@ -911,4 +952,45 @@ pub(crate) fn run(args: BatchArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(tally.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_producer_that_filled_the_queue_waits_until_half_of_it_is_taken() {
+        let mut state = InFlight {
+            queued: 4,
+            ..InFlight::default()
+        };
+        assert!(state.full(0, 4), "a full queue makes the producer wait");
+        state.waiting = true;
+        state.queued = 3;
+        assert!(state.full(0, 4), "one file taken is not enough to wake it");
+        state.queued = 2;
+        assert!(!state.full(0, 4), "half the queue taken wakes it");
+        state.waiting = false;
+        state.queued = 3;
+        assert!(!state.full(0, 4), "a producer not waiting fills the queue up");
+    }
+
+    #[test]
+    fn files_and_bytes_in_flight_are_capped_but_one_large_file_still_goes() {
+        let files = InFlight {
+            files: MAX_FILES_IN_FLIGHT,
+            ..InFlight::default()
+        };
+        assert!(files.full(0, 64));
+        let bytes = InFlight {
+            bytes: MAX_BYTES_IN_FLIGHT,
+            ..InFlight::default()
+        };
+        assert!(bytes.full(1, 64));
+        assert!(!bytes.full(0, 64));
+        assert!(
+            !InFlight::default().full(MAX_BYTES_IN_FLIGHT * 2, 64),
+            "alone, a large file goes"
+        );
+    }
 }
