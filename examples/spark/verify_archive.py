@@ -1,7 +1,8 @@
 """Verify an archive of documents on Apache Spark with the yinjian Python package.
 
 Reads the documents with Spark's ``binaryFile`` source (a folder, walked recursively; any
-filesystem Spark reads: local, HDFS, S3…) or a table of paths (Parquet, or JSONL of
+filesystem Spark reads: local, HDFS, S3…; for a local folder only the listing, each worker
+reading its files itself unless ``--ship-bytes``) or a table of paths (Parquet, or JSONL of
 ``{"path": …}`` lines; the files read by the executors, so the paths must be readable there),
 verifies each inside ``mapPartitions`` with one :class:`yinjian.Verifier` built per partition
 (trust anchors and policy shipped from the driver as bytes), and writes:
@@ -57,6 +58,13 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
         default=64 * 1024,
         help="spark.sql.files.openCostInBytes for the binaryFile source (default 64 KiB: Spark's 4 MB "
         "counts each ~30 KB document as 4 MB and splits an archive into one task per few dozen files)",
+    )
+    parser.add_argument(
+        "--ship-bytes",
+        action="store_true",
+        help="for a local folder too, read the files in Spark and ship their bytes to the Python "
+        "workers (the only way for HDFS, S3…; by default each worker reads a local folder's "
+        "files itself: the same files, without the JVM reading and pickling every byte)",
     )
     parser.add_argument("--master", help="Spark master when not run by spark-submit (e.g. local[2])")
     return parser.parse_args(argv)
@@ -119,9 +127,10 @@ def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterat
         yield row_of(verifier.batch_record(relative(row["path"], root), data), len(data))
 
 
-def verify_paths(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
-    """One partition of a table of paths: each file read on the executor; one that cannot be
-    read gets the `unreadable` record `yinjian batch` writes, never the end of the job."""
+def verify_paths(config: VerifierConfig, root: str, rows: Iterator, local_file=None) -> Iterator[tuple]:
+    """One partition of a table of paths (or of `binaryFile` URIs, `local_file` turning each
+    into the local path to read): each file read on the executor; one that cannot be read gets
+    the `unreadable` record `yinjian batch` writes, never the end of the job."""
     import yinjian
 
     verifier = config.verifier()
@@ -129,11 +138,24 @@ def verify_paths(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[
         path = row["path"]
         shown = relative(path, root)
         try:
-            data = Path(path).read_bytes()
+            data = Path(local_file(path) if local_file else path).read_bytes()
         except OSError as e:
             yield row_of(yinjian.Verifier.unreadable_record(shown, e.strerror or str(e)), 0)
             continue
         yield row_of(verifier.batch_record(shown, data), len(data))
+
+
+def local_file(uri: str) -> str:
+    """The local path of a `file:` URI as Spark's binaryFile source gives it (not
+    percent-encoded: `file:/abs/path`, or `file:///abs/path`)."""
+    path = uri[len("file:") :]
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
+def is_local(source: str) -> bool:
+    """Whether a folder is on the local filesystem (a plain path or a `file:` URI) rather than
+    one that only Spark reads (HDFS, S3…)."""
+    return source.startswith("file:") or "://" not in source
 
 
 def uri_of(path: str) -> str:
@@ -175,18 +197,19 @@ def run(spark, args: argparse.Namespace):
         reports = spark.createDataFrame(paths.rdd.mapPartitions(lambda rows: verify_paths(config, root, rows)), schema)
     else:
         spark.conf.set("spark.sql.files.openCostInBytes", str(args.open_cost_bytes))
-        files = (
-            spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(source)
-            .select("path", "content")
-        )
-        if args.partitions:
-            files = files.repartition(args.partitions)
+        listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(source)
         root = uri_of(args.root or source)
-        # Rows reach Python pickled, in batches; mapInPandas (Arrow) was tried and was no faster
-        # for these small binary rows (docs/PERFORMANCE.md, "Python and Spark").
-        reports = spark.createDataFrame(files.rdd.mapPartitions(lambda rows: verify_contents(config, root, rows)), schema)
+        if is_local(source) and not args.ship_bytes:
+            # Only the paths cross from the JVM (the source reads no content it is not asked
+            # for); each worker reads its files, as for a table of paths.
+            files = listing.select("path")
+            files = files.repartition(args.partitions) if args.partitions else files
+            verify = lambda rows: verify_paths(config, root, rows, local_file)  # noqa: E731
+        else:
+            files = listing.select("path", "content")
+            files = files.repartition(args.partitions) if args.partitions else files
+            verify = lambda rows: verify_contents(config, root, rows)  # noqa: E731
+        reports = spark.createDataFrame(files.rdd.mapPartitions(verify), schema)
     out = args.out.rstrip("/")
     reports.write.mode("overwrite").partitionBy("status").parquet(f"{out}/reports")
     written = spark.read.parquet(f"{out}/reports")
