@@ -112,10 +112,16 @@ def relative(path: str, root: str) -> str:
     return path[len(prefix) :] if root and path.startswith(prefix) else path
 
 
-def row_of(line: str, size: int) -> tuple:
-    record = json.loads(line)
-    key = (record.get("invoice") or {}).get("key")
-    return (record["path"], record["kind"], record["status"], record.get("reason"), line, size, key)
+def row_of(record: str, size: int) -> tuple:
+    """A table row of an `unreadable_record` line (parsed: it is small and rare)."""
+    fields = json.loads(record)
+    return (fields["path"], fields["kind"], fields["status"], fields.get("reason"), record, size, None)
+
+
+def row_from(shown: str, batch_row: tuple, size: int) -> tuple:
+    """A table row of `Verifier.batch_row`'s `(line, kind, status, reason, invoice_key)`."""
+    line, kind, status, reason, key = batch_row
+    return (shown, kind, status, reason, line, size, key)
 
 
 def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
@@ -124,7 +130,8 @@ def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterat
     verifier = config.verifier()
     for row in rows:
         data = bytes(row["content"])
-        yield row_of(verifier.batch_record(relative(row["path"], root), data), len(data))
+        shown = relative(row["path"], root)
+        yield row_from(shown, verifier.batch_row(shown, data), len(data))
 
 
 def verify_paths(config: VerifierConfig, root: str, rows: Iterator, local_file=None) -> Iterator[tuple]:
@@ -142,7 +149,7 @@ def verify_paths(config: VerifierConfig, root: str, rows: Iterator, local_file=N
         except OSError as e:
             yield row_of(yinjian.Verifier.unreadable_record(shown, e.strerror or str(e)), 0)
             continue
-        yield row_of(verifier.batch_record(shown, data), len(data))
+        yield row_from(shown, verifier.batch_row(shown, data), len(data))
 
 
 def local_file(uri: str) -> str:

@@ -10,9 +10,13 @@ use yinjian::licence::qr::IssuerList;
 use yinjian::token::KeySet;
 use yinjian::verifier::{Clock, DocumentKind, Verifier};
 use yinjian::x509::{self, RevocationPolicy, TrustStore};
+use yinjian::Reason;
 
 use crate::args;
 use crate::errors::{ErrorCode, Failure};
+
+/// A batch line and the fields stored beside it: `(line, kind, status, reason, invoice_key)`.
+type BatchRow = (String, String, &'static str, Option<&'static str>, Option<String>);
 
 /// Trust anchors (PEM or DER certificates, files or folders of them) and token keys (JWKS),
 /// built once and reused across verifications.
@@ -365,6 +369,24 @@ impl PyVerifier {
         let bytes = args::data(data, "data")?;
         let verifier = &self.inner;
         Ok(py.detach(|| BatchRecord::verify(verifier, path, &bytes).to_json_line()))
+    }
+
+    /// [`batch_record`](Self::batch_record) with the fields a table keeps beside the line:
+    /// `(line, kind, status, reason, invoice_key)` (`reason` and `invoice_key` `None` when
+    /// absent), so that a pipeline storing columns (the Spark job) does not parse the JSON back.
+    fn batch_row(&self, py: Python<'_>, path: &str, data: &Bound<'_, PyAny>) -> PyResult<BatchRow> {
+        let bytes = args::data(data, "data")?;
+        let verifier = &self.inner;
+        Ok(py.detach(|| {
+            let record = BatchRecord::verify(verifier, path, &bytes);
+            (
+                record.to_json_line(),
+                record.kind.clone(),
+                record.status.as_str(),
+                record.reason.map(Reason::as_str),
+                record.invoice.and_then(|i| i.key),
+            )
+        }))
     }
 
     /// The batch lines of many `(path, data)` pairs, in order, the GIL released once for all.

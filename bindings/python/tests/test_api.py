@@ -254,6 +254,21 @@ def test_batch_record_is_the_yinjian_batch_line(sample_trust):
     assert unreadable["report"]["checks"][0]["name"] == "input.read"
 
 
+def test_batch_row_gives_the_line_and_its_fields(sample_trust):
+    verifier = yinjian.Verifier(sample_trust, **DOCUMENT_OPTIONS)
+    for path, data in [
+        ("a/notice.ofd", SAMPLE.read_bytes()),
+        ("junk.bin", b"\x00\x01"),
+        ("good.ofd", (VECTORS / "invoice" / "good.ofd").read_bytes()),
+    ]:
+        line, kind, status, reason, key = verifier.batch_row(path, data)
+        assert line == verifier.batch_record(path, data)
+        record = json.loads(line)
+        want_key = (record.get("invoice") or {}).get("key")
+        assert (kind, status, reason, key) == (record["kind"], record["status"], record.get("reason"), want_key)
+    assert (kind, key) == ("invoice", want_key) and key, "the invoice gives its key"
+
+
 def test_an_invoice_ofd_is_an_invoice_line_with_its_fields(sample_trust):
     verifier = yinjian.Verifier(sample_trust, **DOCUMENT_OPTIONS)
     good = VECTORS / "invoice" / "good.ofd"
