@@ -254,11 +254,9 @@ pub(crate) fn strings(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<
 }
 
 /// A report (or any serialisable value) as the Python object of the same JSON: dicts (keys in
-/// the library's order), lists, str, int, float, bool, None. Made by `json.loads` on the
-/// library's JSON text: the documented JSON by construction, and about three times quicker than
-/// building the objects one by one from Rust.
+/// the library's order), lists, str, int, float, bool, None, made by serde straight into Python
+/// objects (`pythonize`), the serialisation that makes the documented JSON.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    let text =
-        serde_json::to_string(value).map_err(|e| Failure::new(ErrorCode::Internal, format!("report to JSON: {e}")))?;
-    py.import("json")?.call_method1("loads", (text,))
+    pythonize::pythonize(py, value)
+        .map_err(|e| Failure::new(ErrorCode::Internal, format!("report to Python: {e}")).into())
 }
