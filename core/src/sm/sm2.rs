@@ -490,13 +490,14 @@ pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
     za_on_curve(&SM2P256V1, distid, &key.x(), &key.y())
 }
 
-/// Keys each thread keeps a verifier for: the SM2 keys that certificate, CRL, seal and CMS
-/// signatures are verified with, most recently used first, so that a key met again keeps its
+/// Keys each thread keeps a verifier for: the SM2 keys that certificate, CRL, seal, CMS and
+/// token signatures are verified with, most recently used first, so that a key met again keeps its
 /// Z and prepared tables. A verifier with its prepared tables is about 30 KiB.
 pub const MAX_CACHED_VERIFIERS: usize = 64;
 
-/// A thread's most recently used verifiers, most recent first, by (SPKI DER, distinguishing
-/// ID).
+/// A thread's most recently used verifiers, most recent first, by (key bytes, distinguishing
+/// ID). The key bytes are an SPKI in DER (first byte 0x30) or an uncompressed SEC1 point (first
+/// byte 0x04), so the two forms of one key are two entries, never confused with another key.
 type VerifierCache = Vec<(Box<[u8]>, Box<[u8]>, std::rc::Rc<Sm2Verifier>)>;
 
 thread_local! {
@@ -524,20 +525,37 @@ impl Sm2Verifier {
     /// second verification on, its prepared tables: what it verifies is exactly what a new
     /// verifier verifies. Keys that cannot be decoded are not kept.
     pub(crate) fn cached_from_spki(spki_der: &[u8], distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
+        Self::cached(spki_der, distid, || {
+            Sm2Verifier::new(&PublicKey::from_spki_der(spki_der)?, distid)
+        })
+    }
+
+    /// As [`Sm2Verifier::cached_from_spki`], for a key already decoded (a token's JWK: one
+    /// identity provider's key signs every token a service verifies).
+    pub(crate) fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
+        Self::cached(&key.to_sec1_uncompressed(), distid, || Sm2Verifier::new(key, distid))
+    }
+
+    /// The cached verifier under (`key_bytes`, `distid`), or the one `make` gives, kept.
+    fn cached(
+        key_bytes: &[u8],
+        distid: &[u8],
+        make: impl FnOnce() -> Result<Sm2Verifier, Sm2Error>,
+    ) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
         let hit = VERIFIERS.with_borrow_mut(|cache| {
             let i = cache
                 .iter()
-                .position(|(spki, id, _)| **spki == *spki_der && **id == *distid)?;
+                .position(|(key, id, _)| **key == *key_bytes && **id == *distid)?;
             cache[..=i].rotate_right(1);
             Some(std::rc::Rc::clone(&cache[0].2))
         });
         if let Some(verifier) = hit {
             return Ok(verifier);
         }
-        let verifier = std::rc::Rc::new(Sm2Verifier::new(&PublicKey::from_spki_der(spki_der)?, distid)?);
+        let verifier = std::rc::Rc::new(make()?);
         VERIFIERS.with_borrow_mut(|cache| {
             cache.truncate(MAX_CACHED_VERIFIERS - 1);
-            cache.insert(0, (spki_der.into(), distid.into(), std::rc::Rc::clone(&verifier)));
+            cache.insert(0, (key_bytes.into(), distid.into(), std::rc::Rc::clone(&verifier)));
         });
         Ok(verifier)
     }
@@ -1210,5 +1228,27 @@ mod tests {
         let v = Sm2Verifier::new(&key().public_key(), DEFAULT_DISTID).unwrap();
         let msg = vec![9u8; 200_000];
         assert_eq!(v.digest_reader(&msg[..]).unwrap(), v.digest(&msg));
+    }
+
+    #[test]
+    fn a_key_met_again_gets_the_same_cached_verifier() {
+        let signer = Sm2Signer::new(&key(), DEFAULT_DISTID).unwrap();
+        let public = key().public_key();
+        let first = Sm2Verifier::cached_from_key(&public, DEFAULT_DISTID).unwrap();
+        let again = Sm2Verifier::cached_from_key(&public, DEFAULT_DISTID).unwrap();
+        assert!(std::rc::Rc::ptr_eq(&first, &again));
+        let other_id = Sm2Verifier::cached_from_key(&public, b"ALICE").unwrap();
+        assert!(!std::rc::Rc::ptr_eq(&first, &other_id));
+        let other_key = PrivateKey::from_raw(&[8u8; 32]).unwrap().public_key();
+        let other = Sm2Verifier::cached_from_key(&other_key, DEFAULT_DISTID).unwrap();
+        assert!(!std::rc::Rc::ptr_eq(&first, &other));
+        // The cached verifier verifies as a new one does, prepared or not.
+        let sig = signer.sign(b"token", SignatureEncoding::Raw).unwrap();
+        for _ in 0..3 {
+            let cached = Sm2Verifier::cached_from_key(&public, DEFAULT_DISTID).unwrap();
+            assert_eq!(cached.verify(b"token", &sig), Ok(SignatureEncoding::Raw));
+            assert!(cached.verify(b"tokem", &sig).is_err());
+            assert!(other_id.verify(b"token", &sig).is_err());
+        }
     }
 }

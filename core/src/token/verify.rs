@@ -457,7 +457,8 @@ pub fn verify_signature(alg: JwsAlgorithm, key: &VerifyKey, input: &[u8], signat
             if encoding != SignatureEncoding::Raw {
                 return Err("SM2 token signatures are raw 64-byte r||s".into());
             }
-            let verifier = Sm2Verifier::new(public, DEFAULT_DISTID).map_err(|e| e.to_string())?;
+            // One identity provider's key signs every token a service sees: kept prepared.
+            let verifier = Sm2Verifier::cached_from_key(public, DEFAULT_DISTID).map_err(|e| e.to_string())?;
             verifier
                 .verify_digest(&verifier.digest(input), &sig)
                 .map_err(|e| e.to_string())
