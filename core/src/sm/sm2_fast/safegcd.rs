@@ -24,6 +24,8 @@
 //! cannot turn them back into branches. Multiplications are 64×64→128-bit products of public
 //! shape.
 
+use super::P;
+
 /// Low 62 bits.
 const M62: u64 = (1 << 62) - 1;
 
@@ -46,14 +48,6 @@ const P62_X16: Signed62 = [
     0x3fff_ffff_ffff_ffff,
     0x3fff_fbff_ffff_ffff,
     0xfff,
-];
-
-/// p in little-endian 64-bit limbs.
-const P: [u64; 4] = [
-    0xffff_ffff_ffff_ffff,
-    0xffff_ffff_0000_0000,
-    0xffff_ffff_ffff_ffff,
-    0xffff_fffe_ffff_ffff,
 ];
 
 /// Batches of [`STEPS`] divsteps: 620 ≥ 590.
@@ -87,8 +81,8 @@ pub(crate) fn invert(x: &[u64; 4]) -> [u64; 4] {
         let low = |v: &Signed62| (v[0] as u64) | ((v[1] as u64) << 62);
         let (next, matrix) = divsteps(delta2, low(&f), low(&g));
         delta2 = next;
-        apply_fg(&mut f, &mut g, &matrix);
-        apply_de(&mut d, &mut e, &matrix);
+        apply(&mut f, &mut g, &matrix, false);
+        apply(&mut d, &mut e, &matrix, true);
     }
     debug_assert!(g == [0; 5], "divsteps did not reach g = 0");
     // f = ±1 (for x = 0, f = p and d = 0): x⁻¹ ≡ d·f.
@@ -130,52 +124,37 @@ fn divsteps(mut delta2: i64, mut f: u64, mut g: u64) -> (i64, [i64; 4]) {
     (delta2, [u as i64, v as i64, q as i64, r as i64])
 }
 
-/// (f, g) ← ((u·f + v·g)/2⁶², (q·f + r·g)/2⁶²): exact divisions (the matrix was built so).
+/// (a, b) ← ((u·a + v·b)/2⁶², (q·a + r·b)/2⁶²) for the matrix [u, v, q, r].
+///
+/// For (f, g) (`modulo_p` false) the divisions are exact: the matrix was built so. For
+/// (d, e) (`modulo_p` true) they are modulo p: m·p added to each sum clears its low 62 bits
+/// with m = the sum mod 2⁶² (p ≡ −1 mod 2⁶²); each magnitude grows by less than p
+/// (|u| + |v| ≤ 2⁶², m < 2⁶²).
 #[inline(always)]
-fn apply_fg(f: &mut Signed62, g: &mut Signed62, m: &[i64; 4]) {
+fn apply(a: &mut Signed62, b: &mut Signed62, m: &[i64; 4], modulo_p: bool) {
     let [u, v, q, r] = m.map(i128::from);
-    let mut cf = u * f[0] as i128 + v * g[0] as i128;
-    let mut cg = q * f[0] as i128 + r * g[0] as i128;
-    debug_assert!(cf as u64 & M62 == 0 && cg as u64 & M62 == 0);
-    cf >>= 62;
-    cg >>= 62;
+    let mut ca = u * a[0] as i128 + v * b[0] as i128;
+    let mut cb = q * a[0] as i128 + r * b[0] as i128;
+    let (ma, mb) = if modulo_p {
+        ((ca as u64 & M62) as i128, (cb as u64 & M62) as i128)
+    } else {
+        (0, 0)
+    };
+    ca += ma * P62[0] as i128;
+    cb += mb * P62[0] as i128;
+    debug_assert!(ca as u64 & M62 == 0 && cb as u64 & M62 == 0);
+    ca >>= 62;
+    cb >>= 62;
     for i in 1..5 {
-        cf += u * f[i] as i128 + v * g[i] as i128;
-        cg += q * f[i] as i128 + r * g[i] as i128;
-        f[i - 1] = (cf as u64 & M62) as i64;
-        g[i - 1] = (cg as u64 & M62) as i64;
-        cf >>= 62;
-        cg >>= 62;
+        ca += u * a[i] as i128 + v * b[i] as i128 + ma * P62[i] as i128;
+        cb += q * a[i] as i128 + r * b[i] as i128 + mb * P62[i] as i128;
+        a[i - 1] = (ca as u64 & M62) as i64;
+        b[i - 1] = (cb as u64 & M62) as i64;
+        ca >>= 62;
+        cb >>= 62;
     }
-    f[4] = cf as i64;
-    g[4] = cg as i64;
-}
-
-/// (d, e) ← ((u·d + v·e)/2⁶², (q·d + r·e)/2⁶²) modulo p: m·p added to each sum clears its
-/// low 62 bits with m = the sum mod 2⁶² (p ≡ −1 mod 2⁶²). Each magnitude grows by less than
-/// p (|u| + |v| ≤ 2⁶², m < 2⁶²).
-#[inline(always)]
-fn apply_de(d: &mut Signed62, e: &mut Signed62, m: &[i64; 4]) {
-    let [u, v, q, r] = m.map(i128::from);
-    let mut cd = u * d[0] as i128 + v * e[0] as i128;
-    let mut ce = q * d[0] as i128 + r * e[0] as i128;
-    let md = (cd as u64 & M62) as i128;
-    let me = (ce as u64 & M62) as i128;
-    cd += md * P62[0] as i128;
-    ce += me * P62[0] as i128;
-    debug_assert!(cd as u64 & M62 == 0 && ce as u64 & M62 == 0);
-    cd >>= 62;
-    ce >>= 62;
-    for i in 1..5 {
-        cd += u * d[i] as i128 + v * e[i] as i128 + md * P62[i] as i128;
-        ce += q * d[i] as i128 + r * e[i] as i128 + me * P62[i] as i128;
-        d[i - 1] = (cd as u64 & M62) as i64;
-        e[i - 1] = (ce as u64 & M62) as i64;
-        cd >>= 62;
-        ce >>= 62;
-    }
-    d[4] = cd as i64;
-    e[4] = ce as i64;
+    a[4] = ca as i64;
+    b[4] = cb as i64;
 }
 
 /// (−1)^negative·d mod p in [0, p) for |d| < 11p (`negative` all ones or zero).
@@ -206,24 +185,11 @@ fn normalize(d: &Signed62, negative: u64) -> [u64; 4] {
     let hi = l[4] >> 8;
     // 2²⁵⁶ ≡ 2²²⁴ + 2⁹⁶ − 2⁶⁴ + 1 (mod p): add hi·that = [hi, hi·(2³² − 1), 0, hi·2³²].
     let add = [hi, (hi << 32) - hi, 0, hi << 32];
-    let mut sum = [0u64; 4];
-    let mut c = 0u128;
-    for i in 0..4 {
-        let t = lo[i] as u128 + add[i] as u128 + c;
-        sum[i] = t as u64;
-        c = t >> 64;
-    }
+    let (sum, carry) = super::add_limbs(&lo, &add);
     // Below 2²⁵⁶ + 2²³⁰ < 2p: one conditional subtraction of p.
-    let mut diff = [0u64; 4];
-    let mut borrow = 0u64;
-    for i in 0..4 {
-        let (t, b1) = sum[i].overflowing_sub(P[i]);
-        let (t, b2) = t.overflowing_sub(borrow);
-        diff[i] = t;
-        borrow = (b1 | b2) as u64;
-    }
+    let (diff, borrow) = super::sub_limbs(&sum, &P);
     // Keep the difference when there was a carry out or no borrow.
-    let take = opaque((c as u64 | (borrow ^ 1)).wrapping_neg());
+    let take = opaque((carry | (borrow ^ 1)).wrapping_neg());
     core::array::from_fn(|i| (diff[i] & take) | (sum[i] & !take))
 }
 
@@ -260,6 +226,16 @@ mod tests {
             .into()
     }
 
+    /// Four limbs from a linear congruential generator (with its high bits folded down).
+    fn random_limbs(state: &mut u64) -> [u64; 4] {
+        core::array::from_fn(|_| {
+            *state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *state ^ (*state >> 29)
+        })
+    }
+
     #[test]
     fn inverts_edges_and_random_values() {
         let mut cases: Vec<[u64; 4]> = vec![[1, 0, 0, 0], [2, 0, 0, 0], [3, 0, 0, 0]];
@@ -279,13 +255,8 @@ mod tests {
         cases.push([0, 0, 0, 0xffff_fffe_ffff_ffff]);
         let mut state = 0x5eed_2026_u64;
         for _ in 0..2000 {
-            let mut v = [0u64; 4];
-            for limb in v.iter_mut() {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                *limb = state ^ (state >> 29);
-            }
+            let mut v = random_limbs(&mut state);
+            // Values of several sizes, all below p.
             v[3] &= 0xffff_fffe_ffff_ffff >> (1 + state % 3);
             cases.push(v);
         }
@@ -300,13 +271,7 @@ mod tests {
     fn divsteps_finish() {
         let mut state = 7u64;
         for _ in 0..500 {
-            let mut v = [0u64; 4];
-            for limb in v.iter_mut() {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                *limb = state;
-            }
+            let mut v = random_limbs(&mut state);
             v[3] &= 0x7fff_ffff_ffff_ffff;
             let mut f = P62;
             let mut g = to_signed62(&v);
@@ -316,7 +281,7 @@ mod tests {
                 let low = |x: &Signed62| (x[0] as u64) | ((x[1] as u64) << 62);
                 let (next, m) = divsteps(delta2, low(&f), low(&g));
                 delta2 = next;
-                apply_fg(&mut f, &mut g, &m);
+                apply(&mut f, &mut g, &m, false);
                 if g == [0; 5] && done_after.is_none() {
                     done_after = Some(batch);
                 }
