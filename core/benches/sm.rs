@@ -20,7 +20,8 @@
 //! - `sm2_cpu/…`: the SM2 operations timed in CPU time of the benchmark thread (Linux's
 //!   `/proc/thread-self/schedstat`; wall time elsewhere), which a machine shared with other
 //!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
-//!   `verify_new_verifier`, `sign`, `verify_batch_64` (64 signatures by 64 keys through
+//!   `verify_new_verifier`, `sign`, `sign_rfc6979` (a digest signed with RFC 6979's nonce,
+//!   the `sm2` crate's signature), `verify_batch_64` (64 signatures by 64 keys through
 //!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
 //!   (`mul_chain_1000_{accelerated,portable}`; through the `internals` wrapper, which
 //!   range-checks and copies both inputs, so it measures more than the multiplication).
@@ -193,6 +194,11 @@ fn bench_sm2_cpu(c: &mut Criterion) {
     });
     group.bench_function("sign", |b| {
         b.iter_custom(|n| cpu_timed(n, || signer.sign(black_box(&msg), SignatureEncoding::Der)))
+    });
+    // The same with RFC 6979's nonce (the `sm2` crate's signatures): 14 more SM3 compressions.
+    let e = signer.verifier().digest(&msg);
+    group.bench_function("sign_rfc6979", |b| {
+        b.iter_custom(|n| cpu_timed(n, || signer.sign_digest_rfc6979(black_box(&e))))
     });
     // 64 signatures by 64 keys (verifiers made once), each triple with its own verdict.
     let batch = signatures_by_64_keys();

@@ -11,9 +11,11 @@
 //! - 8: replace r by n − s (t = 0) and 32: replace s by n − 1 or n (bit 64 picks).
 //!
 //! Every input also checks the field arithmetic's two paths (x86-64 MULX/ADX assembly where
-//! the CPU has it, portable) on k and e as field values (reduced below p first), and, when
-//! there is a signer, the fast constant-time signing against the `sm2` crate's (same RFC 6979
-//! nonce, so the same signature).
+//! the CPU has it, portable) on k and e as field values (reduced below p first), signing's
+//! divsteps inversion against Fermat's on k, and, when
+//! there is a signer, the fast constant-time signing with the RFC 6979 nonce against the `sm2`
+//! crate's (the same signature), and the keyed-nonce signature (`sign_digest`) on both
+//! verification paths.
 
 #![no_main]
 
@@ -26,8 +28,11 @@ mod common;
 use common::{bytes32, limbs};
 
 fn check_field(a: &[u8; 32], b: &[u8; 32]) {
-    use yinjian::sm::sm2_fast::internals::{mul_accelerated, mul_portable, square_accelerated, square_portable};
+    use yinjian::sm::sm2_fast::internals::{
+        invert_divsteps, invert_fermat, mul_accelerated, mul_portable, square_accelerated, square_portable,
+    };
     let (a, b) = (limbs(a), limbs(b));
+    assert_eq!(invert_divsteps(&a), invert_fermat(&a), "invert {a:x?}");
     if let Some(product) = mul_accelerated(&a, &b) {
         assert_eq!(product, mul_portable(&a, &b), "mul {a:x?} {b:x?}");
     }
@@ -59,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         let signer = signer.as_ref().unwrap_or(&fixed.signer);
         if signer.verifier().key() == &key {
             assert_eq!(
-                signer.sign_digest(&e).ok(),
+                signer.sign_digest_rfc6979(&e).ok(),
                 signer.sign_digest_reference(&e).ok(),
                 "fast and reference signatures differ"
             );
@@ -68,6 +73,10 @@ fuzz_target!(|data: &[u8]| {
                     assert!(
                         verifier.verify_digest(&e, &valid).is_ok(),
                         "a fresh signature must verify"
+                    );
+                    assert!(
+                        verifier.verify_digest_reference(&e, &valid).is_ok(),
+                        "a fresh signature must verify on the reference path"
                     );
                 }
                 sig.r = std::array::from_fn(|i| valid.r[i] ^ r[i]);

@@ -778,21 +778,84 @@ fn verify_batch_lanes(
     }
 }
 
-/// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically
-/// (RFC 6979 with SM3, as the RustCrypto `sm2` crate does), so signing needs no random
-/// source and gives the very signatures that crate gives.
+/// Signs with one SM2 key and distinguishing ID. Nonces are derived deterministically from
+/// the private key and the digest (see [`Sm2Signer::sign_digest`]), so signing needs no
+/// random source and the same key, ID and message always give the same signature (native
+/// and WASM alike).
 ///
 /// k·G is computed with the constant-time fixed-base comb of `sm2_fast` (a table of 43 × 32
-/// multiples of G built once per process), the scalar arithmetic modulo n with the `sm2`
-/// crate's constant-time scalars; (1 + d)⁻¹ is computed once per signer.
+/// odd multiples of G built once per process) and its x-coordinate with a constant-time
+/// inversion, the scalar arithmetic modulo n with the `sm2` crate's constant-time scalars;
+/// (1 + d)⁻¹ is computed once per signer.
 #[derive(Clone)]
 pub struct Sm2Signer {
     verifier: Sm2Verifier,
     inner: sm2::dsa::SigningKey,
     /// (1 + d)⁻¹ mod n, wiped on drop.
     d_plus_1_inv: Zeroizing<sm2::Scalar>,
-    /// The RFC 6979 generator's first HMAC with its fixed parts absorbed.
-    nonces: NonceBase,
+    /// The keyed SM3 state of the signing nonce.
+    nonce: KeyedNonce,
+    /// The RFC 6979 generator's first HMAC with its fixed parts absorbed (for
+    /// [`Sm2Signer::sign_digest_rfc6979`]).
+    rfc6979: NonceBase,
+}
+
+/// The signing nonce of [`Sm2Signer::sign_digest`]: k = SM3(d ‖ L ‖ h ‖ c) read as a
+/// big-endian integer, where d is the private key (32 bytes), L the 32-byte label
+/// [`KeyedNonce::LABEL`], h the 32-byte digest being signed and c a counter byte, the first
+/// c = 0, 1, … whose k lies in [1, n − 1] (c = 0 but with probability about 2⁻³²).
+///
+/// This is a pseudorandom function of h keyed by d, as Ed25519's nonce H(prefix ‖ M) is: the
+/// first 64-byte block d ‖ L is absorbed once per signer, so each nonce costs one SM3
+/// compression (RFC 6979's HMAC-DRBG costs 15). Every input has the same length (97 bytes),
+/// so SM3's length extension does not apply, and k is never revealed. Equal digests give
+/// equal nonces (and the same signature); different digests give independent nonces; no
+/// random source is needed, so a broken one cannot leak the key. The hashing is constant
+/// time; the only branch is on whether a candidate was rejected, which tells nothing about
+/// the accepted k.
+#[derive(Clone)]
+struct KeyedNonce {
+    /// SM3 with the block d ‖ L absorbed (compressed: nothing of d stays buffered).
+    state: Sm3Hasher,
+}
+
+impl KeyedNonce {
+    /// Domain separation from any other use of SM3 over the key.
+    const LABEL: [u8; 32] = *b"yinjian SM2 signing nonce v1\0\0\0\0";
+
+    fn new(d: &[u8; 32]) -> KeyedNonce {
+        let mut block = Zeroizing::new([0u8; 64]);
+        block[..32].copy_from_slice(d);
+        block[32..].copy_from_slice(&Self::LABEL);
+        let mut state = Sm3Hasher::new();
+        state.update(&*block);
+        KeyedNonce { state }
+    }
+
+    /// The candidate for counter c: SM3(d ‖ L ‖ h ‖ c), big-endian.
+    fn candidate(&self, h: &[u8; 32], c: u8) -> Zeroizing<[u8; 32]> {
+        let mut hasher = self.state.clone();
+        hasher.update(h);
+        hasher.update(&[c]);
+        Zeroizing::new(hasher.finalize())
+    }
+
+    /// k for the digest h, in [1, n − 1]: as a scalar and as its big-endian bytes.
+    fn nonce(&self, h: &[u8; 32]) -> (sm2::Scalar, Zeroizing<[u8; 32]>) {
+        use sm2::elliptic_curve::PrimeField;
+        let mut c = 0u8;
+        loop {
+            let t = self.candidate(h, c);
+            let k = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr((*t).into()));
+            if let Some(k) = k.filter(|k| !bool::from(k.is_zero())) {
+                return (k, t);
+            }
+            // t ≥ n or t = 0 (probability about 2⁻³² per candidate): the next counter. 256
+            // rejections in a row have probability 2⁻⁸¹⁹²; the counter then wraps and the
+            // loop goes on (the candidates repeat only if SM3 fails as a function).
+            c = c.wrapping_add(1);
+        }
+    }
 }
 
 /// HMAC-SM3 (RFC 2104) under one 32-byte key, its two padded-key states computed once.
@@ -895,12 +958,13 @@ impl Sm2Signer {
         let d: &sm2::Scalar = inner.as_nonzero_scalar();
         let d_plus_1_inv = Option::<sm2::Scalar>::from((*d + sm2::Scalar::ONE).invert())
             .ok_or_else(|| Sm2Error::Signing("private key is not in [1, n-2]".into()))?;
-        let nonces = NonceBase::new(&d.to_bytes().into());
+        let d_bytes: Zeroizing<[u8; 32]> = Zeroizing::new(d.to_bytes().into());
         Ok(Sm2Signer {
             verifier,
             inner,
             d_plus_1_inv: Zeroizing::new(d_plus_1_inv),
-            nonces,
+            nonce: KeyedNonce::new(&d_bytes),
+            rfc6979: NonceBase::new(&d_bytes),
         })
     }
 
@@ -914,30 +978,41 @@ impl Sm2Signer {
         Ok(self.sign_digest(&self.verifier.digest(message))?.encode(encoding))
     }
 
-    /// Signs a precomputed e = SM3(Z ‖ M) (GB/T 32918.2 §6.1 steps A2–A7).
+    /// Signs a precomputed e = SM3(Z ‖ M) (GB/T 32918.2 §6.1 steps A2–A7). The nonce k is
+    /// SM3 keyed by the private key over e (one SM3 compression, see `KeyedNonce`): the same
+    /// digest always gives the same signature, but not the `sm2` crate's, whose nonce is RFC
+    /// 6979's ([`Sm2Signer::sign_digest_rfc6979`] gives that one).
     pub fn sign_digest(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
-        use sm2::elliptic_curve::ops::Reduce;
-        let e = <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(e));
-        // A3: k from HMAC-DRBG (RFC 6979 with SM3) over d and e, as the `sm2` crate draws it.
-        let k = Zeroizing::new(self.nonces.nonce(&e.to_bytes().into()));
-        self.sign_with_nonce(&e, &k)
+        let (k, k_bytes) = self.nonce.nonce(e);
+        let k = Zeroizing::new(k);
+        self.sign_with_nonce(&reduce_digest(e), &k, &k_bytes)
     }
 
-    /// Steps A4–A7 for e (reduced modulo n) and the nonce k in [1, n − 1].
-    fn sign_with_nonce(&self, e: &sm2::Scalar, k: &sm2::Scalar) -> Result<Sm2Signature, Sm2Error> {
-        use sm2::elliptic_curve::ops::Reduce;
+    /// As [`Sm2Signer::sign_digest`] with the nonce of RFC 6979 §3.2 with HMAC-SM3 (the
+    /// `sm2` crate's): the same signature as [`Sm2Signer::sign_digest_reference`], on the
+    /// fast path. Fifteen SM3 compressions per nonce instead of one.
+    pub fn sign_digest_rfc6979(&self, e: &Sm3Digest) -> Result<Sm2Signature, Sm2Error> {
+        let e = reduce_digest(e);
+        let k = Zeroizing::new(self.rfc6979.nonce(&e.to_bytes().into()));
+        let k_bytes: Zeroizing<[u8; 32]> = Zeroizing::new(k.to_bytes().into());
+        self.sign_with_nonce(&e, &k, &k_bytes)
+    }
+
+    /// Steps A4–A7 for e (reduced modulo n) and the nonce k in [1, n − 1], also given as its
+    /// big-endian bytes.
+    fn sign_with_nonce(&self, e: &sm2::Scalar, k: &sm2::Scalar, k_bytes: &[u8; 32]) -> Result<Sm2Signature, Sm2Error> {
         let degenerate = || Sm2Error::Signing("degenerate nonce".into());
-        let d: &sm2::Scalar = self.inner.as_nonzero_scalar();
         // A4: x₁ of k·G, on the constant-time fixed-base table.
-        let k_array: Zeroizing<[u8; 32]> = Zeroizing::new(k.to_bytes().into());
-        let x1 = crate::sm::sm2_fast::mul_base_x(&k_array);
+        let x1 = crate::sm::sm2_fast::mul_base_x(k_bytes);
         // A5: r = (e + x₁) mod n, neither 0 nor n − k.
-        let r = *e + <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(&x1));
-        if bool::from(r.is_zero() | (r + k).is_zero()) {
+        let r = *e + reduce_digest(&x1);
+        let r_plus_k = r + k;
+        if bool::from(r.is_zero() | r_plus_k.is_zero()) {
             return Err(degenerate());
         }
-        // A6: s = (1 + d)⁻¹·(k − r·d) mod n.
-        let s = *self.d_plus_1_inv * (*k - r * d);
+        // A6: s = (1 + d)⁻¹·(k − r·d) = (1 + d)⁻¹·(k + r) − r mod n (k − r·d = (k + r) −
+        // r·(1 + d)): one multiplication.
+        let s = *self.d_plus_1_inv * r_plus_k - r;
         if bool::from(s.is_zero()) {
             return Err(degenerate());
         }
@@ -960,6 +1035,12 @@ impl Sm2Signer {
             s: to32(&raw[32..]),
         })
     }
+}
+
+/// A 32-byte big-endian value modulo n.
+fn reduce_digest(v: &[u8; 32]) -> sm2::Scalar {
+    use sm2::elliptic_curve::ops::Reduce;
+    <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(v))
 }
 
 fn check_range(v: &[u8; 32], name: &str) -> Result<(), Sm2Error> {
@@ -1055,9 +1136,9 @@ mod tests {
         }
     }
 
-    /// The fast signing gives the `sm2` crate's signatures (same RFC 6979 nonce, so equal
-    /// bytes), over keys and digests at the edges (d = 1, d = n − 2, e = 0, e ≥ n), and the
-    /// reference verification accepts them.
+    /// The fast signing with the RFC 6979 nonce gives the `sm2` crate's signatures (equal
+    /// bytes), and with the keyed nonce other, deterministic signatures, over keys and digests
+    /// at the edges (d = 1, d = n − 2, e = 0, e ≥ n); both verification paths accept both.
     #[test]
     fn fast_signing_equals_the_reference() {
         let mut n_minus_2 = ORDER_N;
@@ -1076,12 +1157,50 @@ mod tests {
             let Ok(key) = PrivateKey::from_raw(raw) else { continue };
             let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
             for e in digests.iter().skip(i % 3).step_by(3) {
-                let fast = signer.sign_digest(e).unwrap();
+                let fast = signer.sign_digest_rfc6979(e).unwrap();
                 let reference = signer.sign_digest_reference(e).unwrap();
                 assert_eq!(fast, reference, "key {}", hex::encode(raw));
                 assert!(signer.verifier().verify_digest_reference(e, &fast).is_ok());
                 assert!(signer.verifier().verify_digest(e, &fast).is_ok());
+                // The keyed nonce's signature: another nonce, a valid signature on both paths.
+                let keyed = signer.sign_digest(e).unwrap();
+                assert_ne!(keyed, reference);
+                assert_eq!(signer.sign_digest(e).unwrap(), keyed, "deterministic");
+                assert!(signer.verifier().verify_digest_reference(e, &keyed).is_ok());
+                assert!(signer.verifier().verify_digest(e, &keyed).is_ok());
             }
+        }
+    }
+
+    /// The keyed nonce: in [1, n − 1], the first candidate SM3(d ‖ L ‖ h ‖ 0) when that is in
+    /// range, the same for the same digest, different for different digests and keys.
+    #[test]
+    fn keyed_nonce_is_in_range_and_differs_per_message() {
+        use sm2::elliptic_curve::PrimeField;
+        let a = KeyedNonce::new(&[7u8; 32]);
+        let b = KeyedNonce::new(&[8u8; 32]);
+        let mut seen = std::collections::HashSet::new();
+        let mut h = [0u8; 32];
+        for i in 0..200u32 {
+            h[..4].copy_from_slice(&i.to_be_bytes());
+            let (k, bytes) = a.nonce(&h);
+            assert!(!bool::from(k.is_zero()));
+            assert!(*bytes < ORDER_N, "k below n");
+            assert_eq!(k.to_repr().as_slice(), bytes.as_slice());
+            // SM3 over exactly d ‖ L ‖ h ‖ 0 (the first candidate is accepted but with
+            // probability 2⁻³²).
+            let mut input = [7u8; 32].to_vec();
+            input.extend_from_slice(&KeyedNonce::LABEL);
+            input.extend_from_slice(&h);
+            input.push(0);
+            assert_eq!(*bytes, sm3(&input));
+            assert_eq!(*a.nonce(&h).1, *bytes, "deterministic");
+            assert!(seen.insert(*bytes), "a nonce repeated for another digest");
+            assert!(seen.insert(*b.nonce(&h).1), "another key gives another nonce");
+        }
+        // The edges of e: 0, n, 2²⁵⁶ − 1.
+        for h in [[0u8; 32], ORDER_N, [0xff; 32]] {
+            assert!(*a.nonce(&h).1 < ORDER_N);
         }
     }
 
@@ -1099,7 +1218,8 @@ mod tests {
         let scalar = |h: &str| sm2::Scalar::from_repr(hex32(h).into()).unwrap();
         let k = scalar("59276e27d506861a16680f3ad9c02dccef3cc1fa3cdbe4ce6d54b80deac1bc21");
         let e_scalar = scalar("f0b43e94ba45accaace692ed534382eb17e6ab5a19ce7b31f4486fdfc0d28640");
-        let sig = signer.sign_with_nonce(&e_scalar, &k).unwrap();
+        let k_bytes = hex32("59276e27d506861a16680f3ad9c02dccef3cc1fa3cdbe4ce6d54b80deac1bc21");
+        let sig = signer.sign_with_nonce(&e_scalar, &k, &k_bytes).unwrap();
         assert_eq!(
             sig.r,
             hex32("f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3")

@@ -24,7 +24,7 @@
 //!   field values v below p congruent to r − e modulo n.
 //!
 //! Signing's k·G (`base`) is the one constant-time part: a fixed-base comb with masked table
-//! scans, used by [`crate::sm::sm2::Sm2Signer`].
+//! scans and a constant-time inversion (`safegcd`), used by [`crate::sm::sm2::Sm2Signer`].
 //!
 //! [`crate::sm::sm2::Sm2Verifier`] uses it for every SM2 verification in the crate;
 //! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
@@ -39,6 +39,8 @@ mod field;
 #[allow(unsafe_code)]
 pub(crate) mod ifma;
 mod point;
+#[cfg(any(test, not(target_arch = "wasm32")))]
+mod safegcd;
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
@@ -393,6 +395,19 @@ pub mod internals {
             let _ = (op, a, b);
             None
         };
+    }
+
+    /// a⁻¹ mod p (0 for 0) by the constant-time divsteps of signing (`safegcd`).
+    pub fn invert_divsteps(a: &[u64; 4]) -> [u64; 4] {
+        super::safegcd::invert(&reduced(a))
+    }
+
+    /// a⁻¹ mod p (0 for 0) by Fermat's addition chain on the portable field (plain integers
+    /// in and out, as [`invert_divsteps`]).
+    pub fn invert_fermat(a: &[u64; 4]) -> [u64; 4] {
+        use super::field::Field;
+        let a = Fe64::from_be_bytes(&super::be_from_limbs(&reduced(a))).unwrap_or(Fe64::ZERO);
+        super::limbs_from_be(&super::field::fermat_invert(&a).to_be_bytes())
     }
 
     /// a²·2⁻²⁵⁶ mod p on the accelerated path; `None` where this CPU has none.

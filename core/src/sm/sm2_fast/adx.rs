@@ -308,6 +308,20 @@ pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
     Some([r0, r1, r2, r3])
 }
 
+/// x, through an empty `asm!` block: the compiler no longer knows anything about the value
+/// (a mask of all ones or zeros stays a mask, not a branch), and it costs no instruction and
+/// no memory round trip (`core::hint::black_box` stores and reloads). For the constant-time
+/// divsteps of `safegcd`.
+#[inline(always)]
+pub(crate) fn opaque(mut x: u64) -> u64 {
+    // SAFETY: the block has no instructions; it only declares that it reads and writes the
+    // register holding x, touches no memory and no stack, and keeps the flags.
+    unsafe {
+        core::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags));
+    }
+    x
+}
+
 /// 0: not yet detected, 1: absent, 2: present.
 static AVX2: AtomicU8 = AtomicU8::new(0);
 

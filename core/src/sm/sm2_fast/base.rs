@@ -1,49 +1,59 @@
-//! k·G in constant time for signing: a fixed-base comb over signed (Booth) windows of 6 bits,
-//! with a table of 43 × 32 affine multiples of G computed once per process (88 KiB).
+//! k·G in constant time for signing: a fixed-base comb over odd signed windows of 6 bits,
+//! with a table of 43 × 32 affine odd multiples of G computed once per process (88 KiB).
 //!
-//! k = Σ dᵢ·2⁶ⁱ with dᵢ ∈ [−32, 32], so k·G = Σ dᵢ·(2⁶ⁱ·G): 43 mixed additions and no
-//! doubling. Everything that depends on k is branch-free: each window's digit is recoded
-//! with arithmetic, its point is read by scanning all 32 entries of the window with masks
-//! (no secret table index), negated by a masked select, and the cases "the accumulator is
-//! still empty" and "the digit is 0" are resolved by masked selects after computing the
-//! addition anyway. The field arithmetic is branch-free for all inputs (masked reductions;
-//! the x86-64 assembly has no branches either), and the final inversion is Fermat's with a
-//! fixed exponent.
+//! Only x(k·G) is needed, and x(k·G) = x((n − k)·G), so an even k is replaced by the odd
+//! n − k (a masked select). An odd k < 2²⁵⁶ is Σᵢ dᵢ·2⁶ⁱ with 43 odd digits, none zero: for
+//! i < 42, dᵢ = 2·vᵢ − 63 ∈ {±1, ±3, …, ±63} where vᵢ = bits 6i + 1 … 6i + 6 of k, and
+//! d₄₂ = 2·(k ≫ 253) + 1 ∈ {1, 3, …, 15}. (With kᵢ = 2·(k ≫ (6i + 1)) + 1, k₀ = k since k is
+//! odd, kᵢ = dᵢ + 2⁶·kᵢ₊₁ and k₄₂ = d₄₂.) So k·G = Σ dᵢ·(2⁶ⁱ·G): the top window's entry, then
+//! 42 mixed additions, no doubling, and no digit is ever 0: no "skip" or "empty
+//! accumulator" case to mask. Everything that depends on k is branch-free: the digits are
+//! shifts and masks, each window's entry is read by scanning all of its entries with masks
+//! (no secret table index), negated by a masked select. The field arithmetic is branch-free
+//! for all inputs (masked reductions; the x86-64 assembly has no branches either), and the
+//! final inversion is constant time (`safegcd`'s fixed divsteps natively, Fermat's fixed
+//! exponent on wasm32).
 //!
-//! The mixed addition has no exceptional case here: before window i the accumulator holds
-//! S·G with |S| < 2⁶ⁱ⁻¹ and the window adds dᵢ·2⁶ⁱ·G with |dᵢ·2⁶ⁱ| ≥ 2⁶ⁱ, so S ≢ ±dᵢ·2⁶ⁱ
-//! (mod n) for every window below the top (both sides are below n/2 in magnitude); in the
-//! top window, S ≡ dᵢ·2²⁵² would need k ≥ n and S ≡ −dᵢ·2²⁵² would need k ≡ 0 (mod n),
-//! and k is in [1, n − 1]. S = 0 happens exactly while all digits so far are 0, which the
-//! "empty" mask tracks.
+//! The windows are added from the top down, which makes every mixed addition regular. Before
+//! window i − 1 the accumulator is Tᵢ·G with Tᵢ = Σ_{j ≥ i} dⱼ·2⁶ʲ = k − Sᵢ, Sᵢ = Σ_{j < i} dⱼ·2⁶ʲ,
+//! |Sᵢ| < 2⁶ⁱ, so |Tᵢ| < n + 2⁶ⁱ < 2n; Tᵢ is 2⁶ⁱ times an odd number. The addition of
+//! dᵢ₋₁·2⁶⁽ⁱ⁻¹⁾·G is exceptional only if D = Tᵢ ∓ dᵢ₋₁·2⁶⁽ⁱ⁻¹⁾ ≡ 0 (mod n). D is 2⁶⁽ⁱ⁻¹⁾ times
+//! an odd number, so D ≠ 0, and |D| < 2n, so D = ±n, impossible for i ≥ 2 (n is odd). For
+//! i = 1: with "−", D = k − 2·d₀ = ±n gives k = n + 2·d₀ (d₀ < 0), whose own d₀ is
+//! (k mod 128) − 64 ≡ (n mod 128) + 2·d₀ − 64, i.e. d₀ ≡ 29 (mod 128): not negative; with
+//! "+", D = k = ±n, impossible. The accumulator is never at infinity either (Tᵢ is a nonzero
+//! multiple of 2⁶ⁱ below 2n in magnitude, and T₀ = k).
 
 use super::field::Field;
 use super::point::{batch_to_affine, Affine, Jacobian};
 
 /// Bits per window.
 const WINDOW: u32 = 6;
-/// Windows: 43 × 6 = 258 bits cover a 256-bit k and the carry of its top Booth digit.
+/// Windows: 42 of 6 bits (bits 1 … 252) and the top one (bits 253 … 255).
 const WINDOWS: usize = 43;
-/// Points per window: 1·B … 32·B for B = 2⁶ⁱ·G.
+/// Points per window: 1·B, 3·B, …, 63·B for B = 2⁶ⁱ·G.
 pub(crate) const PER_WINDOW: usize = 1 << (WINDOW - 1);
+/// Entries of the top window that can be read: d₄₂ ∈ {1, 3, …, 15}.
+const TOP_ENTRIES: usize = 8;
 
-/// Builds the comb table, `table[i][j]` = (j + 1)·2⁶ⁱ·G (once per process, through
+/// Builds the comb table, `table[i][j]` = (2j + 1)·2⁶ⁱ·G (once per process, through
 /// [`Field::base_table`]).
 pub(crate) fn build_table<F: Field>() -> Vec<[Affine<F>; PER_WINDOW]> {
     let mut jacobian = Vec::with_capacity(WINDOWS * PER_WINDOW);
     let mut base = Jacobian::from(&Affine::<F>::generator());
     for _ in 0..WINDOWS {
-        jacobian.push(base);
-        let mut multiple = base.double();
+        let twice = base.double();
+        let mut multiple = base;
         jacobian.push(multiple);
-        for _ in 2..PER_WINDOW {
-            multiple = multiple.add(&base);
+        for _ in 1..PER_WINDOW {
+            multiple = multiple.add(&twice);
             jacobian.push(multiple);
         }
-        // 2⁶·base = 2·(32·base).
-        base = multiple.double();
+        // 2⁶·base = 63·base + base.
+        base = multiple.add(&base);
     }
-    // No multiple is at infinity: j·2⁶ⁱ with 0 < j ≤ 32 is not divisible by the prime n.
+    // No multiple is at infinity: (2j + 1)·2⁶ⁱ with 2j + 1 ≤ 63 is not divisible by the
+    // prime n.
     let affine: Vec<Affine<F>> = batch_to_affine(&jacobian).into_iter().flatten().collect();
     affine
         .chunks_exact(PER_WINDOW)
@@ -51,61 +61,51 @@ pub(crate) fn build_table<F: Field>() -> Vec<[Affine<F>; PER_WINDOW]> {
         .collect()
 }
 
-/// Bit `i` of k (little-endian limbs), 0 past the top.
+/// `count` ≤ 8 bits of k from bit `at` (positions public: the branch is on `at` only).
 #[inline(always)]
-fn bit(k: &[u64; 4], i: i32) -> u32 {
-    if !(0..256).contains(&i) {
-        return 0;
+fn bits(k: &[u64; 4], at: usize, count: u32) -> u32 {
+    let (limb, shift) = (at / 64, at % 64);
+    let mut v = k[limb] >> shift;
+    if shift + count as usize > 64 && limb < 3 {
+        v |= k[limb + 1] << (64 - shift);
     }
-    ((k[(i / 64) as usize] >> (i % 64)) & 1) as u32
+    (v & ((1 << count) - 1)) as u32
+}
+
+/// k if k is odd, else n − k (for k in [1, n − 1]: in [1, n − 1] and odd either way),
+/// selected with a mask.
+#[inline(always)]
+fn odd_equivalent(k: &[u64; 4]) -> [u64; 4] {
+    let (n_minus_k, _) = super::sub_limbs(&super::N, k);
+    // All ones when k is even.
+    let even = std::hint::black_box((k[0] & 1).wrapping_sub(1));
+    std::array::from_fn(|i| (n_minus_k[i] & even) | (k[i] & !even))
 }
 
 /// The affine x-coordinate of k·G (Montgomery form of the field `F`), for k in [1, n − 1]
 /// given as little-endian 64-bit limbs; constant time in k.
 pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
     let table = F::base_table();
-    let mut acc = Jacobian {
-        x: F::ONE,
-        y: F::ONE,
-        z: F::ZERO,
-    };
-    // All-ones while every digit so far was 0 (the accumulator is the point at infinity).
-    let mut empty = true;
-    for (i, window) in table.iter().enumerate() {
-        // The 7 bits 6i − 1 … 6i + 5 (the bit positions are public, only their values are
-        // secret; `bit` branches on the position only).
-        let lo = 6 * i as i32 - 1;
-        let mut w = 0u32;
-        for j in 0..7 {
-            w |= bit(k, lo + j) << j;
-        }
-        // dᵢ = w₀ + (w ≫ 1 mod 32) − 32·w₆, as sign and magnitude.
-        let d = (w & 1) as i32 + ((w >> 1) & 31) as i32 - 32 * (w >> 6) as i32;
-        let negative = (d >> 31) & 1;
-        let magnitude = ((d ^ -negative) + negative) as u32;
-        // Every entry read, the one for |dᵢ| kept by masks (none for dᵢ = 0).
-        let mut q = F::lookup(window, magnitude);
+    let k = odd_equivalent(k);
+    // The top digit 2·v + 1 is positive: entry v.
+    let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
+    let mut acc = Jacobian::from(&top);
+    for i in (0..WINDOWS - 1).rev() {
+        // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is v − 32
+        // or 31 − v, i.e. the low 5 bits of v, complemented when negative.
+        let v = bits(&k, 6 * i + 1, WINDOW);
+        let negative = 1 - (v >> 5);
+        let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
+        // Every entry read, the one for |dᵢ| kept by masks.
+        let mut q = F::lookup(&table[i], entry + 1);
         let neg_y = q.y.neg();
-        q.y = F::select(&q.y, &neg_y, negative == 1);
-        let zero_digit = ct_eq(magnitude, 0);
-        let sum = add_affine_unchecked(&acc, &q);
-        // acc empty: the sum is q itself; digit 0: acc unchanged.
-        let with_q = Jacobian {
-            x: F::select(&sum.x, &q.x, empty),
-            y: F::select(&sum.y, &q.y, empty),
-            z: F::select(&sum.z, &F::ONE, empty),
-        };
-        acc = Jacobian {
-            x: F::select(&with_q.x, &acc.x, zero_digit),
-            y: F::select(&with_q.y, &acc.y, zero_digit),
-            z: F::select(&with_q.z, &acc.z, zero_digit),
-        };
-        empty &= zero_digit;
+        q.y = F::select(&q.y, &neg_y, ct_eq(negative, 1));
+        acc = add_affine_unchecked(&acc, &q);
     }
-    // k ≠ 0 mod n: acc is finite. Fermat's inversion is a fixed chain of 256 squarings and
-    // 15 multiplications (constant time). crypto-bigint's constant-time safegcd
-    // (`Uint::invert_odd_mod`) was measured at about the same cost here (5.7 µs), so it
-    // brought nothing.
+    // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
+    // fixed 620 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
+    // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
+    // 5.7 µs against 3.5 µs for Fermat's chain; `safegcd` is written for p.)
     let zinv = acc.z.invert();
     acc.x.mul(&zinv.square())
 }
@@ -118,8 +118,8 @@ fn ct_eq(a: u32, b: u32) -> bool {
     ((x | x.wrapping_neg()) >> 31) == 0
 }
 
-/// p + q for p possibly at infinity (garbage then, the caller selects) and q affine, with no
-/// exceptional-case branch (madd-2007-bl shape: 7M + 4S).
+/// p + q for q affine, p ≠ ±q and neither at infinity (the comb never adds otherwise, see
+/// the module doc), with no exceptional-case branch (madd-2007-bl shape: 7M + 4S).
 #[inline(always)]
 fn add_affine_unchecked<F: Field>(p: &Jacobian<F>, q: &Affine<F>) -> Jacobian<F> {
     let z1z1 = p.z.square();

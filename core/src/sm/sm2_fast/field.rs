@@ -118,31 +118,9 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
         }
         acc
     }
-    /// self⁻¹ (Fermat: self^(p−2)); 0 for 0. A fixed sequence of operations (so constant
-    /// time): an addition chain of 256 squarings and 15 multiplications (square-and-multiply
-    /// with a 4-bit window took 256 squarings and 79 multiplications).
-    ///
-    /// p − 2 in binary is 1³¹ 0 1¹²⁸ 0³² 1³² 1³⁰ 0 1 (1ᵏ: k ones). With xₖ = self^(2ᵏ − 1) (k
-    /// ones), built as x₂, x₃, x₆, x₁₂, x₁₅, x₃₀, x₃₁, x₃₂, the exponent is read from the top:
-    /// x₃₁, one 0, four times 32 ones, 32 zeros, 32 ones, 30 ones, then 0 1.
+    /// self⁻¹; 0 for 0. Constant time. By default Fermat's (see [`fermat_invert`]).
     fn invert(&self) -> Self {
-        let x1 = *self;
-        let x2 = x1.square().mul(&x1);
-        let x3 = x2.square().mul(&x1);
-        let x6 = x3.square_times(3).mul(&x3);
-        let x12 = x6.square_times(6).mul(&x6);
-        let x15 = x12.square_times(3).mul(&x3);
-        let x30 = x15.square_times(15).mul(&x15);
-        let x31 = x30.square().mul(&x1);
-        let x32 = x31.square().mul(&x1);
-        let mut acc = x31.square();
-        for _ in 0..4 {
-            acc = acc.square_times(32).mul(&x32);
-        }
-        acc = acc.square_times(32);
-        acc = acc.square_times(32).mul(&x32);
-        acc = acc.square_times(30).mul(&x30);
-        acc.square_times(2).mul(&x1)
+        fermat_invert(self)
     }
     /// The precomputed odd multiples of the generator for this field representation.
     fn generator_table() -> &'static [Affine<Self>];
@@ -150,6 +128,33 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn generator_split_tables() -> &'static [Vec<Affine<Self>>];
     /// The fixed-base comb table of signing for this field representation.
     fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]];
+}
+
+/// a⁻¹ (Fermat: a^(p−2)); 0 for 0. A fixed sequence of operations (so constant time): an
+/// addition chain of 256 squarings and 15 multiplications (square-and-multiply with a 4-bit
+/// window took 256 squarings and 79 multiplications).
+///
+/// p − 2 in binary is 1³¹ 0 1¹²⁸ 0³² 1³² 1³⁰ 0 1 (1ᵏ: k ones). With xₖ = a^(2ᵏ − 1) (k ones),
+/// built as x₂, x₃, x₆, x₁₂, x₁₅, x₃₀, x₃₁, x₃₂, the exponent is read from the top: x₃₁, one
+/// 0, four times 32 ones, 32 zeros, 32 ones, 30 ones, then 0 1.
+pub(crate) fn fermat_invert<F: Field>(a: &F) -> F {
+    let x1 = *a;
+    let x2 = x1.square().mul(&x1);
+    let x3 = x2.square().mul(&x1);
+    let x6 = x3.square_times(3).mul(&x3);
+    let x12 = x6.square_times(6).mul(&x6);
+    let x15 = x12.square_times(3).mul(&x3);
+    let x30 = x15.square_times(15).mul(&x15);
+    let x31 = x30.square().mul(&x1);
+    let x32 = x31.square().mul(&x1);
+    let mut acc = x31.square();
+    for _ in 0..4 {
+        acc = acc.square_times(32).mul(&x32);
+    }
+    acc = acc.square_times(32);
+    acc = acc.square_times(32).mul(&x32);
+    acc = acc.square_times(30).mul(&x30);
+    acc.square_times(2).mul(&x1)
 }
 
 /// k · a by additions: two for 3 and 4, three for 8 (k − 1 for other k ≥ 1).
@@ -173,7 +178,7 @@ fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $invert_plain:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -440,6 +445,19 @@ macro_rules! montgomery_field {
                 }
             }
 
+            /// With a constant-time inversion of plain integers (`safegcd` for 64-bit
+            /// limbs): (aR)⁻¹ from it, then times R³ by a Montgomery multiplication (two, from
+            /// R²) gives a⁻¹R. Otherwise Fermat's.
+            fn invert(&self) -> Self {
+                match $invert_plain(&self.0) {
+                    Some(inv) => {
+                        let r2 = $name(Self::R2);
+                        $name(inv).mul(&r2).mul(&r2)
+                    }
+                    None => fermat_invert(self),
+                }
+            }
+
             #[inline(always)]
             fn select(a: &Self, b: &Self, pick_b: bool) -> Self {
                 // black_box keeps the optimiser from turning the mask back into a branch.
@@ -518,7 +536,8 @@ montgomery_field!(
     accel::add,
     accel::sub,
     mul_small_64,
-    accel::lookup
+    accel::lookup,
+    safegcd_invert_64
 );
 
 #[cfg(any(test, target_arch = "wasm32"))]
@@ -535,8 +554,23 @@ montgomery_field!(
     no_accel_add,
     no_accel_sub,
     no_accel_mul_small,
-    no_accel_lookup
+    no_accel_lookup,
+    no_invert_plain_32
 );
+
+/// The constant-time divsteps inversion (`safegcd`) for the 64-bit layout.
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[inline(always)]
+fn safegcd_invert_64(a: &[u64; 4]) -> Option<[u64; 4]> {
+    Some(super::safegcd::invert(a))
+}
+
+/// The 32-bit layout (wasm32) keeps Fermat's inversion.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[inline(always)]
+fn no_invert_plain_32(_: &[u32; 8]) -> Option<[u32; 8]> {
+    None
+}
 
 /// The 32-bit layout has no accelerated multiplication.
 #[cfg(any(test, target_arch = "wasm32"))]

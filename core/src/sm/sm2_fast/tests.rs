@@ -432,6 +432,23 @@ fn check_base_multiplication<F: Field>() {
     ks.push(be_from_limbs(&[0, 0, 0, 1 << 60]));
     ks.push(be_from_limbs(&[0, 0, 0, 1 << 63]));
     ks.push(be_from_limbs(&[u64::MAX, u64::MAX, u64::MAX, 0]));
+    // The odd-digit comb: every digit +63 (2²⁵³ − 1), every digit −63 (2²⁵³ + 1), and
+    // k = 15·2²⁵³ − n with its even partner n − k, the one k whose last addition would be a
+    // doubling if the windows were added from the bottom up (see `base`).
+    ks.push(be_from_limbs(&[u64::MAX, u64::MAX, u64::MAX, (1 << 61) - 1]));
+    ks.push(be_from_limbs(&[1, 0, 0, 1 << 61]));
+    ks.push(be_from_limbs(&[
+        0xac44_0bf6_c62a_bedd,
+        0x8dfc_2094_de39_fad4,
+        0,
+        0xe000_0001_0000_0000,
+    ]));
+    ks.push(be_from_limbs(&[
+        0xa777_e812_73aa_8246,
+        0xe407_bed6_438c_0a56,
+        0xffff_ffff_ffff_fffe,
+        0x1fff_fffd_ffff_ffff,
+    ]));
     let mut rng = Rng(0xba5e);
     for _ in 0..40 {
         let k = rng.interesting(&n_be);
