@@ -393,6 +393,21 @@ mod tests {
     }
 
     #[test]
+    fn text_and_values_borrow_or_are_rebuilt_alike() {
+        let xml = "<r a=\"plain\" p:b=\"x&amp;y\"><t>one</t><t>a &lt; b<![CDATA[ & c]]></t><t>line\r\nend</t>tail</r>";
+        let root = parse(xml.as_bytes(), "x").unwrap();
+        assert_eq!(root.attr("a"), Some("plain"));
+        assert!(matches!(root.attrs[0].1, Cow::Borrowed(_)));
+        assert_eq!(root.attr("b"), Some("x&y"));
+        let texts: Vec<&str> = root.children_named("t").map(|t| &*t.text).collect();
+        assert_eq!(texts, ["one", "a < b & c", "line\nend"]);
+        assert!(matches!(root.children[0].text, Cow::Borrowed(_)));
+        assert_eq!(root.text, "tail");
+        // Not UTF-8 (a Latin-1 byte, even in a comment): the reader refuses it.
+        assert!(parse(b"<r><!-- \xe9 --><s k=\"v\">t</s></r>", "x").is_err());
+    }
+
+    #[test]
     fn hostile_xml_is_refused() {
         assert!(parse(b"<a><b></a>", "x").is_err());
         assert!(parse(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>", "x").is_err());
