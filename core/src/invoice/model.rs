@@ -232,12 +232,19 @@ fn some(text: &str) -> Option<String> {
 
 /// Text with every whitespace character removed.
 pub fn squeeze(text: &str) -> String {
+    if !text.chars().any(char::is_whitespace) {
+        return text.to_owned();
+    }
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// An amount without its currency sign and spaces (`¥526.00` → `526.00`).
 pub fn strip_currency(text: &str) -> String {
-    squeeze(text).trim_start_matches(['¥', '￥']).to_owned()
+    let squeezed = squeeze(text);
+    match squeezed.trim_start_matches(['¥', '￥']) {
+        rest if rest.len() == squeezed.len() => squeezed,
+        rest => rest.to_owned(),
+    }
 }
 
 /// An amount in cents (`526.00` → 52600, `¥-3.5` → -350); `None` unless it reads as a
@@ -309,7 +316,7 @@ pub fn date(text: &str) -> Option<String> {
 /// Every leaf element under `node` as (path, text). A child whose name repeats among its
 /// siblings gets its index (`GoodsInfos/GoodsInfo[1]/Amount`), so two files with the same
 /// structure give the same paths. The root's own name is not part of the path.
-pub fn flatten(node: &Node) -> Vec<(String, String)> {
+pub fn flatten(node: &Node<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     flatten_into(node, "", &mut out);
     out
@@ -318,17 +325,17 @@ pub fn flatten(node: &Node) -> Vec<(String, String)> {
 /// The path of `child` under `prefix` (`Parent/Name`, or `Parent/Name[i]` when `node` has several
 /// children of that name, counted in `seen`).
 pub(super) fn child_path<'a>(
-    node: &Node,
-    child: &'a Node,
+    node: &Node<'_>,
+    child: &Node<'a>,
     prefix: &str,
     seen: &mut BTreeMap<&'a str, usize>,
 ) -> String {
-    let repeats = node.children_named(&child.name).nth(1).is_some();
-    let index = seen.entry(child.name.as_str()).or_insert(0);
+    let repeats = node.children_named(child.name).nth(1).is_some();
+    let index = seen.entry(child.name).or_insert(0);
     let name = if repeats {
         format!("{}[{index}]", child.name)
     } else {
-        child.name.clone()
+        child.name.to_owned()
     };
     *index += 1;
     if prefix.is_empty() {
@@ -338,7 +345,7 @@ pub(super) fn child_path<'a>(
     }
 }
 
-fn flatten_into(node: &Node, prefix: &str, out: &mut Vec<(String, String)>) {
+fn flatten_into(node: &Node<'_>, prefix: &str, out: &mut Vec<(String, String)>) {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for child in &node.children {
         let path = child_path(node, child, prefix, &mut seen);
@@ -458,7 +465,7 @@ pub fn parse_invoice_xml(bytes: &[u8]) -> Result<Invoice, InvoiceError> {
 }
 
 /// Parses XML (BOM skipped) into its root, with the size limit.
-pub(crate) fn parse_root(bytes: &[u8], what: &str) -> Result<(usize, Node), InvoiceError> {
+pub(crate) fn parse_root<'a>(bytes: &'a [u8], what: &str) -> Result<(usize, Node<'a>), InvoiceError> {
     if bytes.len() > MAX_INVOICE_XML {
         return Err(InvoiceError::Malformed(format!(
             "{what}: {} bytes (limit {MAX_INVOICE_XML})",
@@ -471,9 +478,9 @@ pub(crate) fn parse_root(bytes: &[u8], what: &str) -> Result<(usize, Node), Invo
 }
 
 /// The kind of invoice XML a root element is, if it is one.
-pub fn xml_kind(root: &Node) -> Option<(InvoiceKind, Source)> {
+pub fn xml_kind(root: &Node<'_>) -> Option<(InvoiceKind, Source)> {
     let ns_2019 = root.attrs.iter().any(|(_, v)| v == NS_2019);
-    match root.name.as_str() {
+    match root.name {
         "eInvoice" if ns_2019 || root.child("InvoiceNo").is_some() => Some((InvoiceKind::Vat2019, Source::Xml2019)),
         "EInvoice" if root.child("EInvoiceData").is_some() || root.child("Header").is_some() => {
             Some((InvoiceKind::Digital, Source::DigitalXml))
@@ -491,7 +498,7 @@ pub fn xml_kind(root: &Node) -> Option<(InvoiceKind, Source)> {
 }
 
 /// The invoice an XML root holds.
-pub fn invoice_from_root(root: &Node) -> Result<Invoice, InvoiceError> {
+pub fn invoice_from_root(root: &Node<'_>) -> Result<Invoice, InvoiceError> {
     match xml_kind(root) {
         Some((kind, Source::Xml2019)) => Ok(from_2019_paths(kind, Source::Xml2019, &flatten(root))),
         Some((_, Source::DigitalXml)) => Ok(from_digital_xml(root)),
@@ -505,7 +512,7 @@ pub fn invoice_from_root(root: &Node) -> Result<Invoice, InvoiceError> {
 
 /// 数电票 XML: Header, EInvoiceData (Seller/BuyerInformation, BasicInformation,
 /// IssuItemInformation…), TaxSupervisionInfo, TaxBureauSignature.
-fn from_digital_xml(root: &Node) -> Invoice {
+fn from_digital_xml(root: &Node<'_>) -> Invoice {
     let mut inv = Invoice::new(InvoiceKind::Digital, Source::DigitalXml);
     let mut items: BTreeMap<usize, Item> = BTreeMap::new();
     for (path, value) in flatten(root) {
@@ -571,12 +578,12 @@ fn from_digital_xml(root: &Node) -> Invoice {
 
 /// Railway e-ticket invoice XBRL (财政部 `rai` taxonomy): the seller is China Railway and is
 /// not named in the data.
-fn from_xbrl(root: &Node) -> Invoice {
+fn from_xbrl(root: &Node<'_>) -> Invoice {
     let mut inv = Invoice::new(InvoiceKind::Railway, Source::Xbrl);
     let mut item = Item::default();
     for child in &root.children {
         let v = some(&child.text);
-        let slot = match child.name.as_str() {
+        let slot = match child.name {
             "ElectronicInvoiceRailwayETicketNumber" => &mut inv.number,
             "DateOfIssue" => &mut inv.issue_date,
             "TotalAmountExcludingTax" => &mut inv.total_excluding_tax,

@@ -97,15 +97,19 @@ impl InvoiceFile {
     }
 }
 
-/// Whether an XML attachment name or root looks like invoice data.
-fn read_xml(pkg: &mut Package<Cursor<&[u8]>>, name: &str) -> Result<Node, InvoiceError> {
+/// The bytes of an XML part, within the invoice XML size limit (parsed with [`parse_xml`]).
+fn read_xml(pkg: &mut Package<Cursor<&[u8]>>, name: &str) -> Result<Vec<u8>, InvoiceError> {
     if pkg.entry(name).is_some_and(|e| e.size > MAX_INVOICE_XML as u64) {
         return Err(InvoiceError::Malformed(format!(
             "{name}: larger than {MAX_INVOICE_XML} bytes"
         )));
     }
-    let bytes = pkg.read(name)?;
-    Ok(parse_root(&bytes, name)?.1)
+    Ok(pkg.read(name)?)
+}
+
+/// The root element of an XML part read by [`read_xml`].
+fn parse_xml<'a>(bytes: &'a [u8], name: &str) -> Result<Node<'a>, InvoiceError> {
+    Ok(parse_root(bytes, name)?.1)
 }
 
 /// The real entry name of a location, resolved against the file that names it.
@@ -127,22 +131,23 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
         .entry("OFD.xml")
         .map(|e| e.name.clone())
         .ok_or_else(|| InvoiceError::NotInvoice("no OFD.xml".into()))?;
-    let root = read_xml(pkg, &root_name)?;
+    let root_bytes = read_xml(pkg, &root_name)?;
+    let root = parse_xml(&root_bytes, &root_name)?;
     let body = xml::doc_bodies(&root)?
         .into_iter()
         .next()
         .ok_or_else(|| InvoiceError::Malformed("OFD.xml has no DocBody".into()))?;
     let custom_data: Vec<(String, String)> = root
         .children_named("DocBody")
-        .filter_map(|b| b.child("DocInfo")?.child("CustomDatas").cloned())
-        .flat_map(|c| c.children)
-        .filter(|c| c.name == "CustomData")
+        .filter_map(|b| b.child("DocInfo")?.child("CustomDatas"))
+        .flat_map(|c| c.children_named("CustomData"))
         .filter_map(|c| Some((c.attr("Name")?.to_owned(), c.text.trim().to_owned())))
         .take(MAX_PARTS * 4)
         .collect();
     let doc_name = locate(pkg, &root_name, &body.doc_root)
         .ok_or_else(|| InvoiceError::Malformed(format!("DocRoot {} is not in the package", body.doc_root)))?;
-    let doc = read_xml(pkg, &doc_name)?;
+    let doc_bytes = read_xml(pkg, &doc_name)?;
+    let doc = parse_xml(&doc_bytes, &doc_name)?;
     let mut structure_files = vec![root_name.clone(), doc_name.clone()];
 
     // Pages.
@@ -162,10 +167,13 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
         .unwrap_or_default();
 
     // Attachments: the first that is invoice data.
-    let mut data: Option<(String, Node)> = None;
+    // Attachments: the first that is invoice data (parsed again below, so that its tree can
+    // borrow bytes that outlive the loop).
+    let mut data_found: Option<(String, Vec<u8>)> = None;
     if let Some(list_name) = doc.child_text("Attachments").and_then(|l| locate(pkg, &doc_name, l)) {
         structure_files.push(list_name.clone());
-        let list = read_xml(pkg, &list_name)?;
+        let list_bytes = read_xml(pkg, &list_name)?;
+        let list = parse_xml(&list_bytes, &list_name)?;
         for att in list.children_named("Attachment").take(MAX_PARTS) {
             let Some(file) = att.child_text("FileLoc").and_then(|l| locate(pkg, &list_name, l)) else {
                 continue;
@@ -173,29 +181,34 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
             if !file.to_lowercase().ends_with(".xml") {
                 continue;
             }
-            if let Ok(node) = read_xml(pkg, &file) {
-                if xml_kind(&node).is_some() {
-                    data = Some((file, node));
-                    break;
-                }
+            let Ok(bytes) = read_xml(pkg, &file) else { continue };
+            if parse_xml(&bytes, &file).is_ok_and(|node| xml_kind(&node).is_some()) {
+                data_found = Some((file, bytes));
+                break;
             }
         }
     }
+    let data: Option<(&String, Node<'_>)> = data_found
+        .as_ref()
+        .and_then(|(file, bytes)| Some((file, parse_xml(bytes, file).ok()?)));
 
     // CustomTags.
     let mut tag_files = Vec::new();
     let mut tags = Vec::new();
     if let Some(list_name) = doc.child_text("CustomTags").and_then(|l| locate(pkg, &doc_name, l)) {
         tag_files.push(list_name.clone());
-        let list = read_xml(pkg, &list_name)?;
+        let list_bytes = read_xml(pkg, &list_name)?;
+        let list = parse_xml(&list_bytes, &list_name)?;
         for tag in list.children_named("CustomTag").take(MAX_PARTS) {
             let Some(file) = tag.child_text("FileLoc").and_then(|l| locate(pkg, &list_name, l)) else {
                 continue;
             };
             tag_files.push(file.clone());
             // An empty or unreadable tag file maps nothing (seen in the wild).
-            if let Ok(node) = read_xml(pkg, &file) {
-                collect_tags(&node, "", &mut tags);
+            if let Ok(bytes) = read_xml(pkg, &file) {
+                if let Ok(node) = parse_xml(&bytes, &file) {
+                    collect_tags(&node, "", &mut tags);
+                }
             }
         }
     }
@@ -222,7 +235,8 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
     let mut page_text = BTreeMap::new();
     let mut images = Vec::new();
     for (id, file) in wanted {
-        let node = read_xml(pkg, file)?;
+        let bytes = read_xml(pkg, file)?;
+        let node = parse_xml(&bytes, file)?;
         let mut texts = BTreeMap::new();
         let mut image_ids = Vec::new();
         walk_page(&node, &mut texts, &mut image_ids);
@@ -262,7 +276,7 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
             if invoice.source == Source::Xml2019 {
                 file.data_paths = flatten(&node);
             }
-            file.data_file = Some(name);
+            file.data_file = Some(name.clone());
             invoice
         }
         None => from_page(&file)?,
@@ -319,7 +333,7 @@ pub fn custom<'a>(file: &'a InvoiceFile, name: &str) -> Option<&'a str> {
 }
 
 /// Walks a CustomTag file: every element holding ObjectRef children is a field.
-fn collect_tags(node: &Node, prefix: &str, out: &mut Vec<TagRef>) {
+fn collect_tags(node: &Node<'_>, prefix: &str, out: &mut Vec<TagRef>) {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for child in node.children.iter().filter(|c| c.name != "ObjectRef") {
         if out.len() >= MAX_TEXT_OBJECTS {
@@ -346,13 +360,13 @@ fn collect_tags(node: &Node, prefix: &str, out: &mut Vec<TagRef>) {
 }
 
 /// Text objects (ID → text) and image resource IDs of a page, nested blocks included.
-fn walk_page(node: &Node, texts: &mut BTreeMap<String, String>, images: &mut Vec<String>) {
+fn walk_page(node: &Node<'_>, texts: &mut BTreeMap<String, String>, images: &mut Vec<String>) {
     for child in &node.children {
-        match child.name.as_str() {
+        match child.name {
             "TextObject" => {
                 if texts.len() < MAX_TEXT_OBJECTS {
                     if let Some(id) = child.attr("ID") {
-                        let text: String = child.children_named("TextCode").map(|t| t.text.as_str()).collect();
+                        let text: String = child.children_named("TextCode").map(|t| &*t.text).collect();
                         texts.insert(id.to_owned(), text);
                     }
                 }
@@ -364,7 +378,7 @@ fn walk_page(node: &Node, texts: &mut BTreeMap<String, String>, images: &mut Vec
 }
 
 /// MultiMedia resources of the document (DocumentRes and PublicRes): ID → (entry, format).
-fn media_files(pkg: &mut Package<Cursor<&[u8]>>, doc: &Node, doc_name: &str) -> BTreeMap<String, (String, String)> {
+fn media_files(pkg: &mut Package<Cursor<&[u8]>>, doc: &Node<'_>, doc_name: &str) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();
     let Some(common) = doc.child("CommonData") else {
         return out;
@@ -374,7 +388,12 @@ fn media_files(pkg: &mut Package<Cursor<&[u8]>>, doc: &Node, doc_name: &str) -> 
             let Some(res_name) = locate(pkg, doc_name, loc.text.trim()) else {
                 continue;
             };
-            let Ok(res) = read_xml(pkg, &res_name) else { continue };
+            let Ok(res_bytes) = read_xml(pkg, &res_name) else {
+                continue;
+            };
+            let Ok(res) = parse_xml(&res_bytes, &res_name) else {
+                continue;
+            };
             // BaseLoc: the folder resource files are relative to.
             let base = res.attr("BaseLoc").map_or_else(
                 || res_name.clone(),

@@ -404,7 +404,7 @@ impl LicenceData {
             if text.is_empty() {
                 continue;
             }
-            data.set(&leaf.name, text.to_owned())?;
+            data.set(leaf.name, text.to_owned())?;
         }
         Ok(data)
     }

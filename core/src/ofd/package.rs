@@ -177,6 +177,11 @@ impl<R: Read + Seek> Package<R> {
     /// The entry a (normalised or not) name designates, matching case-insensitively when the
     /// exact name is absent.
     pub fn entry(&self, name: &str) -> Option<&Entry> {
+        // A name already in normal form (as the entry names are, and most names asked for)
+        // is found as it is: normalising is idempotent, so the answer is the same.
+        if let Some(entry) = self.entries.get(name) {
+            return Some(entry);
+        }
         let name = normalise(name)?;
         self.entries
             .get(&name)

@@ -354,7 +354,8 @@ fn stamp_annot(
             "stamp placement {numbers:?}: lengths must be finite and the size positive"
         )));
     }
-    let document = xml::parse(&pkg.read(doc_root)?, doc_root)?;
+    let document_bytes = pkg.read(doc_root)?;
+    let document = xml::parse(&document_bytes, doc_root)?;
     let pages = xml::page_ids(&document);
     let page_id = pages.get(p.page_index).filter(|id| !id.is_empty()).ok_or_else(|| {
         OfdError::Missing(format!(

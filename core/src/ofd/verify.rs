@@ -164,18 +164,24 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
         .entry("OFD.xml")
         .map(|e| e.name.clone())
         .ok_or_else(|| OfdError::Missing("OFD.xml".into()))?;
-    let root = xml::parse(&pkg.read(&root_name)?, &root_name)?;
+    let root_bytes = pkg.read(&root_name)?;
+    let root = xml::parse(&root_bytes, &root_name)?;
     let mut found = Vec::new();
     for body in xml::doc_bodies(&root)? {
         let Some(loc) = body.signatures else { continue };
         // Display only: a Document.xml that cannot be read costs the page numbers, nothing else.
         let pages: Rc<[String]> = Package::<R>::resolve(&root_name, &body.doc_root)
-            .and_then(|doc| xml::parse(&pkg.read(&doc).ok()?, &doc).ok())
-            .map_or_else(Vec::new, |document| xml::page_ids(&document))
+            .and_then(|doc| {
+                let bytes = pkg.read(&doc).ok()?;
+                let document = xml::parse(&bytes, &doc).ok()?;
+                Some(xml::page_ids(&document))
+            })
+            .unwrap_or_default()
             .into();
         let list = Package::<R>::resolve(&root_name, &loc)
             .ok_or_else(|| OfdError::Malformed(format!("bad Signatures location {loc:?}")))?;
-        let list_xml = xml::parse(&pkg.read(&list)?, &list)?;
+        let list_bytes = pkg.read(&list)?;
+        let list_xml = xml::parse(&list_bytes, &list)?;
         for entry in xml::signature_entries(&list_xml)? {
             if found.len() == MAX_SIGNATURES {
                 return Err(OfdError::TooLarge(format!("more than {MAX_SIGNATURES} signatures")));

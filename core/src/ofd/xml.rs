@@ -2,6 +2,8 @@
 //! Signatures.xml, Signature.xml. Elements are matched by local name, so the `ofd:` prefix
 //! (present, absent, or another one) does not matter, as real files vary.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use quick_xml::events::Event;
 
@@ -13,33 +15,36 @@ pub const MAX_DEPTH: usize = 64;
 /// Most elements in one file.
 pub const MAX_NODES: usize = 200_000;
 
-/// An element: local name, attributes (local names), text, children.
+/// An element: local name, attributes (local names), text, children. Names, and attribute
+/// values and text written without entities or line ends to normalise, borrow from the
+/// parsed bytes: a tree costs an allocation per element with children or attributes, not one
+/// per name and value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Node {
+pub struct Node<'a> {
     /// Local name (no prefix).
-    pub name: String,
+    pub name: &'a str,
     /// Attributes by local name.
-    pub attrs: Vec<(String, String)>,
+    pub attrs: Vec<(&'a str, Cow<'a, str>)>,
     /// Concatenated text content.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Child elements.
-    pub children: Vec<Node>,
+    pub children: Vec<Node<'a>>,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The first child element with this local name.
-    pub fn child(&self, name: &str) -> Option<&Node> {
+    pub fn child(&self, name: &str) -> Option<&Node<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child element with this local name.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub fn children_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Node<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// An attribute by local name.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| *k == name).map(|(_, v)| &**v)
     }
 
     /// Trimmed text of the first child with this name.
@@ -48,23 +53,66 @@ impl Node {
     }
 }
 
-fn local(name: &str) -> String {
-    match name.rsplit_once(':') {
-        Some((_, local)) => local.to_owned(),
-        None => name.to_owned(),
+/// The local part of a qualified name (after the last `:`).
+fn local(name: &str) -> &str {
+    match name.bytes().rposition(|b| b == b':') {
+        Some(at) => name.get(at + 1..).unwrap_or(name),
+        None => name,
     }
 }
 
-/// Parses a document into its root element.
-pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
+/// The parsed bytes, as text when they are UTF-8 throughout (checked once), so that a slice
+/// of them need not be checked again.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Input<'a> {
+    /// `part` (a slice the reader handed out for a shorter lifetime) as a slice of the input,
+    /// when it lies within it (the reader gives slices of its input for names and for values
+    /// it did not have to rewrite); `None` otherwise.
+    fn within(self, part: &str) -> Option<&'a str> {
+        let (base, len) = match self {
+            Input::Text(t) => (t.as_ptr() as usize, t.len()),
+            Input::Bytes(b) => (b.as_ptr() as usize, b.len()),
+        };
+        let start = (part.as_ptr() as usize).checked_sub(base)?;
+        let end = start.checked_add(part.len()).filter(|end| *end <= len)?;
+        match self {
+            Input::Text(t) => t.get(start..end),
+            Input::Bytes(b) => std::str::from_utf8(b.get(start..end)?).ok(),
+        }
+    }
+
+    /// `part` borrowed from the input when it is a slice of it, else copied.
+    fn keep(self, part: &str) -> Cow<'a, str> {
+        self.within(part)
+            .map_or_else(|| Cow::Owned(part.to_owned()), Cow::Borrowed)
+    }
+}
+
+/// Appends text to an element's text: the first piece is kept as it came (borrowed when it
+/// is a slice of the input), later ones are concatenated.
+fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else if !piece.is_empty() {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+/// Parses a document into its root element, which borrows from `xml`.
+pub fn parse<'a>(xml: &'a [u8], file: &str) -> Result<Node<'a>, OfdError> {
     let bad = |e: &dyn std::fmt::Display| OfdError::Malformed(format!("{file}: {e}"));
+    let input = std::str::from_utf8(xml).map_or(Input::Bytes(xml), Input::Text);
     let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut stack: Vec<Node> = Vec::new();
+    let mut stack: Vec<Node<'a>> = Vec::new();
     let mut root = None;
     let mut nodes = 0usize;
-    let mut buf = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| bad(&e))?;
+        let event = reader.read_event().map_err(|e| bad(&e))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 nodes += 1;
@@ -73,17 +121,30 @@ pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
                         "{file}: more than {MAX_NODES} elements or {MAX_DEPTH} levels"
                     )));
                 }
+                let name = e.name().0;
                 let mut node = Node {
-                    name: local(e.name().as_ref()),
+                    name: local(
+                        input
+                            .within(name)
+                            .ok_or_else(|| bad(&"element name outside the input"))?,
+                    ),
                     ..Node::default()
                 };
                 for attr in e.attributes() {
                     let attr = attr.map_err(|e| bad(&e))?;
-                    let value = attr
+                    let key = local(
+                        input
+                            .within(attr.key.0)
+                            .ok_or_else(|| bad(&"attribute name outside the input"))?,
+                    );
+                    let value = match attr
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|e| bad(&e))?
-                        .into_owned();
-                    node.attrs.push((local(attr.key.as_ref()), value));
+                    {
+                        Cow::Borrowed(v) => input.keep(v),
+                        Cow::Owned(v) => Cow::Owned(v),
+                    };
+                    node.attrs.push((key, value));
                 }
                 if matches!(event, Event::Empty(_)) {
                     close(&mut stack, &mut root, node);
@@ -97,12 +158,12 @@ pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
+                    append(&mut top.text, t.xml10_content());
                 }
             }
             Event::CData(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t);
+                    append(&mut top.text, t.into_inner());
                 }
             }
             Event::GeneralRef(r) => {
@@ -118,14 +179,13 @@ pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
                             other => return Err(bad(&format!("unknown entity &{other};"))),
                         },
                     };
-                    top.text.push_str(&text);
+                    append(&mut top.text, Cow::Owned(text));
                 }
             }
             Event::Eof => break,
             Event::DocType(_) => return Err(bad(&"DOCTYPE is not allowed")),
             _ => {}
         }
-        buf.clear();
     }
     if !stack.is_empty() {
         return Err(bad(&"unclosed element"));
@@ -133,7 +193,7 @@ pub fn parse(xml: &[u8], file: &str) -> Result<Node, OfdError> {
     root.ok_or_else(|| bad(&"no root element"))
 }
 
-fn close(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
+fn close<'a>(stack: &mut [Node<'a>], root: &mut Option<Node<'a>>, node: Node<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(node),
         None => {
@@ -154,7 +214,7 @@ pub struct DocBody {
 }
 
 /// The `DocBody` elements of OFD.xml.
-pub fn doc_bodies(root: &Node) -> Result<Vec<DocBody>, OfdError> {
+pub fn doc_bodies(root: &Node<'_>) -> Result<Vec<DocBody>, OfdError> {
     if root.name != "OFD" {
         return Err(OfdError::Malformed(format!(
             "OFD.xml root is <{}>, not <OFD>",
@@ -178,7 +238,7 @@ pub fn doc_bodies(root: &Node) -> Result<Vec<DocBody>, OfdError> {
 }
 
 /// The `ID` of each `Pages/Page` of a Document.xml, in document order (page 1 first).
-pub fn page_ids(document: &Node) -> Vec<String> {
+pub fn page_ids(document: &Node<'_>) -> Vec<String> {
     document.child("Pages").map_or(Vec::new(), |pages| {
         pages
             .children_named("Page")
@@ -209,7 +269,7 @@ pub struct SignatureEntry {
 }
 
 /// The entries of Signatures.xml, in document order.
-pub fn signature_entries(root: &Node) -> Result<Vec<SignatureEntry>, OfdError> {
+pub fn signature_entries(root: &Node<'_>) -> Result<Vec<SignatureEntry>, OfdError> {
     root.children_named("Signature")
         .map(|s| {
             Ok(SignatureEntry {
@@ -271,7 +331,7 @@ pub struct SignatureXml {
 }
 
 /// Reads Signature.xml.
-pub fn signature_xml(root: &Node) -> Result<SignatureXml, OfdError> {
+pub fn signature_xml(root: &Node<'_>) -> Result<SignatureXml, OfdError> {
     if root.name != "Signature" {
         return Err(OfdError::Malformed(format!(
             "Signature.xml root is <{}>, not <Signature>",
@@ -330,6 +390,21 @@ mod tests {
         let b = parse(br#"<OFD><DocBody><DocRoot>Doc_0/Document.xml</DocRoot><Signatures>S&amp;x.xml</Signatures></DocBody></OFD>"#, "b").unwrap();
         assert_eq!(doc_bodies(&a).unwrap()[0].doc_root, "Doc_0/Document.xml");
         assert_eq!(doc_bodies(&b).unwrap()[0].signatures.as_deref(), Some("S&x.xml"));
+    }
+
+    #[test]
+    fn text_and_values_borrow_or_are_rebuilt_alike() {
+        let xml = "<r a=\"plain\" p:b=\"x&amp;y\"><t>one</t><t>a &lt; b<![CDATA[ & c]]></t><t>line\r\nend</t>tail</r>";
+        let root = parse(xml.as_bytes(), "x").unwrap();
+        assert_eq!(root.attr("a"), Some("plain"));
+        assert!(matches!(root.attrs[0].1, Cow::Borrowed(_)));
+        assert_eq!(root.attr("b"), Some("x&y"));
+        let texts: Vec<&str> = root.children_named("t").map(|t| &*t.text).collect();
+        assert_eq!(texts, ["one", "a < b & c", "line\nend"]);
+        assert!(matches!(root.children[0].text, Cow::Borrowed(_)));
+        assert_eq!(root.text, "tail");
+        // Not UTF-8 (a Latin-1 byte, even in a comment): the reader refuses it.
+        assert!(parse(b"<r><!-- \xe9 --><s k=\"v\">t</s></r>", "x").is_err());
     }
 
     #[test]
