@@ -9,25 +9,31 @@ use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::Name;
 
 /// The short names shown for the attribute types certificates carry.
+const SHORT_NAMES: [(ObjectIdentifier, &str); 15] = [
+    (ObjectIdentifier::new_unwrap("2.5.4.3"), "CN"),
+    (ObjectIdentifier::new_unwrap("2.5.4.4"), "SN"),
+    (ObjectIdentifier::new_unwrap("2.5.4.5"), "serialNumber"),
+    (ObjectIdentifier::new_unwrap("2.5.4.6"), "C"),
+    (ObjectIdentifier::new_unwrap("2.5.4.7"), "L"),
+    (ObjectIdentifier::new_unwrap("2.5.4.8"), "ST"),
+    (ObjectIdentifier::new_unwrap("2.5.4.9"), "street"),
+    (ObjectIdentifier::new_unwrap("2.5.4.10"), "O"),
+    (ObjectIdentifier::new_unwrap("2.5.4.11"), "OU"),
+    (ObjectIdentifier::new_unwrap("2.5.4.12"), "title"),
+    (ObjectIdentifier::new_unwrap("2.5.4.42"), "GN"),
+    (ObjectIdentifier::new_unwrap("2.5.4.97"), "organizationIdentifier"),
+    (ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1"), "emailAddress"),
+    (ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.25"), "DC"),
+    (ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1"), "UID"),
+];
+
+/// The short name of an attribute type (compared as encoded: no OID is formatted as text for
+/// a known type, which made displaying a name cost as much as a field multiplication chain).
 fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
-    Some(match oid.to_string().as_str() {
-        "2.5.4.3" => "CN",
-        "2.5.4.4" => "SN",
-        "2.5.4.5" => "serialNumber",
-        "2.5.4.6" => "C",
-        "2.5.4.7" => "L",
-        "2.5.4.8" => "ST",
-        "2.5.4.9" => "street",
-        "2.5.4.10" => "O",
-        "2.5.4.11" => "OU",
-        "2.5.4.12" => "title",
-        "2.5.4.42" => "GN",
-        "2.5.4.97" => "organizationIdentifier",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        "0.9.2342.19200300.100.1.25" => "DC",
-        "0.9.2342.19200300.100.1.1" => "UID",
-        _ => return None,
-    })
+    SHORT_NAMES
+        .iter()
+        .find(|(known, _)| known == oid)
+        .map(|&(_, name)| name)
 }
 
 /// The text of a directory string value, whatever string type encodes it; `None` for
@@ -62,20 +68,32 @@ pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
 /// A name as people read it: `C=CN, O=某省数字证书认证中心, CN=张三`, in the order the
 /// certificate lists the attributes. Values that are not strings are shown as `#hex`.
 pub fn display(name: &Name) -> String {
-    let mut parts = Vec::new();
-    for rdn in name.iter_rdn() {
-        let atvs: Vec<String> = rdn
-            .iter()
-            .map(|atv| {
-                let key = short_name(&atv.oid).map_or_else(|| atv.oid.to_string(), str::to_owned);
-                let value = attribute_text(atv)
-                    .unwrap_or_else(|| format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())));
-                format!("{key}={value}")
-            })
-            .collect();
-        parts.push(atvs.join("+"));
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (i, rdn) in name.iter_rdn().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            match short_name(&atv.oid) {
+                Some(key) => out.push_str(key),
+                None => {
+                    let _ = write!(out, "{}", atv.oid);
+                }
+            }
+            out.push('=');
+            match attribute_text(atv) {
+                Some(value) => out.push_str(&value),
+                None => {
+                    let _ = write!(out, "#{}", hex::encode(atv.value.to_der().unwrap_or_default()));
+                }
+            }
+        }
     }
-    parts.join(", ")
+    out
 }
 
 /// The last common name, if any (the most specific one).
@@ -89,7 +107,7 @@ pub fn common_name(name: &Name) -> Option<String> {
 
 /// A comparable form of a name: each RDN as a sorted list of (type, folded value).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct NameKey(Vec<Vec<(String, String)>>);
+pub struct NameKey(Vec<Vec<(ObjectIdentifier, String)>>);
 
 /// The comparable form of `name` (RFC 5280 §7.1: string values compared case-insensitively
 /// with white space folded; other values by their DER).
@@ -97,15 +115,15 @@ pub fn name_key(name: &Name) -> NameKey {
     NameKey(name.iter_rdn().map(rdn_key).collect())
 }
 
-fn rdn_key(rdn: &x509_cert::name::RelativeDistinguishedName) -> Vec<(String, String)> {
-    let mut atvs: Vec<(String, String)> = rdn
+fn rdn_key(rdn: &x509_cert::name::RelativeDistinguishedName) -> Vec<(ObjectIdentifier, String)> {
+    let mut atvs: Vec<(ObjectIdentifier, String)> = rdn
         .iter()
         .map(|atv| {
             let value = match attribute_text(atv) {
                 Some(text) => fold(&text),
                 None => format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())),
             };
-            (atv.oid.to_string(), value)
+            (atv.oid, value)
         })
         .collect();
     atvs.sort();
