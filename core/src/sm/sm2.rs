@@ -532,6 +532,7 @@ impl Sm2Verifier {
 
     /// As [`Sm2Verifier::cached_from_spki`], for a key already decoded (a token's JWK: one
     /// identity provider's key signs every token a service verifies).
+    #[cfg(feature = "token")]
     pub(crate) fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
         Self::cached(&key.to_sec1_uncompressed(), distid, || Sm2Verifier::new(key, distid))
     }
@@ -1351,6 +1352,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "token")]
     fn a_key_met_again_gets_the_same_cached_verifier() {
         let signer = Sm2Signer::new(&key(), DEFAULT_DISTID).unwrap();
         let public = key().public_key();
