@@ -8,9 +8,12 @@ use der::{Encode, Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::Name;
 
+/// commonName (2.5.4.3).
+const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+
 /// The short names shown for the attribute types certificates carry.
 const SHORT_NAMES: [(ObjectIdentifier, &str); 15] = [
-    (ObjectIdentifier::new_unwrap("2.5.4.3"), "CN"),
+    (COMMON_NAME, "CN"),
     (ObjectIdentifier::new_unwrap("2.5.4.4"), "SN"),
     (ObjectIdentifier::new_unwrap("2.5.4.5"), "serialNumber"),
     (ObjectIdentifier::new_unwrap("2.5.4.6"), "C"),
@@ -65,6 +68,11 @@ pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
     }
 }
 
+/// A value that is not a string, as names show it: `#` and the hex of its DER.
+fn not_a_string(atv: &AttributeTypeAndValue) -> String {
+    format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default()))
+}
+
 /// A name as people read it: `C=CN, O=某省数字证书认证中心, CN=张三`, in the order the
 /// certificate lists the attributes. Values that are not strings are shown as `#hex`.
 pub fn display(name: &Name) -> String {
@@ -87,9 +95,7 @@ pub fn display(name: &Name) -> String {
             out.push('=');
             match attribute_text(atv) {
                 Some(value) => out.push_str(&value),
-                None => {
-                    let _ = write!(out, "#{}", hex::encode(atv.value.to_der().unwrap_or_default()));
-                }
+                None => out.push_str(&not_a_string(atv)),
             }
         }
     }
@@ -98,9 +104,8 @@ pub fn display(name: &Name) -> String {
 
 /// The last common name, if any (the most specific one).
 pub fn common_name(name: &Name) -> Option<String> {
-    let cn = ObjectIdentifier::new_unwrap("2.5.4.3");
     name.iter()
-        .filter(|atv| atv.oid == cn)
+        .filter(|atv| atv.oid == COMMON_NAME)
         .filter_map(attribute_text)
         .last()
 }
@@ -121,7 +126,7 @@ fn rdn_key(rdn: &x509_cert::name::RelativeDistinguishedName) -> Vec<(ObjectIdent
         .map(|atv| {
             let value = match attribute_text(atv) {
                 Some(text) => fold(&text),
-                None => format!("#{}", hex::encode(atv.value.to_der().unwrap_or_default())),
+                None => not_a_string(atv),
             };
             (atv.oid, value)
         })
