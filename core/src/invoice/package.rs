@@ -166,7 +166,6 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
         })
         .unwrap_or_default();
 
-    // Attachments: the first that is invoice data.
     // Attachments: the first that is invoice data (parsed again below, so that its tree can
     // borrow bytes that outlive the loop).
     let mut data_found: Option<(String, Vec<u8>)> = None;
