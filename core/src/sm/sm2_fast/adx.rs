@@ -392,7 +392,7 @@ const _: () = {
 #[inline(always)]
 pub(crate) fn lookup<E: RowLayout>(table: &[E], index: u32) -> Option<[u64; 8]> {
     // The assembly reads two entries per round.
-    if !avx2() || table.is_empty() || table.len() % 2 != 0 {
+    if !avx2() || table.is_empty() || !table.len().is_multiple_of(2) {
         return None;
     }
     // SAFETY: AVX2 was detected above and the length checked to be even and nonzero.

@@ -136,7 +136,15 @@ fn divsteps(mut delta2: i64, mut f: u64, mut g: u64, steps: u32) -> (i64, [i64; 
         delta2 = (delta2 ^ swap as i64).wrapping_sub(swap as i64) + 2;
     }
     let scale = STEPS - steps;
-    (delta2, [(u << scale) as i64, (v << scale) as i64, (q << scale) as i64, (r << scale) as i64])
+    (
+        delta2,
+        [
+            (u << scale) as i64,
+            (v << scale) as i64,
+            (q << scale) as i64,
+            (r << scale) as i64,
+        ],
+    )
 }
 
 /// (a, b) ← ((u·a + v·b)/2⁶², (q·a + r·b)/2⁶²) for the matrix [u, v, q, r].
