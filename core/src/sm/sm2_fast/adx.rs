@@ -31,6 +31,10 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use super::field::{fermat_invert, reduction_multiple_64, safegcd_invert_64, small_multiple_by_additions};
+use super::field::{montgomery_field, Fe64, Field};
+use super::point::Affine;
+
 /// 0: not yet detected, 1: absent, 2: present.
 static DETECTED: AtomicU8 = AtomicU8::new(0);
 
@@ -132,21 +136,21 @@ macro_rules! product_row {
 /// (m≪32, m≫32, m≪32, m≫32): one addition and one subtraction chain, computed modulo 2²⁵⁶
 /// (the true result is below 2²⁵⁶, so a carry of the first chain is cancelled by a borrow of
 /// the second). The result's limbs are $a, $b, $c, $m from the bottom (the registers rotate,
-/// no moves). Scratch rax, rcx.
+/// no moves). Scratch rax, rcx; rdx must hold 32.
 ///
 /// The dependency chain from m to the next round's m is two instructions (add, subtract):
 /// the rounds overlap with each other and with the product's last rows.
 macro_rules! reduce_round {
     ($m:literal, $a:literal, $b:literal, $c:literal) => {
         concat!(
-            "mov rax, ",
+            // rdx = 32 (set by `reduce_product`): BMI2's shifts by a register, one
+            // instruction each and no copy of m.
+            "shlx rax, ",
             $m,
-            "\n",
-            "shl rax, 32\n",
-            "mov rcx, ",
+            ", rdx\n",
+            "shrx rcx, ",
             $m,
-            "\n",
-            "shr rcx, 32\n",
+            ", rdx\n",
             "add ",
             $a,
             ", ",
@@ -180,10 +184,11 @@ macro_rules! reduce_round {
 /// The 512-bit a·b or a² in r8..r15 (L = r8..r11, H = r12..r15) to L·R⁻¹ + H mod p: four
 /// reduction rounds on L alone give (L + M·p)/2²⁵⁶ ≤ p (M < 2²⁵⁶), plus H < p (a, b < p),
 /// below 2p with its carry in r12, then one conditional subtraction of p into rax, rcx, rdx,
-/// r14. Scratch rax, rcx, r13, r15.
+/// r14. Scratch rax, rcx, rdx, r13, r15. Needs BMI2 (SHLX, SHRX).
 macro_rules! reduce_product {
     () => {
         concat!(
+            "mov edx, 32\n",
             reduce_round!("r8", "r9", "r10", "r11"),
             reduce_round!("r9", "r10", "r11", "r8"),
             reduce_round!("r10", "r11", "r8", "r9"),
@@ -227,6 +232,12 @@ pub(crate) fn add(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
     if !available() {
         return None;
     }
+    Some(add_asm(a, b))
+}
+
+/// a + b mod p for a, b below p: base x86-64 instructions, so callable on any x86-64 CPU.
+#[inline(always)]
+fn add_asm(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
     let (r0, r1, r2, r3): (u64, u64, u64, u64);
     // SAFETY: the block reads a[0..4] and b[0..4] through pointers from references to
     // [u64; 4] (valid, aligned, 32 bytes), writes only the registers declared as outputs or
@@ -261,7 +272,7 @@ pub(crate) fn add(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
             options(pure, readonly, nostack),
         );
     }
-    Some([r0, r1, r2, r3])
+    [r0, r1, r2, r3]
 }
 
 /// a − b mod p for a, b below p, or `None` without BMI2/ADX (as [`add`]).
@@ -270,6 +281,12 @@ pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
     if !available() {
         return None;
     }
+    Some(sub_asm(a, b))
+}
+
+/// a − b mod p for a, b below p: base x86-64 instructions (as [`add_asm`]).
+#[inline(always)]
+fn sub_asm(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
     let (r0, r1, r2, r3): (u64, u64, u64, u64);
     // SAFETY: as in `add`: reads a[0..4] and b[0..4] through pointers from references to
     // [u64; 4], writes only declared registers, no stack, flags clobbered, base x86-64.
@@ -305,7 +322,7 @@ pub(crate) fn sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
             options(pure, readonly, nostack),
         );
     }
-    Some([r0, r1, r2, r3])
+    [r0, r1, r2, r3]
 }
 
 /// x, through an empty `asm!` block: the compiler no longer knows anything about the value
@@ -339,12 +356,31 @@ fn avx2() -> bool {
     }
 }
 
-// The table read below walks `&[Affine<Fe64>]` as 64-byte rows, x's four limbs then y's.
+/// A table row the AVX2 table read may walk as 64 bytes, x's four limbs then y's: only the
+/// two types below, whose layout is asserted at compile time (sealed: no other module can
+/// implement it).
+pub(crate) trait RowLayout: sealed::Row {}
+impl RowLayout for Affine<Fe64> {}
+impl RowLayout for Affine<FeAdx> {}
+
+mod sealed {
+    /// Implemented only here, for the two rows of [`super::RowLayout`].
+    pub trait Row {}
+    impl Row for super::Affine<super::Fe64> {}
+    impl Row for super::Affine<super::FeAdx> {}
+}
+
+// The table read below walks `&[Affine<Fe64>]` and `&[Affine<FeAdx>]` as 64-byte rows, x's
+// four limbs then y's.
 const _: () = {
-    assert!(core::mem::size_of::<super::field::Fe64>() == 32);
-    assert!(core::mem::size_of::<super::point::Affine<super::field::Fe64>>() == 64);
-    assert!(core::mem::offset_of!(super::point::Affine<super::field::Fe64>, x) == 0);
-    assert!(core::mem::offset_of!(super::point::Affine<super::field::Fe64>, y) == 32);
+    assert!(core::mem::size_of::<Fe64>() == 32);
+    assert!(core::mem::size_of::<Affine<Fe64>>() == 64);
+    assert!(core::mem::offset_of!(Affine<Fe64>, x) == 0);
+    assert!(core::mem::offset_of!(Affine<Fe64>, y) == 32);
+    assert!(core::mem::size_of::<FeAdx>() == 32);
+    assert!(core::mem::size_of::<Affine<FeAdx>>() == 64);
+    assert!(core::mem::offset_of!(Affine<FeAdx>, x) == 0);
+    assert!(core::mem::offset_of!(Affine<FeAdx>, y) == 32);
 };
 
 /// The signing comb's table read with AVX2: x and y limbs of `table[index − 1]` for `index`
@@ -354,51 +390,67 @@ const _: () = {
 /// compiler sees no mask to turn into a branch. Two 256-bit loads, ANDs and ORs per entry,
 /// half the instructions of the SSE2 code the compiler makes of the portable loop.
 #[inline(always)]
-pub(crate) fn lookup(table: &[super::point::Affine<super::field::Fe64>], index: u32) -> Option<[u64; 8]> {
-    if !avx2() || table.is_empty() {
+pub(crate) fn lookup<E: RowLayout>(table: &[E], index: u32) -> Option<[u64; 8]> {
+    // The assembly reads two entries per round.
+    if !avx2() || table.is_empty() || !table.len().is_multiple_of(2) {
         return None;
     }
-    // SAFETY: AVX2 was detected above.
+    // SAFETY: AVX2 was detected above and the length checked to be even and nonzero.
     Some(unsafe { lookup_avx2(table, index) })
 }
 
 /// # Safety
-/// The CPU must support AVX2.
+/// The CPU must support AVX2, and `table.len()` must be even and nonzero.
 #[target_feature(enable = "avx2")]
-unsafe fn lookup_avx2(table: &[super::point::Affine<super::field::Fe64>], index: u32) -> [u64; 8] {
+unsafe fn lookup_avx2<E: RowLayout>(table: &[E], index: u32) -> [u64; 8] {
     let mut out = [0u64; 8];
-    // SAFETY: the caller guarantees AVX2. The block reads `table.len()` (≥ 1) rows of 64
-    // bytes from `table.as_ptr()`, which is the slice's memory by the layout asserted above,
-    // and writes 64 bytes to `out`, a local [u64; 8]; it uses no stack beyond that, clobbers
-    // the flags and the declared registers, and ends with `vzeroupper`. The loop's branch
-    // depends on the public table length only.
+    // SAFETY: the caller guarantees AVX2 and an even, nonzero `table.len()`. The block reads
+    // `table.len()` rows of 64 bytes (two per round, `table.len() / 2` rounds) from
+    // `table.as_ptr()`, which is the slice's memory by the layout asserted above, and writes
+    // 64 bytes to `out`, a local [u64; 8]; it uses no stack beyond that, clobbers the flags
+    // and the declared registers, and ends with `vzeroupper`. The loop's branch depends on
+    // the public table length only.
     unsafe {
         core::arch::asm!(
+            // Two entries per round: counters j (ymm4) and j + 1 (ymm8), both stepping by
+            // two (ymm3); each entry ORed into its own pair of accumulators (ymm0/1, ymm9/10),
+            // combined at the end.
             "vmovd xmm2, {index:e}",
             "vpbroadcastd ymm2, xmm2",
             "mov {one:e}, 1",
-            "vmovd xmm3, {one:e}",
-            "vpbroadcastd ymm3, xmm3",
-            "vmovdqa ymm4, ymm3",
+            "vmovd xmm4, {one:e}",
+            "vpbroadcastd ymm4, xmm4",
+            "vpaddd ymm3, ymm4, ymm4",
+            "vpaddd ymm8, ymm4, ymm4",
             "vpxor xmm0, xmm0, xmm0",
             "vpxor xmm1, xmm1, xmm1",
+            "vpxor xmm9, xmm9, xmm9",
+            "vpxor xmm10, xmm10, xmm10",
             "2:",
             "vpcmpeqd ymm5, ymm4, ymm2",
+            "vpcmpeqd ymm11, ymm8, ymm2",
             "vpand ymm6, ymm5, ymmword ptr [{ptr}]",
             "vpand ymm7, ymm5, ymmword ptr [{ptr} + 32]",
+            "vpand ymm12, ymm11, ymmword ptr [{ptr} + 64]",
+            "vpand ymm13, ymm11, ymmword ptr [{ptr} + 96]",
             "vpor ymm0, ymm0, ymm6",
             "vpor ymm1, ymm1, ymm7",
+            "vpor ymm9, ymm9, ymm12",
+            "vpor ymm10, ymm10, ymm13",
             "vpaddd ymm4, ymm4, ymm3",
-            "add {ptr}, 64",
-            "dec {len}",
+            "vpaddd ymm8, ymm8, ymm3",
+            "add {ptr}, 128",
+            "sub {pairs}, 1",
             "jnz 2b",
+            "vpor ymm0, ymm0, ymm9",
+            "vpor ymm1, ymm1, ymm10",
             "vmovdqu ymmword ptr [{out}], ymm0",
             "vmovdqu ymmword ptr [{out} + 32], ymm1",
             "vzeroupper",
             index = in(reg) index,
             one = out(reg) _,
             ptr = inout(reg) table.as_ptr() => _,
-            len = inout(reg) table.len() => _,
+            pairs = inout(reg) table.len() / 2 => _,
             out = in(reg) out.as_mut_ptr(),
             out("ymm0") _,
             out("ymm1") _,
@@ -408,6 +460,12 @@ unsafe fn lookup_avx2(table: &[super::point::Affine<super::field::Fe64>], index:
             out("ymm5") _,
             out("ymm6") _,
             out("ymm7") _,
+            out("ymm8") _,
+            out("ymm9") _,
+            out("ymm10") _,
+            out("ymm11") _,
+            out("ymm12") _,
+            out("ymm13") _,
             options(nostack),
         );
     }
@@ -421,9 +479,17 @@ pub(crate) fn mul_small(a: &[u64; 4], k: u64) -> Option<[u64; 4]> {
     if !available() {
         return None;
     }
+    // SAFETY: BMI2 was detected above.
+    Some(unsafe { mul_small_bmi2(a, k) })
+}
+
+/// # Safety
+/// The CPU must support BMI2.
+#[inline(always)]
+unsafe fn mul_small_bmi2(a: &[u64; 4], k: u64) -> [u64; 4] {
     debug_assert!((1..=8).contains(&k));
     let (r0, r1, r2, r3): (u64, u64, u64, u64);
-    // SAFETY: BMI2 was detected above (MULX). The block reads a[0..4] through a pointer from
+    // SAFETY: the caller guarantees BMI2 (MULX). The block reads a[0..4] through a pointer from
     // a reference to [u64; 4], writes only declared registers, uses no stack and clobbers
     // the flags.
     unsafe {
@@ -465,7 +531,7 @@ pub(crate) fn mul_small(a: &[u64; 4], k: u64) -> Option<[u64; 4]> {
             options(pure, readonly, nostack),
         );
     }
-    Some([r0, r1, r2, r3])
+    [r0, r1, r2, r3]
 }
 
 /// # Safety
@@ -591,4 +657,92 @@ unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
         );
     }
     [r0, r1, r2, r3]
+}
+
+montgomery_field!(
+    /// The SM2 field in the layout of `field::Fe64`, with the assembly above called without a
+    /// check per operation: the check is made once, in [`mul_base_x`], the only place that
+    /// hands this type to other code (as the type parameter of `base::mul_base_x`). The
+    /// type is private to this module, so no other code can name it, make a value of it or
+    /// reach its operations except through that call. Used for signing's k·G, where the
+    /// check before each of the ≈ 500 field operations, and the portable fallback inlined
+    /// beside each, cost more than the operations' own instructions in places.
+    FeAdx,
+    u64,
+    u128,
+    4,
+    [0xffff_ffff_ffff_ffff, 0xffff_ffff_0000_0000, 0xffff_ffff_ffff_ffff, 0xffff_fffe_ffff_ffff],
+    reduction_multiple_64,
+    checked_mul,
+    checked_square,
+    checked_add,
+    checked_sub,
+    checked_mul_small,
+    lookup,
+    safegcd_invert_64
+);
+
+/// The affine x-coordinate of k·G (big-endian) for k in [1, n − 1] (little-endian limbs),
+/// constant time in k, on the assembly with one CPU check for the whole multiplication, or
+/// `None` without BMI2 and ADX.
+pub(crate) fn mul_base_x(k: &[u64; 4]) -> Option<[u8; 32]> {
+    if !available() {
+        return None;
+    }
+    Some(super::base::mul_base_x::<FeAdx>(k).to_be_bytes())
+}
+
+// The operations of `FeAdx`, reached only from its `Field` implementation; every value of
+// `FeAdx` (the constants included) exists only inside a call of `mul_base_x` above, past its
+// check of BMI2 and ADX (see `FeAdx`).
+
+#[inline(always)]
+fn checked_mul(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+    debug_assert!(available());
+    // SAFETY: BMI2 and ADX were detected before any `FeAdx` value existed (see above).
+    Some(unsafe { mul_adx(a, b) })
+}
+
+#[inline(always)]
+fn checked_square(a: &[u64; 4]) -> Option<[u64; 4]> {
+    debug_assert!(available());
+    // SAFETY: BMI2 and ADX were detected before any `FeAdx` value existed (see above).
+    Some(unsafe { square_adx(a) })
+}
+
+#[inline(always)]
+fn checked_add(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+    Some(add_asm(a, b))
+}
+
+#[inline(always)]
+fn checked_sub(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
+    Some(sub_asm(a, b))
+}
+
+#[inline(always)]
+fn checked_mul_small(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
+    if !(1..=8).contains(&k) {
+        return None;
+    }
+    debug_assert!(available());
+    // SAFETY: BMI2 was detected before any `FeAdx` value existed (see above).
+    Some(unsafe { mul_small_bmi2(a, u64::from(k)) })
+}
+
+/// The signing comb's table read on `FeAdx` (as `Fe64`'s) with the comb's whole table
+/// compared against `Fe64`'s, for the tests.
+#[cfg(test)]
+pub(crate) fn lookup_matches_fe64() -> bool {
+    if !available() {
+        return true;
+    }
+    let (ours, theirs) = (FeAdx::base_table(), Fe64::base_table());
+    ours.iter().zip(theirs).all(|(window, expected)| {
+        (0..=window.len() as u32 + 1).chain([u32::MAX]).all(|index| {
+            let got = FeAdx::lookup(window, index);
+            let want = Fe64::lookup(expected, index);
+            (got.x.to_be_bytes(), got.y.to_be_bytes()) == (want.x.to_be_bytes(), want.y.to_be_bytes())
+        })
+    })
 }

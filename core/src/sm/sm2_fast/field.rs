@@ -159,7 +159,7 @@ pub(crate) fn fermat_invert<F: Field>(a: &F) -> F {
 
 /// k · a by additions: two for 3 and 4, three for 8 (k − 1 for other k ≥ 1).
 #[inline(always)]
-fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
+pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
     match k {
         3 => a.double().add(a),
         4 => a.double().double(),
@@ -522,6 +522,10 @@ macro_rules! montgomery_field {
     };
 }
 
+/// For `adx::FeAdx`, the same layout with the accelerated operations chosen once.
+#[cfg(target_arch = "x86_64")]
+pub(super) use montgomery_field;
+
 #[cfg(any(test, not(target_arch = "wasm32")))]
 montgomery_field!(
     /// An element of the SM2 field, four 64-bit limbs (native targets).
@@ -561,7 +565,7 @@ montgomery_field!(
 /// The constant-time divsteps inversion (`safegcd`) for the 64-bit layout.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 #[inline(always)]
-fn safegcd_invert_64(a: &[u64; 4]) -> Option<[u64; 4]> {
+pub(super) fn safegcd_invert_64(a: &[u64; 4]) -> Option<[u64; 4]> {
     Some(super::safegcd::invert(a))
 }
 
@@ -644,7 +648,7 @@ macro_rules! sub_exact {
 /// m·(p + 1)/2⁶⁴ = m·(2¹⁹² − 2¹⁶⁰ − 2³² + 1) = m·(2¹⁹² + 1) − (m·2³²)·(2¹²⁸ + 1), in 64-bit limbs.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 #[inline(always)]
-fn reduction_multiple_64(m: u64) -> [u64; 4] {
+pub(super) fn reduction_multiple_64(m: u64) -> [u64; 4] {
     let (lo, hi) = (m << 32, m >> 32);
     sub_exact!([m, 0, 0, m], [lo, hi, lo, hi], u64)
 }

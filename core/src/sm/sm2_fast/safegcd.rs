@@ -8,8 +8,9 @@
 //! - (1 + δ, f, g/2) when g is even.
 //!
 //! From f = p and g = x, g reaches 0 and f ±gcd = ±1 within 590 half-delta divsteps for
-//! 256-bit inputs (the bound computed for this variant); this code runs a fixed 620: ten
-//! batches of 62. A batch only looks at the low 64 bits of f and g: it runs the 62 divsteps
+//! 256-bit inputs (the bound computed for this variant); this code runs exactly 590: nine
+//! batches of 62 and a last one of 32 (whose matrix is scaled by 2³⁰ to the others' 2⁶², so
+//! the same division by 2⁶² applies). A batch only looks at the low 64 bits of f and g: it runs the 62 divsteps
 //! on those and returns the transition matrix (u v; q r), scaled by 2⁶², that maps the full
 //! (f, g) to 2⁶²·(f′, g′) (every entry is at most 2⁶² in absolute value, and so are |u| + |v|
 //! and |q| + |r|). The same matrix maps (d, e), kept with f ≡ d·x and g ≡ e·x (mod p), and
@@ -50,10 +51,22 @@ const P62_X16: Signed62 = [
     0xfff,
 ];
 
-/// Batches of [`STEPS`] divsteps: 620 ≥ 590.
+/// Batches: nine of [`STEPS`] divsteps and a last of [`LAST_STEPS`], 590 in all.
 const BATCHES: usize = 10;
 /// Divsteps per batch (the matrix entries, at most 2^STEPS, fit an i64).
 const STEPS: u32 = 62;
+/// Divsteps of the last batch: 9·62 + 32 = 590, the bound.
+const LAST_STEPS: u32 = 32;
+
+/// Divsteps of batch `batch` (a public count).
+#[inline(always)]
+const fn steps_of(batch: usize) -> u32 {
+    if batch + 1 == BATCHES {
+        LAST_STEPS
+    } else {
+        STEPS
+    }
+}
 
 /// x without the compiler knowing anything about it (a mask stays a mask).
 #[inline(always)]
@@ -77,9 +90,9 @@ pub(crate) fn invert(x: &[u64; 4]) -> [u64; 4] {
     let mut e: Signed62 = [1, 0, 0, 0, 0];
     // 2δ, odd: δ = ½.
     let mut delta2 = 1i64;
-    for _ in 0..BATCHES {
+    for batch in 0..BATCHES {
         let low = |v: &Signed62| (v[0] as u64) | ((v[1] as u64) << 62);
-        let (next, matrix) = divsteps(delta2, low(&f), low(&g));
+        let (next, matrix) = divsteps(delta2, low(&f), low(&g), steps_of(batch));
         delta2 = next;
         apply(&mut f, &mut g, &matrix, false);
         apply(&mut d, &mut e, &matrix, true);
@@ -90,12 +103,13 @@ pub(crate) fn invert(x: &[u64; 4]) -> [u64; 4] {
     normalize(&d, negative)
 }
 
-/// [`STEPS`] divsteps on the low 64 bits of f (odd) and g from 2δ = `delta2`: the new 2δ and
-/// the matrix [u, v, q, r] with 2^STEPS·f′ = u·f + v·g and 2^STEPS·g′ = q·f + r·g.
+/// `steps` ≤ [`STEPS`] divsteps on the low 64 bits of f (odd) and g from 2δ = `delta2`: the
+/// new 2δ and the matrix [u, v, q, r] with 2^STEPS·f′ = u·f + v·g and 2^STEPS·g′ = q·f + r·g
+/// (for fewer steps than [`STEPS`], the matrix of those steps times 2^(STEPS − steps)).
 #[inline(always)]
-fn divsteps(mut delta2: i64, mut f: u64, mut g: u64) -> (i64, [i64; 4]) {
+fn divsteps(mut delta2: i64, mut f: u64, mut g: u64, steps: u32) -> (i64, [i64; 4]) {
     let (mut u, mut v, mut q, mut r) = (1u64, 0u64, 0u64, 1u64);
-    for _ in 0..STEPS {
+    for _ in 0..steps {
         // All ones when g is odd, and when moreover δ > 0 (2δ ≥ 1): the swapping case.
         let odd = opaque((g & 1).wrapping_neg());
         let positive = !(((delta2 - 1) >> 63) as u64);
@@ -121,7 +135,16 @@ fn divsteps(mut delta2: i64, mut f: u64, mut g: u64) -> (i64, [i64; 4]) {
         // 2δ ← 2 − 2δ (swap) or 2 + 2δ.
         delta2 = (delta2 ^ swap as i64).wrapping_sub(swap as i64) + 2;
     }
-    (delta2, [u as i64, v as i64, q as i64, r as i64])
+    let scale = STEPS - steps;
+    (
+        delta2,
+        [
+            (u << scale) as i64,
+            (v << scale) as i64,
+            (q << scale) as i64,
+            (r << scale) as i64,
+        ],
+    )
 }
 
 /// (a, b) ← ((u·a + v·b)/2⁶², (q·a + r·b)/2⁶²) for the matrix [u, v, q, r].
@@ -266,30 +289,28 @@ mod tests {
         assert_eq!(invert(&[0; 4]), [0; 4]);
     }
 
-    /// The divsteps reach g = 0 within the fixed count for inputs of every size.
+    /// The divsteps reach g = 0 within the fixed count (590, the bound) for inputs of every
+    /// size, the largest below p included.
     #[test]
     fn divsteps_finish() {
         let mut state = 7u64;
         for _ in 0..500 {
             let mut v = random_limbs(&mut state);
-            v[3] &= 0x7fff_ffff_ffff_ffff;
+            v[3] &= 0x7fff_ffff_ffff_ffff >> (state % 64);
             let mut f = P62;
             let mut g = to_signed62(&v);
             let mut delta2 = 1;
             let mut done_after = None;
             for batch in 0..BATCHES {
                 let low = |x: &Signed62| (x[0] as u64) | ((x[1] as u64) << 62);
-                let (next, m) = divsteps(delta2, low(&f), low(&g));
+                let (next, m) = divsteps(delta2, low(&f), low(&g), steps_of(batch));
                 delta2 = next;
                 apply(&mut f, &mut g, &m, false);
                 if g == [0; 5] && done_after.is_none() {
                     done_after = Some(batch);
                 }
             }
-            assert!(
-                done_after.is_some_and(|b| b < BATCHES - 1),
-                "g = 0 with a batch to spare"
-            );
+            assert!(done_after.is_some(), "g = 0 after the last batch");
             assert!(f == [1, 0, 0, 0, 0] || f == [M62 as i64, M62 as i64, M62 as i64, M62 as i64, -1]);
         }
     }

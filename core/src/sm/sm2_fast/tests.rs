@@ -420,6 +420,11 @@ fn accelerated_field_matches_portable() {
 }
 
 fn check_base_multiplication<F: Field>() {
+    check_base_multiplication_with(|k| super::base::mul_base_x::<F>(&limbs_from_be(k)).to_be_bytes());
+}
+
+/// `mul_x(k)` is x(k·G), big-endian, for the comb's edge scalars and random ones.
+fn check_base_multiplication_with(mul_x: impl Fn(&[u8; 32]) -> [u8; 32]) {
     let n_be = be_from_limbs(&N);
     let mut ks: Vec<[u8; 32]> = Vec::new();
     for small in [1u64, 2, 3, 31, 32, 33, 63, 64, 65, 127, 4096] {
@@ -459,17 +464,20 @@ fn check_base_multiplication<F: Field>() {
     for k in ks {
         let expected = ProjectivePoint::mul_by_generator(&scalar(&k));
         let (x, _) = reference_xy(&expected).unwrap();
-        assert_eq!(
-            super::base::mul_base_x::<F>(&limbs_from_be(&k)).to_be_bytes(),
-            x,
-            "k = {k:02x?}"
-        );
+        assert_eq!(mul_x(&k), x, "k = {k:02x?}");
     }
 }
 
 #[test]
 fn base_multiplication_matches_reference_64() {
     check_base_multiplication::<Fe64>();
+}
+
+/// The dispatched k·G of signing (on `adx::FeAdx`, checked for BMI2/ADX once, where the CPU
+/// has them).
+#[test]
+fn base_multiplication_matches_reference_dispatched() {
+    check_base_multiplication_with(super::mul_base_x);
 }
 
 #[test]
@@ -578,6 +586,8 @@ fn check_lookup<F: Field>() {
 fn lookup_reads_the_indexed_entry() {
     check_lookup::<Fe64>();
     check_lookup::<Fe32>();
+    #[cfg(target_arch = "x86_64")]
+    assert!(super::adx::lookup_matches_fe64());
 }
 
 /// Fermat's inversion (the addition chain) on the edges and random values, both layouts.
