@@ -14,6 +14,7 @@
 //! | `invoice.issuer` | a signature whose value verified is by a tax authority (seal name or signer subject) | PolicyViolation, NoSignature |
 
 use std::collections::BTreeMap;
+use std::io::Cursor;
 
 use serde_json::json;
 
@@ -24,6 +25,8 @@ use super::package::{custom, read_invoice_ofd, read_invoice_package, InvoiceFile
 use super::InvoiceError;
 use crate::cms::SignedData;
 use crate::licence::id::{credit_code, organisation_code, resident_id, IdError};
+use crate::ofd::package::Package;
+use crate::ofd::parts::{PartBytes, Parts};
 use crate::ofd::OfdOptions;
 use crate::report::{Check, Reason, Report, Status};
 use crate::x509::Certificate;
@@ -69,9 +72,12 @@ pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report,
 /// Verifies an OFD held in memory and reads the invoice out of it, through the package the
 /// verification read (its small files kept in memory): what both read is inflated once.
 pub(crate) fn verify_and_read(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report, Result<InvoiceFile, InvoiceError>) {
-    let (document, package) = crate::ofd::verify::verify_ofd_bytes_keeping(bytes, opts);
+    let opened = Package::open(Cursor::new(bytes));
+    let held = PartBytes::new(opened.as_ref().map_or(0, Package::index_count));
+    let mut parts = Parts::new(&held);
+    let (document, package) = crate::ofd::verify::verify_opened(opened, opts, Some(&mut parts));
     let read = match package {
-        Some(mut package) => read_invoice_package(&mut package),
+        Some(mut package) => read_invoice_package(&mut package, &mut parts),
         None => read_invoice_ofd(bytes),
     };
     (document, read)

@@ -322,33 +322,39 @@ pub fn flatten(node: &Node<'_>) -> Vec<(String, String)> {
     out
 }
 
-/// The path of `child` under `prefix` (`Parent/Name`, or `Parent/Name[i]` when `node` has several
-/// children of that name, counted in `seen`).
-pub(super) fn child_path<'a>(
-    node: &Node<'_>,
-    child: &Node<'a>,
-    prefix: &str,
-    seen: &mut BTreeMap<&'a str, usize>,
-) -> String {
-    let repeats = node.children_named(child.name).nth(1).is_some();
-    let index = seen.entry(child.name).or_insert(0);
-    let name = if repeats {
-        format!("{}[{index}]", child.name)
-    } else {
-        child.name.to_owned()
-    };
-    *index += 1;
-    if prefix.is_empty() {
-        name
-    } else {
-        format!("{prefix}/{name}")
+/// Each child of `node` that `keep` keeps, with its path under `prefix`: `prefix/Name`, or
+/// `prefix/Name[i]` when `node` has several children of that name (`i` counting the kept ones
+/// before it, from 0). The children are counted by name once per node, not once per child.
+pub(super) fn child_paths<'n, 'a>(
+    node: &'n Node<'a>,
+    prefix: &'n str,
+    keep: impl Fn(&Node<'a>) -> bool + 'n,
+) -> impl Iterator<Item = (&'n Node<'a>, String)> + 'n {
+    // Name → (children bearing it, kept ones seen so far).
+    let mut names: BTreeMap<&'a str, (usize, usize)> = BTreeMap::new();
+    for child in &node.children {
+        names.entry(child.name).or_default().0 += 1;
     }
+    node.children.iter().filter(move |c| keep(c)).map(move |child| {
+        let counts = names.entry(child.name).or_default();
+        let index = (counts.0 > 1).then_some(counts.1);
+        counts.1 += 1;
+        let mut path = String::with_capacity(prefix.len() + child.name.len() + 6);
+        if !prefix.is_empty() {
+            path.push_str(prefix);
+            path.push('/');
+        }
+        path.push_str(child.name);
+        if let Some(index) = index {
+            use std::fmt::Write;
+            let _ = write!(path, "[{index}]");
+        }
+        (child, path)
+    })
 }
 
 fn flatten_into(node: &Node<'_>, prefix: &str, out: &mut Vec<(String, String)>) {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for child in &node.children {
-        let path = child_path(node, child, prefix, &mut seen);
+    for (child, path) in child_paths(node, prefix, |_| true) {
         if child.children.is_empty() {
             out.push((path, child.text.trim().to_owned()));
         } else {
@@ -499,10 +505,19 @@ pub fn xml_kind(root: &Node<'_>) -> Option<(InvoiceKind, Source)> {
 
 /// The invoice an XML root holds.
 pub fn invoice_from_root(root: &Node<'_>) -> Result<Invoice, InvoiceError> {
+    Ok(invoice_and_paths(root)?.0)
+}
+
+/// As [`invoice_from_root`], with the 2019-schema XML flattened ([`flatten`]; empty for the
+/// other forms), flattened once for both.
+pub(crate) fn invoice_and_paths(root: &Node<'_>) -> Result<(Invoice, Vec<(String, String)>), InvoiceError> {
     match xml_kind(root) {
-        Some((kind, Source::Xml2019)) => Ok(from_2019_paths(kind, Source::Xml2019, &flatten(root))),
-        Some((_, Source::DigitalXml)) => Ok(from_digital_xml(root)),
-        Some((_, Source::Xbrl)) => Ok(from_xbrl(root)),
+        Some((kind, Source::Xml2019)) => {
+            let paths = flatten(root);
+            Ok((from_2019_paths(kind, Source::Xml2019, &paths), paths))
+        }
+        Some((_, Source::DigitalXml)) => Ok((from_digital_xml(root), Vec::new())),
+        Some((_, Source::Xbrl)) => Ok((from_xbrl(root), Vec::new())),
         _ => Err(InvoiceError::NotInvoice(format!(
             "root element <{}> is no invoice form yinjian knows",
             root.name

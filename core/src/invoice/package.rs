@@ -7,15 +7,17 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use super::model::{
-    child_path, date, flatten, from_2019_paths, invoice_from_root, parse_root, squeeze, strip_currency, xml_kind,
-    Invoice, InvoiceKind, Source, MAX_INVOICE_XML,
+    child_paths, date, from_2019_paths, invoice_and_paths, parse_root, squeeze, strip_currency, xml_kind, Invoice,
+    InvoiceKind, Source, MAX_INVOICE_XML,
 };
 use super::InvoiceError;
 use crate::ofd::package::Package;
+use crate::ofd::parts::{PartBytes, Parts};
 use crate::ofd::xml::{self, Node};
 
 /// Most pages whose text is read.
@@ -98,13 +100,37 @@ impl InvoiceFile {
 }
 
 /// The bytes of an XML part, within the invoice XML size limit (parsed with [`parse_xml`]).
-fn read_xml(pkg: &mut Package<Cursor<&[u8]>>, name: &str) -> Result<Vec<u8>, InvoiceError> {
+fn read_xml(pkg: &mut Package<Cursor<&[u8]>>, name: &str) -> Result<Rc<Vec<u8>>, InvoiceError> {
+    within_limit(pkg, name)?;
+    Ok(pkg.read_shared(name)?)
+}
+
+/// An XML part larger than the invoice XML size limit is an error.
+fn within_limit(pkg: &Package<Cursor<&[u8]>>, name: &str) -> Result<(), InvoiceError> {
     if pkg.entry(name).is_some_and(|e| e.size > MAX_INVOICE_XML as u64) {
         return Err(InvoiceError::Malformed(format!(
             "{name}: larger than {MAX_INVOICE_XML} bytes"
         )));
     }
-    Ok(pkg.read(name)?)
+    Ok(())
+}
+
+/// As [`read_xml`], the bytes held in `parts` (for a tree that outlives the reading).
+fn read_held<'s>(pkg: &mut Package<Cursor<&[u8]>>, parts: &Parts<'s>, name: &str) -> Result<&'s [u8], InvoiceError> {
+    within_limit(pkg, name)?;
+    Ok(parts.read(pkg, name)?)
+}
+
+/// The root element of an XML part: the tree the OFD verification left in `parts` (parsed
+/// from the same bytes: [`parse_xml`] gives the same tree, a UTF-8 BOM being skipped by the
+/// XML reader either way), else parsed here. Read errors and the size limit are those of
+/// [`read_xml`].
+fn tree<'s>(pkg: &mut Package<Cursor<&[u8]>>, parts: &mut Parts<'s>, name: &str) -> Result<Node<'s>, InvoiceError> {
+    let bytes = read_held(pkg, parts, name)?;
+    match pkg.index_of(name).and_then(|i| parts.take(i)) {
+        Some(tree) => Ok(tree),
+        None => parse_xml(bytes, name),
+    }
 }
 
 /// The root element of an XML part read by [`read_xml`].
@@ -121,18 +147,23 @@ fn locate(pkg: &Package<Cursor<&[u8]>>, referring: &str, loc: &str) -> Option<St
 /// Reads an OFD invoice held in memory. Fails with [`InvoiceError::NotInvoice`] when the
 /// document carries no invoice XML, no invoice CustomTags and no invoice CustomData.
 pub fn read_invoice_ofd(bytes: &[u8]) -> Result<InvoiceFile, InvoiceError> {
-    read_invoice_package(&mut Package::open(Cursor::new(bytes))?)
+    let mut pkg = Package::open(Cursor::new(bytes))?;
+    let held = PartBytes::new(pkg.index_count());
+    read_invoice_package(&mut pkg, &mut Parts::new(&held))
 }
 
 /// As [`read_invoice_ofd`], from a package already open (the one the OFD verification kept
-/// its files in: see [`crate::ofd::verify::verify_ofd_bytes_keeping`]).
-pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<InvoiceFile, InvoiceError> {
+/// its files in, with the trees it parsed left in `parts`: see
+/// [`crate::ofd::verify::verify_opened`]).
+pub(crate) fn read_invoice_package<'s>(
+    pkg: &mut Package<Cursor<&[u8]>>,
+    parts: &mut Parts<'s>,
+) -> Result<InvoiceFile, InvoiceError> {
     let root_name = pkg
         .entry("OFD.xml")
         .map(|e| e.name.clone())
         .ok_or_else(|| InvoiceError::NotInvoice("no OFD.xml".into()))?;
-    let root_bytes = read_xml(pkg, &root_name)?;
-    let root = parse_xml(&root_bytes, &root_name)?;
+    let root = tree(pkg, parts, &root_name)?;
     let body = xml::doc_bodies(&root)?
         .into_iter()
         .next()
@@ -146,8 +177,7 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
         .collect();
     let doc_name = locate(pkg, &root_name, &body.doc_root)
         .ok_or_else(|| InvoiceError::Malformed(format!("DocRoot {} is not in the package", body.doc_root)))?;
-    let doc_bytes = read_xml(pkg, &doc_name)?;
-    let doc = parse_xml(&doc_bytes, &doc_name)?;
+    let doc = tree(pkg, parts, &doc_name)?;
     let mut structure_files = vec![root_name.clone(), doc_name.clone()];
 
     // Pages.
@@ -166,13 +196,17 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
         })
         .unwrap_or_default();
 
-    // Attachments: the first that is invoice data (parsed again below, so that its tree can
-    // borrow bytes that outlive the loop).
-    let mut data_found: Option<(String, Vec<u8>)> = None;
+    // Attachments: the first that is invoice data. The first XML attachment (the invoice
+    // data, in the files met) is held in `parts`, so that its tree outlives the loop that
+    // recognises it; one found later is parsed again after the loop (holding every candidate
+    // would hold up to MAX_PARTS of them).
+    let mut data_first: Option<(String, Node<'s>)> = None;
+    let mut data_later: Option<(String, Rc<Vec<u8>>)> = None;
     if let Some(list_name) = doc.child_text("Attachments").and_then(|l| locate(pkg, &doc_name, l)) {
         structure_files.push(list_name.clone());
         let list_bytes = read_xml(pkg, &list_name)?;
         let list = parse_xml(&list_bytes, &list_name)?;
+        let mut first = true;
         for att in list.children_named("Attachment").take(MAX_PARTS) {
             let Some(file) = att.child_text("FileLoc").and_then(|l| locate(pkg, &list_name, l)) else {
                 continue;
@@ -180,16 +214,30 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
             if !file.to_lowercase().ends_with(".xml") {
                 continue;
             }
+            if std::mem::take(&mut first) {
+                let Ok(bytes) = read_held(pkg, parts, &file) else {
+                    continue;
+                };
+                if let Ok(node) = parse_xml(bytes, &file) {
+                    if xml_kind(&node).is_some() {
+                        data_first = Some((file, node));
+                        break;
+                    }
+                }
+                continue;
+            }
             let Ok(bytes) = read_xml(pkg, &file) else { continue };
             if parse_xml(&bytes, &file).is_ok_and(|node| xml_kind(&node).is_some()) {
-                data_found = Some((file, bytes));
+                data_later = Some((file, bytes));
                 break;
             }
         }
     }
-    let data: Option<(&String, Node<'_>)> = data_found
-        .as_ref()
-        .and_then(|(file, bytes)| Some((file, parse_xml(bytes, file).ok()?)));
+    let data: Option<(String, Node<'_>)> = match (data_first, &data_later) {
+        (Some(first), _) => Some(first),
+        (None, Some((file, bytes))) => parse_xml(bytes, file).ok().map(|node| (file.clone(), node)),
+        (None, None) => None,
+    };
 
     // CustomTags.
     let mut tag_files = Vec::new();
@@ -271,11 +319,11 @@ pub(crate) fn read_invoice_package(pkg: &mut Package<Cursor<&[u8]>>) -> Result<I
     };
     file.invoice = match data {
         Some((name, node)) => {
-            let invoice = invoice_from_root(&node)?;
+            let (invoice, paths) = invoice_and_paths(&node)?;
             if invoice.source == Source::Xml2019 {
-                file.data_paths = flatten(&node);
+                file.data_paths = paths;
             }
-            file.data_file = Some(name.clone());
+            file.data_file = Some(name);
             invoice
         }
         None => from_page(&file)?,
@@ -333,12 +381,10 @@ pub fn custom<'a>(file: &'a InvoiceFile, name: &str) -> Option<&'a str> {
 
 /// Walks a CustomTag file: every element holding ObjectRef children is a field.
 fn collect_tags(node: &Node<'_>, prefix: &str, out: &mut Vec<TagRef>) {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for child in node.children.iter().filter(|c| c.name != "ObjectRef") {
+    for (child, path) in child_paths(node, prefix, |c| c.name != "ObjectRef") {
         if out.len() >= MAX_TEXT_OBJECTS {
             return;
         }
-        let path = child_path(node, child, prefix, &mut seen);
         let refs: Vec<(String, String)> = child
             .children_named("ObjectRef")
             .map(|r| {

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod package;
+pub(crate) mod parts;
 #[cfg(feature = "sign")]
 pub mod sign;
 #[cfg(feature = "sign")]

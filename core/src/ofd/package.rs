@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
+use std::rc::Rc;
 
 use super::OfdError;
 use crate::alg::DigestAlgorithm;
@@ -59,8 +60,9 @@ pub struct Package<R: Read + Seek> {
     entries: BTreeMap<String, Entry>,
     /// Lower-cased name → name, to resolve the case variants real files use.
     folded: BTreeMap<String, String>,
-    /// Entries read whole (up to [`MAX_KEPT_SIZE`]), by index: read once, served again.
-    kept: BTreeMap<usize, Vec<u8>>,
+    /// Entries read whole (up to [`MAX_KEPT_SIZE`]), by index: read once, served again
+    /// (shared, not copied).
+    kept: BTreeMap<usize, Rc<Vec<u8>>>,
     /// Bytes in `kept` (at most [`MAX_KEPT_TOTAL`]).
     kept_bytes: u64,
     /// The output buffer, allocated once per package and sized to the entries streamed.
@@ -81,6 +83,19 @@ impl<R: Read + Seek> std::fmt::Debug for Package<R> {
 /// A name made safe: forward slashes, no leading slash; `None` for names that climb out of
 /// the package, are absolute in another way, or hold control characters.
 pub fn normalise(name: &str) -> Option<String> {
+    // Already in normal form (as entry names and most locations are): itself, without the
+    // leading slashes; the same answer as below, without rebuilding it.
+    let plain = name.trim_start_matches('/');
+    if !plain.is_empty()
+        && !name.contains('\\')
+        && plain.as_bytes().get(1) != Some(&b':')
+        && !plain.chars().any(|c| c.is_control())
+        && plain
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+    {
+        return Some(plain.to_owned());
+    }
     let name = name.replace('\\', "/");
     let trimmed = name.trim_start_matches('/');
     if trimmed.is_empty()
@@ -212,23 +227,42 @@ impl<R: Read + Seek> Package<R> {
     /// Reads a small entry whole (at most [`MAX_XML_SIZE`] bytes). An entry is decompressed
     /// once: one read again, or digested, is served from memory.
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, OfdError> {
+        let shared = self.read_whole(name, true)?;
+        Ok(Rc::try_unwrap(shared).unwrap_or_else(|kept| kept.as_ref().clone()))
+    }
+
+    /// As [`Package::read`], the bytes shared with the package's memory of them rather than
+    /// copied.
+    pub(crate) fn read_shared(&mut self, name: &str) -> Result<Rc<Vec<u8>>, OfdError> {
         self.read_whole(name, true)
     }
 
-    /// As [`Package::read`], without keeping the bytes (`keep` false): for files read once.
-    pub(crate) fn read_whole(&mut self, name: &str, keep: bool) -> Result<Vec<u8>, OfdError> {
+    /// As [`Package::read_shared`], without keeping the bytes (`keep` false): for files read
+    /// once.
+    pub(crate) fn read_whole(&mut self, name: &str, keep: bool) -> Result<Rc<Vec<u8>>, OfdError> {
         let entry = self.checked_entry(name, MAX_XML_SIZE)?;
         if let Some(bytes) = self.kept.get(&entry.index) {
-            return Ok(bytes.clone());
+            return Ok(Rc::clone(bytes));
         }
         let mut out = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
         self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
         let len = out.len() as u64;
+        let out = Rc::new(out);
         if keep && len <= MAX_KEPT_SIZE && self.kept_bytes + len <= MAX_KEPT_TOTAL {
             self.kept_bytes += len;
-            self.kept.insert(entry.index, out.clone());
+            self.kept.insert(entry.index, Rc::clone(&out));
         }
         Ok(out)
+    }
+
+    /// The index (in the ZIP central directory) of the entry `name` designates.
+    pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
+        self.entry(name).map(|e| e.index)
+    }
+
+    /// How many indices entries can have (the central directory's length, folders included).
+    pub(crate) fn index_count(&self) -> usize {
+        self.zip.len()
     }
 
     /// The digest of an entry, streamed (or from memory when it was read whole).
@@ -370,15 +404,36 @@ fn too_much(entry: &Entry) -> OfdError {
 fn declared_entry_count<R: Read + Seek>(reader: &mut R) -> Option<usize> {
     use std::io::SeekFrom;
     let len = reader.seek(SeekFrom::End(0)).ok()?;
-    let tail_len = len.min(22 + 65_535);
-    reader.seek(SeekFrom::Start(len - tail_len)).ok()?;
-    let mut tail = vec![0u8; usize::try_from(tail_len).ok()?];
-    let read = reader.read_exact(&mut tail);
-    reader.seek(SeekFrom::Start(0)).ok()?;
-    read.ok()?;
-    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
-    let count = u16::from_le_bytes([*tail.get(at + 10)?, *tail.get(at + 11)?]);
+    // The record is the last 22 bytes of a package without a comment (most): the last
+    // signature within them is the last one of the whole tail, so the tail (up to 64 KiB) is
+    // read only when they hold none.
+    let mut last = [0u8; 22];
+    let last = &mut last[..usize::try_from(len.min(22)).ok()?];
+    let count = match read_tail(reader, len, last).and_then(|()| entry_count(last)) {
+        Some(count) => count,
+        None => {
+            let mut tail = vec![0u8; usize::try_from(len.min(22 + 65_535)).ok()?];
+            read_tail(reader, len, &mut tail)?;
+            entry_count(&tail)?
+        }
+    };
     (count != u16::MAX).then_some(usize::from(count))
+}
+
+/// Reads the last `into.len()` bytes of `reader` (`len` bytes long), seeking back to its start.
+fn read_tail<R: Read + Seek>(reader: &mut R, len: u64, into: &mut [u8]) -> Option<()> {
+    use std::io::SeekFrom;
+    reader.seek(SeekFrom::Start(len - into.len() as u64)).ok()?;
+    let read = reader.read_exact(into);
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    read.ok()
+}
+
+/// The entry count of the last end-of-central-directory signature in `tail`, when the
+/// record's count field is within it.
+fn entry_count(tail: &[u8]) -> Option<u16> {
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    Some(u16::from_le_bytes([*tail.get(at + 10)?, *tail.get(at + 11)?]))
 }
 
 #[cfg(test)]
@@ -425,7 +480,7 @@ mod tests {
         assert_eq!(pkg.read("a.xml").unwrap(), data);
         assert_eq!(pkg.read("a.xml").unwrap(), data);
         assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
-        assert_eq!(pkg.read_whole("b.bin", false).unwrap(), data);
+        assert_eq!(*pkg.read_whole("b.bin", false).unwrap(), data);
         assert_eq!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
     }
 

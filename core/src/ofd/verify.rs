@@ -22,6 +22,7 @@ use std::io::{Cursor, Read, Seek};
 use std::rc::Rc;
 
 use super::package::Package;
+use super::parts::{PartBytes, Parts};
 use super::xml::{self, SignatureEntry, SignatureType, SignatureXml};
 use super::OfdError;
 use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
@@ -66,7 +67,7 @@ pub(super) struct Found {
     /// Resolved path of the Signatures.xml that lists it.
     pub(super) list: String,
     /// Signature.xml's bytes and what they say.
-    pub(super) xml: Result<(Vec<u8>, SignatureXml), OfdError>,
+    pub(super) xml: Result<(Rc<Vec<u8>>, SignatureXml), OfdError>,
     /// Referenced file → status; `None` when CheckMethod is not supported.
     refs: Option<BTreeMap<String, RefStatus>>,
     /// The page object IDs of the signature's document, in page order (empty when its
@@ -76,27 +77,18 @@ pub(super) struct Found {
 
 /// Verifies an OFD document read from `reader` (a file is streamed, never held whole).
 pub fn verify_ofd<R: Read + Seek>(reader: R, opts: &OfdOptions<'_>) -> Report {
-    verify_opened(Package::open(reader), opts, false).0
+    verify_opened(Package::open(reader), opts, None).0
 }
 
-/// As [`verify_ofd_bytes`], also giving the package back with the small files the
-/// verification read kept in memory (up to [`super::package::MAX_KEPT_TOTAL`]), so that a
-/// reader of the same document afterwards (the invoice checks) inflates nothing twice; `None`
-/// when the package could not be opened.
-#[cfg(feature = "invoice")]
-pub(crate) fn verify_ofd_bytes_keeping<'b>(
-    bytes: &'b [u8],
-    opts: &OfdOptions<'_>,
-) -> (Report, Option<Package<Cursor<&'b [u8]>>>) {
-    verify_opened(Package::open(Cursor::new(bytes)), opts, true)
-}
-
-/// [`verify_ofd`] of a package opened (or not), keeping the referenced files it reads whole
-/// when `keep`.
-fn verify_opened<R: Read + Seek>(
+/// [`verify_ofd`] of a package opened (or not). With `parts`, the verification keeps the
+/// referenced files it reads whole in the package (up to [`super::package::MAX_KEPT_TOTAL`])
+/// and leaves its trees of OFD.xml and the first Document.xml in `parts`, so that a reader of
+/// the same document afterwards (the invoice checks) inflates and parses nothing twice; the
+/// package is given back, `None` when it could not be opened.
+pub(crate) fn verify_opened<'s, R: Read + Seek>(
     opened: Result<Package<R>, OfdError>,
     opts: &OfdOptions<'_>,
-    keep: bool,
+    parts: Option<&mut Parts<'s>>,
 ) -> (Report, Option<Package<R>>) {
     let mut report = Report::new(DOCUMENT_REPORT_KIND);
     report.subject.validation_time = Some(opts.seal.chain.at);
@@ -108,7 +100,12 @@ fn verify_opened<R: Read + Seek>(
         }
     };
     report.push(Check::passed("ofd.package", format!("{} files", pkg.entries().count())));
-    let found = match locate(&mut pkg) {
+    let keep = parts.is_some();
+    let located = match parts {
+        Some(parts) => locate_in(&mut pkg, parts, true),
+        None => locate(&mut pkg),
+    };
+    let found = match located {
         Ok(found) => found,
         Err(e) => {
             report.push(Check::failed("ofd.signatures", e.reason(), e.to_string()));
@@ -153,26 +150,44 @@ pub fn seal_pictures(bytes: &[u8]) -> Result<Vec<Option<SealPicture>>, OfdError>
                 return None;
             }
             let path = Package::<Cursor<&[u8]>>::resolve(&sig.path, &parsed.signed_value_loc)?;
-            picture_of(i, &pkg.read(&path).ok()?)
+            picture_of(i, &pkg.read_shared(&path).ok()?)
         })
         .collect())
 }
 
 /// OFD.xml → DocBody → Signatures.xml → each Signature entry.
 pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>, OfdError> {
+    let bytes = PartBytes::new(pkg.index_count());
+    locate_in(pkg, &mut Parts::new(&bytes), false)
+}
+
+/// [`locate`], reading OFD.xml and the Document.xml files through `parts`; when `share`, the
+/// trees of OFD.xml and of the first DocBody's Document.xml are left in `parts`.
+fn locate_in<'s, R: Read + Seek>(
+    pkg: &mut Package<R>,
+    parts: &mut Parts<'s>,
+    share: bool,
+) -> Result<Vec<Found>, OfdError> {
     let root_name = pkg
         .entry("OFD.xml")
         .map(|e| e.name.clone())
         .ok_or_else(|| OfdError::Missing("OFD.xml".into()))?;
-    let root_bytes = pkg.read(&root_name)?;
-    let root = xml::parse(&root_bytes, &root_name)?;
+    let root = xml::parse(parts.read(pkg, &root_name)?, &root_name)?;
     let mut found = Vec::new();
-    for body in xml::doc_bodies(&root)? {
+    for (n, body) in xml::doc_bodies(&root)?.into_iter().enumerate() {
         let Some(loc) = body.signatures else { continue };
         // Display only: a Document.xml that cannot be read costs the page numbers, nothing else.
         let pages: Rc<[String]> = Package::<R>::resolve(&root_name, &body.doc_root)
             .and_then(|doc| {
-                let bytes = pkg.read(&doc).ok()?;
+                if share && n == 0 {
+                    let document = xml::parse(parts.read(pkg, &doc).ok()?, &doc).ok()?;
+                    let ids = xml::page_ids(&document);
+                    if let Some(index) = pkg.index_of(&doc) {
+                        parts.put(index, document);
+                    }
+                    return Some(ids);
+                }
+                let bytes = pkg.read_shared(&doc).ok()?;
                 let document = xml::parse(&bytes, &doc).ok()?;
                 Some(xml::page_ids(&document))
             })
@@ -180,7 +195,7 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
             .into();
         let list = Package::<R>::resolve(&root_name, &loc)
             .ok_or_else(|| OfdError::Malformed(format!("bad Signatures location {loc:?}")))?;
-        let list_bytes = pkg.read(&list)?;
+        let list_bytes = pkg.read_shared(&list)?;
         let list_xml = xml::parse(&list_bytes, &list)?;
         for entry in xml::signature_entries(&list_xml)? {
             if found.len() == MAX_SIGNATURES {
@@ -188,7 +203,7 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
             }
             let path = Package::<R>::resolve(&list, &entry.base_loc)
                 .ok_or_else(|| OfdError::Malformed(format!("bad BaseLoc {:?}", entry.base_loc)))?;
-            let xml = pkg.read(&path).and_then(|bytes| {
+            let xml = pkg.read_shared(&path).and_then(|bytes| {
                 let parsed = xml::signature_xml(&xml::parse(&bytes, &path)?)?;
                 Ok((bytes, parsed))
             });
@@ -200,6 +215,11 @@ pub(super) fn locate<R: Read + Seek>(pkg: &mut Package<R>) -> Result<Vec<Found>,
                 refs: None,
                 pages: Rc::clone(&pages),
             });
+        }
+    }
+    if share {
+        if let Some(index) = pkg.index_of(&root_name) {
+            parts.put(index, root);
         }
     }
     Ok(found)
@@ -273,9 +293,9 @@ fn sm3_small_files<R: Read + Seek>(
     if names.len() < crate::sm::sm3_multi::MIN_MESSAGES {
         return;
     }
-    let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut batch: Vec<(String, Rc<Vec<u8>>)> = Vec::new();
     let mut held = 0usize;
-    let flush = |batch: &mut Vec<(String, Vec<u8>)>, cache: &mut BTreeMap<_, _>| {
+    let flush = |batch: &mut Vec<(String, Rc<Vec<u8>>)>, cache: &mut BTreeMap<_, _>| {
         let inputs: Vec<&[u8]> = batch.iter().map(|(_, bytes)| bytes.as_slice()).collect();
         let digests = crate::sm::sm3_multi::sm3_many(&inputs);
         for ((name, _), digest) in batch.drain(..).zip(digests) {
@@ -393,7 +413,7 @@ fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, o
 
     let signed_value = Package::<R>::resolve(&sig.path, &parsed.signed_value_loc)
         .ok_or_else(|| OfdError::Malformed(format!("bad SignedValue location {:?}", parsed.signed_value_loc)))
-        .and_then(|p| pkg.read(&p));
+        .and_then(|p| pkg.read_shared(&p));
     let signed_value = match signed_value {
         Ok(v) => v,
         Err(e) => {
@@ -403,14 +423,14 @@ fn verify_one<R: Read + Seek>(pkg: &mut Package<R>, found: &[Found], i: usize, o
     };
     match sig.entry.kind {
         SignatureType::Seal => {
-            let seal_report = verify_seal_signature(&signed_value, ProtectedData::Bytes(xml_bytes), &opts.seal);
+            let seal_report = verify_seal_signature(&signed_value, ProtectedData::Bytes(&xml_bytes[..]), &opts.seal);
             report.subject = seal_report.subject.clone();
             report.checks.extend(seal_report.checks);
             if let Some(loc) = &parsed.seal_loc {
                 report.push(seal_file_check(pkg, &sig.path, loc, &signed_value));
             }
         }
-        SignatureType::Sign => sign_checks(&mut report, &signed_value, xml_bytes, parsed, opts),
+        SignatureType::Sign => sign_checks(&mut report, &signed_value, &xml_bytes[..], parsed, opts),
     }
     if !parsed.stamp_annots.is_empty() {
         report.push(stamp_check(&parsed.stamp_annots, &sig.pages));
@@ -523,14 +543,14 @@ fn seal_file_check<R: Read + Seek>(pkg: &mut Package<R>, sig_path: &str, loc: &s
     let name = "ofd.seal-file";
     let seal_file = match Package::<R>::resolve(sig_path, loc)
         .ok_or(OfdError::Malformed(format!("bad Seal location {loc:?}")))
-        .and_then(|p| pkg.read(&p))
+        .and_then(|p| pkg.read_shared(&p))
     {
         Ok(bytes) => bytes,
         Err(e) => return Check::failed(name, e.reason(), e.to_string()),
     };
     let inner = SesSignature::decode(signed_value).and_then(|s| s.to_sign.eseal.encode());
     match inner {
-        Ok(inner) if inner == seal_file => Check::passed(name, format!("{loc} is the seal inside the signature")),
+        Ok(inner) if inner == *seal_file => Check::passed(name, format!("{loc} is the seal inside the signature")),
         Ok(_) => Check::failed(
             name,
             Reason::ModifiedAfterSigning,
