@@ -192,6 +192,10 @@ impl DigestAlgorithm {
 
     /// By name (`SM3`, `SHA-256`, `sha256`, …) or by dotted OID text.
     pub fn from_name(name: &str) -> Option<DigestAlgorithm> {
+        // SM3's OID, as every OFD signature's CheckMethod spells it: known without parsing.
+        if name.trim() == "1.2.156.10197.1.401" {
+            return Some(DigestAlgorithm::Sm3);
+        }
         let folded = name.trim().to_ascii_lowercase().replace(['-', '_'], "");
         Some(match folded.as_str() {
             "sm3" => DigestAlgorithm::Sm3,
