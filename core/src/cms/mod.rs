@@ -486,7 +486,7 @@ impl SignedData {
                     ));
                     continue;
                 }
-                match Certificate::from_der(item.raw) {
+                match Certificate::from_der_cached(item.raw) {
                     Ok(cert) => certificates.push(cert),
                     Err(e) => certificate_errors.push(format!("entry {count}: {e}")),
                 }

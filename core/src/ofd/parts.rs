@@ -71,6 +71,7 @@ impl<'s> Parts<'s> {
     }
 
     /// The tree left for the entry at `index`, if any (taken: each is handed over once).
+    #[cfg_attr(not(feature = "invoice"), allow(dead_code))]
     pub(crate) fn take(&mut self, index: usize) -> Option<Node<'s>> {
         let at = self.trees.iter().position(|(i, _)| *i == index)?;
         Some(self.trees.swap_remove(at).1)

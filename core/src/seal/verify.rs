@@ -167,7 +167,7 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
         .ok_or_else(|| SealError::Malformed("no signer certificate".into()))
         .and_then(|c| octets_of(c, "signer cert").map(<[u8]>::to_vec))
         .and_then(|der| {
-            Certificate::from_der(&der).map_err(|e| SealError::Malformed(format!("signer certificate: {e}")))
+            Certificate::from_der_cached(&der).map_err(|e| SealError::Malformed(format!("signer certificate: {e}")))
         });
     let signer = match signer {
         Ok(c) => c,
@@ -539,14 +539,15 @@ fn chain_pool(seal: &Seal, opts: &SealOptions<'_>, signer: Option<&Certificate>)
 }
 
 /// The certificate `der` encodes: a copy of one of `known` with exactly these bytes (the
-/// signer's certificate is often also in the seal's list, or is the maker's), else parsed.
-/// Parsing is a function of the bytes, so the copy is what parsing would give.
+/// signer's certificate is often also in the seal's list, or is the maker's), else decoded
+/// ([`Certificate::from_der_cached`]: the same seal's certificates recur across documents).
+/// Decoding is a function of the bytes, so the copy is what decoding would give.
 fn parsed_once<'c>(
     der: &[u8],
     known: impl IntoIterator<Item = &'c Certificate>,
 ) -> Result<Certificate, crate::x509::X509Error> {
     match known.into_iter().find(|c| c.der() == der) {
         Some(cert) => Ok(cert.clone()),
-        None => Certificate::from_der(der),
+        None => Certificate::from_der_cached(der),
     }
 }

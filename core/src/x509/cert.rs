@@ -24,6 +24,18 @@ pub const MAX_CERTIFICATE_SIZE: usize = 256 * 1024;
 /// Most certificates read from one bundle.
 pub const MAX_BUNDLE_CERTIFICATES: usize = 1024;
 
+/// Certificates each thread keeps decoded, most recently used first: a seal's maker and
+/// signer certificates recur in every document one issuer seals, and decoding one (with its
+/// names, extensions and SHA-256 fingerprint) costs far more than copying it.
+pub const MAX_CACHED_CERTIFICATES: usize = 16;
+
+/// Largest certificate (DER) the thread's cache keeps.
+pub const MAX_CACHED_CERTIFICATE_SIZE: usize = 16 * 1024;
+
+thread_local! {
+    static DECODED: std::cell::RefCell<Vec<Certificate>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Extension OIDs this crate understands (an unknown one marked critical fails validation).
 pub mod ext_oid {
     use der::asn1::ObjectIdentifier as Oid;
@@ -191,6 +203,30 @@ impl Certificate {
             inner,
             extensions,
         })
+    }
+
+    /// As [`Certificate::from_der`], a certificate this thread decoded recently (up to
+    /// [`MAX_CACHED_CERTIFICATES`] of at most [`MAX_CACHED_CERTIFICATE_SIZE`] bytes) copied
+    /// rather than decoded again. Decoding is a function of the bytes, so the copy is what
+    /// decoding gives; certificates that do not decode are not kept.
+    pub(crate) fn from_der_cached(der: &[u8]) -> Result<Certificate, X509Error> {
+        if der.len() > MAX_CACHED_CERTIFICATE_SIZE {
+            return Certificate::from_der(der);
+        }
+        let hit = DECODED.with_borrow_mut(|cache| {
+            let i = cache.iter().position(|c| c.der == der)?;
+            cache[..=i].rotate_right(1);
+            Some(cache[0].clone())
+        });
+        if let Some(cert) = hit {
+            return Ok(cert);
+        }
+        let cert = Certificate::from_der(der)?;
+        DECODED.with_borrow_mut(|cache| {
+            cache.truncate(MAX_CACHED_CERTIFICATES - 1);
+            cache.insert(0, cert.clone());
+        });
+        Ok(cert)
     }
 
     /// Decodes a PEM `CERTIFICATE` block.
