@@ -86,14 +86,7 @@ pub fn normalise(name: &str) -> Option<String> {
     // Already in normal form (as entry names and most locations are): itself, without the
     // leading slashes; the same answer as below, without rebuilding it.
     let plain = name.trim_start_matches('/');
-    if !plain.is_empty()
-        && !name.contains('\\')
-        && plain.as_bytes().get(1) != Some(&b':')
-        && !plain.chars().any(|c| c.is_control())
-        && plain
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-    {
+    if is_plain(plain) {
         return Some(plain.to_owned());
     }
     let name = name.replace('\\', "/");
@@ -107,6 +100,32 @@ pub fn normalise(name: &str) -> Option<String> {
     }
     let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// A name [`normalise`] gives back as it is, told in one pass over its bytes: printable ASCII
+/// (so no control character), no backslash, no drive letter, and segments none of which is
+/// empty, `.` or `..`. Any other name takes the full path (which gives `None` or a rebuilt
+/// name).
+fn is_plain(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.get(1) == Some(&b':') {
+        return false;
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'/' => {
+                if matches!(&bytes[start..i], b"" | b"." | b"..") {
+                    return false;
+                }
+                start = i + 1;
+            }
+            b'\\' => return false,
+            0x20..=0x7e => {}
+            _ => return false,
+        }
+    }
+    !matches!(&bytes[start..], b"" | b"." | b"..")
 }
 
 impl<R: Read + Seek> Package<R> {
@@ -451,9 +470,13 @@ mod tests {
             Some("Doc_0/Pages/Page_0/Content.xml")
         );
         assert_eq!(normalise("./a//b").as_deref(), Some("a/b"));
-        for bad in ["../etc/passwd", "a/../../b", "C:/x", "", "/", "a\u{0}b"] {
+        for bad in ["../etc/passwd", "a/../../b", "C:/x", "", "/", "a\u{0}b", "a/\u{85}b", "x/.."] {
             assert_eq!(normalise(bad), None, "{bad:?}");
         }
+        // The one-pass test and the full path agree.
+        assert_eq!(normalise("/a/./b/").as_deref(), Some("a/b"));
+        assert_eq!(normalise("Doc_0/报告.xml").as_deref(), Some("Doc_0/报告.xml"));
+        assert_eq!(normalise("a\\b").as_deref(), Some("a/b"));
     }
 
     /// A package of one deflated entry `a.xml` and one stored `b.bin`.
