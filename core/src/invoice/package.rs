@@ -32,8 +32,9 @@ pub const MAX_QR_IMAGE: u64 = 2 * 1024 * 1024;
 /// Most text objects kept from one page.
 pub const MAX_TEXT_OBJECTS: usize = 100_000;
 
-/// One CustomTag entry: the field (path of element names, as [`flatten`] writes them) and the
-/// page objects that show it, as (page ID, object ID).
+/// One CustomTag entry: the field (path of element names, as
+/// [`flatten`](super::model::flatten) writes them) and the page objects that show it, as
+/// (page ID, object ID).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagRef {
     /// Field path (`Buyer/BuyerName`, `GoodsInfos/GoodsInfo[1]/Amount`).
