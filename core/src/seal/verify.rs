@@ -131,7 +131,7 @@ pub fn verify_seal(der: &[u8], opts: &SealOptions<'_>) -> Report {
     report.subject.seal = asn1::text_of(&seal.info.property.name, "name").ok();
     report.checks.extend(seal_checks(
         &seal,
-        &chain_pool(&seal, opts, None),
+        &chain_pool(&seal, opts),
         None,
         opts.chain.at,
         false,
@@ -216,7 +216,7 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
 
     // (c) the embedded seal, (e) its validity at the signing time.
     report.push(header_check(&sig));
-    let pool = chain_pool(&tbs.eseal, opts, Some(&signer));
+    let pool = chain_pool(&tbs.eseal, opts);
     report.checks.extend(seal_checks(
         &tbs.eseal,
         &pool,
@@ -259,9 +259,7 @@ fn seal_checks(
     let mut checks = Vec::new();
     let maker = octets_of(&seal.cert, "seal.cert")
         .map_err(|e| e.to_string())
-        .and_then(|der| {
-            parsed_once(der, signer.into_iter().chain(pool)).map_err(|e| format!("maker certificate: {e}"))
-        });
+        .and_then(|der| Certificate::from_der_cached(der).map_err(|e| format!("maker certificate: {e}")));
     match &maker {
         Ok(maker) => {
             let signed = seal.maker_signed_bytes();
@@ -529,25 +527,13 @@ fn chain_check(
 }
 
 /// The certificates paths may go through: the caller's intermediates and the seal's list,
-/// parsed once per verification (one that is the `signer`'s certificate is not parsed again).
-fn chain_pool(seal: &Seal, opts: &SealOptions<'_>, signer: Option<&Certificate>) -> Vec<Certificate> {
+/// parsed once per verification; a certificate this thread decoded recently (the signer's,
+/// often also in the list, or the same seal's in an earlier document) is copied, not decoded
+/// again ([`Certificate::from_der_cached`]).
+fn chain_pool(seal: &Seal, opts: &SealOptions<'_>) -> Vec<Certificate> {
     let mut pool = opts.intermediates.clone();
     if let Ok(CertList::Certificates(list)) = seal.info.property.cert_list() {
-        pool.extend(list.iter().filter_map(|der| parsed_once(der, signer).ok()));
+        pool.extend(list.iter().filter_map(|der| Certificate::from_der_cached(der).ok()));
     }
     pool
-}
-
-/// The certificate `der` encodes: a copy of one of `known` with exactly these bytes (the
-/// signer's certificate is often also in the seal's list, or is the maker's), else decoded
-/// ([`Certificate::from_der_cached`]: the same seal's certificates recur across documents).
-/// Decoding is a function of the bytes, so the copy is what decoding would give.
-fn parsed_once<'c>(
-    der: &[u8],
-    known: impl IntoIterator<Item = &'c Certificate>,
-) -> Result<Certificate, crate::x509::X509Error> {
-    match known.into_iter().find(|c| c.der() == der) {
-        Some(cert) => Ok(cert.clone()),
-        None => Certificate::from_der_cached(der),
-    }
 }
