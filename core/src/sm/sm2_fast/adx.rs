@@ -33,7 +33,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::field::{fermat_invert, reduction_multiple_64, safegcd_invert_64, small_multiple_by_additions};
 use super::field::{montgomery_field, Fe64, Field};
-use super::point::Affine;
+use super::point::{self, Affine, Cached, Jacobian, P_TABLE_LEN, SPLIT_PARTS};
+use super::P_SPLIT_LEN;
 
 /// 0: not yet detected, 1: absent, 2: present.
 static DETECTED: AtomicU8 = AtomicU8::new(0);
@@ -678,12 +679,14 @@ unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 
 montgomery_field!(
     /// The SM2 field in the layout of `field::Fe64`, with the assembly above called without a
-    /// check per operation: the check is made once, in [`mul_base_x`], the only place that
-    /// hands this type to other code (as the type parameter of `base::mul_base_x`). The
-    /// type is private to this module, so no other code can name it, make a value of it or
-    /// reach its operations except through that call. Used for signing's k·G, where the
-    /// check before each of the ≈ 500 field operations, and the portable fallback inlined
-    /// beside each, cost more than the operations' own instructions in places.
+    /// check per operation: the check is made once per call of [`mul_base_x`] (signing's
+    /// k·G) or of the verification's entry points below ([`mul_g_add_mul_table`],
+    /// [`mul_g_add_mul_split`], [`variable_point_table`], [`split_tables`]), the only
+    /// functions that make values of this type and hand it to the generic point code (as its
+    /// type parameter); they take and return `Fe64` points, moved limb for limb (the two
+    /// types store the same Montgomery form). Where the check before each of a k·G's ≈ 500
+    /// or a verification's ≈ 3,000 field operations, and the portable fallback inlined beside
+    /// each, cost more than the operations' own instructions in places.
     FeAdx,
     u64,
     u128,
@@ -709,9 +712,74 @@ pub(crate) fn mul_base_x(k: &[u64; 4]) -> Option<[u8; 32]> {
     Some(super::base::mul_base_x::<FeAdx>(k).to_be_bytes())
 }
 
+/// An `Fe64` value as an `FeAdx` value (the same limbs).
+#[inline(always)]
+fn to_adx(a: &Fe64) -> FeAdx {
+    FeAdx::from_montgomery_limbs(a.montgomery_limbs())
+}
+
+/// An `FeAdx` value as an `Fe64` value (the same limbs).
+#[inline(always)]
+fn to_fe64(a: &FeAdx) -> Fe64 {
+    Fe64::from_montgomery_limbs(a.montgomery_limbs())
+}
+
+/// s·G + t·P from P's wNAF table (`point::mul_g_add_mul_table`, the first verification by a
+/// key) on the assembly with one CPU check for the whole multiplication, or `None` without
+/// BMI2 and ADX. The table is copied into `FeAdx` form (1.3 KiB), the result back.
+pub(crate) fn mul_g_add_mul_table(
+    s: &[u64; 4],
+    table: &[Cached<Fe64>; P_TABLE_LEN],
+    t: &[u64; 4],
+) -> Option<Jacobian<Fe64>> {
+    if !available() {
+        return None;
+    }
+    let table = table.map(|entry| entry.map(to_adx));
+    Some(point::mul_g_add_mul_table(s, &table, t).map(to_fe64))
+}
+
+/// s·G + t·P from P's split tables (`point::mul_g_add_mul_split`, a prepared key) on the
+/// assembly with one CPU check, or `None` without BMI2 and ADX. The tables (four of
+/// [`P_SPLIT_LEN`] points, as `point::split_tables` builds them) are copied into `FeAdx` form
+/// (2 KiB), the result back.
+pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t: &[u64; 4]) -> Option<Jacobian<Fe64>> {
+    if !available() {
+        return None;
+    }
+    debug_assert!(tables.len() == SPLIT_PARTS && tables.iter().all(|part| part.len() == P_SPLIT_LEN));
+    let tables: [[Affine<FeAdx>; P_SPLIT_LEN]; SPLIT_PARTS] =
+        std::array::from_fn(|j| std::array::from_fn(|i| tables[j][i].map(to_adx)));
+    Some(point::mul_g_add_mul_split(s, &tables, t).map(to_fe64))
+}
+
+/// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`
+/// without BMI2 and ADX.
+pub(crate) fn variable_point_table(p: &Affine<Fe64>) -> Option<[Cached<Fe64>; P_TABLE_LEN]> {
+    if !available() {
+        return None;
+    }
+    Some(point::variable_point_table(&p.map(to_adx)).map(|entry| entry.map(to_fe64)))
+}
+
+/// A key's split tables (`point::split_tables`) computed on the assembly, or `None` without
+/// BMI2 and ADX.
+pub(crate) fn split_tables(p: &Affine<Fe64>, count: usize) -> Option<Vec<Vec<Affine<Fe64>>>> {
+    if !available() {
+        return None;
+    }
+    let tables = point::split_tables(&p.map(to_adx), count);
+    Some(
+        tables
+            .iter()
+            .map(|part| part.iter().map(|q| q.map(to_fe64)).collect())
+            .collect(),
+    )
+}
+
 // The operations of `FeAdx`, reached only from its `Field` implementation; every value of
-// `FeAdx` (the constants included) exists only inside a call of `mul_base_x` above, past its
-// check of BMI2 and ADX (see `FeAdx`).
+// `FeAdx` (the constants included) exists only inside a call of one of the functions above
+// that check BMI2 and ADX first (see `FeAdx`).
 
 #[inline(always)]
 fn checked_mul(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {

@@ -350,6 +350,21 @@ macro_rules! montgomery_field {
                 Self::montgomery_reduce(&mut t)
             }
 
+            /// The limbs as stored (Montgomery form), for moving a value to another type of
+            /// the same layout (`Fe64` to and from `adx::FeAdx`).
+            #[allow(dead_code)] // Used for the 64-bit layouts on x86-64 only.
+            #[inline(always)]
+            pub(super) const fn montgomery_limbs(&self) -> [$limb; $n] {
+                self.0
+            }
+
+            /// The value whose stored limbs (Montgomery form, below p) are `limbs`.
+            #[allow(dead_code)] // Used for the 64-bit layouts on x86-64 only.
+            #[inline(always)]
+            pub(super) const fn from_montgomery_limbs(limbs: [$limb; $n]) -> Self {
+                $name(limbs)
+            }
+
             /// Big-endian bytes to little-endian limbs, without reduction.
             fn limbs_from_be(bytes: &[u8; 32]) -> [$limb; $n] {
                 let mut out = [0; $n];
