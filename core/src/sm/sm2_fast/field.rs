@@ -106,6 +106,10 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn neg(&self) -> Self {
         Self::ZERO.sub(self)
     }
+    /// −self if `negate`, else self, without a branch on `negate` (for signing).
+    fn neg_if(&self, negate: bool) -> Self {
+        Self::select(self, &self.neg(), negate)
+    }
     /// self == 0.
     fn is_zero(&self) -> bool {
         *self == Self::ZERO
@@ -178,7 +182,7 @@ pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $invert_plain:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $accel_neg_if:path, $invert_plain:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -481,6 +485,14 @@ macro_rules! montgomery_field {
             }
 
             #[inline(always)]
+            fn neg_if(&self, negate: bool) -> Self {
+                match $accel_neg_if(&self.0, negate) {
+                    Some(limbs) => $name(limbs),
+                    None => Self::select(self, &self.neg(), negate),
+                }
+            }
+
+            #[inline(always)]
             fn or_masked(&mut self, other: &Self, take: bool) {
                 let mask = core::hint::black_box((0 as $limb).wrapping_sub(take as $limb));
                 for i in 0..$n {
@@ -556,6 +568,7 @@ montgomery_field!(
     accel::sub,
     mul_small_64,
     accel::lookup,
+    no_accel_neg_if,
     safegcd_invert_64
 );
 
@@ -574,6 +587,7 @@ montgomery_field!(
     no_accel_sub,
     no_accel_mul_small,
     no_accel_lookup,
+    no_accel_neg_if,
     no_invert_plain_32
 );
 
@@ -620,6 +634,13 @@ fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
 #[cfg(any(test, target_arch = "wasm32"))]
 #[inline(always)]
 fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
+    None
+}
+
+/// No accelerated conditional negation: the masked select of the negation (the 64-bit
+/// layout's only signing use is the fallback without BMI2/ADX; `adx::FeAdx` has one).
+#[inline(always)]
+fn no_accel_neg_if<L, const N: usize>(_: &[L; N], _: bool) -> Option<[L; N]> {
     None
 }
 

@@ -634,7 +634,11 @@ fn lookup_reads_the_indexed_entry() {
     check_lookup::<Fe64>();
     check_lookup::<Fe32>();
     #[cfg(target_arch = "x86_64")]
-    assert!(super::adx::lookup_matches_fe64());
+    {
+        assert!(super::adx::lookup_matches_fe64());
+        // And signing's conditional negation of the entry read.
+        assert!(super::adx::neg_if_matches_fe64(2_000));
+    }
 }
 
 /// Fermat's inversion (the addition chain) on the edges and random values, both layouts.
