@@ -7,7 +7,8 @@
 //! block only reads its 32-byte inputs through the references it is given and writes
 //! nothing but registers; the table read reads the slice it is given and writes a local
 //! array. Each is reached only after [`available`] saw BMI2 and ADX (the table read: AVX2)
-//! at run time: [`mul`], [`square`], [`add`], [`sub`], [`mul_small`] and [`lookup`] are safe
+//! at run time (ADX taken on trust only in a measurement build for valgrind, see
+//! `assume_adx`): [`mul`], [`square`], [`add`], [`sub`], [`mul_small`] and [`lookup`] are safe
 //! functions that return `None` without them, so the portable path (`field::Fe64`) stays the
 //! fallback and the reference the tests and the fuzz target compare this code with (the
 //! fuzz target compares the multiplication and squaring; the unit tests all of them).
