@@ -701,6 +701,7 @@ montgomery_field!(
     checked_mul_small,
     lookup,
     checked_neg_if,
+    checked_half,
     safegcd_invert_64
 );
 
@@ -877,13 +878,70 @@ fn checked_neg_if(a: &[u64; 4], negate: bool) -> Option<[u64; 4]> {
     Some([r0, r1, r2, r3])
 }
 
-/// `FeAdx`'s conditional negation against `Fe64`'s (negation and select) on 0, 1, p − 1 and
-/// `count` pseudorandom values below p, both ways, for the tests.
+/// a/2 mod p for a below p: a, or a + p when a is odd (p masked by the low bit), shifted
+/// right by one with the carry shifted in on top; base x86-64 instructions, no branch.
+#[inline(always)]
+fn checked_half(a: &[u64; 4]) -> Option<[u64; 4]> {
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: the block reads a[0..4] through a pointer from a reference to [u64; 4] (valid,
+    // aligned, 32 bytes), writes only the registers declared as outputs or clobbers, uses no
+    // stack and clobbers the flags; its instructions are base x86-64.
+    unsafe {
+        core::arch::asm!(
+            "mov r8, qword ptr [rsi]",
+            "mov r9, qword ptr [rsi + 8]",
+            "mov r10, qword ptr [rsi + 16]",
+            "mov r11, qword ptr [rsi + 24]",
+            // rax = all ones when a is odd; p & rax added.
+            "mov eax, r8d",
+            "and eax, 1",
+            "neg rax",
+            "mov rcx, 0xffffffff00000000",
+            "and rcx, rax",
+            "mov rdx, 0xfffffffeffffffff",
+            "and rdx, rax",
+            "add r8, rax",
+            "adc r9, rcx",
+            "adc r10, rax",
+            "adc r11, rdx",
+            // The carry out as bit 256, then the 257-bit sum shifted right by one.
+            "mov eax, 0",
+            "adc rax, 0",
+            "shrd r8, r9, 1",
+            "shrd r9, r10, 1",
+            "shrd r10, r11, 1",
+            "shrd r11, rax, 1",
+            in("rsi") a.as_ptr(),
+            out("r8") r0,
+            out("r9") r1,
+            out("r10") r2,
+            out("r11") r3,
+            out("rax") _,
+            out("rcx") _,
+            out("rdx") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
+}
+
+/// `FeAdx`'s halving against `Fe64`'s portable one on 0, 1, p − 1 and `count` pseudorandom
+/// values below p, for the tests.
 #[cfg(test)]
-pub(crate) fn neg_if_matches_fe64(count: usize) -> bool {
+pub(crate) fn half_matches_fe64(count: usize) -> bool {
     if !available() {
         return true;
     }
+    test_values(count).iter().all(|&limbs| {
+        let ours = FeAdx::from_montgomery_limbs(limbs).half();
+        let theirs = Fe64::from_montgomery_limbs(limbs).half();
+        ours.montgomery_limbs() == theirs.montgomery_limbs() && ours.double().montgomery_limbs() == limbs
+    })
+}
+
+/// 0, 1, p − 1 and `count` pseudorandom values below p (limbs), for the tests.
+#[cfg(test)]
+fn test_values(count: usize) -> Vec<[u64; 4]> {
     let mut values = vec![
         [0u64; 4],
         [1, 0, 0, 0],
@@ -902,7 +960,17 @@ pub(crate) fn neg_if_matches_fe64(count: usize) -> bool {
         limbs[3] = limbs[3].min(P_LIMBS[3] - 1);
         values.push(limbs);
     }
-    values.iter().all(|&limbs| {
+    values
+}
+
+/// `FeAdx`'s conditional negation against `Fe64`'s (negation and select) on 0, 1, p − 1 and
+/// `count` pseudorandom values below p, both ways, for the tests.
+#[cfg(test)]
+pub(crate) fn neg_if_matches_fe64(count: usize) -> bool {
+    if !available() {
+        return true;
+    }
+    test_values(count).iter().all(|&limbs| {
         [false, true].iter().all(|&negate| {
             let ours = FeAdx::from_montgomery_limbs(limbs).neg_if(negate);
             let theirs = Fe64::from_montgomery_limbs(limbs);

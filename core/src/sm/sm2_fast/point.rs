@@ -132,17 +132,20 @@ impl<F: Field> Jacobian<F> {
     /// one multiplication instead of a squaring and two subtractions, which pays where a
     /// squaring costs about what a multiplication does). Infinity doubles to infinity (Z
     /// stays 0); there are no points of order 2 on this curve.
+    ///
+    /// With 2Y computed first: 4γ = (2Y)², 4β = X·4γ, Z₃ = 2Y·Z and 8γ² = (4γ)²/2 (γ = Y²,
+    /// β = X·γ), one addition and one halving in place of two small multiples and a
+    /// doubling; 8β is 4β doubled.
     pub(crate) fn double(&self) -> Jacobian<F> {
         let delta = self.z.square();
-        let gamma = self.y.square();
-        let beta = self.x.mul(&gamma);
+        let y2 = self.y.double();
+        let gamma4 = y2.square();
+        let beta4 = self.x.mul(&gamma4);
         let t = self.x.sub(&delta).mul(&self.x.add(&delta));
         let alpha = t.mul_small(3);
-        let beta4 = beta.mul_small(4);
-        // 8β as 4β doubled: one addition, cheaper than a third small multiple.
         let x3 = alpha.square().sub(&beta4.double());
-        let z3 = self.y.mul(&self.z).double();
-        let gamma2_8 = gamma.square().mul_small(8);
+        let z3 = y2.mul(&self.z);
+        let gamma2_8 = gamma4.square().half();
         let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma2_8);
         Jacobian { x: x3, y: y3, z: z3 }
     }

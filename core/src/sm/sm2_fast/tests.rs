@@ -104,6 +104,7 @@ fn check_field<F: Field>() {
         assert_eq!(a.square().to_be_bytes(), bytes(&x.mul_mod(&x, &modulus)), "square");
         assert_eq!(a.neg().to_be_bytes(), bytes(&U256::ZERO.sub_mod(&x, &modulus)), "neg");
         assert_eq!(a.double(), a.add(&a));
+        assert_eq!(a.half().double(), a, "half");
         for k in 1..=9u32 {
             let expected = x.mul_mod(&U256::from_u32(k), &modulus);
             assert_eq!(a.mul_small(k).to_be_bytes(), bytes(&expected), "{k}·a");
@@ -638,6 +639,8 @@ fn lookup_reads_the_indexed_entry() {
         assert!(super::adx::lookup_matches_fe64());
         // And signing's conditional negation of the entry read.
         assert!(super::adx::neg_if_matches_fe64(2_000));
+        // And the doubling's halving.
+        assert!(super::adx::half_matches_fe64(2_000));
     }
 }
 
