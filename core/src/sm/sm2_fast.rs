@@ -130,7 +130,7 @@ impl FastPublicKey {
     pub fn from_affine(x: &[u8; 32], y: &[u8; 32]) -> Result<FastPublicKey, FastVerifyError> {
         affine_from_bytes(x, y).map(|point| FastPublicKey {
             point,
-            table: point::variable_point_table(&point),
+            table: variable_point_table(&point),
             uses: AtomicU8::new(0),
             split: OnceLock::new(),
         })
@@ -143,7 +143,13 @@ impl FastPublicKey {
     }
 
     fn split_tables(&self) -> &[Vec<Affine<Fe>>] {
-        self.split.get_or_init(|| point::split_tables(&self.point, P_SPLIT_LEN))
+        self.split.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(tables) = adx::split_tables(&self.point, P_SPLIT_LEN) {
+                return tables;
+            }
+            point::split_tables(&self.point, P_SPLIT_LEN)
+        })
     }
 
     /// Verifies (r, s) over e = SM3(Z ‖ M), all big-endian: GB/T 32918.2 §7.2 steps B1, B2
@@ -155,10 +161,40 @@ impl FastPublicKey {
             None => None,
         };
         match split {
-            Some(tables) => verify_with(e, r, s, |s, t| point::mul_g_add_mul_split(s, tables, t)),
-            None => verify_with(e, r, s, |s, t| point::mul_g_add_mul_table(s, &self.table, t)),
+            Some(tables) => verify_with(e, r, s, |s, t| mul_g_add_mul_split(s, tables, t)),
+            None => verify_with(e, r, s, |s, t| mul_g_add_mul_table(s, &self.table, t)),
         }
     }
+}
+
+// The verification's point arithmetic: with BMI2 and ADX on the assembly field (`adx::FeAdx`,
+// checked for once per call), otherwise on `Fe` with the portable code.
+
+/// P's wNAF table.
+fn variable_point_table(p: &Affine<Fe>) -> [Cached<Fe>; point::P_TABLE_LEN] {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(table) = adx::variable_point_table(p) {
+        return table;
+    }
+    point::variable_point_table(p)
+}
+
+/// s·G + t·P from P's wNAF table.
+fn mul_g_add_mul_table(s: &[u64; 4], table: &[Cached<Fe>; point::P_TABLE_LEN], t: &[u64; 4]) -> Jacobian<Fe> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(point) = adx::mul_g_add_mul_table(s, table, t) {
+        return point;
+    }
+    point::mul_g_add_mul_table(s, table, t)
+}
+
+/// s·G + t·P from P's split tables.
+fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe>>], t: &[u64; 4]) -> Jacobian<Fe> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(point) = adx::mul_g_add_mul_split(s, tables, t) {
+        return point;
+    }
+    point::mul_g_add_mul_split(s, tables, t)
 }
 
 fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, FastVerifyError> {

@@ -7,7 +7,8 @@
 //! block only reads its 32-byte inputs through the references it is given and writes
 //! nothing but registers; the table read reads the slice it is given and writes a local
 //! array. Each is reached only after [`available`] saw BMI2 and ADX (the table read: AVX2)
-//! at run time: [`mul`], [`square`], [`add`], [`sub`], [`mul_small`] and [`lookup`] are safe
+//! at run time (ADX taken on trust only in a measurement build for valgrind, see
+//! `assume_adx`): [`mul`], [`square`], [`add`], [`sub`], [`mul_small`] and [`lookup`] are safe
 //! functions that return `None` without them, so the portable path (`field::Fe64`) stays the
 //! fallback and the reference the tests and the fuzz target compare this code with (the
 //! fuzz target compares the multiplication and squaring; the unit tests all of them).
@@ -33,7 +34,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::field::{fermat_invert, reduction_multiple_64, safegcd_invert_64, small_multiple_by_additions};
 use super::field::{montgomery_field, Fe64, Field};
-use super::point::Affine;
+use super::point::{self, Affine, Cached, Jacobian, P_TABLE_LEN, SPLIT_PARTS};
+use super::P_SPLIT_LEN;
 
 /// 0: not yet detected, 1: absent, 2: present.
 static DETECTED: AtomicU8 = AtomicU8::new(0);
@@ -50,9 +52,26 @@ pub(crate) fn available() -> bool {
 
 #[cold]
 fn detect() -> bool {
-    let yes = std::is_x86_feature_detected!("bmi2") && std::is_x86_feature_detected!("adx");
+    let yes = std::is_x86_feature_detected!("bmi2") && (std::is_x86_feature_detected!("adx") || assume_adx());
     DETECTED.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
     yes
+}
+
+/// Whether to take ADX as present without CPUID's word: only in a build made with
+/// `RUSTFLAGS="--cfg yinjian_valgrind_adx"` and run with `YINJIAN_VALGRIND_ADX=1` set, for
+/// instruction counts under valgrind, whose emulated CPU reports BMI2 but hides ADX although
+/// it executes ADCX and ADOX (without this, callgrind measures the portable field, not the
+/// assembly the machine runs). Never for a build that ships: on a CPU with BMI2 but no ADX
+/// (Intel Haswell) the assembly would fault. Ordinary builds do not read the variable.
+#[cfg(yinjian_valgrind_adx)]
+fn assume_adx() -> bool {
+    std::env::var_os("YINJIAN_VALGRIND_ADX").is_some_and(|v| v == "1")
+}
+
+/// Ordinary builds believe CPUID (see the `yinjian_valgrind_adx` variant above).
+#[cfg(not(yinjian_valgrind_adx))]
+fn assume_adx() -> bool {
+    false
 }
 
 /// acc (r8..r12, below 2p) reduced below p into rax, rcx, rdx, r14.
@@ -661,12 +680,14 @@ unsafe fn mul_adx(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
 
 montgomery_field!(
     /// The SM2 field in the layout of `field::Fe64`, with the assembly above called without a
-    /// check per operation: the check is made once, in [`mul_base_x`], the only place that
-    /// hands this type to other code (as the type parameter of `base::mul_base_x`). The
-    /// type is private to this module, so no other code can name it, make a value of it or
-    /// reach its operations except through that call. Used for signing's k·G, where the
-    /// check before each of the ≈ 500 field operations, and the portable fallback inlined
-    /// beside each, cost more than the operations' own instructions in places.
+    /// check per operation: the check is made once per call of [`mul_base_x`] (signing's
+    /// k·G) or of the verification's entry points below ([`mul_g_add_mul_table`],
+    /// [`mul_g_add_mul_split`], [`variable_point_table`], [`split_tables`]), the only
+    /// functions that make values of this type and hand it to the generic point code (as its
+    /// type parameter); they take and return `Fe64` points, moved limb for limb (the two
+    /// types store the same Montgomery form). Where the check before each of a k·G's ≈ 500
+    /// or a verification's ≈ 3,000 field operations, and the portable fallback inlined beside
+    /// each, cost more than the operations' own instructions in places.
     FeAdx,
     u64,
     u128,
@@ -679,6 +700,8 @@ montgomery_field!(
     checked_sub,
     checked_mul_small,
     lookup,
+    checked_neg_if,
+    checked_half,
     safegcd_invert_64
 );
 
@@ -692,9 +715,74 @@ pub(crate) fn mul_base_x(k: &[u64; 4]) -> Option<[u8; 32]> {
     Some(super::base::mul_base_x::<FeAdx>(k).to_be_bytes())
 }
 
+/// An `Fe64` value as an `FeAdx` value (the same limbs).
+#[inline(always)]
+fn to_adx(a: &Fe64) -> FeAdx {
+    FeAdx::from_montgomery_limbs(a.montgomery_limbs())
+}
+
+/// An `FeAdx` value as an `Fe64` value (the same limbs).
+#[inline(always)]
+fn to_fe64(a: &FeAdx) -> Fe64 {
+    Fe64::from_montgomery_limbs(a.montgomery_limbs())
+}
+
+/// s·G + t·P from P's wNAF table (`point::mul_g_add_mul_table`, the first verification by a
+/// key) on the assembly with one CPU check for the whole multiplication, or `None` without
+/// BMI2 and ADX. The table is copied into `FeAdx` form (1.3 KiB), the result back.
+pub(crate) fn mul_g_add_mul_table(
+    s: &[u64; 4],
+    table: &[Cached<Fe64>; P_TABLE_LEN],
+    t: &[u64; 4],
+) -> Option<Jacobian<Fe64>> {
+    if !available() {
+        return None;
+    }
+    let table = table.map(|entry| entry.map(to_adx));
+    Some(point::mul_g_add_mul_table(s, &table, t).map(to_fe64))
+}
+
+/// s·G + t·P from P's split tables (`point::mul_g_add_mul_split`, a prepared key) on the
+/// assembly with one CPU check, or `None` without BMI2 and ADX. The tables (four of
+/// [`P_SPLIT_LEN`] points, as `point::split_tables` builds them) are copied into `FeAdx` form
+/// (2 KiB), the result back.
+pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t: &[u64; 4]) -> Option<Jacobian<Fe64>> {
+    if !available() {
+        return None;
+    }
+    debug_assert!(tables.len() == SPLIT_PARTS && tables.iter().all(|part| part.len() == P_SPLIT_LEN));
+    let tables: [[Affine<FeAdx>; P_SPLIT_LEN]; SPLIT_PARTS] =
+        std::array::from_fn(|j| std::array::from_fn(|i| tables[j][i].map(to_adx)));
+    Some(point::mul_g_add_mul_split(s, &tables, t).map(to_fe64))
+}
+
+/// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`
+/// without BMI2 and ADX.
+pub(crate) fn variable_point_table(p: &Affine<Fe64>) -> Option<[Cached<Fe64>; P_TABLE_LEN]> {
+    if !available() {
+        return None;
+    }
+    Some(point::variable_point_table(&p.map(to_adx)).map(|entry| entry.map(to_fe64)))
+}
+
+/// A key's split tables (`point::split_tables`) computed on the assembly, or `None` without
+/// BMI2 and ADX.
+pub(crate) fn split_tables(p: &Affine<Fe64>, count: usize) -> Option<Vec<Vec<Affine<Fe64>>>> {
+    if !available() {
+        return None;
+    }
+    let tables = point::split_tables(&p.map(to_adx), count);
+    Some(
+        tables
+            .iter()
+            .map(|part| part.iter().map(|q| q.map(to_fe64)).collect())
+            .collect(),
+    )
+}
+
 // The operations of `FeAdx`, reached only from its `Field` implementation; every value of
-// `FeAdx` (the constants included) exists only inside a call of `mul_base_x` above, past its
-// check of BMI2 and ADX (see `FeAdx`).
+// `FeAdx` (the constants included) exists only inside a call of one of the functions above
+// that check BMI2 and ADX first (see `FeAdx`).
 
 #[inline(always)]
 fn checked_mul(a: &[u64; 4], b: &[u64; 4]) -> Option<[u64; 4]> {
@@ -729,6 +817,172 @@ fn checked_mul_small(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
     // SAFETY: BMI2 was detected before any `FeAdx` value existed (see above).
     Some(unsafe { mul_small_bmi2(a, u64::from(k)) })
 }
+
+/// −a mod p if `negate`, else a, for a below p: base x86-64 instructions, no branch on
+/// `negate` (signing's negated table entry). 0 − a with its borrow (all ones unless a = 0)
+/// masking p back in, then four CMOVs on `negate`: about 25 instructions, where the
+/// subtraction and the masked select of the portable code took about 40 between them.
+#[inline(always)]
+fn checked_neg_if(a: &[u64; 4], negate: bool) -> Option<[u64; 4]> {
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: the block reads a[0..4] through a pointer from a reference to [u64; 4] (valid,
+    // aligned, 32 bytes), writes only the registers declared as outputs or clobbers, uses no
+    // stack and clobbers the flags; its instructions are base x86-64 (CMOV included).
+    unsafe {
+        core::arch::asm!(
+            "mov r8, qword ptr [rsi]",
+            "mov r9, qword ptr [rsi + 8]",
+            "mov r10, qword ptr [rsi + 16]",
+            "mov r11, qword ptr [rsi + 24]",
+            // rax, rcx, rdx, r12 = 0 − a, r13 = all ones on a borrow (a ≠ 0).
+            "xor eax, eax",
+            "xor ecx, ecx",
+            "xor edx, edx",
+            "xor r12d, r12d",
+            "sub rax, r8",
+            "sbb rcx, r9",
+            "sbb rdx, r10",
+            "sbb r12, r11",
+            "sbb r13, r13",
+            // Plus p & r13: p − a for a ≠ 0, 0 for a = 0.
+            "mov r14, 0xffffffff00000000",
+            "and r14, r13",
+            "mov r15, 0xfffffffeffffffff",
+            "and r15, r13",
+            "add rax, r13",
+            "adc rcx, r14",
+            "adc rdx, r13",
+            "adc r12, r15",
+            // Keep a unless `negate`.
+            "test {negate}, {negate}",
+            "cmovnz r8, rax",
+            "cmovnz r9, rcx",
+            "cmovnz r10, rdx",
+            "cmovnz r11, r12",
+            negate = in(reg) u64::from(negate),
+            in("rsi") a.as_ptr(),
+            out("r8") r0,
+            out("r9") r1,
+            out("r10") r2,
+            out("r11") r3,
+            out("rax") _,
+            out("rcx") _,
+            out("rdx") _,
+            out("r12") _,
+            out("r13") _,
+            out("r14") _,
+            out("r15") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
+}
+
+/// a/2 mod p for a below p: a, or a + p when a is odd (p masked by the low bit), shifted
+/// right by one with the carry shifted in on top; base x86-64 instructions, no branch.
+#[inline(always)]
+fn checked_half(a: &[u64; 4]) -> Option<[u64; 4]> {
+    let (r0, r1, r2, r3): (u64, u64, u64, u64);
+    // SAFETY: the block reads a[0..4] through a pointer from a reference to [u64; 4] (valid,
+    // aligned, 32 bytes), writes only the registers declared as outputs or clobbers, uses no
+    // stack and clobbers the flags; its instructions are base x86-64.
+    unsafe {
+        core::arch::asm!(
+            "mov r8, qword ptr [rsi]",
+            "mov r9, qword ptr [rsi + 8]",
+            "mov r10, qword ptr [rsi + 16]",
+            "mov r11, qword ptr [rsi + 24]",
+            // rax = all ones when a is odd; p & rax added.
+            "mov eax, r8d",
+            "and eax, 1",
+            "neg rax",
+            "mov rcx, 0xffffffff00000000",
+            "and rcx, rax",
+            "mov rdx, 0xfffffffeffffffff",
+            "and rdx, rax",
+            "add r8, rax",
+            "adc r9, rcx",
+            "adc r10, rax",
+            "adc r11, rdx",
+            // The carry out as bit 256, then the 257-bit sum shifted right by one.
+            "mov eax, 0",
+            "adc rax, 0",
+            "shrd r8, r9, 1",
+            "shrd r9, r10, 1",
+            "shrd r10, r11, 1",
+            "shrd r11, rax, 1",
+            in("rsi") a.as_ptr(),
+            out("r8") r0,
+            out("r9") r1,
+            out("r10") r2,
+            out("r11") r3,
+            out("rax") _,
+            out("rcx") _,
+            out("rdx") _,
+            options(pure, readonly, nostack),
+        );
+    }
+    Some([r0, r1, r2, r3])
+}
+
+/// `FeAdx`'s halving against `Fe64`'s portable one on 0, 1, p − 1 and `count` pseudorandom
+/// values below p, for the tests.
+#[cfg(test)]
+pub(crate) fn half_matches_fe64(count: usize) -> bool {
+    if !available() {
+        return true;
+    }
+    test_values(count).iter().all(|&limbs| {
+        let ours = FeAdx::from_montgomery_limbs(limbs).half();
+        let theirs = Fe64::from_montgomery_limbs(limbs).half();
+        ours.montgomery_limbs() == theirs.montgomery_limbs() && ours.double().montgomery_limbs() == limbs
+    })
+}
+
+/// 0, 1, p − 1 and `count` pseudorandom values below p (limbs), for the tests.
+#[cfg(test)]
+fn test_values(count: usize) -> Vec<[u64; 4]> {
+    let mut values = vec![
+        [0u64; 4],
+        [1, 0, 0, 0],
+        [P_LIMBS[0] - 1, P_LIMBS[1], P_LIMBS[2], P_LIMBS[3]],
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..count {
+        let mut limbs = [0u64; 4];
+        for limb in &mut limbs {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *limb = state ^ (state >> 29);
+        }
+        // Below p: the top limb of p less one.
+        limbs[3] = limbs[3].min(P_LIMBS[3] - 1);
+        values.push(limbs);
+    }
+    values
+}
+
+/// `FeAdx`'s conditional negation against `Fe64`'s (negation and select) on 0, 1, p − 1 and
+/// `count` pseudorandom values below p, both ways, for the tests.
+#[cfg(test)]
+pub(crate) fn neg_if_matches_fe64(count: usize) -> bool {
+    if !available() {
+        return true;
+    }
+    test_values(count).iter().all(|&limbs| {
+        [false, true].iter().all(|&negate| {
+            let ours = FeAdx::from_montgomery_limbs(limbs).neg_if(negate);
+            let theirs = Fe64::from_montgomery_limbs(limbs);
+            let theirs = Fe64::select(&theirs, &theirs.neg(), negate);
+            ours.montgomery_limbs() == theirs.montgomery_limbs()
+        })
+    })
+}
+
+/// p, little-endian limbs (for the tests).
+#[cfg(test)]
+const P_LIMBS: [u64; 4] = super::P;
 
 /// The signing comb's table read on `FeAdx` (as `Fe64`'s) with the comb's whole table
 /// compared against `Fe64`'s, for the tests.

@@ -98,8 +98,7 @@ pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
         let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
         // Every entry read, the one for |dᵢ| kept by masks.
         let mut q = F::lookup(&table[i], entry + 1);
-        let neg_y = q.y.neg();
-        q.y = F::select(&q.y, &neg_y, ct_eq(negative, 1));
+        q.y = q.y.neg_if(ct_eq(negative, 1));
         acc = add_affine_unchecked(&acc, &q);
     }
     // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a

@@ -106,6 +106,12 @@ pub(crate) trait Field: Copy + PartialEq + core::fmt::Debug + 'static {
     fn neg(&self) -> Self {
         Self::ZERO.sub(self)
     }
+    /// self / 2 (the doubling's 8γ² as (4γ)²/2).
+    fn half(&self) -> Self;
+    /// −self if `negate`, else self, without a branch on `negate` (for signing).
+    fn neg_if(&self, negate: bool) -> Self {
+        Self::select(self, &self.neg(), negate)
+    }
     /// self == 0.
     fn is_zero(&self) -> bool {
         *self == Self::ZERO
@@ -178,7 +184,7 @@ pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 macro_rules! montgomery_field {
-    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $invert_plain:path) => {
+    ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $accel_neg_if:path, $accel_half:path, $invert_plain:path) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(crate) struct $name([$limb; $n]);
@@ -274,6 +280,25 @@ macro_rules! montgomery_field {
                 d
             }
 
+            /// The portable halving (the reference of the accelerated one): a, or a + p when
+            /// a is odd (selected with a mask), shifted right by one with the carry on top.
+            /// Below p either way.
+            #[inline(always)]
+            pub(super) fn half_limbs(a: &[$limb; $n]) -> [$limb; $n] {
+                let mask = (0 as $limb).wrapping_sub(a[0] & 1);
+                let mut t = [0; $n];
+                let mut carry: $limb = 0;
+                for i in 0..$n {
+                    let v = a[i] as $wide + (Self::P[i] & mask) as $wide + carry as $wide;
+                    t[i] = v as $limb;
+                    carry = (v >> Self::LIMB_BITS) as $limb;
+                }
+                core::array::from_fn(|i| {
+                    let above = if i + 1 < $n { t[i + 1] } else { carry };
+                    (t[i] >> 1) | (above << (Self::LIMB_BITS - 1))
+                })
+            }
+
             /// Montgomery reduction of a double-width value t < p·R: t·R⁻¹ mod p.
             ///
             /// Each round divides by 2^limb: with m the low limb, (t + m·p) / 2^limb is
@@ -348,6 +373,21 @@ macro_rules! montgomery_field {
                     carry = v >> Self::LIMB_BITS;
                 }
                 Self::montgomery_reduce(&mut t)
+            }
+
+            /// The limbs as stored (Montgomery form), for moving a value to another type of
+            /// the same layout (`Fe64` to and from `adx::FeAdx`).
+            #[allow(dead_code)] // Used for the 64-bit layouts on x86-64 only.
+            #[inline(always)]
+            pub(super) const fn montgomery_limbs(&self) -> [$limb; $n] {
+                self.0
+            }
+
+            /// The value whose stored limbs (Montgomery form, below p) are `limbs`.
+            #[allow(dead_code)] // Used for the 64-bit layouts on x86-64 only.
+            #[inline(always)]
+            pub(super) const fn from_montgomery_limbs(limbs: [$limb; $n]) -> Self {
+                $name(limbs)
             }
 
             /// Big-endian bytes to little-endian limbs, without reduction.
@@ -466,6 +506,22 @@ macro_rules! montgomery_field {
             }
 
             #[inline(always)]
+            fn half(&self) -> Self {
+                match $accel_half(&self.0) {
+                    Some(limbs) => $name(limbs),
+                    None => $name(Self::half_limbs(&self.0)),
+                }
+            }
+
+            #[inline(always)]
+            fn neg_if(&self, negate: bool) -> Self {
+                match $accel_neg_if(&self.0, negate) {
+                    Some(limbs) => $name(limbs),
+                    None => Self::select(self, &self.neg(), negate),
+                }
+            }
+
+            #[inline(always)]
             fn or_masked(&mut self, other: &Self, take: bool) {
                 let mask = core::hint::black_box((0 as $limb).wrapping_sub(take as $limb));
                 for i in 0..$n {
@@ -541,6 +597,8 @@ montgomery_field!(
     accel::sub,
     mul_small_64,
     accel::lookup,
+    no_accel_neg_if,
+    no_accel_half,
     safegcd_invert_64
 );
 
@@ -559,6 +617,8 @@ montgomery_field!(
     no_accel_sub,
     no_accel_mul_small,
     no_accel_lookup,
+    no_accel_neg_if,
+    no_accel_half,
     no_invert_plain_32
 );
 
@@ -605,6 +665,20 @@ fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
 #[cfg(any(test, target_arch = "wasm32"))]
 #[inline(always)]
 fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
+    None
+}
+
+/// No accelerated conditional negation: the masked select of the negation (the 64-bit
+/// layout's only signing use is the fallback without BMI2/ADX; `adx::FeAdx` has one).
+#[inline(always)]
+fn no_accel_neg_if<L, const N: usize>(_: &[L; N], _: bool) -> Option<[L; N]> {
+    None
+}
+
+/// No accelerated halving: the portable one (the doubling on `Fe64` runs only without
+/// BMI2/ADX; `adx::FeAdx` has one).
+#[inline(always)]
+fn no_accel_half<L, const N: usize>(_: &[L; N]) -> Option<[L; N]> {
     None
 }
 

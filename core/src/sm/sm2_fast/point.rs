@@ -53,6 +53,15 @@ impl<F: Field> Affine<F> {
         self.y.square() == x3.sub(&three_x).add(&F::B)
     }
 
+    /// The same point in another field type (`f` moves one coordinate).
+    #[inline(always)]
+    pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Affine<G> {
+        Affine {
+            x: f(&self.x),
+            y: f(&self.y),
+        }
+    }
+
     /// −self.
     pub(crate) fn neg(&self) -> Affine<F> {
         Affine {
@@ -77,6 +86,16 @@ impl<F: Field> Jacobian<F> {
             x: F::ONE,
             y: F::ONE,
             z: F::ZERO,
+        }
+    }
+
+    /// The same point in another field type (`f` moves one coordinate).
+    #[inline(always)]
+    pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Jacobian<G> {
+        Jacobian {
+            x: f(&self.x),
+            y: f(&self.y),
+            z: f(&self.z),
         }
     }
 
@@ -113,16 +132,20 @@ impl<F: Field> Jacobian<F> {
     /// one multiplication instead of a squaring and two subtractions, which pays where a
     /// squaring costs about what a multiplication does). Infinity doubles to infinity (Z
     /// stays 0); there are no points of order 2 on this curve.
+    ///
+    /// With 2Y computed first: 4γ = (2Y)², 4β = X·4γ, Z₃ = 2Y·Z and 8γ² = (4γ)²/2 (γ = Y²,
+    /// β = X·γ), one addition and one halving in place of two small multiples and a
+    /// doubling; 8β is 4β doubled.
     pub(crate) fn double(&self) -> Jacobian<F> {
         let delta = self.z.square();
-        let gamma = self.y.square();
-        let beta = self.x.mul(&gamma);
+        let y2 = self.y.double();
+        let gamma4 = y2.square();
+        let beta4 = self.x.mul(&gamma4);
         let t = self.x.sub(&delta).mul(&self.x.add(&delta));
         let alpha = t.mul_small(3);
-        let beta4 = beta.mul_small(4);
-        let x3 = alpha.square().sub(&beta.mul_small(8));
-        let z3 = self.y.mul(&self.z).double();
-        let gamma2_8 = gamma.square().mul_small(8);
+        let x3 = alpha.square().sub(&beta4.double());
+        let z3 = y2.mul(&self.z);
+        let gamma2_8 = gamma4.square().half();
         let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma2_8);
         Jacobian { x: x3, y: y3, z: z3 }
     }
@@ -339,6 +362,18 @@ impl<F: Field> Cached<F> {
         }
     }
 
+    /// The same point in another field type (`f` moves one coordinate).
+    #[inline(always)]
+    pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Cached<G> {
+        Cached {
+            x: f(&self.x),
+            y: f(&self.y),
+            z: f(&self.z),
+            zz: f(&self.zz),
+            zzz: f(&self.zzz),
+        }
+    }
+
     fn neg(&self) -> Cached<F> {
         Cached {
             y: self.y.neg(),
@@ -450,7 +485,11 @@ fn add_digit<F: Field>(acc: &Jacobian<F>, table: &[Affine<F>], d: i16) -> Jacobi
 /// s·G + t·P with P given by its split tables ([`split_tables`] with 2^(W − 2) points per
 /// part for W = [`WNAF_WIDTH_P_SPLIT`]): one chain of 65 doublings, the digits of all eight
 /// 64-bit parts added in as it goes.
-pub(crate) fn mul_g_add_mul_split<F: Field>(s: &[u64; 4], p_tables: &[Vec<Affine<F>>], t: &[u64; 4]) -> Jacobian<F> {
+pub(crate) fn mul_g_add_mul_split<F: Field, T: AsRef<[Affine<F>]>>(
+    s: &[u64; 4],
+    p_tables: &[T],
+    t: &[u64; 4],
+) -> Jacobian<F> {
     let g_tables = F::generator_split_tables();
     let ds = split_wnaf(s, WNAF_WIDTH_G_SPLIT);
     let dt = split_wnaf(t, WNAF_WIDTH_P_SPLIT);
@@ -462,7 +501,7 @@ pub(crate) fn mul_g_add_mul_split<F: Field>(s: &[u64; 4], p_tables: &[Vec<Affine
         }
         for j in 0..SPLIT_PARTS {
             acc = add_digit(&acc, &g_tables[j], ds[j][i]);
-            acc = add_digit(&acc, &p_tables[j], dt[j][i]);
+            acc = add_digit(&acc, p_tables[j].as_ref(), dt[j][i]);
         }
     }
     acc

@@ -104,6 +104,7 @@ fn check_field<F: Field>() {
         assert_eq!(a.square().to_be_bytes(), bytes(&x.mul_mod(&x, &modulus)), "square");
         assert_eq!(a.neg().to_be_bytes(), bytes(&U256::ZERO.sub_mod(&x, &modulus)), "neg");
         assert_eq!(a.double(), a.add(&a));
+        assert_eq!(a.half().double(), a, "half");
         for k in 1..=9u32 {
             let expected = x.mul_mod(&U256::from_u32(k), &modulus);
             assert_eq!(a.mul_small(k).to_be_bytes(), bytes(&expected), "{k}·a");
@@ -235,6 +236,53 @@ fn double_scalar_multiplication_matches_reference_64() {
 #[test]
 fn double_scalar_multiplication_matches_reference_32() {
     check_double_scalar::<Fe32>();
+}
+
+/// The verification's dispatched point arithmetic (on `adx::FeAdx`, checked for BMI2/ADX
+/// once per call, where the CPU has them) against the portable `Fe64` code: the key tables
+/// equal, and s·G + t·P from both kinds of table equal the reference's, infinity included.
+#[test]
+fn double_scalar_multiplication_dispatched_matches_portable() {
+    let mut rng = Rng(1234);
+    let g = ProjectivePoint::generator();
+    let n_be = be_from_limbs(&N);
+    let mut n_minus_1 = N;
+    n_minus_1[0] -= 1;
+    let one = [1u64, 0, 0, 0];
+    let fixed = [(one, g, n_minus_1), (one, -g, one), (n_minus_1, g, one), (one, g, one)];
+    for case in 0..CASES / 3 {
+        let (s, key, t) = match fixed.get(case) {
+            Some(&triple) => triple,
+            None => (
+                limbs_from_be(&rng.interesting(&n_be)),
+                g * scalar(&rng.bytes32()),
+                limbs_from_be(&rng.interesting(&n_be)),
+            ),
+        };
+        let want = reference_xy(&(g * scalar(&be_from_limbs(&s)) + key * scalar(&be_from_limbs(&t))));
+        let p = affine_of::<Fe64>(&key);
+        let table = super::variable_point_table(&p);
+        let portable = point::variable_point_table(&p);
+        // Fully reduced limbs: equal values print equally.
+        assert_eq!(format!("{table:?}"), format!("{portable:?}"), "case {case}");
+        assert_eq!(
+            ours_xy(&super::mul_g_add_mul_table(&s, &table, &t)),
+            want,
+            "table, case {case}"
+        );
+        let split = match case % 2 {
+            0 => point::split_tables(&p, P_SPLIT_LEN),
+            _ => FastPublicKey::from_affine(&p.x.to_be_bytes(), &p.y.to_be_bytes())
+                .unwrap()
+                .split_tables()
+                .to_vec(),
+        };
+        assert_eq!(
+            ours_xy(&super::mul_g_add_mul_split(&s, &split, &t)),
+            want,
+            "split, case {case}"
+        );
+    }
 }
 
 #[test]
@@ -587,7 +635,13 @@ fn lookup_reads_the_indexed_entry() {
     check_lookup::<Fe64>();
     check_lookup::<Fe32>();
     #[cfg(target_arch = "x86_64")]
-    assert!(super::adx::lookup_matches_fe64());
+    {
+        assert!(super::adx::lookup_matches_fe64());
+        // And signing's conditional negation of the entry read.
+        assert!(super::adx::neg_if_matches_fe64(2_000));
+        // And the doubling's halving.
+        assert!(super::adx::half_matches_fe64(2_000));
+    }
 }
 
 /// Fermat's inversion (the addition chain) on the edges and random values, both layouts.
