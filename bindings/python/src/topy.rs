@@ -2,19 +2,23 @@
 //! `serde_json` would write for the same value — dicts (keys in serialisation order), lists, str,
 //! int, float, bool, None — made directly, without the JSON text.
 //!
-//! A report is some 400 Python objects, and about half of them are dict keys: struct field
-//! names, which serde hands over as `&'static str`. Those (and unit enum variants, the
-//! `"status": "passed"` values) are made once per process as interned Python strings and kept in
-//! [`NAMES`], keyed by the address and length of the static text: every later report takes a
-//! reference to the same string, whose hash Python has already computed, instead of allocating,
-//! decoding, hashing and freeing a new one. (Interned, they are also the very objects Python code
-//! indexes with, `report["status"]`, so its lookups compare by identity.)
+//! A report is some 300 Python objects under some 130 dict keys. What is not made again:
+//! - struct field names and unit enum variants (the `"status": "PASSED"` values), which serde
+//!   hands over as `&'static str`: made once per process as interned strings, kept in [`Names`]
+//!   by the address and length of the static text. Every later report takes a reference to the
+//!   same string, whose hash Python has already computed, instead of allocating, decoding,
+//!   hashing and freeing a new one (interned, they are also the objects Python code indexes
+//!   with, `report["status"]`, so its lookups compare by identity);
+//! - map keys (the checks' `details`), by their text, within bounds;
+//! - within one report, a string value already made for the same text: the certificates' names
+//!   recur in its chains and messages (15 of `sample/notice.ofd`'s 109 strings), from 20 bytes.
 //!
 //! What follows `serde_json`, where a direct conversion would differ from the JSON: tuples and
 //! byte strings are lists, non-finite floats are `None`, an `f32` reads as the shortest decimal
 //! of its value (as serde_json prints it), and map keys are strings (integers and booleans
 //! written as text, as serde_json does).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -37,11 +41,36 @@ struct Names {
     /// (`path`, `issuer`, `serial`…) are owned strings, but a small vocabulary of the library's.
     /// Bounded ([`MAX_KEYS`] keys of at most [`MAX_KEY_BYTES`]) whatever maps a report holds.
     keys: HashMap<Box<str>, Py<PyString>, BuildHasherDefault<WordHasher>>,
+    /// The strings of the report being converted, by the hash of their text → (where the text
+    /// is in `texts`, its length, the string): a report repeats its certificates' names, in
+    /// the chains and in the messages, and each is made once. Emptied after every report.
+    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
+    /// The texts of `values`, end to end.
+    texts: Vec<u8>,
+}
+
+impl Names {
+    /// Forgets the report's strings (keeping the tables' memory, unless a large report grew
+    /// them).
+    fn end_report(&mut self) {
+        self.values.clear();
+        self.texts.clear();
+        if self.texts.capacity() > 1 << 16 {
+            self.texts = Vec::new();
+        }
+        if self.values.capacity() > 1 << 12 {
+            self.values = HashMap::default();
+        }
+    }
 }
 
 /// The most map keys [`Names::keys`] keeps, and the longest.
 const MAX_KEYS: usize = 2048;
 const MAX_KEY_BYTES: usize = 48;
+/// The strings [`Names::values`] shares within a report: from 20 bytes (the names and
+/// fingerprints that recur; a shorter string costs less to make than to look up) to 4 KiB.
+const MIN_VALUE_BYTES: usize = 20;
+const MAX_VALUE_BYTES: usize = 4096;
 
 static NAMES: Mutex<Option<Names>> = Mutex::new(None);
 
@@ -89,7 +118,9 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
     match NAMES.try_lock() {
         Ok(mut guard) => {
             let names = guard.get_or_insert_with(Names::default);
-            value.serialize(ToPy::new(py, Some(names)))
+            let made = value.serialize(ToPy::new(py, Some(&mut *names)));
+            names.end_report();
+            made
         }
         Err(_) => value.serialize(ToPy::new(py, None)),
     }
@@ -180,6 +211,34 @@ fn map_key<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound
     made
 }
 
+/// The Python string of a value: the one already made for the same text in this report, if
+/// any.
+fn value_str<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
+    let Some(names) = names.filter(|_| (MIN_VALUE_BYTES..=MAX_VALUE_BYTES).contains(&text.len())) else {
+        return PyString::new(py, text);
+    };
+    let mut hasher = WordHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.write_usize(text.len());
+    match names.values.entry(hasher.finish()) {
+        Entry::Occupied(seen) => {
+            let (start, len, made) = seen.get();
+            if names.texts.get(*start..*start + *len) == Some(text.as_bytes()) {
+                made.bind(py).clone()
+            } else {
+                // Another text with the same hash: made apart, not shared.
+                PyString::new(py, text)
+            }
+        }
+        Entry::Vacant(slot) => {
+            let made = PyString::new(py, text);
+            slot.insert((names.texts.len(), text.len(), made.clone().unbind()));
+            names.texts.extend_from_slice(text.as_bytes());
+            made
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, Error>;
 
 impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
@@ -262,7 +321,7 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         if self.key {
             return Ok(map_key(self.py, self.names, v).into_any());
         }
-        Ok(PyString::new(self.py, v).into_any())
+        Ok(value_str(self.py, self.names, v).into_any())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<Self::Ok> {
