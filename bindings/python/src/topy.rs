@@ -22,7 +22,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -115,15 +115,24 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
     // finaliser run by the garbage collector during a conversion, itself converting a report)
     // or another thread hold it while waiting for the GIL we hold, convert without the table
     // rather than deadlock.
-    match NAMES.try_lock() {
-        Ok(mut guard) => {
-            let names = guard.get_or_insert_with(Names::default);
-            let made = value.serialize(ToPy::new(py, Some(&mut *names)));
-            names.end_report();
-            made
+    let mut guard = match NAMES.try_lock() {
+        Ok(guard) => guard,
+        // A conversion that panicked (PyO3 turns the panic into an exception) left the table
+        // locked-and-poisoned, perhaps holding its report's strings: forget those, go on.
+        Err(TryLockError::Poisoned(poisoned)) => {
+            NAMES.clear_poison();
+            let mut guard = poisoned.into_inner();
+            if let Some(names) = guard.as_mut() {
+                names.end_report();
+            }
+            guard
         }
-        Err(_) => value.serialize(ToPy::new(py, None)),
-    }
+        Err(TryLockError::WouldBlock) => return value.serialize(ToPy::new(py, None)),
+    };
+    let names = guard.get_or_insert_with(Names::default);
+    let made = value.serialize(ToPy::new(py, Some(&mut *names)));
+    names.end_report();
+    made
 }
 
 /// A conversion's failure: a Python error (out of memory), or a value JSON cannot hold (a map
