@@ -255,8 +255,8 @@ pub(crate) fn strings(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<
 
 /// A report (or any serialisable value) as the Python object of the same JSON: dicts (keys in
 /// the library's order), lists, str, int, float, bool, None, made by serde straight into Python
-/// objects (`pythonize`), the serialisation that makes the documented JSON.
+/// objects ([`crate::topy`]), the serialisation that makes the documented JSON.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    pythonize::pythonize(py, value)
+    crate::topy::to_python(py, value)
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("report to Python: {e}")).into())
 }

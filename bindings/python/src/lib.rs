@@ -11,6 +11,7 @@ mod args;
 mod classes;
 mod errors;
 mod functions;
+mod topy;
 
 use pyo3::prelude::*;
 

@@ -1,0 +1,615 @@
+//! Reports into Python objects: a serde `Serializer` whose output is the Python value of the JSON
+//! `serde_json` would write for the same value — dicts (keys in serialisation order), lists, str,
+//! int, float, bool, None — made directly, without the JSON text.
+//!
+//! A report is some 300 Python objects under some 130 dict keys. What is not made again:
+//! - struct field names and unit enum variants (the `"status": "PASSED"` values), which serde
+//!   hands over as `&'static str`: made once per process as interned strings, kept in [`Names`]
+//!   by the address and length of the static text. Every later report takes a reference to the
+//!   same string, whose hash Python has already computed, instead of allocating, decoding,
+//!   hashing and freeing a new one (interned, they are also the objects Python code indexes
+//!   with, `report["status"]`, so its lookups compare by identity);
+//! - map keys (the checks' `details`), by their text, within bounds;
+//! - within one report, a string value already made for the same text: the certificates' names
+//!   recur in its chains and messages (15 of `sample/notice.ofd`'s 109 strings), from 20 bytes.
+//!
+//! What follows `serde_json`, where a direct conversion would differ from the JSON: tuples and
+//! byte strings are lists, non-finite floats are `None`, an `f32` reads as the shortest decimal
+//! of its value (as serde_json prints it), and map keys are strings (integers and booleans
+//! written as text, as serde_json does).
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Mutex, TryLockError};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::IntoPyObjectExt;
+use serde::ser::{self, Serialize};
+
+/// The Python strings kept across reports. Never emptied: the module refuses sub-interpreters
+/// (PyO3's default), so one table serves the process.
+#[derive(Default)]
+struct Names {
+    /// Static names (address, length) → their interned string: the field and variant names of
+    /// the library's report types, a few hundred at most.
+    statics: HashMap<(usize, usize), Py<PyString>, BuildHasherDefault<WordHasher>>,
+    /// Map keys by their text: the keys of the checks' `details` and of the JSON values in them
+    /// (`path`, `issuer`, `serial`…) are owned strings, but a small vocabulary of the library's.
+    /// Bounded ([`MAX_KEYS`] keys of at most [`MAX_KEY_BYTES`]) whatever maps a report holds.
+    keys: HashMap<Box<str>, Py<PyString>, BuildHasherDefault<WordHasher>>,
+    /// The strings of the report being converted, by the hash of their text → (where the text
+    /// is in `texts`, its length, the string): a report repeats its certificates' names, in
+    /// the chains and in the messages, and each is made once. Emptied after every report.
+    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
+    /// The texts of `values`, end to end.
+    texts: Vec<u8>,
+}
+
+impl Names {
+    /// Forgets the report's strings (keeping the tables' memory, unless a large report grew
+    /// them).
+    fn end_report(&mut self) {
+        self.values.clear();
+        self.texts.clear();
+        if self.texts.capacity() > 1 << 16 {
+            self.texts = Vec::new();
+        }
+        if self.values.capacity() > 1 << 12 {
+            self.values = HashMap::default();
+        }
+    }
+}
+
+/// The most map keys [`Names::keys`] keeps, and the longest.
+const MAX_KEYS: usize = 2048;
+const MAX_KEY_BYTES: usize = 48;
+/// The strings [`Names::values`] shares within a report: from 20 bytes (the names and
+/// fingerprints that recur; a shorter string costs less to make than to look up) to 4 KiB.
+const MIN_VALUE_BYTES: usize = 20;
+const MAX_VALUE_BYTES: usize = 4096;
+
+static NAMES: Mutex<Option<Names>> = Mutex::new(None);
+
+/// A hasher for addresses and short keys: a multiply per machine word (the default SipHash
+/// would cost more than the lookup it serves; the keys are not chosen by an adversary).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let mut last = [0; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.write_u64(u64::from_le_bytes(last));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.write_u64(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `value` as the Python object of its JSON.
+pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> Result<Bound<'py, PyAny>> {
+    // Taken once for the whole report. `try_lock`: should this thread already hold it (a
+    // finaliser run by the garbage collector during a conversion, itself converting a report)
+    // or another thread hold it while waiting for the GIL we hold, convert without the table
+    // rather than deadlock.
+    let mut guard = match NAMES.try_lock() {
+        Ok(guard) => guard,
+        // A conversion that panicked (PyO3 turns the panic into an exception) left the table
+        // locked-and-poisoned, perhaps holding its report's strings: forget those, go on.
+        Err(TryLockError::Poisoned(poisoned)) => {
+            NAMES.clear_poison();
+            let mut guard = poisoned.into_inner();
+            if let Some(names) = guard.as_mut() {
+                names.end_report();
+            }
+            guard
+        }
+        Err(TryLockError::WouldBlock) => return value.serialize(ToPy::new(py, None)),
+    };
+    let names = guard.get_or_insert_with(Names::default);
+    let made = value.serialize(ToPy::new(py, Some(&mut *names)));
+    names.end_report();
+    made
+}
+
+/// A conversion's failure: a Python error (out of memory), or a value JSON cannot hold (a map
+/// key that is neither text nor a number), or serde's custom message.
+#[derive(Debug)]
+pub(crate) struct Error(ErrorKind);
+
+#[derive(Debug)]
+enum ErrorKind {
+    Python(PyErr),
+    Message(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            ErrorKind::Python(e) => write!(f, "{e}"),
+            ErrorKind::Message(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<M: fmt::Display>(message: M) -> Self {
+        Error(ErrorKind::Message(message.to_string()))
+    }
+}
+
+impl From<PyErr> for Error {
+    fn from(e: PyErr) -> Self {
+        Error(ErrorKind::Python(e))
+    }
+}
+
+impl From<Error> for PyErr {
+    fn from(e: Error) -> PyErr {
+        match e.0 {
+            ErrorKind::Python(e) => e,
+            ErrorKind::Message(m) => PyValueError::new_err(m),
+        }
+    }
+}
+
+/// The serializer; `names` is the table of kept strings (absent: each string made afresh).
+struct ToPy<'a, 'py> {
+    py: Python<'py>,
+    names: Option<&'a mut Names>,
+    /// Serialising a map key: a string is looked up in [`Names::keys`].
+    key: bool,
+}
+
+impl<'a, 'py> ToPy<'a, 'py> {
+    fn new(py: Python<'py>, names: Option<&'a mut Names>) -> Self {
+        ToPy { py, names, key: false }
+    }
+}
+
+/// The interned Python string of a static name, from the table (made and kept the first time).
+fn name<'py>(py: Python<'py>, names: Option<&mut Names>, text: &'static str) -> Bound<'py, PyString> {
+    match names {
+        Some(names) => names
+            .statics
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| PyString::intern(py, text).unbind())
+            .bind(py)
+            .clone(),
+        None => PyString::new(py, text),
+    }
+}
+
+/// The Python string of a map key, from the table when it is there or fits.
+fn map_key<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
+    let Some(names) = names.filter(|_| text.len() <= MAX_KEY_BYTES) else {
+        return PyString::new(py, text);
+    };
+    if let Some(kept) = names.keys.get(text) {
+        return kept.bind(py).clone();
+    }
+    let made = PyString::intern(py, text);
+    if names.keys.len() < MAX_KEYS {
+        names.keys.insert(text.into(), made.clone().unbind());
+    }
+    made
+}
+
+/// The Python string of a value: the one already made for the same text in this report, if
+/// any.
+fn value_str<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
+    let Some(names) = names.filter(|_| (MIN_VALUE_BYTES..=MAX_VALUE_BYTES).contains(&text.len())) else {
+        return PyString::new(py, text);
+    };
+    let mut hasher = WordHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.write_usize(text.len());
+    match names.values.entry(hasher.finish()) {
+        Entry::Occupied(seen) => {
+            let (start, len, made) = seen.get();
+            if names.texts.get(*start..*start + *len) == Some(text.as_bytes()) {
+                made.bind(py).clone()
+            } else {
+                // Another text with the same hash: made apart, not shared.
+                PyString::new(py, text)
+            }
+        }
+        Entry::Vacant(slot) => {
+            let made = PyString::new(py, text);
+            slot.insert((names.texts.len(), text.len(), made.clone().unbind()));
+            names.texts.extend_from_slice(text.as_bytes());
+            made
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    type SerializeSeq = Seq<'a, 'py>;
+    type SerializeTuple = Seq<'a, 'py>;
+    type SerializeTupleStruct = Seq<'a, 'py>;
+    type SerializeTupleVariant = Variant<Seq<'a, 'py>>;
+    type SerializeMap = Map<'a, 'py>;
+    type SerializeStruct = Struct<'a, 'py>;
+    type SerializeStructVariant = Variant<Struct<'a, 'py>>;
+
+    fn serialize_bool(self, v: bool) -> Result<Self::Ok> {
+        Ok(PyBool::new(self.py, v).to_owned().into_any())
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<Self::Ok> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<Self::Ok> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<Self::Ok> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<Self::Ok> {
+        Ok(PyInt::new(self.py, v).into_any())
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<Self::Ok> {
+        Ok(v.into_bound_py_any(self.py)?)
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<Self::Ok> {
+        self.serialize_u64(u64::from(v))
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<Self::Ok> {
+        self.serialize_u64(u64::from(v))
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<Self::Ok> {
+        self.serialize_u64(u64::from(v))
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<Self::Ok> {
+        Ok(PyInt::new(self.py, v).into_any())
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<Self::Ok> {
+        Ok(v.into_bound_py_any(self.py)?)
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<Self::Ok> {
+        // serde_json prints an f32 as its own shortest decimal (0.1, not 0.10000000149011612),
+        // which JSON readers then read as the nearest f64.
+        if !v.is_finite() {
+            return self.serialize_unit();
+        }
+        let shortest: f64 = v.to_string().parse().unwrap_or(f64::from(v));
+        self.serialize_f64(shortest)
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<Self::Ok> {
+        if !v.is_finite() {
+            return self.serialize_unit();
+        }
+        Ok(PyFloat::new(self.py, v).into_any())
+    }
+
+    fn serialize_char(self, v: char) -> Result<Self::Ok> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<Self::Ok> {
+        if self.key {
+            return Ok(map_key(self.py, self.names, v).into_any());
+        }
+        Ok(value_str(self.py, self.names, v).into_any())
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<Self::Ok> {
+        Ok(PyList::new(self.py, v)?.into_any())
+    }
+
+    fn serialize_none(self) -> Result<Self::Ok> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Self::Ok> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<Self::Ok> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Self::Ok> {
+        self.serialize_unit()
+    }
+
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<Self::Ok> {
+        Ok(name(self.py, self.names, variant).into_any())
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<Self::Ok> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok> {
+        let ToPy { py, mut names, .. } = self;
+        let value = value.serialize(ToPy::new(py, names.as_deref_mut()))?;
+        let dict = PyDict::new(py);
+        dict.set_item(name(py, names, variant), value)?;
+        Ok(dict.into_any())
+    }
+
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'a, 'py>> {
+        Ok(Seq {
+            py: self.py,
+            names: self.names,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+        })
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'a, 'py>> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Seq<'a, 'py>> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Variant<Seq<'a, 'py>>> {
+        Ok(Variant {
+            variant,
+            inner: self.serialize_seq(Some(len))?,
+        })
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a, 'py>> {
+        Ok(Map {
+            py: self.py,
+            names: self.names,
+            dict: PyDict::new(self.py),
+            key: None,
+        })
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Struct<'a, 'py>> {
+        Ok(Struct {
+            py: self.py,
+            names: self.names,
+            dict: PyDict::new(self.py),
+        })
+    }
+
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Variant<Struct<'a, 'py>>> {
+        Ok(Variant {
+            variant,
+            inner: self.serialize_struct(name, len)?,
+        })
+    }
+}
+
+/// A list (sequences, tuples, byte strings).
+struct Seq<'a, 'py> {
+    py: Python<'py>,
+    names: Option<&'a mut Names>,
+    items: Vec<Bound<'py, PyAny>>,
+}
+
+impl<'py> Seq<'_, 'py> {
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let item = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
+        self.items.push(item);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Bound<'py, PyAny>> {
+        Ok(PyList::new(self.py, self.items)?.into_any())
+    }
+}
+
+impl<'py> ser::SerializeSeq for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTuple for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTupleStruct for Seq<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.push(value)
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        self.finish()
+    }
+}
+
+/// A dict of a struct: its keys are the field names, static.
+struct Struct<'a, 'py> {
+    py: Python<'py>,
+    names: Option<&'a mut Names>,
+    dict: Bound<'py, PyDict>,
+}
+
+impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
+        self.dict
+            .set_item(name(self.py, self.names.as_deref_mut(), key), value)?;
+        Ok(())
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        Ok(self.dict.into_any())
+    }
+}
+
+/// A dict of a map: keys of any serialisable type, made strings as serde_json makes them.
+struct Map<'a, 'py> {
+    py: Python<'py>,
+    names: Option<&'a mut Names>,
+    dict: Bound<'py, PyDict>,
+    key: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> Map<'_, 'py> {
+    /// `key` as the str JSON would have: str as is, integers and booleans as their text.
+    fn key(&mut self, key: Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>> {
+        if key.is_instance_of::<PyString>() {
+            Ok(key)
+        } else if let Ok(b) = key.cast::<PyBool>() {
+            Ok(PyString::new(self.py, if b.is_true() { "true" } else { "false" }).into_any())
+        } else if key.is_instance_of::<PyInt>() {
+            Ok(key.str()?.into_any())
+        } else {
+            Err(ser::Error::custom("a map key must be a string or a number"))
+        }
+    }
+}
+
+impl<'py> ser::SerializeMap for Map<'_, 'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        let key = key.serialize(ToPy {
+            py: self.py,
+            names: self.names.as_deref_mut(),
+            key: true,
+        })?;
+        self.key = Some(self.key(key)?);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| <Error as ser::Error>::custom("a map value without its key"))?;
+        let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
+        self.dict.set_item(key, value)?;
+        Ok(())
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        Ok(self.dict.into_any())
+    }
+}
+
+/// An enum variant with contents: `{variant: contents}`, as serde_json's external tagging.
+struct Variant<Inner> {
+    variant: &'static str,
+    inner: Inner,
+}
+
+impl<'py> Variant<Seq<'_, 'py>> {
+    fn wrap(self) -> Result<Bound<'py, PyAny>> {
+        let py = self.inner.py;
+        let Seq { names, items, .. } = self.inner;
+        let list = PyList::new(py, items)?;
+        let dict = PyDict::new(py);
+        dict.set_item(name(py, names, self.variant), list)?;
+        Ok(dict.into_any())
+    }
+}
+
+impl<'py> ser::SerializeTupleVariant for Variant<Seq<'_, 'py>> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.inner.push(value)
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        self.wrap()
+    }
+}
+
+impl<'py> ser::SerializeStructVariant for Variant<Struct<'_, 'py>> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
+    }
+
+    fn end(self) -> Result<Self::Ok> {
+        let Struct { py, names, dict } = self.inner;
+        let outer = PyDict::new(py);
+        outer.set_item(name(py, names, self.variant), dict)?;
+        Ok(outer.into_any())
+    }
+}
