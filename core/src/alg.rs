@@ -823,6 +823,140 @@ impl Verified {
     }
 }
 
+/// Signatures each thread remembers having verified ([`verify_signature_remembered`]).
+pub const MAX_REMEMBERED_SIGNATURES: usize = 16;
+
+/// Largest message whose verified signature is remembered, and largest recurring prefix
+/// whose SM3 state is ([`verify_signature_with_prefix`]).
+pub const MAX_REMEMBERED_MESSAGE: usize = 256 * 1024;
+
+/// SM3 states after a recurring prefix each thread keeps ([`verify_signature_with_prefix`]).
+pub const MAX_REMEMBERED_PREFIXES: usize = 16;
+
+/// A signature verified: every input in full, and the outcome.
+struct RememberedSignature {
+    alg: SignatureAlgorithm,
+    spki: Box<[u8]>,
+    message: Box<[u8]>,
+    signature: Box<[u8]>,
+    verified: Verified,
+}
+
+/// The SM3 state after Z ‖ `prefix`.
+struct RememberedPrefix {
+    za: [u8; 32],
+    prefix: Box<[u8]>,
+    state: Sm3Hasher,
+}
+
+thread_local! {
+    /// Most recently used first.
+    static VERIFIED: std::cell::RefCell<Vec<RememberedSignature>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Most recently used first.
+    static PREFIXES: std::cell::RefCell<Vec<RememberedPrefix>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`verify_signature`], for a signature that recurs byte for byte across documents: the
+/// maker's signature inside a seal, which every document sealed with that seal carries. A
+/// success is remembered by this thread (the [`MAX_REMEMBERED_SIGNATURES`] most recent, of
+/// messages up to [`MAX_REMEMBERED_MESSAGE`] bytes) under every input in full — algorithm, key,
+/// message and signature — so a hit is exactly the verification it replaces. Failures are not
+/// remembered.
+pub(crate) fn verify_signature_remembered(
+    alg: SignatureAlgorithm,
+    spki_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<Verified, AlgError> {
+    let hit = VERIFIED.with_borrow_mut(|all| {
+        let i = all.iter().position(|r| {
+            r.alg == alg && *r.signature == *signature && *r.spki == *spki_der && *r.message == *message
+        })?;
+        all[..=i].rotate_right(1);
+        Some(all[0].verified)
+    });
+    if let Some(verified) = hit {
+        return Ok(verified);
+    }
+    let verified = verify_signature(alg, spki_der, message, signature)?;
+    if message.len() <= MAX_REMEMBERED_MESSAGE {
+        VERIFIED.with_borrow_mut(|all| {
+            all.truncate(MAX_REMEMBERED_SIGNATURES - 1);
+            all.insert(
+                0,
+                RememberedSignature {
+                    alg,
+                    spki: spki_der.into(),
+                    message: message.into(),
+                    signature: signature.into(),
+                    verified,
+                },
+            );
+        });
+    }
+    Ok(verified)
+}
+
+/// [`verify_signature`], for a message whose first `shared` bytes recur across documents while
+/// the rest does not: a seal signature's TBS_Sign begins with the whole seal (its picture
+/// included), the same in every document sealed with it, and ends with what this document
+/// adds (time, data hash). For SM2, whose e is SM3(Z ‖ message), this thread keeps the SM3
+/// state after Z ‖ those bytes (the [`MAX_REMEMBERED_PREFIXES`] most recent, prefixes up to
+/// [`MAX_REMEMBERED_MESSAGE`] bytes), keyed by Z and the bytes in full, and a later message
+/// that begins with them resumes from it: the same e, so the same verification. Other
+/// algorithms verify as [`verify_signature`] does.
+pub(crate) fn verify_signature_with_prefix(
+    alg: SignatureAlgorithm,
+    spki_der: &[u8],
+    message: &[u8],
+    shared: usize,
+    signature: &[u8],
+) -> Result<Verified, AlgError> {
+    if alg != SignatureAlgorithm::Sm2Sm3 || shared > message.len() || shared > MAX_REMEMBERED_MESSAGE {
+        return verify_signature(alg, spki_der, message, signature);
+    }
+    // As verify_signature checks the key, then Sm2Verifier::verify: decode, e, verify.
+    spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+        .map_err(|e| AlgError::MalformedKey(format!("bad SubjectPublicKeyInfo: {e}")))?;
+    let verifier = Sm2Verifier::cached_from_spki(spki_der, DEFAULT_DISTID).map_err(|e| match e {
+        Sm2Error::UnsupportedKey(m) => AlgError::KeyMismatch(m),
+        other => AlgError::Sm2(other),
+    })?;
+    let (sig, encoding) = crate::sm::sm2::Sm2Signature::decode(signature)?;
+    let (prefix, rest) = message.split_at(shared);
+    let za = *verifier.za();
+    let hit = PREFIXES.with_borrow_mut(|all| {
+        let i = all.iter().position(|r| r.za == za && *r.prefix == *prefix)?;
+        all[..=i].rotate_right(1);
+        Some(all[0].state.clone())
+    });
+    let mut hasher = match hit {
+        Some(state) => state,
+        None => {
+            let mut state = verifier.message_hasher();
+            state.update(prefix);
+            PREFIXES.with_borrow_mut(|all| {
+                all.truncate(MAX_REMEMBERED_PREFIXES - 1);
+                all.insert(
+                    0,
+                    RememberedPrefix {
+                        za,
+                        prefix: prefix.into(),
+                        state: state.clone(),
+                    },
+                );
+            });
+            state
+        }
+    };
+    hasher.update(rest);
+    verifier.verify_digest(&hasher.finalize(), &sig)?;
+    Ok(Verified {
+        sm2_encoding: Some(encoding),
+        ..Verified::new(KeyInfo::Sm2, alg)
+    })
+}
+
 /// Verifies `signature` over `message` with the key in DER SubjectPublicKeyInfo `spki_der`.
 /// SM2 uses the default distinguishing ID (as GM/T 0015 prescribes for certificates and
 /// CRLs); use [`Sm2Verifier`] directly for another ID. This is the mathematics only: whether
@@ -1243,6 +1377,61 @@ mod tests {
         );
         let err = verify_signature(SignatureAlgorithm::EcdsaSha256, &spki, b"m", &sig).unwrap_err();
         assert!(matches!(err, AlgError::KeyMismatch(_)), "{err}");
+    }
+
+    /// The outcome of a verification, to compare the remembering variants with the plain one.
+    fn outcome(r: Result<Verified, AlgError>) -> Result<Verified, String> {
+        r.map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn remembered_and_prefixed_verifications_are_the_plain_ones() {
+        let key = PrivateKey::from_raw(&[9u8; 32]).unwrap();
+        let signer = Sm2Signer::new(&key, DEFAULT_DISTID).unwrap();
+        let spki = key.public_key().to_spki_der();
+        let other = PrivateKey::from_raw(&[10u8; 32]).unwrap().public_key().to_spki_der();
+        let seal: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let alg = SignatureAlgorithm::Sm2Sm3;
+        for tail in [
+            &b"document one"[..],
+            b"document two",
+            b"",
+            b"a longer tail than the others",
+        ] {
+            let message = [&seal[..], tail].concat();
+            let sig = signer.sign(&message, SignatureEncoding::Der).unwrap();
+            let mut wrong = message.clone();
+            wrong[message.len() - tail.len().max(1)] ^= 1;
+            let mut bad_sig = sig.clone();
+            let last = bad_sig.len() - 1;
+            bad_sig[last] ^= 1;
+            for (m, k, s) in [
+                (&message, &spki, &sig),
+                (&wrong, &spki, &sig),
+                (&message, &other, &sig),
+                (&message, &spki, &bad_sig),
+            ] {
+                let plain = outcome(verify_signature(alg, k, m, s));
+                // Twice each: the second meets what the first remembered.
+                for _ in 0..2 {
+                    assert_eq!(outcome(verify_signature_remembered(alg, k, m, s)), plain);
+                    for shared in [0, 1, 63, 64, 65, seal.len(), m.len()] {
+                        assert_eq!(
+                            outcome(verify_signature_with_prefix(alg, k, m, shared, s)),
+                            plain,
+                            "shared {shared}"
+                        );
+                    }
+                }
+            }
+        }
+        // Beyond the message: the plain verification.
+        let sig = signer.sign(b"m", SignatureEncoding::Raw).unwrap();
+        assert_eq!(
+            outcome(verify_signature_with_prefix(alg, &spki, b"m", 5, &sig)),
+            outcome(verify_signature(alg, &spki, b"m", &sig))
+        );
+        assert!(outcome(verify_signature_with_prefix(alg, b"not a key", b"m", 0, &sig)).is_err());
     }
 
     #[test]

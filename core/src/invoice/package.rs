@@ -254,8 +254,13 @@ pub(crate) fn read_invoice_package<'s>(
             tag_files.push(file.clone());
             // An empty or unreadable tag file maps nothing (seen in the wild).
             if let Ok(bytes) = read_xml(pkg, &file) {
-                if let Ok(node) = parse_xml(&bytes, &file) {
-                    collect_tags(&node, "", &mut tags);
+                if let Some(map) = tag_map(&bytes, &file) {
+                    // As collecting into `tags` itself: the first MAX_TEXT_OBJECTS in order.
+                    tags.extend(
+                        map.iter()
+                            .take(MAX_TEXT_OBJECTS - tags.len().min(MAX_TEXT_OBJECTS))
+                            .cloned(),
+                    );
                 }
             }
         }
@@ -378,6 +383,45 @@ pub fn custom<'a>(file: &'a InvoiceFile, name: &str) -> Option<&'a str> {
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.as_str())
         .filter(|v| !v.trim().is_empty())
+}
+
+/// CustomTag files each thread remembers the field map of ([`tag_map`]).
+pub const MAX_REMEMBERED_TAG_FILES: usize = 8;
+
+/// Largest CustomTag file whose field map is remembered.
+pub const MAX_REMEMBERED_TAG_FILE: usize = 64 * 1024;
+
+/// (a CustomTag file's bytes, its field map), most recently used first.
+type TagMaps = Vec<(Box<[u8]>, Rc<Vec<TagRef>>)>;
+
+thread_local! {
+    static TAG_MAPS: std::cell::RefCell<TagMaps> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The field map of a CustomTag file ([`collect_tags`] from its root; `None` when it does not
+/// parse). The map follows from the bytes alone, so each thread remembers it for the
+/// [`MAX_REMEMBERED_TAG_FILES`] most recent files (up to [`MAX_REMEMBERED_TAG_FILE`] bytes),
+/// keyed by the bytes in full: the invoices of one issuing system share one tag file.
+fn tag_map(bytes: &[u8], file: &str) -> Option<Rc<Vec<TagRef>>> {
+    let hit = TAG_MAPS.with_borrow_mut(|all| {
+        let i = all.iter().position(|(b, _)| **b == *bytes)?;
+        all[..=i].rotate_right(1);
+        Some(Rc::clone(&all[0].1))
+    });
+    if hit.is_some() {
+        return hit;
+    }
+    let node = parse_xml(bytes, file).ok()?;
+    let mut map = Vec::new();
+    collect_tags(&node, "", &mut map);
+    let map = Rc::new(map);
+    if bytes.len() <= MAX_REMEMBERED_TAG_FILE {
+        TAG_MAPS.with_borrow_mut(|all| {
+            all.truncate(MAX_REMEMBERED_TAG_FILES - 1);
+            all.insert(0, (bytes.into(), Rc::clone(&map)));
+        });
+    }
+    Some(map)
 }
 
 /// Walks a CustomTag file: every element holding ObjectRef children is a field.

@@ -43,6 +43,111 @@ pub const MAX_KEPT_TOTAL: u64 = 16 * 1024 * 1024;
 /// Smallest streaming buffer; it grows to [`STREAM_CHUNK`] for larger entries.
 const MIN_CHUNK: usize = 4096;
 
+/// Entries each thread remembers, by how they are stored ([`StoredEntry`]): their digests
+/// ([`Package::digest`] and the multi-buffer pass of the OFD verifier) and, up to
+/// [`MAX_REMEMBERED_CONTENT`] bytes, their content when read whole. A file that recurs byte for
+/// byte across documents — an issuer's page template, its resources, the tag and attachment
+/// lists of one invoice layout — is then neither inflated nor hashed again.
+pub const MAX_REMEMBERED_ENTRIES: usize = 64;
+
+/// Largest stored (compressed) entry remembered.
+pub const MAX_REMEMBERED_STORED: u64 = 256 * 1024;
+
+/// Largest content (inflated) remembered with an entry.
+pub const MAX_REMEMBERED_CONTENT: u64 = 64 * 1024;
+
+/// Most bytes (stored and inflated) the remembered entries of one thread hold together.
+pub const MAX_REMEMBERED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Everything an entry's content follows from: the compression method, the declared CRC-32
+/// and size, and the stored bytes in full. Two entries with the same key inflate to the same
+/// bytes (inflating is deterministic) and pass or fail the size and CRC-32 checks alike, so
+/// the content read, and any digest computed, for one is the other's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredEntry {
+    method: zip::CompressionMethod,
+    crc: u32,
+    size: u64,
+    stored: Box<[u8]>,
+}
+
+/// What this thread knows of the entries stored as `key`: their content when read whole, and
+/// digests of it. Only successes are remembered: errors are met again.
+struct Known {
+    key: StoredEntry,
+    content: Option<Rc<Vec<u8>>>,
+    digests: Vec<(DigestAlgorithm, Vec<u8>)>,
+}
+
+impl Known {
+    fn bytes(&self) -> usize {
+        self.key.stored.len()
+            + self.content.as_ref().map_or(0, |c| c.len())
+            + self.digests.iter().map(|(_, d)| d.len()).sum::<usize>()
+    }
+}
+
+thread_local! {
+    /// Most recently used first, within [`MAX_REMEMBERED_ENTRIES`] and [`MAX_REMEMBERED_BYTES`].
+    static KNOWN: std::cell::RefCell<Vec<Known>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What `look` finds in what this thread knows of entries stored as `key` (made the most
+/// recently used).
+fn recall<T>(key: &StoredEntry, look: impl FnOnce(&Known) -> Option<T>) -> Option<T> {
+    KNOWN.with_borrow_mut(|all| {
+        let i = all.iter().position(|k| k.key == *key)?;
+        all[..=i].rotate_right(1);
+        look(&all[0])
+    })
+}
+
+/// Adds to what this thread knows of entries stored as `key` (`learn` sets the new fact),
+/// dropping the least recently used beyond the bounds.
+fn remember(key: &StoredEntry, learn: impl FnOnce(&mut Known)) {
+    KNOWN.with_borrow_mut(|all| {
+        match all.iter().position(|k| k.key == *key) {
+            Some(i) => all[..=i].rotate_right(1),
+            None => all.insert(
+                0,
+                Known {
+                    key: key.clone(),
+                    content: None,
+                    digests: Vec::new(),
+                },
+            ),
+        }
+        learn(&mut all[0]);
+        let mut held = 0;
+        let keep = all
+            .iter()
+            .take(MAX_REMEMBERED_ENTRIES)
+            .take_while(|k| {
+                held += k.bytes();
+                held <= MAX_REMEMBERED_BYTES
+            })
+            .count();
+        all.truncate(keep.max(1));
+    });
+}
+
+/// The digest by `alg` of the content of an entry stored as `key`, if this thread computed it.
+pub(crate) fn remembered_digest(key: &StoredEntry, alg: DigestAlgorithm) -> Option<Vec<u8>> {
+    recall(key, |k| {
+        k.digests.iter().find(|(a, _)| *a == alg).map(|(_, d)| d.clone())
+    })
+}
+
+/// Remembers `digest`, by `alg`, of the content of an entry stored as `key` (computed from
+/// that content, its CRC-32 checked).
+pub(crate) fn remember_digest(key: &StoredEntry, alg: DigestAlgorithm, digest: Vec<u8>) {
+    remember(key, |k| {
+        if !k.digests.iter().any(|(a, _)| *a == alg) {
+            k.digests.push((alg, digest));
+        }
+    });
+}
+
 /// One entry of the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -259,19 +364,59 @@ impl<R: Read + Seek> Package<R> {
     /// As [`Package::read_shared`], without keeping the bytes (`keep` false): for files read
     /// once.
     pub(crate) fn read_whole(&mut self, name: &str, keep: bool) -> Result<Rc<Vec<u8>>, OfdError> {
+        self.read_whole_stored(name, None, keep)
+    }
+
+    /// As [`Package::read_whole`]; `stored`, when given, is how the entry is stored, its bytes
+    /// already read ([`Package::stored_entry_of`]). The content of a small entry
+    /// ([`MAX_REMEMBERED_CONTENT`]) this thread read before, stored with the same bytes, is
+    /// given again (shared, not inflated again); the content read is remembered.
+    pub(crate) fn read_whole_stored(
+        &mut self,
+        name: &str,
+        stored: Option<&StoredEntry>,
+        keep: bool,
+    ) -> Result<Rc<Vec<u8>>, OfdError> {
         let entry = self.checked_entry(name, MAX_XML_SIZE)?;
         if let Some(bytes) = self.kept.get(&entry.index) {
             return Ok(Rc::clone(bytes));
         }
+        let read_here;
+        let stored = match stored {
+            Some(key) => Some(key),
+            None if entry.size <= MAX_REMEMBERED_CONTENT => {
+                read_here = self.stored_entry(&entry);
+                read_here.as_ref()
+            }
+            None => None,
+        };
+        let small = entry.size <= MAX_REMEMBERED_CONTENT;
+        if let Some(content) = stored
+            .filter(|_| small)
+            .and_then(|key| recall(key, |k| k.content.clone()))
+        {
+            return Ok(self.keep_read(&entry, content, keep));
+        }
         let mut out = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
-        self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?;
-        let len = out.len() as u64;
+        match stored {
+            Some(key) => self.inflate_stored(&entry, key, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?,
+            None => self.stream(&entry, MAX_XML_SIZE, |chunk| out.extend_from_slice(chunk))?,
+        }
         let out = Rc::new(out);
+        if let Some(key) = stored.filter(|_| small) {
+            remember(key, |k| k.content = Some(Rc::clone(&out)));
+        }
+        Ok(self.keep_read(&entry, out, keep))
+    }
+
+    /// The bytes of `entry` just read whole, kept when `keep` and within the bounds.
+    fn keep_read(&mut self, entry: &Entry, out: Rc<Vec<u8>>, keep: bool) -> Rc<Vec<u8>> {
+        let len = out.len() as u64;
         if keep && len <= MAX_KEPT_SIZE && self.kept_bytes + len <= MAX_KEPT_TOTAL {
             self.kept_bytes += len;
             self.kept.insert(entry.index, Rc::clone(&out));
         }
-        Ok(out)
+        out
     }
 
     /// The index (in the ZIP central directory) of the entry `name` designates.
@@ -284,15 +429,60 @@ impl<R: Read + Seek> Package<R> {
         self.zip.len()
     }
 
-    /// The digest of an entry, streamed (or from memory when it was read whole).
+    /// The digest of an entry, streamed (or from memory when it was read whole). A digest
+    /// this thread computed for an entry stored with the same bytes is given again
+    /// ([`MAX_REMEMBERED_ENTRIES`]).
     pub fn digest(&mut self, name: &str, alg: DigestAlgorithm) -> Result<Vec<u8>, OfdError> {
         let entry = self.checked_entry(name, MAX_ENTRY_SIZE)?;
-        if let Some(bytes) = self.kept.get(&entry.index) {
-            return Ok(alg.digest(bytes));
+        let stored = self.stored_entry(&entry);
+        if let Some(digest) = stored.as_ref().and_then(|key| remembered_digest(key, alg)) {
+            return Ok(digest);
         }
-        let mut hasher = alg.hasher();
-        self.stream(&entry, MAX_ENTRY_SIZE, |chunk| hasher.update(chunk))?;
-        Ok(hasher.finalize())
+        let digest = if let Some(bytes) = self.kept.get(&entry.index) {
+            alg.digest(bytes)
+        } else {
+            let mut hasher = alg.hasher();
+            match &stored {
+                Some(key) => self.inflate_stored(&entry, key, MAX_ENTRY_SIZE, |chunk| hasher.update(chunk))?,
+                None => self.stream(&entry, MAX_ENTRY_SIZE, |chunk| hasher.update(chunk))?,
+            }
+            hasher.finalize()
+        };
+        if let Some(key) = &stored {
+            remember_digest(key, alg, digest.clone());
+        }
+        Ok(digest)
+    }
+
+    /// How the entry `name` designates is stored ([`StoredEntry`]), its stored bytes read, when
+    /// it is small enough to be remembered ([`MAX_REMEMBERED_STORED`]), stored or deflated,
+    /// not encrypted, and its stored bytes can be read in full.
+    pub(crate) fn stored_entry_of(&mut self, name: &str) -> Option<StoredEntry> {
+        let entry = self.entry(name)?.clone();
+        self.stored_entry(&entry)
+    }
+
+    fn stored_entry(&mut self, entry: &Entry) -> Option<StoredEntry> {
+        let mut file = self.zip.by_index_raw(entry.index).ok()?;
+        let method = file.compression();
+        let known = matches!(
+            method,
+            zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+        );
+        if file.encrypted() || !known || file.compressed_size() > MAX_REMEMBERED_STORED {
+            return None;
+        }
+        let mut stored = Vec::with_capacity(usize::try_from(file.compressed_size()).ok()?);
+        file.read_to_end(&mut stored).ok()?;
+        if stored.len() as u64 != file.compressed_size() {
+            return None;
+        }
+        Some(StoredEntry {
+            method,
+            crc: file.crc32(),
+            size: file.size(),
+            stored: stored.into_boxed_slice(),
+        })
     }
 
     /// The entry `name` designates, when its declared size is within `limit`.
@@ -313,8 +503,7 @@ impl<R: Read + Seek> Package<R> {
     /// Feeds an entry's bytes to `sink` in chunks, refusing more than `limit` bytes or more
     /// than the entry declared (a lying size is how zip bombs get past size checks), and
     /// checking the CRC-32. Stored and deflated entries are read; others are refused.
-    fn stream(&mut self, entry: &Entry, limit: u64, mut sink: impl FnMut(&[u8])) -> Result<(), OfdError> {
-        let bad = |e: &dyn std::fmt::Display| OfdError::Malformed(format!("{}: {e}", entry.name));
+    fn stream(&mut self, entry: &Entry, limit: u64, sink: impl FnMut(&[u8])) -> Result<(), OfdError> {
         let Package {
             zip,
             chunk,
@@ -322,86 +511,130 @@ impl<R: Read + Seek> Package<R> {
             inflater,
             ..
         } = self;
-        let mut file = zip.by_index_raw(entry.index).map_err(|e| bad(&e))?;
+        let mut file = zip
+            .by_index_raw(entry.index)
+            .map_err(|e| OfdError::Malformed(format!("{}: {e}", entry.name)))?;
         if file.encrypted() {
-            return Err(bad(&"encrypted entries are not supported"));
+            return Err(OfdError::Malformed(format!(
+                "{}: encrypted entries are not supported",
+                entry.name
+            )));
         }
-        let (method, declared_crc) = (file.compression(), file.crc32());
-        // Buffers as large as the entry (+1 to see a lying size) up to STREAM_CHUNK, kept for
-        // the next entry: small entries do not pay for zeroing large buffers.
-        let fit = |n: u64| {
-            usize::try_from(n.saturating_add(1))
-                .unwrap_or(STREAM_CHUNK)
-                .clamp(MIN_CHUNK, STREAM_CHUNK)
-        };
-        grow(chunk, fit(entry.size));
-        let mut crc = crc32fast::Hasher::new();
-        let mut seen = 0u64;
-        let mut emit = |data: &[u8]| {
-            seen += data.len() as u64;
-            if seen > entry.size || seen > limit {
-                return Err(too_much(entry));
+        let how = (file.compression(), file.crc32(), file.compressed_size());
+        let buffers = Buffers { chunk, input, inflater };
+        decode(&mut file, how, entry, limit, buffers, sink)
+    }
+
+    /// As [`Package::stream`], from the stored bytes of the entry already read into `key`.
+    fn inflate_stored(
+        &mut self,
+        entry: &Entry,
+        key: &StoredEntry,
+        limit: u64,
+        sink: impl FnMut(&[u8]),
+    ) -> Result<(), OfdError> {
+        let Package {
+            chunk, input, inflater, ..
+        } = self;
+        let how = (key.method, key.crc, key.stored.len() as u64);
+        let buffers = Buffers { chunk, input, inflater };
+        decode(&mut &key.stored[..], how, entry, limit, buffers, sink)
+    }
+}
+
+/// The buffers and the inflater a package reuses from entry to entry.
+struct Buffers<'p> {
+    chunk: &'p mut Vec<u8>,
+    input: &'p mut Vec<u8>,
+    inflater: &'p mut Option<flate2::Decompress>,
+}
+
+/// Feeds the content of `entry`, whose stored bytes `file` yields, to `sink` in chunks:
+/// `how` is (compression method, declared CRC-32, stored size). Refuses more than `limit`
+/// bytes or more than the entry declared, and a CRC-32 that does not match.
+fn decode<F: Read>(
+    file: &mut F,
+    (method, declared_crc, compressed_size): (zip::CompressionMethod, u32, u64),
+    entry: &Entry,
+    limit: u64,
+    Buffers { chunk, input, inflater }: Buffers<'_>,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<(), OfdError> {
+    let bad = |e: &dyn std::fmt::Display| OfdError::Malformed(format!("{}: {e}", entry.name));
+    // Buffers as large as the entry (+1 to see a lying size) up to STREAM_CHUNK, kept for
+    // the next entry: small entries do not pay for zeroing large buffers.
+    let fit = |n: u64| {
+        usize::try_from(n.saturating_add(1))
+            .unwrap_or(STREAM_CHUNK)
+            .clamp(MIN_CHUNK, STREAM_CHUNK)
+    };
+    grow(chunk, fit(entry.size));
+    let mut crc = crc32fast::Hasher::new();
+    let mut seen = 0u64;
+    let mut emit = |data: &[u8]| {
+        seen += data.len() as u64;
+        if seen > entry.size || seen > limit {
+            return Err(too_much(entry));
+        }
+        crc.update(data);
+        sink(data);
+        Ok(())
+    };
+    let read = |file: &mut F, buf: &mut [u8]| loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other.map_err(|e| bad(&e)),
+        }
+    };
+    match method {
+        zip::CompressionMethod::Stored => loop {
+            let n = read(file, chunk)?;
+            if n == 0 {
+                break;
             }
-            crc.update(data);
-            sink(data);
-            Ok(())
-        };
-        let read = |file: &mut zip::read::ZipFile<'_, R>, buf: &mut [u8]| loop {
-            match file.read(buf) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => return other.map_err(|e| bad(&e)),
-            }
-        };
-        match method {
-            zip::CompressionMethod::Stored => loop {
-                let n = read(&mut file, chunk)?;
-                if n == 0 {
+            emit(&chunk[..n])?;
+        },
+        zip::CompressionMethod::Deflated => {
+            grow(input, fit(compressed_size));
+            let inflater = inflater.get_or_insert_with(|| flate2::Decompress::new(false));
+            inflater.reset(false);
+            let (mut pos, mut filled) = (0, 0);
+            loop {
+                if pos == filled {
+                    filled = read(file, input)?;
+                    pos = 0;
+                }
+                let (before_in, before_out) = (inflater.total_in(), inflater.total_out());
+                let status = inflater
+                    .decompress(&input[pos..filled], chunk, flate2::FlushDecompress::None)
+                    .map_err(|e| bad(&e))?;
+                let consumed = (inflater.total_in() - before_in) as usize;
+                let produced = (inflater.total_out() - before_out) as usize;
+                pos += consumed;
+                emit(&chunk[..produced])?;
+                if status == flate2::Status::StreamEnd {
                     break;
                 }
-                emit(&chunk[..n])?;
-            },
-            zip::CompressionMethod::Deflated => {
-                grow(input, fit(file.compressed_size()));
-                let inflater = inflater.get_or_insert_with(|| flate2::Decompress::new(false));
-                inflater.reset(false);
-                let (mut pos, mut filled) = (0, 0);
-                loop {
-                    if pos == filled {
-                        filled = read(&mut file, input)?;
-                        pos = 0;
-                    }
-                    let (before_in, before_out) = (inflater.total_in(), inflater.total_out());
-                    let status = inflater
-                        .decompress(&input[pos..filled], chunk, flate2::FlushDecompress::None)
-                        .map_err(|e| bad(&e))?;
-                    let consumed = (inflater.total_in() - before_in) as usize;
-                    let produced = (inflater.total_out() - before_out) as usize;
-                    pos += consumed;
-                    emit(&chunk[..produced])?;
-                    if status == flate2::Status::StreamEnd {
-                        break;
-                    }
-                    if consumed == 0 && produced == 0 {
-                        // Nothing read (end of the entry's data), or nothing the inflater
-                        // could take: the stream ends early or is broken.
-                        let why = if filled == 0 {
-                            "the compressed data ends early"
-                        } else {
-                            "the compressed data does not decode"
-                        };
-                        if filled == 0 || pos < filled {
-                            return Err(bad(&why));
-                        }
+                if consumed == 0 && produced == 0 {
+                    // Nothing read (end of the entry's data), or nothing the inflater
+                    // could take: the stream ends early or is broken.
+                    let why = if filled == 0 {
+                        "the compressed data ends early"
+                    } else {
+                        "the compressed data does not decode"
+                    };
+                    if filled == 0 || pos < filled {
+                        return Err(bad(&why));
                     }
                 }
             }
-            other => return Err(bad(&format!("compression method {other} is not supported"))),
         }
-        if crc.finalize() != declared_crc {
-            return Err(bad(&"CRC-32 mismatch: the entry is corrupt"));
-        }
-        Ok(())
+        other => return Err(bad(&format!("compression method {other} is not supported"))),
     }
+    if crc.finalize() != declared_crc {
+        return Err(bad(&"CRC-32 mismatch: the entry is corrupt"));
+    }
+    Ok(())
 }
 
 /// Grows `buf` to at least `len` bytes (never shrinks it).
@@ -514,6 +747,37 @@ mod tests {
         assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
         assert_eq!(*pkg.read_whole("b.bin", false).unwrap(), data);
         assert_eq!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
+    }
+
+    #[test]
+    fn remembered_entries_are_reused_only_for_the_same_stored_bytes() {
+        let data = b"<a>remembered across packages</a>".repeat(40);
+        let good = package(&data);
+        let want = DigestAlgorithm::Sm3.digest(&data);
+        for _ in 0..2 {
+            let mut pkg = Package::open(std::io::Cursor::new(&good[..])).unwrap();
+            assert_eq!(pkg.digest("a.xml", DigestAlgorithm::Sm3).unwrap(), want);
+            assert_eq!(*pkg.read_whole("a.xml", false).unwrap(), data);
+            assert_eq!(*pkg.read_whole("b.bin", true).unwrap(), data);
+            assert_eq!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
+        }
+        // The same stored bytes under another declared CRC-32 (in both headers): not the
+        // entry remembered, and its CRC-32 fails as it would have.
+        let mut bad = good.clone();
+        for at in [14, good.windows(4).position(|w| w == b"PK\x01\x02").unwrap() + 16] {
+            bad[at] ^= 1;
+        }
+        let mut pkg = Package::open(std::io::Cursor::new(&bad[..])).unwrap();
+        assert!(pkg
+            .read_whole("a.xml", false)
+            .unwrap_err()
+            .to_string()
+            .contains("CRC-32"));
+        assert!(pkg.digest("a.xml", DigestAlgorithm::Sm3).is_err());
+        // Other stored bytes of the same size: read, not taken for the entry remembered.
+        let other = package(&b"<a>remembered across packages</b>".repeat(40));
+        let mut pkg = Package::open(std::io::Cursor::new(&other[..])).unwrap();
+        assert_ne!(pkg.digest("b.bin", DigestAlgorithm::Sm3).unwrap(), want);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Seek};
 use std::rc::Rc;
 
-use super::package::Package;
+use super::package::{remember_digest, remembered_digest, Package, StoredEntry};
 use super::parts::{PartBytes, Parts};
 use super::xml::{self, SignatureEntry, SignatureType, SignatureXml};
 use super::OfdError;
@@ -225,20 +225,39 @@ fn locate_in<'s, R: Read + Seek>(
     Ok(found)
 }
 
+/// The files a signature references, each resolved once: (the reference's path, resolved
+/// against Signature.xml, and the package entry it designates, if any).
+fn targets<R: Read + Seek>(pkg: &Package<R>, sig: &Found, parsed: &SignatureXml) -> Vec<(String, Option<String>)> {
+    parsed
+        .references
+        .iter()
+        .map(|reference| {
+            let file =
+                Package::<R>::resolve(&sig.path, &reference.file_ref).unwrap_or_else(|| reference.file_ref.clone());
+            let name = pkg.entry(&file).map(|e| e.name.clone());
+            (file, name)
+        })
+        .collect()
+}
+
 /// Digests every referenced file once per algorithm, and records how each compares.
 fn digest_references<R: Read + Seek>(pkg: &mut Package<R>, mut found: Vec<Found>, keep: bool) -> Vec<Found> {
+    let resolved: Vec<Vec<(String, Option<String>)>> = found
+        .iter()
+        .map(|sig| match &sig.xml {
+            Ok((_, parsed)) => targets(pkg, sig, parsed),
+            Err(_) => Vec::new(),
+        })
+        .collect();
     let mut cache: BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>> = BTreeMap::new();
-    sm3_small_files(pkg, &found, &mut cache, keep);
-    for sig in &mut found {
+    sm3_small_files(pkg, &found, &resolved, &mut cache, keep);
+    for (sig, targets) in found.iter_mut().zip(resolved) {
         let Ok((_, parsed)) = &sig.xml else { continue };
         let Some(alg) = DigestAlgorithm::from_name(&parsed.check_method) else {
             continue;
         };
         let mut refs = BTreeMap::new();
-        for reference in &parsed.references {
-            let file =
-                Package::<R>::resolve(&sig.path, &reference.file_ref).unwrap_or_else(|| reference.file_ref.clone());
-            let name = pkg.entry(&file).map(|e| e.name.clone());
+        for (reference, (file, name)) in parsed.references.iter().zip(targets) {
             let actual = match name {
                 Some(name) => cache
                     .entry((name.clone(), alg.name()))
@@ -266,48 +285,66 @@ const MULTI_MAX_FILE: u64 = 1024 * 1024;
 /// Bytes read into memory for one multi-buffer SM3 batch.
 const MULTI_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
-/// The SM3 digests of the small files SM3 references name, hashed together
-/// ([`crate::sm::sm3_multi`]) into `cache`. A file that cannot be read is left out: the
-/// one-by-one pass then meets the same error and records it. The files are kept in the
+/// The SM3 digests of the small files SM3 references name (`resolved`: each signature's
+/// [`targets`]) into `cache`: those this thread remembers ([`super::package::remembered_digest`],
+/// a file stored with the same bytes in an earlier document), the others hashed together
+/// ([`crate::sm::sm3_multi`]) and remembered. A file that cannot be read is left out: the
+/// one-by-one pass then meets the same error and records it. The files read are kept in the
 /// package when `keep`.
 fn sm3_small_files<R: Read + Seek>(
     pkg: &mut Package<R>,
     found: &[Found],
+    resolved: &[Vec<(String, Option<String>)>],
     cache: &mut BTreeMap<(String, &'static str), Result<Vec<u8>, Reason>>,
     keep: bool,
 ) {
+    let sm3 = DigestAlgorithm::Sm3;
     let mut names = BTreeSet::new();
-    for sig in found {
+    for (sig, targets) in found.iter().zip(resolved) {
         let Ok((_, parsed)) = &sig.xml else { continue };
-        if DigestAlgorithm::from_name(&parsed.check_method) != Some(DigestAlgorithm::Sm3) {
+        if DigestAlgorithm::from_name(&parsed.check_method) != Some(sm3) {
             continue;
         }
-        for reference in &parsed.references {
-            let file =
-                Package::<R>::resolve(&sig.path, &reference.file_ref).unwrap_or_else(|| reference.file_ref.clone());
-            if let Some(entry) = pkg.entry(&file).filter(|e| e.size <= MULTI_MAX_FILE) {
-                names.insert(entry.name.clone());
+        for name in targets.iter().filter_map(|(_, name)| name.as_ref()) {
+            if pkg.entry(name).is_some_and(|e| e.size <= MULTI_MAX_FILE) {
+                names.insert(name.clone());
             }
         }
     }
-    if names.len() < crate::sm::sm3_multi::MIN_MESSAGES {
+    // Remembered digests first: what is left is hashed together.
+    let mut left = Vec::new();
+    for name in names {
+        let stored = pkg.stored_entry_of(&name);
+        match stored.as_ref().and_then(|key| remembered_digest(key, sm3)) {
+            Some(digest) => {
+                cache.insert((name, sm3.name()), Ok(digest));
+            }
+            None => left.push((name, stored)),
+        }
+    }
+    if left.len() < crate::sm::sm3_multi::MIN_MESSAGES {
         return;
     }
-    let mut batch: Vec<(String, Rc<Vec<u8>>)> = Vec::new();
+    type Pending = (String, Option<StoredEntry>, Rc<Vec<u8>>);
+    let mut batch: Vec<Pending> = Vec::new();
     let mut held = 0usize;
-    let flush = |batch: &mut Vec<(String, Rc<Vec<u8>>)>, cache: &mut BTreeMap<_, _>| {
-        let inputs: Vec<&[u8]> = batch.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+    let flush = |batch: &mut Vec<Pending>, cache: &mut BTreeMap<_, _>| {
+        let inputs: Vec<&[u8]> = batch.iter().map(|(_, _, bytes)| bytes.as_slice()).collect();
         let digests = crate::sm::sm3_multi::sm3_many(&inputs);
-        for ((name, _), digest) in batch.drain(..).zip(digests) {
-            cache.insert((name, DigestAlgorithm::Sm3.name()), Ok(digest.to_vec()));
+        for ((name, stored, _), digest) in batch.drain(..).zip(digests) {
+            if let Some(key) = &stored {
+                remember_digest(key, sm3, digest.to_vec());
+            }
+            cache.insert((name, sm3.name()), Ok(digest.to_vec()));
         }
     };
-    for name in names {
-        let Ok(bytes) = pkg.read_whole(&name, keep) else {
+    for (name, stored) in left {
+        let read = pkg.read_whole_stored(&name, stored.as_ref(), keep);
+        let Ok(bytes) = read else {
             continue;
         };
         held += bytes.len();
-        batch.push((name, bytes));
+        batch.push((name, stored, bytes));
         if held >= MULTI_BATCH_BYTES {
             flush(&mut batch, cache);
             held = 0;

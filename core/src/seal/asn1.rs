@@ -559,6 +559,13 @@ impl Seal {
 impl TbsSign {
     /// DER: what the signer signs.
     pub fn encode(&self) -> Result<Vec<u8>, SealError> {
+        Ok(self.encode_with_seal_end()?.0)
+    }
+
+    /// [`TbsSign::encode`], with where the embedded seal ends in it: the bytes before are the
+    /// SEQUENCE header, the version and the seal, the same in every signature made with one
+    /// seal whose TBS_Sign has the same length.
+    pub(crate) fn encode_with_seal_end(&self) -> Result<(Vec<u8>, usize), SealError> {
         let mut parts = vec![
             tlv(&self.version)?,
             self.eseal.encode()?,
@@ -574,7 +581,10 @@ impl TbsSign {
         {
             parts.push(tlv(a)?);
         }
-        sequence(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
+        let bytes = sequence(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+        let after: usize = parts[2..].iter().map(Vec::len).sum();
+        let seal_end = bytes.len() - after;
+        Ok((bytes, seal_end))
     }
 }
 

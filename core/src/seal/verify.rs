@@ -18,7 +18,7 @@ use super::asn1::{
     self, bits_of, int_of, octets_of, oid_of, text_of, time_of, CertList, Seal, SealVersion, SesSignature,
 };
 use super::SealError;
-use crate::alg::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
+use crate::alg::{verify_signature_remembered, verify_signature_with_prefix, DigestAlgorithm, SignatureAlgorithm};
 use crate::report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 use crate::time::Time;
 use crate::x509::{Certificate, ChainOptions, TrustStore, Usage};
@@ -185,7 +185,10 @@ pub fn verify_seal_signature(der: &[u8], data: ProtectedData<'_>, opts: &SealOpt
         alg_leaf,
         &sig.signature,
         &signer,
-        || tbs.encode(),
+        || {
+            tbs.encode_with_seal_end()
+                .map(|(bytes, seal_end)| Signed::Prefix(bytes, seal_end))
+        },
     ));
 
     // (b) dataHash.
@@ -273,7 +276,7 @@ fn seal_checks(
                     Some(&seal.sign_alg),
                     &seal.signed_value,
                     maker,
-                    || signed,
+                    || signed.map(Signed::Recurring),
                 )
                 .with_detail("signed_input", what),
             );
@@ -309,13 +312,23 @@ fn seal_checks(
     checks
 }
 
+/// What a signature of a seal signs, and what of it recurs across documents.
+enum Signed {
+    /// Bytes that recur whole: what the seal's maker signed, the same in every document sealed
+    /// with that seal ([`crate::alg::verify_signature_remembered`]).
+    Recurring(Vec<u8>),
+    /// DER(TBS_Sign), whose first bytes (up to the end of the seal it embeds) recur
+    /// ([`crate::alg::verify_signature_with_prefix`]).
+    Prefix(Vec<u8>, usize),
+}
+
 /// A signature by `cert` over the bytes `signed()` yields, with the algorithm in `alg_leaf`.
 fn signature_check(
     name: &str,
     alg_leaf: Option<&der::asn1::Any>,
     value: &der::asn1::Any,
     cert: &Certificate,
-    signed: impl FnOnce() -> Result<Vec<u8>, SealError>,
+    signed: impl FnOnce() -> Result<Signed, SealError>,
 ) -> Check {
     let result = (|| -> Result<Check, (Reason, String)> {
         let malformed = |e: SealError| (e.reason(), e.to_string());
@@ -326,9 +339,12 @@ fn signature_check(
         .map_err(malformed)?;
         let alg = signature_algorithm(&oid).map_err(|e| (Reason::Unsupported, e))?;
         let sig = bits_of(value, "signature").map_err(malformed)?;
-        let message = signed().map_err(malformed)?;
-        let verified =
-            verify_signature(alg, &cert.spki_der(), &message, sig).map_err(|e| (e.reason(), e.to_string()))?;
+        let spki = cert.spki_der();
+        let verified = match signed().map_err(malformed)? {
+            Signed::Recurring(message) => verify_signature_remembered(alg, &spki, &message, sig),
+            Signed::Prefix(message, shared) => verify_signature_with_prefix(alg, &spki, &message, shared, sig),
+        }
+        .map_err(|e| (e.reason(), e.to_string()))?;
         let mut check = Check::passed(name, format!("{} signature by {} verifies", alg.name(), cert.subject()));
         if let Some(enc) = verified.sm2_encoding {
             check = check.with_detail("encoding", enc.as_str());
