@@ -856,6 +856,12 @@ thread_local! {
     static PREFIXES: std::cell::RefCell<Vec<RememberedPrefix>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Empties this thread's remembered signatures and SM3 prefix states ([`crate::forget_thread_caches`]).
+pub(crate) fn forget_remembered() {
+    VERIFIED.with_borrow_mut(Vec::clear);
+    PREFIXES.with_borrow_mut(Vec::clear);
+}
+
 /// [`verify_signature`], for a signature that recurs byte for byte across documents: the
 /// maker's signature inside a seal, which every document sealed with that seal carries. A
 /// success is remembered by this thread (the [`MAX_REMEMBERED_SIGNATURES`] most recent, of

@@ -124,6 +124,22 @@ pub use report::{Check, PoeSource, ProofOfExistence, Reason, Report, Status};
 pub use time::Time;
 pub use verifier::{Clock, DocumentKind, Verifier};
 
+/// Empties the caches this thread keeps across verifications: decoded certificates, prepared
+/// SM2 keys, seal signatures verified and SM3 states of recurring seals, and (with `ofd` and
+/// `invoice`) the digests and contents of package entries and the CustomTag field maps that
+/// recur across an issuer's documents. Every cache is bounded and keyed by its inputs in full,
+/// so no report depends on them; this gives the memory back (a few MiB at most) or lets a
+/// benchmark time the path a first document takes.
+pub fn forget_thread_caches() {
+    alg::forget_remembered();
+    x509::cert::forget_decoded();
+    sm::sm2::forget_verifiers();
+    #[cfg(feature = "ofd")]
+    ofd::package::forget_known();
+    #[cfg(feature = "invoice")]
+    invoice::package::forget_tag_maps();
+}
+
 #[cfg(test)]
 mod tests {
     /// The crate's front page names every public module (the module table must grow with them).

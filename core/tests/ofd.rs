@@ -235,3 +235,30 @@ fn every_corpus_document_reports_without_panicking() {
         }
     }
 }
+
+/// The thread's caches (certificates, keys, seal signatures, package entries) change no
+/// report: each corpus document verified cold, again with them filled, and again after
+/// `forget_thread_caches`, gives the same JSON.
+#[test]
+fn reports_are_the_same_with_and_without_the_thread_caches() {
+    if common::corpus("ofd").is_none() {
+        return;
+    }
+    let mut compared = 0;
+    for entry in std::fs::read_dir(corpus("")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ofd") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_str().unwrap();
+        yinjian::forget_thread_caches();
+        let cold = serde_json::to_string(&verify(name, None)).unwrap();
+        let warm = serde_json::to_string(&verify(name, None)).unwrap();
+        yinjian::forget_thread_caches();
+        let forgotten = serde_json::to_string(&verify(name, None)).unwrap();
+        assert_eq!(cold, warm, "{name}: a cache changed the report");
+        assert_eq!(cold, forgotten, "{name}");
+        compared += 1;
+    }
+    assert!(compared >= 5, "only {compared} corpus OFDs");
+}

@@ -398,6 +398,11 @@ thread_local! {
     static TAG_MAPS: std::cell::RefCell<TagMaps> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Empties this thread's CustomTag field maps ([`crate::forget_thread_caches`]).
+pub(crate) fn forget_tag_maps() {
+    TAG_MAPS.with_borrow_mut(Vec::clear);
+}
+
 /// The field map of a CustomTag file ([`collect_tags`] from its root; `None` when it does not
 /// parse). The map follows from the bytes alone, so each thread remembers it for the
 /// [`MAX_REMEMBERED_TAG_FILES`] most recent files (up to [`MAX_REMEMBERED_TAG_FILE`] bytes),

@@ -92,6 +92,11 @@ thread_local! {
     static KNOWN: std::cell::RefCell<Vec<Known>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Empties what this thread knows of package entries ([`crate::forget_thread_caches`]).
+pub(crate) fn forget_known() {
+    KNOWN.with_borrow_mut(Vec::clear);
+}
+
 /// What `look` finds in what this thread knows of entries stored as `key` (made the most
 /// recently used).
 fn recall<T>(key: &StoredEntry, look: impl FnOnce(&Known) -> Option<T>) -> Option<T> {

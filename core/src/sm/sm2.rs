@@ -504,6 +504,11 @@ thread_local! {
     static VERIFIERS: std::cell::RefCell<VerifierCache> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Empties this thread's prepared verifiers ([`crate::forget_thread_caches`]).
+pub(crate) fn forget_verifiers() {
+    VERIFIERS.with_borrow_mut(Vec::clear);
+}
+
 /// Verifies SM2 signatures made by one key with one distinguishing ID; Z is computed once.
 ///
 /// Verification runs on the variable-time fast path of [`crate::sm::sm2_fast`] (all its

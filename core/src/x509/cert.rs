@@ -36,6 +36,11 @@ thread_local! {
     static DECODED: std::cell::RefCell<Vec<Certificate>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Empties this thread's decoded certificates ([`crate::forget_thread_caches`]).
+pub(crate) fn forget_decoded() {
+    DECODED.with_borrow_mut(Vec::clear);
+}
+
 /// Extension OIDs this crate understands (an unknown one marked critical fails validation).
 pub mod ext_oid {
     use der::asn1::ObjectIdentifier as Oid;
