@@ -276,6 +276,15 @@ fn small_documents(c: &mut Criterion) {
         group.bench_function("einvoice-1.ofd", |b| {
             b.iter(|| black_box(verify_ofd_bytes(&bytes, &opts)))
         });
+        // The first document of an issuer: nothing of its seal, pages or certificates
+        // remembered by the thread (`einvoice-1.ofd` above repeats one file, as a batch of
+        // one issuer's invoices repeats its seal and template).
+        group.bench_function("einvoice-1.ofd-first", |b| {
+            b.iter(|| {
+                yinjian::forget_thread_caches();
+                black_box(verify_ofd_bytes(&bytes, &opts))
+            })
+        });
     } else {
         eprintln!(
             "SKIPPED: ofd bench einvoice-1.ofd: {} not found (set YINJIAN_CORPUS)",

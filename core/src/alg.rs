@@ -823,14 +823,15 @@ impl Verified {
     }
 }
 
-/// Signatures each thread remembers having verified ([`verify_signature_remembered`]).
+/// Signatures each thread remembers having verified: the maker's signature inside a seal,
+/// which every document sealed with it carries ([`crate::forget_thread_caches`] empties them).
 pub const MAX_REMEMBERED_SIGNATURES: usize = 16;
 
 /// Largest message whose verified signature is remembered, and largest recurring prefix
-/// whose SM3 state is ([`verify_signature_with_prefix`]).
+/// (the seal at the start of a seal signature's signed data) whose SM3 state is.
 pub const MAX_REMEMBERED_MESSAGE: usize = 256 * 1024;
 
-/// SM3 states after a recurring prefix each thread keeps ([`verify_signature_with_prefix`]).
+/// SM3 states after a recurring prefix (Z and a seal) each thread keeps.
 pub const MAX_REMEMBERED_PREFIXES: usize = 16;
 
 /// A signature verified: every input in full, and the outcome.

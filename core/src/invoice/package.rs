@@ -385,7 +385,7 @@ pub fn custom<'a>(file: &'a InvoiceFile, name: &str) -> Option<&'a str> {
         .filter(|v| !v.trim().is_empty())
 }
 
-/// CustomTag files each thread remembers the field map of ([`tag_map`]).
+/// CustomTag files each thread remembers the field map of (by their bytes in full).
 pub const MAX_REMEMBERED_TAG_FILES: usize = 8;
 
 /// Largest CustomTag file whose field map is remembered.

@@ -43,11 +43,12 @@ pub const MAX_KEPT_TOTAL: u64 = 16 * 1024 * 1024;
 /// Smallest streaming buffer; it grows to [`STREAM_CHUNK`] for larger entries.
 const MIN_CHUNK: usize = 4096;
 
-/// Entries each thread remembers, by how they are stored ([`StoredEntry`]): their digests
-/// ([`Package::digest`] and the multi-buffer pass of the OFD verifier) and, up to
-/// [`MAX_REMEMBERED_CONTENT`] bytes, their content when read whole. A file that recurs byte for
-/// byte across documents — an issuer's page template, its resources, the tag and attachment
-/// lists of one invoice layout — is then neither inflated nor hashed again.
+/// Entries each thread remembers, by how they are stored (method, CRC-32, sizes and the
+/// stored bytes in full): their digests ([`Package::digest`] and the multi-buffer pass of the
+/// OFD verifier) and, up to [`MAX_REMEMBERED_CONTENT`] bytes, their content when read whole.
+/// A file that recurs byte for byte across documents — an issuer's page template, its
+/// resources, the tag and attachment lists of one invoice layout — is then neither inflated
+/// nor hashed again.
 pub const MAX_REMEMBERED_ENTRIES: usize = 64;
 
 /// Largest stored (compressed) entry remembered.
