@@ -454,44 +454,27 @@ impl<'py> Seq<'_, 'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
+/// The three sequence forms serde_json writes as a JSON array, each a Python list.
+macro_rules! list_form {
+    ($form:ident, $element:ident) => {
+        impl<'py> ser::$form for Seq<'_, 'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Error;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
+            fn $element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
 
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
+            fn end(self) -> Result<Self::Ok> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl<'py> ser::SerializeTuple for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
-
-impl<'py> ser::SerializeTupleStruct for Seq<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Self::Ok> {
-        self.finish()
-    }
-}
+list_form!(SerializeSeq, serialize_element);
+list_form!(SerializeTuple, serialize_element);
+list_form!(SerializeTupleStruct, serialize_field);
 
 /// A dict of a struct: its keys are the field names, static.
 struct Struct<'a, 'py> {
