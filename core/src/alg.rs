@@ -857,19 +857,6 @@ thread_local! {
     static PREFIXES: std::cell::RefCell<Vec<RememberedPrefix>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The first entry of a most-recently-used list that `matches`, moved to the front.
-fn recall<T>(list: &mut [T], matches: impl Fn(&T) -> bool) -> Option<&T> {
-    let i = list.iter().position(matches)?;
-    list[..=i].rotate_right(1);
-    list.first()
-}
-
-/// `item` put at the front of a most-recently-used list of at most `max` entries.
-fn remember<T>(list: &mut Vec<T>, max: usize, item: T) {
-    list.truncate(max - 1);
-    list.insert(0, item);
-}
-
 /// Empties this thread's remembered signatures and SM3 prefix states ([`crate::forget_thread_caches`]).
 pub(crate) fn forget_remembered() {
     VERIFIED.with_borrow_mut(Vec::clear);
@@ -889,7 +876,7 @@ pub(crate) fn verify_signature_remembered(
     signature: &[u8],
 ) -> Result<Verified, AlgError> {
     let hit = VERIFIED.with_borrow_mut(|all| {
-        recall(all, |r| {
+        crate::mru::recall(all, |r| {
             r.alg == alg && *r.signature == *signature && *r.spki == *spki_der && *r.message == *message
         })
         .map(|r| r.verified)
@@ -900,7 +887,7 @@ pub(crate) fn verify_signature_remembered(
     let verified = verify_signature(alg, spki_der, message, signature)?;
     if message.len() <= MAX_REMEMBERED_MESSAGE {
         VERIFIED.with_borrow_mut(|all| {
-            remember(
+            crate::mru::remember(
                 all,
                 MAX_REMEMBERED_SIGNATURES,
                 RememberedSignature {
@@ -944,15 +931,16 @@ pub(crate) fn verify_signature_with_prefix(
     let (sig, encoding) = crate::sm::sm2::Sm2Signature::decode(signature)?;
     let (prefix, rest) = message.split_at(shared);
     let za = *verifier.za();
-    let hit =
-        PREFIXES.with_borrow_mut(|all| recall(all, |r| r.za == za && *r.prefix == *prefix).map(|r| r.state.clone()));
+    let hit = PREFIXES.with_borrow_mut(|all| {
+        crate::mru::recall(all, |r| r.za == za && *r.prefix == *prefix).map(|r| r.state.clone())
+    });
     let mut hasher = match hit {
         Some(state) => state,
         None => {
             let mut state = verifier.message_hasher();
             state.update(prefix);
             PREFIXES.with_borrow_mut(|all| {
-                remember(
+                crate::mru::remember(
                     all,
                     MAX_REMEMBERED_PREFIXES,
                     RememberedPrefix {

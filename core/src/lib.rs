@@ -103,6 +103,7 @@ pub mod error_code;
 pub mod invoice;
 pub mod licence;
 pub mod ltv;
+mod mru;
 #[cfg(feature = "ofd")]
 pub mod ofd;
 #[cfg(feature = "pdf")]

@@ -408,11 +408,8 @@ pub(crate) fn forget_tag_maps() {
 /// [`MAX_REMEMBERED_TAG_FILES`] most recent files (up to [`MAX_REMEMBERED_TAG_FILE`] bytes),
 /// keyed by the bytes in full: the invoices of one issuing system share one tag file.
 fn tag_map(bytes: &[u8], file: &str) -> Option<Rc<Vec<TagRef>>> {
-    let hit = TAG_MAPS.with_borrow_mut(|all| {
-        let i = all.iter().position(|(b, _)| **b == *bytes)?;
-        all[..=i].rotate_right(1);
-        Some(Rc::clone(&all[0].1))
-    });
+    let hit =
+        TAG_MAPS.with_borrow_mut(|all| crate::mru::recall(all, |(b, _)| **b == *bytes).map(|(_, map)| Rc::clone(map)));
     if hit.is_some() {
         return hit;
     }
@@ -422,8 +419,7 @@ fn tag_map(bytes: &[u8], file: &str) -> Option<Rc<Vec<TagRef>>> {
     let map = Rc::new(map);
     if bytes.len() <= MAX_REMEMBERED_TAG_FILE {
         TAG_MAPS.with_borrow_mut(|all| {
-            all.truncate(MAX_REMEMBERED_TAG_FILES - 1);
-            all.insert(0, (bytes.into(), Rc::clone(&map)));
+            crate::mru::remember(all, MAX_REMEMBERED_TAG_FILES, (bytes.into(), Rc::clone(&map)))
         });
     }
     Some(map)

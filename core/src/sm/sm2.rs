@@ -549,19 +549,19 @@ impl Sm2Verifier {
         make: impl FnOnce() -> Result<Sm2Verifier, Sm2Error>,
     ) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
         let hit = VERIFIERS.with_borrow_mut(|cache| {
-            let i = cache
-                .iter()
-                .position(|(key, id, _)| **key == *key_bytes && **id == *distid)?;
-            cache[..=i].rotate_right(1);
-            Some(std::rc::Rc::clone(&cache[0].2))
+            crate::mru::recall(cache, |(key, id, _)| **key == *key_bytes && **id == *distid)
+                .map(|(_, _, verifier)| std::rc::Rc::clone(verifier))
         });
         if let Some(verifier) = hit {
             return Ok(verifier);
         }
         let verifier = std::rc::Rc::new(make()?);
         VERIFIERS.with_borrow_mut(|cache| {
-            cache.truncate(MAX_CACHED_VERIFIERS - 1);
-            cache.insert(0, (key_bytes.into(), distid.into(), std::rc::Rc::clone(&verifier)));
+            crate::mru::remember(
+                cache,
+                MAX_CACHED_VERIFIERS,
+                (key_bytes.into(), distid.into(), std::rc::Rc::clone(&verifier)),
+            )
         });
         Ok(verifier)
     }

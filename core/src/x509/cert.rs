@@ -218,19 +218,12 @@ impl Certificate {
         if der.len() > MAX_CACHED_CERTIFICATE_SIZE {
             return Certificate::from_der(der);
         }
-        let hit = DECODED.with_borrow_mut(|cache| {
-            let i = cache.iter().position(|c| c.der == der)?;
-            cache[..=i].rotate_right(1);
-            Some(cache[0].clone())
-        });
+        let hit = DECODED.with_borrow_mut(|cache| crate::mru::recall(cache, |c| c.der == der).cloned());
         if let Some(cert) = hit {
             return Ok(cert);
         }
         let cert = Certificate::from_der(der)?;
-        DECODED.with_borrow_mut(|cache| {
-            cache.truncate(MAX_CACHED_CERTIFICATES - 1);
-            cache.insert(0, cert.clone());
-        });
+        DECODED.with_borrow_mut(|cache| crate::mru::remember(cache, MAX_CACHED_CERTIFICATES, cert.clone()));
         Ok(cert)
     }
 
