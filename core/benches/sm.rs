@@ -9,6 +9,9 @@
 //!   after the other, and together by `sm3_multi::sm3_many` (aggregate throughput in bytes);
 //!   `sm3_multi/einvoice_files_*`: the same for the sizes of the corpus e-invoice's files;
 //! - `sm2/sign`: sign a 20-byte message (DER), Z precomputed in the signer;
+//! - `sm2/sign_batch_32`: sign 32 distinct 20-byte messages (DER) with one call of
+//!   `Sm2Signer::sign_many` (one batch: one inversion for the 32), throughput per signature
+//!   (criterion's time is per call of 32);
 //! - `sm2/verify`: verify a 20-byte message with a reused `Sm2Verifier` (Z cached), on the
 //!   fast variable-time path every verification in the crate uses;
 //! - `sm2/verify_new_verifier`: `Sm2Verifier::new` (Z computed) plus the verification;
@@ -20,8 +23,8 @@
 //! - `sm2_cpu/…`: the SM2 operations timed in CPU time of the benchmark thread (Linux's
 //!   `/proc/thread-self/schedstat`; wall time elsewhere), which a machine shared with other
 //!   jobs disturbs far less than wall time: `verify` (reused verifier, prepared key),
-//!   `verify_new_verifier`, `sign`, `sign_rfc6979` (a digest signed with RFC 6979's nonce,
-//!   the `sm2` crate's signature), `verify_batch_64` (64 signatures by 64 keys through
+//!   `verify_new_verifier`, `sign`, `sign_batch_32` (as above), `sign_rfc6979` (a digest
+//!   signed with RFC 6979's nonce, the `sm2` crate's signature), `verify_batch_64` (64 signatures by 64 keys through
 //!   `verify_batch`, throughput per signature), and a chain of 1000 dependent field multiplications
 //!   (`mul_chain_1000_{accelerated,portable}`; through the `internals` wrapper, which
 //!   range-checks and copies both inputs, so it measures more than the multiplication).
@@ -102,6 +105,12 @@ fn bench_sm2(c: &mut Criterion) {
     group.bench_function("verify", |b| {
         b.iter(|| verifier.verify(black_box(&msg), black_box(&sig)))
     });
+    let messages = batch_messages();
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.bench_function("sign_batch_32", |b| {
+        b.iter(|| signer.sign_many(black_box(&messages), SignatureEncoding::Der))
+    });
+    group.throughput(Throughput::Elements(1));
     group.bench_function("verify_new_verifier", |b| {
         b.iter(|| {
             let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
@@ -195,6 +204,12 @@ fn bench_sm2_cpu(c: &mut Criterion) {
     group.bench_function("sign", |b| {
         b.iter_custom(|n| cpu_timed(n, || signer.sign(black_box(&msg), SignatureEncoding::Der)))
     });
+    let messages = batch_messages();
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.bench_function("sign_batch_32", |b| {
+        b.iter_custom(|n| cpu_timed(n, || signer.sign_many(black_box(&messages), SignatureEncoding::Der)))
+    });
+    group.throughput(Throughput::Elements(1));
     // The same with RFC 6979's nonce (the `sm2` crate's signatures): 14 more SM3 compressions.
     let e = signer.verifier().digest(&msg);
     group.bench_function("sign_rfc6979", |b| {
@@ -239,6 +254,18 @@ fn bench_sm2_cpu(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// The 32 distinct messages of [`SM2_MSG_LEN`] bytes of the `sign_batch_32` benches (one
+/// batch of `Sm2Signer::sign_many`).
+fn batch_messages() -> Vec<Vec<u8>> {
+    (0..Sm2Signer::BATCH as u8)
+        .map(|i| {
+            let mut m = filled(SM2_MSG_LEN);
+            m[0] = i;
+            m
+        })
+        .collect()
 }
 
 /// 64 signatures, each by its own key, with the verifier of each.

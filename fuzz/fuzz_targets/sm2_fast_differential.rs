@@ -14,8 +14,9 @@
 //! the CPU has it, portable) on k and e as field values (reduced below p first), signing's
 //! divsteps inversion against Fermat's on k, and, when
 //! there is a signer, the fast constant-time signing with the RFC 6979 nonce against the `sm2`
-//! crate's (the same signature), and the keyed-nonce signature (`sign_digest`) on both
-//! verification paths.
+//! crate's (the same signature), the keyed-nonce signature (`sign_digest`) on both
+//! verification paths, and batch signing (`sign_digests` of e, r, s and e again) against
+//! `sign_digest` of each.
 
 #![no_main]
 
@@ -68,6 +69,14 @@ fuzz_target!(|data: &[u8]| {
                 signer.sign_digest_reference(&e).ok(),
                 "fast and reference signatures differ"
             );
+            // Batch signing (one inversion for the batch) gives each digest the single
+            // signature: e, r and s as three digests, e twice.
+            let digests = [e, r, s, e];
+            let one_by_one: Vec<_> = digests.iter().map(|d| signer.sign_digest(d).ok()).collect();
+            if one_by_one.iter().all(Option::is_some) {
+                let batch = signer.sign_digests(&digests).expect("the single signatures exist");
+                assert_eq!(batch.into_iter().map(Some).collect::<Vec<_>>(), one_by_one, "batch signing differs");
+            }
             if let Ok(valid) = signer.sign_digest(&e) {
                 if r == [0u8; 32] && s == [0u8; 32] {
                     assert!(

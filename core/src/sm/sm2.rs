@@ -956,6 +956,12 @@ impl NonceBase {
 }
 
 impl Sm2Signer {
+    /// Signatures [`Sm2Signer::sign_many`] and [`Sm2Signer::sign_digests`] compute together
+    /// (one field inversion for all of them); longer inputs go in chunks of this many. With
+    /// 32 the shared inversion costs each signature about 1 % of its instructions, and the
+    /// batch's state (the points and partial products) stays a few KiB on the stack.
+    pub const BATCH: usize = crate::sm::sm2_fast::BASE_BATCH;
+
     /// A signer for `key` and `distid`.
     pub fn new(key: &PrivateKey, distid: &[u8]) -> Result<Sm2Signer, Sm2Error> {
         let verifier = Sm2Verifier::new(&key.public_key(), distid)?;
@@ -1004,14 +1010,70 @@ impl Sm2Signer {
         self.sign_with_nonce(&e, &k, &k_bytes)
     }
 
+    /// Signs each of `messages` and encodes the signatures: the same bytes, in the same order,
+    /// as [`Sm2Signer::sign`] gives for each message (the same keyed nonces), computed in
+    /// batches of [`Sm2Signer::BATCH`] that share one field inversion (see
+    /// [`Sm2Signer::sign_digests`]). For services that sign many documents or tokens with one
+    /// key. An error (a degenerate nonce, probability about 2⁻²⁵⁵ per message) is the one
+    /// `sign` gives for the first message that has it; no signatures are returned then.
+    pub fn sign_many<M: AsRef<[u8]>>(
+        &self,
+        messages: &[M],
+        encoding: SignatureEncoding,
+    ) -> Result<Vec<Vec<u8>>, Sm2Error> {
+        let digests: Vec<Sm3Digest> = messages.iter().map(|m| self.verifier.digest(m.as_ref())).collect();
+        Ok(self
+            .sign_digests(&digests)?
+            .iter()
+            .map(|sig| sig.encode(encoding))
+            .collect())
+    }
+
+    /// Signs each of the precomputed digests e = SM3(Z ‖ M): the signatures
+    /// [`Sm2Signer::sign_digest`] gives, in order (the same keyed nonces), computed
+    /// [`Sm2Signer::BATCH`] at a time. Each k·G stays in Jacobian coordinates (X, Y, Z) until
+    /// the batch is done; the Z of the whole batch are inverted together with one
+    /// constant-time inversion and three multiplications per signature (Montgomery's trick)
+    /// instead of one inversion each, about a quarter of a signature's instructions. Constant
+    /// time as `sign_digest`: which operations run depends on the number of digests only (no
+    /// Z can be zero for a nonce in [1, n − 1], see `sm2_fast`). Errors as
+    /// [`Sm2Signer::sign_many`].
+    pub fn sign_digests(&self, digests: &[Sm3Digest]) -> Result<Vec<Sm2Signature>, Sm2Error> {
+        const BATCH: usize = Sm2Signer::BATCH;
+        let mut out = Vec::with_capacity(digests.len());
+        let mut ks = Zeroizing::new([sm2::Scalar::ZERO; BATCH]);
+        let mut k_bytes = Zeroizing::new([[0u8; 32]; BATCH]);
+        let mut x1 = [[0u8; 32]; BATCH];
+        for chunk in digests.chunks(BATCH) {
+            let m = chunk.len();
+            for ((e, k), bytes) in chunk.iter().zip(ks.iter_mut()).zip(k_bytes.iter_mut()) {
+                let (nonce, nonce_bytes) = self.nonce.nonce(e);
+                *k = nonce;
+                *bytes = *nonce_bytes;
+            }
+            // A4 for the whole chunk: x₁ of each k·G, one inversion.
+            crate::sm::sm2_fast::mul_base_x_many(&k_bytes[..m], &mut x1[..m]);
+            for ((e, k), x1) in chunk.iter().zip(ks.iter()).zip(&x1[..m]) {
+                out.push(self.finish_signature(&reduce_digest(e), k, x1)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Steps A4–A7 for e (reduced modulo n) and the nonce k in [1, n − 1], also given as its
     /// big-endian bytes.
     fn sign_with_nonce(&self, e: &sm2::Scalar, k: &sm2::Scalar, k_bytes: &[u8; 32]) -> Result<Sm2Signature, Sm2Error> {
-        let degenerate = || Sm2Error::Signing("degenerate nonce".into());
         // A4: x₁ of k·G, on the constant-time fixed-base table.
         let x1 = crate::sm::sm2_fast::mul_base_x(k_bytes);
+        self.finish_signature(e, k, &x1)
+    }
+
+    /// Steps A5–A7 for e (reduced modulo n), the nonce k in [1, n − 1] and x₁ of k·G
+    /// (big-endian).
+    fn finish_signature(&self, e: &sm2::Scalar, k: &sm2::Scalar, x1: &[u8; 32]) -> Result<Sm2Signature, Sm2Error> {
+        let degenerate = || Sm2Error::Signing("degenerate nonce".into());
         // A5: r = (e + x₁) mod n, neither 0 nor n − k.
-        let r = *e + reduce_digest(&x1);
+        let r = *e + reduce_digest(x1);
         let r_plus_k = r + k;
         if bool::from(r.is_zero() | r_plus_k.is_zero()) {
             return Err(degenerate());
@@ -1122,6 +1184,51 @@ mod tests {
         let mut n = n_minus_1.to_repr();
         n[31] += 1;
         assert_eq!(n.as_slice(), ORDER_N.as_slice());
+    }
+
+    /// `sign_many` and `sign_digests` give, for 0, 1, 31, 32, 33 and 100 inputs (partial and
+    /// whole batches of [`Sm2Signer::BATCH`]), exactly what `sign` and `sign_digest` give one
+    /// by one, with equal messages among them; the signatures verify.
+    #[test]
+    fn batch_signing_equals_one_by_one() {
+        assert_eq!(Sm2Signer::BATCH, 32);
+        let signer = Sm2Signer::new(&key(), DEFAULT_DISTID).unwrap();
+        let messages: Vec<Vec<u8>> = (0..100u32)
+            .map(|i| {
+                // Two equal messages (0 and 50), the rest distinct and of several lengths.
+                let i = if i == 50 { 0 } else { i };
+                let len = (i as usize * 7) % 90;
+                (0..len).map(|j| (i as u8).wrapping_mul(31) ^ j as u8).collect()
+            })
+            .collect();
+        for count in [0usize, 1, 31, 32, 33, 100] {
+            let messages = &messages[..count];
+            for enc in [SignatureEncoding::Der, SignatureEncoding::Raw] {
+                let batch = signer.sign_many(messages, enc).unwrap();
+                let one_by_one: Vec<Vec<u8>> = messages.iter().map(|m| signer.sign(m, enc).unwrap()).collect();
+                assert_eq!(batch, one_by_one, "{count} messages");
+            }
+            let digests: Vec<Sm3Digest> = messages.iter().map(|m| signer.verifier().digest(m)).collect();
+            let sigs = signer.sign_digests(&digests).unwrap();
+            assert_eq!(sigs.len(), count);
+            for (e, sig) in digests.iter().zip(&sigs) {
+                assert_eq!(*sig, signer.sign_digest(e).unwrap());
+                assert!(signer.verifier().verify_digest(e, sig).is_ok());
+                assert!(signer.verifier().verify_digest_reference(e, sig).is_ok());
+            }
+        }
+        let none: [&[u8]; 0] = [];
+        assert!(signer.sign_many(&none, SignatureEncoding::Der).unwrap().is_empty());
+        assert!(signer.sign_digests(&[]).unwrap().is_empty());
+        // Digests at the edges (0, all ones, n, 1) in one batch, by a second key.
+        let other = Sm2Signer::new(&PrivateKey::from_raw(&[0x42; 32]).unwrap(), b"ALICE").unwrap();
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let edges = [[0u8; 32], [0xff; 32], ORDER_N, one];
+        let sigs = other.sign_digests(&edges).unwrap();
+        for (e, sig) in edges.iter().zip(&sigs) {
+            assert_eq!(*sig, other.sign_digest(e).unwrap());
+        }
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //!   field values v below p congruent to r − e modulo n.
 //!
 //! Signing's k·G (`base`) is the one constant-time part: a fixed-base comb with masked table
-//! scans and a constant-time inversion (`safegcd`), used by [`crate::sm::sm2::Sm2Signer`].
+//! scans and a constant-time inversion (`safegcd`), used by [`crate::sm::sm2::Sm2Signer`];
+//! for a batch of signatures, one inversion shared by all of them.
 //!
 //! [`crate::sm::sm2::Sm2Verifier`] uses it for every SM2 verification in the crate;
 //! [`crate::sm::sm2::Sm2Verifier::verify_digest_reference`] keeps the RustCrypto `sm2`
@@ -255,6 +256,30 @@ pub(crate) fn mul_base_x(k: &[u8; 32]) -> [u8; 32] {
         return x;
     }
     base::mul_base_x::<Fe>(&k).to_be_bytes()
+}
+
+/// Most nonces [`mul_base_x_many`] takes in one call (the signatures one inversion serves).
+pub(crate) const BASE_BATCH: usize = base::BATCH;
+
+/// x(kᵢ·G), big-endian, into `out[i]` for each big-endian kᵢ in [1, n − 1] of `ks` (at most
+/// [`BASE_BATCH`], `out` as long): each the value [`mul_base_x`] gives, with one constant-time
+/// inversion for the whole batch instead of one per scalar (see `base::mul_base_x_many`).
+pub(crate) fn mul_base_x_many(ks: &[[u8; 32]], out: &mut [[u8; 32]]) {
+    assert!(
+        ks.len() <= BASE_BATCH && out.len() == ks.len(),
+        "at most BASE_BATCH scalars, one output each"
+    );
+    let mut limbs = [[0u64; 4]; BASE_BATCH];
+    for (l, k) in limbs.iter_mut().zip(ks) {
+        *l = limbs_from_be(k);
+    }
+    let limbs = &limbs[..ks.len()];
+    // With BMI2 and ADX: the assembly field, checked for once per batch.
+    #[cfg(target_arch = "x86_64")]
+    if adx::mul_base_x_many(limbs, out) {
+        return;
+    }
+    base::mul_base_x_many::<Fe>(limbs, out);
 }
 
 /// X / Z² == v for an integer v below p, without inverting Z.

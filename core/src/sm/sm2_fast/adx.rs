@@ -715,6 +715,17 @@ pub(crate) fn mul_base_x(k: &[u64; 4]) -> Option<[u8; 32]> {
     Some(super::base::mul_base_x::<FeAdx>(k).to_be_bytes())
 }
 
+/// x(kᵢ·G) for a batch of scalars (`base::mul_base_x_many`, one inversion for all) on the
+/// assembly with one CPU check for the batch; false (and `out` untouched) without BMI2 and
+/// ADX.
+pub(crate) fn mul_base_x_many(ks: &[[u64; 4]], out: &mut [[u8; 32]]) -> bool {
+    if !available() {
+        return false;
+    }
+    super::base::mul_base_x_many::<FeAdx>(ks, out);
+    true
+}
+
 /// An `Fe64` value as an `FeAdx` value (the same limbs).
 #[inline(always)]
 fn to_adx(a: &Fe64) -> FeAdx {

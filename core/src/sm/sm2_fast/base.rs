@@ -12,7 +12,8 @@
 //! (no secret table index), negated by a masked select. The field arithmetic is branch-free
 //! for all inputs (masked reductions; the x86-64 assembly has no branches either), and the
 //! final inversion is constant time (`safegcd`'s fixed divsteps natively, Fermat's fixed
-//! exponent on wasm32).
+//! exponent on wasm32). [`mul_base_x_many`] runs the comb for up to [`BATCH`] scalars and
+//! shares one inversion among them (Montgomery's trick), for batch signing.
 //!
 //! The windows are added from the top down, which makes every mixed addition regular. Before
 //! window i − 1 the accumulator is Tᵢ·G with Tᵢ = Σ_{j ≥ i} dⱼ·2⁶ʲ = k − Sᵢ, Sᵢ = Σ_{j < i} dⱼ·2⁶ʲ,
@@ -85,6 +86,78 @@ fn odd_equivalent(k: &[u64; 4]) -> [u64; 4] {
 /// The affine x-coordinate of k·G (Montgomery form of the field `F`), for k in [1, n − 1]
 /// given as little-endian 64-bit limbs; constant time in k.
 pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
+    let acc = mul_base_jacobian::<F>(k);
+    // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
+    // fixed 590 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
+    // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
+    // 5.7 µs against 3.5 µs for Fermat's chain; `safegcd` is written for p.)
+    let zinv = acc.z.invert();
+    acc.x.mul(&zinv.square())
+}
+
+/// Most scalars [`mul_base_x_many`] (and [`invert_all`]) take in one call.
+pub(crate) const BATCH: usize = 32;
+
+/// x(kᵢ·G), big-endian, into `out[i]` for each kᵢ in [1, n − 1] of `ks` (at most [`BATCH`],
+/// `out` as long), with one inversion for all of them (Montgomery's trick, [`invert_all`]):
+/// per scalar the comb of [`mul_base_x`], three multiplications of the trick, and the
+/// squaring and multiplication of X/Z², instead of a whole inversion each.
+///
+/// Constant time in the scalars: the operations and memory accesses depend on `ks.len()`
+/// only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor would
+/// make the product 0, and every "inverse" 0): the comb's accumulator starts at a table
+/// entry (Z = 1) and each mixed addition sets Z₃ = Z₁·H with H = x_q·Z₁² − X₁, which is 0
+/// only when the added entry is ± the accumulator, an exceptional addition the module doc
+/// shows never occurs for k in [1, n − 1]; p is prime, so a product of nonzero Z is nonzero.
+pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+    assert!(
+        ks.len() <= BATCH && out.len() == ks.len(),
+        "at most BATCH scalars, one output each"
+    );
+    let mut xs = [F::ZERO; BATCH];
+    let mut zs = [F::ONE; BATCH];
+    for ((k, x), z) in ks.iter().zip(&mut xs).zip(&mut zs) {
+        let acc = mul_base_jacobian::<F>(k);
+        *x = acc.x;
+        *z = acc.z;
+    }
+    let zs = &mut zs[..ks.len()];
+    invert_all(zs);
+    for ((x, zinv), out) in xs.iter().zip(zs.iter()).zip(out.iter_mut()) {
+        *out = x.mul(&zinv.square()).to_be_bytes();
+    }
+}
+
+/// Replaces each of `values` (at most [`BATCH`], none zero) by its inverse with one
+/// inversion and 3·(m − 1) multiplications for m values (Montgomery's trick): the prefix
+/// products a₀, a₀a₁, …, a₀⋯aₘ₋₁, one inversion of the last, then from the top down
+/// aᵢ⁻¹ = (a₀⋯aᵢ)⁻¹·(a₀⋯aᵢ₋₁) and (a₀⋯aᵢ₋₁)⁻¹ = (a₀⋯aᵢ)⁻¹·aᵢ. The same operations for
+/// every input of a given length (constant time: the inversion is). Were a value zero,
+/// every result would be zero.
+pub(crate) fn invert_all<F: Field>(values: &mut [F]) {
+    assert!(values.len() <= BATCH, "at most BATCH values");
+    let Some((first, rest)) = values.split_first() else {
+        return;
+    };
+    let mut prefix = [F::ONE; BATCH];
+    prefix[0] = *first;
+    for (i, v) in rest.iter().enumerate() {
+        prefix[i + 1] = prefix[i].mul(v);
+    }
+    // inv = (a₀⋯aᵢ)⁻¹ at step i.
+    let mut inv = prefix[values.len() - 1].invert();
+    for i in (1..values.len()).rev() {
+        let inverse = inv.mul(&prefix[i - 1]);
+        inv = inv.mul(&values[i]);
+        values[i] = inverse;
+    }
+    values[0] = inv;
+}
+
+/// k·G in Jacobian coordinates for k in [1, n − 1] (little-endian limbs), Z ≠ 0: the comb
+/// (see the module doc); constant time in k.
+#[inline(always)]
+fn mul_base_jacobian<F: Field>(k: &[u64; 4]) -> Jacobian<F> {
     let table = F::base_table();
     let k = odd_equivalent(k);
     // The top digit 2·v + 1 is positive: entry v.
@@ -101,12 +174,7 @@ pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
         q.y = q.y.neg_if(ct_eq(negative, 1));
         acc = add_affine_unchecked(&acc, &q);
     }
-    // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
-    // fixed 620 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
-    // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
-    // 5.7 µs against 3.5 µs for Fermat's chain; `safegcd` is written for p.)
-    let zinv = acc.z.invert();
-    acc.x.mul(&zinv.square())
+    acc
 }
 
 /// a == b as a bool computed without a branch on either.

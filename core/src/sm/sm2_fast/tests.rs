@@ -473,6 +473,16 @@ fn check_base_multiplication<F: Field>() {
 
 /// `mul_x(k)` is x(k·G), big-endian, for the comb's edge scalars and random ones.
 fn check_base_multiplication_with(mul_x: impl Fn(&[u8; 32]) -> [u8; 32]) {
+    for k in base_scalars() {
+        let expected = ProjectivePoint::mul_by_generator(&scalar(&k));
+        let (x, _) = reference_xy(&expected).unwrap();
+        assert_eq!(mul_x(&k), x, "k = {k:02x?}");
+    }
+}
+
+/// The comb's edge scalars (small, near n, across window borders, the odd-digit extremes)
+/// and random ones, big-endian, all in [1, n − 1].
+fn base_scalars() -> Vec<[u8; 32]> {
     let n_be = be_from_limbs(&N);
     let mut ks: Vec<[u8; 32]> = Vec::new();
     for small in [1u64, 2, 3, 31, 32, 33, 63, 64, 65, 127, 4096] {
@@ -509,11 +519,63 @@ fn check_base_multiplication_with(mul_x: impl Fn(&[u8; 32]) -> [u8; 32]) {
             ks.push(k);
         }
     }
-    for k in ks {
-        let expected = ProjectivePoint::mul_by_generator(&scalar(&k));
-        let (x, _) = reference_xy(&expected).unwrap();
-        assert_eq!(mul_x(&k), x, "k = {k:02x?}");
+    ks
+}
+
+/// `mul_many(ks, out)` (a batch of k·G with one inversion) gives each k what `mul_base_x`
+/// gives, in batches of every size up to a whole one and a few lengths between, the edge
+/// scalars in every position.
+fn check_base_batch_with(mul_many: impl Fn(&[[u8; 32]], &mut [[u8; 32]])) {
+    let ks = base_scalars();
+    assert!(ks.len() > super::BASE_BATCH);
+    let expected: Vec<[u8; 32]> = ks.iter().map(super::mul_base_x).collect();
+    for len in [0, 1, 2, 3, 7, 16, 31, super::BASE_BATCH] {
+        for start in (0..ks.len().saturating_sub(len)).step_by(len.max(1)) {
+            let mut out = vec![[0u8; 32]; len];
+            mul_many(&ks[start..start + len], &mut out);
+            assert_eq!(out, expected[start..start + len], "batch of {len} from {start}");
+        }
     }
+}
+
+#[test]
+fn base_multiplication_in_batches_matches_one_by_one() {
+    let limbs_of = |ks: &[[u8; 32]]| ks.iter().map(limbs_from_be).collect::<Vec<_>>();
+    check_base_batch_with(super::mul_base_x_many);
+    check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe64>(&limbs_of(ks), out));
+    check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe32>(&limbs_of(ks), out));
+}
+
+/// Montgomery's trick (`base::invert_all`) against one inversion per value, for every length
+/// up to a batch, both layouts; and the documented zero case.
+fn check_invert_all<F: Field>() {
+    let mut rng = Rng(0x0a11);
+    let mut p_minus_1 = P_BE;
+    p_minus_1[31] -= 1;
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    let mut values: Vec<F> = vec![F::from_be_bytes(&one).unwrap(), F::from_be_bytes(&p_minus_1).unwrap()];
+    while values.len() < super::BASE_BATCH {
+        values.push(F::from_be_bytes(&below_p(&mut rng)).unwrap());
+    }
+    for len in 0..=super::BASE_BATCH {
+        let mut batch = values[..len].to_vec();
+        super::base::invert_all(&mut batch);
+        for (v, inverse) in values.iter().zip(&batch) {
+            assert_eq!(*inverse, v.invert(), "batch of {len}");
+            assert_eq!(inverse.mul(v), F::ONE);
+        }
+    }
+    let mut with_zero = values[..5].to_vec();
+    with_zero[2] = F::ZERO;
+    super::base::invert_all(&mut with_zero);
+    assert!(with_zero.iter().all(Field::is_zero));
+}
+
+#[test]
+fn inversion_of_the_product_inverts_each() {
+    check_invert_all::<Fe64>();
+    check_invert_all::<Fe32>();
 }
 
 #[test]
