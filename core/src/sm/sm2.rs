@@ -535,10 +535,13 @@ impl Sm2Verifier {
         })
     }
 
-    /// As [`Sm2Verifier::cached_from_spki`], for a key already decoded (a token's JWK: one
-    /// identity provider's key signs every token a service verifies).
-    #[cfg(feature = "token")]
-    pub(crate) fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
+    /// The verifier of `key` with `distid`, taken from this thread's cache of the
+    /// [`MAX_CACHED_VERIFIERS`] most recently used keys, or made and put there: the cache that
+    /// certificate, seal, CMS and token signatures go through. For callers that verify many
+    /// signatures by one key (an identity provider's tokens, a portal's repeated checks): from
+    /// the key's second verification on, Z and the prepared tables are reused. What it
+    /// verifies is exactly what [`Sm2Verifier::new`] verifies.
+    pub fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
         Self::cached(&key.to_sec1_uncompressed(), distid, || Sm2Verifier::new(key, distid))
     }
 
