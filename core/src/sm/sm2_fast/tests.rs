@@ -8,6 +8,7 @@ use sm2::elliptic_curve::sec1::ToSec1Point;
 use sm2::{ProjectivePoint, Scalar};
 
 use super::field::{Fe32, Fe64, Field};
+use super::half;
 use super::point::{self, Affine, Jacobian, WNAF_DIGITS};
 use super::*;
 
@@ -355,7 +356,12 @@ fn scalar_range_errors() {
 /// through the second candidate v + n: the point R with that x is chosen first and the key
 /// solved for (P = t⁻¹·(R − s·G)).
 fn signature_with_x1_above_n() -> (Affine<Fe64>, [u8; 32], [u8; 32], [u8; 32]) {
-    let mut x = N;
+    signature_with_x1_after(N)
+}
+
+/// A key and signature for which x₁ is the first point's x above `start`.
+fn signature_with_x1_after(start: [u64; 4]) -> (Affine<Fe64>, [u8; 32], [u8; 32], [u8; 32]) {
+    let mut x = start;
     let r_point = loop {
         x = add_limbs(&x, &[1, 0, 0, 0]).0;
         let mut sec1 = [2u8; 33];
@@ -671,4 +677,290 @@ fn check_invert<F: Field>() {
 fn inversion_chain_inverts() {
     check_invert::<Fe64>();
     check_invert::<Fe32>();
+}
+
+// The half-size verification of a key's first signature (`half`).
+
+/// Little-endian limbs of a `u128`.
+fn limbs_of(k: u128) -> [u64; 4] {
+    [k as u64, (k >> 64) as u64, 0, 0]
+}
+
+/// `short_ratio` gives 1 ≤ a, |b| < 2¹²⁸ (the types bound them; an overlong |b| would overflow
+/// and panic here, unoptimised) with a ≡ b·t (mod n), on edge values of t and random ones.
+#[test]
+fn short_ratio_is_short_and_congruent() {
+    let mut rng = Rng(0x1a77_1ce5);
+    let n_be = be_from_limbs(&N);
+    let n_minus_1 = sub_limbs(&N, &[1, 0, 0, 0]).0;
+    let fixed = [
+        [1, 0, 0, 0],
+        [2, 0, 0, 0],
+        n_minus_1,
+        sub_limbs(&N, &[2, 0, 0, 0]).0,
+        [u64::MAX, u64::MAX, 0, 0],
+        [0, 0, 1, 0],
+        [1, 0, 1, 0],
+        [0, 0, 0, 1 << 63],
+        [
+            N[0] >> 1 | N[1] << 63,
+            N[1] >> 1 | N[2] << 63,
+            N[2] >> 1 | N[3] << 63,
+            N[3] >> 1,
+        ],
+    ];
+    let mut widest = 0;
+    for case in 0..3000 {
+        let t = match fixed.get(case) {
+            Some(t) => *t,
+            None => loop {
+                let t = limbs_from_be(&rng.interesting(&n_be));
+                if !is_zero(&t) && lt(&t, &N) {
+                    break t;
+                }
+            },
+        };
+        let (a, b, negative) = half::short_ratio(&t);
+        assert!(a >= 1 && b >= 1, "case {case}");
+        let a_s = scalar(&be_from_limbs(&limbs_of(a)));
+        let b_s = scalar(&be_from_limbs(&limbs_of(b)));
+        let b_s = if negative { -b_s } else { b_s };
+        assert_eq!(a_s, b_s * scalar(&be_from_limbs(&t)), "case {case}");
+        if case >= fixed.len() {
+            widest = widest.max(128 - a.leading_zeros()).max(128 - b.leading_zeros());
+        }
+    }
+    // Random t give pairs of about 128 bits (the lattice's determinant is n ≈ 2²⁵⁶).
+    assert!(widest >= 120, "{widest}");
+}
+
+#[test]
+fn multiplication_modulo_n_matches_reference() {
+    let mut rng = Rng(0x0dd5);
+    let n_be = be_from_limbs(&N);
+    let all_ones = [u64::MAX; 4];
+    for case in 0..2000 {
+        let (a, b) = match case {
+            0 => (all_ones, all_ones),
+            1 => (N, all_ones),
+            2 => (sub_limbs(&N, &[1, 0, 0, 0]).0, sub_limbs(&N, &[1, 0, 0, 0]).0),
+            3 => ([0; 4], all_ones),
+            _ => (limbs_from_be(&rng.interesting(&n_be)), limbs_from_be(&rng.bytes32())),
+        };
+        let got = half::mul_mod_n(&a, &b);
+        assert!(lt(&got, &N));
+        let want = scalar(&be_from_limbs(&a)) * scalar(&be_from_limbs(&b));
+        assert_eq!(scalar(&be_from_limbs(&got)), want, "case {case}");
+        assert_eq!(be_from_limbs(&got), <[u8; 32]>::from(want.to_bytes()), "case {case}");
+    }
+}
+
+fn check_square_root<F: Field>() {
+    let mut rng = Rng(0x5b5b);
+    let mut residues = 0;
+    for case in 0..CASES {
+        let x = F::from_be_bytes(&below_p(&mut rng)).unwrap();
+        let w = x.square();
+        assert_eq!(half::sqrt_candidate(&w).square(), w, "case {case}");
+        // −1 is not a square modulo p (p ≡ 3 mod 4), so neither is −x² for x ≠ 0: its
+        // candidate squares to x², not to −x².
+        if !x.is_zero() {
+            let y = half::sqrt_candidate(&w.neg());
+            assert_ne!(y.square(), w.neg(), "case {case}");
+            assert_eq!(y.square(), w, "case {case}");
+        }
+        let u = F::from_be_bytes(&below_p(&mut rng)).unwrap();
+        let y2 = half::sqrt_candidate(&u).square();
+        assert!(y2 == u || y2 == u.neg(), "case {case}");
+        residues += usize::from(y2 == u);
+    }
+    assert!(residues > CASES / 4 && residues < CASES * 3 / 4, "{residues} squares");
+    assert_eq!(half::sqrt_candidate(&F::ZERO), F::ZERO);
+    let minus_one = F::ZERO.sub(&F::ONE);
+    assert_eq!(half::sqrt_candidate(&minus_one).square(), F::ONE);
+}
+
+#[test]
+fn square_root_candidates_64() {
+    check_square_root::<Fe64>();
+}
+
+#[test]
+fn square_root_candidates_32() {
+    check_square_root::<Fe32>();
+}
+
+/// How often each way out of the half-size verification was taken.
+#[derive(Default, Debug)]
+struct HalfCounts {
+    accept_first: usize,
+    accept_second: usize,
+    reject_infinity: usize,
+    reject_mismatch: usize,
+    fallback: usize,
+    not_called: usize,
+}
+
+/// (r, s) for e with private key d and nonce k, by GB/T 32918.2's formulas.
+fn sign_with(d: Scalar, k: Scalar, e: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
+    let (x1, _) = reference_xy(&(ProjectivePoint::generator() * k)).unwrap();
+    let r = scalar(e) + scalar(&x1);
+    let s = (Scalar::ONE + d).invert().unwrap() * (k - r * d);
+    (r.to_bytes().into(), s.to_bytes().into())
+}
+
+/// A key's first verification with half-size scalars gives the full-size verdict, errors
+/// included: valid signatures (either root), r, s or e altered, the wrong key, r and s at
+/// 1 and n − 1, e at 0 and above n, sums at infinity, v + n < p. Every way out is taken.
+fn check_half_size_verdicts<F: Field>(signatures: usize) {
+    let mut rng = Rng(0x4a1f ^ signatures as u64);
+    let g = ProjectivePoint::generator();
+    let keys: Vec<(Scalar, [point::Cached<F>; point::P_TABLE_LEN])> = (0..6)
+        .map(|_| {
+            let d = scalar(&rng.bytes32());
+            (d, point::variable_point_table(&affine_of::<F>(&(g * d))))
+        })
+        .collect();
+    let one = be_from_limbs(&[1, 0, 0, 0]);
+    let n_minus_1 = be_from_limbs(&sub_limbs(&N, &[1, 0, 0, 0]).0);
+    let mut counts = HalfCounts::default();
+    for case in 0..signatures {
+        let (d, table) = &keys[case % keys.len()];
+        let mut e = rng.bytes32();
+        match case % 23 {
+            0 => e = [0; 32],
+            1 => e = [0xff; 32],
+            _ => {}
+        }
+        let (mut r, mut s) = sign_with(*d, scalar(&rng.bytes32()), &e);
+        let mut table = table;
+        match case % 11 {
+            0..=2 => {}
+            3 => r[rng.next() as usize % 32] ^= 1 << (rng.next() % 8),
+            4 => s = (scalar(&s) + Scalar::ONE).to_bytes().into(),
+            5 => e[rng.next() as usize % 32] ^= 1 << (rng.next() % 8),
+            6 => table = &keys[(case + 1) % keys.len()].1,
+            7 => r = if rng.next() & 1 == 0 { one } else { n_minus_1 },
+            8 => s = if rng.next() & 1 == 0 { one } else { n_minus_1 },
+            9 => {
+                // s·G + (r + s)·d·G = ∞: s = −r·d / (1 + d).
+                let rs = scalar(&r);
+                s = (-(rs * *d) * (Scalar::ONE + *d).invert().unwrap()).to_bytes().into();
+            }
+            _ => {
+                // r = e + x with x < p − n: v + n < p, the full-size path decides.
+                let x = limbs_of(u128::from(rng.next()) << 60);
+                r = (scalar(&e) + scalar(&be_from_limbs(&x))).to_bytes().into();
+            }
+        }
+        let mul = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, table, t);
+        let mut called = false;
+        let got = verify_first(
+            &e,
+            &r,
+            &s,
+            table,
+            |table, s, t, v| {
+                called = true;
+                let outcome = half::verify(table, s, t, v);
+                match outcome {
+                    half::Outcome::Accept { first: true } => counts.accept_first += 1,
+                    half::Outcome::Accept { first: false } => counts.accept_second += 1,
+                    half::Outcome::Reject(FastVerifyError::Infinity) => counts.reject_infinity += 1,
+                    half::Outcome::Reject(_) => counts.reject_mismatch += 1,
+                    half::Outcome::Fallback => counts.fallback += 1,
+                }
+                outcome
+            },
+            mul,
+        );
+        counts.not_called += usize::from(!called);
+        assert_eq!(got, verify_with(&e, &r, &s, mul), "case {case}");
+        // The reference agrees on the verdict.
+        let want = limbs_from_be(&r) != [0; 4]
+            && lt(&limbs_from_be(&r), &N)
+            && limbs_from_be(&s) != [0; 4]
+            && lt(&limbs_from_be(&s), &N)
+            && !is_zero(&add_mod_n(&limbs_from_be(&r), &limbs_from_be(&s)))
+            && {
+                let t = scalar(&r) + scalar(&s);
+                let pk = g * keys.iter().find(|(_, tb)| std::ptr::eq(tb, table)).unwrap().0;
+                reference_xy(&(g * scalar(&s) + pk * t)).is_some_and(|(x1, _)| scalar(&e) + scalar(&x1) == scalar(&r))
+            };
+        assert_eq!(got.is_ok(), want, "case {case}");
+    }
+    let c = &counts;
+    assert!(
+        c.accept_first > 0
+            && c.accept_second > 0
+            && c.reject_infinity > 0
+            && c.reject_mismatch > 0
+            && c.fallback > 0
+            && c.not_called > 0,
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn half_size_verdicts_equal_full_size_64() {
+    check_half_size_verdicts::<Fe64>(330);
+}
+
+#[test]
+fn half_size_verdicts_equal_full_size_32() {
+    check_half_size_verdicts::<Fe32>(110);
+}
+
+/// Through the public key (on the assembly where this CPU has it): a new key's first
+/// verification with half-size scalars, against the reference verdict, valid signatures and
+/// altered ones.
+#[test]
+fn half_size_through_the_public_key() {
+    let mut rng = Rng(0xfeed);
+    let g = ProjectivePoint::generator();
+    for case in 0..200 {
+        let d = scalar(&rng.bytes32());
+        let key = affine_of::<Fe64>(&(g * d));
+        let e = rng.bytes32();
+        let (r, s) = sign_with(d, scalar(&rng.bytes32()), &e);
+        let mut bad_e = e;
+        bad_e[case % 32] ^= 1;
+        let fast = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+        assert_eq!(fast.verify(&e, &r, &s), Ok(()), "case {case}");
+        let fresh = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+        assert_eq!(
+            fresh.verify(&bad_e, &r, &s),
+            Err(FastVerifyError::Mismatch),
+            "case {case}"
+        );
+    }
+}
+
+/// A key and signature for which x₁ of s·G + t·P is below p − n, so v + n < p and the
+/// half-size path is not asked (two x-coordinates are candidates): the full-size path
+/// accepts it through v.
+#[test]
+fn x1_below_p_minus_n_takes_the_full_size_path() {
+    let (key, e, r, s) = signature_with_x1_after([0; 4]);
+    assert!(lt(&sub_mod_n(&limbs_from_be(&r), &limbs_from_be(&e)), &[0, 0, 1, 0]));
+    let mut e2 = e;
+    e2[31] ^= 1;
+    for _ in 0..3 {
+        let fast = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+        assert_eq!(fast.verify(&e, &r, &s), Ok(()));
+        assert_eq!(fast.verify(&e, &r, &s), Ok(()));
+        let fast = FastPublicKey::from_affine(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+        assert_eq!(fast.verify(&e2, &r, &s), Err(FastVerifyError::Mismatch));
+    }
+    let table = point::variable_point_table(&key);
+    let mul = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, &table, t);
+    let not_asked = |_: &[point::Cached<Fe64>; point::P_TABLE_LEN], _: &[u64; 4], _: &[u64; 4], _: &[u64; 4]| {
+        panic!("v + n < p: the half-size path must not decide")
+    };
+    assert_eq!(verify_first(&e, &r, &s, &table, not_asked, mul), Ok(()));
+    // And the same signature with x₁ at or above n (v = x₁ − n is small).
+    let (key, e, r, s) = signature_with_x1_above_n();
+    let table = point::variable_point_table(&key);
+    let mul = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, &table, t);
+    assert_eq!(verify_first(&e, &r, &s, &table, not_asked, mul), Ok(()));
 }
