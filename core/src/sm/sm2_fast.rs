@@ -12,10 +12,6 @@
 //! - a width-5 wNAF of the variable point: its 8 odd multiples in Jacobian coordinates with
 //!   Z² and Z³ kept, computed once per key ([`FastPublicKey`]);
 //! - both scalars interleaved over one chain of doublings (Straus/Shamir);
-//! - for a key's first verification, half-size scalars (`half`): with R the point of
-//!   x = (r − e) mod n (one square root) and a ≡ b·t (mod n) of 128 bits each (a short
-//!   Euclid), (b·s)·G + a·P − b·R is one chain of 128 doublings, and a second one (b·R) when
-//!   Q = −R, which is half of the valid signatures;
 //! - from a key's second verification on (or after [`FastPublicKey::prepare`]), affine split
 //!   tables of P, 2⁶⁴P, 2¹²⁸P, 2¹⁹²P (and of G likewise, once per process), so the chain
 //!   has 64 doublings instead of 256;
@@ -39,7 +35,6 @@
 mod adx;
 mod base;
 mod field;
-mod half;
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 pub(crate) mod ifma;
@@ -167,9 +162,7 @@ impl FastPublicKey {
         };
         match split {
             Some(tables) => verify_with(e, r, s, |s, t| mul_g_add_mul_split(s, tables, t)),
-            None => verify_first(e, r, s, &self.table, half_size, |s, t| {
-                mul_g_add_mul_table(s, &self.table, t)
-            }),
+            None => verify_with(e, r, s, |s, t| mul_g_add_mul_table(s, &self.table, t)),
         }
     }
 }
@@ -195,15 +188,6 @@ fn mul_g_add_mul_table(s: &[u64; 4], table: &[Cached<Fe>; point::P_TABLE_LEN], t
     point::mul_g_add_mul_table(s, table, t)
 }
 
-/// The half-size verification ([`half::verify`]) from P's wNAF table.
-fn half_size(table: &[Cached<Fe>; point::P_TABLE_LEN], s: &[u64; 4], t: &[u64; 4], v: &[u64; 4]) -> half::Outcome {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(outcome) = adx::verify_half(table, s, t, v) {
-        return outcome;
-    }
-    half::verify(table, s, t, v)
-}
-
 /// s·G + t·P from P's split tables.
 fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe>>], t: &[u64; 4]) -> Jacobian<Fe> {
     #[cfg(target_arch = "x86_64")]
@@ -224,15 +208,14 @@ fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, 
     Ok(point)
 }
 
-/// The scalars of a verification: s, t = (r + s) mod n and v = (r − e) mod n, after the
-/// range checks of GB/T 32918.2 §7.2 B1, B2 and B5.
-struct Scalars {
-    s: [u64; 4],
-    t: [u64; 4],
-    v: [u64; 4],
-}
-
-fn scalars(e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<Scalars, FastVerifyError> {
+/// The verification on any field representation (the tests run both), with `mul(s, t)`
+/// computing s·G + t·P for the key.
+fn verify_with<F: Field>(
+    e: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    mul: impl FnOnce(&[u64; 4], &[u64; 4]) -> Jacobian<F>,
+) -> Result<(), FastVerifyError> {
     let r = limbs_from_be(r);
     let s = limbs_from_be(s);
     if is_zero(&r) || !lt(&r, &N) {
@@ -245,60 +228,21 @@ fn scalars(e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<Scalars, FastVeri
     if is_zero(&t) {
         return Err(FastVerifyError::TIsZero);
     }
-    // (e + x₁) mod n = r  ⇔  x₁ ≡ v = (r − e) mod n  ⇔  x₁ ∈ {v, v + n} ∩ [0, p).
-    let e = reduce_once_mod_n(&limbs_from_be(e));
-    let v = sub_mod_n(&r, &e);
-    Ok(Scalars { s, t, v })
-}
-
-/// The verdict for Q = s·G + t·P and v (see [`scalars`]).
-fn check_point<F: Field>(point: &Jacobian<F>, v: &[u64; 4]) -> Result<(), FastVerifyError> {
+    let point = mul(&s, &t);
     if point.is_infinity() {
         return Err(FastVerifyError::Infinity);
     }
-    if x_equals(point, v) {
+    // (e + x₁) mod n = r  ⇔  x₁ ≡ v = (r − e) mod n  ⇔  x₁ ∈ {v, v + n} ∩ [0, p).
+    let e = reduce_once_mod_n(&limbs_from_be(e));
+    let v = sub_mod_n(&r, &e);
+    if x_equals(&point, &v) {
         return Ok(());
     }
-    let (v_plus_n, carry) = add_limbs(v, &N);
-    if carry == 0 && lt(&v_plus_n, &P) && x_equals(point, &v_plus_n) {
+    let (v_plus_n, carry) = add_limbs(&v, &N);
+    if carry == 0 && lt(&v_plus_n, &P) && x_equals(&point, &v_plus_n) {
         return Ok(());
     }
     Err(FastVerifyError::Mismatch)
-}
-
-/// The verification on any field representation (the tests run both), with `mul(s, t)`
-/// computing s·G + t·P for the key.
-fn verify_with<F: Field>(
-    e: &[u8; 32],
-    r: &[u8; 32],
-    s: &[u8; 32],
-    mul: impl FnOnce(&[u64; 4], &[u64; 4]) -> Jacobian<F>,
-) -> Result<(), FastVerifyError> {
-    let Scalars { s, t, v } = scalars(e, r, s)?;
-    check_point(&mul(&s, &t), &v)
-}
-
-/// A key's first verification: with half-size scalars (`half(table, s, t, v)`, see the
-/// `half` module) when v + n ≥ p, which decides unless v is no point's x; otherwise, and
-/// then, the full-size s·G + t·P (`mul`). The verdict is the same either way.
-fn verify_first<F: Field>(
-    e: &[u8; 32],
-    r: &[u8; 32],
-    s: &[u8; 32],
-    table: &[Cached<F>; point::P_TABLE_LEN],
-    half: impl FnOnce(&[Cached<F>; point::P_TABLE_LEN], &[u64; 4], &[u64; 4], &[u64; 4]) -> half::Outcome,
-    mul: impl FnOnce(&[u64; 4], &[u64; 4]) -> Jacobian<F>,
-) -> Result<(), FastVerifyError> {
-    let Scalars { s, t, v } = scalars(e, r, s)?;
-    let (v_plus_n, carry) = add_limbs(&v, &N);
-    if carry == 1 || !lt(&v_plus_n, &P) {
-        match half(table, &s, &t, &v) {
-            half::Outcome::Accept { .. } => return Ok(()),
-            half::Outcome::Reject(err) => return Err(err),
-            half::Outcome::Fallback => {}
-        }
-    }
-    check_point(&mul(&s, &t), &v)
 }
 
 /// The affine x-coordinate of k·G, big-endian, for signing: constant time in k (see
@@ -423,24 +367,6 @@ pub mod internals {
         } else {
             super::sub_limbs(a, &super::P).0
         }
-    }
-
-    /// A new key's first verification of (r, s) over e two ways, on the field this CPU
-    /// uses: (with half-size scalars where they decide, with the full-size s·G + t·P), or
-    /// `None` if (x, y) is not a point of the curve. Both verdicts must be equal, errors
-    /// included.
-    #[allow(clippy::type_complexity)]
-    pub fn first_verification_two_ways(
-        x: &[u8; 32],
-        y: &[u8; 32],
-        e: &[u8; 32],
-        r: &[u8; 32],
-        s: &[u8; 32],
-    ) -> Option<(Result<(), super::FastVerifyError>, Result<(), super::FastVerifyError>)> {
-        let key = super::FastPublicKey::from_affine(x, y).ok()?;
-        let mul = |s: &[u64; 4], t: &[u64; 4]| super::mul_g_add_mul_table(s, &key.table, t);
-        let half = super::verify_first(e, r, s, &key.table, super::half_size, mul);
-        Some((half, super::verify_with(e, r, s, mul)))
     }
 
     /// a·b·2⁻²⁵⁶ mod p on the portable path.

@@ -682,7 +682,7 @@ montgomery_field!(
     /// The SM2 field in the layout of `field::Fe64`, with the assembly above called without a
     /// check per operation: the check is made once per call of [`mul_base_x`] (signing's
     /// k·G) or of the verification's entry points below ([`mul_g_add_mul_table`],
-    /// [`mul_g_add_mul_split`], [`verify_half`], [`variable_point_table`], [`split_tables`]), the only
+    /// [`mul_g_add_mul_split`], [`variable_point_table`], [`split_tables`]), the only
     /// functions that make values of this type and hand it to the generic point code (as its
     /// type parameter); they take and return `Fe64` points, moved limb for limb (the two
     /// types store the same Montgomery form). Where the check before each of a k·G's ≈ 500
@@ -754,22 +754,6 @@ pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t:
     let tables: [[Affine<FeAdx>; P_SPLIT_LEN]; SPLIT_PARTS] =
         std::array::from_fn(|j| std::array::from_fn(|i| tables[j][i].map(to_adx)));
     Some(point::mul_g_add_mul_split(s, &tables, t).map(to_fe64))
-}
-
-/// A key's first verification with half-size scalars (`half::verify`) on the assembly with
-/// one CPU check, or `None` without BMI2 and ADX. The key's wNAF table is copied into `FeAdx`
-/// form (1.3 KiB).
-pub(crate) fn verify_half(
-    table: &[Cached<Fe64>; P_TABLE_LEN],
-    s: &[u64; 4],
-    t: &[u64; 4],
-    v: &[u64; 4],
-) -> Option<super::half::Outcome> {
-    if !available() {
-        return None;
-    }
-    let table = table.map(|entry| entry.map(to_adx));
-    Some(super::half::verify(&table, s, t, v))
 }
 
 /// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`

@@ -374,7 +374,7 @@ impl<F: Field> Cached<F> {
         }
     }
 
-    pub(crate) fn neg(&self) -> Cached<F> {
+    fn neg(&self) -> Cached<F> {
         Cached {
             y: self.y.neg(),
             ..*self
@@ -432,7 +432,7 @@ pub(crate) fn mul_g_add_mul_table<F: Field>(
 pub(crate) const SPLIT_PARTS: usize = 4;
 
 /// Bits per part.
-pub(crate) const SPLIT_BITS: usize = 64;
+const SPLIT_BITS: usize = 64;
 
 /// wNAF width for the generator's parts (4 tables of 64 affine points, 16 KiB).
 pub(crate) const WNAF_WIDTH_G_SPLIT: u32 = 8;
@@ -472,7 +472,7 @@ fn split_wnaf(k: &[u64; 4], w: u32) -> [[i16; WNAF_DIGITS]; SPLIT_PARTS] {
 
 /// Adds the table entry for a wNAF digit (nothing for 0).
 #[inline(always)]
-pub(crate) fn add_digit<F: Field>(acc: &Jacobian<F>, table: &[Affine<F>], d: i16) -> Jacobian<F> {
+fn add_digit<F: Field>(acc: &Jacobian<F>, table: &[Affine<F>], d: i16) -> Jacobian<F> {
     if d > 0 {
         acc.add_affine(&table[(d >> 1) as usize])
     } else if d < 0 {
