@@ -1,10 +1,12 @@
 //! A loop of SM2 operations for instruction counts (`valgrind --tool=callgrind`):
-//! `sm2_loop <sign|sign_many|sign6979|verify|verify_new> <count>` signs or verifies a 20-byte
-//! message `count` times (sign: DER, keyed nonce; sign_many: the same in calls of
-//! `Sm2Signer::sign_many` on 32 distinct messages, `count` rounded down to a multiple of 32;
-//! sign6979: RFC 6979's nonce; verify: a reused verifier, Z cached; verify_new: a new
-//! verifier, Z computed, each time). Subtract the counts of two runs with different `count`
-//! to drop the set-up (tables built once per process).
+//! `sm2_loop <sign|sign_many|sign6979|verify|verify_new|verify_new_many> <count>` signs or
+//! verifies a 20-byte message `count` times (sign: DER, keyed nonce; sign_many: the same in
+//! calls of `Sm2Signer::sign_many` on 32 distinct messages, `count` rounded down to a multiple
+//! of 32; sign6979: RFC 6979's nonce; verify: a reused verifier, Z cached; verify_new: a new
+//! verifier, Z computed, each time; verify_new_many: the same over 64 signatures of 64
+//! messages in turn, signed in the set-up, so that a cost that depends on the signature is
+//! averaged). Subtract the counts of two runs with different `count` to drop the set-up
+//! (tables built once per process).
 
 use std::hint::black_box;
 
@@ -23,6 +25,18 @@ fn main() {
     let verifier = Sm2Verifier::new(&public, DEFAULT_DISTID).expect("verifier");
     assert!(verifier.verify(&msg, &sig).is_ok());
     let digest: Sm3Digest = [0x33u8; 32];
+    let many: Vec<([u8; 20], Vec<u8>)> = if mode == "verify_new_many" {
+        (0..64u8)
+            .map(|i| {
+                let mut m = msg;
+                m[1] = i;
+                let sig = signer.sign(&m, SignatureEncoding::Der).expect("sign");
+                (m, sig)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut ok = 0usize;
     if mode == "sign_many" {
         let mut batch: Vec<[u8; 20]> = (0..Sm2Signer::BATCH)
@@ -56,6 +70,11 @@ fn main() {
             "verify_new" => {
                 let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
                 ok += usize::from(black_box(v.verify(black_box(&msg), black_box(&sig))).is_ok());
+            }
+            "verify_new_many" => {
+                let (m, sig) = &many[i % many.len()];
+                let v = Sm2Verifier::new(black_box(&public), DEFAULT_DISTID).expect("verifier");
+                ok += usize::from(black_box(v.verify(black_box(m), black_box(sig))).is_ok());
             }
             other => panic!("unknown mode {other}"),
         }

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use super::{verify_signature, DigestAlgorithm, SignatureAlgorithm};
 
-/// Most results one cache keeps; beyond it, verifications are made and not remembered.
+/// Most results one cache keeps. The result that would go beyond it empties the cache first,
+/// so a long-lived verifier (`yinjian serve`, a batch run) keeps caching what it meets now (a
+/// new CA's certificates after a key rollover) instead of only what it met first.
 pub const MAX_CACHED_SIGNATURES: usize = 4096;
 
 /// Verification results by the SHA-256 of what was verified.
@@ -54,9 +56,10 @@ impl SignatureCache {
             .map(|_| ())
             .map_err(|e| e.to_string());
         if let Ok(mut map) = self.0.lock() {
-            if map.len() < MAX_CACHED_SIGNATURES {
-                map.insert(key, result.clone());
+            if map.len() >= MAX_CACHED_SIGNATURES {
+                map.clear();
             }
+            map.insert(key, result.clone());
         }
         result
     }
@@ -69,5 +72,26 @@ impl SignatureCache {
     /// Whether the cache holds no result.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_starts_again_and_keeps_the_latest_result() {
+        let cache = SignatureCache::new();
+        let verify = |n: usize| cache.verify(SignatureAlgorithm::Sm2Sm3, b"not a key", &n.to_be_bytes(), b"sig");
+        for n in 0..MAX_CACHED_SIGNATURES {
+            assert!(verify(n).is_err());
+        }
+        assert_eq!(cache.len(), MAX_CACHED_SIGNATURES);
+        assert!(verify(0).is_err(), "a hit changes nothing");
+        assert_eq!(cache.len(), MAX_CACHED_SIGNATURES);
+        assert!(verify(MAX_CACHED_SIGNATURES).is_err());
+        assert_eq!(cache.len(), 1, "the new result is kept in an emptied cache");
+        assert!(verify(MAX_CACHED_SIGNATURES).is_err());
+        assert_eq!(cache.len(), 1);
     }
 }

@@ -487,7 +487,29 @@ pub fn za_on_curve(curve: &CurveParams<'_>, distid: &[u8], x: &[u8], y: &[u8]) -
 
 /// Z of `key` with `distid` on sm2p256v1.
 pub fn za(key: &PublicKey, distid: &[u8]) -> Result<Sm3Digest, Sm2Error> {
-    za_on_curve(&SM2P256V1, distid, &key.x(), &key.y())
+    za_of_point(distid, &key.to_sec1_uncompressed())
+}
+
+/// Z on sm2p256v1 for an uncompressed SEC1 point. With the default ID, the first 146 bytes
+/// hashed (ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG) are the same for every key: the hasher that has
+/// absorbed them (two of Z's four compressions) is made once per process and cloned.
+fn za_of_point(distid: &[u8], sec1: &[u8; 65]) -> Result<Sm3Digest, Sm2Error> {
+    if distid != DEFAULT_DISTID {
+        return za_on_curve(&SM2P256V1, distid, &sec1[1..33], &sec1[33..]);
+    }
+    static PREFIX: std::sync::OnceLock<Sm3Hasher> = std::sync::OnceLock::new();
+    let mut h = PREFIX
+        .get_or_init(|| {
+            let mut h = Sm3Hasher::new();
+            h.update(&((DEFAULT_DISTID.len() * 8) as u16).to_be_bytes());
+            for part in [DEFAULT_DISTID, SM2P256V1.a, SM2P256V1.b, SM2P256V1.gx, SM2P256V1.gy] {
+                h.update(part);
+            }
+            h
+        })
+        .clone();
+    h.update(&sec1[1..]);
+    Ok(h.finalize())
 }
 
 /// Keys each thread keeps a verifier for: the SM2 keys that certificate, CRL, seal, CMS and
@@ -535,10 +557,13 @@ impl Sm2Verifier {
         })
     }
 
-    /// As [`Sm2Verifier::cached_from_spki`], for a key already decoded (a token's JWK: one
-    /// identity provider's key signs every token a service verifies).
-    #[cfg(feature = "token")]
-    pub(crate) fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
+    /// The verifier of `key` with `distid`, taken from this thread's cache of the
+    /// [`MAX_CACHED_VERIFIERS`] most recently used keys, or made and put there: the cache that
+    /// certificate, seal, CMS and token signatures go through. For callers that verify many
+    /// signatures by one key (an identity provider's tokens, a portal's repeated checks): from
+    /// the key's second verification on, Z and the prepared tables are reused. What it
+    /// verifies is exactly what [`Sm2Verifier::new`] verifies.
+    pub fn cached_from_key(key: &PublicKey, distid: &[u8]) -> Result<std::rc::Rc<Sm2Verifier>, Sm2Error> {
         Self::cached(&key.to_sec1_uncompressed(), distid, || Sm2Verifier::new(key, distid))
     }
 
@@ -568,8 +593,10 @@ impl Sm2Verifier {
 
     /// A verifier for `key` and `distid` (use [`DEFAULT_DISTID`] unless told otherwise).
     pub fn new(key: &PublicKey, distid: &[u8]) -> Result<Sm2Verifier, Sm2Error> {
-        let za = za(key, distid)?;
-        let fast = FastPublicKey::from_affine(&key.x(), &key.y())
+        // One encoding of the point for Z and the fast path.
+        let sec1 = key.to_sec1_uncompressed();
+        let za = za_of_point(distid, &sec1)?;
+        let fast = FastPublicKey::from_affine(&to32(&sec1[1..33]), &to32(&sec1[33..]))
             .map_err(|e| Sm2Error::MalformedKey(format!("point rejected by the fast SM2 verifier: {e}")))?;
         Ok(Sm2Verifier {
             key: key.clone(),
@@ -1171,6 +1198,26 @@ mod tests {
 
     fn key() -> PrivateKey {
         PrivateKey::from_raw(&[7u8; 32]).unwrap()
+    }
+
+    /// Z from the default ID's precomputed prefix equals Z hashed from the start, computed
+    /// independently (one buffer, one-shot SM3), for several keys; other IDs too.
+    #[test]
+    fn za_from_the_shared_prefix_equals_za_from_the_start() {
+        for i in 1..=5u8 {
+            let public = PrivateKey::from_raw(&[i; 32]).unwrap().public_key();
+            for id in [DEFAULT_DISTID, b"ALICE123@YAHOO.COM".as_slice(), b"".as_slice()] {
+                let mut all = Vec::new();
+                all.extend_from_slice(&((id.len() * 8) as u16).to_be_bytes());
+                for part in [id, &SM2P256V1_A, &SM2P256V1_B, &SM2P256V1_GX, &SM2P256V1_GY] {
+                    all.extend_from_slice(part);
+                }
+                all.extend_from_slice(&public.to_sec1_uncompressed()[1..]);
+                assert_eq!(za(&public, id).unwrap(), sm3(&all), "key {i}, id {id:?}");
+                let verifier = Sm2Verifier::new(&public, id).unwrap();
+                assert_eq!(verifier.za(), &sm3(&all));
+            }
+        }
     }
 
     #[test]

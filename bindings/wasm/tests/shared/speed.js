@@ -3,8 +3,9 @@
 // Shared by the node test (tests/node/speed.test.js) and the Chromium page (tests/browser).
 // Plain ES module, no node APIs.
 
-/** Issue 9's targets: yinjian's rate over sm-crypto's, and the OFD time in Chromium. */
-export const TARGETS = { sm2Ratio: 30, sm3Ratio: 20, ofdMs: 20 };
+/** The targets: yinjian's rate over sm-crypto's (issue 20: 80x SM2, 25x SM3; issue 9 asked 30x
+ * and 20x), and the OFD time in Chromium (issue 9). */
+export const TARGETS = { sm2Ratio: 80, sm3Ratio: 25, ofdMs: 20 };
 /** Below these the tests fail: far under the targets so a loaded CI machine does not make
  * them flaky, but above what losing the fast paths would give. */
 export const FLOORS = { sm2Ratio: 15, sm3Ratio: 8, ofdMs: 80 };
@@ -41,6 +42,22 @@ export function medianMs(op, runs) {
   return times[Math.floor(times.length / 2)];
 }
 
+/** More keys than the library keeps prepared per thread (`MAX_CACHED_VERIFIERS`, 64): cycled,
+ * every verification meets a key it has not prepared. */
+const KEYS_CYCLED = 72;
+
+/** `KEYS_CYCLED` keys (SPKI DER bytes) with their signatures of `message`. */
+function keyRing(lib, message) {
+  const ring = [];
+  for (let i = 0; i < KEYS_CYCLED; i++) {
+    const priv = lib.sm3Hex(new TextEncoder().encode(`speed key ${i}`));
+    const pem = lib.sm2PublicKey(priv).replace(/-----[^-]+-----|\s/g, "");
+    const spki = Uint8Array.from(atob(pem), (c) => c.charCodeAt(0));
+    ring.push({ spki, sig: lib.sm2Sign(priv, message, { encoding: "der" }) });
+  }
+  return ring;
+}
+
 const hexOf = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
@@ -58,7 +75,19 @@ export function measureSpeed(lib, smCrypto, ofds, ms) {
   if (!smCrypto.sm2.doVerifySignature(msgText, sigHex, pubHex, { hash: true, der: true })) {
     throw new Error("sm-crypto rejects the signature");
   }
+  // One key verified again and again (a portal checking an identity provider's tokens: the key is
+  // prepared once), then a new key each call. sm-crypto keeps nothing between calls, so one
+  // figure of it serves both.
   const sm2Ours = rate(() => lib.sm2Verify(pubBytes, message, sigDer), ms);
+  const ring = keyRing(lib, message);
+  for (const { spki, sig } of ring) {
+    if (lib.sm2Verify(spki, message, sig).status !== "PASSED") throw new Error("yinjian rejects a ring signature");
+  }
+  let next = 0;
+  const sm2OursNewKey = rate(() => {
+    const { spki, sig } = ring[next++ % ring.length];
+    lib.sm2Verify(spki, message, sig);
+  }, ms);
   const sm2Theirs = rate(() => smCrypto.sm2.doVerifySignature(msgText, sigHex, pubHex, { hash: true, der: true }), ms);
 
   // SM3 over 1 MiB (yinjian) and 64 KiB (sm-crypto, which copies its input into an Array);
@@ -79,6 +108,7 @@ export function measureSpeed(lib, smCrypto, ofds, ms) {
   trust.free();
   return {
     sm2: { ours: sm2Ours, theirs: sm2Theirs, ratio: sm2Ours / sm2Theirs },
+    sm2NewKey: { ours: sm2OursNewKey, theirs: sm2Theirs, ratio: sm2OursNewKey / sm2Theirs },
     sm3: { ours: sm3Ours, theirs: sm3Theirs, ratio: sm3Ours / sm3Theirs },
     ofd,
   };
@@ -90,7 +120,9 @@ const verdict = (met) => (met ? "met" : "NOT met");
 export function speedLines(speed) {
   const lines = [
     `sm2 verify: yinjian ${speed.sm2.ours.toFixed(0)}/s, sm-crypto ${speed.sm2.theirs.toFixed(1)}/s, ` +
-      `${speed.sm2.ratio.toFixed(1)}x (target ${TARGETS.sm2Ratio}x: ${verdict(speed.sm2.ratio >= TARGETS.sm2Ratio)})`,
+      `${speed.sm2.ratio.toFixed(1)}x (one key again and again; target ${TARGETS.sm2Ratio}x: ${verdict(speed.sm2.ratio >= TARGETS.sm2Ratio)})`,
+    `sm2 verify, a new key each call: yinjian ${speed.sm2NewKey.ours.toFixed(0)}/s, ` +
+      `${speed.sm2NewKey.ratio.toFixed(1)}x sm-crypto (target ${TARGETS.sm2Ratio}x: ${verdict(speed.sm2NewKey.ratio >= TARGETS.sm2Ratio)})`,
     `sm3: yinjian ${speed.sm3.ours.toFixed(0)} MB/s, sm-crypto ${speed.sm3.theirs.toFixed(1)} MB/s, ` +
       `${speed.sm3.ratio.toFixed(1)}x (target ${TARGETS.sm3Ratio}x: ${verdict(speed.sm3.ratio >= TARGETS.sm3Ratio)})`,
   ];
@@ -107,6 +139,9 @@ export function speedLines(speed) {
 export function speedProblems(speed) {
   const problems = [];
   if (!(speed.sm2.ratio >= FLOORS.sm2Ratio)) problems.push(`sm2 verify only ${speed.sm2.ratio.toFixed(1)}x sm-crypto`);
+  if (!(speed.sm2NewKey.ratio >= FLOORS.sm2Ratio)) {
+    problems.push(`sm2 verify with a new key only ${speed.sm2NewKey.ratio.toFixed(1)}x sm-crypto`);
+  }
   if (!(speed.sm3.ratio >= FLOORS.sm3Ratio)) problems.push(`sm3 only ${speed.sm3.ratio.toFixed(1)}x sm-crypto`);
   for (const [name, o] of Object.entries(speed.ofd)) {
     if (!(o.ms <= FLOORS.ofdMs)) problems.push(`verifyOfd ${name} took ${o.ms.toFixed(1)} ms`);

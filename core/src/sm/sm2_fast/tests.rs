@@ -228,6 +228,26 @@ fn check_double_scalar<F: Field>() {
     }
 }
 
+/// The odd multiples (co-Z additions) against the reference's k·Q, for G and another point,
+/// at the counts the tables use.
+fn check_odd_multiples<F: Field>() {
+    let g = ProjectivePoint::generator();
+    for q in [g, g * scalar(&[0x5c; 32])] {
+        let multiples = point::odd_multiples(&affine_of::<F>(&q), 64);
+        for (k, m) in multiples.iter().enumerate() {
+            let want = q * Scalar::from(2 * k as u64 + 1);
+            assert_eq!(ours_xy(m), reference_xy(&want), "{}·Q", 2 * k + 1);
+        }
+        assert_eq!(point::odd_multiples(&affine_of::<F>(&q), 1).len(), 1);
+    }
+}
+
+#[test]
+fn odd_multiples_match_reference() {
+    check_odd_multiples::<Fe64>();
+    check_odd_multiples::<Fe32>();
+}
+
 #[test]
 fn double_scalar_multiplication_matches_reference_64() {
     check_double_scalar::<Fe64>();
