@@ -4,8 +4,9 @@ Reads the documents with Spark's ``binaryFile`` source (a folder, walked recursi
 filesystem Spark reads: local, HDFS, S3…; for a local folder only the listing, each worker
 reading its files itself unless ``--ship-bytes``) or a table of paths (Parquet, or JSONL of
 ``{"path": …}`` lines; the files read by the executors, so the paths must be readable there),
-verifies each inside ``mapPartitions`` with one :class:`yinjian.Verifier` built per partition
-(trust anchors and policy shipped from the driver as bytes), and writes:
+verifies each inside ``mapInArrow`` with one :class:`yinjian.Verifier` built per partition
+(trust anchors and policy shipped from the driver as bytes), the rows going back to the JVM as
+Arrow record batches (pyarrow on the driver and the executors; pandas is not used), and writes:
 
 - ``OUT/reports/``: Parquet partitioned by verdict (``status=PASSED/FAILED/INDETERMINATE``),
   one row per document: ``path`` (relative to the input folder), ``kind``, ``reason``,
@@ -14,7 +15,7 @@ verifies each inside ``mapPartitions`` with one :class:`yinjian.Verifier` built 
 - ``OUT/summary.json``: documents per verdict and per reason, and ``duplicates``: each
   e-invoice held by more than one document, with all their paths (sorted).
 
-Run locally (the package installed: ``pip install yinjian-*.whl``)::
+Run locally (the package and pyarrow installed: ``pip install yinjian-*.whl pyarrow``)::
 
     spark-submit --master 'local[2]' examples/spark/verify_archive.py ARCHIVE OUT \\
         --anchors root.pem --intermediates int.pem --no-revocation --at 2026-06-01T00:00:00Z
@@ -31,8 +32,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-#: Columns of a report row (before Spark adds the partition column `status`).
-REPORT_COLUMNS = ["path", "kind", "status", "reason", "record", "bytes", "invoice_key"]
+#: Columns of a report row (before Spark adds the partition column `status`), each with
+#: whether it may be null.
+REPORT_FIELDS = [
+    ("path", False),
+    ("kind", False),
+    ("status", False),
+    ("reason", True),
+    ("record", False),
+    ("bytes", False),
+    ("invoice_key", True),
+]
+REPORT_COLUMNS = [name for name, _ in REPORT_FIELDS]
+#: Arrow's type of each column (pyarrow's constructors, called where pyarrow is imported).
+ARROW_TYPES = {name: "int64" if name == "bytes" else "string" for name in REPORT_COLUMNS}
 
 
 def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
@@ -51,7 +64,12 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
         "--root",
         help="prefix taken off each record's path (default: the input folder; for a table, none)",
     )
-    parser.add_argument("--partitions", type=int, help="partitions to verify in (default: Spark's)")
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        help="partitions to verify in (default: the session's default parallelism, the paths dealt "
+        "round-robin; with --ship-bytes or a remote folder, Spark's file splits)",
+    )
     parser.add_argument(
         "--open-cost-bytes",
         type=int,
@@ -65,6 +83,12 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
         help="for a local folder too, read the files in Spark and ship their bytes to the Python "
         "workers (the only way for HDFS, S3…; by default each worker reads a local folder's "
         "files itself: the same files, without the JVM reading and pickling every byte)",
+    )
+    parser.add_argument(
+        "--batch-rows",
+        type=int,
+        default=256,
+        help="documents per Arrow batch between the JVM and the Python workers (default 256)",
     )
     parser.add_argument("--master", help="Spark master when not run by spark-submit (e.g. local[2])")
     return parser.parse_args(argv)
@@ -124,25 +148,20 @@ def row_from(shown: str, batch_row: tuple, size: int) -> tuple:
     return (shown, kind, status, reason, line, size, key)
 
 
-def verify_contents(config: VerifierConfig, root: str, rows: Iterator) -> Iterator[tuple]:
-    """One partition of `binaryFile` rows (path, content): the Verifier built once, then one
-    record per document, the GIL released while each is verified."""
-    verifier = config.verifier()
-    for row in rows:
-        data = bytes(row["content"])
-        shown = relative(row["path"], root)
+def verify_contents(verifier, root: str, paths: list, contents: list) -> Iterator[tuple]:
+    """Rows of documents whose bytes came with them (`binaryFile`'s `path, content`)."""
+    for path, data in zip(paths, contents):
+        shown = relative(path, root)
         yield row_from(shown, verifier.batch_row(shown, data), len(data))
 
 
-def verify_paths(config: VerifierConfig, root: str, rows: Iterator, local_file=None) -> Iterator[tuple]:
-    """One partition of a table of paths (or of `binaryFile` URIs, `local_file` turning each
-    into the local path to read): each file read on the executor; one that cannot be read gets
-    the `unreadable` record `yinjian batch` writes, never the end of the job."""
+def verify_paths(verifier, root: str, paths: list, local_file=None) -> Iterator[tuple]:
+    """Rows of documents read here (a table of paths, or `binaryFile` URIs that `local_file`
+    turns into local paths): a file that cannot be read gets the `unreadable` record `yinjian
+    batch` writes, never the end of the job."""
     import yinjian
 
-    verifier = config.verifier()
-    for row in rows:
-        path = row["path"]
+    for path in paths:
         shown = relative(path, root)
         try:
             data = Path(local_file(path) if local_file else path).read_bytes()
@@ -150,6 +169,71 @@ def verify_paths(config: VerifierConfig, root: str, rows: Iterator, local_file=N
             yield row_of(yinjian.Verifier.unreadable_record(shown, e.strerror or str(e)), 0)
             continue
         yield row_from(shown, verifier.batch_row(shown, data), len(data))
+
+
+def report_schema():
+    """The Spark schema of the report rows."""
+    from pyspark.sql import types as T
+
+    return T.StructType(
+        [
+            T.StructField(name, T.LongType() if ARROW_TYPES[name] == "int64" else T.StringType(), nullable)
+            for name, nullable in REPORT_FIELDS
+        ]
+    )
+
+
+def arrow_schema():
+    """The Arrow schema of the report rows (`report_schema` in Arrow's types)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(name, getattr(pa, ARROW_TYPES[name])(), nullable) for name, nullable in REPORT_FIELDS])
+
+
+def to_arrow(rows: list, schema):
+    """Report rows (tuples in `REPORT_COLUMNS` order) as one Arrow record batch."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    return pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
+
+
+def verify_batches(config: VerifierConfig, root: str, batches: Iterator, local_file=None) -> Iterator:
+    """One partition for `mapInArrow`: Arrow batches of `path` (and `content` when the bytes
+    were shipped) in, Arrow batches of report rows out, one for one; the Verifier built once
+    per partition, the GIL released while each document is verified."""
+    verifier = config.verifier()
+    schema = arrow_schema()
+    for batch in batches:
+        names = batch.schema.names
+        paths = batch.column(names.index("path")).to_pylist()
+        if "content" in names:
+            rows = verify_contents(verifier, root, paths, batch.column(names.index("content")).to_pylist())
+        else:
+            rows = verify_paths(verifier, root, paths, local_file)
+        yield to_arrow(list(rows), schema)
+
+
+def map_in_arrow(frame, function, schema):
+    """`frame.mapInArrow(function, schema)`. PySpark 3.5's mapInArrow refuses to run without
+    pandas, which it does not use for Arrow batches (the check is the one of its pandas UDFs);
+    without pandas the same plan is built as mapInArrow builds it."""
+    try:
+        return frame.mapInArrow(function, schema)
+    except ImportError as refused:
+        if "andas" not in str(refused):
+            raise
+        from pyspark.rdd import PythonEvalType
+        from pyspark.sql import DataFrame
+        from pyspark.sql.udf import _create_udf
+
+        udf = _create_udf(function, schema, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
+        column = udf(*[frame[name] for name in frame.columns])
+        try:
+            plan = frame._jdf.pythonMapInArrow(column._jc.expr(), False)
+        except Exception:  # another PySpark's internals: say what is missing
+            raise refused from None
+        return DataFrame(plan, frame.sparkSession)
 
 
 def local_file(uri: str) -> str:
@@ -174,7 +258,7 @@ def uri_of(path: str) -> str:
 
 def run(spark, args: argparse.Namespace):
     """Runs the job; returns the report DataFrame (as written) and the summary (a dict)."""
-    from pyspark.sql import types as T
+    import pyarrow  # noqa: F401 - the executors need it too: say so before the job starts
 
     # One validation time for every document, as yinjian batch takes the run's start.
     at = args.at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -182,26 +266,16 @@ def run(spark, args: argparse.Namespace):
     if __name__ != "__main__":
         # Imported (not run by spark-submit): the executors import this module by name.
         spark.sparkContext.addPyFile(__file__)
-    schema = T.StructType(
-        [
-            T.StructField("path", T.StringType(), False),
-            T.StructField("kind", T.StringType(), False),
-            T.StructField("status", T.StringType(), False),
-            T.StructField("reason", T.StringType(), True),
-            T.StructField("record", T.StringType(), False),
-            T.StructField("bytes", T.LongType(), False),
-            T.StructField("invoice_key", T.StringType(), True),
-        ]
-    )
+    # Documents per Arrow batch, each way: the bytes of a batch are in memory at once (with
+    # --ship-bytes its documents' too).
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows))
     source = args.input
     source_is_table = source.endswith(".parquet") or source.endswith(".jsonl") or source.endswith(".json")
     if source_is_table:
         table = spark.read.parquet(source) if source.endswith(".parquet") else spark.read.json(source)
-        paths = table.select("path")
-        if args.partitions:
-            paths = paths.repartition(args.partitions)
+        files = table.select("path")
         root = args.root or ""
-        reports = spark.createDataFrame(paths.rdd.mapPartitions(lambda rows: verify_paths(config, root, rows)), schema)
+        verify = lambda batches: verify_batches(config, root, batches)  # noqa: E731
     else:
         spark.conf.set("spark.sql.files.openCostInBytes", str(args.open_cost_bytes))
         listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(source)
@@ -210,13 +284,17 @@ def run(spark, args: argparse.Namespace):
             # Only the paths cross from the JVM (the source reads no content it is not asked
             # for); each worker reads its files, as for a table of paths.
             files = listing.select("path")
-            files = files.repartition(args.partitions) if args.partitions else files
-            verify = lambda rows: verify_paths(config, root, rows, local_file)  # noqa: E731
+            verify = lambda batches: verify_batches(config, root, batches, local_file)  # noqa: E731
         else:
             files = listing.select("path", "content")
-            files = files.repartition(args.partitions) if args.partitions else files
-            verify = lambda rows: verify_contents(config, root, rows)  # noqa: E731
-        reports = spark.createDataFrame(files.rdd.mapPartitions(verify), schema)
+            verify = lambda batches: verify_batches(config, root, batches)  # noqa: E731
+    shipped = "content" in files.columns
+    if args.partitions or not shipped:
+        # Only paths: dealt round-robin into one partition per core (the shuffle moves a few
+        # bytes per file). Spark's file splits would put the largest files, the slowest to
+        # verify, into the first partitions, and a table of paths comes as one partition.
+        files = files.repartition(args.partitions or spark.sparkContext.defaultParallelism)
+    reports = map_in_arrow(files, verify, report_schema())
     out = args.out.rstrip("/")
     reports.write.mode("overwrite").partitionBy("status").parquet(f"{out}/reports")
     written = spark.read.parquet(f"{out}/reports")

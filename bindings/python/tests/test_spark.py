@@ -174,8 +174,9 @@ def test_shipped_bytes_and_worker_reads_give_the_same_records(spark, archive, py
     want = {p.relative_to(archive).as_posix(): python_lines[p.relative_to(archive).as_posix()] for p in chosen}
     verifier = yinjian.Verifier(yinjian.TrustStore(ROOT), at=AT, intermediates=[INTERMEDIATE], revocation_required=False)
     want["发票 副本.ofd"] = verifier.batch_record("发票 副本.ofd", chosen[0].read_bytes())
+    # Arrow batches of 7 documents: several per partition, the last one short.
     for route in ([], ["--ship-bytes"]):
-        args = verify_archive.parse_args([str(folder), str(tmp_path / f"out{len(route)}"), *TRUST, *route])
+        args = verify_archive.parse_args([str(folder), str(tmp_path / f"out{len(route)}"), *TRUST, "--batch-rows", "7", *route])
         reports, _ = verify_archive.run(spark, args)
         got = {r["path"]: r["record"] for r in reports.select("path", "record").collect()}
         assert got == want, route
