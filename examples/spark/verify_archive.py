@@ -6,7 +6,8 @@ reading its files itself unless ``--ship-bytes``) or a table of paths (Parquet, 
 ``{"path": …}`` lines; the files read by the executors, so the paths must be readable there),
 verifies each inside ``mapInArrow`` with one :class:`yinjian.Verifier` built per partition
 (trust anchors and policy shipped from the driver as bytes), the rows going back to the JVM as
-Arrow record batches (pyarrow on the driver and the executors; pandas is not used), and writes:
+Arrow record batches (pyarrow on the driver and the executors; PySpark 3.5 also wants pandas on
+the driver for ``mapInArrow``, though Arrow batches never become pandas frames), and writes:
 
 - ``OUT/reports/``: Parquet partitioned by verdict (``status=PASSED/FAILED/INDETERMINATE``),
   one row per document: ``path`` (relative to the input folder), ``kind``, ``reason``,
@@ -15,7 +16,7 @@ Arrow record batches (pyarrow on the driver and the executors; pandas is not use
 - ``OUT/summary.json``: documents per verdict and per reason, and ``duplicates``: each
   e-invoice held by more than one document, with all their paths (sorted).
 
-Run locally (the package and pyarrow installed: ``pip install yinjian-*.whl pyarrow``)::
+Run locally (the package, pyarrow and pandas installed: ``pip install yinjian-*.whl pyarrow pandas``)::
 
     spark-submit --master 'local[2]' examples/spark/verify_archive.py ARCHIVE OUT \\
         --anchors root.pem --intermediates int.pem --no-revocation --at 2026-06-01T00:00:00Z
@@ -214,28 +215,6 @@ def verify_batches(config: VerifierConfig, root: str, batches: Iterator, local_f
         yield to_arrow(list(rows), schema)
 
 
-def map_in_arrow(frame, function, schema):
-    """`frame.mapInArrow(function, schema)`. PySpark 3.5's mapInArrow refuses to run without
-    pandas, which it does not use for Arrow batches (the check is the one of its pandas UDFs);
-    without pandas the same plan is built as mapInArrow builds it."""
-    try:
-        return frame.mapInArrow(function, schema)
-    except ImportError as refused:
-        if "andas" not in str(refused):
-            raise
-        from pyspark.rdd import PythonEvalType
-        from pyspark.sql import DataFrame
-        from pyspark.sql.udf import _create_udf
-
-        udf = _create_udf(function, schema, PythonEvalType.SQL_MAP_ARROW_ITER_UDF)
-        column = udf(*[frame[name] for name in frame.columns])
-        try:
-            plan = frame._jdf.pythonMapInArrow(column._jc.expr(), False)
-        except Exception:  # another PySpark's internals: say what is missing
-            raise refused from None
-        return DataFrame(plan, frame.sparkSession)
-
-
 def local_file(uri: str) -> str:
     """The local path of a `file:` URI as Spark's binaryFile source gives it (not
     percent-encoded: `file:/abs/path`, or `file:///abs/path`)."""
@@ -294,7 +273,7 @@ def run(spark, args: argparse.Namespace):
         # bytes per file). Spark's file splits would put the largest files, the slowest to
         # verify, into the first partitions, and a table of paths comes as one partition.
         files = files.repartition(args.partitions or spark.sparkContext.defaultParallelism)
-    reports = map_in_arrow(files, verify, report_schema())
+    reports = files.mapInArrow(verify, report_schema())
     out = args.out.rstrip("/")
     reports.write.mode("overwrite").partitionBy("status").parquet(f"{out}/reports")
     written = spark.read.parquet(f"{out}/reports")
