@@ -476,13 +476,22 @@ pub fn za_on_curve(curve: &CurveParams<'_>, distid: &[u8], x: &[u8], y: &[u8]) -
     if distid.len() > MAX_DISTID_LEN {
         return Err(Sm2Error::DistIdTooLong(distid.len()));
     }
+    let mut h = za_prefix(curve, distid);
+    h.update(x);
+    h.update(y);
+    Ok(h.finalize())
+}
+
+/// SM3 after ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG, the part of Z that is the same for every key
+/// (`distid` at most [`MAX_DISTID_LEN`] bytes, which the callers check or know).
+fn za_prefix(curve: &CurveParams<'_>, distid: &[u8]) -> Sm3Hasher {
     let entl = (distid.len() * 8) as u16;
     let mut h = Sm3Hasher::new();
     h.update(&entl.to_be_bytes());
-    for part in [distid, curve.a, curve.b, curve.gx, curve.gy, x, y] {
+    for part in [distid, curve.a, curve.b, curve.gx, curve.gy] {
         h.update(part);
     }
-    Ok(h.finalize())
+    h
 }
 
 /// Z of `key` with `distid` on sm2p256v1.
@@ -498,16 +507,7 @@ fn za_of_point(distid: &[u8], sec1: &[u8; 65]) -> Result<Sm3Digest, Sm2Error> {
         return za_on_curve(&SM2P256V1, distid, &sec1[1..33], &sec1[33..]);
     }
     static PREFIX: std::sync::OnceLock<Sm3Hasher> = std::sync::OnceLock::new();
-    let mut h = PREFIX
-        .get_or_init(|| {
-            let mut h = Sm3Hasher::new();
-            h.update(&((DEFAULT_DISTID.len() * 8) as u16).to_be_bytes());
-            for part in [DEFAULT_DISTID, SM2P256V1.a, SM2P256V1.b, SM2P256V1.gx, SM2P256V1.gy] {
-                h.update(part);
-            }
-            h
-        })
-        .clone();
+    let mut h = PREFIX.get_or_init(|| za_prefix(&SM2P256V1, DEFAULT_DISTID)).clone();
     h.update(&sec1[1..]);
     Ok(h.finalize())
 }
