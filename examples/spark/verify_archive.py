@@ -254,19 +254,21 @@ def run(spark, args: argparse.Namespace):
         table = spark.read.parquet(source) if source.endswith(".parquet") else spark.read.json(source)
         files = table.select("path")
         root = args.root or ""
-        verify = lambda batches: verify_batches(config, root, batches)  # noqa: E731
+        # A table's paths are read as they are.
+        path_of = None
     else:
         spark.conf.set("spark.sql.files.openCostInBytes", str(args.open_cost_bytes))
         listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(source)
         root = uri_of(args.root or source)
+        # binaryFile's URIs; used only when the workers read the files themselves.
+        path_of = local_file
         if is_local(source) and not args.ship_bytes:
             # Only the paths cross from the JVM (the source reads no content it is not asked
             # for); each worker reads its files, as for a table of paths.
             files = listing.select("path")
-            verify = lambda batches: verify_batches(config, root, batches, local_file)  # noqa: E731
         else:
             files = listing.select("path", "content")
-            verify = lambda batches: verify_batches(config, root, batches)  # noqa: E731
+    verify = lambda batches: verify_batches(config, root, batches, path_of)  # noqa: E731
     shipped = "content" in files.columns
     if args.partitions or not shipped:
         # Only paths: dealt round-robin into one partition per core (the shuffle moves a few
