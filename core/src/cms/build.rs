@@ -237,7 +237,7 @@ pub const DEFAULT_TSA_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0
 /// # Errors
 ///
 /// As [`sign_detached_digest`]; [`CmsError::Malformed`] when `imprint` does not have the
-/// length of `imprint_alg`'s output or `serial` is empty.
+/// length of `imprint_alg`'s output or `serial` (an unsigned big-endian magnitude) is zero.
 pub fn sign_timestamp_token(
     tsa: &Tsa<'_>,
     imprint_alg: DigestAlgorithm,
@@ -253,11 +253,16 @@ pub fn sign_timestamp_token(
             imprint.len()
         )));
     }
-    if serial.is_empty() {
-        return Err(CmsError::Malformed("a time-stamp needs a serial number".into()));
+    // A positive INTEGER in minimal DER: the magnitude's leading zero bytes dropped (a
+    // serial drawn at random starts with one in 1 of 256 draws, and strict readers, ours
+    // included, refuse the token then), a zero byte put back when the top bit is set.
+    let magnitude = &serial[serial.iter().position(|&b| b != 0).unwrap_or(serial.len())..];
+    if magnitude.is_empty() {
+        return Err(CmsError::Malformed(
+            "a time-stamp needs a positive serial number".into(),
+        ));
     }
-    // A positive INTEGER: a leading zero when the top bit is set.
-    let mut serial_content = serial.to_vec();
+    let mut serial_content = magnitude.to_vec();
     if serial_content[0] & 0x80 != 0 {
         serial_content.insert(0, 0);
     }
@@ -472,6 +477,15 @@ mod tests {
             let parsed = super::super::tsp::TimeStampToken::from_der(&token).unwrap();
             assert_eq!(parsed.gen_time(), at);
             assert_eq!(parsed.tst_info.serial_number, vec![0, 0x80, 1]);
+            // Leading zero bytes of the magnitude are dropped: the token stays strict DER.
+            for (serial, content) in [(&[0, 0x05, 1][..], &[0x05, 1][..]), (&[0, 0, 0x90][..], &[0, 0x90][..])] {
+                let token = sign_timestamp_token(&tsa, DigestAlgorithm::Sha256, &imprint, serial, at).unwrap();
+                let parsed = super::super::tsp::TimeStampToken::from_der(&token).unwrap();
+                assert_eq!(parsed.tst_info.serial_number, content);
+            }
+            for zero in [&[][..], &[0, 0][..]] {
+                assert!(sign_timestamp_token(&tsa, DigestAlgorithm::Sha256, &imprint, zero, at).is_err());
+            }
             let mut trust = crate::x509::TrustStore::new();
             trust.add_certificate(root.clone(), None);
             let mut opts = crate::x509::ChainOptions::new(at, crate::x509::Usage::DocumentSigning);
