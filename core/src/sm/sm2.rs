@@ -731,7 +731,6 @@ fn fast_error(err: FastVerifyError) -> Sm2Error {
 /// instead of 256. Verdicts, errors included, are exactly those of
 /// [`Sm2Verifier::verify_digest`].
 pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
-    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
     let mut verdicts: Vec<Option<Result<(), Sm2Error>>> = vec![None; items.len()];
     #[cfg(target_arch = "x86_64")]
     verify_batch_lanes(items, &mut verdicts);
@@ -743,10 +742,25 @@ pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<
             verifier.prepare();
         }
     }
-    items
-        .iter()
-        .zip(verdicts)
-        .map(|((verifier, e, sig), done)| done.unwrap_or_else(|| verifier.verify_digest(e, sig)))
+    // The rest: range errors as `verify_digest` gives them, the others verified interleaved
+    // (`sm2_fast::verify_interleaved`, same verdicts as `FastPublicKey::verify`).
+    let mut rest = Vec::new();
+    for (i, ((verifier, e, sig), verdict)) in items.iter().zip(verdicts.iter_mut()).enumerate() {
+        if verdict.is_some() {
+            continue;
+        }
+        match check_range(&sig.r, "r").and_then(|()| check_range(&sig.s, "s")) {
+            Err(err) => *verdict = Some(Err(err)),
+            Ok(()) => rest.push((i, (&verifier.fast, *e, &sig.r, &sig.s))),
+        }
+    }
+    let jobs: Vec<_> = rest.iter().map(|(_, job)| *job).collect();
+    for ((i, _), result) in rest.iter().zip(crate::sm::sm2_fast::verify_interleaved(&jobs)) {
+        verdicts[*i] = Some(result.map_err(fast_error));
+    }
+    verdicts
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| Err(fast_error(crate::sm::sm2_fast::FastVerifyError::Mismatch))))
         .collect()
 }
 

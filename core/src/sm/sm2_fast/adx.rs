@@ -767,6 +767,66 @@ pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t:
     Some(point::mul_g_add_mul_split(s, &tables, t).map(to_fe64))
 }
 
+/// `point::mul_g_add_mul_table_lanes` (L new keys interleaved) on the assembly with one CPU
+/// check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
+pub(crate) fn mul_g_add_mul_table_lanes<const L: usize>(
+    jobs: [(&[u64; 4], &[Cached<Fe64>; P_TABLE_LEN], &[u64; 4]); L],
+) -> Option<[Jacobian<Fe64>; L]> {
+    if !available() {
+        return None;
+    }
+    let tables: [[Cached<FeAdx>; P_TABLE_LEN]; L] = jobs.map(|(_, table, _)| table.map(|entry| entry.map(to_adx)));
+    let lanes: [_; L] = std::array::from_fn(|l| (jobs[l].0, &tables[l], jobs[l].2));
+    Some(point::mul_g_add_mul_table_lanes(lanes).map(|p| p.map(to_fe64)))
+}
+
+/// `point::mul_g_add_mul_split_lanes` (L prepared keys interleaved) on the assembly with one
+/// CPU check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
+pub(crate) fn mul_g_add_mul_split_lanes<const L: usize>(
+    jobs: [(&[u64; 4], &[Vec<Affine<Fe64>>], &[u64; 4]); L],
+) -> Option<[Jacobian<Fe64>; L]> {
+    if !available() {
+        return None;
+    }
+    let tables: [[[Affine<FeAdx>; P_SPLIT_LEN]; SPLIT_PARTS]; L] =
+        jobs.map(|(_, tables, _)| std::array::from_fn(|j| std::array::from_fn(|i| tables[j][i].map(to_adx))));
+    let lanes: [_; L] = std::array::from_fn(|l| (jobs[l].0, tables[l].as_slice(), jobs[l].2));
+    Some(point::mul_g_add_mul_split_lanes(lanes).map(|p| p.map(to_fe64)))
+}
+
+/// TEMP: `count` doublings of G in `lanes` (1, 2 or 4) interleaved chains, for timing.
+pub(crate) fn doubling_chain(count: usize, lanes: usize) -> Option<u64> {
+    if !available() {
+        return None;
+    }
+    let g = Jacobian::from(&Affine::<FeAdx>::generator());
+    let mut out = 0;
+    match lanes {
+        1 => {
+            let mut p = g;
+            for _ in 0..count {
+                p = p.double();
+            }
+            out += p.x.montgomery_limbs()[0];
+        }
+        2 => {
+            let mut p = [g; 2];
+            for _ in 0..count / 2 {
+                p = point::double_lanes(&p);
+            }
+            out += p[0].x.montgomery_limbs()[0] + p[1].x.montgomery_limbs()[1];
+        }
+        _ => {
+            let mut p = [g; 4];
+            for _ in 0..count / 4 {
+                p = point::double_lanes(&p);
+            }
+            out += p[0].x.montgomery_limbs()[0] + p[3].x.montgomery_limbs()[1];
+        }
+    }
+    Some(out)
+}
+
 /// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`
 /// without BMI2 and ADX.
 pub(crate) fn variable_point_table(p: &Affine<Fe64>) -> Option<[Cached<Fe64>; P_TABLE_LEN]> {
