@@ -180,8 +180,9 @@ pub(crate) type Job<'a> = (&'a FastPublicKey, &'a [u8; 32], &'a [u8; 32], &'a [u
 pub(crate) const INTERLEAVE: usize = 2;
 
 /// Verifies the jobs with exactly the verdicts of [`FastPublicKey::verify`] (and its use of
-/// the split tables), [`INTERLEAVE`] at a time: their s·G + t·P in lanes (`point::…_lanes`),
-/// the prepared keys' together and the others' together.
+/// the split tables): with the assembly field, [`INTERLEAVE`] at a time, their s·G + t·P in
+/// lanes (`point::…_lanes`), the prepared keys' together and the others' together (a
+/// last one alone); on the portable field one by one.
 pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyError>> {
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
     // The scalar path's checks first: an error there is the verdict; otherwise (s, t) come
@@ -206,7 +207,10 @@ pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyE
         let (_, e, r, s) = jobs[i];
         verdicts[i] = Some(verify_with::<Fe>(e, r, s, |_, _| point));
     };
-    let mut groups = split.chunks_exact(INTERLEAVE);
+    // Measured: the assembly field gains from the interleaving, the portable one loses
+    // (its multiplication is already bound by its instruction count): one by one there.
+    let width = if interleave() { INTERLEAVE } else { usize::MAX };
+    let mut groups = split.chunks_exact(width);
     for group in &mut groups {
         let lanes: [_; INTERLEAVE] = std::array::from_fn(|l| (&group[l].1, group[l].3, &group[l].2));
         for (job, point) in group.iter().zip(mul_g_add_mul_split_lanes(lanes)) {
@@ -216,7 +220,7 @@ pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyE
     for &(i, s, t, tables) in groups.remainder() {
         finish(i, mul_g_add_mul_split(&s, tables, &t));
     }
-    let mut groups = table.chunks_exact(INTERLEAVE);
+    let mut groups = table.chunks_exact(width);
     for group in &mut groups {
         let lanes: [_; INTERLEAVE] = std::array::from_fn(|l| (&group[l].1, &jobs[group[l].0].0.table, &group[l].2));
         for (job, point) in group.iter().zip(mul_g_add_mul_table_lanes(lanes)) {
@@ -260,6 +264,14 @@ fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe>>], t: &[u64; 4]) -
         return point;
     }
     point::mul_g_add_mul_split(s, tables, t)
+}
+
+/// Whether [`verify_interleaved`] interleaves: with the assembly field only.
+fn interleave() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return adx::available();
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
 }
 
 /// sᵢ·G + tᵢ·Pᵢ for L new keys' wNAF tables, interleaved.
@@ -548,11 +560,6 @@ pub mod internals {
             let _ = (op, a, b);
             None
         };
-    }
-
-    /// TEMP timing.
-    pub fn doubling_chain(count: usize, lanes: usize) -> Option<u64> {
-        super::adx::doubling_chain(count, lanes)
     }
 
     /// a⁻¹ mod p (0 for 0) by the constant-time divsteps of signing (`safegcd`).

@@ -794,39 +794,6 @@ pub(crate) fn mul_g_add_mul_split_lanes<const L: usize>(
     Some(point::mul_g_add_mul_split_lanes(lanes).map(|p| p.map(to_fe64)))
 }
 
-/// TEMP: `count` doublings of G in `lanes` (1, 2 or 4) interleaved chains, for timing.
-pub(crate) fn doubling_chain(count: usize, lanes: usize) -> Option<u64> {
-    if !available() {
-        return None;
-    }
-    let g = Jacobian::from(&Affine::<FeAdx>::generator());
-    let mut out = 0;
-    match lanes {
-        1 => {
-            let mut p = g;
-            for _ in 0..count {
-                p = p.double();
-            }
-            out += p.x.montgomery_limbs()[0];
-        }
-        2 => {
-            let mut p = [g; 2];
-            for _ in 0..count / 2 {
-                p = point::double_lanes(&p);
-            }
-            out += p[0].x.montgomery_limbs()[0] + p[1].x.montgomery_limbs()[1];
-        }
-        _ => {
-            let mut p = [g; 4];
-            for _ in 0..count / 4 {
-                p = point::double_lanes(&p);
-            }
-            out += p[0].x.montgomery_limbs()[0] + p[3].x.montgomery_limbs()[1];
-        }
-    }
-    Some(out)
-}
-
 /// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`
 /// without BMI2 and ADX.
 pub(crate) fn variable_point_table(p: &Affine<Fe64>) -> Option<[Cached<Fe64>; P_TABLE_LEN]> {
