@@ -17,7 +17,10 @@ use yinjian::sm::sm3::Sm3Digest;
 
 fn thread_cpu_ns() -> u64 {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").expect("schedstat (Linux)");
-    s.split_whitespace().next().and_then(|v| v.parse().ok()).expect("run time")
+    s.split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("run time")
 }
 
 fn median(v: &mut [f64]) -> f64 {

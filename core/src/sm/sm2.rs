@@ -725,10 +725,12 @@ fn fast_error(err: FastVerifyError) -> Sm2Error {
 /// a time, one per vector lane (`sm2_fast::ifma`: about 4× the throughput of single
 /// verification, 2× that of a prepared verifier; verifiers with eight or more signatures in
 /// the batch are prepared first and their groups run a quarter of the doublings). Elsewhere —
-/// and for a last group of one or two — they are verified one after the other on the fast path, with verifiers that
+/// and for a last group of one or two — they go through the fast path, with verifiers that
 /// appear more than once prepared first ([`Sm2Verifier::prepare`]), so every signature by a
 /// repeated key (a chain's CA, one signer of many documents) is verified with 64 doublings
-/// instead of 256. Verdicts, errors included, are exactly those of
+/// instead of 256; with the x86-64 assembly field (BMI2 and ADX) two at a time, their point
+/// arithmetic interleaved (about 1.05–1.13× the throughput of single verification on Zen 3),
+/// otherwise one after the other. Verdicts, errors included, are exactly those of
 /// [`Sm2Verifier::verify_digest`].
 pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
     let mut verdicts: Vec<Option<Result<(), Sm2Error>>> = vec![None; items.len()];

@@ -19,7 +19,10 @@
 //!   squaring in assembly (`adx`, one of the crate's few `unsafe` modules), the portable
 //!   code otherwise;
 //! - for batches, on x86-64 with AVX-512 IFMA (detected at run time), eight verifications
-//!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]);
+//!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]); with BMI2
+//!   and ADX but no IFMA, two at a time with their field operations interleaved
+//!   ([`verify_interleaved`]: the assembly multiplication waits on its carries, and two
+//!   independent ones adjacent in program order overlap);
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
 //!
@@ -176,6 +179,10 @@ impl FastPublicKey {
 /// One (key, e, r, s) to verify, all big-endian.
 pub(crate) type Job<'a> = (&'a FastPublicKey, &'a [u8; 32], &'a [u8; 32], &'a [u8; 32]);
 
+/// A job of [`verify_interleaved`] on a prepared key: its index, s, t and the key's split
+/// tables.
+type SplitJob<'a> = (usize, [u64; 4], [u64; 4], &'a [Vec<Affine<Fe>>]);
+
 /// Verifications [`verify_interleaved`] runs together.
 pub(crate) const INTERLEAVE: usize = 2;
 
@@ -187,7 +194,7 @@ pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyE
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
     // The scalar path's checks first: an error there is the verdict; otherwise (s, t) come
     // out through the multiplication callback, and the lanes do the multiplication.
-    let mut split: Vec<(usize, [u64; 4], [u64; 4], &[Vec<Affine<Fe>>])> = Vec::new();
+    let mut split: Vec<SplitJob<'_>> = Vec::new();
     let mut table: Vec<(usize, [u64; 4], [u64; 4])> = Vec::new();
     for (i, &(key, e, r, s)) in jobs.iter().enumerate() {
         let mut scalars = None;
@@ -275,9 +282,7 @@ fn interleave() -> bool {
 }
 
 /// sᵢ·G + tᵢ·Pᵢ for L new keys' wNAF tables, interleaved.
-fn mul_g_add_mul_table_lanes<const L: usize>(
-    jobs: [(&[u64; 4], &[Cached<Fe>; point::P_TABLE_LEN], &[u64; 4]); L],
-) -> [Jacobian<Fe>; L] {
+fn mul_g_add_mul_table_lanes<const L: usize>(jobs: [point::TableLane<'_, Fe>; L]) -> [Jacobian<Fe>; L] {
     #[cfg(target_arch = "x86_64")]
     if let Some(points) = adx::mul_g_add_mul_table_lanes(jobs) {
         return points;
@@ -286,9 +291,7 @@ fn mul_g_add_mul_table_lanes<const L: usize>(
 }
 
 /// sᵢ·G + tᵢ·Pᵢ for L prepared keys' split tables, interleaved.
-fn mul_g_add_mul_split_lanes<const L: usize>(
-    jobs: [(&[u64; 4], &[Vec<Affine<Fe>>], &[u64; 4]); L],
-) -> [Jacobian<Fe>; L] {
+fn mul_g_add_mul_split_lanes<const L: usize>(jobs: [point::SplitLane<'_, Vec<Affine<Fe>>>; L]) -> [Jacobian<Fe>; L] {
     #[cfg(target_arch = "x86_64")]
     if let Some(points) = adx::mul_g_add_mul_split_lanes(jobs) {
         return points;

@@ -770,7 +770,7 @@ pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t:
 /// `point::mul_g_add_mul_table_lanes` (L new keys interleaved) on the assembly with one CPU
 /// check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
 pub(crate) fn mul_g_add_mul_table_lanes<const L: usize>(
-    jobs: [(&[u64; 4], &[Cached<Fe64>; P_TABLE_LEN], &[u64; 4]); L],
+    jobs: [point::TableLane<'_, Fe64>; L],
 ) -> Option<[Jacobian<Fe64>; L]> {
     if !available() {
         return None;
@@ -783,7 +783,7 @@ pub(crate) fn mul_g_add_mul_table_lanes<const L: usize>(
 /// `point::mul_g_add_mul_split_lanes` (L prepared keys interleaved) on the assembly with one
 /// CPU check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
 pub(crate) fn mul_g_add_mul_split_lanes<const L: usize>(
-    jobs: [(&[u64; 4], &[Vec<Affine<Fe64>>], &[u64; 4]); L],
+    jobs: [point::SplitLane<'_, Vec<Affine<Fe64>>>; L],
 ) -> Option<[Jacobian<Fe64>; L]> {
     if !available() {
         return None;

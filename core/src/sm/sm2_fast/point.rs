@@ -731,12 +731,16 @@ fn digit_entry<Q: Copy>(table: &[Q], d: i16, neg: impl Fn(&Q) -> Q) -> Option<Q>
     }
 }
 
+/// One lane of [`mul_g_add_mul_table_lanes`]: s, the key's wNAF table, t.
+pub(crate) type TableLane<'a, F> = (&'a [u64; 4], &'a [Cached<F>; P_TABLE_LEN], &'a [u64; 4]);
+
+/// One lane of [`mul_g_add_mul_split_lanes`]: s, the key's split tables, t.
+pub(crate) type SplitLane<'a, T> = (&'a [u64; 4], &'a [T], &'a [u64; 4]);
+
 /// sᵢ·G + tᵢ·Pᵢ for L verifications by new keys at once ([`mul_g_add_mul_table`] in lanes):
 /// one chain of doublings for all, the lanes' doublings interleaved, each lane's wNAF digits
 /// added where it has one (lanes with a digit at the same position added together).
-pub(crate) fn mul_g_add_mul_table_lanes<F: Field, const L: usize>(
-    jobs: [(&[u64; 4], &[Cached<F>; P_TABLE_LEN], &[u64; 4]); L],
-) -> [Jacobian<F>; L] {
+pub(crate) fn mul_g_add_mul_table_lanes<F: Field, const L: usize>(jobs: [TableLane<'_, F>; L]) -> [Jacobian<F>; L] {
     let g_table = F::generator_table();
     let ds: [[i16; WNAF_DIGITS]; L] = jobs.map(|(s, _, _)| wnaf(s, WNAF_WIDTH_G));
     let dt: [[i16; WNAF_DIGITS]; L] = jobs.map(|(_, _, t)| wnaf(t, WNAF_WIDTH_P));
@@ -764,7 +768,7 @@ pub(crate) fn mul_g_add_mul_table_lanes<F: Field, const L: usize>(
 /// lanes): 65 interleaved doublings; at each position every lane's nonzero digits of its eight
 /// parts are added, the k-th addition of every lane that has one together.
 pub(crate) fn mul_g_add_mul_split_lanes<F: Field, T: AsRef<[Affine<F>]>, const L: usize>(
-    jobs: [(&[u64; 4], &[T], &[u64; 4]); L],
+    jobs: [SplitLane<'_, T>; L],
 ) -> [Jacobian<F>; L] {
     let g_tables = F::generator_split_tables();
     let ds: [[[i16; WNAF_DIGITS]; SPLIT_PARTS]; L] = jobs.map(|(s, _, _)| split_wnaf(s, WNAF_WIDTH_G_SPLIT));
@@ -772,23 +776,26 @@ pub(crate) fn mul_g_add_mul_split_lanes<F: Field, T: AsRef<[Affine<F>]>, const L
     let mut acc = [Jacobian::infinity(); L];
     for i in (0..=SPLIT_BITS).rev() {
         acc = double_lanes(&acc);
-        // Each lane's additions at this position, in the single path's order.
-        let mut pending = [[None::<Affine<F>>; 2 * SPLIT_PARTS]; L];
+        // Each lane's additions at this position, in the single path's order: the k-th of
+        // every lane in `pending[k]`.
+        let mut pending = [[None::<Affine<F>>; L]; 2 * SPLIT_PARTS];
         let mut count = [0usize; L];
         for l in 0..L {
             for j in 0..SPLIT_PARTS {
-                for (table, d) in [(g_tables[j].as_slice(), ds[l][j][i]), (jobs[l].1[j].as_ref(), dt[l][j][i])] {
+                for (table, d) in [
+                    (g_tables[j].as_slice(), ds[l][j][i]),
+                    (jobs[l].1[j].as_ref(), dt[l][j][i]),
+                ] {
                     if let Some(q) = digit_entry(table, d, Affine::neg) {
-                        pending[l][count[l]] = Some(q);
+                        pending[count[l]][l] = Some(q);
                         count[l] += 1;
                     }
                 }
             }
         }
         let rounds = count.iter().copied().max().unwrap_or(0);
-        for k in 0..rounds {
-            let q: [Option<Affine<F>>; L] = std::array::from_fn(|l| pending[l][k]);
-            add_lanes(&mut acc, &q);
+        for q in &pending[..rounds] {
+            add_lanes(&mut acc, q);
         }
     }
     acc

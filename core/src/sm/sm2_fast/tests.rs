@@ -315,7 +315,14 @@ fn check_lanes<F: Field, const L: usize>() {
     let n_be = be_from_limbs(&N);
     let mut n_minus_1 = N;
     n_minus_1[0] -= 1;
-    let fixed = [[1u64, 0, 0, 0], [2, 0, 0, 0], [3, 0, 0, 0], n_minus_1, [0, 0, 0, 1 << 63], [0; 4]];
+    let fixed = [
+        [1u64, 0, 0, 0],
+        [2, 0, 0, 0],
+        [3, 0, 0, 0],
+        n_minus_1,
+        [0, 0, 0, 1 << 63],
+        [0; 4],
+    ];
     for round in 0..CASES / 10 {
         let cases: [(ProjectivePoint, [u64; 4], [u64; 4]); L] = std::array::from_fn(|l| {
             let key = match (round + l) % 4 {
@@ -325,7 +332,11 @@ fn check_lanes<F: Field, const L: usize>() {
                 _ => g * scalar(&rng.bytes32()),
             };
             if round < 8 {
-                (key, fixed[(round + l) % fixed.len()], fixed[(round / 2 + 2 * l) % fixed.len()])
+                (
+                    key,
+                    fixed[(round + l) % fixed.len()],
+                    fixed[(round / 2 + 2 * l) % fixed.len()],
+                )
             } else {
                 (
                     key,
@@ -337,14 +348,24 @@ fn check_lanes<F: Field, const L: usize>() {
         let keys: [Affine<F>; L] = std::array::from_fn(|l| affine_of::<F>(&cases[l].0));
         let tables: [_; L] = std::array::from_fn(|l| point::variable_point_table(&keys[l]));
         let splits: [_; L] = std::array::from_fn(|l| point::split_tables(&keys[l], P_SPLIT_LEN));
-        let table_lanes: [Jacobian<F>; L] = point::mul_g_add_mul_table_lanes(std::array::from_fn(|l| (&cases[l].1, &tables[l], &cases[l].2)));
-        let split_lanes: [Jacobian<F>; L] =
-            point::mul_g_add_mul_split_lanes(std::array::from_fn(|l| (&cases[l].1, splits[l].as_slice(), &cases[l].2)));
+        let table_lanes: [Jacobian<F>; L] =
+            point::mul_g_add_mul_table_lanes(std::array::from_fn(|l| (&cases[l].1, &tables[l], &cases[l].2)));
+        let split_lanes: [Jacobian<F>; L] = point::mul_g_add_mul_split_lanes(std::array::from_fn(|l| {
+            (&cases[l].1, splits[l].as_slice(), &cases[l].2)
+        }));
         for (l, (key, s, t)) in cases.iter().enumerate() {
             let want = reference_xy(&(g * scalar(&be_from_limbs(s)) + *key * scalar(&be_from_limbs(t))));
             assert_eq!(ours_xy(&point::mul_g_add_mul_table(s, &tables[l], t)), want);
-            assert_eq!(ours_xy(&table_lanes[l]), want, "table, L = {L}, round {round}, lane {l}");
-            assert_eq!(ours_xy(&split_lanes[l]), want, "split, L = {L}, round {round}, lane {l}");
+            assert_eq!(
+                ours_xy(&table_lanes[l]),
+                want,
+                "table, L = {L}, round {round}, lane {l}"
+            );
+            assert_eq!(
+                ours_xy(&split_lanes[l]),
+                want,
+                "split, L = {L}, round {round}, lane {l}"
+            );
         }
     }
 }
