@@ -21,7 +21,7 @@
 //! - for batches, on x86-64 with AVX-512 IFMA (detected at run time), eight verifications
 //!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]); with BMI2
 //!   and ADX but no IFMA, two at a time with their field operations interleaved
-//!   ([`verify_interleaved`]: the assembly multiplication waits on its carries, and two
+//!   (`verify_interleaved`: the assembly multiplication waits on its carries, and two
 //!   independent ones adjacent in program order overlap);
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
