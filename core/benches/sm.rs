@@ -31,7 +31,7 @@
 //! - `sm2_batch/…` (CPU time, throughput per signature): 64 signatures by 64 keys, each run on
 //!   fresh clones of verifiers never used (a batch of documents by different signers):
 //!   `verify_batch_64_fresh` through `verify_batch` (the 8-lane AVX-512 IFMA kernel where the
-//!   CPU has it) against `verify_digest_64_fresh`, 64 calls of `verify_digest`; and
+//!   CPU has it, two verifications interleaved with BMI2 and ADX) against `verify_digest_64_fresh`, 64 calls of `verify_digest`; and
 //!   `verify_digest_64_prepared` and `verify_batch_64_prepared`, the same on prepared
 //!   verifiers (split tables built).
 

@@ -725,13 +725,14 @@ fn fast_error(err: FastVerifyError) -> Sm2Error {
 /// a time, one per vector lane (`sm2_fast::ifma`: about 4× the throughput of single
 /// verification, 2× that of a prepared verifier; verifiers with eight or more signatures in
 /// the batch are prepared first and their groups run a quarter of the doublings). Elsewhere —
-/// and for a last group of one or two — they are verified one after the other on the fast path, with verifiers that
+/// and for a last group of one or two — they go through the fast path, with verifiers that
 /// appear more than once prepared first ([`Sm2Verifier::prepare`]), so every signature by a
 /// repeated key (a chain's CA, one signer of many documents) is verified with 64 doublings
-/// instead of 256. Verdicts, errors included, are exactly those of
+/// instead of 256; with the x86-64 assembly field (BMI2 and ADX) two at a time, their point
+/// arithmetic interleaved (about 1.05–1.13× the throughput of single verification on Zen 3),
+/// otherwise one after the other. Verdicts, errors included, are exactly those of
 /// [`Sm2Verifier::verify_digest`].
 pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<Result<(), Sm2Error>> {
-    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
     let mut verdicts: Vec<Option<Result<(), Sm2Error>>> = vec![None; items.len()];
     #[cfg(target_arch = "x86_64")]
     verify_batch_lanes(items, &mut verdicts);
@@ -743,10 +744,25 @@ pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<
             verifier.prepare();
         }
     }
-    items
-        .iter()
-        .zip(verdicts)
-        .map(|((verifier, e, sig), done)| done.unwrap_or_else(|| verifier.verify_digest(e, sig)))
+    // The rest: range errors as `verify_digest` gives them, the others verified interleaved
+    // (`sm2_fast::verify_interleaved`, same verdicts as `FastPublicKey::verify`).
+    let mut rest = Vec::new();
+    for (i, ((verifier, e, sig), verdict)) in items.iter().zip(verdicts.iter_mut()).enumerate() {
+        if verdict.is_some() {
+            continue;
+        }
+        match check_range(&sig.r, "r").and_then(|()| check_range(&sig.s, "s")) {
+            Err(err) => *verdict = Some(Err(err)),
+            Ok(()) => rest.push((i, (&verifier.fast, *e, &sig.r, &sig.s))),
+        }
+    }
+    let jobs: Vec<_> = rest.iter().map(|(_, job)| *job).collect();
+    for ((i, _), result) in rest.iter().zip(crate::sm::sm2_fast::verify_interleaved(&jobs)) {
+        verdicts[*i] = Some(result.map_err(fast_error));
+    }
+    verdicts
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| Err(fast_error(crate::sm::sm2_fast::FastVerifyError::Mismatch))))
         .collect()
 }
 

@@ -19,7 +19,10 @@
 //!   squaring in assembly (`adx`, one of the crate's few `unsafe` modules), the portable
 //!   code otherwise;
 //! - for batches, on x86-64 with AVX-512 IFMA (detected at run time), eight verifications
-//!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]);
+//!   at once in vector lanes (`ifma`, used by [`crate::sm::sm2::verify_batch`]); with BMI2
+//!   and ADX but no IFMA, two at a time with their field operations interleaved
+//!   (`verify_interleaved`: the assembly multiplication waits on its carries, and two
+//!   independent ones adjacent in program order overlap);
 //! - no inversion at the end: x₁ ≡ r − e (mod n) is checked as X = v·Z² for the one or two
 //!   field values v below p congruent to r − e modulo n.
 //!
@@ -156,16 +159,88 @@ impl FastPublicKey {
     /// Verifies (r, s) over e = SM3(Z ‖ M), all big-endian: GB/T 32918.2 §7.2 steps B1, B2
     /// and B4–B7 (e is reduced modulo n like the reference does).
     pub fn verify(&self, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> Result<(), FastVerifyError> {
-        let split = match self.split.get() {
-            Some(tables) => Some(tables.as_slice()),
-            None if self.uses.fetch_add(1, Ordering::Relaxed) >= 1 => Some(self.split_tables()),
-            None => None,
-        };
-        match split {
+        match self.split_for_use() {
             Some(tables) => verify_with(e, r, s, |s, t| mul_g_add_mul_split(s, tables, t)),
             None => verify_with(e, r, s, |s, t| mul_g_add_mul_table(s, &self.table, t)),
         }
     }
+
+    /// The split tables if this verification should use them (counting it: from the second
+    /// on they are built), `None` for the wNAF table.
+    fn split_for_use(&self) -> Option<&[Vec<Affine<Fe>>]> {
+        match self.split.get() {
+            Some(tables) => Some(tables.as_slice()),
+            None if self.uses.fetch_add(1, Ordering::Relaxed) >= 1 => Some(self.split_tables()),
+            None => None,
+        }
+    }
+}
+
+/// One (key, e, r, s) to verify, all big-endian.
+pub(crate) type Job<'a> = (&'a FastPublicKey, &'a [u8; 32], &'a [u8; 32], &'a [u8; 32]);
+
+/// A job of [`verify_interleaved`] on a prepared key: its index, s, t and the key's split
+/// tables.
+type SplitJob<'a> = (usize, [u64; 4], [u64; 4], &'a [Vec<Affine<Fe>>]);
+
+/// Verifications [`verify_interleaved`] runs together.
+pub(crate) const INTERLEAVE: usize = 2;
+
+/// Verifies the jobs with exactly the verdicts of [`FastPublicKey::verify`] (and its use of
+/// the split tables): with the assembly field, [`INTERLEAVE`] at a time, their s·G + t·P in
+/// lanes (`point::…_lanes`), the prepared keys' together and the others' together (a
+/// last one alone); on the portable field one by one.
+pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyError>> {
+    let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
+    // The scalar path's checks first: an error there is the verdict; otherwise (s, t) come
+    // out through the multiplication callback, and the lanes do the multiplication.
+    let mut split: Vec<SplitJob<'_>> = Vec::new();
+    let mut table: Vec<(usize, [u64; 4], [u64; 4])> = Vec::new();
+    for (i, &(key, e, r, s)) in jobs.iter().enumerate() {
+        let mut scalars = None;
+        let checked = verify_with::<Fe>(e, r, s, |s, t| {
+            scalars = Some((*s, *t));
+            Jacobian::infinity()
+        });
+        match scalars {
+            Some((s, t)) => match key.split_for_use() {
+                Some(tables) => split.push((i, s, t, tables)),
+                None => table.push((i, s, t)),
+            },
+            None => verdicts[i] = Some(checked),
+        }
+    }
+    let mut finish = |i: usize, point: Jacobian<Fe>| {
+        let (_, e, r, s) = jobs[i];
+        verdicts[i] = Some(verify_with::<Fe>(e, r, s, |_, _| point));
+    };
+    // Measured: the assembly field gains from the interleaving, the portable one loses
+    // (its multiplication is already bound by its instruction count): one by one there.
+    let width = if interleave() { INTERLEAVE } else { usize::MAX };
+    let mut groups = split.chunks_exact(width);
+    for group in &mut groups {
+        let lanes: [_; INTERLEAVE] = std::array::from_fn(|l| (&group[l].1, group[l].3, &group[l].2));
+        for (job, point) in group.iter().zip(mul_g_add_mul_split_lanes(lanes)) {
+            finish(job.0, point);
+        }
+    }
+    for &(i, s, t, tables) in groups.remainder() {
+        finish(i, mul_g_add_mul_split(&s, tables, &t));
+    }
+    let mut groups = table.chunks_exact(width);
+    for group in &mut groups {
+        let lanes: [_; INTERLEAVE] = std::array::from_fn(|l| (&group[l].1, &jobs[group[l].0].0.table, &group[l].2));
+        for (job, point) in group.iter().zip(mul_g_add_mul_table_lanes(lanes)) {
+            finish(job.0, point);
+        }
+    }
+    for &(i, s, t) in groups.remainder() {
+        finish(i, mul_g_add_mul_table(&s, &jobs[i].0.table, &t));
+    }
+    verdicts
+        .into_iter()
+        .map(|v| v.unwrap_or(Err(FastVerifyError::Mismatch)))
+        .collect()
 }
 
 // The verification's point arithmetic: with BMI2 and ADX on the assembly field (`adx::FeAdx`,
@@ -196,6 +271,32 @@ fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe>>], t: &[u64; 4]) -
         return point;
     }
     point::mul_g_add_mul_split(s, tables, t)
+}
+
+/// Whether [`verify_interleaved`] interleaves: with the assembly field only.
+fn interleave() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return adx::available();
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// sᵢ·G + tᵢ·Pᵢ for L new keys' wNAF tables, interleaved.
+fn mul_g_add_mul_table_lanes<const L: usize>(jobs: [point::TableLane<'_, Fe>; L]) -> [Jacobian<Fe>; L] {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(points) = adx::mul_g_add_mul_table_lanes(jobs) {
+        return points;
+    }
+    point::mul_g_add_mul_table_lanes(jobs)
+}
+
+/// sᵢ·G + tᵢ·Pᵢ for L prepared keys' split tables, interleaved.
+fn mul_g_add_mul_split_lanes<const L: usize>(jobs: [point::SplitLane<'_, Vec<Affine<Fe>>>; L]) -> [Jacobian<Fe>; L] {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(points) = adx::mul_g_add_mul_split_lanes(jobs) {
+        return points;
+    }
+    point::mul_g_add_mul_split_lanes(jobs)
 }
 
 fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, FastVerifyError> {

@@ -767,6 +767,33 @@ pub(crate) fn mul_g_add_mul_split(s: &[u64; 4], tables: &[Vec<Affine<Fe64>>], t:
     Some(point::mul_g_add_mul_split(s, &tables, t).map(to_fe64))
 }
 
+/// `point::mul_g_add_mul_table_lanes` (L new keys interleaved) on the assembly with one CPU
+/// check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
+pub(crate) fn mul_g_add_mul_table_lanes<const L: usize>(
+    jobs: [point::TableLane<'_, Fe64>; L],
+) -> Option<[Jacobian<Fe64>; L]> {
+    if !available() {
+        return None;
+    }
+    let tables: [[Cached<FeAdx>; P_TABLE_LEN]; L] = jobs.map(|(_, table, _)| table.map(|entry| entry.map(to_adx)));
+    let lanes: [_; L] = std::array::from_fn(|l| (jobs[l].0, &tables[l], jobs[l].2));
+    Some(point::mul_g_add_mul_table_lanes(lanes).map(|p| p.map(to_fe64)))
+}
+
+/// `point::mul_g_add_mul_split_lanes` (L prepared keys interleaved) on the assembly with one
+/// CPU check, or `None` without BMI2 and ADX (the tables copied into `FeAdx` form, as above).
+pub(crate) fn mul_g_add_mul_split_lanes<const L: usize>(
+    jobs: [point::SplitLane<'_, Vec<Affine<Fe64>>>; L],
+) -> Option<[Jacobian<Fe64>; L]> {
+    if !available() {
+        return None;
+    }
+    let tables: [[[Affine<FeAdx>; P_SPLIT_LEN]; SPLIT_PARTS]; L] =
+        jobs.map(|(_, tables, _)| std::array::from_fn(|j| std::array::from_fn(|i| tables[j][i].map(to_adx))));
+    let lanes: [_; L] = std::array::from_fn(|l| (jobs[l].0, tables[l].as_slice(), jobs[l].2));
+    Some(point::mul_g_add_mul_split_lanes(lanes).map(|p| p.map(to_fe64)))
+}
+
 /// A key's wNAF table (`point::variable_point_table`) computed on the assembly, or `None`
 /// without BMI2 and ADX.
 pub(crate) fn variable_point_table(p: &Affine<Fe64>) -> Option<[Cached<Fe64>; P_TABLE_LEN]> {

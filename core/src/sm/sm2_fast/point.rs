@@ -541,3 +541,262 @@ pub(crate) fn mul_g_add_mul_split<F: Field, T: AsRef<[Affine<F>]>>(
     }
     acc
 }
+
+// Several verifications interleaved ("lanes"): the same formulas as above, each step computed
+// for every lane before the next step, so the field operations of different lanes stand
+// next to each other in program order. A dependent multiplication waits on its carries; with
+// two or more independent ones adjacent, the out-of-order core overlaps them.
+
+/// 2·pᵢ for every lane ([`Jacobian::double`]'s formula, step by step across the lanes;
+/// infinity stays infinity).
+#[inline(always)]
+pub(crate) fn double_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L]) -> [Jacobian<F>; L] {
+    use std::array::from_fn;
+    let delta: [F; L] = from_fn(|i| p[i].z.square());
+    let y2: [F; L] = from_fn(|i| p[i].y.double());
+    let gamma4: [F; L] = from_fn(|i| y2[i].square());
+    let xm: [F; L] = from_fn(|i| p[i].x.sub(&delta[i]));
+    let xp: [F; L] = from_fn(|i| p[i].x.add(&delta[i]));
+    let beta4: [F; L] = from_fn(|i| p[i].x.mul(&gamma4[i]));
+    let t: [F; L] = from_fn(|i| xm[i].mul(&xp[i]));
+    let z3: [F; L] = from_fn(|i| y2[i].mul(&p[i].z));
+    let alpha: [F; L] = from_fn(|i| t[i].mul_small(3));
+    let gamma2_16: [F; L] = from_fn(|i| gamma4[i].square());
+    let alpha2: [F; L] = from_fn(|i| alpha[i].square());
+    let beta8: [F; L] = from_fn(|i| beta4[i].double());
+    let gamma2_8: [F; L] = from_fn(|i| gamma2_16[i].half());
+    let x3: [F; L] = from_fn(|i| alpha2[i].sub(&beta8[i]));
+    let w: [F; L] = from_fn(|i| beta4[i].sub(&x3[i]));
+    let aw: [F; L] = from_fn(|i| alpha[i].mul(&w[i]));
+    from_fn(|i| Jacobian {
+        x: x3[i],
+        y: aw[i].sub(&gamma2_8[i]),
+        z: z3[i],
+    })
+}
+
+/// accᵢ + qᵢ for N finite accumulators ([`Jacobian::add_affine`] step by step across them);
+/// `None` for a lane whose sum is exceptional (equal x: a doubling or infinity), which the
+/// caller computes with `add_affine`.
+#[inline(always)]
+fn add_affine_n<F: Field, const N: usize>(acc: &[Jacobian<F>; N], q: &[Affine<F>; N]) -> [Option<Jacobian<F>>; N] {
+    use std::array::from_fn;
+    let z1z1: [F; N] = from_fn(|i| acc[i].z.square());
+    let yz: [F; N] = from_fn(|i| q[i].y.mul(&acc[i].z));
+    let u2: [F; N] = from_fn(|i| q[i].x.mul(&z1z1[i]));
+    let s2: [F; N] = from_fn(|i| yz[i].mul(&z1z1[i]));
+    let h: [F; N] = from_fn(|i| u2[i].sub(&acc[i].x));
+    let r: [F; N] = from_fn(|i| s2[i].sub(&acc[i].y));
+    let hh: [F; N] = from_fn(|i| h[i].square());
+    let rr: [F; N] = from_fn(|i| r[i].square());
+    let hhh: [F; N] = from_fn(|i| h[i].mul(&hh[i]));
+    let v: [F; N] = from_fn(|i| acc[i].x.mul(&hh[i]));
+    let z3: [F; N] = from_fn(|i| acc[i].z.mul(&h[i]));
+    let yh: [F; N] = from_fn(|i| acc[i].y.mul(&hhh[i]));
+    let x3: [F; N] = from_fn(|i| rr[i].sub(&hhh[i]).sub(&v[i].double()));
+    let vx: [F; N] = from_fn(|i| v[i].sub(&x3[i]));
+    let rv: [F; N] = from_fn(|i| r[i].mul(&vx[i]));
+    from_fn(|i| {
+        (!h[i].is_zero()).then(|| Jacobian {
+            x: x3[i],
+            y: rv[i].sub(&yh[i]),
+            z: z3[i],
+        })
+    })
+}
+
+/// accᵢ + qᵢ for N finite accumulators ([`Jacobian::add_cached`] step by step across them);
+/// `None` for a lane whose sum is exceptional, as [`add_affine_n`].
+#[inline(always)]
+fn add_cached_n<F: Field, const N: usize>(acc: &[Jacobian<F>; N], q: &[Cached<F>; N]) -> [Option<Jacobian<F>>; N] {
+    use std::array::from_fn;
+    let z1z1: [F; N] = from_fn(|i| acc[i].z.square());
+    let u1: [F; N] = from_fn(|i| acc[i].x.mul(&q[i].zz));
+    let s1: [F; N] = from_fn(|i| acc[i].y.mul(&q[i].zzz));
+    let yz: [F; N] = from_fn(|i| q[i].y.mul(&acc[i].z));
+    let u2: [F; N] = from_fn(|i| q[i].x.mul(&z1z1[i]));
+    let s2: [F; N] = from_fn(|i| yz[i].mul(&z1z1[i]));
+    let zz: [F; N] = from_fn(|i| acc[i].z.mul(&q[i].z));
+    let h: [F; N] = from_fn(|i| u2[i].sub(&u1[i]));
+    let r: [F; N] = from_fn(|i| s2[i].sub(&s1[i]));
+    let hh: [F; N] = from_fn(|i| h[i].square());
+    let rr: [F; N] = from_fn(|i| r[i].square());
+    let hhh: [F; N] = from_fn(|i| h[i].mul(&hh[i]));
+    let v: [F; N] = from_fn(|i| u1[i].mul(&hh[i]));
+    let z3: [F; N] = from_fn(|i| zz[i].mul(&h[i]));
+    let sh: [F; N] = from_fn(|i| s1[i].mul(&hhh[i]));
+    let x3: [F; N] = from_fn(|i| rr[i].sub(&hhh[i]).sub(&v[i].double()));
+    let vx: [F; N] = from_fn(|i| v[i].sub(&x3[i]));
+    let rv: [F; N] = from_fn(|i| r[i].mul(&vx[i]));
+    from_fn(|i| {
+        (!h[i].is_zero()).then(|| Jacobian {
+            x: x3[i],
+            y: rv[i].sub(&sh[i]),
+            z: z3[i],
+        })
+    })
+}
+
+/// A point the lanes add: affine (G's tables, a prepared key's) or with Z², Z³ (a new key's).
+pub(crate) trait LaneAddend<F: Field>: Copy {
+    /// acc + self, exceptional cases included.
+    fn add_to(&self, acc: &Jacobian<F>) -> Jacobian<F>;
+    /// accᵢ + qᵢ for N finite accumulators, `None` for exceptional sums.
+    fn add_n<const N: usize>(acc: &[Jacobian<F>; N], q: &[Self; N]) -> [Option<Jacobian<F>>; N];
+}
+
+impl<F: Field> LaneAddend<F> for Affine<F> {
+    #[inline(always)]
+    fn add_to(&self, acc: &Jacobian<F>) -> Jacobian<F> {
+        acc.add_affine(self)
+    }
+    #[inline(always)]
+    fn add_n<const N: usize>(acc: &[Jacobian<F>; N], q: &[Self; N]) -> [Option<Jacobian<F>>; N] {
+        add_affine_n(acc, q)
+    }
+}
+
+impl<F: Field> LaneAddend<F> for Cached<F> {
+    #[inline(always)]
+    fn add_to(&self, acc: &Jacobian<F>) -> Jacobian<F> {
+        acc.add_cached(self)
+    }
+    #[inline(always)]
+    fn add_n<const N: usize>(acc: &[Jacobian<F>; N], q: &[Self; N]) -> [Option<Jacobian<F>>; N] {
+        add_cached_n(acc, q)
+    }
+}
+
+/// Adds to the N accumulators `lanes` names their points `q` together (all finite
+/// accumulators in one interleaved addition; an accumulator at infinity takes its point, an
+/// exceptional sum goes through the one-lane formula).
+#[inline(always)]
+fn add_group<F: Field, Q: LaneAddend<F>, const L: usize, const N: usize>(
+    acc: &mut [Jacobian<F>; L],
+    lanes: [usize; N],
+    q: [Q; N],
+) {
+    if lanes.iter().any(|&l| acc[l].is_infinity()) {
+        for (&l, q) in lanes.iter().zip(&q) {
+            acc[l] = q.add_to(&acc[l]);
+        }
+        return;
+    }
+    let sums = Q::add_n(&lanes.map(|l| acc[l]), &q);
+    for ((&l, q), sum) in lanes.iter().zip(&q).zip(sums) {
+        acc[l] = match sum {
+            Some(sum) => sum,
+            None => q.add_to(&acc[l]),
+        };
+    }
+}
+
+/// Adds `q[l]` to `acc[l]` for every lane l that has one, the lanes with one together in
+/// groups of up to four.
+#[inline(always)]
+fn add_lanes<F: Field, Q: LaneAddend<F>, const L: usize>(acc: &mut [Jacobian<F>; L], q: &[Option<Q>; L]) {
+    let mut lanes = [0usize; L];
+    let mut points: [Option<Q>; L] = [None; L];
+    let mut n = 0;
+    for (l, q) in q.iter().enumerate() {
+        if let Some(q) = q {
+            lanes[n] = l;
+            points[n] = Some(*q);
+            n += 1;
+        }
+    }
+    let mut at = 0;
+    while at < n {
+        let take = (n - at).min(4);
+        // The `Some` entries before `n` are all set above.
+        let p = |k: usize| points[at + k].unwrap_or_else(|| unreachable!());
+        let l = |k: usize| lanes[at + k];
+        match take {
+            1 => acc[l(0)] = p(0).add_to(&acc[l(0)]),
+            2 => add_group(acc, [l(0), l(1)], [p(0), p(1)]),
+            3 => add_group(acc, [l(0), l(1), l(2)], [p(0), p(1), p(2)]),
+            _ => add_group(acc, [l(0), l(1), l(2), l(3)], [p(0), p(1), p(2), p(3)]),
+        }
+        at += take;
+    }
+}
+
+/// The table entry for a nonzero wNAF digit (negated for a negative one).
+#[inline(always)]
+fn digit_entry<Q: Copy>(table: &[Q], d: i16, neg: impl Fn(&Q) -> Q) -> Option<Q> {
+    match d {
+        0 => None,
+        d if d > 0 => Some(table[(d >> 1) as usize]),
+        d => Some(neg(&table[((-d) >> 1) as usize])),
+    }
+}
+
+/// One lane of [`mul_g_add_mul_table_lanes`]: s, the key's wNAF table, t.
+pub(crate) type TableLane<'a, F> = (&'a [u64; 4], &'a [Cached<F>; P_TABLE_LEN], &'a [u64; 4]);
+
+/// One lane of [`mul_g_add_mul_split_lanes`]: s, the key's split tables, t.
+pub(crate) type SplitLane<'a, T> = (&'a [u64; 4], &'a [T], &'a [u64; 4]);
+
+/// sᵢ·G + tᵢ·Pᵢ for L verifications by new keys at once ([`mul_g_add_mul_table`] in lanes):
+/// one chain of doublings for all, the lanes' doublings interleaved, each lane's wNAF digits
+/// added where it has one (lanes with a digit at the same position added together).
+pub(crate) fn mul_g_add_mul_table_lanes<F: Field, const L: usize>(jobs: [TableLane<'_, F>; L]) -> [Jacobian<F>; L] {
+    let g_table = F::generator_table();
+    let ds: [[i16; WNAF_DIGITS]; L] = jobs.map(|(s, _, _)| wnaf(s, WNAF_WIDTH_G));
+    let dt: [[i16; WNAF_DIGITS]; L] = jobs.map(|(_, _, t)| wnaf(t, WNAF_WIDTH_P));
+    let mut acc = [Jacobian::infinity(); L];
+    let top = (0..WNAF_DIGITS)
+        .rev()
+        .find(|&i| (0..L).any(|l| ds[l][i] != 0 || dt[l][i] != 0));
+    let Some(top) = top else { return acc };
+    for i in (0..=top).rev() {
+        // Lanes still at infinity double to infinity: no test needed.
+        acc = double_lanes(&acc);
+        let g: [Option<Affine<F>>; L] = std::array::from_fn(|l| digit_entry(g_table, ds[l][i], Affine::neg));
+        if g.iter().any(Option::is_some) {
+            add_lanes(&mut acc, &g);
+        }
+        let p: [Option<Cached<F>>; L] = std::array::from_fn(|l| digit_entry(jobs[l].1, dt[l][i], Cached::neg));
+        if p.iter().any(Option::is_some) {
+            add_lanes(&mut acc, &p);
+        }
+    }
+    acc
+}
+
+/// sᵢ·G + tᵢ·Pᵢ for L verifications by prepared keys at once ([`mul_g_add_mul_split`] in
+/// lanes): 65 interleaved doublings; at each position every lane's nonzero digits of its eight
+/// parts are added, the k-th addition of every lane that has one together.
+pub(crate) fn mul_g_add_mul_split_lanes<F: Field, T: AsRef<[Affine<F>]>, const L: usize>(
+    jobs: [SplitLane<'_, T>; L],
+) -> [Jacobian<F>; L] {
+    let g_tables = F::generator_split_tables();
+    let ds: [[[i16; WNAF_DIGITS]; SPLIT_PARTS]; L] = jobs.map(|(s, _, _)| split_wnaf(s, WNAF_WIDTH_G_SPLIT));
+    let dt: [[[i16; WNAF_DIGITS]; SPLIT_PARTS]; L] = jobs.map(|(_, _, t)| split_wnaf(t, WNAF_WIDTH_P_SPLIT));
+    let mut acc = [Jacobian::infinity(); L];
+    for i in (0..=SPLIT_BITS).rev() {
+        acc = double_lanes(&acc);
+        // Each lane's additions at this position, in the single path's order: the k-th of
+        // every lane in `pending[k]`.
+        let mut pending = [[None::<Affine<F>>; L]; 2 * SPLIT_PARTS];
+        let mut count = [0usize; L];
+        for l in 0..L {
+            for j in 0..SPLIT_PARTS {
+                for (table, d) in [
+                    (g_tables[j].as_slice(), ds[l][j][i]),
+                    (jobs[l].1[j].as_ref(), dt[l][j][i]),
+                ] {
+                    if let Some(q) = digit_entry(table, d, Affine::neg) {
+                        pending[count[l]][l] = Some(q);
+                        count[l] += 1;
+                    }
+                }
+            }
+        }
+        let rounds = count.iter().copied().max().unwrap_or(0);
+        for q in &pending[..rounds] {
+            add_lanes(&mut acc, q);
+        }
+    }
+    acc
+}

@@ -305,6 +305,96 @@ fn double_scalar_multiplication_dispatched_matches_portable() {
     }
 }
 
+/// The interleaved s·G + t·P of L verifications (`point::…_lanes`) against the one-lane
+/// code and the reference, lane by lane: keys ±G and small multiples of G with small scalars
+/// (additions that meet their own input or infinity, in one lane while the others add
+/// ordinary points), sums at infinity, and random keys and scalars.
+fn check_lanes<F: Field, const L: usize>() {
+    let mut rng = Rng(0x1a7e + L as u64);
+    let g = ProjectivePoint::generator();
+    let n_be = be_from_limbs(&N);
+    let mut n_minus_1 = N;
+    n_minus_1[0] -= 1;
+    let fixed = [
+        [1u64, 0, 0, 0],
+        [2, 0, 0, 0],
+        [3, 0, 0, 0],
+        n_minus_1,
+        [0, 0, 0, 1 << 63],
+        [0; 4],
+    ];
+    for round in 0..CASES / 10 {
+        let cases: [(ProjectivePoint, [u64; 4], [u64; 4]); L] = std::array::from_fn(|l| {
+            let key = match (round + l) % 4 {
+                0 if round < 12 => g,
+                1 if round < 12 => -g,
+                2 if round < 12 => g * Scalar::from(3 + l as u64),
+                _ => g * scalar(&rng.bytes32()),
+            };
+            if round < 8 {
+                (
+                    key,
+                    fixed[(round + l) % fixed.len()],
+                    fixed[(round / 2 + 2 * l) % fixed.len()],
+                )
+            } else {
+                (
+                    key,
+                    limbs_from_be(&rng.interesting(&n_be)),
+                    limbs_from_be(&rng.interesting(&n_be)),
+                )
+            }
+        });
+        let keys: [Affine<F>; L] = std::array::from_fn(|l| affine_of::<F>(&cases[l].0));
+        let tables: [_; L] = std::array::from_fn(|l| point::variable_point_table(&keys[l]));
+        let splits: [_; L] = std::array::from_fn(|l| point::split_tables(&keys[l], P_SPLIT_LEN));
+        let table_lanes: [Jacobian<F>; L] =
+            point::mul_g_add_mul_table_lanes(std::array::from_fn(|l| (&cases[l].1, &tables[l], &cases[l].2)));
+        let split_lanes: [Jacobian<F>; L] = point::mul_g_add_mul_split_lanes(std::array::from_fn(|l| {
+            (&cases[l].1, splits[l].as_slice(), &cases[l].2)
+        }));
+        for (l, (key, s, t)) in cases.iter().enumerate() {
+            let want = reference_xy(&(g * scalar(&be_from_limbs(s)) + *key * scalar(&be_from_limbs(t))));
+            assert_eq!(ours_xy(&point::mul_g_add_mul_table(s, &tables[l], t)), want);
+            assert_eq!(
+                ours_xy(&table_lanes[l]),
+                want,
+                "table, L = {L}, round {round}, lane {l}"
+            );
+            assert_eq!(
+                ours_xy(&split_lanes[l]),
+                want,
+                "split, L = {L}, round {round}, lane {l}"
+            );
+        }
+    }
+}
+
+#[test]
+fn interleaved_multiplication_matches_one_lane() {
+    check_lanes::<Fe64, 2>();
+    check_lanes::<Fe64, 3>();
+    check_lanes::<Fe64, 4>();
+    check_lanes::<Fe32, 2>();
+    check_lanes::<Fe32, 4>();
+}
+
+/// The interleaved doubling and additions on their own: every lane equals the one-lane
+/// formula's point, exceptional sums (a doubling, infinity) and infinite inputs included.
+#[test]
+fn interleaved_steps_match_one_lane() {
+    let g = ProjectivePoint::generator();
+    let pts: Vec<Jacobian<Fe64>> = [g, -g, g.double(), g * scalar(&[7; 32])]
+        .iter()
+        .map(|p| Jacobian::from(&affine_of::<Fe64>(p)))
+        .collect();
+    let inf = Jacobian::<Fe64>::infinity();
+    let doubled = point::double_lanes(&[pts[0], inf, pts[3]]);
+    assert_eq!(ours_xy(&doubled[0]), ours_xy(&pts[0].double()));
+    assert!(doubled[1].is_infinity());
+    assert_eq!(ours_xy(&doubled[2]), ours_xy(&pts[3].double()));
+}
+
 #[test]
 fn infinity_in_and_out_of_the_chain() {
     let g = ProjectivePoint::generator();
