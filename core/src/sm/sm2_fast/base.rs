@@ -86,7 +86,7 @@ fn odd_equivalent(k: &[u64; 4]) -> [u64; 4] {
 /// The affine x-coordinate of k·G (Montgomery form of the field `F`), for k in [1, n − 1]
 /// given as little-endian 64-bit limbs; constant time in k.
 pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
-    let acc = mul_base_jacobian::<F>(k);
+    let [acc] = mul_base_jacobian_lanes::<F, 1>(&[*k]);
     // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
     // fixed 590 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
     // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
@@ -98,28 +98,60 @@ pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
 /// Most scalars [`mul_base_x_many`] (and [`invert_all`]) take in one call.
 pub(crate) const BATCH: usize = 32;
 
+/// Scalars whose combs [`mul_base_x_many`] runs in lockstep (see [`mul_base_x_many_lanes`]).
+pub(crate) const LANES: usize = 2;
+
 /// x(kᵢ·G), big-endian, into `out[i]` for each kᵢ in [1, n − 1] of `ks` (at most [`BATCH`],
 /// `out` as long), with one inversion for all of them (Montgomery's trick, [`invert_all`]):
 /// per scalar the comb of [`mul_base_x`], three multiplications of the trick, and the
-/// squaring and multiplication of X/Z², instead of a whole inversion each.
+/// squaring and multiplication of X/Z², instead of a whole inversion each. The combs run
+/// [`LANES`] at a time ([`mul_base_x_many_lanes`]).
+pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+    mul_base_x_many_lanes::<F, LANES>(ks, out);
+}
+
+/// [`mul_base_x_many`] with the combs of `L` scalars run in lockstep: per window the `L`
+/// table reads, then one mixed addition for all `L` accumulators with each field operation
+/// written for every lane in turn ([`add_affine_unchecked_lanes`]). A field multiplication
+/// waits for its inputs far longer than its instructions take to issue (the x86-64
+/// assembly: about 35 cycles from inputs to result), and one addition has few operations
+/// that do not wait for each other; the lanes' operations are independent and adjacent in
+/// program order, so the processor overlaps them. The scalars are taken `L` at a time in
+/// order; the last `ks.len() mod L` two at a time, then one.
 ///
 /// Constant time in the scalars: the operations and memory accesses depend on `ks.len()`
-/// only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor would
-/// make the product 0, and every "inverse" 0): the comb's accumulator starts at a table
-/// entry (Z = 1) and each mixed addition sets Z₃ = Z₁·H with H = x_q·Z₁² − X₁, which is 0
-/// only when the added entry is ± the accumulator, an exceptional addition the module doc
-/// shows never occurs for k in [1, n − 1]; p is prime, so a product of nonzero Z is nonzero.
-pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+/// (and `L`) only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor
+/// would make the product 0, and every "inverse" 0): each comb's accumulator starts at a
+/// table entry (Z = 1) and each mixed addition sets Z₃ = Z₁·H with H = x_q·Z₁² − X₁, which
+/// is 0 only when the added entry is ± the accumulator, an exceptional addition the module
+/// doc shows never occurs for k in [1, n − 1] (lane by lane: the lanes do not mix); p is
+/// prime, so a product of nonzero Z is nonzero.
+pub(crate) fn mul_base_x_many_lanes<F: Field, const L: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
     assert!(
         ks.len() <= BATCH && out.len() == ks.len(),
         "at most BATCH scalars, one output each"
     );
     let mut xs = [F::ZERO; BATCH];
     let mut zs = [F::ONE; BATCH];
-    for ((k, x), z) in ks.iter().zip(&mut xs).zip(&mut zs) {
-        let acc = mul_base_jacobian::<F>(k);
-        *x = acc.x;
-        *z = acc.z;
+    let groups = ks.chunks_exact(L);
+    let rest = groups.remainder();
+    let mut at = 0;
+    let mut keep = |accs: &[Jacobian<F>]| {
+        for acc in accs {
+            xs[at] = acc.x;
+            zs[at] = acc.z;
+            at += 1;
+        }
+    };
+    for group in groups {
+        keep(&mul_base_jacobian_lanes::<F, L>(&std::array::from_fn(|i| group[i])));
+    }
+    for pair in rest.chunks(2) {
+        match pair {
+            [a, b] => keep(&mul_base_jacobian_lanes::<F, 2>(&[*a, *b])),
+            [a] => keep(&mul_base_jacobian_lanes::<F, 1>(&[*a])),
+            _ => unreachable!("chunks of one or two"),
+        }
     }
     let zs = &mut zs[..ks.len()];
     invert_all(zs);
@@ -154,25 +186,30 @@ pub(crate) fn invert_all<F: Field>(values: &mut [F]) {
     values[0] = inv;
 }
 
-/// k·G in Jacobian coordinates for k in [1, n − 1] (little-endian limbs), Z ≠ 0: the comb
-/// (see the module doc); constant time in k.
+/// kᵢ·G in Jacobian coordinates for each kᵢ in [1, n − 1] of `ks` (little-endian limbs),
+/// Z ≠ 0: the comb (see the module doc) of the `L` scalars in lockstep; constant time in
+/// the scalars.
 #[inline(always)]
-fn mul_base_jacobian<F: Field>(k: &[u64; 4]) -> Jacobian<F> {
+fn mul_base_jacobian_lanes<F: Field, const L: usize>(ks: &[[u64; 4]; L]) -> [Jacobian<F>; L] {
     let table = F::base_table();
-    let k = odd_equivalent(k);
+    let ks: [[u64; 4]; L] = std::array::from_fn(|l| odd_equivalent(&ks[l]));
     // The top digit 2·v + 1 is positive: entry v.
-    let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
-    let mut acc = Jacobian::from(&top);
+    let mut acc: [Jacobian<F>; L] = std::array::from_fn(|l| {
+        Jacobian::from(&F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&ks[l], 253, 3) + 1))
+    });
     for i in (0..WINDOWS - 1).rev() {
-        // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is v − 32
-        // or 31 − v, i.e. the low 5 bits of v, complemented when negative.
-        let v = bits(&k, 6 * i + 1, WINDOW);
-        let negative = 1 - (v >> 5);
-        let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
-        // Every entry read, the one for |dᵢ| kept by masks.
-        let mut q = F::lookup(&table[i], entry + 1);
-        q.y = q.y.neg_if(ct_eq(negative, 1));
-        acc = add_affine_unchecked(&acc, &q);
+        let q: [Affine<F>; L] = std::array::from_fn(|l| {
+            // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is
+            // v − 32 or 31 − v, i.e. the low 5 bits of v, complemented when negative.
+            let v = bits(&ks[l], 6 * i + 1, WINDOW);
+            let negative = 1 - (v >> 5);
+            let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
+            // Every entry read, the one for |dᵢ| kept by masks.
+            let mut q = F::lookup(&table[i], entry + 1);
+            q.y = q.y.neg_if(ct_eq(negative, 1));
+            q
+        });
+        acc = add_affine_unchecked_lanes(&acc, &q);
     }
     acc
 }
@@ -185,20 +222,199 @@ fn ct_eq(a: u32, b: u32) -> bool {
     ((x | x.wrapping_neg()) >> 31) == 0
 }
 
-/// p + q for q affine, p ≠ ±q and neither at infinity (the comb never adds otherwise, see
-/// the module doc), with no exceptional-case branch (madd-2007-bl shape: 7M + 4S).
+/// pₗ + qₗ for each lane l, qₗ affine, pₗ ≠ ±qₗ and neither at infinity (the comb never adds
+/// otherwise, see the module doc), with no exceptional-case branch (madd-2007-bl shape:
+/// 7M + 4S per lane). Each step is written for every lane in turn, and the steps in the
+/// order their inputs become ready (Z₃ = Z₁·H, which the next addition waits for first,
+/// before the products that only Y₃ needs).
 #[inline(always)]
-fn add_affine_unchecked<F: Field>(p: &Jacobian<F>, q: &Affine<F>) -> Jacobian<F> {
-    let z1z1 = p.z.square();
-    let u2 = q.x.mul(&z1z1);
-    let s2 = q.y.mul(&p.z).mul(&z1z1);
-    let h = u2.sub(&p.x);
-    let r = s2.sub(&p.y);
-    let hh = h.square();
-    let hhh = h.mul(&hh);
-    let v = p.x.mul(&hh);
-    let x3 = r.square().sub(&hhh).sub(&v.double());
-    let y3 = r.mul(&v.sub(&x3)).sub(&p.y.mul(&hhh));
-    let z3 = p.z.mul(&h);
-    Jacobian { x: x3, y: y3, z: z3 }
+fn add_affine_unchecked_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L], q: &[Affine<F>; L]) -> [Jacobian<F>; L] {
+    use std::array::from_fn;
+    let z1z1: [F; L] = from_fn(|l| p[l].z.square());
+    let yz: [F; L] = from_fn(|l| q[l].y.mul(&p[l].z));
+    let u2: [F; L] = from_fn(|l| q[l].x.mul(&z1z1[l]));
+    let s2: [F; L] = from_fn(|l| yz[l].mul(&z1z1[l]));
+    let h: [F; L] = from_fn(|l| u2[l].sub(&p[l].x));
+    let r: [F; L] = from_fn(|l| s2[l].sub(&p[l].y));
+    let z3: [F; L] = from_fn(|l| p[l].z.mul(&h[l]));
+    let hh: [F; L] = from_fn(|l| h[l].square());
+    let rr: [F; L] = from_fn(|l| r[l].square());
+    let hhh: [F; L] = from_fn(|l| h[l].mul(&hh[l]));
+    let v: [F; L] = from_fn(|l| p[l].x.mul(&hh[l]));
+    let x3: [F; L] = from_fn(|l| rr[l].sub(&hhh[l]).sub(&v[l].double()));
+    let yhhh: [F; L] = from_fn(|l| p[l].y.mul(&hhh[l]));
+    from_fn(|l| Jacobian {
+        x: x3[l],
+        y: r[l].mul(&v[l].sub(&x3[l])).sub(&yhhh[l]),
+        z: z3[l],
+    })
+}
+
+/// TEMPORARY A/B timing of the batch comb (old single-lane code against the lanes).
+#[cfg(all(test, target_arch = "x86_64"))]
+mod timing {
+    use super::*;
+    use crate::sm::sm2_fast::adx::{available, FeAdx};
+
+    fn old_mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+        let mut xs = [F::ZERO; BATCH];
+        let mut zs = [F::ONE; BATCH];
+        for ((k, x), z) in ks.iter().zip(&mut xs).zip(&mut zs) {
+            let acc = old_mul_base_jacobian::<F>(k);
+            *x = acc.x;
+            *z = acc.z;
+        }
+        let zs = &mut zs[..ks.len()];
+        invert_all(zs);
+        for ((x, zinv), out) in xs.iter().zip(zs.iter()).zip(out.iter_mut()) {
+            *out = x.mul(&zinv.square()).to_be_bytes();
+        }
+    }
+
+    #[inline(always)]
+    fn old_mul_base_jacobian<F: Field>(k: &[u64; 4]) -> Jacobian<F> {
+        let table = F::base_table();
+        let k = odd_equivalent(k);
+        let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
+        let mut acc = Jacobian::from(&top);
+        for i in (0..WINDOWS - 1).rev() {
+            let v = bits(&k, 6 * i + 1, WINDOW);
+            let negative = 1 - (v >> 5);
+            let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
+            let mut q = F::lookup(&table[i], entry + 1);
+            q.y = q.y.neg_if(ct_eq(negative, 1));
+            acc = old_add_affine_unchecked(&acc, &q);
+        }
+        acc
+    }
+
+    #[inline(always)]
+    fn old_add_affine_unchecked<F: Field>(p: &Jacobian<F>, q: &Affine<F>) -> Jacobian<F> {
+        let z1z1 = p.z.square();
+        let u2 = q.x.mul(&z1z1);
+        let s2 = q.y.mul(&p.z).mul(&z1z1);
+        let h = u2.sub(&p.x);
+        let r = s2.sub(&p.y);
+        let hh = h.square();
+        let hhh = h.mul(&hh);
+        let v = p.x.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&p.y.mul(&hhh));
+        let z3 = p.z.mul(&h);
+        Jacobian { x: x3, y: y3, z: z3 }
+    }
+
+    fn thread_cpu_ns() -> u64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+        stat.split_whitespace().next().unwrap().parse().unwrap()
+    }
+
+    #[inline(never)]
+    fn run(variant: usize, ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+        let ks = std::hint::black_box(ks);
+        match variant {
+            0 => old_mul_base_x_many::<FeAdx>(ks, out),
+            1 => mul_base_x_many_lanes::<FeAdx, 1>(ks, out),
+            2 => mul_base_x_many_lanes::<FeAdx, 2>(ks, out),
+            3 => mul_base_x_many_lanes::<FeAdx, 3>(ks, out),
+            4 => mul_base_x_many_lanes::<FeAdx, 4>(ks, out),
+            _ => unreachable!(),
+        }
+        std::hint::black_box(out);
+    }
+
+    #[inline(never)]
+    fn chains<const C: usize>(a: FeAdx, n: usize) -> [FeAdx; C] {
+        let mut x: [FeAdx; C] = std::array::from_fn(|i| a.add(&FeAdx::ONE.mul_small(i as u32 + 1)));
+        for _ in 0..n / C {
+            x = std::array::from_fn(|i| x[i].mul(&a));
+        }
+        x
+    }
+
+    #[inline(never)]
+    fn square_chains<const C: usize>(a: FeAdx, n: usize) -> [FeAdx; C] {
+        let mut x: [FeAdx; C] = std::array::from_fn(|i| a.add(&FeAdx::ONE.mul_small(i as u32 + 1)));
+        for _ in 0..n / C {
+            x = std::array::from_fn(|i| x[i].square());
+        }
+        x
+    }
+
+    #[test]
+    #[ignore]
+    fn timing_chains() {
+        assert!(available());
+        let a = std::hint::black_box(FeAdx::from_be_bytes(&[0x5a; 32]).unwrap());
+        let n = 12_000;
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); 8];
+        for _ in 0..300 {
+            for v in 0..8 {
+                let t0 = std::time::Instant::now();
+                match v {
+                    0 => drop(std::hint::black_box(chains::<1>(a, n))),
+                    1 => drop(std::hint::black_box(chains::<2>(a, n))),
+                    2 => drop(std::hint::black_box(chains::<3>(a, n))),
+                    3 => drop(std::hint::black_box(chains::<4>(a, n))),
+                    4 => drop(std::hint::black_box(square_chains::<1>(a, n))),
+                    5 => drop(std::hint::black_box(square_chains::<2>(a, n))),
+                    6 => drop(std::hint::black_box(square_chains::<3>(a, n))),
+                    _ => drop(std::hint::black_box(square_chains::<4>(a, n))),
+                }
+                samples[v].push(t0.elapsed().as_nanos() as f64 / n as f64);
+            }
+        }
+        for (v, s) in samples.iter_mut().enumerate() {
+            s.sort_by(f64::total_cmp);
+            println!("{} chains {}: median {:.2} ns per op", if v < 4 { "mul" } else { "square" }, v % 4 + 1, s[s.len() / 2]);
+        }
+    }
+
+    /// `cargo test --release -p yinjian --lib timing_lanes -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn timing_lanes() {
+        assert!(available());
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let ks: Vec<[u64; 4]> = (0..BATCH)
+            .map(|_| {
+                std::array::from_fn(|i| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    if i == 3 {
+                        (state >> 1) & 0x0fff_ffff_ffff_ffff
+                    } else {
+                        state
+                    }
+                })
+            })
+            .collect();
+        let names = ["old", "L=1", "L=2", "L=3", "L=4"];
+        let mut expected = [[0u8; 32]; BATCH];
+        old_mul_base_x_many::<FeAdx>(&ks, &mut expected);
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+        let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(2000);
+        let cpu0 = thread_cpu_ns();
+        for round in 0..rounds {
+            for step in 0..names.len() {
+                let variant = (step + round) % names.len();
+                let mut out = [[0u8; 32]; BATCH];
+                let t0 = std::time::Instant::now();
+                run(variant, &ks, &mut out);
+                let t = t0.elapsed();
+                assert_eq!(out, expected, "{}", names[variant]);
+                samples[variant].push(t.as_nanos() as f64 / BATCH as f64);
+            }
+        }
+        println!("thread CPU {} ms", (thread_cpu_ns() - cpu0) / 1_000_000);
+        for (name, s) in names.iter().zip(&mut samples) {
+            s.sort_by(f64::total_cmp);
+            println!(
+                "{name}: median {:.0} ns per k·G (q1 {:.0}, q3 {:.0}, min {:.0})",
+                s[s.len() / 2],
+                s[s.len() / 4],
+                s[3 * s.len() / 4],
+                s[0]
+            );
+        }
+    }
 }
