@@ -86,7 +86,7 @@ fn odd_equivalent(k: &[u64; 4]) -> [u64; 4] {
 /// The affine x-coordinate of k·G (Montgomery form of the field `F`), for k in [1, n − 1]
 /// given as little-endian 64-bit limbs; constant time in k.
 pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
-    let [acc] = mul_base_jacobian_lanes::<F, 1, PIECES>(&[*k]);
+    let [acc] = mul_base_jacobian_lanes::<F, 1>(&[*k]);
     // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
     // fixed 590 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
     // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
@@ -101,16 +101,13 @@ pub(crate) const BATCH: usize = 32;
 /// Scalars whose combs [`mul_base_x_many`] runs in lockstep (see [`mul_base_x_many_lanes`]).
 pub(crate) const LANES: usize = 2;
 
-/// Pieces the next window's table read is split into, interleaved with the addition.
-pub(crate) const PIECES: usize = 4;
-
 /// x(kᵢ·G), big-endian, into `out[i]` for each kᵢ in [1, n − 1] of `ks` (at most [`BATCH`],
 /// `out` as long), with one inversion for all of them (Montgomery's trick, [`invert_all`]):
 /// per scalar the comb of [`mul_base_x`], three multiplications of the trick, and the
 /// squaring and multiplication of X/Z², instead of a whole inversion each. The combs run
 /// [`LANES`] at a time ([`mul_base_x_many_lanes`]).
 pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-    mul_base_x_many_lanes::<F, LANES, PIECES>(ks, out);
+    mul_base_x_many_lanes::<F, LANES>(ks, out);
 }
 
 /// [`mul_base_x_many`] with the combs of `L` scalars run in lockstep: per window the `L`
@@ -129,7 +126,7 @@ pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
 /// is 0 only when the added entry is ± the accumulator, an exceptional addition the module
 /// doc shows never occurs for k in [1, n − 1] (lane by lane: the lanes do not mix); p is
 /// prime, so a product of nonzero Z is nonzero.
-pub(crate) fn mul_base_x_many_lanes<F: Field, const L: usize, const P: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+pub(crate) fn mul_base_x_many_lanes<F: Field, const L: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
     assert!(
         ks.len() <= BATCH && out.len() == ks.len(),
         "at most BATCH scalars, one output each"
@@ -147,14 +144,10 @@ pub(crate) fn mul_base_x_many_lanes<F: Field, const L: usize, const P: usize>(ks
         }
     };
     for group in groups {
-        keep(&mul_base_jacobian_lanes::<F, L, P>(&std::array::from_fn(|i| group[i])));
+        keep(&mul_base_jacobian_lanes::<F, L>(&std::array::from_fn(|i| group[i])));
     }
-    for pair in rest.chunks(2) {
-        match pair {
-            [a, b] => keep(&mul_base_jacobian_lanes::<F, 2, P>(&[*a, *b])),
-            [a] => keep(&mul_base_jacobian_lanes::<F, 1, P>(&[*a])),
-            _ => unreachable!("chunks of one or two"),
-        }
+    for k in rest {
+        keep(&mul_base_jacobian_lanes::<F, 1>(&[*k]));
     }
     let zs = &mut zs[..ks.len()];
     invert_all(zs);
@@ -193,63 +186,28 @@ pub(crate) fn invert_all<F: Field>(values: &mut [F]) {
 /// Z ≠ 0: the comb (see the module doc) of the `L` scalars in lockstep; constant time in
 /// the scalars.
 #[inline(always)]
-fn mul_base_jacobian_lanes<F: Field, const L: usize, const P: usize>(ks: &[[u64; 4]; L]) -> [Jacobian<F>; L] {
+fn mul_base_jacobian_lanes<F: Field, const L: usize>(ks: &[[u64; 4]; L]) -> [Jacobian<F>; L] {
     let table = F::base_table();
     let ks: [[u64; 4]; L] = std::array::from_fn(|l| odd_equivalent(&ks[l]));
     // The top digit 2·v + 1 is positive: entry v.
     let mut acc: [Jacobian<F>; L] = std::array::from_fn(|l| {
         Jacobian::from(&F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&ks[l], 253, 3) + 1))
     });
-    // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is v − 32 or
-    // 31 − v, i.e. the low 5 bits of v, complemented when negative.
-    let digit = |l: usize, i: usize| {
-        let v = bits(&ks[l], 6 * i + 1, WINDOW);
-        let negative = 1 - (v >> 5);
-        ((v ^ (negative.wrapping_neg() & 31)) & 31, negative)
-    };
-    let zero = Affine {
-        x: F::ZERO,
-        y: F::ZERO,
-    };
-    let read = |i: usize| -> [Affine<F>; L] {
-        std::array::from_fn(|l| {
-            let (entry, negative) = digit(l, i);
+    for i in (0..WINDOWS - 1).rev() {
+        let q: [Affine<F>; L] = std::array::from_fn(|l| {
+            // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is
+            // v − 32 or 31 − v, i.e. the low 5 bits of v, complemented when negative.
+            let v = bits(&ks[l], 6 * i + 1, WINDOW);
+            let negative = 1 - (v >> 5);
+            let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
+            // Every entry read, the one for |dᵢ| kept by masks.
             let mut q = F::lookup(&table[i], entry + 1);
             q.y = q.y.neg_if(ct_eq(negative, 1));
             q
-        })
-    };
-    if P == 0 {
-        for i in (0..WINDOWS - 1).rev() {
-            let q = read(i);
-            acc = add_affine_unchecked_lanes(&acc, &q, |_| {});
-        }
-        return acc;
-    }
-    let mut q = read(WINDOWS - 2);
-    for i in (1..WINDOWS - 1).rev() {
-        let mut next = [zero; L];
-        let per = PER_WINDOW / P;
-        acc = add_affine_unchecked_lanes(&acc, &q, |piece| {
-            if piece >= P {
-                return;
-            }
-            for (l, next) in next.iter_mut().enumerate() {
-                let (entry, _) = digit(l, i - 1);
-                let part = F::lookup(&table[i - 1][piece * per..(piece + 1) * per], (entry + 1).wrapping_sub((piece * per) as u32));
-                next.x.or_masked(&part.x, true);
-                next.y.or_masked(&part.y, true);
-            }
         });
-        q = std::array::from_fn(|l| {
-            let (_, negative) = digit(l, i - 1);
-            Affine {
-                x: next[l].x,
-                y: next[l].y.neg_if(ct_eq(negative, 1)),
-            }
-        });
+        acc = add_affine_unchecked_lanes(&acc, &q);
     }
-    add_affine_unchecked_lanes(&acc, &q, |_| {})
+    acc
 }
 
 /// a == b as a bool computed without a branch on either.
@@ -266,30 +224,21 @@ fn ct_eq(a: u32, b: u32) -> bool {
 /// order their inputs become ready (Z₃ = Z₁·H, which the next addition waits for first,
 /// before the products that only Y₃ needs).
 #[inline(always)]
-fn add_affine_unchecked_lanes<F: Field, const L: usize>(
-    p: &[Jacobian<F>; L],
-    q: &[Affine<F>; L],
-    mut between: impl FnMut(usize),
-) -> [Jacobian<F>; L] {
+fn add_affine_unchecked_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L], q: &[Affine<F>; L]) -> [Jacobian<F>; L] {
     use std::array::from_fn;
     let z1z1: [F; L] = from_fn(|l| p[l].z.square());
     let yz: [F; L] = from_fn(|l| q[l].y.mul(&p[l].z));
-    between(0);
     let u2: [F; L] = from_fn(|l| q[l].x.mul(&z1z1[l]));
     let s2: [F; L] = from_fn(|l| yz[l].mul(&z1z1[l]));
-    between(1);
     let h: [F; L] = from_fn(|l| u2[l].sub(&p[l].x));
     let r: [F; L] = from_fn(|l| s2[l].sub(&p[l].y));
     let z3: [F; L] = from_fn(|l| p[l].z.mul(&h[l]));
     let hh: [F; L] = from_fn(|l| h[l].square());
-    between(2);
     let rr: [F; L] = from_fn(|l| r[l].square());
     let hhh: [F; L] = from_fn(|l| h[l].mul(&hh[l]));
-    between(3);
     let v: [F; L] = from_fn(|l| p[l].x.mul(&hh[l]));
     let x3: [F; L] = from_fn(|l| rr[l].sub(&hhh[l]).sub(&v[l].double()));
     let yhhh: [F; L] = from_fn(|l| p[l].y.mul(&hhh[l]));
-    between(4);
     from_fn(|l| Jacobian {
         x: x3[l],
         y: r[l].mul(&v[l].sub(&x3[l])).sub(&yhhh[l]),
@@ -351,115 +300,6 @@ mod timing {
         Jacobian { x: x3, y: y3, z: z3 }
     }
 
-    /// Accumulator with Z² carried.
-    #[derive(Clone, Copy)]
-    struct Zz<F> {
-        x: F,
-        y: F,
-        z: F,
-        zz: F,
-    }
-
-    fn zz_mul_base_x_many<F: Field, const L: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-        let mut xs = [F::ZERO; BATCH];
-        let mut zs = [F::ONE; BATCH];
-        let groups = ks.chunks_exact(L);
-        let rest = groups.remainder();
-        let mut at = 0;
-        let mut keep = |accs: &[Zz<F>]| {
-            for acc in accs {
-                xs[at] = acc.x;
-                zs[at] = acc.zz;
-                at += 1;
-            }
-        };
-        for group in groups {
-            keep(&zz_jacobian::<F, L>(&std::array::from_fn(|i| group[i])));
-        }
-        for pair in rest.chunks(2) {
-            match pair {
-                [a, b] => keep(&zz_jacobian::<F, 2>(&[*a, *b])),
-                [a] => keep(&zz_jacobian::<F, 1>(&[*a])),
-                _ => unreachable!(),
-            }
-        }
-        let zs = &mut zs[..ks.len()];
-        invert_all(zs);
-        for ((x, zinv), out) in xs.iter().zip(zs.iter()).zip(out.iter_mut()) {
-            *out = x.mul(zinv).to_be_bytes();
-        }
-    }
-
-    #[inline(always)]
-    fn zz_jacobian<F: Field, const L: usize>(ks: &[[u64; 4]; L]) -> [Zz<F>; L] {
-        let table = F::base_table();
-        let ks: [[u64; 4]; L] = std::array::from_fn(|l| odd_equivalent(&ks[l]));
-        let mut acc: [Zz<F>; L] = std::array::from_fn(|l| {
-            let p = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&ks[l], 253, 3) + 1);
-            Zz { x: p.x, y: p.y, z: F::ONE, zz: F::ONE }
-        });
-        for i in (0..WINDOWS - 1).rev() {
-            let q: [Affine<F>; L] = std::array::from_fn(|l| {
-                let v = bits(&ks[l], 6 * i + 1, WINDOW);
-                let negative = 1 - (v >> 5);
-                let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
-                let mut q = F::lookup(&table[i], entry + 1);
-                q.y = q.y.neg_if(ct_eq(negative, 1));
-                q
-            });
-            acc = zz_add::<F, L>(&acc, &q);
-        }
-        acc
-    }
-
-    #[inline(always)]
-    fn zz_add<F: Field, const L: usize>(p: &[Zz<F>; L], q: &[Affine<F>; L]) -> [Zz<F>; L] {
-        use std::array::from_fn;
-        let u2: [F; L] = from_fn(|l| q[l].x.mul(&p[l].zz));
-        let yz: [F; L] = from_fn(|l| q[l].y.mul(&p[l].z));
-        let h: [F; L] = from_fn(|l| u2[l].sub(&p[l].x));
-        let s2: [F; L] = from_fn(|l| yz[l].mul(&p[l].zz));
-        let z3: [F; L] = from_fn(|l| p[l].z.mul(&h[l]));
-        let hh: [F; L] = from_fn(|l| h[l].square());
-        let zz3: [F; L] = from_fn(|l| z3[l].square());
-        let r: [F; L] = from_fn(|l| s2[l].sub(&p[l].y));
-        let rr: [F; L] = from_fn(|l| r[l].square());
-        let hhh: [F; L] = from_fn(|l| h[l].mul(&hh[l]));
-        let v: [F; L] = from_fn(|l| p[l].x.mul(&hh[l]));
-        let x3: [F; L] = from_fn(|l| rr[l].sub(&hhh[l]).sub(&v[l].double()));
-        let yhhh: [F; L] = from_fn(|l| p[l].y.mul(&hhh[l]));
-        from_fn(|l| Zz {
-            x: x3[l],
-            y: r[l].mul(&v[l].sub(&x3[l])).sub(&yhhh[l]),
-            z: z3[l],
-            zz: zz3[l],
-        })
-    }
-
-    /// Diagnostic: only the lookups (no additions), or only the additions (fixed q).
-    fn diag<F: Field, const LOOKUP_ONLY: bool>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-        let table = F::base_table();
-        for (k, out) in ks.iter().zip(out.iter_mut()) {
-            let k = odd_equivalent(k);
-            let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
-            let mut acc = [Jacobian::from(&top)];
-            let mut sink = F::ZERO;
-            for i in (0..WINDOWS - 1).rev() {
-                if LOOKUP_ONLY {
-                    let v = bits(&k, 6 * i + 1, WINDOW);
-                    let negative = 1 - (v >> 5);
-                    let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
-                    let mut q = F::lookup(&table[i], entry + 1);
-                    q.y = q.y.neg_if(ct_eq(negative, 1));
-                    sink = sink.add(&q.x).add(&q.y);
-                } else {
-                    acc = add_affine_unchecked_lanes(&acc, &[std::hint::black_box(table[i][5])], |_| {});
-                }
-            }
-            *out = sink.add(&acc[0].x).to_be_bytes();
-        }
-    }
-
     fn thread_cpu_ns() -> u64 {
         let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
         stat.split_whitespace().next().unwrap().parse().unwrap()
@@ -470,15 +310,15 @@ mod timing {
         let ks = std::hint::black_box(ks);
         match variant {
             0 => old_mul_base_x_many::<FeAdx>(ks, out),
-            1 => mul_base_x_many_lanes::<FeAdx, 1, 0>(ks, out),
-            2 => mul_base_x_many_lanes::<FeAdx, 2, 0>(ks, out),
-            3 => mul_base_x_many_lanes::<FeAdx, 1, 2>(ks, out),
-            4 => mul_base_x_many_lanes::<FeAdx, 1, 4>(ks, out),
-            5 => mul_base_x_many_lanes::<FeAdx, 2, 2>(ks, out),
-            6 => mul_base_x_many_lanes::<FeAdx, 2, 4>(ks, out),
-            7 => mul_base_x_many_lanes::<FeAdx, 3, 4>(ks, out),
-            8 => diag::<FeAdx, true>(ks, out),
-            9 => diag::<FeAdx, false>(ks, out),
+            1 => mul_base_x_many_lanes::<FeAdx, 1>(ks, out),
+            2 => mul_base_x_many_lanes::<FeAdx, 2>(ks, out),
+            3 => mul_base_x_many_lanes::<FeAdx, 3>(ks, out),
+            4 => mul_base_x_many_lanes::<FeAdx, 4>(ks, out),
+            5 => {
+                let acc = old_mul_base_jacobian::<FeAdx>(&ks[0]);
+                out[0] = acc.x.mul(&acc.z.invert().square()).to_be_bytes();
+            }
+            6 => out[0] = mul_base_x::<FeAdx>(&ks[0]).to_be_bytes(),
             _ => unreachable!(),
         }
         std::hint::black_box(out);
@@ -549,7 +389,7 @@ mod timing {
                 })
             })
             .collect();
-        let names = ["old", "L=1 P=0", "L=2 P=0", "L=1 P=2", "L=1 P=4", "L=2 P=2", "L=2 P=4", "L=3 P=4", "lookups only", "additions only"];
+        let names = ["old", "L=1", "L=2", "L=3", "L=4", "single old", "single new"];
         let mut expected = [[0u8; 32]; BATCH];
         old_mul_base_x_many::<FeAdx>(&ks, &mut expected);
         let mut samples: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
@@ -562,10 +402,13 @@ mod timing {
                 let t0 = std::time::Instant::now();
                 run(variant, &ks, &mut out);
                 let t = t0.elapsed();
-                if variant < 8 {
+                if variant < 5 {
                     assert_eq!(out, expected, "{}", names[variant]);
+                } else {
+                    assert_eq!(out[0], expected[0], "{}", names[variant]);
                 }
-                samples[variant].push(t.as_nanos() as f64 / BATCH as f64);
+                let per = if variant < 5 { BATCH } else { 1 };
+                samples[variant].push(t.as_nanos() as f64 / per as f64);
             }
         }
         println!("thread CPU {} ms", (thread_cpu_ns() - cpu0) / 1_000_000);
