@@ -726,6 +726,93 @@ pub(crate) fn mul_base_x_many(ks: &[[u64; 4]], out: &mut [[u8; 32]]) -> bool {
     true
 }
 
+/// [`mul_base_x_many`] with the combs of `L` scalars in lockstep
+/// (`base::mul_base_x_many_lanes`), for the tests and the lane timing; false without BMI2
+/// and ADX.
+#[cfg(test)]
+pub(crate) fn mul_base_x_many_lanes<const L: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) -> bool {
+    if !available() {
+        return false;
+    }
+    super::base::mul_base_x_many_lanes::<FeAdx, L>(ks, out);
+    true
+}
+
+/// Medians of the wall time per k·G of `base::mul_base_x_many_lanes` on 32 scalars for
+/// L = 1, 2, 3, 4, the variants alternated call by call in one process `rounds` times (the
+/// per-thread CPU clock is tick-grained on the Linux VM this was written on; a call takes
+/// about 300 µs, so few are preempted and the quartiles show when they were), and of a chain
+/// of dependent field multiplications against two and four independent ones: `(name,
+/// [q1, median, q3])` in ns, or `None` without BMI2 and ADX. For the ignored test
+/// `base_comb_lane_timing`.
+#[cfg(test)]
+pub(crate) fn comb_lane_timing(rounds: usize) -> Option<Vec<(String, [f64; 3])>> {
+    use std::hint::black_box;
+    use std::time::Instant;
+    if !available() {
+        return None;
+    }
+    fn chains<const C: usize>(a: FeAdx, n: usize) -> [FeAdx; C] {
+        let mut x: [FeAdx; C] = std::array::from_fn(|i| a.add(&FeAdx::ONE.mul_small(i as u32 + 1)));
+        for _ in 0..n / C {
+            x = std::array::from_fn(|i| x[i].mul(&a));
+        }
+        x
+    }
+    let ks: Vec<[u64; 4]> = test_values(super::BASE_BATCH)
+        .into_iter()
+        .skip(3)
+        .map(|mut k| {
+            // Below n and nonzero.
+            k[3] >>= 1;
+            k[0] |= 1;
+            k
+        })
+        .collect();
+    let a = black_box(FeAdx::from_montgomery_limbs(ks[0]));
+    const CHAIN: usize = 4096;
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); 7];
+    for round in 0..rounds {
+        for step in 0..samples.len() {
+            let variant = (step + round) % samples.len();
+            let mut out = [[0u8; 32]; super::BASE_BATCH];
+            let t0 = Instant::now();
+            match variant {
+                0 => super::base::mul_base_x_many_lanes::<FeAdx, 1>(black_box(&ks), &mut out),
+                1 => super::base::mul_base_x_many_lanes::<FeAdx, 2>(black_box(&ks), &mut out),
+                2 => super::base::mul_base_x_many_lanes::<FeAdx, 3>(black_box(&ks), &mut out),
+                3 => super::base::mul_base_x_many_lanes::<FeAdx, 4>(black_box(&ks), &mut out),
+                4 => out[0] = chains::<1>(a, CHAIN)[0].to_be_bytes(),
+                5 => out[0] = chains::<2>(a, CHAIN)[0].to_be_bytes(),
+                _ => out[0] = chains::<4>(a, CHAIN)[0].to_be_bytes(),
+            }
+            black_box(&out);
+            let per = if variant < 4 { ks.len() } else { CHAIN };
+            samples[variant].push(t0.elapsed().as_nanos() as f64 / per as f64);
+        }
+    }
+    let names = [
+        "comb L=1",
+        "comb L=2",
+        "comb L=3",
+        "comb L=4",
+        "mul 1 chain",
+        "mul 2 chains",
+        "mul 4 chains",
+    ];
+    Some(
+        names
+            .iter()
+            .zip(&mut samples)
+            .map(|(name, s)| {
+                s.sort_by(f64::total_cmp);
+                let n = s.len();
+                (name.to_string(), [s[n / 4], s[n / 2], s[3 * n / 4]])
+            })
+            .collect(),
+    )
+}
+
 /// An `Fe64` value as an `FeAdx` value (the same limbs).
 #[inline(always)]
 fn to_adx(a: &Fe64) -> FeAdx {

@@ -13,7 +13,9 @@
 //! for all inputs (masked reductions; the x86-64 assembly has no branches either), and the
 //! final inversion is constant time (`safegcd`'s fixed divsteps natively, Fermat's fixed
 //! exponent on wasm32). [`mul_base_x_many`] runs the comb for up to [`BATCH`] scalars and
-//! shares one inversion among them (Montgomery's trick), for batch signing.
+//! shares one inversion among them (Montgomery's trick), for batch signing; the combs of
+//! several scalars can run in lockstep lanes ([`mul_base_x_many_lanes`]), each lane its own
+//! accumulator and digits, so everything below holds lane by lane.
 //!
 //! The windows are added from the top down, which makes every mixed addition regular. Before
 //! window i − 1 the accumulator is Tᵢ·G with Tᵢ = Σ_{j ≥ i} dⱼ·2⁶ʲ = k − Sᵢ, Sᵢ = Σ_{j < i} dⱼ·2⁶ʲ,
@@ -98,26 +100,31 @@ pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
 /// Most scalars [`mul_base_x_many`] (and [`invert_all`]) take in one call.
 pub(crate) const BATCH: usize = 32;
 
-/// Scalars whose combs [`mul_base_x_many`] runs in lockstep (see [`mul_base_x_many_lanes`]).
-pub(crate) const LANES: usize = 2;
+/// Scalars whose combs [`mul_base_x_many`] runs in lockstep (see [`mul_base_x_many_lanes`]):
+/// one, since more did not pay where measured (docs/PERFORMANCE.md, "Session of 2026-12-07
+/// (4)"): on an AMD EPYC (Zen 3) VM, two independent multiplications on the assembly run at
+/// 13 ns each against 18 ns for a dependent one, and one addition, its steps ordered by
+/// when their inputs are ready, already has two or three independent products at each step;
+/// 2, 3 or 4 lanes were within ±2 % of one (better or worse with the build's code layout),
+/// and 1–6 % slower when the other hyperthread of the host's core was busy.
+pub(crate) const LANES: usize = 1;
 
 /// x(kᵢ·G), big-endian, into `out[i]` for each kᵢ in [1, n − 1] of `ks` (at most [`BATCH`],
 /// `out` as long), with one inversion for all of them (Montgomery's trick, [`invert_all`]):
 /// per scalar the comb of [`mul_base_x`], three multiplications of the trick, and the
 /// squaring and multiplication of X/Z², instead of a whole inversion each. The combs run
-/// [`LANES`] at a time ([`mul_base_x_many_lanes`]).
+/// [`LANES`] at a time ([`mul_base_x_many_lanes`]; one: each comb on its own).
 pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
     mul_base_x_many_lanes::<F, LANES>(ks, out);
 }
 
 /// [`mul_base_x_many`] with the combs of `L` scalars run in lockstep: per window the `L`
 /// table reads, then one mixed addition for all `L` accumulators with each field operation
-/// written for every lane in turn ([`add_affine_unchecked_lanes`]). A field multiplication
-/// waits for its inputs far longer than its instructions take to issue (the x86-64
-/// assembly: about 35 cycles from inputs to result), and one addition has few operations
-/// that do not wait for each other; the lanes' operations are independent and adjacent in
-/// program order, so the processor overlaps them. The scalars are taken `L` at a time in
-/// order; the last `ks.len() mod L` two at a time, then one.
+/// written for every lane in turn ([`add_affine_unchecked_lanes`]), so that the lanes'
+/// independent operations are adjacent in program order and an out-of-order core can
+/// overlap them where a multiplication's latency, not its instructions, is the limit (see
+/// [`LANES`] for what that gave). The scalars are taken `L` at a time in order; the last
+/// `ks.len() mod L` one at a time. The same signatures for every `L`.
 ///
 /// Constant time in the scalars: the operations and memory accesses depend on `ks.len()`
 /// (and `L`) only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor
@@ -221,8 +228,10 @@ fn ct_eq(a: u32, b: u32) -> bool {
 /// pₗ + qₗ for each lane l, qₗ affine, pₗ ≠ ±qₗ and neither at infinity (the comb never adds
 /// otherwise, see the module doc), with no exceptional-case branch (madd-2007-bl shape:
 /// 7M + 4S per lane). Each step is written for every lane in turn, and the steps in the
-/// order their inputs become ready (Z₃ = Z₁·H, which the next addition waits for first,
-/// before the products that only Y₃ needs).
+/// order their inputs become ready, in pairs that do not wait for each other: Z₁² and
+/// y_q·Z₁; U₂ and S₂; then Z₃ = Z₁·H, which the next addition waits for first, before H²
+/// and R²; H³ and X₁·H²; Y₁·H³ and R·(V − X₃). (The formula's own order, Z₃ last, took 6 %
+/// longer per k·G on the x86-64 assembly: the next addition's Z₁² waited for it.)
 #[inline(always)]
 fn add_affine_unchecked_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L], q: &[Affine<F>; L]) -> [Jacobian<F>; L] {
     use std::array::from_fn;
@@ -244,183 +253,4 @@ fn add_affine_unchecked_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L], q:
         y: r[l].mul(&v[l].sub(&x3[l])).sub(&yhhh[l]),
         z: z3[l],
     })
-}
-
-/// TEMPORARY A/B timing of the batch comb (old single-lane code against the lanes).
-#[cfg(all(test, target_arch = "x86_64"))]
-mod timing {
-    use super::*;
-    use crate::sm::sm2_fast::adx::{available, FeAdx};
-
-    fn old_mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-        let mut xs = [F::ZERO; BATCH];
-        let mut zs = [F::ONE; BATCH];
-        for ((k, x), z) in ks.iter().zip(&mut xs).zip(&mut zs) {
-            let acc = old_mul_base_jacobian::<F>(k);
-            *x = acc.x;
-            *z = acc.z;
-        }
-        let zs = &mut zs[..ks.len()];
-        invert_all(zs);
-        for ((x, zinv), out) in xs.iter().zip(zs.iter()).zip(out.iter_mut()) {
-            *out = x.mul(&zinv.square()).to_be_bytes();
-        }
-    }
-
-    #[inline(always)]
-    fn old_mul_base_jacobian<F: Field>(k: &[u64; 4]) -> Jacobian<F> {
-        let table = F::base_table();
-        let k = odd_equivalent(k);
-        let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
-        let mut acc = Jacobian::from(&top);
-        for i in (0..WINDOWS - 1).rev() {
-            let v = bits(&k, 6 * i + 1, WINDOW);
-            let negative = 1 - (v >> 5);
-            let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
-            let mut q = F::lookup(&table[i], entry + 1);
-            q.y = q.y.neg_if(ct_eq(negative, 1));
-            acc = old_add_affine_unchecked(&acc, &q);
-        }
-        acc
-    }
-
-    #[inline(always)]
-    fn old_add_affine_unchecked<F: Field>(p: &Jacobian<F>, q: &Affine<F>) -> Jacobian<F> {
-        let z1z1 = p.z.square();
-        let u2 = q.x.mul(&z1z1);
-        let s2 = q.y.mul(&p.z).mul(&z1z1);
-        let h = u2.sub(&p.x);
-        let r = s2.sub(&p.y);
-        let hh = h.square();
-        let hhh = h.mul(&hh);
-        let v = p.x.mul(&hh);
-        let x3 = r.square().sub(&hhh).sub(&v.double());
-        let y3 = r.mul(&v.sub(&x3)).sub(&p.y.mul(&hhh));
-        let z3 = p.z.mul(&h);
-        Jacobian { x: x3, y: y3, z: z3 }
-    }
-
-    fn thread_cpu_ns() -> u64 {
-        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
-        stat.split_whitespace().next().unwrap().parse().unwrap()
-    }
-
-    #[inline(never)]
-    fn run(variant: usize, ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-        let ks = std::hint::black_box(ks);
-        match variant {
-            0 => old_mul_base_x_many::<FeAdx>(ks, out),
-            1 => mul_base_x_many_lanes::<FeAdx, 1>(ks, out),
-            2 => mul_base_x_many_lanes::<FeAdx, 2>(ks, out),
-            3 => mul_base_x_many_lanes::<FeAdx, 3>(ks, out),
-            4 => mul_base_x_many_lanes::<FeAdx, 4>(ks, out),
-            5 => {
-                let acc = old_mul_base_jacobian::<FeAdx>(&ks[0]);
-                out[0] = acc.x.mul(&acc.z.invert().square()).to_be_bytes();
-            }
-            6 => out[0] = mul_base_x::<FeAdx>(&ks[0]).to_be_bytes(),
-            _ => unreachable!(),
-        }
-        std::hint::black_box(out);
-    }
-
-    #[inline(never)]
-    fn chains<const C: usize>(a: FeAdx, n: usize) -> [FeAdx; C] {
-        let mut x: [FeAdx; C] = std::array::from_fn(|i| a.add(&FeAdx::ONE.mul_small(i as u32 + 1)));
-        for _ in 0..n / C {
-            x = std::array::from_fn(|i| x[i].mul(&a));
-        }
-        x
-    }
-
-    #[inline(never)]
-    fn square_chains<const C: usize>(a: FeAdx, n: usize) -> [FeAdx; C] {
-        let mut x: [FeAdx; C] = std::array::from_fn(|i| a.add(&FeAdx::ONE.mul_small(i as u32 + 1)));
-        for _ in 0..n / C {
-            x = std::array::from_fn(|i| x[i].square());
-        }
-        x
-    }
-
-    #[test]
-    #[ignore]
-    fn timing_chains() {
-        assert!(available());
-        let a = std::hint::black_box(FeAdx::from_be_bytes(&[0x5a; 32]).unwrap());
-        let n = 12_000;
-        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); 8];
-        for _ in 0..300 {
-            for v in 0..8 {
-                let t0 = std::time::Instant::now();
-                match v {
-                    0 => drop(std::hint::black_box(chains::<1>(a, n))),
-                    1 => drop(std::hint::black_box(chains::<2>(a, n))),
-                    2 => drop(std::hint::black_box(chains::<3>(a, n))),
-                    3 => drop(std::hint::black_box(chains::<4>(a, n))),
-                    4 => drop(std::hint::black_box(square_chains::<1>(a, n))),
-                    5 => drop(std::hint::black_box(square_chains::<2>(a, n))),
-                    6 => drop(std::hint::black_box(square_chains::<3>(a, n))),
-                    _ => drop(std::hint::black_box(square_chains::<4>(a, n))),
-                }
-                samples[v].push(t0.elapsed().as_nanos() as f64 / n as f64);
-            }
-        }
-        for (v, s) in samples.iter_mut().enumerate() {
-            s.sort_by(f64::total_cmp);
-            println!("{} chains {}: median {:.2} ns per op", if v < 4 { "mul" } else { "square" }, v % 4 + 1, s[s.len() / 2]);
-        }
-    }
-
-    /// `cargo test --release -p yinjian --lib timing_lanes -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn timing_lanes() {
-        assert!(available());
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let ks: Vec<[u64; 4]> = (0..BATCH)
-            .map(|_| {
-                std::array::from_fn(|i| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    if i == 3 {
-                        (state >> 1) & 0x0fff_ffff_ffff_ffff
-                    } else {
-                        state
-                    }
-                })
-            })
-            .collect();
-        let names = ["old", "L=1", "L=2", "L=3", "L=4", "single old", "single new"];
-        let mut expected = [[0u8; 32]; BATCH];
-        old_mul_base_x_many::<FeAdx>(&ks, &mut expected);
-        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-        let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(2000);
-        let cpu0 = thread_cpu_ns();
-        for round in 0..rounds {
-            for step in 0..names.len() {
-                let variant = (step + round) % names.len();
-                let mut out = [[0u8; 32]; BATCH];
-                let t0 = std::time::Instant::now();
-                run(variant, &ks, &mut out);
-                let t = t0.elapsed();
-                if variant < 5 {
-                    assert_eq!(out, expected, "{}", names[variant]);
-                } else {
-                    assert_eq!(out[0], expected[0], "{}", names[variant]);
-                }
-                let per = if variant < 5 { BATCH } else { 1 };
-                samples[variant].push(t.as_nanos() as f64 / per as f64);
-            }
-        }
-        println!("thread CPU {} ms", (thread_cpu_ns() - cpu0) / 1_000_000);
-        for (name, s) in names.iter().zip(&mut samples) {
-            s.sort_by(f64::total_cmp);
-            println!(
-                "{name}: median {:.0} ns per k·G (q1 {:.0}, q3 {:.0}, min {:.0})",
-                s[s.len() / 2],
-                s[s.len() / 4],
-                s[3 * s.len() / 4],
-                s[0]
-            );
-        }
-    }
 }
