@@ -13,9 +13,7 @@
 //! for all inputs (masked reductions; the x86-64 assembly has no branches either), and the
 //! final inversion is constant time (`safegcd`'s fixed divsteps natively, Fermat's fixed
 //! exponent on wasm32). [`mul_base_x_many`] runs the comb for up to [`BATCH`] scalars and
-//! shares one inversion among them (Montgomery's trick), for batch signing; the combs of
-//! several scalars can run in lockstep lanes ([`mul_base_x_many_lanes`]), each lane its own
-//! accumulator and digits, so everything below holds lane by lane.
+//! shares one inversion among them (Montgomery's trick), for batch signing.
 //!
 //! The windows are added from the top down, which makes every mixed addition regular. Before
 //! window i − 1 the accumulator is Tᵢ·G with Tᵢ = Σ_{j ≥ i} dⱼ·2⁶ʲ = k − Sᵢ, Sᵢ = Σ_{j < i} dⱼ·2⁶ʲ,
@@ -88,7 +86,7 @@ fn odd_equivalent(k: &[u64; 4]) -> [u64; 4] {
 /// The affine x-coordinate of k·G (Montgomery form of the field `F`), for k in [1, n − 1]
 /// given as little-endian 64-bit limbs; constant time in k.
 pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
-    let [acc] = mul_base_jacobian_lanes::<F, 1>(&[*k]);
+    let acc = mul_base_jacobian::<F>(k);
     // k ≠ 0 mod n: acc is finite. The inversion is constant time: divsteps (`safegcd`, a
     // fixed 590 steps) for the 64-bit layout, Fermat's fixed addition chain for the 32-bit
     // one. (crypto-bigint's constant-time safegcd, `Uint::invert_odd_mod`, was measured at
@@ -100,61 +98,28 @@ pub(crate) fn mul_base_x<F: Field>(k: &[u64; 4]) -> F {
 /// Most scalars [`mul_base_x_many`] (and [`invert_all`]) take in one call.
 pub(crate) const BATCH: usize = 32;
 
-/// Scalars whose combs [`mul_base_x_many`] runs in lockstep (see [`mul_base_x_many_lanes`]):
-/// one, since more did not pay where measured (docs/PERFORMANCE.md, "Session of 2026-12-07
-/// (4)"): on an AMD EPYC (Zen 3) VM, two independent multiplications on the assembly run at
-/// 13 ns each against 18 ns for a dependent one, and one addition, its steps ordered by
-/// when their inputs are ready, already has two or three independent products at each step;
-/// 2, 3 or 4 lanes were within ±2 % of one (better or worse with the build's code layout),
-/// and 1–6 % slower when the other hyperthread of the host's core was busy.
-pub(crate) const LANES: usize = 1;
-
 /// x(kᵢ·G), big-endian, into `out[i]` for each kᵢ in [1, n − 1] of `ks` (at most [`BATCH`],
 /// `out` as long), with one inversion for all of them (Montgomery's trick, [`invert_all`]):
 /// per scalar the comb of [`mul_base_x`], three multiplications of the trick, and the
-/// squaring and multiplication of X/Z², instead of a whole inversion each. The combs run
-/// [`LANES`] at a time ([`mul_base_x_many_lanes`]; one: each comb on its own).
-pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
-    mul_base_x_many_lanes::<F, LANES>(ks, out);
-}
-
-/// [`mul_base_x_many`] with the combs of `L` scalars run in lockstep: per window the `L`
-/// table reads, then one mixed addition for all `L` accumulators with each field operation
-/// written for every lane in turn ([`add_affine_unchecked_lanes`]), so that the lanes'
-/// independent operations are adjacent in program order and an out-of-order core can
-/// overlap them where a multiplication's latency, not its instructions, is the limit (see
-/// [`LANES`] for what that gave). The scalars are taken `L` at a time in order; the last
-/// `ks.len() mod L` one at a time. The same signatures for every `L`.
+/// squaring and multiplication of X/Z², instead of a whole inversion each.
 ///
 /// Constant time in the scalars: the operations and memory accesses depend on `ks.len()`
-/// (and `L`) only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor
-/// would make the product 0, and every "inverse" 0): each comb's accumulator starts at a
-/// table entry (Z = 1) and each mixed addition sets Z₃ = Z₁·H with H = x_q·Z₁² − X₁, which
-/// is 0 only when the added entry is ± the accumulator, an exceptional addition the module
-/// doc shows never occurs for k in [1, n − 1] (lane by lane: the lanes do not mix); p is
-/// prime, so a product of nonzero Z is nonzero.
-pub(crate) fn mul_base_x_many_lanes<F: Field, const L: usize>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
+/// only. Every Z is nonzero, so no Z can spoil the others' inverses (a zero factor would
+/// make the product 0, and every "inverse" 0): the comb's accumulator starts at a table
+/// entry (Z = 1) and each mixed addition sets Z₃ = Z₁·H with H = x_q·Z₁² − X₁, which is 0
+/// only when the added entry is ± the accumulator, an exceptional addition the module doc
+/// shows never occurs for k in [1, n − 1]; p is prime, so a product of nonzero Z is nonzero.
+pub(crate) fn mul_base_x_many<F: Field>(ks: &[[u64; 4]], out: &mut [[u8; 32]]) {
     assert!(
         ks.len() <= BATCH && out.len() == ks.len(),
         "at most BATCH scalars, one output each"
     );
     let mut xs = [F::ZERO; BATCH];
     let mut zs = [F::ONE; BATCH];
-    let groups = ks.chunks_exact(L);
-    let rest = groups.remainder();
-    let mut at = 0;
-    let mut keep = |accs: &[Jacobian<F>]| {
-        for acc in accs {
-            xs[at] = acc.x;
-            zs[at] = acc.z;
-            at += 1;
-        }
-    };
-    for group in groups {
-        keep(&mul_base_jacobian_lanes::<F, L>(&std::array::from_fn(|i| group[i])));
-    }
-    for k in rest {
-        keep(&mul_base_jacobian_lanes::<F, 1>(&[*k]));
+    for ((k, x), z) in ks.iter().zip(&mut xs).zip(&mut zs) {
+        let acc = mul_base_jacobian::<F>(k);
+        *x = acc.x;
+        *z = acc.z;
     }
     let zs = &mut zs[..ks.len()];
     invert_all(zs);
@@ -189,30 +154,25 @@ pub(crate) fn invert_all<F: Field>(values: &mut [F]) {
     values[0] = inv;
 }
 
-/// kᵢ·G in Jacobian coordinates for each kᵢ in [1, n − 1] of `ks` (little-endian limbs),
-/// Z ≠ 0: the comb (see the module doc) of the `L` scalars in lockstep; constant time in
-/// the scalars.
+/// k·G in Jacobian coordinates for k in [1, n − 1] (little-endian limbs), Z ≠ 0: the comb
+/// (see the module doc); constant time in k.
 #[inline(always)]
-fn mul_base_jacobian_lanes<F: Field, const L: usize>(ks: &[[u64; 4]; L]) -> [Jacobian<F>; L] {
+fn mul_base_jacobian<F: Field>(k: &[u64; 4]) -> Jacobian<F> {
     let table = F::base_table();
-    let ks: [[u64; 4]; L] = std::array::from_fn(|l| odd_equivalent(&ks[l]));
+    let k = odd_equivalent(k);
     // The top digit 2·v + 1 is positive: entry v.
-    let mut acc: [Jacobian<F>; L] = std::array::from_fn(|l| {
-        Jacobian::from(&F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&ks[l], 253, 3) + 1))
-    });
+    let top = F::lookup(&table[WINDOWS - 1][..TOP_ENTRIES], bits(&k, 253, 3) + 1);
+    let mut acc = Jacobian::from(&top);
     for i in (0..WINDOWS - 1).rev() {
-        let q: [Affine<F>; L] = std::array::from_fn(|l| {
-            // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is
-            // v − 32 or 31 − v, i.e. the low 5 bits of v, complemented when negative.
-            let v = bits(&ks[l], 6 * i + 1, WINDOW);
-            let negative = 1 - (v >> 5);
-            let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
-            // Every entry read, the one for |dᵢ| kept by masks.
-            let mut q = F::lookup(&table[i], entry + 1);
-            q.y = q.y.neg_if(ct_eq(negative, 1));
-            q
-        });
-        acc = add_affine_unchecked_lanes(&acc, &q);
+        // dᵢ = 2·v − 63: negative exactly when v < 32, and its entry (|dᵢ| − 1)/2 is v − 32
+        // or 31 − v, i.e. the low 5 bits of v, complemented when negative.
+        let v = bits(&k, 6 * i + 1, WINDOW);
+        let negative = 1 - (v >> 5);
+        let entry = (v ^ (negative.wrapping_neg() & 31)) & 31;
+        // Every entry read, the one for |dᵢ| kept by masks.
+        let mut q = F::lookup(&table[i], entry + 1);
+        q.y = q.y.neg_if(ct_eq(negative, 1));
+        acc = add_affine_unchecked(&acc, &q);
     }
     acc
 }
@@ -225,32 +185,32 @@ fn ct_eq(a: u32, b: u32) -> bool {
     ((x | x.wrapping_neg()) >> 31) == 0
 }
 
-/// pₗ + qₗ for each lane l, qₗ affine, pₗ ≠ ±qₗ and neither at infinity (the comb never adds
-/// otherwise, see the module doc), with no exceptional-case branch (madd-2007-bl shape:
-/// 7M + 4S per lane). Each step is written for every lane in turn, and the steps in the
-/// order their inputs become ready, in pairs that do not wait for each other: Z₁² and
-/// y_q·Z₁; U₂ and S₂; then Z₃ = Z₁·H, which the next addition waits for first, before H²
-/// and R²; H³ and X₁·H²; Y₁·H³ and R·(V − X₃). (The formula's own order, Z₃ last, took 6 %
-/// longer per k·G on the x86-64 assembly: the next addition's Z₁² waited for it.)
+/// p + q for q affine, p ≠ ±q and neither at infinity (the comb never adds otherwise, see
+/// the module doc), with no exceptional-case branch (madd-2007-bl shape: 7M + 4S). The steps
+/// come in the order their inputs become ready, in pairs that do not wait for each other:
+/// Z₁² and y_q·Z₁; U₂ and S₂; then Z₃ = Z₁·H, which the next addition's Z₁² waits for,
+/// before H² and R²; H³ and X₁·H²; Y₁·H³ and R·(V − X₃). With the formula's own order (Z₃
+/// last) a k·G took about 10 % longer on the x86-64 assembly for the same operations. Running the
+/// combs of 2–4 scalars in lockstep did not pay on top of this (docs/PERFORMANCE.md,
+/// "Session of 2026-12-07 (4)").
 #[inline(always)]
-fn add_affine_unchecked_lanes<F: Field, const L: usize>(p: &[Jacobian<F>; L], q: &[Affine<F>; L]) -> [Jacobian<F>; L] {
-    use std::array::from_fn;
-    let z1z1: [F; L] = from_fn(|l| p[l].z.square());
-    let yz: [F; L] = from_fn(|l| q[l].y.mul(&p[l].z));
-    let u2: [F; L] = from_fn(|l| q[l].x.mul(&z1z1[l]));
-    let s2: [F; L] = from_fn(|l| yz[l].mul(&z1z1[l]));
-    let h: [F; L] = from_fn(|l| u2[l].sub(&p[l].x));
-    let r: [F; L] = from_fn(|l| s2[l].sub(&p[l].y));
-    let z3: [F; L] = from_fn(|l| p[l].z.mul(&h[l]));
-    let hh: [F; L] = from_fn(|l| h[l].square());
-    let rr: [F; L] = from_fn(|l| r[l].square());
-    let hhh: [F; L] = from_fn(|l| h[l].mul(&hh[l]));
-    let v: [F; L] = from_fn(|l| p[l].x.mul(&hh[l]));
-    let x3: [F; L] = from_fn(|l| rr[l].sub(&hhh[l]).sub(&v[l].double()));
-    let yhhh: [F; L] = from_fn(|l| p[l].y.mul(&hhh[l]));
-    from_fn(|l| Jacobian {
-        x: x3[l],
-        y: r[l].mul(&v[l].sub(&x3[l])).sub(&yhhh[l]),
-        z: z3[l],
-    })
+fn add_affine_unchecked<F: Field>(p: &Jacobian<F>, q: &Affine<F>) -> Jacobian<F> {
+    let z1z1 = p.z.square();
+    let yz = q.y.mul(&p.z);
+    let u2 = q.x.mul(&z1z1);
+    let s2 = yz.mul(&z1z1);
+    let h = u2.sub(&p.x);
+    let r = s2.sub(&p.y);
+    let z3 = p.z.mul(&h);
+    let hh = h.square();
+    let rr = r.square();
+    let hhh = h.mul(&hh);
+    let v = p.x.mul(&hh);
+    let x3 = rr.sub(&hhh).sub(&v.double());
+    let yhhh = p.y.mul(&hhh);
+    Jacobian {
+        x: x3,
+        y: r.mul(&v.sub(&x3)).sub(&yhhh),
+        z: z3,
+    }
 }

@@ -566,52 +566,6 @@ fn base_multiplication_in_batches_matches_one_by_one() {
     check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe32>(&limbs_of(ks), out));
 }
 
-/// The batch comb with its scalars in lockstep lanes gives what `mul_base_x` gives for every
-/// lane count from 1 to 4 (`base::LANES` is one of them), lane counts that divide the batch
-/// length and ones that do not (3 and 4 with batches of 1, 2, 3, 7, 16, 31 and 32: a
-/// partial group left over, run one scalar at a time), on both portable layouts and on the
-/// x86-64 assembly where the CPU has it.
-#[test]
-fn base_multiplication_in_lanes_matches_one_by_one() {
-    fn check<const L: usize>() {
-        let limbs_of = |ks: &[[u8; 32]]| ks.iter().map(limbs_from_be).collect::<Vec<_>>();
-        check_base_batch_with(|ks, out| super::base::mul_base_x_many_lanes::<Fe64, L>(&limbs_of(ks), out));
-        check_base_batch_with(|ks, out| super::base::mul_base_x_many_lanes::<Fe32, L>(&limbs_of(ks), out));
-        #[cfg(target_arch = "x86_64")]
-        check_base_batch_with(|ks, out| {
-            if !super::adx::mul_base_x_many_lanes::<L>(&limbs_of(ks), out) {
-                super::base::mul_base_x_many_lanes::<Fe64, L>(&limbs_of(ks), out);
-            }
-        });
-    }
-    assert!((1..=4).contains(&super::base::LANES));
-    check::<1>();
-    check::<2>();
-    check::<3>();
-    check::<4>();
-}
-
-/// Times the batch comb for 1 to 4 lanes, and dependent against independent field
-/// multiplications, alternated in one process (see `adx::comb_lane_timing`). Meaningful
-/// only optimised: `cargo test --release -p yinjian --lib base_comb_lane_timing --
-/// --ignored --nocapture` (`ROUNDS`, default 2000, calls of each).
-#[cfg(target_arch = "x86_64")]
-#[test]
-#[ignore = "a timing, run by hand with --release"]
-fn base_comb_lane_timing() {
-    let rounds = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(2000);
-    let Some(rows) = super::adx::comb_lane_timing(rounds) else {
-        println!("no BMI2/ADX on this CPU");
-        return;
-    };
-    for (name, [q1, median, q3]) in rows {
-        println!("{name}: median {median:.1} ns per k·G or multiplication (q1 {q1:.1}, q3 {q3:.1})");
-    }
-}
-
 /// Montgomery's trick (`base::invert_all`) against one inversion per value, for every length
 /// up to a batch, both layouts; and the documented zero case.
 fn check_invert_all<F: Field>() {
