@@ -587,22 +587,8 @@ fn add_affine_n<F: Field, const N: usize>(acc: &[Jacobian<F>; N], q: &[Affine<F>
     let s2: [F; N] = from_fn(|i| yz[i].mul(&z1z1[i]));
     let h: [F; N] = from_fn(|i| u2[i].sub(&acc[i].x));
     let r: [F; N] = from_fn(|i| s2[i].sub(&acc[i].y));
-    let hh: [F; N] = from_fn(|i| h[i].square());
-    let rr: [F; N] = from_fn(|i| r[i].square());
-    let hhh: [F; N] = from_fn(|i| h[i].mul(&hh[i]));
-    let v: [F; N] = from_fn(|i| acc[i].x.mul(&hh[i]));
-    let z3: [F; N] = from_fn(|i| acc[i].z.mul(&h[i]));
-    let yh: [F; N] = from_fn(|i| acc[i].y.mul(&hhh[i]));
-    let x3: [F; N] = from_fn(|i| rr[i].sub(&hhh[i]).sub(&v[i].double()));
-    let vx: [F; N] = from_fn(|i| v[i].sub(&x3[i]));
-    let rv: [F; N] = from_fn(|i| r[i].mul(&vx[i]));
-    from_fn(|i| {
-        (!h[i].is_zero()).then(|| Jacobian {
-            x: x3[i],
-            y: rv[i].sub(&yh[i]),
-            z: z3[i],
-        })
-    })
+    let (u1, s1, zz): ([F; N], [F; N], [F; N]) = (from_fn(|i| acc[i].x), from_fn(|i| acc[i].y), from_fn(|i| acc[i].z));
+    add_tail_n(&h, &r, &u1, &s1, &zz)
 }
 
 /// accᵢ + qᵢ for N finite accumulators ([`Jacobian::add_cached`] step by step across them);
@@ -619,6 +605,21 @@ fn add_cached_n<F: Field, const N: usize>(acc: &[Jacobian<F>; N], q: &[Cached<F>
     let zz: [F; N] = from_fn(|i| acc[i].z.mul(&q[i].z));
     let h: [F; N] = from_fn(|i| u2[i].sub(&u1[i]));
     let r: [F; N] = from_fn(|i| s2[i].sub(&s1[i]));
+    add_tail_n(&h, &r, &u1, &s1, &zz)
+}
+
+/// The common end of [`add_affine_n`] and [`add_cached_n`]: with H = U₂ − U₁ and R = S₂ − S₁,
+/// X₃ = R² − H³ − 2·U₁H², Y₃ = R·(U₁H² − X₃) − S₁H³, Z₃ = Z₁Z₂·H (`zz`; Z₁ for an affine
+/// q); `None` for a lane with H = 0 (equal x: a doubling or infinity).
+#[inline(always)]
+fn add_tail_n<F: Field, const N: usize>(
+    h: &[F; N],
+    r: &[F; N],
+    u1: &[F; N],
+    s1: &[F; N],
+    zz: &[F; N],
+) -> [Option<Jacobian<F>>; N] {
+    use std::array::from_fn;
     let hh: [F; N] = from_fn(|i| h[i].square());
     let rr: [F; N] = from_fn(|i| r[i].square());
     let hhh: [F; N] = from_fn(|i| h[i].mul(&hh[i]));
