@@ -192,27 +192,22 @@ pub(crate) const INTERLEAVE: usize = 2;
 /// last one alone); on the portable field one by one.
 pub(crate) fn verify_interleaved(jobs: &[Job<'_>]) -> Vec<Result<(), FastVerifyError>> {
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
-    // The scalar path's checks first: an error there is the verdict; otherwise (s, t) come
-    // out through the multiplication callback, and the lanes do the multiplication.
+    // The scalar path's checks first: an error there is the verdict; otherwise the lanes
+    // compute the sum, which `check_sum` judges.
     let mut split: Vec<SplitJob<'_>> = Vec::new();
     let mut table: Vec<(usize, [u64; 4], [u64; 4])> = Vec::new();
-    for (i, &(key, e, r, s)) in jobs.iter().enumerate() {
-        let mut scalars = None;
-        let checked = verify_with::<Fe>(e, r, s, |s, t| {
-            scalars = Some((*s, *t));
-            Jacobian::infinity()
-        });
-        match scalars {
-            Some((s, t)) => match key.split_for_use() {
+    for (i, &(key, _, r, s)) in jobs.iter().enumerate() {
+        match signature_scalars(r, s) {
+            Ok((s, t)) => match key.split_for_use() {
                 Some(tables) => split.push((i, s, t, tables)),
                 None => table.push((i, s, t)),
             },
-            None => verdicts[i] = Some(checked),
+            Err(err) => verdicts[i] = Some(Err(err)),
         }
     }
     let mut finish = |i: usize, point: Jacobian<Fe>| {
-        let (_, e, r, s) = jobs[i];
-        verdicts[i] = Some(verify_with::<Fe>(e, r, s, |_, _| point));
+        let (_, e, r, _) = jobs[i];
+        verdicts[i] = Some(check_sum(&point, e, r));
     };
     // Measured: the assembly field gains from the interleaving, the portable one loses
     // (its multiplication is already bound by its instruction count): one by one there.
@@ -311,13 +306,21 @@ fn affine_from_bytes<F: Field>(x: &[u8; 32], y: &[u8; 32]) -> Result<Affine<F>, 
 }
 
 /// The verification on any field representation (the tests run both), with `mul(s, t)`
-/// computing s·G + t·P for the key.
+/// computing s·G + t·P for the key: [`signature_scalars`], then [`check_sum`].
 fn verify_with<F: Field>(
     e: &[u8; 32],
     r: &[u8; 32],
     s: &[u8; 32],
     mul: impl FnOnce(&[u64; 4], &[u64; 4]) -> Jacobian<F>,
 ) -> Result<(), FastVerifyError> {
+    let (s, t) = signature_scalars(r, s)?;
+    check_sum(&mul(&s, &t), e, r)
+}
+
+/// Steps B1, B2 and B5 for a big-endian (r, s): s and t = (r + s) mod n as little-endian
+/// limbs, or why the signature fails before any point arithmetic. The batch paths run this
+/// for every triple first and [`check_sum`] on the sums they compute together.
+fn signature_scalars(r: &[u8; 32], s: &[u8; 32]) -> Result<([u64; 4], [u64; 4]), FastVerifyError> {
     let r = limbs_from_be(r);
     let s = limbs_from_be(s);
     if is_zero(&r) || !lt(&r, &N) {
@@ -330,18 +333,24 @@ fn verify_with<F: Field>(
     if is_zero(&t) {
         return Err(FastVerifyError::TIsZero);
     }
-    let point = mul(&s, &t);
+    Ok((s, t))
+}
+
+/// Steps B6 and B7 for the sum s·G + t·P of a signature whose scalars passed
+/// [`signature_scalars`]: not infinity, and (e + x₁) mod n = r.
+fn check_sum<F: Field>(point: &Jacobian<F>, e: &[u8; 32], r: &[u8; 32]) -> Result<(), FastVerifyError> {
     if point.is_infinity() {
         return Err(FastVerifyError::Infinity);
     }
     // (e + x₁) mod n = r  ⇔  x₁ ≡ v = (r − e) mod n  ⇔  x₁ ∈ {v, v + n} ∩ [0, p).
+    let r = limbs_from_be(r);
     let e = reduce_once_mod_n(&limbs_from_be(e));
     let v = sub_mod_n(&r, &e);
-    if x_equals(&point, &v) {
+    if x_equals(point, &v) {
         return Ok(());
     }
     let (v_plus_n, carry) = add_limbs(&v, &N);
-    if carry == 0 && lt(&v_plus_n, &P) && x_equals(&point, &v_plus_n) {
+    if carry == 0 && lt(&v_plus_n, &P) && x_equals(point, &v_plus_n) {
         return Ok(());
     }
     Err(FastVerifyError::Mismatch)

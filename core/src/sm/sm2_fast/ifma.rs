@@ -911,17 +911,12 @@ pub(crate) fn verify_lanes(jobs: &[Job<'_>]) -> Option<Vec<Result<(), FastVerify
     }
     let mut verdicts: Vec<Option<Result<(), FastVerifyError>>> = vec![None; jobs.len()];
     let mut lanes: Vec<(usize, Scalars)> = Vec::with_capacity(LANES);
-    for (i, &(_, e, r, s)) in jobs.iter().enumerate() {
-        // The scalar path's own checks: an error here is the verdict; otherwise (s, t) come out
-        // through the multiplication callback, which the kernel then does instead.
-        let mut scalars = None;
-        let checked = super::verify_with::<Fe>(e, r, s, |s, t| {
-            scalars = Some((*s, *t));
-            Jacobian::infinity()
-        });
-        match scalars {
-            Some(st) => lanes.push((i, st)),
-            None => verdicts[i] = Some(checked),
+    for (i, &(_, _, r, s)) in jobs.iter().enumerate() {
+        // The scalar path's own checks: an error here is the verdict; otherwise the kernel
+        // computes the sum, which `check_sum` judges.
+        match super::signature_scalars(r, s) {
+            Ok(st) => lanes.push((i, st)),
+            Err(err) => verdicts[i] = Some(Err(err)),
         }
     }
     if !lanes.is_empty() {
@@ -957,7 +952,7 @@ pub(crate) fn verify_lanes(jobs: &[Job<'_>]) -> Option<Vec<Result<(), FastVerify
                 Some(Jacobian { x, y: Fe::ONE, z })
             });
             verdicts[i] = Some(match point {
-                Some(point) => super::verify_with::<Fe>(e, r, s, |_, _| point),
+                Some(point) => super::check_sum(&point, e, r),
                 // A doubling or infinity inside the chain: the scalar path decides.
                 None => key.verify(e, r, s),
             });
