@@ -647,8 +647,7 @@ impl Sm2Verifier {
     /// Verifies a decoded signature against a precomputed e = SM3(Z ‖ M), on the fast
     /// variable-time path.
     pub fn verify_digest(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
-        check_range(&sig.r, "r")?;
-        check_range(&sig.s, "s")?;
+        check_scalars(sig)?;
         self.fast.verify(e, &sig.r, &sig.s).map_err(fast_error)
     }
 
@@ -663,8 +662,7 @@ impl Sm2Verifier {
     /// verification: the reference the fast path is tested and fuzzed against. Both accept
     /// exactly the same signatures; error messages may differ.
     pub fn verify_digest_reference(&self, e: &Sm3Digest, sig: &Sm2Signature) -> Result<(), Sm2Error> {
-        check_range(&sig.r, "r")?;
-        check_range(&sig.s, "s")?;
+        check_scalars(sig)?;
         let sig = sm2::dsa::Signature::from_scalars(sig.r, sig.s)
             .map_err(|_| Sm2Error::BadSignature("r or s is not in [1, n-1]".into()))?;
         // Made per call: the reference path serves tests and fuzzing, not production. The
@@ -746,19 +744,21 @@ pub fn verify_batch(items: &[(&Sm2Verifier, &Sm3Digest, &Sm2Signature)]) -> Vec<
     }
     // The rest: range errors as `verify_digest` gives them, the others verified interleaved
     // (`sm2_fast::verify_interleaved`, same verdicts as `FastPublicKey::verify`).
-    let mut rest = Vec::new();
+    let (mut indices, mut jobs) = (Vec::new(), Vec::new());
     for (i, ((verifier, e, sig), verdict)) in items.iter().zip(verdicts.iter_mut()).enumerate() {
         if verdict.is_some() {
             continue;
         }
-        match check_range(&sig.r, "r").and_then(|()| check_range(&sig.s, "s")) {
+        match check_scalars(sig) {
             Err(err) => *verdict = Some(Err(err)),
-            Ok(()) => rest.push((i, (&verifier.fast, *e, &sig.r, &sig.s))),
+            Ok(()) => {
+                indices.push(i);
+                jobs.push((&verifier.fast, *e, &sig.r, &sig.s));
+            }
         }
     }
-    let jobs: Vec<_> = rest.iter().map(|(_, job)| *job).collect();
-    for ((i, _), result) in rest.iter().zip(crate::sm::sm2_fast::verify_interleaved(&jobs)) {
-        verdicts[*i] = Some(result.map_err(fast_error));
+    for (i, result) in indices.into_iter().zip(crate::sm::sm2_fast::verify_interleaved(&jobs)) {
+        verdicts[i] = Some(result.map_err(fast_error));
     }
     verdicts
         .into_iter()
@@ -791,10 +791,7 @@ fn verify_batch_lanes(
         return;
     }
     let eligible: Vec<usize> = (0..items.len())
-        .filter(|&i| {
-            let sig = items[i].2;
-            check_range(&sig.r, "r").is_ok() && check_range(&sig.s, "s").is_ok()
-        })
+        .filter(|&i| check_scalars(items[i].2).is_ok())
         .collect();
     let mut seen = std::collections::HashMap::<*const Sm2Verifier, usize>::new();
     for &i in &eligible {
@@ -1152,6 +1149,12 @@ impl Sm2Signer {
 fn reduce_digest(v: &[u8; 32]) -> sm2::Scalar {
     use sm2::elliptic_curve::ops::Reduce;
     <sm2::Scalar as Reduce<sm2::U256>>::reduce(&sm2::U256::from_be_slice(v))
+}
+
+/// r and s of `sig` each in [1, n − 1] (GB/T 32918.2 §7.2 B1, B2), r checked first.
+fn check_scalars(sig: &Sm2Signature) -> Result<(), Sm2Error> {
+    check_range(&sig.r, "r")?;
+    check_range(&sig.s, "s")
 }
 
 fn check_range(v: &[u8; 32], name: &str) -> Result<(), Sm2Error> {
