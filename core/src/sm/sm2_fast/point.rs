@@ -446,17 +446,11 @@ pub(crate) fn mul_g_add_mul_table<F: Field>(
         if !acc.is_infinity() {
             acc = acc.double();
         }
-        let d = ds[i];
-        if d > 0 {
-            acc = acc.add_affine(&g_table[(d >> 1) as usize]);
-        } else if d < 0 {
-            acc = acc.add_affine(&g_table[((-d) >> 1) as usize].neg());
+        if let Some(q) = digit_entry(g_table, ds[i], Affine::neg) {
+            acc = acc.add_affine(&q);
         }
-        let d = dt[i];
-        if d > 0 {
-            acc = acc.add_cached(&p_table[(d >> 1) as usize]);
-        } else if d < 0 {
-            acc = acc.add_cached(&p_table[((-d) >> 1) as usize].neg());
+        if let Some(q) = digit_entry(p_table, dt[i], Cached::neg) {
+            acc = acc.add_cached(&q);
         }
     }
     acc
@@ -508,13 +502,7 @@ fn split_wnaf(k: &[u64; 4], w: u32) -> [[i16; WNAF_DIGITS]; SPLIT_PARTS] {
 /// Adds the table entry for a wNAF digit (nothing for 0).
 #[inline(always)]
 fn add_digit<F: Field>(acc: &Jacobian<F>, table: &[Affine<F>], d: i16) -> Jacobian<F> {
-    if d > 0 {
-        acc.add_affine(&table[(d >> 1) as usize])
-    } else if d < 0 {
-        acc.add_affine(&table[((-d) >> 1) as usize].neg())
-    } else {
-        *acc
-    }
+    digit_entry(table, d, Affine::neg).map_or(*acc, |q| acc.add_affine(&q))
 }
 
 /// s·G + t·P with P given by its split tables ([`split_tables`] with 2^(W − 2) points per
@@ -722,7 +710,8 @@ fn add_lanes<F: Field, Q: LaneAddend<F>, const L: usize>(acc: &mut [Jacobian<F>;
     }
 }
 
-/// The table entry for a nonzero wNAF digit (negated for a negative one).
+/// The table entry for a wNAF digit d (odd multiples: entry |d| ≫ 1, negated for a negative
+/// d), `None` for 0.
 #[inline(always)]
 fn digit_entry<Q: Copy>(table: &[Q], d: i16, neg: impl Fn(&Q) -> Q) -> Option<Q> {
     match d {
