@@ -681,24 +681,28 @@ fn add_group<F: Field, Q: LaneAddend<F>, const L: usize, const N: usize>(
 }
 
 /// Adds `q[l]` to `acc[l]` for every lane l that has one, the lanes with one together in
-/// groups of up to four.
+/// groups of up to four (nothing when no lane has one).
 #[inline(always)]
 fn add_lanes<F: Field, Q: LaneAddend<F>, const L: usize>(acc: &mut [Jacobian<F>; L], q: &[Option<Q>; L]) {
+    let Some(&first) = q.iter().flatten().next() else {
+        return;
+    };
+    // The lanes that add and their points, packed to the front (`first` only fills the
+    // array; entries from `n` on are never read).
     let mut lanes = [0usize; L];
-    let mut points: [Option<Q>; L] = [None; L];
+    let mut points = [first; L];
     let mut n = 0;
     for (l, q) in q.iter().enumerate() {
         if let Some(q) = q {
             lanes[n] = l;
-            points[n] = Some(*q);
+            points[n] = *q;
             n += 1;
         }
     }
     let mut at = 0;
     while at < n {
         let take = (n - at).min(4);
-        // The `Some` entries before `n` are all set above.
-        let p = |k: usize| points[at + k].unwrap_or_else(|| unreachable!());
+        let p = |k: usize| points[at + k];
         let l = |k: usize| lanes[at + k];
         match take {
             1 => acc[l(0)] = p(0).add_to(&acc[l(0)]),
@@ -743,13 +747,9 @@ pub(crate) fn mul_g_add_mul_table_lanes<F: Field, const L: usize>(jobs: [TableLa
         // Lanes still at infinity double to infinity: no test needed.
         acc = double_lanes(&acc);
         let g: [Option<Affine<F>>; L] = std::array::from_fn(|l| digit_entry(g_table, ds[l][i], Affine::neg));
-        if g.iter().any(Option::is_some) {
-            add_lanes(&mut acc, &g);
-        }
+        add_lanes(&mut acc, &g);
         let p: [Option<Cached<F>>; L] = std::array::from_fn(|l| digit_entry(jobs[l].1, dt[l][i], Cached::neg));
-        if p.iter().any(Option::is_some) {
-            add_lanes(&mut acc, &p);
-        }
+        add_lanes(&mut acc, &p);
     }
     acc
 }
