@@ -10,15 +10,17 @@
 //!   hashing and freeing a new one (interned, they are also the objects Python code indexes
 //!   with, `report["status"]`, so its lookups compare by identity);
 //! - map keys (the checks' `details`), by their text, within bounds;
-//! - within one report, a string value already made for the same text: the certificates' names
-//!   recur in its chains and messages (15 of `sample/notice.ofd`'s 109 strings), from 20 bytes.
+//! - string values, by their text, across reports: the certificates' names recur in a report's
+//!   chains and messages, and the next report of the same issuer repeats them with the check
+//!   names and most of the messages. A `str` is immutable, so a report sharing it with another
+//!   is not told apart but by `is`. Bounded (4,096 strings of at most 1 KiB, 256 KiB of text):
+//!   when full the table is emptied and fills again from the reports that follow.
 //!
 //! What follows `serde_json`, where a direct conversion would differ from the JSON: tuples and
 //! byte strings are lists, non-finite floats are `None`, an `f32` reads as the shortest decimal
 //! of its value (as serde_json prints it), and map keys are strings (integers and booleans
 //! written as text, as serde_json does).
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -30,8 +32,8 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::ser::{self, Serialize};
 
-/// The Python strings kept across reports. Never emptied: the module refuses sub-interpreters
-/// (PyO3's default), so one table serves the process.
+/// The Python strings kept across reports (the names and keys never emptied, the values when
+/// full): the module refuses sub-interpreters (PyO3's default), so one table serves the process.
 #[derive(Default)]
 struct Names {
     /// Static names (address, length) → their interned string: the field and variant names of
@@ -41,36 +43,41 @@ struct Names {
     /// (`path`, `issuer`, `serial`…) are owned strings, but a small vocabulary of the library's.
     /// Bounded ([`MAX_KEYS`] keys of at most [`MAX_KEY_BYTES`]) whatever maps a report holds.
     keys: HashMap<Box<str>, Py<PyString>, BuildHasherDefault<WordHasher>>,
-    /// The strings of the report being converted, by the hash of their text → (where the text
-    /// is in `texts`, its length, the string): a report repeats its certificates' names, in
-    /// the chains and in the messages, and each is made once. Emptied after every report.
-    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
+    /// Value strings kept across reports, by the hash of their text → (where the text is in
+    /// `texts`, its length, the string). A report repeats its certificates' names, in the
+    /// chains and in the messages, and the next report of the same issuer repeats them again,
+    /// with the check names and most messages: each is made once and then shared (a `str` is
+    /// immutable, so sharing one between reports is invisible but to `is`). Bounded
+    /// ([`MAX_VALUES`] strings, [`MAX_VALUE_TEXT`] bytes of text): when full the table is
+    /// emptied and fills again with what the following reports hold.
+    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<KeptHash>>,
     /// The texts of `values`, end to end.
     texts: Vec<u8>,
 }
 
 impl Names {
-    /// Forgets the report's strings (keeping the tables' memory, unless a large report grew
-    /// them).
-    fn end_report(&mut self) {
+    /// The interned string of a static name (made and kept the first time).
+    fn static_name(&mut self, py: Python<'_>, text: &'static str) -> &Py<PyString> {
+        self.statics
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| PyString::intern(py, text).unbind())
+    }
+
+    /// Forgets the kept value strings.
+    fn forget_values(&mut self) {
         self.values.clear();
         self.texts.clear();
-        if self.texts.capacity() > 1 << 16 {
-            self.texts = Vec::new();
-        }
-        if self.values.capacity() > 1 << 12 {
-            self.values = HashMap::default();
-        }
     }
 }
 
 /// The most map keys [`Names::keys`] keeps, and the longest.
 const MAX_KEYS: usize = 2048;
 const MAX_KEY_BYTES: usize = 48;
-/// The strings [`Names::values`] shares within a report: from 20 bytes (the names and
-/// fingerprints that recur; a shorter string costs less to make than to look up) to 4 KiB.
-const MIN_VALUE_BYTES: usize = 20;
-const MAX_VALUE_BYTES: usize = 4096;
+/// The value strings [`Names::values`] keeps: at most this long (longer ones are rare and
+/// seldom recur), at most this many, and this many bytes of text in all.
+const MAX_VALUE_BYTES: usize = 1024;
+const MAX_VALUES: usize = 4096;
+const MAX_VALUE_TEXT: usize = 256 << 10;
 
 static NAMES: Mutex<Option<Names>> = Mutex::new(None);
 
@@ -91,9 +98,26 @@ impl Hasher for WordHasher {
             word.copy_from_slice(chunk);
             self.write_u64(u64::from_le_bytes(word));
         }
-        let mut last = [0; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.write_u64(u64::from_le_bytes(last));
+        // The bytes left: the text's last 8 (overlapping the words above) when it has that
+        // many, or read as two overlapping halves; the callers hash the length as well.
+        let rest = chunks.remainder().len();
+        if rest == 0 {
+            return;
+        }
+        let n = bytes.len();
+        let word = if n >= 8 {
+            let mut last = [0; 8];
+            last.copy_from_slice(&bytes[n - 8..]);
+            u64::from_le_bytes(last)
+        } else if n >= 4 {
+            let (mut low, mut high) = ([0; 4], [0; 4]);
+            low.copy_from_slice(&bytes[..4]);
+            high.copy_from_slice(&bytes[n - 4..]);
+            u64::from(u32::from_le_bytes(low)) | u64::from(u32::from_le_bytes(high)) << 32
+        } else {
+            u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16
+        };
+        self.write_u64(word);
     }
 
     fn write_u8(&mut self, byte: u8) {
@@ -106,6 +130,28 @@ impl Hasher for WordHasher {
 
     fn write_u64(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// The hasher of [`Names::values`], whose keys are already [`WordHasher`] hashes: kept as
+/// they are.
+#[derive(Default)]
+struct KeptHash(u64);
+
+impl Hasher for KeptHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed with it; anything else is folded in all the same.
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = self.0.rotate_left(8) ^ word;
     }
 }
 
@@ -123,16 +169,14 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
             NAMES.clear_poison();
             let mut guard = poisoned.into_inner();
             if let Some(names) = guard.as_mut() {
-                names.end_report();
+                names.forget_values();
             }
             guard
         }
         Err(TryLockError::WouldBlock) => return value.serialize(ToPy::new(py, None)),
     };
     let names = guard.get_or_insert_with(Names::default);
-    let made = value.serialize(ToPy::new(py, Some(&mut *names)));
-    names.end_report();
-    made
+    value.serialize(ToPy::new(py, Some(names)))
 }
 
 /// A conversion's failure: a Python error (out of memory), or a value JSON cannot hold (a map
@@ -195,14 +239,25 @@ impl<'a, 'py> ToPy<'a, 'py> {
 /// The interned Python string of a static name, from the table (made and kept the first time).
 fn name<'py>(py: Python<'py>, names: Option<&mut Names>, text: &'static str) -> Bound<'py, PyString> {
     match names {
-        Some(names) => names
-            .statics
-            .entry((text.as_ptr() as usize, text.len()))
-            .or_insert_with(|| PyString::intern(py, text).unbind())
-            .bind(py)
-            .clone(),
+        Some(names) => names.static_name(py, text).bind(py).clone(),
         None => PyString::new(py, text),
     }
+}
+
+/// Sets `dict[name] = value`, the key a static name from the table (borrowed: no reference
+/// taken and dropped).
+fn set_named<'py>(
+    dict: &Bound<'py, PyDict>,
+    names: Option<&mut Names>,
+    text: &'static str,
+    value: Bound<'py, PyAny>,
+) -> Result<()> {
+    let py = dict.py();
+    match names {
+        Some(names) => dict.set_item(names.static_name(py, text).bind(py), value)?,
+        None => dict.set_item(PyString::new(py, text), value)?,
+    }
+    Ok(())
 }
 
 /// The Python string of a map key, from the table when it is there or fits.
@@ -220,32 +275,32 @@ fn map_key<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound
     made
 }
 
-/// The Python string of a value: the one already made for the same text in this report, if
-/// any.
+/// The Python string of a value: the one kept for the same text, if any (made and kept
+/// otherwise, while the table has room).
 fn value_str<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
-    let Some(names) = names.filter(|_| (MIN_VALUE_BYTES..=MAX_VALUE_BYTES).contains(&text.len())) else {
+    let Some(names) = names.filter(|_| (1..=MAX_VALUE_BYTES).contains(&text.len())) else {
         return PyString::new(py, text);
     };
     let mut hasher = WordHasher::default();
     hasher.write(text.as_bytes());
     hasher.write_usize(text.len());
-    match names.values.entry(hasher.finish()) {
-        Entry::Occupied(seen) => {
-            let (start, len, made) = seen.get();
-            if names.texts.get(*start..*start + *len) == Some(text.as_bytes()) {
-                made.bind(py).clone()
-            } else {
-                // Another text with the same hash: made apart, not shared.
-                PyString::new(py, text)
-            }
+    let hash = hasher.finish();
+    if let Some((start, len, kept)) = names.values.get(&hash) {
+        if names.texts.get(*start..*start + *len) == Some(text.as_bytes()) {
+            return kept.bind(py).clone();
         }
-        Entry::Vacant(slot) => {
-            let made = PyString::new(py, text);
-            slot.insert((names.texts.len(), text.len(), made.clone().unbind()));
-            names.texts.extend_from_slice(text.as_bytes());
-            made
-        }
+        // Another text with the same hash: made apart, not kept.
+        return PyString::new(py, text);
     }
+    let made = PyString::new(py, text);
+    if names.values.len() >= MAX_VALUES || names.texts.len() + text.len() > MAX_VALUE_TEXT {
+        names.forget_values();
+    }
+    names
+        .values
+        .insert(hash, (names.texts.len(), text.len(), made.clone().unbind()));
+    names.texts.extend_from_slice(text.as_bytes());
+    made
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -371,7 +426,7 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         let ToPy { py, mut names, .. } = self;
         let value = value.serialize(ToPy::new(py, names.as_deref_mut()))?;
         let dict = PyDict::new(py);
-        dict.set_item(name(py, names, variant), value)?;
+        set_named(&dict, names, variant, value)?;
         Ok(dict.into_any())
     }
 
@@ -489,9 +544,7 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
-        self.dict
-            .set_item(name(self.py, self.names.as_deref_mut(), key), value)?;
-        Ok(())
+        set_named(&self.dict, self.names.as_deref_mut(), key, value)
     }
 
     fn end(self) -> Result<Self::Ok> {
@@ -563,7 +616,7 @@ impl<'py> Variant<Seq<'_, 'py>> {
         let Seq { names, items, .. } = self.inner;
         let list = PyList::new(py, items)?;
         let dict = PyDict::new(py);
-        dict.set_item(name(py, names, self.variant), list)?;
+        set_named(&dict, names, self.variant, list.into_any())?;
         Ok(dict.into_any())
     }
 }
@@ -592,7 +645,7 @@ impl<'py> ser::SerializeStructVariant for Variant<Struct<'_, 'py>> {
     fn end(self) -> Result<Self::Ok> {
         let Struct { py, names, dict } = self.inner;
         let outer = PyDict::new(py);
-        outer.set_item(name(py, names, self.variant), dict)?;
+        set_named(&outer, names, self.variant, dict.into_any())?;
         Ok(outer.into_any())
     }
 }
