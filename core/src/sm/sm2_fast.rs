@@ -38,6 +38,8 @@
 #[allow(unsafe_code)]
 mod adx;
 mod base;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod fe29;
 mod field;
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
@@ -59,7 +61,7 @@ use point::{Affine, Cached, Jacobian};
 type Fe = field::Fe64;
 /// The field representation the verification uses on this target.
 #[cfg(target_arch = "wasm32")]
-type Fe = field::Fe32;
+type Fe = fe29::Fe29;
 
 /// Group order n, little-endian 64-bit limbs.
 const N: [u64; 4] = [
