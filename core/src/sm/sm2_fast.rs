@@ -3,8 +3,9 @@
 //! Verification handles only public data (the key, the signature, the digest), so unlike
 //! signing it may branch and index tables on its inputs. This module computes s·G + t·P with
 //!
-//! - a dedicated Montgomery field for the SM2 prime (`field`: 4×64-bit limbs natively,
-//!   8×32-bit limbs on wasm32, where 64×64→128-bit products are not native);
+//! - a dedicated Montgomery field for the SM2 prime (`field`: 4×64-bit limbs natively;
+//!   `fe29` on wasm32, where 64×64→128-bit products are not native: 9×29-bit limbs whose
+//!   products sum into 64-bit columns without carries);
 //! - Jacobian coordinates with the a = −3 doubling;
 //! - a width-12 wNAF table of 1024 odd multiples of G in affine coordinates (64 KiB),
 //!   computed once per process on first use with a single batched inversion (no binary size,

@@ -25,7 +25,16 @@ const MASK: u32 = (1 << 29) - 1;
 const N: usize = 9;
 
 /// p in 32-bit words, little-endian.
-const P32: [u32; 8] = [0xffff_ffff, 0xffff_ffff, 0x0000_0000, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_fffe];
+const P32: [u32; 8] = [
+    0xffff_ffff,
+    0xffff_ffff,
+    0x0000_0000,
+    0xffff_ffff,
+    0xffff_ffff,
+    0xffff_ffff,
+    0xffff_ffff,
+    0xffff_fffe,
+];
 /// p in 29-bit limbs.
 const P: [u32; N] = from_words(&P32);
 /// R mod p = 2²⁶¹ mod p: 1 doubled 261 times modulo p.
