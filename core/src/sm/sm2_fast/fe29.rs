@@ -13,8 +13,9 @@
 //! by 21, 2²⁵⁶ limb 8 by 24). Nine rounds divide by 2²⁶¹, hence that R.
 //!
 //! Values are kept fully reduced (every limb < 2²⁹, the value < p), so the derived equality is
-//! equality in the field, as [`Field`] requires. Not constant-time in general (verification
-//! only handles public data); `select`, `or_masked` and the table scan are masked for signing.
+//! equality in the field, as [`Field`] requires. As in `Fe32`, the arithmetic has no branches
+//! on values (carries and the final subtraction of p are masks), and `select`, `or_masked`
+//! and the table scan are masked: signing's fixed-base comb runs on this type on wasm32.
 
 use super::field::Field;
 use super::point::Affine;
