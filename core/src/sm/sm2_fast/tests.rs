@@ -190,7 +190,7 @@ fn limb_layouts_29_and_32_agree() {
         assert_eq!(a29.mul_small(8).to_be_bytes(), a32.mul_small(8).to_be_bytes(), "8a");
         // Equality is equality in the field: the same value reached two ways compares equal.
         assert_eq!(a29.add(&b29).sub(&b29), a29);
-        assert_eq!(a29.mul(&b29) == b29.mul(&a29), true);
+        assert_eq!(a29.mul(&b29), b29.mul(&a29));
     }
 }
 
