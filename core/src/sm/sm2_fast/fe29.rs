@@ -179,12 +179,28 @@ fn half_limbs(a: &[u32; N]) -> [u32; N] {
     })
 }
 
+/// `$body` nine times, with `$i` = 0, 1, …, 8: the loops of the multiplication written out
+/// in the source, so that they are straight-line code with constant indices (the columns in
+/// locals) also where the crate is optimised for size (the verify-only WASM build, at
+/// opt-level "z", does not unroll loops).
+macro_rules! unroll9 {
+    ($i:ident => $body:expr) => {{
+        unroll9!(@ $i => $body; 0 1 2 3 4 5 6 7 8)
+    }};
+    (@ $i:ident => $body:expr; $($k:literal)*) => {{
+        $({
+            let $i: usize = $k;
+            $body;
+        })*
+    }};
+}
+
 /// Montgomery reduction of the product columns `t` (t[0..17], signed 64-bit, the value below
 /// p·2²⁶¹): t·2⁻²⁶¹ mod p, fully reduced.
 #[inline(always)]
 fn montgomery_reduce(t: &mut [i64; 2 * N]) -> [u32; N] {
     const M: i64 = MASK as i64;
-    for i in 0..N {
+    unroll9!(i => {
         // t + q·p = (t − q) + q·(p + 1); t[i] − q is a multiple of 2²⁹, carried up whole.
         let q = t[i] & M;
         t[i + 1] += t[i] >> 29;
@@ -192,15 +208,15 @@ fn montgomery_reduce(t: &mut [i64; 2 * N]) -> [u32; N] {
         t[i + 3] -= q << 9;
         t[i + 7] -= q << 21;
         t[i + 8] += q << 24;
-    }
+    });
     // (t + Q·p) / 2²⁶¹ < p + p²/2²⁶¹ < 2p: normalise, then subtract p once if needed.
     let mut r = [0u32; N];
     let mut carry = 0i64;
-    for i in 0..N {
+    unroll9!(i => {
         let v = t[N + i] + carry;
         r[i] = (v & M) as u32;
         carry = v >> 29;
-    }
+    });
     reduce_once(&r)
 }
 
@@ -210,11 +226,7 @@ fn mul_limbs(a: &[u32; N], b: &[u32; N]) -> [u32; N] {
     let a: [i64; N] = core::array::from_fn(|i| a[i] as i64);
     let b: [i64; N] = core::array::from_fn(|i| b[i] as i64);
     let mut t = [0i64; 2 * N];
-    for i in 0..N {
-        for j in 0..N {
-            t[i + j] += a[i] * b[j];
-        }
-    }
+    unroll9!(i => unroll9!(j => t[i + j] += a[i] * b[j]));
     montgomery_reduce(&mut t)
 }
 
@@ -223,13 +235,13 @@ fn mul_limbs(a: &[u32; N], b: &[u32; N]) -> [u32; N] {
 fn square_limbs(a: &[u32; N]) -> [u32; N] {
     let a: [i64; N] = core::array::from_fn(|i| a[i] as i64);
     let mut t = [0i64; 2 * N];
-    for i in 0..N {
+    unroll9!(i => {
         t[2 * i] += a[i] * a[i];
         let twice = 2 * a[i];
-        for j in (i + 1)..N {
+        unroll9!(j => if j > i {
             t[i + j] += twice * a[j];
-        }
-    }
+        });
+    });
     montgomery_reduce(&mut t)
 }
 
