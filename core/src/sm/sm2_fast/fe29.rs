@@ -217,6 +217,8 @@ fn montgomery_reduce(t: &mut [i64; 2 * N]) -> [u32; N] {
         r[i] = (v & M) as u32;
         carry = v >> 29;
     });
+    // Below 2p < 2²⁶¹: nothing carries out of the top limb.
+    debug_assert_eq!(carry, 0);
     reduce_once(&r)
 }
 
