@@ -3,8 +3,9 @@
 //! Verification handles only public data (the key, the signature, the digest), so unlike
 //! signing it may branch and index tables on its inputs. This module computes s·G + t·P with
 //!
-//! - a dedicated Montgomery field for the SM2 prime (`field`: 4×64-bit limbs natively,
-//!   8×32-bit limbs on wasm32, where 64×64→128-bit products are not native);
+//! - a dedicated Montgomery field for the SM2 prime (`field`: 4×64-bit limbs natively;
+//!   `fe29` on wasm32, where 64×64→128-bit products are not native: 9×29-bit limbs whose
+//!   products sum into 64-bit columns without carries);
 //! - Jacobian coordinates with the a = −3 doubling;
 //! - a width-12 wNAF table of 1024 odd multiples of G in affine coordinates (64 KiB),
 //!   computed once per process on first use with a single batched inversion (no binary size,
@@ -38,6 +39,8 @@
 #[allow(unsafe_code)]
 mod adx;
 mod base;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod fe29;
 mod field;
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
@@ -59,7 +62,7 @@ use point::{Affine, Cached, Jacobian};
 type Fe = field::Fe64;
 /// The field representation the verification uses on this target.
 #[cfg(target_arch = "wasm32")]
-type Fe = field::Fe32;
+type Fe = fe29::Fe29;
 
 /// Group order n, little-endian 64-bit limbs.
 const N: [u64; 4] = [

@@ -7,6 +7,7 @@ use sm2::elliptic_curve::ops::Reduce;
 use sm2::elliptic_curve::sec1::ToSec1Point;
 use sm2::{ProjectivePoint, Scalar};
 
+use super::fe29::Fe29;
 use super::field::{Fe32, Fe64, Field};
 use super::point::{self, Affine, Jacobian, WNAF_DIGITS};
 use super::*;
@@ -131,6 +132,11 @@ fn field_32_bit_limbs_match_bigint() {
 }
 
 #[test]
+fn field_29_bit_limbs_match_bigint() {
+    check_field::<Fe29>();
+}
+
+#[test]
 fn limb_layouts_agree() {
     let mut rng = Rng(42);
     for _ in 0..CASES {
@@ -139,6 +145,52 @@ fn limb_layouts_agree() {
         let (a32, b32) = (Fe32::from_be_bytes(&a).unwrap(), Fe32::from_be_bytes(&b).unwrap());
         assert_eq!(a64.mul(&b64).to_be_bytes(), a32.mul(&b32).to_be_bytes());
         assert_eq!(a64.sub(&b64).to_be_bytes(), a32.sub(&b32).to_be_bytes());
+    }
+}
+
+/// The 29-bit layout (wasm32) against the 32-bit one, every operation, on values whose
+/// 29-bit limbs are all at their maximum or zero as well as random ones and the edges.
+#[test]
+fn limb_layouts_29_and_32_agree() {
+    let mut rng = Rng(29);
+    let mut p_minus_1 = P_BE;
+    p_minus_1[31] -= 1;
+    let mut values = vec![[0u8; 32], p_minus_1, [0u8; 32]];
+    values[2][31] = 1;
+    // 2²⁵⁶ − 2²²⁴ − 1 (just below p's top), 2²⁵⁵, 2²⁶¹⁻²⁹·ᵏ − 1 patterns (runs of ones).
+    let mut below_top = [0xffu8; 32];
+    below_top[3] = 0xfe;
+    below_top[4..8].fill(0x00);
+    values.push(below_top);
+    let mut half = [0u8; 32];
+    half[0] = 0x80;
+    values.push(half);
+    for k in 1..9 {
+        let mut v = [0u8; 32];
+        let bits = 29 * k;
+        for bit in 0..bits.min(255) {
+            v[31 - bit / 8] |= 1 << (bit % 8);
+        }
+        values.push(v);
+    }
+    for _ in 0..CASES {
+        values.push(below_p(&mut rng));
+    }
+    for (i, a) in values.iter().enumerate() {
+        let b = &values[(i * 5 + 1) % values.len()];
+        let (a29, b29) = (Fe29::from_be_bytes(a).unwrap(), Fe29::from_be_bytes(b).unwrap());
+        let (a32, b32) = (Fe32::from_be_bytes(a).unwrap(), Fe32::from_be_bytes(b).unwrap());
+        assert_eq!(a29.to_be_bytes(), *a);
+        assert_eq!(a29.mul(&b29).to_be_bytes(), a32.mul(&b32).to_be_bytes(), "mul");
+        assert_eq!(a29.square().to_be_bytes(), a32.square().to_be_bytes(), "square");
+        assert_eq!(a29.add(&b29).to_be_bytes(), a32.add(&b32).to_be_bytes(), "add");
+        assert_eq!(a29.sub(&b29).to_be_bytes(), a32.sub(&b32).to_be_bytes(), "sub");
+        assert_eq!(a29.neg().to_be_bytes(), a32.neg().to_be_bytes(), "neg");
+        assert_eq!(a29.half().to_be_bytes(), a32.half().to_be_bytes(), "half");
+        assert_eq!(a29.mul_small(8).to_be_bytes(), a32.mul_small(8).to_be_bytes(), "8a");
+        // Equality is equality in the field: the same value reached two ways compares equal.
+        assert_eq!(a29.add(&b29).sub(&b29), a29);
+        assert_eq!(a29.mul(&b29), b29.mul(&a29));
     }
 }
 
@@ -246,6 +298,7 @@ fn check_odd_multiples<F: Field>() {
 fn odd_multiples_match_reference() {
     check_odd_multiples::<Fe64>();
     check_odd_multiples::<Fe32>();
+    check_odd_multiples::<Fe29>();
 }
 
 #[test]
@@ -256,6 +309,11 @@ fn double_scalar_multiplication_matches_reference_64() {
 #[test]
 fn double_scalar_multiplication_matches_reference_32() {
     check_double_scalar::<Fe32>();
+}
+
+#[test]
+fn double_scalar_multiplication_matches_reference_29() {
+    check_double_scalar::<Fe29>();
 }
 
 /// The verification's dispatched point arithmetic (on `adx::FeAdx`, checked for BMI2/ADX
@@ -377,6 +435,7 @@ fn interleaved_multiplication_matches_one_lane() {
     check_lanes::<Fe64, 4>();
     check_lanes::<Fe32, 2>();
     check_lanes::<Fe32, 4>();
+    check_lanes::<Fe29, 2>();
 }
 
 /// The interleaved doubling and additions on their own: every lane equals the one-lane
@@ -406,6 +465,8 @@ fn infinity_in_and_out_of_the_chain() {
         let got = point::mul_g_add_mul_p::<Fe64>(&s, &affine_of(&key), &t);
         assert!(got.is_infinity());
         let got = point::mul_g_add_mul_p::<Fe32>(&s, &affine_of(&key), &t);
+        assert!(got.is_infinity());
+        let got = point::mul_g_add_mul_p::<Fe29>(&s, &affine_of(&key), &t);
         assert!(got.is_infinity());
     }
     let split = |key: &ProjectivePoint| point::split_tables::<Fe64>(&affine_of(key), 8);
@@ -507,6 +568,12 @@ fn x1_at_or_above_n_uses_the_second_candidate() {
     let mul32 = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, &table32, t);
     assert_eq!(verify_with(&e, &r, &s, mul32), Ok(()));
     assert_eq!(verify_with(&e2, &r, &s, mul32), Err(FastVerifyError::Mismatch));
+    // And the 29-bit layout (wasm32).
+    let key29: Affine<Fe29> = affine_from_bytes(&key.x.to_be_bytes(), &key.y.to_be_bytes()).unwrap();
+    let table29 = point::variable_point_table(&key29);
+    let mul29 = |s: &[u64; 4], t: &[u64; 4]| point::mul_g_add_mul_table(s, &table29, t);
+    assert_eq!(verify_with(&e, &r, &s, mul29), Ok(()));
+    assert_eq!(verify_with(&e2, &r, &s, mul29), Err(FastVerifyError::Mismatch));
 }
 
 #[test]
@@ -654,6 +721,7 @@ fn base_multiplication_in_batches_matches_one_by_one() {
     check_base_batch_with(super::mul_base_x_many);
     check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe64>(&limbs_of(ks), out));
     check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe32>(&limbs_of(ks), out));
+    check_base_batch_with(|ks, out| super::base::mul_base_x_many::<Fe29>(&limbs_of(ks), out));
 }
 
 /// Montgomery's trick (`base::invert_all`) against one inversion per value, for every length
@@ -686,6 +754,7 @@ fn check_invert_all<F: Field>() {
 fn inversion_of_the_product_inverts_each() {
     check_invert_all::<Fe64>();
     check_invert_all::<Fe32>();
+    check_invert_all::<Fe29>();
 }
 
 #[test]
@@ -703,6 +772,11 @@ fn base_multiplication_matches_reference_dispatched() {
 #[test]
 fn base_multiplication_matches_reference_32() {
     check_base_multiplication::<Fe32>();
+}
+
+#[test]
+fn base_multiplication_matches_reference_29() {
+    check_base_multiplication::<Fe29>();
 }
 
 /// `verify_batch` (on the 8-lane AVX-512 IFMA kernel where this CPU has one) gives every
@@ -806,6 +880,7 @@ fn check_lookup<F: Field>() {
 fn lookup_reads_the_indexed_entry() {
     check_lookup::<Fe64>();
     check_lookup::<Fe32>();
+    check_lookup::<Fe29>();
     #[cfg(target_arch = "x86_64")]
     {
         assert!(super::adx::lookup_matches_fe64());
@@ -843,4 +918,5 @@ fn check_invert<F: Field>() {
 fn inversion_chain_inverts() {
     check_invert::<Fe64>();
     check_invert::<Fe32>();
+    check_invert::<Fe29>();
 }
