@@ -2,12 +2,11 @@
 //! (R = 2²⁵⁶), for the variable-time verification path.
 //!
 //! One macro writes the implementation twice: with four 64-bit limbs and `u128` products
-//! (native targets) and with eight 32-bit limbs and `u64` products (`Fe32`: wasm32 has no
-//! 64×64→128-bit multiply and would call a library routine for every `u128` product). Both
-//! are compiled for the tests on every target and checked against each other and against an
-//! independent big-integer implementation. The verification on wasm32 runs on
-//! [`super::fe29::Fe29`] (nine 29-bit limbs, about 1.5× fewer instructions per verification
-//! than `Fe32` in V8), which the tests hold to `Fe32` and the big integers.
+//! (native targets) and, for the tests only, with eight 32-bit limbs and `u64` products
+//! (`Fe32`, the 32-bit reference of wasm32's [`super::fe29::Fe29`]: wasm32 has no
+//! 64×64→128-bit multiply, and Fe29's nine 29-bit limbs take about 1.5× fewer instructions per
+//! verification in V8 than Fe32 did). The tests check the layouts against each other and
+//! against an independent big-integer implementation on every target.
 //!
 //! The lowest limb of p is all ones in both layouts, so −p⁻¹ mod 2^limb = 1 and each
 //! Montgomery reduction step multiplies by the current low limb itself.
@@ -23,8 +22,9 @@ use super::point::Affine;
 #[cfg(target_arch = "x86_64")]
 use super::adx as accel;
 
-/// No accelerated 64-bit arithmetic on this architecture.
-#[cfg(not(target_arch = "x86_64"))]
+/// No accelerated 64-bit arithmetic on this architecture (wasm32 compiles the 64-bit layout for
+/// the tests only).
+#[cfg(all(not(target_arch = "x86_64"), any(test, not(target_arch = "wasm32"))))]
 mod accel {
     #[inline(always)]
     pub(crate) fn mul(_: &[u64; 4], _: &[u64; 4]) -> Option<[u64; 4]> {
@@ -185,6 +185,7 @@ pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
+#[cfg(any(test, not(target_arch = "wasm32")))]
 macro_rules! montgomery_field {
     ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $accel_neg_if:path, $accel_half:path, $invert_plain:path) => {
         $(#[$meta])*
@@ -604,7 +605,7 @@ montgomery_field!(
     safegcd_invert_64
 );
 
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 montgomery_field!(
     /// An element of the SM2 field, eight 32-bit limbs (the tests' 32-bit reference for
     /// `Fe29`, which wasm32 verifies with).
@@ -633,21 +634,21 @@ pub(super) fn safegcd_invert_64(a: &[u64; 4]) -> Option<[u64; 4]> {
 }
 
 /// The 32-bit layout (wasm32) keeps Fermat's inversion.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_invert_plain_32(_: &[u32; 8]) -> Option<[u32; 8]> {
     None
 }
 
 /// The 32-bit layout has no accelerated multiplication.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_mul(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
     None
 }
 
 /// The 32-bit layout has no accelerated squaring.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_square(_: &[u32; 8]) -> Option<[u32; 8]> {
     None
@@ -665,7 +666,7 @@ fn mul_small_64(a: &[u64; 4], k: u32) -> Option<[u64; 4]> {
 }
 
 /// The 32-bit layout has no accelerated multiplication by a small constant.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
     None
@@ -674,6 +675,7 @@ fn no_accel_mul_small(_: &[u32; 8], _: u32) -> Option<[u32; 8]> {
 /// No accelerated conditional negation: the masked select of the negation (the 64-bit
 /// layout's only signing use is the fallback without BMI2/ADX; `adx::FeAdx` has one).
 #[inline(always)]
+#[cfg(any(test, not(target_arch = "wasm32")))]
 fn no_accel_neg_if<L, const N: usize>(_: &[L; N], _: bool) -> Option<[L; N]> {
     None
 }
@@ -681,32 +683,34 @@ fn no_accel_neg_if<L, const N: usize>(_: &[L; N], _: bool) -> Option<[L; N]> {
 /// No accelerated halving: the portable one (the doubling on `Fe64` runs only without
 /// BMI2/ADX; `adx::FeAdx` has one).
 #[inline(always)]
+#[cfg(any(test, not(target_arch = "wasm32")))]
 fn no_accel_half<L, const N: usize>(_: &[L; N]) -> Option<[L; N]> {
     None
 }
 
 /// The 32-bit layout has no accelerated table read.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_lookup(_: &[Affine<Fe32>], _: u32) -> Option<[u32; 16]> {
     None
 }
 
 /// The 32-bit layout has no accelerated addition.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_add(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
     None
 }
 
 /// The 32-bit layout has no accelerated subtraction.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn no_accel_sub(_: &[u32; 8], _: &[u32; 8]) -> Option<[u32; 8]> {
     None
 }
 
 /// a − b for little-endian limb arrays with a ≥ b.
+#[cfg(any(test, not(target_arch = "wasm32")))]
 macro_rules! sub_exact {
     ($a:expr, $b:expr, $limb:ty) => {{
         let (a, b) = ($a, $b);
@@ -732,7 +736,7 @@ pub(super) fn reduction_multiple_64(m: u64) -> [u64; 4] {
 
 /// m·(p + 1)/2³² = m·(2²²⁴ − 2¹⁹² − 2⁶⁴ + 2³²), in 32-bit limbs: +m at limbs 1 and 7, −m at
 /// limbs 2 and 6.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(test)]
 #[inline(always)]
 fn reduction_multiple_32(m: u32) -> [u32; 8] {
     sub_exact!([0, m, 0, 0, 0, 0, 0, m], [0, 0, m, 0, 0, 0, m, 0], u32)

@@ -55,6 +55,7 @@ impl<F: Field> Affine<F> {
 
     /// The same point in another field type (`f` moves one coordinate).
     #[inline(always)]
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // For the x86-64 assembly paths.
     pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Affine<G> {
         Affine {
             x: f(&self.x),
@@ -91,6 +92,7 @@ impl<F: Field> Jacobian<F> {
 
     /// The same point in another field type (`f` moves one coordinate).
     #[inline(always)]
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // For the x86-64 assembly paths.
     pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Jacobian<G> {
         Jacobian {
             x: f(&self.x),
@@ -399,6 +401,7 @@ impl<F: Field> Cached<F> {
 
     /// The same point in another field type (`f` moves one coordinate).
     #[inline(always)]
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // For the x86-64 assembly paths.
     pub(crate) fn map<G>(&self, f: impl Fn(&F) -> G) -> Cached<G> {
         Cached {
             x: f(&self.x),
