@@ -229,8 +229,14 @@ mod tests {
     #[test]
     fn standard_examples_by_both_paths() {
         for (message, digest) in [
-            (b"abc".to_vec(), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),
-            (b"abcd".repeat(16), "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"),
+            (
+                b"abc".to_vec(),
+                "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+            ),
+            (
+                b"abcd".repeat(16),
+                "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732",
+            ),
         ] {
             assert_eq!(hex::encode(sm3_reference(&message)), digest);
             let mut h = Sm3Hasher::default();
