@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn equals_the_crate_for_random_lengths_and_splits() {
-        let mut next = pseudo_random(0x5eed_0f_5e3);
+        let mut next = pseudo_random(0x0005_eed0_f5e3);
         let data: Vec<u8> = (0..(1 << 20) + 64).map(|_| next() as u8).collect();
         for _ in 0..40 {
             let len = (next() % (1 << 20) as u64) as usize;
