@@ -4,7 +4,8 @@
 //! OpenSSL's `speed` on the same machine and prints the ratios. Benchmark ids (and so the
 //! directories under `target/criterion/`) are part of that script's interface:
 //!
-//! - `sm3/16KiB`, `sm3/8MiB`: one-shot SM3, throughput in bytes;
+//! - `sm3/16KiB`, `sm3/8MiB`: one-shot SM3, throughput in bytes; `sm3/16KiB_crate`,
+//!   `sm3/8MiB_crate`: the same by the `sm3` crate (the portable path) for comparison;
 //! - `sm3_multi/8x4KiB_one_by_one`, `sm3_multi/8x4KiB_multi`: eight 4 KiB messages hashed one
 //!   after the other, and together by `sm3_multi::sm3_many` (aggregate throughput in bytes);
 //!   `sm3_multi/einvoice_files_*`: the same for the sizes of the corpus e-invoice's files;
@@ -42,7 +43,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use yinjian::sm::sm2::{
     verify_batch, PrivateKey, SignatureEncoding, Sm2Signature, Sm2Signer, Sm2Verifier, DEFAULT_DISTID,
 };
-use yinjian::sm::sm3::{sm3, Sm3Digest};
+use yinjian::sm::sm3::{sm3, sm3_reference, Sm3Digest};
 use yinjian::sm::sm3_multi::sm3_many;
 
 /// Message size of the SM2 benches: OpenSSL's `speed sm2` signs and verifies 20 bytes
@@ -65,6 +66,8 @@ fn bench_sm3(c: &mut Criterion) {
             group.sampling_mode(criterion::SamplingMode::Flat);
         }
         group.bench_function(name, |b| b.iter(|| sm3(black_box(&data))));
+        // The portable path (the `sm3` crate) on the same input, for the x86-64 path's gain.
+        group.bench_function(format!("{name}_crate"), |b| b.iter(|| sm3_reference(black_box(&data))));
     }
     group.finish();
 }

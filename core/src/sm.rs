@@ -19,7 +19,7 @@
 pub mod sm2;
 pub mod sm2_fast;
 pub mod sm3;
-// One of the three modules with `unsafe` (with sm2_fast::{adx, ifma}): a call of its
-// AVX2-compiled function after run-time detection.
+// One of the four modules with `unsafe` (with sm2_fast::{adx, ifma} and sm3::x86): a call of
+// its AVX2-compiled function after run-time detection.
 #[allow(unsafe_code)]
 pub mod sm3_multi;
