@@ -11,7 +11,9 @@
 //! - 8: replace r by n − s (t = 0) and 32: replace s by n − 1 or n (bit 64 picks).
 //!
 //! Every input also checks the field arithmetic's two paths (x86-64 MULX/ADX assembly where
-//! the CPU has it, portable) on k and e as field values (reduced below p first), signing's
+//! the CPU has it, portable) on k and e as field values (reduced below p first), wasm32's
+//! field (nine 29-bit limbs) against the 64-bit one (multiplication, squaring, addition,
+//! subtraction, halving, inversion), signing's
 //! divsteps inversion against Fermat's on k, and, when
 //! there is a signer, the fast constant-time signing with the RFC 6979 nonce against the `sm2`
 //! crate's (the same signature), the keyed-nonce signature (`sign_digest`) on both
@@ -30,10 +32,13 @@ use common::{bytes32, limbs};
 
 fn check_field(a: &[u8; 32], b: &[u8; 32]) {
     use yinjian::sm::sm2_fast::internals::{
-        invert_divsteps, invert_fermat, mul_accelerated, mul_portable, square_accelerated, square_portable,
+        field_ops_29_and_64, invert_divsteps, invert_fermat, mul_accelerated, mul_portable, square_accelerated,
+        square_portable,
     };
     let (a, b) = (limbs(a), limbs(b));
     assert_eq!(invert_divsteps(&a), invert_fermat(&a), "invert {a:x?}");
+    let (ops29, ops64) = field_ops_29_and_64(&a, &b);
+    assert_eq!(ops29, ops64, "wasm32's 29-bit field against the 64-bit one, {a:x?} {b:x?}");
     if let Some(product) = mul_accelerated(&a, &b) {
         assert_eq!(product, mul_portable(&a, &b), "mul {a:x?} {b:x?}");
     }

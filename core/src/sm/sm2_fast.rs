@@ -39,7 +39,8 @@
 #[allow(unsafe_code)]
 mod adx;
 mod base;
-#[cfg(any(test, target_arch = "wasm32"))]
+// wasm32's field; compiled everywhere so that the tests and the differential fuzz target
+// (through `internals`) hold it to the 64-bit one.
 mod fe29;
 mod field;
 #[cfg(target_arch = "x86_64")]
@@ -599,5 +600,19 @@ pub mod internals {
             let _ = a;
             None
         };
+    }
+
+    /// a·b, a², a + b, a − b, a/2 and a⁻¹ (0 for 0) modulo p, as big-endian values, on the
+    /// field layout `F` (inputs reduced below p first).
+    fn field_ops<F: super::field::Field>(a: &[u64; 4], b: &[u64; 4]) -> [[u8; 32]; 6] {
+        let value = |x: &[u64; 4]| F::from_be_bytes(&super::be_from_limbs(&reduced(x))).unwrap_or(F::ZERO);
+        let (a, b) = (value(a), value(b));
+        [a.mul(&b), a.square(), a.add(&b), a.sub(&b), a.half(), a.invert()].map(|x| x.to_be_bytes())
+    }
+
+    /// [`field_ops`] on wasm32's field (nine 29-bit limbs) and on the 64-bit portable one, for
+    /// the differential fuzz target: the two results must be equal.
+    pub fn field_ops_29_and_64(a: &[u64; 4], b: &[u64; 4]) -> ([[u8; 32]; 6], [[u8; 32]; 6]) {
+        (field_ops::<super::fe29::Fe29>(a, b), field_ops::<Fe64>(a, b))
     }
 }
