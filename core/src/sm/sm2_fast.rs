@@ -610,7 +610,7 @@ pub mod internals {
         [a.mul(&b), a.square(), a.add(&b), a.sub(&b), a.half(), a.invert()].map(|x| x.to_be_bytes())
     }
 
-    /// [`field_ops`] on wasm32's field (nine 29-bit limbs) and on the 64-bit portable one, for
+    /// `field_ops` on wasm32's field (nine 29-bit limbs) and on the 64-bit portable one, for
     /// the differential fuzz target: the two results must be equal.
     pub fn field_ops_29_and_64(a: &[u64; 4], b: &[u64; 4]) -> ([[u8; 32]; 6], [[u8; 32]; 6]) {
         (field_ops::<super::fe29::Fe29>(a, b), field_ops::<Fe64>(a, b))
