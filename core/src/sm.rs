@@ -18,6 +18,37 @@
 
 pub mod sm2;
 pub mod sm2_fast;
+
+/// A CPU check made once per process, then read from a cache: how the x86-64 modules
+/// (`sm2_fast::{adx, ifma}`, `sm3::x86`) choose their code at run time.
+#[cfg(target_arch = "x86_64")]
+pub(crate) struct CpuCheck(std::sync::atomic::AtomicU8);
+
+#[cfg(target_arch = "x86_64")]
+impl CpuCheck {
+    /// Not yet checked (0; then 1 for absent, 2 for present).
+    pub(crate) const fn new() -> CpuCheck {
+        CpuCheck(std::sync::atomic::AtomicU8::new(0))
+    }
+
+    /// `detect()`'s answer, asked the first time only.
+    #[inline(always)]
+    pub(crate) fn get(&self, detect: impl FnOnce() -> bool) -> bool {
+        match self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            2 => true,
+            1 => false,
+            _ => self.first(detect),
+        }
+    }
+
+    #[cold]
+    fn first(&self, detect: impl FnOnce() -> bool) -> bool {
+        let yes = detect();
+        self.0
+            .store(if yes { 2 } else { 1 }, std::sync::atomic::Ordering::Relaxed);
+        yes
+    }
+}
 pub mod sm3;
 // One of the four modules with `unsafe` (with sm2_fast::{adx, ifma} and sm3::x86): a call of
 // its AVX2-compiled function after run-time detection.

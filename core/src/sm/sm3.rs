@@ -24,9 +24,9 @@ pub const STREAM_CHUNK: usize = 64 * 1024;
 /// An SM3 digest.
 pub type Sm3Digest = [u8; DIGEST_LEN];
 
-/// The initial chaining value (GB/T 32905 §4.1).
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-const IV: [u32; 8] = [
+/// The initial chaining value (GB/T 32905 §4.1), for our own compressions (`x86` and
+/// `sm3_multi`).
+pub(crate) const IV: [u32; 8] = [
     0x7380_166f,
     0x4914_b2b9,
     0x1724_42d7,
@@ -49,8 +49,8 @@ const fn round_constants() -> [u32; 64] {
     t
 }
 
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-const T: [u32; 64] = round_constants();
+/// `T_j <<< (j mod 32)` for j in 0..64.
+pub(crate) const T: [u32; 64] = round_constants();
 
 /// SM3 of `data`.
 pub fn sm3(data: &[u8]) -> Sm3Digest {

@@ -20,7 +20,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
-use super::sm3::{Sm3Digest, DIGEST_LEN};
+use super::sm3::{Sm3Digest, DIGEST_LEN, IV, T};
 
 /// Messages hashed at once.
 pub const LANES: usize = 8;
@@ -29,31 +29,6 @@ pub const LANES: usize = 8;
 pub const MIN_MESSAGES: usize = 3;
 
 type Lane = [u32; LANES];
-
-const IV: [u32; 8] = [
-    0x7380_166f,
-    0x4914_b2b9,
-    0x1724_42d7,
-    0xda8a_0600,
-    0xa96f_30bc,
-    0x1631_38aa,
-    0xe38d_ee4d,
-    0xb0fb_0e4e,
-];
-
-/// The round constants rotated by the round number, `T_j <<< (j mod 32)`.
-const fn round_constants() -> [u32; 64] {
-    let mut t = [0u32; 64];
-    let mut j = 0;
-    while j < 64 {
-        let base: u32 = if j < 16 { 0x79cc_4519 } else { 0x7a87_9d8a };
-        t[j] = base.rotate_left((j % 32) as u32);
-        j += 1;
-    }
-    t
-}
-
-const T: [u32; 64] = round_constants();
 
 #[inline(always)]
 fn map(a: Lane, f: impl Fn(u32) -> u32) -> Lane {

@@ -30,31 +30,19 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use crate::sm::CpuCheck;
 
 use super::field::{fermat_invert, reduction_multiple_64, safegcd_invert_64, small_multiple_by_additions};
 use super::field::{montgomery_field, Fe64, Field};
 use super::point::{self, Affine, Cached, Jacobian, P_TABLE_LEN, SPLIT_PARTS};
 use super::P_SPLIT_LEN;
 
-/// 0: not yet detected, 1: absent, 2: present.
-static DETECTED: AtomicU8 = AtomicU8::new(0);
+static BMI2_ADX: CpuCheck = CpuCheck::new();
 
 /// Whether this CPU has BMI2 and ADX (detected once, then cached).
 #[inline(always)]
 pub(crate) fn available() -> bool {
-    match DETECTED.load(Ordering::Relaxed) {
-        2 => true,
-        1 => false,
-        _ => detect(),
-    }
-}
-
-#[cold]
-fn detect() -> bool {
-    let yes = std::is_x86_feature_detected!("bmi2") && (std::is_x86_feature_detected!("adx") || assume_adx());
-    DETECTED.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-    yes
+    BMI2_ADX.get(|| std::is_x86_feature_detected!("bmi2") && (std::is_x86_feature_detected!("adx") || assume_adx()))
 }
 
 /// Whether to take ADX as present without CPUID's word: only in a build made with
@@ -358,21 +346,12 @@ pub(crate) fn opaque(mut x: u64) -> u64 {
     x
 }
 
-/// 0: not yet detected, 1: absent, 2: present.
-static AVX2: AtomicU8 = AtomicU8::new(0);
+static AVX2: CpuCheck = CpuCheck::new();
 
 /// Whether this CPU has AVX2 (detected once, then cached).
 #[inline(always)]
 fn avx2() -> bool {
-    match AVX2.load(Ordering::Relaxed) {
-        2 => true,
-        1 => false,
-        _ => {
-            let yes = std::is_x86_feature_detected!("avx2");
-            AVX2.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-            yes
-        }
-    }
+    AVX2.get(|| std::is_x86_feature_detected!("avx2"))
 }
 
 /// A table row the AVX2 table read may walk as 64 bytes, x's four limbs then y's: only the

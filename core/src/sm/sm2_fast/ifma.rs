@@ -33,8 +33,8 @@
 // Limb i of several values at once is the natural loop here (and the one that unrolls).
 #![allow(clippy::needless_range_loop)]
 
+use crate::sm::CpuCheck;
 use core::arch::x86_64::*;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 use super::field::Field;
@@ -90,20 +90,11 @@ const DIGITS_G: usize = 37;
 /// G's table entries.
 const TABLE_G: usize = 1 << (W_G - 1);
 
-/// 0: not yet detected, 1: absent, 2: present.
-static DETECTED: AtomicU8 = AtomicU8::new(0);
+static IFMA: CpuCheck = CpuCheck::new();
 
 /// Whether this CPU has AVX-512F and AVX-512 IFMA (detected once, then cached).
 pub(crate) fn available() -> bool {
-    match DETECTED.load(Ordering::Relaxed) {
-        2 => true,
-        1 => false,
-        _ => {
-            let yes = std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512ifma");
-            DETECTED.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-            yes
-        }
-    }
+    IFMA.get(|| std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512ifma"))
 }
 
 /// Eight field elements, limb i of every lane in vector i (52-bit limbs, value below 2p,

@@ -29,31 +29,21 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+use crate::sm::CpuCheck;
 use core::arch::x86_64::*;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::{Sm3Digest, DIGEST_LEN, IV, T};
 
-/// 0: not yet detected, 1: absent, 2: present.
-static DETECTED: AtomicU8 = AtomicU8::new(0);
+static AVX2_BMI: CpuCheck = CpuCheck::new();
 
 /// Whether this CPU has AVX2, BMI1 and BMI2 (detected once, then cached).
 #[inline(always)]
 pub(super) fn available() -> bool {
-    match DETECTED.load(Ordering::Relaxed) {
-        2 => true,
-        1 => false,
-        _ => detect(),
-    }
-}
-
-#[cold]
-fn detect() -> bool {
-    let yes = std::is_x86_feature_detected!("avx2")
-        && std::is_x86_feature_detected!("bmi1")
-        && std::is_x86_feature_detected!("bmi2");
-    DETECTED.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-    yes
+    AVX2_BMI.get(|| {
+        std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("bmi1")
+            && std::is_x86_feature_detected!("bmi2")
+    })
 }
 
 /// Compresses `blocks` into `state`; `None` (nothing done) on a CPU without the features.
