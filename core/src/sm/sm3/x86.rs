@@ -24,8 +24,8 @@
 //! with.
 //!
 //! `unsafe` here: the unaligned loads of a block and the aligned stores into the word array
-//! (raw-pointer intrinsics), and the one call of the `target_feature` function, made only after
-//! [`available`] saw the features.
+//! (raw-pointer intrinsics), and the one call of the `target_feature` function, from a
+//! [`Hasher`], which is made only after [`available`] saw the features.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -44,18 +44,6 @@ pub(super) fn available() -> bool {
             && std::is_x86_feature_detected!("bmi1")
             && std::is_x86_feature_detected!("bmi2")
     })
-}
-
-/// Compresses `blocks` into `state`; `None` (nothing done) on a CPU without the features.
-#[inline]
-fn compress(state: &mut [u32; 8], blocks: &[[u8; 64]]) -> Option<()> {
-    if !available() {
-        return None;
-    }
-    // SAFETY: `available` has seen AVX2, BMI1 and BMI2 on this CPU, all that
-    // `compress_avx2_bmi2` is compiled for.
-    unsafe { compress_avx2_bmi2(state, blocks) };
-    Some(())
 }
 
 #[inline(always)]
@@ -250,7 +238,7 @@ fn compress_avx2_bmi2(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
     *state = [a, b, c, d, e, f, g, h];
 }
 
-/// Streaming SM3 over [`compress`]: the chaining value, a partial block and the count of
+/// Streaming SM3 over `compress_avx2_bmi2`: the chaining value, a partial block and the count of
 /// bytes absorbed. Made only where [`available`] holds.
 #[derive(Clone)]
 pub(super) struct Hasher {
@@ -272,9 +260,9 @@ impl Hasher {
     }
 
     fn compress(&mut self, blocks: &[[u8; 64]]) {
-        // A `Hasher` exists only where `available` held, so this always compresses.
-        let done = compress(&mut self.state, blocks);
-        debug_assert!(done.is_some());
+        // SAFETY: a `Hasher` is made only where `available` saw AVX2, BMI1 and BMI2 on this
+        // CPU, all that `compress_avx2_bmi2` is compiled for.
+        unsafe { compress_avx2_bmi2(&mut self.state, blocks) };
     }
 
     pub(super) fn update(&mut self, mut data: &[u8]) {
