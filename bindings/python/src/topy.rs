@@ -50,7 +50,7 @@ struct Names {
     /// immutable, so sharing one between reports is invisible but to `is`). Bounded
     /// ([`MAX_VALUES`] strings, [`MAX_VALUE_TEXT`] bytes of text): when full the table is
     /// emptied and fills again with what the following reports hold.
-    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<KeptHash>>,
+    values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
     /// The texts of `values`, end to end.
     texts: Vec<u8>,
 }
@@ -130,28 +130,6 @@ impl Hasher for WordHasher {
 
     fn write_u64(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// The hasher of [`Names::values`], whose keys are already [`WordHasher`] hashes: kept as
-/// they are.
-#[derive(Default)]
-struct KeptHash(u64);
-
-impl Hasher for KeptHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are hashed with it; anything else is folded in all the same.
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = self.0.rotate_left(8) ^ word;
     }
 }
 
