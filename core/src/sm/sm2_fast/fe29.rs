@@ -328,18 +328,5 @@ impl Field for Fe29 {
         Fe29(half_limbs(&self.0))
     }
 
-    fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
-        static TABLE: std::sync::OnceLock<Vec<[Affine<Fe29>; super::base::PER_WINDOW]>> = std::sync::OnceLock::new();
-        TABLE.get_or_init(super::base::build_table::<Fe29>)
-    }
-
-    fn generator_split_tables() -> &'static [Vec<Affine<Self>>] {
-        static TABLES: std::sync::OnceLock<Vec<Vec<Affine<Fe29>>>> = std::sync::OnceLock::new();
-        TABLES.get_or_init(super::point::generator_split_tables::<Fe29>)
-    }
-
-    fn generator_table() -> &'static [Affine<Self>] {
-        static TABLE: std::sync::OnceLock<Vec<Affine<Fe29>>> = std::sync::OnceLock::new();
-        TABLE.get_or_init(super::point::generator_odd_multiples::<Fe29>)
-    }
+    super::field::generator_tables!(Fe29);
 }

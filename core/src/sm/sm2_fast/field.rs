@@ -185,6 +185,31 @@ pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
 /// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
 /// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
 /// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
+/// The `Field` methods of a field type `$name` that hand out G's tables, each built once per
+/// process on first use (a `static` per type and table).
+macro_rules! generator_tables {
+    ($name:ty) => {
+        fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
+            static TABLE: std::sync::OnceLock<Vec<[Affine<$name>; super::base::PER_WINDOW]>> =
+                std::sync::OnceLock::new();
+            TABLE.get_or_init(super::base::build_table::<$name>)
+        }
+
+        fn generator_split_tables() -> &'static [Vec<Affine<Self>>] {
+            static TABLES: std::sync::OnceLock<Vec<Vec<Affine<$name>>>> = std::sync::OnceLock::new();
+            TABLES.get_or_init(super::point::generator_split_tables::<$name>)
+        }
+
+        fn generator_table() -> &'static [Affine<Self>] {
+            static TABLE: std::sync::OnceLock<Vec<Affine<$name>>> = std::sync::OnceLock::new();
+            TABLE.get_or_init(super::point::generator_odd_multiples::<$name>)
+        }
+    };
+}
+
+/// For `montgomery_field!` (in this module and in `adx`) and for `fe29::Fe29`.
+pub(super) use generator_tables;
+
 #[cfg(any(test, not(target_arch = "wasm32")))]
 macro_rules! montgomery_field {
     ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $accel_neg_if:path, $accel_half:path, $invert_plain:path) => {
@@ -562,21 +587,7 @@ macro_rules! montgomery_field {
                 Affine { x: $name(x), y: $name(y) }
             }
 
-            fn base_table() -> &'static [[Affine<Self>; super::base::PER_WINDOW]] {
-                static TABLE: std::sync::OnceLock<Vec<[Affine<$name>; super::base::PER_WINDOW]>> =
-                    std::sync::OnceLock::new();
-                TABLE.get_or_init(super::base::build_table::<$name>)
-            }
-
-            fn generator_split_tables() -> &'static [Vec<Affine<Self>>] {
-                static TABLES: std::sync::OnceLock<Vec<Vec<Affine<$name>>>> = std::sync::OnceLock::new();
-                TABLES.get_or_init(super::point::generator_split_tables::<$name>)
-            }
-
-            fn generator_table() -> &'static [Affine<Self>] {
-                static TABLE: std::sync::OnceLock<Vec<Affine<$name>>> = std::sync::OnceLock::new();
-                TABLE.get_or_init(super::point::generator_odd_multiples::<$name>)
-            }
+            super::field::generator_tables!($name);
         }
     };
 }
