@@ -525,17 +525,20 @@ fn verify(verifier: &Verifier, budget: &Budget, job: Job) -> Done {
         Err(why) => (BatchRecord::unreadable(job.path.clone(), why), 0),
     };
     budget.free_bytes(bytes);
-    // The library call every face makes per file: the record and its line (the Python
-    // package's `batch_record` returns the same line).
+    // The library call every face makes per file: the record, its line and the record freed
+    // (the Python package's `batch_record` returns the same line and frees the same record).
     let mut line = record.to_json_line();
+    let (status, reason, path) = (record.status, record.reason, record.path);
+    let invoice_key = record.invoice.and_then(|i| i.key);
+    drop(record.report);
     let took = start.elapsed();
     line.push('\n');
     Done {
         seq: job.seq,
-        status: record.status,
-        reason: record.reason,
-        invoice_key: record.invoice.and_then(|i| i.key),
-        path: record.path,
+        status,
+        reason,
+        invoice_key,
+        path,
         line,
         bytes,
         took,
@@ -550,8 +553,8 @@ struct Tally {
     reasons: BTreeMap<String, u64>,
     slowest: Vec<(Duration, String)>,
     verified: u64,
-    /// Time spent in the library call (`BatchRecord::verify` and its JSON line, as the Python
-    /// package's `batch_record` makes it), summed over the files.
+    /// Time spent in the library call (`BatchRecord::verify`, its JSON line and the record
+    /// freed, as the Python package's `batch_record` makes it), summed over the files.
     verifying: Duration,
     bytes: u64,
     kept: u64,
