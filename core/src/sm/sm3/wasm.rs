@@ -1,20 +1,29 @@
 //! SM3's compression for wasm32, with the message expansion in `simd128` vectors.
 //!
-//! The design of the x86-64 path (`x86`), carried over to WebAssembly:
+//! The design of the x86-64 path (`x86`), carried over to WebAssembly as V8 compiles it:
 //!
-//! - the message expansion runs in 128-bit vectors, four words at a time; the fourth word of a
-//!   group is first computed without the W\[j\] it needs and then corrected (P1 is linear over
-//!   XOR, so the missing term is (W\[j\] ⋘ 15) ⊕ (W\[j\] ⋘ 30) ⊕ (W\[j\] ⋘ 6));
-//! - W\[j\] and W′\[j\] = W\[j\] ⊕ W\[j+4\] are stored into a small array four groups of rounds
-//!   ahead of their use, and the rounds read them back from linear memory with `i32.load`;
-//! - the rounds stay scalar, the eight state words in locals renamed from round to round.
+//! - the message expansion runs in 128-bit vectors, four words of W at a time; the fourth word
+//!   of a group is first computed without the W\[j\] it needs and then corrected (P1 is linear
+//!   over XOR, so the missing term is (W\[j\] ⋘ 15) ⊕ (W\[j\] ⋘ 30) ⊕ (W\[j\] ⋘ 6), added in
+//!   the top lane); W′ = W\[j\] ⊕ W\[j+4\] is one vector XOR per group;
+//! - the rounds stay scalar, the eight state words in locals renamed from round to round, and
+//!   take W\[j\] and W′\[j\] out of the vectors (`i32x4.extract_lane`, one `vpextrd` or `vmovd`
+//!   each in V8's x64 code). Unlike the x86-64 path, the words do not go through memory: a
+//!   word array in linear memory made LLVM load a group's words together, ahead of their
+//!   rounds, and V8 then spilled about eight values a round to its stack (2,908 instructions
+//!   per block in node 20 against 2,449 now);
+//! - T_j ⋘ j is a constant (V8 folds A ⋘ 12, E and the constant into one `lea`);
+//! - the expansion of group g + 4 is written beside the rounds of group g (V8 schedules the
+//!   vector operations freely, so the distance changes nothing in its code: 1, 2 and 4 groups
+//!   gave the same 2,449 instructions).
 //!
 //! WebAssembly has no run-time feature detection: a module with SIMD instructions fails to
-//! compile on an engine without `simd128`. Every current engine has it (Chrome 91, Firefox 89,
-//! Safari 16.4, node 16.4 and later); bindings/wasm/README.md says so.
+//! compile on an engine without `simd128`. The attribute below enables it for this function only
+//! (nothing else in the build is vectorised), but the whole module then needs an engine with
+//! `simd128`: every current one has it (Chrome and Edge 91, Firefox 89, Safari 16.4, node 16.4
+//! and later); bindings/wasm/README.md says so.
 //!
-//! `unsafe` here: the loads of a block and the stores into the word array (raw-pointer
-//! intrinsics).
+//! `unsafe` here: the four 16-byte loads of each block (a raw-pointer intrinsic).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -38,13 +47,14 @@ fn majority(a: u32, b: u32, c: u32) -> u32 {
     (a & b) | (c & (a | b))
 }
 
-/// GG for rounds 16..64: F where E has a one, G where it has a zero.
+/// GG for rounds 16..64: F where E has a one, G where it has a zero (wasm has no and-not).
 #[inline(always)]
 fn choose(e: u32, f: u32, g: u32) -> u32 {
     ((f ^ g) & e) ^ g
 }
 
-/// `x ⋘ l` in each 32-bit lane (`r` = 32 − `l`).
+/// `x ⋘ l` in each 32-bit lane (`r` = 32 − `l`). A macro, not a function: the intrinsics are
+/// inlined only into code compiled with `simd128`.
 macro_rules! rotl_lanes {
     ($x:expr, $l:literal, $r:literal) => {
         v128_or(u32x4_shl($x, $l), u32x4_shr($x, $r))
@@ -65,42 +75,41 @@ macro_rules! expand_group {
         let y = v128_xor(v128_xor(p1, rotl_lanes!(w13, 7, 25)), w6);
         // The last lane lacks P1(W[j] <<< 15); W[j] is lane 0 of y, moved up to lane 3.
         let z = i32x4_shuffle::<4, 5, 6, 0>(y, zero);
-        let missing = v128_xor(v128_xor(rotl_lanes!(z, 15, 17), rotl_lanes!(z, 30, 2)), rotl_lanes!(z, 6, 26));
+        let missing = v128_xor(
+            v128_xor(rotl_lanes!(z, 15, 17), rotl_lanes!(z, 30, 2)),
+            rotl_lanes!(z, 6, 26),
+        );
         v128_xor(y, missing)
     }};
 }
 
-/// The message words of one block: W\[0..68\] and W′\[0..64\].
-#[repr(C, align(16))]
-struct Words {
-    w: [u32; 68],
-    w1: [u32; 64],
-}
-
-/// A word read from linear memory where the round uses it (a volatile read, so that the compiler
-/// neither hoists it nor forwards the vector store that wrote it).
-macro_rules! load {
-    ($place:expr) => {
-        // SAFETY: a reference to an initialised `u32` is valid for a read.
-        unsafe { core::ptr::read_volatile(&$place) }
+/// Word `j` of the block's schedule, taken from `v`, the groups of four words.
+macro_rules! lane {
+    ($v:ident, $j:expr) => {
+        match $j % 4 {
+            0 => u32x4_extract_lane::<0>($v[$j / 4]),
+            1 => u32x4_extract_lane::<1>($v[$j / 4]),
+            2 => u32x4_extract_lane::<2>($v[$j / 4]),
+            _ => u32x4_extract_lane::<3>($v[$j / 4]),
+        }
     };
 }
 
-/// One round; the new A goes into D's variable and the new E into H's, and the caller rotates
-/// the names for the next round.
+/// One round (W from `$w`, W′ from `$w1`); the new A goes into D's variable and the new E into
+/// H's, and the caller rotates the names for the next round.
 macro_rules! round {
-    ($ff:ident, $gg:ident, $t:ident, $words:ident, $j:expr,
+    ($ff:ident, $gg:ident, $w:ident, $w1:ident, $j:expr,
      $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {{
         let a12 = $a.rotate_left(12);
-        let ss1 = a12.wrapping_add(load!($t[$j])).wrapping_add($e).rotate_left(7);
+        let ss1 = a12.wrapping_add(T[$j]).wrapping_add($e).rotate_left(7);
         let ss2 = ss1 ^ a12;
         let tt1 = $ff($a, $b, $c)
             .wrapping_add($d)
-            .wrapping_add(load!($words.w1[$j]))
+            .wrapping_add(lane!($w1, $j))
             .wrapping_add(ss2);
         let tt2 = $gg($e, $f, $g)
             .wrapping_add($h)
-            .wrapping_add(load!($words.w[$j]))
+            .wrapping_add(lane!($w, $j))
             .wrapping_add(ss1);
         $b = $b.rotate_left(9);
         $f = $f.rotate_left(19);
@@ -111,65 +120,44 @@ macro_rules! round {
 
 /// Four rounds, after which the names are back in place.
 macro_rules! four_rounds {
-    ($ff:ident, $gg:ident, $t:ident, $words:ident, $j:expr,
+    ($ff:ident, $gg:ident, $w:ident, $w1:ident, $j:expr,
      $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
-        round!($ff, $gg, $t, $words, $j, $a, $b, $c, $d, $e, $f, $g, $h);
-        round!($ff, $gg, $t, $words, $j + 1, $d, $a, $b, $c, $h, $e, $f, $g);
-        round!($ff, $gg, $t, $words, $j + 2, $c, $d, $a, $b, $g, $h, $e, $f);
-        round!($ff, $gg, $t, $words, $j + 3, $b, $c, $d, $a, $f, $g, $h, $e);
+        round!($ff, $gg, $w, $w1, $j, $a, $b, $c, $d, $e, $f, $g, $h);
+        round!($ff, $gg, $w, $w1, $j + 1, $d, $a, $b, $c, $h, $e, $f, $g);
+        round!($ff, $gg, $w, $w1, $j + 2, $c, $d, $a, $b, $g, $h, $e, $f);
+        round!($ff, $gg, $w, $w1, $j + 3, $b, $c, $d, $a, $f, $g, $h, $e);
     };
 }
 
+/// The compression of `blocks` into `state`. Safe to call: a wasm engine without `simd128`
+/// refuses the whole module before anything runs.
 #[target_feature(enable = "simd128")]
-pub(super) fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
+fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
-    let t: &[u32; 64] = &T;
-    let mut words = Words {
-        w: [0; 68],
-        w1: [0; 64],
-    };
     for block in blocks {
+        // W[4m..4m+4] in v[m], W'[4m..4m+4] in w1[m].
         let mut v = [u32x4_splat(0); 17];
+        let mut w1 = [u32x4_splat(0); 16];
         for (i, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
             // SAFETY: `chunk` is 16 readable bytes; `v128.load` has no alignment requirement.
             let raw = unsafe { v128_load(chunk.as_ptr().cast()) };
             // Each 32-bit lane's bytes reversed: the block's words are big-endian.
             v[i] = i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(raw, raw);
         }
-        // Stores W[4m..4m+4].
-        macro_rules! store_w {
-            ($m:expr) => {
-                // SAFETY: 4m + 4 <= 68, so the 16 bytes written are inside `words.w`.
-                unsafe { v128_store(words.w.as_mut_ptr().add(4 * $m).cast(), v[$m]) };
-            };
+        for m in 0..3 {
+            w1[m] = v128_xor(v[m], v[m + 1]);
         }
-        // Stores W'[4m..4m+4] = W[4m..4m+4] ^ W[4m+4..4m+8].
-        macro_rules! store_w1 {
-            ($m:expr) => {
-                let w1 = v128_xor(v[$m], v[$m + 1]);
-                // SAFETY: 4m + 4 <= 64, so the 16 bytes written are inside `words.w1`.
-                unsafe { v128_store(words.w1.as_mut_ptr().add(4 * $m).cast(), w1) };
-            };
-        }
-        // Group m of W, and group m - 1 of W', written four groups of rounds before their use.
+        // Group m of W, and group m - 1 of W'.
         macro_rules! expand {
             ($m:expr) => {
                 v[$m] = expand_group!(v[$m - 4], v[$m - 3], v[$m - 2], v[$m - 1]);
-                store_w!($m);
-                store_w1!($m - 1);
+                w1[$m - 1] = v128_xor(v[$m - 1], v[$m]);
             };
         }
-        store_w!(0);
-        store_w!(1);
-        store_w!(2);
-        store_w!(3);
-        store_w1!(0);
-        store_w1!(1);
-        store_w1!(2);
         let saved = [a, b, c, d, e, f, g, h];
         macro_rules! rounds {
             ($ff:ident, $gg:ident, $j:expr) => {
-                four_rounds!($ff, $gg, t, words, $j, a, b, c, d, e, f, g, h);
+                four_rounds!($ff, $gg, v, w1, $j, a, b, c, d, e, f, g, h);
             };
         }
         expand!(4);
@@ -214,7 +202,8 @@ pub(super) fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
 }
 
 /// Streaming SM3 over `compress_simd`: the chaining value, a partial block and the count of
-/// bytes absorbed.
+/// bytes absorbed (the same buffering and padding as `x86::Hasher`, which is compiled for
+/// x86-64 only).
 #[derive(Clone)]
 pub(super) struct Hasher {
     state: [u32; 8],
