@@ -41,10 +41,12 @@ fn xor3(x: u32, y: u32, z: u32) -> u32 {
     x ^ y ^ z
 }
 
-/// FF for rounds 16..64: the majority of the three words.
+/// FF for rounds 16..64: the majority of the three words. B and C are older than A (B is the
+/// previous round's A), so B ∨ C and B ∧ C are ready before A and two operations wait for it
+/// (llvm-mca on V8's code: 454 against 473 cycles a block with (A ∧ B) ∨ (C ∧ (A ∨ B))).
 #[inline(always)]
 fn majority(a: u32, b: u32, c: u32) -> u32 {
-    (a & b) | (c & (a | b))
+    (a & (b | c)) | (b & c)
 }
 
 /// GG for rounds 16..64: F where E has a one, G where it has a zero (wasm has no and-not).
