@@ -146,9 +146,9 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
             // Each 32-bit lane's bytes reversed: the block's words are big-endian.
             v[i] = i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(raw, raw);
         }
-        for m in 0..3 {
-            w1[m] = v128_xor(v[m], v[m + 1]);
-        }
+        w1[0] = v128_xor(v[0], v[1]);
+        w1[1] = v128_xor(v[1], v[2]);
+        w1[2] = v128_xor(v[2], v[3]);
         // Group m of W, and group m - 1 of W'.
         macro_rules! expand {
             ($m:expr) => {
