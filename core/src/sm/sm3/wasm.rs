@@ -10,12 +10,16 @@
 //!   take W\[j\] and W′\[j\] out of the vectors (`i32x4.extract_lane`, one `vpextrd` or `vmovd`
 //!   each in V8's x64 code). Unlike the x86-64 path, the words do not go through memory: a
 //!   word array in linear memory made LLVM load a group's words together, ahead of their
-//!   rounds, and V8 then spilled about eight values a round to its stack (2,908 instructions
-//!   per block in node 20 against 2,449 now);
-//! - T_j ⋘ j is a constant (V8 folds A ⋘ 12, E and the constant into one `lea`);
+//!   rounds, and V8 then spilled about eight values a round to its stack (2,908 x64
+//!   instructions per block in node 20 against 2,451 now; the `sm3` crate's: 3,174);
+//! - T_j ⋘ j is a constant (V8 11.3 folds A ⋘ 12, E and the constant into one `lea`; a table
+//!   read, as on x86-64, cost more than it saved);
 //! - the expansion of group g + 4 is written beside the rounds of group g (V8 schedules the
 //!   vector operations freely, so the distance changes nothing in its code: 1, 2 and 4 groups
-//!   gave the same 2,449 instructions).
+//!   gave the same instructions).
+//!
+//! docs/PERFORMANCE.md ("WASM: SM3 with a simd128 message expansion") has the figures and what
+//! did not pay.
 //!
 //! WebAssembly has no run-time feature detection: a module with SIMD instructions fails to
 //! compile on an engine without `simd128`. The attribute below enables it for this function only
