@@ -83,9 +83,9 @@ enum Inner {
     #[cfg(not(target_arch = "wasm32"))]
     Crate(Sm3),
     #[cfg(target_arch = "x86_64")]
-    X86(x86::Hasher),
+    X86(Blocks<x86::Avx2Bmi2>),
     #[cfg(target_arch = "wasm32")]
-    Wasm(wasm::Hasher),
+    Wasm(Blocks<wasm::Simd128>),
 }
 
 impl Default for Sm3Hasher {
@@ -98,11 +98,11 @@ impl Sm3Hasher {
     /// A fresh hasher.
     pub fn new() -> Sm3Hasher {
         #[cfg(target_arch = "x86_64")]
-        if let Some(fast) = x86::Hasher::new() {
-            return Sm3Hasher(Inner::X86(fast));
+        if let Some(fast) = x86::Avx2Bmi2::new() {
+            return Sm3Hasher(Inner::X86(Blocks::new(fast)));
         }
         #[cfg(target_arch = "wasm32")]
-        return Sm3Hasher(Inner::Wasm(wasm::Hasher::new()));
+        return Sm3Hasher(Inner::Wasm(Blocks::new(wasm::Simd128)));
         #[cfg(not(target_arch = "wasm32"))]
         Sm3Hasher(Inner::Crate(Sm3::new()))
     }
@@ -165,6 +165,77 @@ pub fn sm3_reader_with_progress<R: Read>(mut reader: R, mut progress: impl FnMut
         progress(total);
     }
     Ok(hasher.finalize())
+}
+
+/// One of our own compressions of whole 64-byte blocks into the chaining value (`x86`, `wasm`).
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+trait Compression: Copy {
+    /// Compresses `blocks` into `state`, in order.
+    fn compress(self, state: &mut [u32; 8], blocks: &[[u8; 64]]);
+}
+
+/// Streaming SM3 over a [`Compression`]: the chaining value, a partial block and the count of
+/// bytes absorbed; the padding of GB/T 32905 §5.2 at the end.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+#[derive(Clone)]
+struct Blocks<C> {
+    compression: C,
+    state: [u32; 8],
+    pending: [u8; 64],
+    pending_len: usize,
+    total: u64,
+}
+
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+impl<C: Compression> Blocks<C> {
+    fn new(compression: C) -> Blocks<C> {
+        Blocks {
+            compression,
+            state: IV,
+            pending: [0; 64],
+            pending_len: 0,
+            total: 0,
+        }
+    }
+
+    fn update(&mut self, mut data: &[u8]) {
+        self.total = self.total.wrapping_add(data.len() as u64);
+        if self.pending_len > 0 {
+            let take = (64 - self.pending_len).min(data.len());
+            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
+            self.pending_len += take;
+            data = &data[take..];
+            if self.pending_len < 64 {
+                return;
+            }
+            let block = self.pending;
+            self.compression.compress(&mut self.state, &[block]);
+            self.pending_len = 0;
+        }
+        let (blocks, rest) = data.as_chunks::<64>();
+        if !blocks.is_empty() {
+            self.compression.compress(&mut self.state, blocks);
+        }
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.pending_len = rest.len();
+    }
+
+    fn finalize(mut self) -> Sm3Digest {
+        // Padding: 0x80, zeros, then the length in bits as a big-endian u64, ending a block.
+        let bits = self.total.wrapping_mul(8);
+        let mut tail = [0u8; 128];
+        tail[..self.pending_len].copy_from_slice(&self.pending[..self.pending_len]);
+        tail[self.pending_len] = 0x80;
+        let end = if self.pending_len < 56 { 64 } else { 128 };
+        tail[end - 8..end].copy_from_slice(&bits.to_be_bytes());
+        self.compression
+            .compress(&mut self.state, tail[..end].as_chunks::<64>().0);
+        let mut out = [0u8; DIGEST_LEN];
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        out
+    }
 }
 
 #[cfg(test)]

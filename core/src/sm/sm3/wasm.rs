@@ -33,7 +33,7 @@
 
 use core::arch::wasm32::*;
 
-use super::{Sm3Digest, DIGEST_LEN, IV, T};
+use super::T;
 
 #[inline(always)]
 fn p0(x: u32) -> u32 {
@@ -207,66 +207,12 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
     *state = [a, b, c, d, e, f, g, h];
 }
 
-/// Streaming SM3 over `compress_simd`: the chaining value, a partial block and the count of
-/// bytes absorbed (the same buffering and padding as `x86::Hasher`, which is compiled for
-/// x86-64 only).
-#[derive(Clone)]
-pub(super) struct Hasher {
-    state: [u32; 8],
-    pending: [u8; 64],
-    pending_len: usize,
-    total: u64,
-}
+/// The simd128 compression as a [`Compression`](super::Compression).
+#[derive(Clone, Copy)]
+pub(super) struct Simd128;
 
-impl Hasher {
-    pub(super) fn new() -> Hasher {
-        Hasher {
-            state: IV,
-            pending: [0; 64],
-            pending_len: 0,
-            total: 0,
-        }
-    }
-
-    fn compress(&mut self, blocks: &[[u8; 64]]) {
-        compress_simd(&mut self.state, blocks);
-    }
-
-    pub(super) fn update(&mut self, mut data: &[u8]) {
-        self.total = self.total.wrapping_add(data.len() as u64);
-        if self.pending_len > 0 {
-            let take = (64 - self.pending_len).min(data.len());
-            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
-            self.pending_len += take;
-            data = &data[take..];
-            if self.pending_len < 64 {
-                return;
-            }
-            let block = self.pending;
-            self.compress(&[block]);
-            self.pending_len = 0;
-        }
-        let (blocks, rest) = data.as_chunks::<64>();
-        if !blocks.is_empty() {
-            self.compress(blocks);
-        }
-        self.pending[..rest.len()].copy_from_slice(rest);
-        self.pending_len = rest.len();
-    }
-
-    pub(super) fn finalize(mut self) -> Sm3Digest {
-        // Padding: 0x80, zeros, then the length in bits as a big-endian u64, ending a block.
-        let bits = self.total.wrapping_mul(8);
-        let mut tail = [0u8; 128];
-        tail[..self.pending_len].copy_from_slice(&self.pending[..self.pending_len]);
-        tail[self.pending_len] = 0x80;
-        let end = if self.pending_len < 56 { 64 } else { 128 };
-        tail[end - 8..end].copy_from_slice(&bits.to_be_bytes());
-        self.compress(tail[..end].as_chunks::<64>().0);
-        let mut out = [0u8; DIGEST_LEN];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
-        out
+impl super::Compression for Simd128 {
+    fn compress(self, state: &mut [u32; 8], blocks: &[[u8; 64]]) {
+        compress_simd(state, blocks);
     }
 }
