@@ -53,6 +53,37 @@ struct Names {
     values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
     /// The texts of `values`, end to end.
     texts: Vec<u8>,
+    /// The last report's string values in the order they were serialised, each with its
+    /// Python string: the next report of the same kind and issuer serialises the same texts
+    /// in the same order, so the k-th string is first compared with the k-th of the last
+    /// report (one comparison, no hashing, no probe in `values`); the table is asked only
+    /// when they differ. At most [`MAX_TAPE`] strings.
+    tape: Vec<(String, Py<PyString>)>,
+    /// The position in `tape` of the next string value of the report being converted.
+    next_str: usize,
+    /// The dicts of the last reports' structs as templates, by the struct's position in its
+    /// report (the n-th struct serialised), its name and its number of fields: a dict is made
+    /// as a copy of its template (one allocation and a copy of the table, instead of a key
+    /// insertion each, with the table growing at 6, 11 and 22 keys) whose values are then
+    /// replaced where they differ. The template holds the immutable values (str, int, bool,
+    /// None) last seen there, so a field whose value is the same object (the kept strings
+    /// above) is not set at all; a container's place holds None. At most [`MAX_SHAPES`].
+    shapes: HashMap<(usize, usize, usize), Shape, BuildHasherDefault<WordHasher>>,
+    /// The position of the next struct of the report being converted.
+    next_struct: usize,
+}
+
+/// A template: a dict of a struct's keys in their order, with the values last seen.
+struct Shape {
+    /// The field names, in order (compared by address: the same static text).
+    keys: Vec<&'static str>,
+    /// Their interned Python strings.
+    key_objs: Vec<Py<PyString>>,
+    /// The address of the object the template holds under each key (what a new value is
+    /// compared with: the same object needs no replacing).
+    values: Vec<usize>,
+    /// The template, never handed out (only its copies).
+    dict: Py<PyDict>,
 }
 
 impl Names {
@@ -67,6 +98,14 @@ impl Names {
     fn forget_values(&mut self) {
         self.values.clear();
         self.texts.clear();
+        self.tape.clear();
+        self.shapes.clear();
+    }
+
+    /// Readies the tables for the next report (its strings counted from the first).
+    fn start_report(&mut self) {
+        self.next_str = 0;
+        self.next_struct = 0;
     }
 }
 
@@ -78,6 +117,10 @@ const MAX_KEY_BYTES: usize = 48;
 const MAX_VALUE_BYTES: usize = 1024;
 const MAX_VALUES: usize = 4096;
 const MAX_VALUE_TEXT: usize = 256 << 10;
+/// The most string values [`Names::tape`] keeps (each at most [`MAX_VALUE_BYTES`]).
+const MAX_TAPE: usize = 1024;
+/// The most struct templates [`Names::shapes`] keeps (emptied when full).
+const MAX_SHAPES: usize = 1024;
 
 static NAMES: Mutex<Option<Names>> = Mutex::new(None);
 
@@ -154,6 +197,7 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
         Err(TryLockError::WouldBlock) => return value.serialize(ToPy::new(py, None)),
     };
     let names = guard.get_or_insert_with(Names::default);
+    names.start_report();
     value.serialize(ToPy::new(py, Some(names)))
 }
 
@@ -238,27 +282,61 @@ fn set_named<'py>(
     Ok(())
 }
 
-/// The Python string of a map key, from the table when it is there or fits.
+/// The Python string of a map key: the last report's at the same position, or from the table
+/// when it is there or fits.
 fn map_key<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
     let Some(names) = names.filter(|_| text.len() <= MAX_KEY_BYTES) else {
         return PyString::new(py, text);
     };
-    if let Some(kept) = names.keys.get(text) {
-        return kept.bind(py).clone();
-    }
-    let made = PyString::intern(py, text);
-    if names.keys.len() < MAX_KEYS {
-        names.keys.insert(text.into(), made.clone().unbind());
-    }
-    made
+    taped(py, names, text, |py, names, text| {
+        if let Some(kept) = names.keys.get(text) {
+            return kept.bind(py).clone();
+        }
+        let made = PyString::intern(py, text);
+        if names.keys.len() < MAX_KEYS {
+            names.keys.insert(text.into(), made.clone().unbind());
+        }
+        made
+    })
 }
 
-/// The Python string of a value: the one kept for the same text, if any (made and kept
-/// otherwise, while the table has room).
+/// The Python string of a value: the last report's at the same position, or the one kept for
+/// the same text, if any (made and kept otherwise, while the table has room).
 fn value_str<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
     let Some(names) = names.filter(|_| (1..=MAX_VALUE_BYTES).contains(&text.len())) else {
         return PyString::new(py, text);
     };
+    taped(py, names, text, table_str)
+}
+
+/// The string at the report's next position in [`Names::tape`] if its text is `text`, else the
+/// one `find` gives (then written at that position for the next report).
+fn taped<'py>(
+    py: Python<'py>,
+    names: &mut Names,
+    text: &str,
+    find: impl FnOnce(Python<'py>, &mut Names, &str) -> Bound<'py, PyString>,
+) -> Bound<'py, PyString> {
+    let at = names.next_str;
+    names.next_str += 1;
+    if let Some((taped, kept)) = names.tape.get(at) {
+        if taped.as_str() == text {
+            return kept.bind(py).clone();
+        }
+    }
+    let found = find(py, names, text);
+    if let Some((taped, kept)) = names.tape.get_mut(at) {
+        taped.clear();
+        taped.push_str(text);
+        *kept = found.clone().unbind();
+    } else if at == names.tape.len() && at < MAX_TAPE {
+        names.tape.push((text.to_owned(), found.clone().unbind()));
+    }
+    found
+}
+
+/// The Python string of a value from [`Names::values`] (made and kept there if it is not).
+fn table_str<'py>(py: Python<'py>, names: &mut Names, text: &str) -> Bound<'py, PyString> {
     let mut hasher = WordHasher::default();
     hasher.write(text.as_bytes());
     hasher.write_usize(text.len());
@@ -446,11 +524,18 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         })
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Struct<'a, 'py>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct<'a, 'py>> {
+        let mut names = self.names;
+        let at = names.as_deref_mut().map_or(0, |names| {
+            names.next_struct += 1;
+            names.next_struct - 1
+        });
         Ok(Struct {
             py: self.py,
-            names: self.names,
-            dict: PyDict::new(self.py),
+            names,
+            at,
+            name,
+            fields: Vec::with_capacity(len),
         })
     }
 
@@ -509,11 +594,106 @@ list_form!(SerializeSeq, serialize_element);
 list_form!(SerializeTuple, serialize_element);
 list_form!(SerializeTupleStruct, serialize_field);
 
-/// A dict of a struct: its keys are the field names, static.
+/// A dict of a struct: its keys are the field names, static. The fields are gathered first,
+/// then the dict made from the template of the same position and keys when there is one.
 struct Struct<'a, 'py> {
     py: Python<'py>,
     names: Option<&'a mut Names>,
-    dict: Bound<'py, PyDict>,
+    /// The struct's position in its report, and its name (with the number of fields, what
+    /// finds its template).
+    at: usize,
+    name: &'static str,
+    fields: Vec<(&'static str, Bound<'py, PyAny>)>,
+}
+
+impl<'py> Struct<'_, 'py> {
+    /// The dict of the fields gathered.
+    fn finish(&mut self) -> Result<Bound<'py, PyDict>> {
+        let py = self.py;
+        let fields = std::mem::take(&mut self.fields);
+        let Some(names) = self.names.as_deref_mut() else {
+            let dict = PyDict::new(py);
+            for (key, value) in fields {
+                dict.set_item(PyString::new(py, key), value)?;
+            }
+            return Ok(dict);
+        };
+        let id = (self.at, self.name.as_ptr() as usize, fields.len());
+        if let Some(shape) = names.shapes.get_mut(&id) {
+            if shape
+                .keys
+                .iter()
+                .zip(&fields)
+                .all(|(kept, (key, _))| std::ptr::eq(*kept, *key))
+            {
+                let made = from_template(py, shape, fields);
+                if made.is_err() {
+                    // The template may be half updated: made again by the next report.
+                    names.shapes.remove(&id);
+                }
+                return made;
+            }
+        }
+        // Made key by key; a template of it kept for the reports that follow.
+        let dict = PyDict::new(py);
+        let template = PyDict::new(py);
+        let mut shape = Shape {
+            keys: Vec::with_capacity(fields.len()),
+            key_objs: Vec::with_capacity(fields.len()),
+            values: Vec::with_capacity(fields.len()),
+            dict: template.clone().unbind(),
+        };
+        for (key, value) in fields {
+            let key_obj = names.static_name(py, key).clone_ref(py);
+            let kept = if immutable(&value) {
+                value.clone()
+            } else {
+                py.None().into_bound(py)
+            };
+            dict.set_item(&key_obj, value)?;
+            template.set_item(&key_obj, &kept)?;
+            shape.keys.push(key);
+            shape.key_objs.push(key_obj);
+            shape.values.push(kept.as_ptr() as usize);
+        }
+        if names.shapes.len() >= MAX_SHAPES {
+            names.shapes.clear();
+        }
+        names.shapes.insert(id, shape);
+        Ok(dict)
+    }
+}
+
+/// A copy of `shape`'s template with `fields`' values where they are not the template's
+/// objects already (the template then holding the new immutable ones).
+fn from_template<'py>(
+    py: Python<'py>,
+    shape: &mut Shape,
+    fields: Vec<(&'static str, Bound<'py, PyAny>)>,
+) -> Result<Bound<'py, PyDict>> {
+    let template = shape.dict.bind(py);
+    let dict = template.copy()?;
+    for (((_, value), key_obj), kept) in fields.into_iter().zip(&shape.key_objs).zip(&mut shape.values) {
+        if value.as_ptr() as usize == *kept {
+            continue;
+        }
+        let key_obj = key_obj.bind(py);
+        if immutable(&value) {
+            template.set_item(key_obj, &value)?;
+            *kept = value.as_ptr() as usize;
+        }
+        dict.set_item(key_obj, value)?;
+    }
+    Ok(dict)
+}
+
+/// Whether `value` is of a type whose objects cannot change (what a template may hold and its
+/// copies share): str, int, bool and None.
+fn immutable(value: &Bound<'_, PyAny>) -> bool {
+    value.is_exact_instance_of::<PyString>()
+        || value.is_none()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyBool>()
 }
 
 impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
@@ -522,11 +702,12 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
-        set_named(&self.dict, self.names.as_deref_mut(), key, value)
+        self.fields.push((key, value));
+        Ok(())
     }
 
-    fn end(self) -> Result<Self::Ok> {
-        Ok(self.dict.into_any())
+    fn end(mut self) -> Result<Self::Ok> {
+        Ok(self.finish()?.into_any())
     }
 }
 
@@ -620,10 +801,10 @@ impl<'py> ser::SerializeStructVariant for Variant<Struct<'_, 'py>> {
         ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
     }
 
-    fn end(self) -> Result<Self::Ok> {
-        let Struct { py, names, dict } = self.inner;
-        let outer = PyDict::new(py);
-        set_named(&outer, names, self.variant, dict.into_any())?;
+    fn end(mut self) -> Result<Self::Ok> {
+        let dict = self.inner.finish()?;
+        let outer = PyDict::new(self.inner.py);
+        set_named(&outer, self.inner.names, self.variant, dict.into_any())?;
         Ok(outer.into_any())
     }
 }
