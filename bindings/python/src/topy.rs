@@ -57,8 +57,13 @@ struct Names {
     /// Python string: the next report of the same kind and issuer serialises the same texts
     /// in the same order, so the k-th string is first compared with the k-th of the last
     /// report (one comparison, no hashing, no probe in `values`); the table is asked only
-    /// when they differ. At most [`MAX_TAPE`] strings.
-    tape: Vec<(String, Py<PyString>)>,
+    /// when they differ. At most [`MAX_TAPE`] strings; each is (where its text starts in
+    /// `tape_text`, its length, the string).
+    tape: Vec<(usize, usize, Py<PyString>)>,
+    /// The texts of `tape`, end to end in the order of the positions (read in that order: one
+    /// run of memory rather than a heap block per string); a text that changes is written at
+    /// the end, and the tape emptied when this exceeds [`MAX_TAPE_TEXT`].
+    tape_text: Vec<u8>,
     /// The position in `tape` of the next string value of the report being converted.
     next_str: usize,
     /// The dicts of the last reports' structs as templates, by the struct's position in its
@@ -67,24 +72,37 @@ struct Names {
     /// insertion each, with the table growing at 6, 11 and 22 keys) whose values are then
     /// replaced where they differ. The template holds the immutable values (str, int, bool,
     /// None) last seen there, so a field whose value is the same object (the kept strings
-    /// above) is not set at all; a container's place holds None. At most [`MAX_SHAPES`].
-    shapes: HashMap<(usize, usize, usize), Shape, BuildHasherDefault<WordHasher>>,
+    /// above) is not set at all; a container's place holds None. Indexed by the position (at
+    /// most [`MAX_SHAPES`]), [`WAYS`] templates each, the last used first: documents of a few
+    /// kinds in turn keep theirs.
+    shapes: Vec<[Option<Shape>; WAYS]>,
     /// The position of the next struct of the report being converted.
     next_struct: usize,
 }
 
 /// A template: a dict of a struct's keys in their order, with the values last seen.
 struct Shape {
-    /// The field names, in order (compared by address: the same static text).
-    keys: Vec<&'static str>,
-    /// Their interned Python strings.
-    key_objs: Vec<Py<PyString>>,
-    /// The address of the object the template holds under each key (what a new value is
-    /// compared with: the same object needs no replacing).
-    values: Vec<usize>,
+    /// The struct's name (its address: the same static text).
+    name: usize,
     /// The template, never handed out (only its copies).
     dict: Py<PyDict>,
+    /// Its fields in order, in one block.
+    fields: Box<[ShapeField]>,
 }
+
+/// A field of a [`Shape`].
+struct ShapeField {
+    /// The field name (compared by address: the same static text).
+    key: &'static str,
+    /// Its interned Python string.
+    key_obj: Py<PyString>,
+    /// The address of the object the template holds under the key (what a new value is
+    /// compared with: the same object needs no replacing).
+    value: usize,
+}
+
+/// The templates kept per struct position.
+const WAYS: usize = 4;
 
 impl Names {
     /// The interned string of a static name (made and kept the first time).
@@ -99,6 +117,7 @@ impl Names {
         self.values.clear();
         self.texts.clear();
         self.tape.clear();
+        self.tape_text.clear();
         self.shapes.clear();
     }
 
@@ -119,7 +138,10 @@ const MAX_VALUES: usize = 4096;
 const MAX_VALUE_TEXT: usize = 256 << 10;
 /// The most string values [`Names::tape`] keeps (each at most [`MAX_VALUE_BYTES`]).
 const MAX_TAPE: usize = 1024;
-/// The most struct templates [`Names::shapes`] keeps (emptied when full).
+/// The bytes of text [`Names::tape`] holds before it is emptied.
+const MAX_TAPE_TEXT: usize = 256 << 10;
+/// The struct positions [`Names::shapes`] keeps templates for (the structs beyond are made
+/// key by key).
 const MAX_SHAPES: usize = 1024;
 
 static NAMES: Mutex<Option<Names>> = Mutex::new(None);
@@ -319,19 +341,25 @@ fn taped<'py>(
 ) -> Bound<'py, PyString> {
     let at = names.next_str;
     names.next_str += 1;
-    if let Some((taped, kept)) = names.tape.get(at) {
-        if taped.as_str() == text {
+    if let Some((start, len, kept)) = names.tape.get(at) {
+        if *len == text.len() && names.tape_text.get(*start..*start + *len) == Some(text.as_bytes()) {
             return kept.bind(py).clone();
         }
     }
     let found = find(py, names, text);
-    if let Some((taped, kept)) = names.tape.get_mut(at) {
-        taped.clear();
-        taped.push_str(text);
-        *kept = found.clone().unbind();
-    } else if at == names.tape.len() && at < MAX_TAPE {
-        names.tape.push((text.to_owned(), found.clone().unbind()));
+    if names.tape_text.len() + text.len() > MAX_TAPE_TEXT {
+        names.tape.clear();
+        names.tape_text.clear();
     }
+    let start = names.tape_text.len();
+    if let Some(slot) = names.tape.get_mut(at) {
+        *slot = (start, text.len(), found.clone().unbind());
+    } else if at == names.tape.len() && at < MAX_TAPE {
+        names.tape.push((start, text.len(), found.clone().unbind()));
+    } else {
+        return found;
+    }
+    names.tape_text.extend_from_slice(text.as_bytes());
     found
 }
 
@@ -618,18 +646,22 @@ impl<'py> Struct<'_, 'py> {
             }
             return Ok(dict);
         };
-        let id = (self.at, self.name.as_ptr() as usize, fields.len());
-        if let Some(shape) = names.shapes.get_mut(&id) {
-            if shape
-                .keys
-                .iter()
-                .zip(&fields)
-                .all(|(kept, (key, _))| std::ptr::eq(*kept, *key))
-            {
-                let made = from_template(py, shape, fields);
+        let name = self.name.as_ptr() as usize;
+        if let Some(ways) = names.shapes.get_mut(self.at) {
+            let hit = ways.iter().position(|way| {
+                way.as_ref().is_some_and(|shape| {
+                    shape.name == name
+                        && shape.fields.len() == fields.len()
+                        && shape.fields.iter().zip(&fields).all(|(kept, (key, _))| std::ptr::eq(kept.key, *key))
+                })
+            });
+            if let Some(way) = hit {
+                // The last used first.
+                ways[..=way].rotate_right(1);
+                let made = from_template(py, ways[0].as_mut().expect("a template was found"), fields);
                 if made.is_err() {
                     // The template may be half updated: made again by the next report.
-                    names.shapes.remove(&id);
+                    ways[0] = None;
                 }
                 return made;
             }
@@ -637,29 +669,31 @@ impl<'py> Struct<'_, 'py> {
         // Made key by key; a template of it kept for the reports that follow.
         let dict = PyDict::new(py);
         let template = PyDict::new(py);
-        let mut shape = Shape {
-            keys: Vec::with_capacity(fields.len()),
-            key_objs: Vec::with_capacity(fields.len()),
-            values: Vec::with_capacity(fields.len()),
-            dict: template.clone().unbind(),
-        };
+        let mut shape_fields = Vec::with_capacity(fields.len());
         for (key, value) in fields {
             let key_obj = names.static_name(py, key).clone_ref(py);
-            let kept = if immutable(&value) {
-                value.clone()
-            } else {
-                py.None().into_bound(py)
-            };
+            let kept = if immutable(&value) { value.clone() } else { py.None().into_bound(py) };
             dict.set_item(&key_obj, value)?;
             template.set_item(&key_obj, &kept)?;
-            shape.keys.push(key);
-            shape.key_objs.push(key_obj);
-            shape.values.push(kept.as_ptr() as usize);
+            shape_fields.push(ShapeField {
+                key,
+                key_obj,
+                value: kept.as_ptr() as usize,
+            });
         }
-        if names.shapes.len() >= MAX_SHAPES {
-            names.shapes.clear();
+        if self.at >= MAX_SHAPES {
+            return Ok(dict);
         }
-        names.shapes.insert(id, shape);
+        if names.shapes.len() <= self.at {
+            names.shapes.resize_with(self.at + 1, Default::default);
+        }
+        let ways = &mut names.shapes[self.at];
+        ways.rotate_right(1);
+        ways[0] = Some(Shape {
+            name,
+            dict: template.unbind(),
+            fields: shape_fields.into_boxed_slice(),
+        });
         Ok(dict)
     }
 }
@@ -673,14 +707,14 @@ fn from_template<'py>(
 ) -> Result<Bound<'py, PyDict>> {
     let template = shape.dict.bind(py);
     let dict = template.copy()?;
-    for (((_, value), key_obj), kept) in fields.into_iter().zip(&shape.key_objs).zip(&mut shape.values) {
-        if value.as_ptr() as usize == *kept {
+    for ((_, value), kept) in fields.into_iter().zip(shape.fields.iter_mut()) {
+        if value.as_ptr() as usize == kept.value {
             continue;
         }
-        let key_obj = key_obj.bind(py);
+        let key_obj = kept.key_obj.bind(py);
         if immutable(&value) {
             template.set_item(key_obj, &value)?;
-            *kept = value.as_ptr() as usize;
+            kept.value = value.as_ptr() as usize;
         }
         dict.set_item(key_obj, value)?;
     }
