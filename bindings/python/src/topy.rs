@@ -78,6 +78,9 @@ struct Names {
     shapes: Vec<[Option<Shape>; WAYS]>,
     /// The position of the next struct of the report being converted.
     next_struct: usize,
+    /// Emptied field lists of structs, for the next structs to gather theirs in (a nested
+    /// struct takes another): no allocation per struct.
+    field_lists: Vec<Vec<(&'static str, Py<PyAny>)>>,
 }
 
 /// A template: a dict of a struct's keys in their order, with the values last seen.
@@ -554,16 +557,19 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
 
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct<'a, 'py>> {
         let mut names = self.names;
-        let at = names.as_deref_mut().map_or(0, |names| {
-            names.next_struct += 1;
-            names.next_struct - 1
-        });
+        let (at, fields) = match names.as_deref_mut() {
+            Some(names) => {
+                names.next_struct += 1;
+                (names.next_struct - 1, names.field_lists.pop())
+            }
+            None => (0, None),
+        };
         Ok(Struct {
             py: self.py,
             names,
             at,
             name,
-            fields: Vec::with_capacity(len),
+            fields: fields.unwrap_or_else(|| Vec::with_capacity(len)),
         })
     }
 
@@ -631,71 +637,100 @@ struct Struct<'a, 'py> {
     /// finds its template).
     at: usize,
     name: &'static str,
-    fields: Vec<(&'static str, Bound<'py, PyAny>)>,
+    fields: Vec<(&'static str, Py<PyAny>)>,
 }
+
+/// The most emptied field lists [`Names::field_lists`] keeps (one per level of nesting).
+const MAX_FIELD_LISTS: usize = 32;
 
 impl<'py> Struct<'_, 'py> {
     /// The dict of the fields gathered.
     fn finish(&mut self) -> Result<Bound<'py, PyDict>> {
         let py = self.py;
-        let fields = std::mem::take(&mut self.fields);
+        let mut fields = std::mem::take(&mut self.fields);
         let Some(names) = self.names.as_deref_mut() else {
             let dict = PyDict::new(py);
             for (key, value) in fields {
-                dict.set_item(PyString::new(py, key), value)?;
+                dict.set_item(PyString::new(py, key), value.into_bound(py))?;
             }
             return Ok(dict);
         };
-        let name = self.name.as_ptr() as usize;
-        if let Some(ways) = names.shapes.get_mut(self.at) {
-            let hit = ways.iter().position(|way| {
-                way.as_ref().is_some_and(|shape| {
-                    shape.name == name
-                        && shape.fields.len() == fields.len()
-                        && shape.fields.iter().zip(&fields).all(|(kept, (key, _))| std::ptr::eq(kept.key, *key))
-                })
-            });
-            if let Some(way) = hit {
-                // The last used first.
-                ways[..=way].rotate_right(1);
-                let made = from_template(py, ways[0].as_mut().expect("a template was found"), fields);
-                if made.is_err() {
-                    // The template may be half updated: made again by the next report.
-                    ways[0] = None;
-                }
-                return made;
-            }
+        let made = struct_dict(py, names, self.at, self.name, &mut fields);
+        if names.field_lists.len() < MAX_FIELD_LISTS {
+            fields.clear();
+            names.field_lists.push(fields);
         }
-        // Made key by key; a template of it kept for the reports that follow.
-        let dict = PyDict::new(py);
-        let template = PyDict::new(py);
-        let mut shape_fields = Vec::with_capacity(fields.len());
-        for (key, value) in fields {
-            let key_obj = names.static_name(py, key).clone_ref(py);
-            let kept = if immutable(&value) { value.clone() } else { py.None().into_bound(py) };
-            dict.set_item(&key_obj, value)?;
-            template.set_item(&key_obj, &kept)?;
-            shape_fields.push(ShapeField {
-                key,
-                key_obj,
-                value: kept.as_ptr() as usize,
-            });
-        }
-        if self.at >= MAX_SHAPES {
-            return Ok(dict);
-        }
-        if names.shapes.len() <= self.at {
-            names.shapes.resize_with(self.at + 1, Default::default);
-        }
-        let ways = &mut names.shapes[self.at];
-        ways.rotate_right(1);
-        ways[0] = Some(Shape {
-            name,
-            dict: template.unbind(),
-            fields: shape_fields.into_boxed_slice(),
-        });
-        Ok(dict)
+        made
     }
+}
+
+/// The dict of a struct's `fields` (taken out of the list), from the template of its position
+/// `at` when one has the same name and keys (made key by key, and kept as a template, if not).
+fn struct_dict<'py>(
+    py: Python<'py>,
+    names: &mut Names,
+    at: usize,
+    name: &'static str,
+    fields: &mut Vec<(&'static str, Py<PyAny>)>,
+) -> Result<Bound<'py, PyDict>> {
+    let name = name.as_ptr() as usize;
+    if let Some(ways) = names.shapes.get_mut(at) {
+        let hit = ways.iter().position(|way| {
+            way.as_ref().is_some_and(|shape| {
+                shape.name == name
+                    && shape.fields.len() == fields.len()
+                    && shape
+                        .fields
+                        .iter()
+                        .zip(fields.iter())
+                        .all(|(kept, (key, _))| std::ptr::eq(kept.key, *key))
+            })
+        });
+        if let Some(way) = hit {
+            // The last used first.
+            ways[..=way].rotate_right(1);
+            let made = from_template(py, ways[0].as_mut().expect("a template was found"), fields.drain(..));
+            if made.is_err() {
+                // The template may be half updated: made again by the next report.
+                ways[0] = None;
+            }
+            return made;
+        }
+    }
+    // Made key by key; a template of it kept for the reports that follow.
+    let dict = PyDict::new(py);
+    let template = PyDict::new(py);
+    let mut shape_fields = Vec::with_capacity(fields.len());
+    for (key, value) in fields.drain(..) {
+        let value = value.into_bound(py);
+        let key_obj = names.static_name(py, key).clone_ref(py);
+        let kept = if immutable(&value) {
+            value.clone()
+        } else {
+            py.None().into_bound(py)
+        };
+        dict.set_item(&key_obj, value)?;
+        template.set_item(&key_obj, &kept)?;
+        shape_fields.push(ShapeField {
+            key,
+            key_obj,
+            value: kept.as_ptr() as usize,
+        });
+    }
+    if at >= MAX_SHAPES {
+        return Ok(dict);
+    }
+    if names.shapes.len() <= at {
+        names.shapes.resize_with(at + 1, Default::default);
+    }
+    let ways = &mut names.shapes[at];
+    ways.rotate_right(1);
+    ways[0] = Some(Shape {
+        name,
+        dict: template.unbind(),
+        fields: shape_fields.into_boxed_slice(),
+    });
+    Ok(dict)
 }
 
 /// A copy of `shape`'s template with `fields`' values where they are not the template's
@@ -703,11 +738,12 @@ impl<'py> Struct<'_, 'py> {
 fn from_template<'py>(
     py: Python<'py>,
     shape: &mut Shape,
-    fields: Vec<(&'static str, Bound<'py, PyAny>)>,
+    fields: impl Iterator<Item = (&'static str, Py<PyAny>)>,
 ) -> Result<Bound<'py, PyDict>> {
     let template = shape.dict.bind(py);
     let dict = template.copy()?;
-    for ((_, value), kept) in fields.into_iter().zip(shape.fields.iter_mut()) {
+    for ((_, value), kept) in fields.zip(shape.fields.iter_mut()) {
+        let value = value.into_bound(py);
         if value.as_ptr() as usize == kept.value {
             continue;
         }
@@ -736,7 +772,7 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
-        self.fields.push((key, value));
+        self.fields.push((key, value.unbind()));
         Ok(())
     }
 
