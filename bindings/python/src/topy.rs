@@ -16,6 +16,19 @@
 //!   is not told apart but by `is`. Bounded (4,096 strings of at most 1 KiB, 256 KiB of text):
 //!   when full the table is emptied and fills again from the reports that follow.
 //!
+//! And what the last report looked like, by position: the next report of the same kind and
+//! issuer serialises the same strings and the same structs in the same order.
+//! - The k-th string (value or map key) is first compared with the last report's k-th (one
+//!   comparison of texts kept end to end in one buffer): the table above is asked only when they
+//!   differ.
+//! - The n-th struct's dict is a copy of a template kept for that position (`PyDict_Copy`: one
+//!   allocation and the table copied, where filling a new dict inserts key by key and grows it at
+//!   6, 11 and 22 keys; `_PyDict_NewPresized` is not in the abi3 API). The template holds the
+//!   immutable values (str, int, bool, None) last seen in each field, so a field whose value is
+//!   the same object is not set at all; containers are always new objects (a report's dicts and
+//!   lists are its own: changing one changes no other report). Four templates per position, the
+//!   last used first, for archives whose documents of a few kinds come in turn.
+//!
 //! What follows `serde_json`, where a direct conversion would differ from the JSON: tuples and
 //! byte strings are lists, non-finite floats are `None`, an `f32` reads as the shortest decimal
 //! of its value (as serde_json prints it), and map keys are strings (integers and booleans
