@@ -24,8 +24,9 @@
 //! - The n-th struct's dict is a copy of a template kept for that position (`PyDict_Copy`: one
 //!   allocation and the table copied, where filling a new dict inserts key by key and grows it at
 //!   6, 11 and 22 keys; `_PyDict_NewPresized` is not in the abi3 API). The template holds the
-//!   immutable values (str, int, bool, None) last seen in each field, so a field whose value is
-//!   the same object is not set at all; containers are always new objects (a report's dicts and
+//!   immutable values (str, int, bool, None) of the struct it was made from, so a field whose
+//!   value is the same object is not set at all (it is never updated: documents of several
+//!   kinds in turn would make every differing field cost two insertions); containers are always new objects (a report's dicts and
 //!   lists are its own: changing one changes no other report). Four templates per position, the
 //!   last used first, for archives whose documents of a few kinds come in turn.
 //!
@@ -84,7 +85,7 @@ struct Names {
     /// as a copy of its template (one allocation and a copy of the table, instead of a key
     /// insertion each, with the table growing at 6, 11 and 22 keys) whose values are then
     /// replaced where they differ. The template holds the immutable values (str, int, bool,
-    /// None) last seen there, so a field whose value is the same object (the kept strings
+    /// None) of the struct it was made from, so a field whose value is the same object (the kept strings
     /// above) is not set at all; a container's place holds None. Indexed by the position (at
     /// most [`MAX_SHAPES`]), [`WAYS`] templates each, the last used first: documents of a few
     /// kinds in turn keep theirs.
@@ -96,7 +97,8 @@ struct Names {
     field_lists: Vec<Vec<(&'static str, Py<PyAny>)>>,
 }
 
-/// A template: a dict of a struct's keys in their order, with the values last seen.
+/// A template: a dict of a struct's keys in their order, with the values of the struct it was
+/// made from.
 struct Shape {
     /// The struct's name (its address: the same static text).
     name: usize,
@@ -702,12 +704,7 @@ fn struct_dict<'py>(
         if let Some(way) = hit {
             // The last used first.
             ways[..=way].rotate_right(1);
-            let made = from_template(py, ways[0].as_mut().expect("a template was found"), fields.drain(..));
-            if made.is_err() {
-                // The template may be half updated: made again by the next report.
-                ways[0] = None;
-            }
-            return made;
+            return from_template(py, ways[0].as_ref().expect("a template was found"), fields.drain(..));
         }
     }
     // Made key by key; a template of it kept for the reports that follow.
@@ -747,25 +744,20 @@ fn struct_dict<'py>(
 }
 
 /// A copy of `shape`'s template with `fields`' values where they are not the template's
-/// objects already (the template then holding the new immutable ones).
+/// objects already.
 fn from_template<'py>(
     py: Python<'py>,
-    shape: &mut Shape,
+    shape: &Shape,
     fields: impl Iterator<Item = (&'static str, Py<PyAny>)>,
 ) -> Result<Bound<'py, PyDict>> {
     let template = shape.dict.bind(py);
     let dict = template.copy()?;
-    for ((_, value), kept) in fields.zip(shape.fields.iter_mut()) {
+    for ((_, value), kept) in fields.zip(shape.fields.iter()) {
         let value = value.into_bound(py);
         if value.as_ptr() as usize == kept.value {
             continue;
         }
-        let key_obj = kept.key_obj.bind(py);
-        if immutable(&value) {
-            template.set_item(key_obj, &value)?;
-            kept.value = value.as_ptr() as usize;
-        }
-        dict.set_item(key_obj, value)?;
+        dict.set_item(kept.key_obj.bind(py), value)?;
     }
     Ok(dict)
 }
