@@ -143,6 +143,9 @@ def test_reports_converted_again_and_in_another_order_equal_the_native_ones(tmp_
     next ones from: every vector report, in reverse order, converted twice in a row with the
     first one scribbled over in between, equals the native JSON, key order included."""
     files = vector_files()
+    extra = corpus_lines(tmp_path)
+    if extra is not None:
+        files.append(extra)
     native = native_vector_reports(files)
     lines = [line for file in files for line in file.read_text(encoding="utf-8").splitlines()]
     compared, differ = 0, []
