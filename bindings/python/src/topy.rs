@@ -16,6 +16,20 @@
 //!   is not told apart but by `is`. Bounded (4,096 strings of at most 1 KiB, 256 KiB of text):
 //!   when full the table is emptied and fills again from the reports that follow.
 //!
+//! And what the last report looked like, by position: the next report of the same kind and
+//! issuer serialises the same strings and the same structs in the same order.
+//! - The k-th string (value or map key) is first compared with the last report's k-th (one
+//!   comparison of texts kept end to end in one buffer): the table above is asked only when they
+//!   differ.
+//! - The n-th struct's dict is a copy of a template kept for that position (`PyDict_Copy`: one
+//!   allocation and the table copied, where filling a new dict inserts key by key and grows it at
+//!   6, 11 and 22 keys; `_PyDict_NewPresized` is not in the abi3 API). The template holds the
+//!   immutable values (str, int, bool, None) of the struct it was made from, so a field whose
+//!   value is the same object is not set at all (it is never updated: documents of several
+//!   kinds in turn would make every differing field cost two insertions); containers are always new objects (a report's dicts and
+//!   lists are its own: changing one changes no other report). Four templates per position, the
+//!   last used first, for archives whose documents of a few kinds come in turn.
+//!
 //! What follows `serde_json`, where a direct conversion would differ from the JSON: tuples and
 //! byte strings are lists, non-finite floats are `None`, an `f32` reads as the shortest decimal
 //! of its value (as serde_json prints it), and map keys are strings (integers and booleans
@@ -53,7 +67,60 @@ struct Names {
     values: HashMap<u64, (usize, usize, Py<PyString>), BuildHasherDefault<WordHasher>>,
     /// The texts of `values`, end to end.
     texts: Vec<u8>,
+    /// The last report's string values in the order they were serialised, each with its
+    /// Python string: the next report of the same kind and issuer serialises the same texts
+    /// in the same order, so the k-th string is first compared with the k-th of the last
+    /// report (one comparison, no hashing, no probe in `values`); the table is asked only
+    /// when they differ. At most [`MAX_TAPE`] strings; each is (where its text starts in
+    /// `tape_text`, its length, the string).
+    tape: Vec<(usize, usize, Py<PyString>)>,
+    /// The texts of `tape`, end to end in the order of the positions (read in that order: one
+    /// run of memory rather than a heap block per string); a text that changes is written at
+    /// the end, and the tape emptied when this exceeds [`MAX_TAPE_TEXT`].
+    tape_text: Vec<u8>,
+    /// The position in `tape` of the next string value of the report being converted.
+    next_str: usize,
+    /// The dicts of the last reports' structs as templates, by the struct's position in its
+    /// report (the n-th struct serialised), its name and its number of fields: a dict is made
+    /// as a copy of its template (one allocation and a copy of the table, instead of a key
+    /// insertion each, with the table growing at 6, 11 and 22 keys) whose values are then
+    /// replaced where they differ. The template holds the immutable values (str, int, bool,
+    /// None) of the struct it was made from, so a field whose value is the same object (the kept strings
+    /// above) is not set at all; a container's place holds None. Indexed by the position (at
+    /// most [`MAX_SHAPES`]), [`WAYS`] templates each, the last used first: documents of a few
+    /// kinds in turn keep theirs.
+    shapes: Vec<[Option<Shape>; WAYS]>,
+    /// The position of the next struct of the report being converted.
+    next_struct: usize,
+    /// Emptied field lists of structs, for the next structs to gather theirs in (a nested
+    /// struct takes another): no allocation per struct.
+    field_lists: Vec<Vec<(&'static str, Py<PyAny>)>>,
 }
+
+/// A template: a dict of a struct's keys in their order, with the values of the struct it was
+/// made from.
+struct Shape {
+    /// The struct's name (its address: the same static text).
+    name: usize,
+    /// The template, never handed out (only its copies).
+    dict: Py<PyDict>,
+    /// Its fields in order, in one block.
+    fields: Box<[ShapeField]>,
+}
+
+/// A field of a [`Shape`].
+struct ShapeField {
+    /// The field name (compared by address: the same static text).
+    key: &'static str,
+    /// Its interned Python string.
+    key_obj: Py<PyString>,
+    /// The address of the object the template holds under the key (what a new value is
+    /// compared with: the same object needs no replacing).
+    value: usize,
+}
+
+/// The templates kept per struct position.
+const WAYS: usize = 4;
 
 impl Names {
     /// The interned string of a static name (made and kept the first time).
@@ -67,6 +134,15 @@ impl Names {
     fn forget_values(&mut self) {
         self.values.clear();
         self.texts.clear();
+        self.tape.clear();
+        self.tape_text.clear();
+        self.shapes.clear();
+    }
+
+    /// Readies the tables for the next report (its strings counted from the first).
+    fn start_report(&mut self) {
+        self.next_str = 0;
+        self.next_struct = 0;
     }
 }
 
@@ -78,6 +154,13 @@ const MAX_KEY_BYTES: usize = 48;
 const MAX_VALUE_BYTES: usize = 1024;
 const MAX_VALUES: usize = 4096;
 const MAX_VALUE_TEXT: usize = 256 << 10;
+/// The most string values [`Names::tape`] keeps (each at most [`MAX_VALUE_BYTES`]).
+const MAX_TAPE: usize = 1024;
+/// The bytes of text [`Names::tape`] holds before it is emptied.
+const MAX_TAPE_TEXT: usize = 256 << 10;
+/// The struct positions [`Names::shapes`] keeps templates for (the structs beyond are made
+/// key by key).
+const MAX_SHAPES: usize = 1024;
 
 static NAMES: Mutex<Option<Names>> = Mutex::new(None);
 
@@ -154,6 +237,7 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
         Err(TryLockError::WouldBlock) => return value.serialize(ToPy::new(py, None)),
     };
     let names = guard.get_or_insert_with(Names::default);
+    names.start_report();
     value.serialize(ToPy::new(py, Some(names)))
 }
 
@@ -238,27 +322,67 @@ fn set_named<'py>(
     Ok(())
 }
 
-/// The Python string of a map key, from the table when it is there or fits.
+/// The Python string of a map key: the last report's at the same position, or from the table
+/// when it is there or fits.
 fn map_key<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
     let Some(names) = names.filter(|_| text.len() <= MAX_KEY_BYTES) else {
         return PyString::new(py, text);
     };
-    if let Some(kept) = names.keys.get(text) {
-        return kept.bind(py).clone();
-    }
-    let made = PyString::intern(py, text);
-    if names.keys.len() < MAX_KEYS {
-        names.keys.insert(text.into(), made.clone().unbind());
-    }
-    made
+    taped(py, names, text, |py, names, text| {
+        if let Some(kept) = names.keys.get(text) {
+            return kept.bind(py).clone();
+        }
+        let made = PyString::intern(py, text);
+        if names.keys.len() < MAX_KEYS {
+            names.keys.insert(text.into(), made.clone().unbind());
+        }
+        made
+    })
 }
 
-/// The Python string of a value: the one kept for the same text, if any (made and kept
-/// otherwise, while the table has room).
+/// The Python string of a value: the last report's at the same position, or the one kept for
+/// the same text, if any (made and kept otherwise, while the table has room).
 fn value_str<'py>(py: Python<'py>, names: Option<&mut Names>, text: &str) -> Bound<'py, PyString> {
     let Some(names) = names.filter(|_| (1..=MAX_VALUE_BYTES).contains(&text.len())) else {
         return PyString::new(py, text);
     };
+    taped(py, names, text, table_str)
+}
+
+/// The string at the report's next position in [`Names::tape`] if its text is `text`, else the
+/// one `find` gives (then written at that position for the next report).
+fn taped<'py>(
+    py: Python<'py>,
+    names: &mut Names,
+    text: &str,
+    find: impl FnOnce(Python<'py>, &mut Names, &str) -> Bound<'py, PyString>,
+) -> Bound<'py, PyString> {
+    let at = names.next_str;
+    names.next_str += 1;
+    if let Some((start, len, kept)) = names.tape.get(at) {
+        if *len == text.len() && names.tape_text.get(*start..*start + *len) == Some(text.as_bytes()) {
+            return kept.bind(py).clone();
+        }
+    }
+    let found = find(py, names, text);
+    if names.tape_text.len() + text.len() > MAX_TAPE_TEXT {
+        names.tape.clear();
+        names.tape_text.clear();
+    }
+    let start = names.tape_text.len();
+    if let Some(slot) = names.tape.get_mut(at) {
+        *slot = (start, text.len(), found.clone().unbind());
+    } else if at == names.tape.len() && at < MAX_TAPE {
+        names.tape.push((start, text.len(), found.clone().unbind()));
+    } else {
+        return found;
+    }
+    names.tape_text.extend_from_slice(text.as_bytes());
+    found
+}
+
+/// The Python string of a value from [`Names::values`] (made and kept there if it is not).
+fn table_str<'py>(py: Python<'py>, names: &mut Names, text: &str) -> Bound<'py, PyString> {
     let mut hasher = WordHasher::default();
     hasher.write(text.as_bytes());
     hasher.write_usize(text.len());
@@ -446,11 +570,21 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         })
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Struct<'a, 'py>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Struct<'a, 'py>> {
+        let mut names = self.names;
+        let (at, fields) = match names.as_deref_mut() {
+            Some(names) => {
+                names.next_struct += 1;
+                (names.next_struct - 1, names.field_lists.pop())
+            }
+            None => (0, None),
+        };
         Ok(Struct {
             py: self.py,
-            names: self.names,
-            dict: PyDict::new(self.py),
+            names,
+            at,
+            name,
+            fields: fields.unwrap_or_else(|| Vec::with_capacity(len)),
         })
     }
 
@@ -509,11 +643,132 @@ list_form!(SerializeSeq, serialize_element);
 list_form!(SerializeTuple, serialize_element);
 list_form!(SerializeTupleStruct, serialize_field);
 
-/// A dict of a struct: its keys are the field names, static.
+/// A dict of a struct: its keys are the field names, static. The fields are gathered first,
+/// then the dict made from the template of the same position and keys when there is one.
 struct Struct<'a, 'py> {
     py: Python<'py>,
     names: Option<&'a mut Names>,
-    dict: Bound<'py, PyDict>,
+    /// The struct's position in its report, and its name (with the number of fields, what
+    /// finds its template).
+    at: usize,
+    name: &'static str,
+    fields: Vec<(&'static str, Py<PyAny>)>,
+}
+
+/// The most emptied field lists [`Names::field_lists`] keeps (one per level of nesting).
+const MAX_FIELD_LISTS: usize = 32;
+
+impl<'py> Struct<'_, 'py> {
+    /// The dict of the fields gathered.
+    fn finish(&mut self) -> Result<Bound<'py, PyDict>> {
+        let py = self.py;
+        let mut fields = std::mem::take(&mut self.fields);
+        let Some(names) = self.names.as_deref_mut() else {
+            let dict = PyDict::new(py);
+            for (key, value) in fields {
+                dict.set_item(PyString::new(py, key), value.into_bound(py))?;
+            }
+            return Ok(dict);
+        };
+        let made = struct_dict(py, names, self.at, self.name, &mut fields);
+        if names.field_lists.len() < MAX_FIELD_LISTS {
+            fields.clear();
+            names.field_lists.push(fields);
+        }
+        made
+    }
+}
+
+/// The dict of a struct's `fields` (taken out of the list), from the template of its position
+/// `at` when one has the same name and keys (made key by key, and kept as a template, if not).
+fn struct_dict<'py>(
+    py: Python<'py>,
+    names: &mut Names,
+    at: usize,
+    name: &'static str,
+    fields: &mut Vec<(&'static str, Py<PyAny>)>,
+) -> Result<Bound<'py, PyDict>> {
+    let name = name.as_ptr() as usize;
+    if let Some(ways) = names.shapes.get_mut(at) {
+        let hit = ways.iter().position(|way| {
+            way.as_ref().is_some_and(|shape| {
+                shape.name == name
+                    && shape.fields.len() == fields.len()
+                    && shape
+                        .fields
+                        .iter()
+                        .zip(fields.iter())
+                        .all(|(kept, (key, _))| std::ptr::eq(kept.key, *key))
+            })
+        });
+        if let Some(way) = hit {
+            // The last used first.
+            ways[..=way].rotate_right(1);
+            return from_template(py, ways[0].as_ref().expect("a template was found"), fields.drain(..));
+        }
+    }
+    // Made key by key; a template of it kept for the reports that follow.
+    let dict = PyDict::new(py);
+    let template = PyDict::new(py);
+    let mut shape_fields = Vec::with_capacity(fields.len());
+    for (key, value) in fields.drain(..) {
+        let value = value.into_bound(py);
+        let key_obj = names.static_name(py, key).clone_ref(py);
+        let kept = if immutable(&value) {
+            value.clone()
+        } else {
+            py.None().into_bound(py)
+        };
+        dict.set_item(&key_obj, value)?;
+        template.set_item(&key_obj, &kept)?;
+        shape_fields.push(ShapeField {
+            key,
+            key_obj,
+            value: kept.as_ptr() as usize,
+        });
+    }
+    if at >= MAX_SHAPES {
+        return Ok(dict);
+    }
+    if names.shapes.len() <= at {
+        names.shapes.resize_with(at + 1, Default::default);
+    }
+    let ways = &mut names.shapes[at];
+    ways.rotate_right(1);
+    ways[0] = Some(Shape {
+        name,
+        dict: template.unbind(),
+        fields: shape_fields.into_boxed_slice(),
+    });
+    Ok(dict)
+}
+
+/// A copy of `shape`'s template with `fields`' values where they are not the template's
+/// objects already.
+fn from_template<'py>(
+    py: Python<'py>,
+    shape: &Shape,
+    fields: impl Iterator<Item = (&'static str, Py<PyAny>)>,
+) -> Result<Bound<'py, PyDict>> {
+    let template = shape.dict.bind(py);
+    let dict = template.copy()?;
+    for ((_, value), kept) in fields.zip(shape.fields.iter()) {
+        let value = value.into_bound(py);
+        if value.as_ptr() as usize == kept.value {
+            continue;
+        }
+        dict.set_item(kept.key_obj.bind(py), value)?;
+    }
+    Ok(dict)
+}
+
+/// Whether `value` is of a type whose objects cannot change (what a template may hold and its
+/// copies share): str, int, bool and None.
+fn immutable(value: &Bound<'_, PyAny>) -> bool {
+    value.is_exact_instance_of::<PyString>()
+        || value.is_none()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyBool>()
 }
 
 impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
@@ -522,11 +777,12 @@ impl<'py> ser::SerializeStruct for Struct<'_, 'py> {
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let value = value.serialize(ToPy::new(self.py, self.names.as_deref_mut()))?;
-        set_named(&self.dict, self.names.as_deref_mut(), key, value)
+        self.fields.push((key, value.unbind()));
+        Ok(())
     }
 
-    fn end(self) -> Result<Self::Ok> {
-        Ok(self.dict.into_any())
+    fn end(mut self) -> Result<Self::Ok> {
+        Ok(self.finish()?.into_any())
     }
 }
 
@@ -620,10 +876,10 @@ impl<'py> ser::SerializeStructVariant for Variant<Struct<'_, 'py>> {
         ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
     }
 
-    fn end(self) -> Result<Self::Ok> {
-        let Struct { py, names, dict } = self.inner;
-        let outer = PyDict::new(py);
-        set_named(&outer, names, self.variant, dict.into_any())?;
+    fn end(mut self) -> Result<Self::Ok> {
+        let dict = self.inner.finish()?;
+        let outer = PyDict::new(self.inner.py);
+        set_named(&outer, self.inner.names, self.variant, dict.into_any())?;
         Ok(outer.into_any())
     }
 }

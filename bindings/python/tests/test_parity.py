@@ -114,3 +114,77 @@ def test_the_kind_fixed_functions_equal_verify_document():
     options = dict(at=AT, intermediates=[INTERMEDIATE], revocation_required=False)
     assert yinjian.verify_ofd(ofd, ROOT, **options) == yinjian.verify_document(ofd, ROOT, **options)
     assert yinjian.verify_pdf(pdf, ROOT, **options) == yinjian.verify_document(pdf, ROOT, **options)
+
+
+def exact_json_types(value) -> bool:
+    """Whether `value` is made only of dict, list, str, int, bool and None (as JSON reads)."""
+    if type(value) is dict:
+        return all(type(k) is str and exact_json_types(v) for k, v in value.items())
+    if type(value) is list:
+        return all(exact_json_types(v) for v in value)
+    return value is None or type(value) in (str, int, bool, float)
+
+
+def scribble(report) -> None:
+    """Changes a returned report in place everywhere it can (what must not reach the next one)."""
+    if isinstance(report, dict):
+        for key in list(report):
+            scribble(report[key])
+            report[key] = "changed"
+        report["added"] = 1
+    elif isinstance(report, list):
+        for item in report:
+            scribble(item)
+        report.append("added")
+
+
+def test_reports_converted_again_and_in_another_order_equal_the_native_ones(tmp_path):
+    """The conversion keeps the last reports' strings and dict shapes (by position) to make the
+    next ones from: every vector report, in reverse order, converted twice in a row with the
+    first one scribbled over in between, equals the native JSON, key order included."""
+    files = vector_files()
+    extra = corpus_lines(tmp_path)
+    if extra is not None:
+        files.append(extra)
+    native = native_vector_reports(files)
+    lines = [line for file in files for line in file.read_text(encoding="utf-8").splitlines()]
+    compared, differ = 0, []
+    for line in reversed(lines):
+        first = _native.vector_report(line)
+        if first is None:
+            continue
+        case_id, report = first
+        assert exact_json_types(report), case_id
+        scribble(report)
+        _, again = _native.vector_report(line)
+        compared += 1
+        if canonical(again) != native[case_id] or not exact_json_types(again):
+            differ.append(case_id)
+    print(f"parity: {compared} vector reports converted twice, {len(differ)} differ")
+    assert differ == []
+    assert compared == len(native)
+
+
+def test_a_report_keeps_the_native_key_order_and_shares_no_container(sample_trust):
+    """Against the JSON line `batch_record` writes natively: the same keys in the same order,
+    the same values; two reports of one document are equal but share no dict or list."""
+    verifier = yinjian.Verifier(sample_trust, at=AT, intermediates=[INTERMEDIATE], revocation_required=False)
+    # (Not an e-invoice: its batch line is of kind `invoice`, not the verify report.)
+    documents_ = [SAMPLE, VECTORS / "pdf" / "sm2-signed.pdf", VECTORS / "ofd" / "sealed.ofd"]
+    for path in documents_ * 2 + documents_[::-1]:
+        data = path.read_bytes()
+        native = json.loads(verifier.batch_record(str(path), data))["report"]
+        first, second = verifier.verify(data), verifier.verify(data)
+        assert json.dumps(first, ensure_ascii=False) == json.dumps(native, ensure_ascii=False), path
+        assert first == second
+
+        def containers(value):
+            if isinstance(value, (dict, list)):
+                yield value
+                for item in value.values() if isinstance(value, dict) else value:
+                    yield from containers(item)
+
+        assert not {id(c) for c in containers(first)} & {id(c) for c in containers(second)}
+        scribble(first)
+        assert second == native
+        assert json.dumps(verifier.verify(data), ensure_ascii=False) == json.dumps(native, ensure_ascii=False)
