@@ -506,3 +506,56 @@ fn a_copy_altered_after_sealing_fails_and_is_still_the_same_invoice() {
         serde_json::json!([s(&root.join("1-original.ofd"))])
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_a_folder_is_reported_not_opened_and_links_to_files_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("docs");
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    let notice = std::fs::read(repo().join("test-vectors/sample/notice.ofd")).unwrap();
+    std::fs::write(root.join("sub/notice.ofd"), notice).unwrap();
+    std::os::unix::fs::symlink(root.join("sub/notice.ofd"), root.join("link.ofd")).unwrap();
+    std::os::unix::fs::symlink(root.join("sub"), root.join("linked-folder")).unwrap();
+    let made = Command::new("mkfifo").arg(root.join("pipe.ofd")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("SKIP: mkfifo is not available");
+        return;
+    }
+    // Opening the pipe would wait forever for a writer: the run must end on its own.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+        .arg("batch")
+        .arg(&root)
+        .args(trust())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run yinjian");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("yinjian batch waited on the pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let records = lines(&out.stdout);
+    let got = verdicts(&records);
+    let at = |name: &str| got[&format!("{}/{name}", root.display())].clone();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(at("sub/notice.ofd"), ("ofd".into(), "PASSED".into(), "-".into()));
+    assert_eq!(at("link.ofd"), ("ofd".into(), "PASSED".into(), "-".into()));
+    assert_eq!(
+        at("pipe.ofd"),
+        ("unknown".into(), "INDETERMINATE".into(), "Unsupported".into())
+    );
+    let pipe = records
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with("pipe.ofd"))
+        .unwrap();
+    assert!(pipe.to_string().contains("not a regular file"), "{pipe}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a link to a folder, not followed"), "{stderr}");
+}

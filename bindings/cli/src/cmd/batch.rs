@@ -274,6 +274,9 @@ fn read_capped(reader: impl Read, size: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The reason given for a pipe, socket or device met in a folder.
+const NOT_A_FILE: &str = "not a regular file (a pipe, socket or device): not opened";
+
 fn too_large(size: u64) -> String {
     format!("{size} bytes, over the batch limit of {MAX_FILE_BYTES} per file (verify it alone with yinjian verify)")
 }
@@ -327,41 +330,71 @@ impl Producer<'_> {
         let _ = self.tx.send(Job { seq, path, input });
     }
 
-    /// A file, a folder (recursively, in name order) or an archive.
+    /// A file, a folder (recursively, in name order) or an archive, as named on the command
+    /// line or in a list.
     fn walk(&mut self, path: &Path) {
         if self.shared.stop.load(Ordering::Relaxed) {
             return;
         }
         let shown = path.to_string_lossy().into_owned();
-        let meta = match fs::metadata(path) {
-            Ok(meta) => meta,
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => self.folder(path, shown),
+            // Named, so opened whatever it is (`<(command)` gives a pipe).
+            Ok(_) => self.file(path, shown),
+            Err(e) => self.send(shown, Err(e.to_string())),
+        }
+    }
+
+    /// A folder's entries in name order, folders walked; each entry's kind comes with the
+    /// listing, so a file costs no lookup of its path beyond the one that opens it (which
+    /// counts on network file systems, where every lookup is a round trip).
+    fn folder(&mut self, path: &Path, shown: String) {
+        let entries = match fs::read_dir(path) {
+            Ok(entries) => entries,
             Err(e) => return self.send(shown, Err(e.to_string())),
         };
-        if meta.is_dir() {
-            let entries = match fs::read_dir(path) {
-                Ok(entries) => entries,
-                Err(e) => return self.send(shown, Err(e.to_string())),
-            };
-            let mut children = Vec::new();
-            for entry in entries {
-                match entry {
-                    Ok(entry) => children.push(entry.path()),
-                    Err(e) => self.send(shown.clone(), Err(format!("listing the folder: {e}"))),
-                }
+        let mut children = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => children.push((entry.path(), entry.file_type().ok())),
+                Err(e) => self.send(shown.clone(), Err(format!("listing the folder: {e}"))),
             }
-            children.sort();
-            for child in children {
-                // Symbolic links to folders are not followed (they can loop).
-                let linked_dir =
-                    fs::symlink_metadata(&child).is_ok_and(|m| m.file_type().is_symlink()) && child.is_dir();
-                if linked_dir {
-                    eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
-                } else if !self.is_out(&child) {
-                    self.walk(&child);
-                }
-            }
-            return;
         }
+        children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (child, kind) in children {
+            if self.shared.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            if self.is_out(&child) {
+                continue;
+            }
+            match kind {
+                Some(kind) if kind.is_dir() => {
+                    let shown = child.to_string_lossy().into_owned();
+                    self.folder(&child, shown);
+                }
+                // Symbolic links to folders are not followed (they can loop).
+                Some(kind) if kind.is_symlink() && child.is_dir() => {
+                    eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
+                }
+                Some(kind) if kind.is_file() => {
+                    let shown = child.to_string_lossy().into_owned();
+                    self.file(&child, shown);
+                }
+                // A pipe, socket or device met in a folder is not opened (a pipe would wait
+                // forever for a writer).
+                Some(kind) if !kind.is_symlink() => {
+                    self.send(child.to_string_lossy().into_owned(), Err(NOT_A_FILE.to_owned()));
+                }
+                // A link to a file, or the listing did not say: looked up by path, as a named
+                // input is.
+                _ => self.walk(&child),
+            }
+        }
+    }
+
+    /// A file that is not a folder: a document, or an archive whose members are.
+    fn file(&mut self, path: &Path, shown: String) {
         if self.done_before(&shown) {
             return;
         }
@@ -376,9 +409,10 @@ impl Producer<'_> {
                 Err(e) => self.send(shown, Err(e.to_string())),
             },
             None => {
-                let input = File::open(path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|file| read_capped(file, meta.len()));
+                let input = File::open(path).map_err(|e| e.to_string()).and_then(|file| {
+                    let size = file.metadata().map_err(|e| e.to_string())?.len();
+                    read_capped(file, size)
+                });
                 self.send(shown, input);
             }
         }
