@@ -17,6 +17,10 @@ fn cpu_seconds() -> f64 {
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
+/// The package's allocator (src/lib.rs), so that the two sides differ by the binding only.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use yinjian::batch::BatchRecord;
 use yinjian::time::Time;
 use yinjian::verifier::{Clock, Verifier};

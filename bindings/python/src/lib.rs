@@ -7,6 +7,13 @@
 //! Every verification releases the GIL, so threads verify in parallel.
 #![deny(missing_docs)]
 
+/// mimalloc for the library's own allocations (parsed XML, certificates, the report before it
+/// becomes Python objects, which Python allocates itself): with the C library's allocator they
+/// took about a fifth of a verification made from Python (docs/PERFORMANCE.md), as they did
+/// in `yinjian batch` before the CLI took mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod args;
 mod classes;
 mod errors;
