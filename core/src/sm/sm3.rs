@@ -12,6 +12,53 @@ use std::io::{self, Read};
 
 use sm3::{Digest, Sm3};
 
+/// One block's 64 rounds in the order both of our own compressions (`x86`, `wasm`) run them:
+/// the expansion of W's group m + 4 (and W′'s group m + 3) beside the rounds of group m, FF and
+/// GG as XOR in rounds 0–15 and as majority and choice after, then the chaining value `$saved`
+/// XOR-ed into the eight state words. `$expand!(m)` and `$rounds!(ff, gg, j)` are the caller's.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+macro_rules! block_rounds {
+    ($expand:ident, $rounds:ident, $saved:ident, $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
+        $expand!(4);
+        $rounds!(xor3, xor3, 0);
+        $expand!(5);
+        $rounds!(xor3, xor3, 4);
+        $expand!(6);
+        $rounds!(xor3, xor3, 8);
+        $expand!(7);
+        $rounds!(xor3, xor3, 12);
+        $expand!(8);
+        $rounds!(majority, choose, 16);
+        $expand!(9);
+        $rounds!(majority, choose, 20);
+        $expand!(10);
+        $rounds!(majority, choose, 24);
+        $expand!(11);
+        $rounds!(majority, choose, 28);
+        $expand!(12);
+        $rounds!(majority, choose, 32);
+        $expand!(13);
+        $rounds!(majority, choose, 36);
+        $expand!(14);
+        $rounds!(majority, choose, 40);
+        $expand!(15);
+        $rounds!(majority, choose, 44);
+        $expand!(16);
+        $rounds!(majority, choose, 48);
+        $rounds!(majority, choose, 52);
+        $rounds!(majority, choose, 56);
+        $rounds!(majority, choose, 60);
+        $a ^= $saved[0];
+        $b ^= $saved[1];
+        $c ^= $saved[2];
+        $d ^= $saved[3];
+        $e ^= $saved[4];
+        $f ^= $saved[5];
+        $g ^= $saved[6];
+        $h ^= $saved[7];
+    };
+}
+
 // The only module of `sm3` with `unsafe`: SIMD loads and stores and the call of the
 // AVX2/BMI2-compiled compression after run-time detection.
 #[cfg(target_arch = "x86_64")]

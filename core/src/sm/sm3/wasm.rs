@@ -166,43 +166,7 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
                 four_rounds!($ff, $gg, v, w1, $j, a, b, c, d, e, f, g, h);
             };
         }
-        expand!(4);
-        rounds!(xor3, xor3, 0);
-        expand!(5);
-        rounds!(xor3, xor3, 4);
-        expand!(6);
-        rounds!(xor3, xor3, 8);
-        expand!(7);
-        rounds!(xor3, xor3, 12);
-        expand!(8);
-        rounds!(majority, choose, 16);
-        expand!(9);
-        rounds!(majority, choose, 20);
-        expand!(10);
-        rounds!(majority, choose, 24);
-        expand!(11);
-        rounds!(majority, choose, 28);
-        expand!(12);
-        rounds!(majority, choose, 32);
-        expand!(13);
-        rounds!(majority, choose, 36);
-        expand!(14);
-        rounds!(majority, choose, 40);
-        expand!(15);
-        rounds!(majority, choose, 44);
-        expand!(16);
-        rounds!(majority, choose, 48);
-        rounds!(majority, choose, 52);
-        rounds!(majority, choose, 56);
-        rounds!(majority, choose, 60);
-        a ^= saved[0];
-        b ^= saved[1];
-        c ^= saved[2];
-        d ^= saved[3];
-        e ^= saved[4];
-        f ^= saved[5];
-        g ^= saved[6];
-        h ^= saved[7];
+        block_rounds!(expand, rounds, saved, a, b, c, d, e, f, g, h);
     }
     *state = [a, b, c, d, e, f, g, h];
 }
