@@ -12,6 +12,54 @@ use std::io::{self, Read};
 
 use sm3::{Digest, Sm3};
 
+/// P0 of GB/T 32905 §4.4.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+#[inline(always)]
+fn p0(x: u32) -> u32 {
+    x ^ x.rotate_left(9) ^ x.rotate_left(17)
+}
+
+/// FF and GG for rounds 0..16.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+#[inline(always)]
+fn xor3(x: u32, y: u32, z: u32) -> u32 {
+    x ^ y ^ z
+}
+
+/// One round of our own compressions (`x86`, `wasm`): `$t!(j)`, `$w!(j)` and `$w1!(j)` are the
+/// caller's macros giving T_j ⋘ j, W_j and W′_j. The new A goes into D's variable and the new E
+/// into H's, and `four_rounds!` rotates the names for the next round.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+macro_rules! round {
+    ($ff:ident, $gg:ident, $t:ident, $w:ident, $w1:ident, $j:expr,
+     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {{
+        let a12 = $a.rotate_left(12);
+        let ss1 = a12.wrapping_add($t!($j)).wrapping_add($e).rotate_left(7);
+        let ss2 = ss1 ^ a12;
+        let tt1 = $ff($a, $b, $c)
+            .wrapping_add($d)
+            .wrapping_add($w1!($j))
+            .wrapping_add(ss2);
+        let tt2 = $gg($e, $f, $g).wrapping_add($h).wrapping_add($w!($j)).wrapping_add(ss1);
+        $b = $b.rotate_left(9);
+        $f = $f.rotate_left(19);
+        $d = tt1;
+        $h = p0(tt2);
+    }};
+}
+
+/// Four rounds, after which the names are back in place.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+macro_rules! four_rounds {
+    ($ff:ident, $gg:ident, $t:ident, $w:ident, $w1:ident, $j:expr,
+     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
+        round!($ff, $gg, $t, $w, $w1, $j, $a, $b, $c, $d, $e, $f, $g, $h);
+        round!($ff, $gg, $t, $w, $w1, $j + 1, $d, $a, $b, $c, $h, $e, $f, $g);
+        round!($ff, $gg, $t, $w, $w1, $j + 2, $c, $d, $a, $b, $g, $h, $e, $f);
+        round!($ff, $gg, $t, $w, $w1, $j + 3, $b, $c, $d, $a, $f, $g, $h, $e);
+    };
+}
+
 /// One block's 64 rounds in the order both of our own compressions (`x86`, `wasm`) run them:
 /// the expansion of W's group m + 4 (and W′'s group m + 3) beside the rounds of group m, FF and
 /// GG as XOR in rounds 0–15 and as majority and choice after, then the chaining value `$saved`

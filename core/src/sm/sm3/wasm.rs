@@ -33,17 +33,7 @@
 
 use core::arch::wasm32::*;
 
-use super::T;
-
-#[inline(always)]
-fn p0(x: u32) -> u32 {
-    x ^ x.rotate_left(9) ^ x.rotate_left(17)
-}
-
-#[inline(always)]
-fn xor3(x: u32, y: u32, z: u32) -> u32 {
-    x ^ y ^ z
-}
+use super::{p0, xor3, T};
 
 /// FF for rounds 16..64: the majority of the three words. B and C are older than A (B is the
 /// previous round's A), so B ∨ C and B ∧ C are ready before A and two operations wait for it
@@ -101,40 +91,6 @@ macro_rules! lane {
     };
 }
 
-/// One round (W from `$w`, W′ from `$w1`); the new A goes into D's variable and the new E into
-/// H's, and the caller rotates the names for the next round.
-macro_rules! round {
-    ($ff:ident, $gg:ident, $w:ident, $w1:ident, $j:expr,
-     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {{
-        let a12 = $a.rotate_left(12);
-        let ss1 = a12.wrapping_add(T[$j]).wrapping_add($e).rotate_left(7);
-        let ss2 = ss1 ^ a12;
-        let tt1 = $ff($a, $b, $c)
-            .wrapping_add($d)
-            .wrapping_add(lane!($w1, $j))
-            .wrapping_add(ss2);
-        let tt2 = $gg($e, $f, $g)
-            .wrapping_add($h)
-            .wrapping_add(lane!($w, $j))
-            .wrapping_add(ss1);
-        $b = $b.rotate_left(9);
-        $f = $f.rotate_left(19);
-        $d = tt1;
-        $h = p0(tt2);
-    }};
-}
-
-/// Four rounds, after which the names are back in place.
-macro_rules! four_rounds {
-    ($ff:ident, $gg:ident, $w:ident, $w1:ident, $j:expr,
-     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
-        round!($ff, $gg, $w, $w1, $j, $a, $b, $c, $d, $e, $f, $g, $h);
-        round!($ff, $gg, $w, $w1, $j + 1, $d, $a, $b, $c, $h, $e, $f, $g);
-        round!($ff, $gg, $w, $w1, $j + 2, $c, $d, $a, $b, $g, $h, $e, $f);
-        round!($ff, $gg, $w, $w1, $j + 3, $b, $c, $d, $a, $f, $g, $h, $e);
-    };
-}
-
 /// The compression of `blocks` into `state`. Safe to call: a wasm engine without `simd128`
 /// refuses the whole module before anything runs.
 #[target_feature(enable = "simd128")]
@@ -161,9 +117,25 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
             };
         }
         let saved = [a, b, c, d, e, f, g, h];
+        // T as constants, W and W' out of the vectors' lanes.
+        macro_rules! t_of {
+            ($j:expr) => {
+                T[$j]
+            };
+        }
+        macro_rules! w_of {
+            ($j:expr) => {
+                lane!(v, $j)
+            };
+        }
+        macro_rules! w1_of {
+            ($j:expr) => {
+                lane!(w1, $j)
+            };
+        }
         macro_rules! rounds {
             ($ff:ident, $gg:ident, $j:expr) => {
-                four_rounds!($ff, $gg, v, w1, $j, a, b, c, d, e, f, g, h);
+                four_rounds!($ff, $gg, t_of, w_of, w1_of, $j, a, b, c, d, e, f, g, h);
             };
         }
         block_rounds!(expand, rounds, saved, a, b, c, d, e, f, g, h);

@@ -32,7 +32,7 @@
 use crate::sm::CpuCheck;
 use core::arch::x86_64::*;
 
-use super::T;
+use super::{p0, xor3, T};
 
 static AVX2_BMI: CpuCheck = CpuCheck::new();
 
@@ -44,16 +44,6 @@ pub(super) fn available() -> bool {
             && std::is_x86_feature_detected!("bmi1")
             && std::is_x86_feature_detected!("bmi2")
     })
-}
-
-#[inline(always)]
-fn p0(x: u32) -> u32 {
-    x ^ x.rotate_left(9) ^ x.rotate_left(17)
-}
-
-#[inline(always)]
-fn xor3(x: u32, y: u32, z: u32) -> u32 {
-    x ^ y ^ z
 }
 
 /// FF for rounds 16..64: the majority of the three words.
@@ -101,40 +91,6 @@ macro_rules! expand_group {
 struct Words {
     w: [u32; 68],
     w1: [u32; 64],
-}
-
-/// One round; the new A goes into D's variable and the new E into H's, and the caller rotates
-/// the names for the next round.
-macro_rules! round {
-    ($ff:ident, $gg:ident, $t:ident, $words:ident, $j:expr,
-     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {{
-        let a12 = $a.rotate_left(12);
-        let ss1 = a12.wrapping_add($t[$j]).wrapping_add($e).rotate_left(7);
-        let ss2 = ss1 ^ a12;
-        let tt1 = $ff($a, $b, $c)
-            .wrapping_add($d)
-            .wrapping_add($words.w1[$j])
-            .wrapping_add(ss2);
-        let tt2 = $gg($e, $f, $g)
-            .wrapping_add($h)
-            .wrapping_add($words.w[$j])
-            .wrapping_add(ss1);
-        $b = $b.rotate_left(9);
-        $f = $f.rotate_left(19);
-        $d = tt1;
-        $h = p0(tt2);
-    }};
-}
-
-/// Four rounds, after which the names are back in place.
-macro_rules! four_rounds {
-    ($ff:ident, $gg:ident, $t:ident, $words:ident, $j:expr,
-     $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
-        round!($ff, $gg, $t, $words, $j, $a, $b, $c, $d, $e, $f, $g, $h);
-        round!($ff, $gg, $t, $words, $j + 1, $d, $a, $b, $c, $h, $e, $f, $g);
-        round!($ff, $gg, $t, $words, $j + 2, $c, $d, $a, $b, $g, $h, $e, $f);
-        round!($ff, $gg, $t, $words, $j + 3, $b, $c, $d, $a, $f, $g, $h, $e);
-    };
 }
 
 #[target_feature(enable = "avx2,bmi1,bmi2")]
@@ -192,9 +148,26 @@ fn compress_avx2_bmi2(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
         store_w1!(1);
         store_w1!(2);
         let saved = [a, b, c, d, e, f, g, h];
+        // The rounds read T, W and W' from memory (T through `black_box`: an addition with a
+        // memory operand each).
+        macro_rules! t_of {
+            ($j:expr) => {
+                t[$j]
+            };
+        }
+        macro_rules! w_of {
+            ($j:expr) => {
+                words.w[$j]
+            };
+        }
+        macro_rules! w1_of {
+            ($j:expr) => {
+                words.w1[$j]
+            };
+        }
         macro_rules! rounds {
             ($ff:ident, $gg:ident, $j:expr) => {
-                four_rounds!($ff, $gg, t, words, $j, a, b, c, d, e, f, g, h);
+                four_rounds!($ff, $gg, t_of, w_of, w1_of, $j, a, b, c, d, e, f, g, h);
             };
         }
         block_rounds!(expand, rounds, saved, a, b, c, d, e, f, g, h);
