@@ -509,7 +509,7 @@ fn a_copy_altered_after_sealing_fails_and_is_still_the_same_invoice() {
 
 #[cfg(unix)]
 #[test]
-fn a_pipe_in_a_folder_is_reported_not_opened_and_links_to_files_are_followed() {
+fn a_pipe_in_a_folder_or_a_link_to_one_is_reported_not_opened_and_links_to_files_are_followed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("docs");
     std::fs::create_dir_all(root.join("sub")).unwrap();
@@ -522,6 +522,7 @@ fn a_pipe_in_a_folder_is_reported_not_opened_and_links_to_files_are_followed() {
         eprintln!("SKIP: mkfifo is not available");
         return;
     }
+    std::os::unix::fs::symlink(root.join("pipe.ofd"), root.join("link-to-pipe.ofd")).unwrap();
     // Opening the pipe would wait forever for a writer: the run must end on its own.
     let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .arg("batch")
@@ -544,7 +545,11 @@ fn a_pipe_in_a_folder_is_reported_not_opened_and_links_to_files_are_followed() {
     let records = lines(&out.stdout);
     let got = verdicts(&records);
     let at = |name: &str| got[&format!("{}/{name}", root.display())].clone();
-    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(
+        at("link-to-pipe.ofd"),
+        ("unknown".into(), "INDETERMINATE".into(), "Unsupported".into())
+    );
     assert_eq!(at("sub/notice.ofd"), ("ofd".into(), "PASSED".into(), "-".into()));
     assert_eq!(at("link.ofd"), ("ofd".into(), "PASSED".into(), "-".into()));
     assert_eq!(

@@ -373,22 +373,30 @@ impl Producer<'_> {
                     let shown = child.to_string_lossy().into_owned();
                     self.folder(&child, shown);
                 }
-                // Symbolic links to folders are not followed (they can loop).
-                Some(kind) if kind.is_symlink() && child.is_dir() => {
-                    eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
-                }
+                // A link: to a folder not followed (they can loop), to a pipe, socket or device
+                // not opened, to a file as a file.
+                Some(kind) if kind.is_symlink() => match fs::metadata(&child) {
+                    Ok(target) if target.is_dir() => {
+                        eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
+                    }
+                    Ok(target) if target.is_file() => {
+                        let shown = child.to_string_lossy().into_owned();
+                        self.file(&child, shown);
+                    }
+                    Ok(_) => self.send(child.to_string_lossy().into_owned(), Err(NOT_A_FILE.to_owned())),
+                    Err(e) => self.send(child.to_string_lossy().into_owned(), Err(e.to_string())),
+                },
                 Some(kind) if kind.is_file() => {
                     let shown = child.to_string_lossy().into_owned();
                     self.file(&child, shown);
                 }
                 // A pipe, socket or device met in a folder is not opened (a pipe would wait
                 // forever for a writer).
-                Some(kind) if !kind.is_symlink() => {
+                Some(_) => {
                     self.send(child.to_string_lossy().into_owned(), Err(NOT_A_FILE.to_owned()));
                 }
-                // A link to a file, or the listing did not say: looked up by path, as a named
-                // input is.
-                _ => self.walk(&child),
+                // The listing did not say: looked up by path, as a named input is.
+                None => self.walk(&child),
             }
         }
     }
