@@ -88,11 +88,12 @@
 //! | `qr-image` | no | `licence::qr::image`: reading licence QR codes from PNG/JPEG or pixels (`rxing`, `image`) |
 
 #![deny(missing_docs)]
-// Denied, not forbidden: four modules are allowed `unsafe`, each for CPU features found at
-// run time: `sm::sm2_fast::adx` (the SM2 field multiplication in x86-64 assembly, MULX/ADX),
-// `sm::sm2_fast::ifma` (eight SM2 verifications in the lanes of AVX-512 IFMA vectors),
-// `sm::sm3_multi` (eight SM3 messages in the lanes of one AVX2 vector) and `sm::sm3::x86`
-// (one SM3 message: AVX2 message expansion, BMI1/BMI2 rounds).
+// Denied, not forbidden: five modules are allowed `unsafe`, each for CPU features. On
+// x86-64, found at run time: `sm::sm2_fast::adx` (the SM2 field multiplication in assembly,
+// MULX/ADX), `sm::sm2_fast::ifma` (eight SM2 verifications in the lanes of AVX-512 IFMA
+// vectors), `sm::sm3_multi` (eight SM3 messages in the lanes of one AVX2 vector) and
+// `sm::sm3::x86` (one SM3 message: AVX2 message expansion, BMI1/BMI2 rounds); on wasm32,
+// `sm::sm3::wasm` (the 16-byte `simd128` loads of SM3's message expansion).
 #![deny(unsafe_code)]
 
 pub mod alg;

@@ -18,6 +18,11 @@
 
 pub mod sm2;
 pub mod sm2_fast;
+pub mod sm3;
+// One of the modules with `unsafe` (with sm2_fast::{adx, ifma}, sm3::x86 and sm3::wasm): a
+// call of its AVX2-compiled function after run-time detection.
+#[allow(unsafe_code)]
+pub mod sm3_multi;
 
 /// A CPU check made once per process, then read from a cache: how the x86-64 modules
 /// (`sm2_fast::{adx, ifma}`, `sm3::x86`) choose their code at run time.
@@ -49,8 +54,3 @@ impl CpuCheck {
         yes
     }
 }
-pub mod sm3;
-// One of the four modules with `unsafe` (with sm2_fast::{adx, ifma} and sm3::x86): a call of
-// its AVX2-compiled function after run-time detection.
-#[allow(unsafe_code)]
-pub mod sm3_multi;

@@ -107,8 +107,8 @@ macro_rules! block_rounds {
     };
 }
 
-// The only module of `sm3` with `unsafe`: SIMD loads and stores and the call of the
-// AVX2/BMI2-compiled compression after run-time detection.
+// `unsafe`: SIMD loads and stores and the call of the AVX2/BMI2-compiled compression after
+// run-time detection.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod x86;

@@ -182,9 +182,6 @@ pub(super) fn small_multiple_by_additions<F: Field>(a: &F, k: u32) -> F {
     }
 }
 
-/// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
-/// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
-/// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 /// The `Field` methods of a field type `$name` that hand out G's tables, each built once per
 /// process on first use (a `static` per type and table).
 macro_rules! generator_tables {
@@ -210,6 +207,9 @@ macro_rules! generator_tables {
 /// For `montgomery_field!` (in this module and in `adx`) and for `fe29::Fe29`.
 pub(super) use generator_tables;
 
+/// Writes a Montgomery field type `$name` with `$n` limbs of type `$limb` and double-width
+/// products of type `$wide`; `$p` is p in little-endian limbs and `$q(m)` is
+/// m·(p + 1)/2^limb in limbs (see `montgomery_reduce`).
 #[cfg(any(test, not(target_arch = "wasm32")))]
 macro_rules! montgomery_field {
     ($(#[$meta:meta])* $name:ident, $limb:ty, $wide:ty, $n:expr, $p:expr, $q:ident, $accel_mul:path, $accel_square:path, $accel_add:path, $accel_sub:path, $accel_mul_small:path, $accel_lookup:path, $accel_neg_if:path, $accel_half:path, $invert_plain:path) => {

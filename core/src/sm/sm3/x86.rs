@@ -19,13 +19,13 @@
 //!   (A ⋘ 12) + T_j is formed before E arrives and SS1 waits for one addition after E, not two.
 //!
 //! The state words stay in registers across rounds (the round macro renames them instead of
-//! moving them). Padding and buffering are in [`Hasher`]. The `sm3` crate stays the portable
+//! moving them). Padding and buffering are `super::Blocks`'. The `sm3` crate stays the portable
 //! path, and the reference that the tests and the `sm3_single` fuzz target compare this one
 //! with.
 //!
 //! `unsafe` here: the unaligned loads of a block and the aligned stores into the word array
-//! (raw-pointer intrinsics), and the one call of the `target_feature` function, from a
-//! [`Hasher`], which is made only after [`available`] saw the features.
+//! (raw-pointer intrinsics), and the one call of the `target_feature` function, through an
+//! [`Avx2Bmi2`], which is made only after [`available`] saw the features.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
