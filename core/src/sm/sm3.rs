@@ -62,11 +62,12 @@ macro_rules! four_rounds {
 
 /// One block's 64 rounds in the order both of our own compressions (`x86`, `wasm`) run them:
 /// the expansion of W's group m + 4 (and W′'s group m + 3) beside the rounds of group m, FF and
-/// GG as XOR in rounds 0–15 and as majority and choice after, then the chaining value `$saved`
-/// XOR-ed into the eight state words. `$expand!(m)` and `$rounds!(ff, gg, j)` are the caller's.
+/// GG as XOR in rounds 0–15 and as majority and choice after, then the chaining value (the
+/// eight state words as they came in) XOR-ed into them. `$expand!(m)` and `$rounds!(ff, gg, j)` are the caller's.
 #[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
 macro_rules! block_rounds {
-    ($expand:ident, $rounds:ident, $saved:ident, $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
+    ($expand:ident, $rounds:ident, $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident, $h:ident) => {
+        let saved = [$a, $b, $c, $d, $e, $f, $g, $h];
         $expand!(4);
         $rounds!(xor3, xor3, 0);
         $expand!(5);
@@ -96,14 +97,14 @@ macro_rules! block_rounds {
         $rounds!(majority, choose, 52);
         $rounds!(majority, choose, 56);
         $rounds!(majority, choose, 60);
-        $a ^= $saved[0];
-        $b ^= $saved[1];
-        $c ^= $saved[2];
-        $d ^= $saved[3];
-        $e ^= $saved[4];
-        $f ^= $saved[5];
-        $g ^= $saved[6];
-        $h ^= $saved[7];
+        $a ^= saved[0];
+        $b ^= saved[1];
+        $c ^= saved[2];
+        $d ^= saved[3];
+        $e ^= saved[4];
+        $f ^= saved[5];
+        $g ^= saved[6];
+        $h ^= saved[7];
     };
 }
 

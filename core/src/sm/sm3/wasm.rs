@@ -116,7 +116,6 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
                 w1[$m - 1] = v128_xor(v[$m - 1], v[$m]);
             };
         }
-        let saved = [a, b, c, d, e, f, g, h];
         // T as constants, W and W' out of the vectors' lanes.
         macro_rules! t_of {
             ($j:expr) => {
@@ -138,7 +137,7 @@ fn compress_simd(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
                 four_rounds!($ff, $gg, t_of, w_of, w1_of, $j, a, b, c, d, e, f, g, h);
             };
         }
-        block_rounds!(expand, rounds, saved, a, b, c, d, e, f, g, h);
+        block_rounds!(expand, rounds, a, b, c, d, e, f, g, h);
     }
     *state = [a, b, c, d, e, f, g, h];
 }

@@ -147,7 +147,6 @@ fn compress_avx2_bmi2(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
         store_w1!(0);
         store_w1!(1);
         store_w1!(2);
-        let saved = [a, b, c, d, e, f, g, h];
         // The rounds read T, W and W' from memory (T through `black_box`: an addition with a
         // memory operand each).
         macro_rules! t_of {
@@ -170,7 +169,7 @@ fn compress_avx2_bmi2(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
                 four_rounds!($ff, $gg, t_of, w_of, w1_of, $j, a, b, c, d, e, f, g, h);
             };
         }
-        block_rounds!(expand, rounds, saved, a, b, c, d, e, f, g, h);
+        block_rounds!(expand, rounds, a, b, c, d, e, f, g, h);
     }
     *state = [a, b, c, d, e, f, g, h];
 }
