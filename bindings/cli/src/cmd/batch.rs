@@ -368,35 +368,25 @@ impl Producer<'_> {
             if self.is_out(&child) {
                 continue;
             }
+            let shown = child.to_string_lossy().into_owned();
+            // A link is judged by what it points to; an entry the listing gave no kind for is
+            // looked up by path.
+            let linked = kind.is_some_and(|k| k.is_symlink());
+            let kind = match kind {
+                Some(kind) if !linked => Ok(kind),
+                _ => fs::metadata(&child).map(|m| m.file_type()),
+            };
             match kind {
-                Some(kind) if kind.is_dir() => {
-                    let shown = child.to_string_lossy().into_owned();
-                    self.folder(&child, shown);
+                // Links to folders are not followed (they can loop).
+                Ok(kind) if kind.is_dir() && linked => {
+                    eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
                 }
-                // A link: to a folder not followed (they can loop), to a pipe, socket or device
-                // not opened, to a file as a file.
-                Some(kind) if kind.is_symlink() => match fs::metadata(&child) {
-                    Ok(target) if target.is_dir() => {
-                        eprintln!("yinjian batch: {}: a link to a folder, not followed", child.display());
-                    }
-                    Ok(target) if target.is_file() => {
-                        let shown = child.to_string_lossy().into_owned();
-                        self.file(&child, shown);
-                    }
-                    Ok(_) => self.send(child.to_string_lossy().into_owned(), Err(NOT_A_FILE.to_owned())),
-                    Err(e) => self.send(child.to_string_lossy().into_owned(), Err(e.to_string())),
-                },
-                Some(kind) if kind.is_file() => {
-                    let shown = child.to_string_lossy().into_owned();
-                    self.file(&child, shown);
-                }
+                Ok(kind) if kind.is_dir() => self.folder(&child, shown),
+                Ok(kind) if kind.is_file() => self.file(&child, shown),
                 // A pipe, socket or device met in a folder is not opened (a pipe would wait
                 // forever for a writer).
-                Some(_) => {
-                    self.send(child.to_string_lossy().into_owned(), Err(NOT_A_FILE.to_owned()));
-                }
-                // The listing did not say: looked up by path, as a named input is.
-                None => self.walk(&child),
+                Ok(_) => self.send(shown, Err(NOT_A_FILE.to_owned())),
+                Err(e) => self.send(shown, Err(e.to_string())),
             }
         }
     }
