@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -21,9 +21,9 @@ fn trust() -> Vec<String> {
     test_pki_trust(&["test-vectors/cms/pki/root.pem"])
 }
 
-/// Runs `yinjian batch ARGS… <trust>` with `stdin` as standard input.
-fn batch(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
+/// Starts `yinjian batch ARGS… <trust>`, its standard streams piped.
+fn spawn_batch(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_yinjian"))
         .arg("batch")
         .args(args)
         .args(trust())
@@ -31,7 +31,12 @@ fn batch(args: &[&str], stdin: &[u8]) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run yinjian");
+        .expect("run yinjian")
+}
+
+/// Runs `yinjian batch ARGS… <trust>` with `stdin` as standard input.
+fn batch(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn_batch(args);
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -524,15 +529,8 @@ fn a_pipe_in_a_folder_or_a_link_to_one_is_reported_not_opened_and_links_to_files
     }
     std::os::unix::fs::symlink(root.join("pipe.ofd"), root.join("link-to-pipe.ofd")).unwrap();
     // Opening the pipe would wait forever for a writer: the run must end on its own.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yinjian"))
-        .arg("batch")
-        .arg(&root)
-        .args(trust())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run yinjian");
+    let mut child = spawn_batch(&[s(&root)]);
+    drop(child.stdin.take());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {
