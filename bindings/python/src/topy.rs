@@ -666,7 +666,7 @@ impl<'py> Struct<'_, 'py> {
         let Some(names) = self.names.as_deref_mut() else {
             let dict = PyDict::new(py);
             for (key, value) in fields {
-                dict.set_item(PyString::new(py, key), value.into_bound(py))?;
+                set_named(&dict, None, key, value.into_bound(py))?;
             }
             return Ok(dict);
         };
@@ -704,7 +704,9 @@ fn struct_dict<'py>(
         if let Some(way) = hit {
             // The last used first.
             ways[..=way].rotate_right(1);
-            return from_template(py, ways[0].as_ref().expect("a template was found"), fields.drain(..));
+            if let Some(shape) = &ways[0] {
+                return from_template(py, shape, fields.drain(..));
+            }
         }
     }
     // Made key by key; a template of it kept for the reports that follow.
