@@ -368,7 +368,7 @@ impl SignerVerification {
             "cms.crypto-constraints",
             used.or(self.signature_algorithm)?,
             self.digest_algorithm,
-            &cert.spki_der(),
+            cert.spki(),
         )
     }
 
@@ -983,7 +983,7 @@ fn signature_check(
     opts: &CmsOptions,
 ) -> Check {
     const NAME: &str = "cms.signature";
-    let spki = cert.spki_der();
+    let spki = cert.spki();
     let attrs = signer.signed_attributes_der.is_some();
     let over = if attrs { "signed attributes" } else { "content" };
     let passed = |used: SignatureAlgorithm, v: alg::Verified, message: String| {
@@ -1020,9 +1020,9 @@ fn signature_check(
     .ok()
     .filter(|n| *n != alg && n.digest().is_some());
     let verify = |input: &[u8]| -> Result<(SignatureAlgorithm, alg::Verified), alg::AlgError> {
-        match verify_signature(alg, &spki, input, &signer.signature) {
+        match verify_signature(alg, spki, input, &signer.signature) {
             Err(alg::AlgError::BadSignature(b)) => match named {
-                Some(named) => verify_signature(named, &spki, input, &signer.signature)
+                Some(named) => verify_signature(named, spki, input, &signer.signature)
                     .map(|v| (named, v))
                     .map_err(|_| alg::AlgError::BadSignature(b)),
                 None => Err(alg::AlgError::BadSignature(b)),
@@ -1052,7 +1052,7 @@ fn signature_check(
     }
     if alg == SignatureAlgorithm::Sm2Sm3 {
         for m in std::iter::once(message).chain(own) {
-            if let Some(check) = sm2_variants(&spki, m, &signer.signature, attrs, opts) {
+            if let Some(check) = sm2_variants(spki, m, &signer.signature, attrs, opts) {
                 return check;
             }
         }

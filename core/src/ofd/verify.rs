@@ -674,7 +674,7 @@ fn sign_checks(report: &mut Report, value: &[u8], xml_bytes: &[u8], parsed: &Sig
         return;
     }
     let hit = candidates.iter().find_map(|cert| {
-        verify_signature(SignatureAlgorithm::Sm2Sm3, &cert.spki_der(), xml_bytes, value)
+        verify_signature(SignatureAlgorithm::Sm2Sm3, cert.spki(), xml_bytes, value)
             .ok()
             .map(|v| (cert, v))
     });

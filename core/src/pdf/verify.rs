@@ -977,7 +977,7 @@ fn rsa_sha1_checks(
         return;
     }
     let joined: Vec<u8> = ranges.iter().flat_map(|(s, n)| &bytes[*s..s + n]).copied().collect();
-    let spki = signer.spki_der();
+    let spki = signer.spki();
     let mut last_error = None;
     let mut verified = None;
     for alg in [
@@ -986,7 +986,7 @@ fn rsa_sha1_checks(
         SignatureAlgorithm::RsaPkcs1Sha384,
         SignatureAlgorithm::RsaPkcs1Sha512,
     ] {
-        match verify_signature(alg, &spki, &joined, signature) {
+        match verify_signature(alg, spki, &joined, signature) {
             Ok(_) => {
                 verified = Some(alg);
                 break;
@@ -1010,7 +1010,7 @@ fn rsa_sha1_checks(
             // crypto constraints' question, as for CMS signatures.
             let constraints = ctx.opts.seal.chain.crypto_constraints();
             let constraints = later.map_or(constraints, |p| constraints.at(p.time));
-            if let Some(mut check) = constraints.failure_check("pdf.crypto-constraints", alg, None, &spki) {
+            if let Some(mut check) = constraints.failure_check("pdf.crypto-constraints", alg, None, spki) {
                 if later.is_none() {
                     crate::ltv::mark_no_poe(std::slice::from_mut(&mut check));
                 }

@@ -339,10 +339,10 @@ fn signature_check(
         .map_err(malformed)?;
         let alg = signature_algorithm(&oid).map_err(|e| (Reason::Unsupported, e))?;
         let sig = bits_of(value, "signature").map_err(malformed)?;
-        let spki = cert.spki_der();
+        let spki = cert.spki();
         let verified = match signed().map_err(malformed)? {
-            Signed::Recurring(message) => verify_signature_remembered(alg, &spki, &message, sig),
-            Signed::Prefix(message, shared) => verify_signature_with_prefix(alg, &spki, &message, shared, sig),
+            Signed::Recurring(message) => verify_signature_remembered(alg, spki, &message, sig),
+            Signed::Prefix(message, shared) => verify_signature_with_prefix(alg, spki, &message, shared, sig),
         }
         .map_err(|e| (e.reason(), e.to_string()))?;
         let mut check = Check::passed(name, format!("{} signature by {} verifies", alg.name(), cert.subject()));

@@ -250,7 +250,7 @@ impl KeySet {
 
     /// Adds the key of a certificate (its `x5t#S256` is computed).
     pub fn add_certificate(&mut self, certificate: Certificate, kid: Option<String>) -> Result<(), TokenError> {
-        let key = VerifyKey::from_spki_der(&certificate.spki_der())?;
+        let key = VerifyKey::from_spki_der(certificate.spki())?;
         let x5t =
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(DigestAlgorithm::Sha256.digest(certificate.der()));
         self.push(KeyEntry {

@@ -362,7 +362,7 @@ fn select_key(
         if outcome.status() != crate::report::Status::Passed {
             return None;
         }
-        return match VerifyKey::from_spki_der(&certs[0].spki_der()) {
+        return match VerifyKey::from_spki_der(certs[0].spki()) {
             Ok(key) if key.fits(alg) => {
                 report.push(Check::passed(name, format!("x5c leaf {}", certs[0].subject())));
                 Some(key)

@@ -1,7 +1,9 @@
 //! One certificate: strict DER decoding (x509-cert), the exact TBS bytes for signature
 //! checks, and the extensions path validation and display need.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
@@ -142,9 +144,14 @@ pub struct Extensions {
     pub has_authority_key_id: bool,
 }
 
-/// A decoded certificate. Holds its DER; cheap to clone relative to validation.
+/// A decoded certificate. Holds its DER. Shared, not copied: a clone is a reference count
+/// (paths, caches and reports hold the same decoded certificate).
 #[derive(Debug, Clone)]
-pub struct Certificate {
+pub struct Certificate(Arc<Decoded>);
+
+/// What decoding a certificate gives, kept once behind [`Certificate`].
+#[derive(Debug)]
+struct Decoded {
     der: Vec<u8>,
     tbs: std::ops::Range<usize>,
     inner: x509_cert::Certificate,
@@ -154,11 +161,20 @@ pub struct Certificate {
     fingerprint: [u8; 32],
     not_before: Time,
     not_after: Time,
+    /// Subject and issuer as people read them ([`name::display`]), made once: reports and
+    /// messages name the certificates of a path many times per verification.
+    subject_text: String,
+    issuer_text: String,
+    /// The SubjectPublicKeyInfo, DER (path building and every signature check use it).
+    spki: Vec<u8>,
+    /// Hex of the serial number and of the fingerprint, for reports.
+    serial_hex: String,
+    fingerprint_hex: String,
 }
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Certificate) -> bool {
-        self.der == other.der
+        Arc::ptr_eq(&self.0, &other.0) || self.0.der == other.0.der
     }
 }
 
@@ -192,22 +208,28 @@ impl Certificate {
                 .unwrap_or(&[]),
         )?;
         let tbs_cert = inner.tbs_certificate();
+        let fingerprint = sha256(der);
         if tbs_cert.signature() != inner.signature_algorithm() {
             return Err(X509Error::Malformed(
                 "signature algorithm differs from the one inside TBSCertificate".into(),
             ));
         }
-        Ok(Certificate {
+        Ok(Certificate(Arc::new(Decoded {
             subject_key: name::name_key(tbs_cert.subject()),
             issuer_key: name::name_key(tbs_cert.issuer()),
-            fingerprint: sha256(der),
+            subject_text: name::display(tbs_cert.subject()),
+            issuer_text: name::display(tbs_cert.issuer()),
+            spki: tbs_cert.subject_public_key_info().to_der().unwrap_or_default(),
+            serial_hex: hex::encode(tbs_cert.serial_number().as_bytes()),
+            fingerprint_hex: hex::encode(fingerprint),
+            fingerprint,
             not_before,
             not_after,
             der: der.to_vec(),
             tbs,
             inner,
             extensions,
-        })
+        })))
     }
 
     /// As [`Certificate::from_der`], a certificate this thread decoded recently (up to
@@ -218,7 +240,7 @@ impl Certificate {
         if der.len() > MAX_CACHED_CERTIFICATE_SIZE {
             return Certificate::from_der(der);
         }
-        let hit = DECODED.with_borrow_mut(|cache| crate::mru::recall(cache, |c| c.der == der).cloned());
+        let hit = DECODED.with_borrow_mut(|cache| crate::mru::recall(cache, |c| c.0.der == der).cloned());
         if let Some(cert) = hit {
             return Ok(cert);
         }
@@ -238,94 +260,95 @@ impl Certificate {
 
     /// The whole certificate, DER.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     /// The exact TBSCertificate bytes the issuer signed.
     pub fn tbs_der(&self) -> &[u8] {
-        &self.der[self.tbs.clone()]
+        &self.0.der[self.0.tbs.clone()]
     }
 
     /// The x509-cert structure (crate-internal: the public API does not expose x509-cert types,
     /// so that crate can be upgraded without breaking users; [`Certificate::der`] gives the
     /// bytes to parse with it).
     pub(crate) fn inner(&self) -> &x509_cert::Certificate {
-        &self.inner
+        &self.0.inner
     }
 
     /// SHA-256 of the DER: the fingerprint trust stores and distrust lists use.
     pub fn fingerprint(&self) -> &[u8; 32] {
-        &self.fingerprint
+        &self.0.fingerprint
     }
 
     /// Hex of [`Certificate::fingerprint`].
     pub fn fingerprint_hex(&self) -> String {
-        hex::encode(self.fingerprint)
+        self.0.fingerprint_hex.clone()
     }
 
     /// Subject, as people read it.
     pub fn subject(&self) -> String {
-        name::display(self.inner.tbs_certificate().subject())
+        self.0.subject_text.clone()
     }
 
     /// Issuer, as people read it.
     pub fn issuer(&self) -> String {
-        name::display(self.inner.tbs_certificate().issuer())
+        self.0.issuer_text.clone()
     }
 
     /// Subject common name.
     pub fn subject_common_name(&self) -> Option<String> {
-        name::common_name(self.inner.tbs_certificate().subject())
+        name::common_name(self.0.inner.tbs_certificate().subject())
     }
 
     /// Comparable subject.
     pub fn subject_key(&self) -> &NameKey {
-        &self.subject_key
+        &self.0.subject_key
     }
 
     /// Comparable issuer.
     pub fn issuer_key(&self) -> &NameKey {
-        &self.issuer_key
+        &self.0.issuer_key
     }
 
     /// Serial number, hex.
     pub fn serial_hex(&self) -> String {
-        hex::encode(self.inner.tbs_certificate().serial_number().as_bytes())
+        self.0.serial_hex.clone()
     }
 
     /// Raw serial number bytes (as encoded, sign byte included).
     pub fn serial_bytes(&self) -> &[u8] {
-        self.inner.tbs_certificate().serial_number().as_bytes()
+        self.0.inner.tbs_certificate().serial_number().as_bytes()
     }
 
     /// notBefore (UTCTime years 50–99 are 1950–1999, RFC 5280 §4.1.2.5.1).
     pub fn not_before(&self) -> Time {
-        self.not_before
+        self.0.not_before
     }
 
     /// notAfter.
     pub fn not_after(&self) -> Time {
-        self.not_after
+        self.0.not_after
     }
 
     /// 1, 2 or 3.
     pub fn version(&self) -> u8 {
-        self.inner.tbs_certificate().version() as u8 + 1
+        self.0.inner.tbs_certificate().version() as u8 + 1
     }
 
     /// SubjectPublicKeyInfo, DER.
     pub fn spki_der(&self) -> Vec<u8> {
-        self.inner
-            .tbs_certificate()
-            .subject_public_key_info()
-            .to_der()
-            .unwrap_or_default()
+        self.0.spki.clone()
+    }
+
+    /// [`Certificate::spki_der`] without the copy.
+    pub fn spki(&self) -> &[u8] {
+        &self.0.spki
     }
 
     /// A short name for the public key's algorithm (`SM2`, `EC P-256`, `RSA`, `Ed25519`, or the OID).
     pub fn key_algorithm(&self) -> String {
         use crate::alg::oid;
-        let spki = self.inner.tbs_certificate().subject_public_key_info();
+        let spki = self.0.inner.tbs_certificate().subject_public_key_info();
         let param = spki
             .algorithm
             .parameters
@@ -344,7 +367,7 @@ impl Certificate {
 
     /// The algorithm the issuer signed with.
     pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, X509Error> {
-        let alg = self.inner.signature_algorithm();
+        let alg = self.0.inner.signature_algorithm();
         let params = alg.parameters.as_ref().and_then(|p| p.to_der().ok());
         SignatureAlgorithm::from_algorithm_identifier(&alg.oid, params.as_deref())
             .map_err(|e| X509Error::Unsupported(e.to_string()))
@@ -352,32 +375,32 @@ impl Certificate {
 
     /// The signature OID, as text (also for algorithms this crate does not know).
     pub fn signature_algorithm_oid(&self) -> String {
-        self.inner.signature_algorithm().oid.to_string()
+        self.0.inner.signature_algorithm().oid.to_string()
     }
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        self.inner.signature().raw_bytes()
+        self.0.inner.signature().raw_bytes()
     }
 
     /// The decoded extensions.
     pub fn extensions(&self) -> &Extensions {
-        &self.extensions
+        &self.0.extensions
     }
 
     /// True when subject and issuer are the same name.
     pub fn is_self_issued(&self) -> bool {
-        self.subject_key == self.issuer_key
+        self.0.subject_key == self.0.issuer_key
     }
 
     /// True when basicConstraints says cA.
     pub fn is_ca(&self) -> bool {
-        matches!(self.extensions.basic_constraints, Some((true, _)))
+        matches!(self.0.extensions.basic_constraints, Some((true, _)))
     }
 
     /// A serialisable summary (what `yinjian cert show` prints).
     pub fn info(&self) -> CertificateInfo {
-        let e = &self.extensions;
+        let e = &self.0.extensions;
         CertificateInfo {
             subject: self.subject(),
             issuer: self.issuer(),
@@ -391,7 +414,7 @@ impl Certificate {
                 .map(|a| a.name().to_owned())
                 .unwrap_or_else(|_| self.signature_algorithm_oid()),
             sha256_fingerprint: self.fingerprint_hex(),
-            sm3_fingerprint: hex::encode(DigestAlgorithm::Sm3.digest(&self.der)),
+            sm3_fingerprint: hex::encode(DigestAlgorithm::Sm3.digest(&self.0.der)),
             basic_constraints: e
                 .basic_constraints
                 .map(|(ca, path_len)| BasicConstraintsInfo { ca, path_len }),
@@ -732,11 +755,11 @@ pub fn eku_name(oid: &ObjectIdentifier) -> String {
 /// The public key of each certificate of a path `[leaf, …, anchor]`, DER
 /// SubjectPublicKeyInfo, with DSA domain parameters inherited down the path where a key
 /// omits them (RFC 5280 §6.1.4 (a)(1)).
-pub(crate) fn path_spkis(path: &[&Certificate]) -> Vec<Vec<u8>> {
-    let mut out: Vec<Vec<u8>> = path.iter().map(|c| c.spki_der()).collect();
+pub(crate) fn path_spkis<'a>(path: &[&'a Certificate]) -> Vec<Cow<'a, [u8]>> {
+    let mut out: Vec<Cow<'a, [u8]>> = path.iter().map(|c| Cow::Borrowed(c.spki())).collect();
     for i in (0..out.len().saturating_sub(1)).rev() {
         if let Some(inherited) = crate::alg::inherit_dsa_parameters(&out[i], &out[i + 1]) {
-            out[i] = inherited;
+            out[i] = Cow::Owned(inherited);
         }
     }
     out

@@ -267,7 +267,7 @@ impl OcspResponseInfo {
             .and_then(|p| p.to_der().ok());
         let alg = SignatureAlgorithm::from_algorithm_identifier(&self.signature_algorithm.oid, params.as_deref())
             .map_err(|e| e.to_string())?;
-        if verify_signature(alg, &issuer.spki_der(), &self.tbs_der, &self.signature).is_ok() {
+        if verify_signature(alg, issuer.spki(), &self.tbs_der, &self.signature).is_ok() {
             return Ok(());
         }
         for responder in &self.certs {
@@ -283,14 +283,9 @@ impl OcspResponseInfo {
                 continue;
             }
             let responder_alg = responder.signature_algorithm().map_err(|e| e.to_string())?;
-            verify_signature(
-                responder_alg,
-                &issuer.spki_der(),
-                responder.tbs_der(),
-                responder.signature(),
-            )
-            .map_err(|e| format!("OCSP responder certificate: {e}"))?;
-            return verify_signature(alg, &responder.spki_der(), &self.tbs_der, &self.signature)
+            verify_signature(responder_alg, issuer.spki(), responder.tbs_der(), responder.signature())
+                .map_err(|e| format!("OCSP responder certificate: {e}"))?;
+            return verify_signature(alg, responder.spki(), &self.tbs_der, &self.signature)
                 .map(|_| ())
                 .map_err(|e| format!("OCSP response signature: {e}"));
         }

@@ -666,7 +666,7 @@ impl<'a> Search<'a> {
 
 /// Whether the certificate's key is acceptable under the crypto constraints in force.
 fn key_constraints(cert: &Certificate, opts: &ChainOptions) -> Result<(), String> {
-    match crate::alg::key_info(&cert.spki_der()) {
+    match crate::alg::key_info(cert.spki()) {
         Ok(key) => opts.crypto_constraints().check_key(key),
         Err(_) => Ok(()), // undecodable keys are the profile's and the signature's to report
     }
@@ -707,7 +707,7 @@ fn may_issue(issuer: &Certificate, child: &Certificate) -> bool {
 
 /// The same CA entity: same subject and same key (a loop, whatever certificate expresses it).
 fn same_entity(a: &Certificate, b: &Certificate) -> bool {
-    a == b || (a.subject_key() == b.subject_key() && a.spki_der() == b.spki_der())
+    a == b || (a.subject_key() == b.subject_key() && a.spki() == b.spki())
 }
 
 /// RFC 5280 §6.1 processing of a complete path `[leaf, …, anchor]`, top-down.

@@ -132,7 +132,7 @@ pub(crate) fn check(path: &[&Certificate], pool: &[Certificate], opts: &ChainOpt
 
 struct Context<'p, 'a> {
     path: &'p [&'a Certificate],
-    spkis: Vec<Vec<u8>>,
+    spkis: Vec<std::borrow::Cow<'a, [u8]>>,
     pool: &'a [Certificate],
     opts: &'p ChainOptions,
     depth: usize,
@@ -297,7 +297,7 @@ impl<'p> Context<'p, '_> {
                 why = Some(format!("{}: keyUsage lacks cRLSign", c.subject()));
                 continue;
             }
-            let spki = self.spkis[j].clone();
+            let spki = self.spkis[j].to_vec();
             match self.verify(ci, crl, &spki) {
                 Ok(()) => return Ok(spki),
                 Err(e) => why = Some(e),

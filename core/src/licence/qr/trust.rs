@@ -102,7 +102,7 @@ impl IssuerList {
     /// Trusts an issuer's signing certificate; its credit code is taken from the subject
     /// when one is written there.
     pub fn add_certificate(&mut self, cert: Certificate) -> Result<(), QrError> {
-        let key = VerifyKey::from_spki_der(&cert.spki_der()).map_err(|e| QrError::Trust(e.to_string()))?;
+        let key = VerifyKey::from_spki_der(cert.spki()).map_err(|e| QrError::Trust(e.to_string()))?;
         if !matches!(key, VerifyKey::Sm2(_) | VerifyKey::EcP256(_)) {
             return Err(QrError::Trust(format!(
                 "{} keys cannot sign licence QR codes",
