@@ -42,13 +42,34 @@ impl SignatureCache {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), String> {
-        let mut h = DigestAlgorithm::Sha256.hasher();
-        for part in [alg.name().as_bytes(), spki_der, message, signature] {
-            h.update(&(part.len() as u64).to_be_bytes());
-            h.update(part);
-        }
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&h.finalize());
+        let key = cache_key(&[alg.name().as_bytes(), spki_der, message, signature]);
+        self.verify_keyed(key, alg, spki_der, message, signature)
+    }
+
+    /// As [`SignatureCache::verify`] for a message and signature that `digest` already
+    /// identifies: the SHA-256 of a whole certificate (its fingerprint) names its
+    /// to-be-signed part, algorithm and signature, so the key is made from that instead of
+    /// hashing the certificate again for every issuer tried and every verification.
+    pub fn verify_identified(
+        &self,
+        digest: &[u8; 32],
+        alg: SignatureAlgorithm,
+        spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), String> {
+        let key = cache_key(&[b"identified by SHA-256", alg.name().as_bytes(), spki_der, digest]);
+        self.verify_keyed(key, alg, spki_der, message, signature)
+    }
+
+    fn verify_keyed(
+        &self,
+        key: [u8; 32],
+        alg: SignatureAlgorithm,
+        spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), String> {
         if let Some(known) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return known;
         }
@@ -75,6 +96,19 @@ impl SignatureCache {
     }
 }
 
+/// SHA-256 of the parts, each after its length (so no two lists of parts share a key), hashed
+/// in one piece (a digest update per part cost more than the copy).
+fn cache_key(parts: &[&[u8]]) -> [u8; 32] {
+    let mut all = Vec::with_capacity(parts.iter().map(|p| p.len() + 8).sum());
+    for part in parts {
+        all.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        all.extend_from_slice(part);
+    }
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&DigestAlgorithm::Sha256.digest(&all));
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +127,33 @@ mod tests {
         assert_eq!(cache.len(), 1, "the new result is kept in an emptied cache");
         assert!(verify(MAX_CACHED_SIGNATURES).is_err());
         assert_eq!(cache.len(), 1);
+    }
+
+    /// A certificate's signature checked by its fingerprint: the issuer's key verifies it,
+    /// another key does not, each result kept apart and found again, the same as `verify`.
+    #[test]
+    fn a_certificate_signature_identified_by_its_fingerprint() {
+        use crate::x509::Certificate;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/x509/sm2/certs/");
+        let cert = |f: &str| Certificate::from_pem(&std::fs::read(format!("{dir}{f}")).unwrap()).unwrap();
+        let (leaf, int, root) = (cert("leaf.pem"), cert("int.pem"), cert("root.pem"));
+        let alg = leaf.signature_algorithm().unwrap();
+        let cache = SignatureCache::new();
+        let check = |issuer: &Certificate| {
+            cache.verify_identified(leaf.fingerprint(), alg, issuer.spki(), leaf.tbs_der(), leaf.signature())
+        };
+        for _ in 0..2 {
+            assert_eq!(check(&int), Ok(()));
+            assert!(check(&root).is_err(), "the root did not sign the leaf");
+        }
+        assert_eq!(cache.len(), 2, "one result per issuer key, found again the second time");
+        for issuer in [&int, &root] {
+            assert_eq!(
+                check(issuer),
+                cache.verify(alg, issuer.spki(), leaf.tbs_der(), leaf.signature()),
+                "the same result as the key from the whole message"
+            );
+        }
+        assert_eq!(cache.len(), 4, "the two kinds of key are kept apart");
     }
 }

@@ -878,6 +878,29 @@ mod tests {
         assert_eq!(t(0x18, "500101120100Z"), None, "GeneralizedTime has four year digits");
     }
 
+    /// What decoding keeps (names as text, the SPKI, hex of serial and fingerprint) equals
+    /// what the x509-cert structure gives when asked again, and a clone is the same decoding.
+    #[test]
+    fn kept_texts_and_spki_equal_the_decoded_structure() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/x509/sm2/certs/");
+        for file in ["root.pem", "int.pem", "leaf.pem", "v1-leaf.pem", "xa-cross-b.pem"] {
+            let cert = Certificate::from_pem(&std::fs::read(format!("{dir}{file}")).unwrap()).unwrap();
+            let tbs = cert.inner().tbs_certificate();
+            assert_eq!(cert.subject(), name::display(tbs.subject()), "{file}");
+            assert_eq!(cert.issuer(), name::display(tbs.issuer()), "{file}");
+            assert_eq!(cert.spki(), tbs.subject_public_key_info().to_der().unwrap(), "{file}");
+            assert_eq!(cert.spki_der(), cert.spki(), "{file}");
+            assert_eq!(cert.serial_hex(), hex::encode(tbs.serial_number().as_bytes()), "{file}");
+            assert_eq!(cert.fingerprint_hex(), hex::encode(sha256(cert.der())), "{file}");
+            let copy = cert.clone();
+            assert!(Arc::ptr_eq(&copy.0, &cert.0) && copy == cert, "{file}");
+        }
+        let root = Certificate::from_pem(&std::fs::read(format!("{dir}root.pem")).unwrap()).unwrap();
+        let int = Certificate::from_pem(&std::fs::read(format!("{dir}int.pem")).unwrap()).unwrap();
+        assert_ne!(root, int);
+        assert_ne!(root.spki(), int.spki());
+    }
+
     #[test]
     fn pre_1970_validity_is_patched_for_decoding_only() {
         let der = b"\x17\x0d500101120100Z\x17\x0d301231083000Z".to_vec();

@@ -548,9 +548,13 @@ impl<'a> Search<'a> {
         }
         self.sig_checks += 1;
         let result = child.signature_algorithm().map_err(|e| e.to_string()).and_then(|alg| {
-            self.opts
-                .signature_cache
-                .verify(alg, issuer_spki, child.tbs_der(), child.signature())?;
+            self.opts.signature_cache.verify_identified(
+                child.fingerprint(),
+                alg,
+                issuer_spki,
+                child.tbs_der(),
+                child.signature(),
+            )?;
             self.opts
                 .crypto_constraints()
                 .check_spki(alg, None, issuer_spki)
