@@ -96,18 +96,19 @@ impl SignatureCache {
     }
 }
 
-/// SHA-256 of the parts, each after its length (so no two lists of parts share a key), hashed
-/// in one piece (a digest update per part cost more than the copy).
+/// SHA-256 of the parts, each after its length (so no two lists of parts share a key),
+/// streamed: a message of any size is hashed where it lies.
 fn cache_key(parts: &[&[u8]]) -> [u8; 32] {
-    let mut all = Vec::with_capacity(parts.iter().map(|p| p.len() + 8).sum());
+    let mut h = DigestAlgorithm::Sha256.hasher();
     for part in parts {
-        all.extend_from_slice(&(part.len() as u64).to_be_bytes());
-        all.extend_from_slice(part);
+        h.update(&(part.len() as u64).to_be_bytes());
+        h.update(part);
     }
     let mut key = [0u8; 32];
-    key.copy_from_slice(&DigestAlgorithm::Sha256.digest(&all));
+    key.copy_from_slice(&h.finalize());
     key
 }
+
 
 #[cfg(test)]
 mod tests {
