@@ -109,7 +109,6 @@ fn cache_key(parts: &[&[u8]]) -> [u8; 32] {
     key
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,10 +133,9 @@ mod tests {
     /// another key does not, each result kept apart and found again, the same as `verify`.
     #[test]
     fn a_certificate_signature_identified_by_its_fingerprint() {
+        use crate::x509::cert::test_vector;
         use crate::x509::Certificate;
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/x509/sm2/certs/");
-        let cert = |f: &str| Certificate::from_pem(&std::fs::read(format!("{dir}{f}")).unwrap()).unwrap();
-        let (leaf, int, root) = (cert("leaf.pem"), cert("int.pem"), cert("root.pem"));
+        let (leaf, int, root) = (test_vector("leaf.pem"), test_vector("int.pem"), test_vector("root.pem"));
         let alg = leaf.signature_algorithm().unwrap();
         let cache = SignatureCache::new();
         let check = |issuer: &Certificate| {

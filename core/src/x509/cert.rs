@@ -863,6 +863,14 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// A certificate of the test PKI (`test-vectors/x509/sm2/certs/`), for unit tests.
+#[cfg(test)]
+pub(crate) fn test_vector(file: &str) -> Certificate {
+    let path = format!("{}/../test-vectors/x509/sm2/certs/{file}", env!("CARGO_MANIFEST_DIR"));
+    Certificate::from_pem(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -882,9 +890,8 @@ mod tests {
     /// what the x509-cert structure gives when asked again, and a clone is the same decoding.
     #[test]
     fn kept_texts_and_spki_equal_the_decoded_structure() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors/x509/sm2/certs/");
         for file in ["root.pem", "int.pem", "leaf.pem", "v1-leaf.pem", "xa-cross-b.pem"] {
-            let cert = Certificate::from_pem(&std::fs::read(format!("{dir}{file}")).unwrap()).unwrap();
+            let cert = test_vector(file);
             let tbs = cert.inner().tbs_certificate();
             assert_eq!(cert.subject(), name::display(tbs.subject()), "{file}");
             assert_eq!(cert.issuer(), name::display(tbs.issuer()), "{file}");
@@ -895,8 +902,7 @@ mod tests {
             let copy = cert.clone();
             assert!(Arc::ptr_eq(&copy.0, &cert.0) && copy == cert, "{file}");
         }
-        let root = Certificate::from_pem(&std::fs::read(format!("{dir}root.pem")).unwrap()).unwrap();
-        let int = Certificate::from_pem(&std::fs::read(format!("{dir}int.pem")).unwrap()).unwrap();
+        let (root, int) = (test_vector("root.pem"), test_vector("int.pem"));
         assert_ne!(root, int);
         assert_ne!(root.spki(), int.spki());
     }
