@@ -3,7 +3,7 @@
 
 Usage: fuzz/seeds.py TEST_VECTOR_DIR OUT_DIR
 Creates OUT_DIR/<target>/ for sm2_parse, sm2_verify_report, x509_chain, seal_decode,
-cms_parse, ofd_package, pdf_document and licence_qr (one file per seed, named by content
+cms_parse, ofd_package, pdf_document, invoice and licence_qr (one file per seed, named by content
 hash). ofd_package and pdf_document seeds are the files of ../shared/corpus/ofd and /pdf (next
 to the repository holding TEST_VECTOR_DIR), when those folders exist. Input layout of
 sm2_verify_report: mode, key_len, sig_len, key, sig, message
@@ -13,9 +13,11 @@ sm2_verify_report: mode, key_len, sig_len, key, sig, message
 import base64
 import glob
 import hashlib
+import io
 import json
 import os
 import sys
+import zipfile
 
 
 def unhex(text):
@@ -88,6 +90,47 @@ def add_document_seeds(src, seeds):
                 seeds[target].add(data)
 
 
+def stored(data):
+    """An OFD package rewritten with every entry stored uncompressed (None when it is not a
+    ZIP), so that the fuzzer's byte mutations reach the XML inside."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zin:
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zout:
+                for info in zin.infolist():
+                    zout.writestr(info.filename, zin.read(info))
+            return buf.getvalue()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return None
+
+
+def add_invoice_seeds(src, seeds):
+    """Invoices: test-vectors/invoice and $YINJIAN_CORPUS/invoice (OFDs and bare XML), each
+    OFD also stored uncompressed; the entries of every OFD that are XML, alone (the bare-XML
+    path and the model's parsers see them)."""
+    repo = os.path.dirname(os.path.abspath(src))
+    root = os.environ.get("YINJIAN_CORPUS") or os.path.join(os.path.dirname(repo), "shared", "corpus")
+    paths = sorted(glob.glob(os.path.join(src, "invoice", "*")))
+    paths += sorted(glob.glob(os.path.join(root, "invoice", "*")))
+    target = seeds["invoice"]
+    for path in paths:
+        if not path.endswith((".ofd", ".xml")):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        if len(data) > 65536:
+            continue
+        target.add(data)
+        flat = stored(data) if path.endswith(".ofd") else None
+        if flat and len(flat) <= 65536:
+            target.add(flat)
+        if flat:
+            with zipfile.ZipFile(io.BytesIO(flat)) as z:
+                for info in z.infolist():
+                    if info.filename.lower().endswith(".xml") and "Attachs" in info.filename:
+                        target.add(z.read(info))
+
+
 def main(src, out):
     seeds = {
         "sm2_parse": set(),
@@ -97,10 +140,12 @@ def main(src, out):
         "cms_parse": set(),
         "ofd_package": set(),
         "pdf_document": set(),
+        "invoice": set(),
     }
     parse, report = seeds["sm2_parse"], seeds["sm2_verify_report"]
     add_structured_seeds(src, seeds)
     add_document_seeds(src, seeds)
+    add_invoice_seeds(src, seeds)
     for path in sorted(glob.glob(os.path.join(src, "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:
