@@ -336,6 +336,28 @@ fn bench_sm2_batch(c: &mut Criterion) {
     group.finish();
 }
 
+/// Dependent 64-bit multiplications per iteration of `clock/imul_chain`.
+const IMUL_CHAIN: u64 = 1000;
+
+/// The core's clock while the benches run, for cycles per operation (`scripts/bench-compare`):
+/// a chain of 64-bit squarings, each waiting for the last, takes 3 cycles a multiplication on
+/// current x86-64 cores (Intel since Sandy Bridge, AMD since Zen), so the median time per
+/// iteration is 3 × `IMUL_CHAIN` cycles whatever clock the host gives the core. (Squarings,
+/// not a product by a constant: the compiler would regroup x·m·m·… into fewer steps.)
+fn bench_clock(c: &mut Criterion) {
+    let mut group = c.benchmark_group("clock");
+    group.bench_function("imul_chain", |b| {
+        b.iter(|| {
+            let mut x = black_box(0x9e37_79b9_7f4a_7c15_u64);
+            for _ in 0..IMUL_CHAIN {
+                x = x.wrapping_mul(x);
+            }
+            x
+        })
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -345,6 +367,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_sm3, bench_sm3_multi, bench_sm2, bench_sm2_field, bench_sm2_cpu, bench_sm2_batch
+    targets = bench_clock, bench_sm3, bench_sm3_multi, bench_sm2, bench_sm2_field, bench_sm2_cpu, bench_sm2_batch
 }
 criterion_main!(benches);
