@@ -301,3 +301,30 @@ fn the_committed_vectors_verify() {
     );
     assert!(std::fs::metadata(vectors().join("ofd/unsigned.ofd")).unwrap().len() < 10 * 1024);
 }
+
+/// A sealed OFD behind a PDF header (a file that is a PDF and an OFD at once): the package
+/// still verifies, as ZIP readers read it, and `ofd.package` names the bytes before it, which
+/// no signature covers; without them the detail is absent.
+#[test]
+fn bytes_before_the_package_are_named() {
+    let sealed = std::fs::read(vectors().join("ofd/sealed.ofd")).unwrap();
+    let prefix = b"%PDF-1.7\n% not what the signature covers\n".to_vec();
+    let report = verify(&[prefix.clone(), sealed.clone()].concat(), None);
+    assert_eq!(report.status, Status::Passed, "{}", report.to_text());
+    let check = report.check("ofd.package").unwrap();
+    assert_eq!(
+        check.details.get("bytes_before_package"),
+        Some(&serde_json::json!(prefix.len()))
+    );
+    assert!(
+        check.message.contains(&format!("after {} bytes", prefix.len())),
+        "{}",
+        check.message
+    );
+    let plain = verify(&sealed, None);
+    assert!(!plain
+        .check("ofd.package")
+        .unwrap()
+        .details
+        .contains_key("bytes_before_package"));
+}

@@ -314,6 +314,13 @@ impl<R: Read + Seek> Package<R> {
         })
     }
 
+    /// How many bytes come before the package's first entry: zero for an OFD as products
+    /// write it. More makes the file another format too (a PDF or an XML file with the package
+    /// appended, which ZIP readers accept), and no signature covers those bytes.
+    pub fn bytes_before(&self) -> u64 {
+        self.zip.offset()
+    }
+
     /// Every entry, by name.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries.values()

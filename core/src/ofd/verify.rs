@@ -99,7 +99,7 @@ pub(crate) fn verify_opened<'s, R: Read + Seek>(
             return (report.finish(), None);
         }
     };
-    report.push(Check::passed("ofd.package", format!("{} files", pkg.entries().count())));
+    report.push(package_check(&pkg));
     let keep = parts.is_some();
     let located = match parts {
         Some(parts) => locate_in(&mut pkg, parts, true),
@@ -133,6 +133,21 @@ pub(crate) fn verify_opened<'s, R: Read + Seek>(
         opts.report_progress("signature", i as u64 + 1, total);
     }
     (report.finish(), Some(pkg))
+}
+
+/// `ofd.package`: the package opened. Bytes before its first entry are named (they pass, as
+/// files no signature covers do in `ofd.coverage`): a file that is a PDF or an XML file as well
+/// shows them to that format's readers, and what they show is not what was verified.
+fn package_check<R: Read + Seek>(pkg: &Package<R>) -> Check {
+    let files = pkg.entries().count();
+    match pkg.bytes_before() {
+        0 => Check::passed("ofd.package", format!("{files} files")),
+        n => Check::passed(
+            "ofd.package",
+            format!("{files} files, after {n} bytes that are not part of the package and that no signature covers"),
+        )
+        .with_detail("bytes_before_package", n),
+    }
 }
 
 /// The seal picture of each signature of an OFD document held in memory, in the order of
