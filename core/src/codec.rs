@@ -62,6 +62,17 @@ pub fn decode_text_or_binary(input: &[u8]) -> Result<Decoded, CodecError> {
     Ok(Decoded::Binary(input.to_vec()))
 }
 
+/// `input` without a leading UTF-8 byte order mark, if it has one.
+pub fn without_bom(input: &[u8]) -> &[u8] {
+    input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input)
+}
+
+/// Whether `input` is XML text by its first byte: after an optional UTF-8 byte order mark and
+/// blanks, a `<` (where invoice and licence-data readers tell XML from JSON or a package).
+pub fn is_xml_text(input: &[u8]) -> bool {
+    without_bom(input).iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
 /// Decodes hex text, allowing a `0x` prefix, whitespace and `:` separators; `None` if the
 /// text is not entirely hex or is empty.
 pub fn decode_hex_text(text: &[u8]) -> Option<Vec<u8>> {

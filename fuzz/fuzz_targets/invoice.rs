@@ -13,8 +13,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use yinjian::batch::BatchRecord;
 use yinjian::invoice::{self, model, InvoiceRow};
-use yinjian::ofd::{verify_ofd_bytes, OfdOptions};
-use yinjian::seal::SealOptions;
+use yinjian::ofd::verify_ofd_bytes;
 use yinjian::verifier::{Clock, Verifier};
 use yinjian::x509::TrustStore;
 use yinjian::Time;
@@ -23,14 +22,15 @@ fn at() -> Time {
     Time::parse("2026-11-24T00:00:00Z").expect("fixed time")
 }
 
-fn setup() -> &'static (TrustStore, Verifier) {
-    static SETUP: OnceLock<(TrustStore, Verifier)> = OnceLock::new();
-    SETUP.get_or_init(|| (TrustStore::new(), Verifier::new(TrustStore::new(), Clock::Fixed(at()))))
+/// One verifier (empty trust store, fixed time) for the invoice functions and the batch line.
+fn verifier() -> &'static Verifier {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    VERIFIER.get_or_init(|| Verifier::new(TrustStore::new(), Clock::Fixed(at())))
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (trust, verifier) = setup();
-    let opts = OfdOptions::new(SealOptions::new(trust, at()));
+    let verifier = verifier();
+    let opts = verifier.document_options(at());
 
     if let Ok(inv) = invoice::parse_invoice_xml(data) {
         let _ = (inv.key(), inv.summary(), inv.to_json());
@@ -53,13 +53,7 @@ fuzz_target!(|data: &[u8]| {
 
     let (report, inv) = invoice::verify_invoice_with_data(data, &opts);
     let json = serde_json::to_string(&report).expect("reports serialise");
-    let as_xml = data
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(data)
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        == Some(&b'<');
-    if let (Ok(file), false) = (read, as_xml) {
+    if let (Ok(file), false) = (read, yinjian::codec::is_xml_text(data)) {
         let (apart, inv_apart) = invoice::check_invoice_ofd(verify_ofd_bytes(data, &opts), file, &opts);
         assert_eq!(
             inv.as_ref(),

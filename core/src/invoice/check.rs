@@ -46,8 +46,7 @@ pub fn verify_invoice(bytes: &[u8], opts: &OfdOptions<'_>) -> Report {
 
 /// As [`verify_invoice`], also giving the invoice read (for listings), if one was.
 pub fn verify_invoice_with_data(bytes: &[u8], opts: &OfdOptions<'_>) -> (Report, Option<Invoice>) {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+    if crate::codec::is_xml_text(bytes) {
         let mut report = Report::new(REPORT_KIND);
         report.subject.validation_time = Some(opts.seal.chain.at);
         return verify_xml(bytes, report);

@@ -478,7 +478,7 @@ pub(crate) fn parse_root<'a>(bytes: &'a [u8], what: &str) -> Result<(usize, Node
             bytes.len()
         )));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = crate::codec::without_bom(bytes);
     let root = xml::parse(bytes, what).map_err(|e| InvoiceError::Malformed(e.to_string()))?;
     Ok((bytes.len(), root))
 }

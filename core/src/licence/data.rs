@@ -411,15 +411,15 @@ impl LicenceData {
 
     /// Reads JSON or XML, whichever `bytes` is (first non-blank byte `<` means XML).
     pub fn parse(bytes: &[u8]) -> Result<LicenceData, DataError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        let bytes = crate::codec::without_bom(bytes);
+        match crate::codec::is_xml_text(bytes) {
             #[cfg(feature = "ofd")]
-            Some(b'<') => LicenceData::from_xml(bytes),
+            true => LicenceData::from_xml(bytes),
             #[cfg(not(feature = "ofd"))]
-            Some(b'<') => Err(DataError::Unsupported(
+            true => Err(DataError::Unsupported(
                 "XML licence data needs the `ofd` feature of yinjian".into(),
             )),
-            _ => LicenceData::from_json(bytes),
+            false => LicenceData::from_json(bytes),
         }
     }
 
