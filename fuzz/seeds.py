@@ -74,14 +74,20 @@ def add_structured_seeds(src, seeds):
         seeds["cms_parse"].add(open(path, "rb").read())
 
 
+def corpus_root(src):
+    """$YINJIAN_CORPUS, by default <repo>/../shared/corpus, where <repo> is the folder holding
+    the test-vector directory src (it may not exist)."""
+    repo = os.path.dirname(os.path.abspath(src))
+    return os.environ.get("YINJIAN_CORPUS") or os.path.join(os.path.dirname(repo), "shared", "corpus")
+
+
 def add_document_seeds(src, seeds):
     """Whole documents from the corpus: $YINJIAN_CORPUS/{ofd,pdf}, by default
     <repo>/../shared/corpus (none when absent), where <repo>
     is the folder holding the test-vector directory src. PDFs over the fuzzer's input limit
     are left out."""
-    repo = os.path.dirname(os.path.abspath(src))
+    root = corpus_root(src)
     for kind, target in (("ofd", "ofd_package"), ("pdf", "pdf_document")):
-        root = os.environ.get("YINJIAN_CORPUS") or os.path.join(os.path.dirname(repo), "shared", "corpus")
         folder = os.path.join(root, kind)
         for path in sorted(glob.glob(os.path.join(folder, "*." + kind))):
             with open(path, "rb") as f:
@@ -98,7 +104,9 @@ def stored(data):
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zout:
                 for info in zin.infolist():
-                    zout.writestr(info.filename, zin.read(info))
+                    # The entry's own header (its date, not today's): the seeds are the same
+                    # from run to run.
+                    zout.writestr(info, zin.read(info), compress_type=zipfile.ZIP_STORED)
             return buf.getvalue()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         return None
@@ -108,10 +116,8 @@ def add_invoice_seeds(src, seeds):
     """Invoices: test-vectors/invoice and $YINJIAN_CORPUS/invoice (OFDs and bare XML), each
     OFD also stored uncompressed; the entries of every OFD that are XML, alone (the bare-XML
     path and the model's parsers see them)."""
-    repo = os.path.dirname(os.path.abspath(src))
-    root = os.environ.get("YINJIAN_CORPUS") or os.path.join(os.path.dirname(repo), "shared", "corpus")
     paths = sorted(glob.glob(os.path.join(src, "invoice", "*")))
-    paths += sorted(glob.glob(os.path.join(root, "invoice", "*")))
+    paths += sorted(glob.glob(os.path.join(corpus_root(src), "invoice", "*")))
     target = seeds["invoice"]
     for path in paths:
         if not path.endswith((".ofd", ".xml")):
